@@ -1,0 +1,35 @@
+# shellcheck shell=bash
+# Installs what the stack and the tests need when it is missing, so that a fresh
+# Debian machine (a new CI machine) runs ./fleet test with nothing set up by hand.
+# Sourced by ./fleet; needs common.sh, postgres.sh and opa.sh.
+
+# Debian packages by name, with non-interactive apt; `apt-get update` runs once, and
+# only when something must be installed.
+apt_install() {
+  local log="$FLEET_LOGS/apt.log"
+  local -a sudo=()
+  command -v apt-get >/dev/null 2>&1 || die "missing: $* (and no apt-get to install them)"
+  if ((EUID != 0)); then
+    command -v sudo >/dev/null 2>&1 || die "missing Debian packages: $* (run as root, or: sudo apt-get install $*)"
+    sudo=(sudo -n)
+  fi
+  info "installing missing Debian packages: $* (log in $log)"
+  if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q >"$log" 2>&1 ||
+    ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" >>"$log" 2>&1; then
+    show_log_tail "$log"
+    die "apt-get install $* failed"
+  fi
+}
+
+fleet_ensure_tools() {
+  local -a pkgs=()
+  pg_bindir >/dev/null || pkgs+=(postgresql)
+  command -v psql >/dev/null 2>&1 || pkgs+=(postgresql-client)
+  command -v redis-server >/dev/null 2>&1 || pkgs+=(redis-server)
+  command -v redis-cli >/dev/null 2>&1 || pkgs+=(redis-tools)
+  command -v curl >/dev/null 2>&1 || pkgs+=(curl)
+  command -v "$(java_bin)" >/dev/null 2>&1 || pkgs+=(openjdk-17-jdk-headless)
+  command -v mvn >/dev/null 2>&1 || pkgs+=(maven)
+  ((${#pkgs[@]} == 0)) || apt_install "${pkgs[@]}"
+  opa_ensure
+}

@@ -1,0 +1,161 @@
+# shellcheck shell=bash
+# Kafka of the local stack: a single KRaft node (broker + controller) in its own JVM,
+# run from the Maven jars that platform/devstack/pom.xml declares (no tarball to
+# download). Sourced by ./fleet and bin/kafka-tool; needs common.sh.
+
+kafka_dir() { printf '%s\n' "$FLEET_HOME/kafka"; }
+kafka_pid_file() { printf '%s\n' "$FLEET_RUN/kafka.pid"; }
+kafka_log() { printf '%s\n' "$FLEET_LOGS/kafka.log"; }
+# JVM output that does not go through log4j (crash messages, GC warnings).
+kafka_out() { printf '%s\n' "$FLEET_LOGS/kafka.out"; }
+kafka_classpath_file() { printf '%s\n' "$FLEET_HOME/kafka.classpath"; }
+kafka_pid() { live_pid "$(kafka_pid_file)" kafka.Kafka; }
+
+# Heap of the broker: plenty for development, small enough for a 2-core CI machine.
+FLEET_KAFKA_HEAP="${FLEET_KAFKA_HEAP:-512m}"
+
+kafka_classpath_complete() {
+  local cp_file="$1" jar
+  local -a jars
+  IFS=: read -r -a jars <"$cp_file" || true
+  ((${#jars[@]} > 0)) || return 1
+  for jar in "${jars[@]}"; do
+    [[ -f $jar ]] || return 1
+  done
+}
+
+# Resolves the broker's classpath with Maven once and caches it in FLEET_HOME; again
+# only when a pom changed (the versions live in the root pom) or a jar went missing
+# from the local repository.
+kafka_classpath() {
+  local cp_file pom root_pom log
+  cp_file="$(kafka_classpath_file)"
+  pom="$FLEET_DEVSTACK/pom.xml"
+  root_pom="$FLEET_ROOT/pom.xml"
+  if [[ ! -s $cp_file || $pom -nt $cp_file || $root_pom -nt $cp_file ]] ||
+    ! kafka_classpath_complete "$cp_file"; then
+    log="$FLEET_LOGS/kafka-classpath.log"
+    # To stderr: stdout is the classpath.
+    info "kafka: resolving the broker's jars with Maven (platform/devstack/pom.xml)" >&2
+    if mvn -q -B -Dstyle.color=never -f "$pom" dependency:build-classpath \
+      -Dmdep.outputFile="$cp_file.tmp" >"$log" 2>&1; then
+      # Renamed into place only when complete, so an interrupted run is redone.
+      mv -f -- "$cp_file.tmp" "$cp_file"
+    elif [[ -s $cp_file ]] && kafka_classpath_complete "$cp_file"; then
+      # A root pom in the middle of an edit must not stop a broker that ran before.
+      warn "kafka: could not re-resolve the classpath (see $log); using the cached one"
+    else
+      show_log_tail "$log"
+      die "kafka: could not resolve the classpath"
+    fi
+  fi
+  cat -- "$cp_file"
+}
+
+# Runs a Kafka command-line tool (a main class) on the broker's classpath.
+kafka_run_tool() {
+  local cp
+  cp="$(kafka_classpath)" || exit 1
+  "$(java_bin)" -Xmx256m -Djava.awt.headless=true \
+    -Dlog4j2.configurationFile="$FLEET_RESOURCES/kafka/log4j2-tools.properties" \
+    -cp "$cp" "$@"
+}
+
+kafka_write_config() {
+  local dir template
+  dir="$(kafka_dir)"
+  template="$FLEET_RESOURCES/kafka/server.properties"
+  [[ -f $template ]] || die "kafka: $template is missing"
+  mkdir -p "$dir/data"
+  sed -e "s|@KAFKA_PORT@|$FLEET_KAFKA_PORT|g" \
+    -e "s|@KAFKA_CONTROLLER_PORT@|$FLEET_KAFKA_CONTROLLER_PORT|g" \
+    -e "s|@KAFKA_DATA_DIR@|$dir/data|g" \
+    "$template" >"$dir/server.properties"
+}
+
+# KRaft needs its storage formatted once with a cluster id. The id is random, made
+# once, and kept in FLEET_HOME so that a re-format (after a crash during the first
+# one) keeps it.
+kafka_format() {
+  local dir id_file cluster_id log
+  dir="$(kafka_dir)"
+  [[ -f $dir/data/meta.properties ]] && return 0
+  id_file="$dir/cluster.id"
+  log="$FLEET_LOGS/kafka-format.log"
+  if [[ ! -s $id_file ]]; then
+    kafka_run_tool kafka.tools.StorageTool random-uuid >"$id_file.tmp" 2>"$log" || {
+      show_log_tail "$log"
+      die "kafka: could not generate a cluster id"
+    }
+    mv -f -- "$id_file.tmp" "$id_file"
+  fi
+  cluster_id="$(<"$id_file")"
+  info "kafka: formatting storage (cluster id $cluster_id)"
+  kafka_run_tool kafka.tools.StorageTool format --ignore-formatted \
+    -t "$cluster_id" -c "$dir/server.properties" >"$log" 2>&1 || {
+    show_log_tail "$log"
+    die "kafka: formatting the storage failed"
+  }
+}
+
+# Starts the broker without waiting for it (kafka_wait does), so that Postgres and
+# Redis start while the JVM boots.
+kafka_start() {
+  local pid cp log
+  if pid="$(kafka_pid)"; then
+    info "kafka: already running (pid $pid)"
+    return 0
+  fi
+  require_free_port kafka "$FLEET_KAFKA_PORT" FLEET_KAFKA_PORT
+  require_free_port "kafka controller" "$FLEET_KAFKA_CONTROLLER_PORT" FLEET_KAFKA_CONTROLLER_PORT
+  command -v "$(java_bin)" >/dev/null 2>&1 || die "kafka: java not found (JDK 17 or newer)"
+  cp="$(kafka_classpath)" || exit 1
+  kafka_write_config
+  kafka_format
+  log="$(kafka_log)"
+  # A fresh log per run: readiness is a line of this run's log, not of an older one.
+  if [[ -f $log ]]; then mv -f -- "$log" "$FLEET_LOGS/kafka.previous.log"; fi
+  if [[ -f $(kafka_out) ]]; then mv -f -- "$(kafka_out)" "$FLEET_LOGS/kafka.previous.out"; fi
+  info "kafka: starting on 127.0.0.1:$FLEET_KAFKA_PORT (controller 127.0.0.1:$FLEET_KAFKA_CONTROLLER_PORT)"
+  KAFKA_STARTED_AT_MS="$(now_ms)"
+  spawn "$(kafka_pid_file)" "$(kafka_out)" \
+    "$(java_bin)" -Xms128m -Xmx"$FLEET_KAFKA_HEAP" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
+    -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
+    -Dlog4j2.configurationFile="$FLEET_RESOURCES/kafka/log4j2.properties" \
+    -Dkafka.logs.dir="$FLEET_LOGS" \
+    -cp "$cp" kafka.Kafka "$(kafka_dir)/server.properties"
+}
+
+# "Kafka Server started" is logged once the broker has joined the (local) quorum,
+# caught up with the metadata log and been unfenced: it then serves clients.
+kafka_ready() {
+  port_open "$FLEET_KAFKA_PORT" && grep -qF 'Kafka Server started' "$(kafka_log)"
+}
+
+kafka_wait() {
+  local pid elapsed
+  pid="$(kafka_pid)" || {
+    show_log_tail "$(kafka_out)"
+    show_log_tail "$(kafka_log)"
+    die "kafka: not running"
+  }
+  if ! wait_for "${FLEET_KAFKA_WAIT:-120}" "$pid" "$(kafka_log)" kafka kafka_ready; then
+    show_log_tail "$(kafka_out)" 20
+    die "kafka: broker not ready on 127.0.0.1:$FLEET_KAFKA_PORT"
+  fi
+  if [[ -n ${KAFKA_STARTED_AT_MS:-} ]]; then
+    elapsed=$(($(now_ms) - KAFKA_STARTED_AT_MS))
+    info "kafka: ready after $((elapsed / 1000)).$(printf '%03d' $((elapsed % 1000))) s"
+  fi
+}
+
+kafka_stop() {
+  local pid
+  pid="$(kafka_pid)" || return 0
+  info "kafka: stopping (pid $pid)"
+  # A single node shuts down in a few seconds; the bound covers a slow disk.
+  stop_pid kafka "$pid" 60
+  rm -f -- "$(kafka_pid_file)"
+}
+
+kafka_status() { status_line kafka "$(kafka_pid || true)" "bootstrap.servers=127.0.0.1:$FLEET_KAFKA_PORT"; }

@@ -1,0 +1,29 @@
+package io.aicunet.platform.outbox;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The outbox of a service and its relay. */
+@ConfigMapping(prefix = "aicunet.outbox")
+public interface OutboxConfig {
+
+    /** CloudEvents source of this service's events. */
+    @WithDefault("/aicunet/${quarkus.application.name}")
+    String source();
+
+    /** Put before every topic name; tests give each run its own prefix so runs never share topics. */
+    @WithDefault("")
+    String topicPrefix();
+
+    /** Whether this replica relays outbox events to Kafka. Any number of replicas may. */
+    @WithDefault("true")
+    boolean relayEnabled();
+
+    /** Most events one relay transaction publishes (per bucket). */
+    @WithDefault("500")
+    int batchSize();
+
+    /** Most batches one scheduled relay pass sends before yielding to the next tick. */
+    @WithDefault("20")
+    int passBatchesMax();
+}

@@ -1,0 +1,117 @@
+package io.aicunet.platform.outbox;
+
+import io.aicunet.platform.testing.FleetStack;
+import io.aicunet.platform.testing.TestDatabase;
+import io.aicunet.platform.tenancy.TenantId;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.PgBuilder;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.PoolOptions;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import liquibase.Liquibase;
+import liquibase.database.DatabaseFactory;
+import liquibase.database.jvm.JdbcConnection;
+import liquibase.resource.ClassLoaderResourceAccessor;
+
+/**
+ * A database with the outbox tables, migrated by the owner role from the changelog
+ * services include, and a reactive pool as the app role.
+ */
+final class OutboxTestDatabase implements AutoCloseable {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    final TestDatabase database;
+    final Vertx vertx = Vertx.vertx();
+    final Pool pool;
+    final String topicPrefix = "test-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+
+    OutboxTestDatabase() throws Exception {
+        database = TestDatabase.create("outbox-test");
+        try (Connection connection = database.connectAsOwner()) {
+            new Liquibase("db/changelog/platform/outbox.yaml", new ClassLoaderResourceAccessor(),
+                    DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection)))
+                    .update("");
+        }
+        pool = PgBuilder.pool()
+                .with(new PoolOptions().setMaxSize(8))
+                .connectingTo(new PgConnectOptions()
+                        .setHost(FleetStack.host())
+                        .setPort(FleetStack.postgresPort())
+                        .setDatabase(database.name())
+                        .setUser(database.appUser())
+                        .setPassword(database.appPassword()))
+                .using(vertx)
+                .build();
+    }
+
+    Outbox outbox() {
+        return new Outbox(new OutboxConfig() {
+            @Override
+            public String source() {
+                return "/aicunet/outbox-test";
+            }
+
+            @Override
+            public String topicPrefix() {
+                return topicPrefix;
+            }
+
+            @Override
+            public boolean relayEnabled() {
+                return true;
+            }
+
+            @Override
+            public int batchSize() {
+                return 100;
+            }
+
+            @Override
+            public int passBatchesMax() {
+                return 10;
+            }
+        });
+    }
+
+    /**
+     * Appends {@code perTenant} events for each tenant, one transaction per event,
+     * interleaving tenants; returns them in commit order.
+     */
+    List<OutboxEvent> appendEvents(List<TenantId> tenants, int perTenant, String topic) {
+        Outbox outbox = outbox();
+        List<OutboxEvent> events = new ArrayList<>();
+        for (int i = 0; i < perTenant; i++) {
+            for (TenantId tenant : tenants) {
+                OutboxEvent event = outbox.event(topic, tenant, "aggregate-" + i,
+                        com.google.protobuf.StringValue.of("event " + i + " of " + tenant));
+                pool.withTransaction(connection -> outbox.append(connection, event)).await().atMost(WAIT);
+                events.add(event);
+            }
+        }
+        return events;
+    }
+
+    long waiting() {
+        return pool.query("SELECT count(*) AS waiting FROM outbox_events").execute()
+                .map(rows -> rows.iterator().next().getLong("waiting"))
+                .await().atMost(WAIT);
+    }
+
+    <T> T await(Uni<T> uni) {
+        return uni.await().atMost(WAIT);
+    }
+
+    @Override
+    public void close() {
+        pool.closeAndAwait();
+        vertx.closeAndAwait();
+        database.drop();
+    }
+}

@@ -1,0 +1,92 @@
+package io.aicunet.platform.policy;
+
+import com.bisnode.opa.client.OpaConfiguration;
+import com.bisnode.opa.client.query.OpaQueryApi;
+import com.bisnode.opa.client.query.OpaQueryClient;
+import com.bisnode.opa.client.query.QueryForDocumentRequest;
+import com.bisnode.opa.client.rest.ObjectMapperFactory;
+import com.bisnode.opa.client.rest.OpaRestClient;
+import io.aicunet.platform.problem.Problem;
+import io.aicunet.platform.tenancy.Caller;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Asks OPA whether a caller may do an action on a resource. Fails closed: when OPA
+ * cannot be reached or does not answer in time, the answer is UNAVAILABLE, never
+ * allow. The OPA client blocks, so queries run on the worker pool, never on an
+ * event loop.
+ */
+@ApplicationScoped
+public class Authorizer {
+
+    private static final Logger LOG = Logger.getLogger(Authorizer.class);
+
+    private final OpaQueryApi opa;
+    private final PolicyConfig config;
+    private final MeterRegistry meters;
+
+    public Authorizer(PolicyConfig config, MeterRegistry meters) {
+        this.config = config;
+        this.meters = meters;
+        HttpClient http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofMillis(config.connectTimeoutMillis()))
+                .build();
+        this.opa = new OpaQueryClient(new OpaRestClient(
+                new OpaConfiguration(config.opaUrl(), HttpClient.Version.HTTP_1_1),
+                http,
+                ObjectMapperFactory.getInstance().create()));
+    }
+
+    /** Empty when the policy allows it; otherwise PERMISSION_DENIED or UNAVAILABLE. */
+    public Uni<Optional<Problem>> check(Caller caller, String action, Resource resource) {
+        Map<String, Object> input = Map.of(
+                "subject", caller.subject(),
+                "roles", List.copyOf(caller.roles()),
+                "tenant", caller.scope().asText(),
+                "action", action,
+                "resource", Map.of(
+                        "type", resource.type(),
+                        "id", resource.id(),
+                        "tenant", resource.tenant().map(Object::toString).orElse("")));
+        return Uni.createFrom()
+                .item(() -> Optional.ofNullable(opa.queryForDocument(
+                        new QueryForDocumentRequest(input, config.decisionPath()), PolicyDecision.class)))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .ifNoItem().after(Duration.ofMillis(config.timeoutMillis())).fail()
+                .map(decision -> decide(decision, caller, action))
+                .onFailure().recoverWithItem(failure -> unavailable(failure, action));
+    }
+
+    private Optional<Problem> decide(Optional<PolicyDecision> decision, Caller caller, String action) {
+        boolean allowed = decision.map(PolicyDecision::allow).orElse(false);
+        meters.counter("aicunet.policy.decisions", "action", action, "allowed", Boolean.toString(allowed))
+                .increment();
+        if (allowed) {
+            return Optional.empty();
+        }
+        String reasons = decision.map(PolicyDecision::reasons).filter(r -> r != null && !r.isEmpty())
+                .map(r -> String.join("; ", r))
+                .orElse("the policy defines no decision");
+        return Optional.of(new Problem.PermissionDenied(
+                caller.subject() + " may not " + action + ": " + reasons));
+    }
+
+    private Optional<Problem> unavailable(Throwable failure, String action) {
+        LOG.warnf("policy decision for %s failed closed: %s", action, failure.toString());
+        meters.counter("aicunet.policy.unavailable", "action", action).increment();
+        return Optional.of(new Problem.Unavailable("the policy engine cannot be reached; nothing was changed"));
+    }
+
+    /** The decision document the Rego policy returns. */
+    public record PolicyDecision(boolean allow, List<String> reasons) {
+    }
+}

@@ -1,0 +1,133 @@
+package io.aicunet.platform.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aicunet.platform.problem.Problem;
+import io.aicunet.platform.tenancy.Caller;
+import io.aicunet.platform.tenancy.TenantId;
+import io.aicunet.platform.tenancy.TenantScope;
+import io.aicunet.platform.testing.FleetStack;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The authorizer against the real OPA of the local stack with the fleet's Rego
+ * policies: allowed, denied, and fail-closed when OPA is down or hangs.
+ */
+class AuthorizerTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final TenantId TENANT_A = TenantId.random();
+    private static final TenantId TENANT_B = TenantId.random();
+
+    @BeforeAll
+    static void stack() {
+        FleetStack.ensureRunning();
+    }
+
+    /** Proves: a tenant admin may update its own tenant. */
+    @Test
+    void allowsWhatThePolicyGrants() {
+        Optional<Problem> refusal = authorizer(FleetStack.opaUrl())
+                .check(tenantCaller(TENANT_A, "tenant-admin"), "tenant.tenants.update",
+                        Resource.owned("tenant", TENANT_A.toString(), TENANT_A))
+                .await().atMost(WAIT);
+        assertThat(refusal).isEmpty();
+    }
+
+    /** Proves: the same admin may not update another tenant, and a viewer may not suspend. */
+    @Test
+    void deniesWhatThePolicyDoesNotGrant() {
+        Authorizer authorizer = authorizer(FleetStack.opaUrl());
+        Optional<Problem> otherTenant = authorizer
+                .check(tenantCaller(TENANT_A, "tenant-admin"), "tenant.tenants.update",
+                        Resource.owned("tenant", TENANT_B.toString(), TENANT_B))
+                .await().atMost(WAIT);
+        Optional<Problem> viewer = authorizer
+                .check(tenantCaller(TENANT_A, "tenant-viewer"), "tenant.tenants.suspend",
+                        Resource.owned("tenant", TENANT_A.toString(), TENANT_A))
+                .await().atMost(WAIT);
+        assertThat(otherTenant).get().isInstanceOf(Problem.PermissionDenied.class);
+        assertThat(otherTenant.get().detail()).contains("no rule allows");
+        assertThat(viewer).get().isInstanceOf(Problem.PermissionDenied.class);
+    }
+
+    /** Proves: with nothing listening where OPA should be, the answer is UNAVAILABLE, never allow. */
+    @Test
+    void failsClosedWhenOpaIsDown() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        Optional<Problem> refusal = authorizer("http://127.0.0.1:" + closedPort)
+                .check(new Caller("ops", Set.of("platform-admin"), TenantScope.platform()), "tenant.tenants.create",
+                        Resource.platform("tenant"))
+                .await().atMost(WAIT);
+        assertThat(refusal).get().isInstanceOf(Problem.Unavailable.class);
+    }
+
+    /** Proves: an OPA that accepts connections but never answers fails closed within the timeout. */
+    @Test
+    void failsClosedWhenOpaHangs() throws Exception {
+        List<Socket> accepted = new ArrayList<>();
+        try (ServerSocket hanging = new ServerSocket(0)) {
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        accepted.add(hanging.accept());
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            Optional<Problem> refusal = authorizer("http://127.0.0.1:" + hanging.getLocalPort())
+                    .check(new Caller("ops", Set.of("platform-admin"), TenantScope.platform()),
+                            "tenant.tenants.create", Resource.platform("tenant"))
+                    .await().atMost(WAIT);
+            assertThat(refusal).get().isInstanceOf(Problem.Unavailable.class);
+        } finally {
+            for (Socket socket : accepted) {
+                socket.close();
+            }
+        }
+    }
+
+    private static Caller tenantCaller(TenantId tenant, String role) {
+        return new Caller("user-" + role, Set.of(role), TenantScope.of(tenant));
+    }
+
+    private static Authorizer authorizer(String opaUrl) {
+        return new Authorizer(new PolicyConfig() {
+            @Override
+            public String opaUrl() {
+                return opaUrl;
+            }
+
+            @Override
+            public String decisionPath() {
+                return "aicunet/authz/decision";
+            }
+
+            @Override
+            public long timeoutMillis() {
+                return 500;
+            }
+
+            @Override
+            public long connectTimeoutMillis() {
+                return 250;
+            }
+        }, new SimpleMeterRegistry());
+    }
+}

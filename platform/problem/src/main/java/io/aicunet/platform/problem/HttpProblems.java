@@ -1,0 +1,56 @@
+package io.aicunet.platform.problem;
+
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Maps a {@link Problem} to an RFC 9457 {@code application/problem+json} response,
+ * the one place where that mapping lives. Field violations go in an {@code errors}
+ * extension member, each with the field's path and what is wrong with it.
+ */
+public final class HttpProblems {
+
+    public static final String PROBLEM_JSON = "application/problem+json";
+    private static final String TYPE_BASE = "https://aicunet.io/problems/";
+
+    private HttpProblems() {
+    }
+
+    public static Response toResponse(Problem problem) {
+        return Response.status(problem.kind().httpStatus())
+                .type(MediaType.valueOf(PROBLEM_JSON))
+                .entity(toBody(problem))
+                .build();
+    }
+
+    public static Map<String, Object> toBody(Problem problem) {
+        int status = problem.kind().httpStatus();
+        String type = problem.kind().slug() + reasonSuffix(problem);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", TYPE_BASE + type);
+        body.put("title", Response.Status.fromStatusCode(status).getReasonPhrase());
+        body.put("status", status);
+        body.put("detail", problem.detail());
+        if (problem instanceof Problem.InvalidArgument invalid) {
+            List<Map<String, String>> errors = invalid.violations().stream()
+                    .map(v -> Map.of("field", v.field(), "detail", v.description()))
+                    .toList();
+            body.put("errors", errors);
+        }
+        return body;
+    }
+
+    private static String reasonSuffix(Problem problem) {
+        String reason = null;
+        if (problem instanceof Problem.Conflict conflict) {
+            reason = conflict.reason();
+        } else if (problem instanceof Problem.FailedPrecondition precondition) {
+            reason = precondition.type();
+        }
+        return reason == null ? "" : "/" + reason.toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}

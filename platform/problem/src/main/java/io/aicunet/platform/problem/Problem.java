@@ -1,0 +1,140 @@
+package io.aicunet.platform.problem;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An expected failure of a request: the caller sent something wrong, asked for what
+ * does not exist, or may not do it. Use cases return these as values; the edges map
+ * them once, to a gRPC status with details ({@link GrpcProblems}) or to RFC 9457
+ * {@code application/problem+json} ({@link HttpProblems}). Exceptions stay for bugs
+ * and broken infrastructure.
+ */
+public sealed interface Problem {
+
+    /** A sentence for the caller saying what went wrong. */
+    String detail();
+
+    /** Which kind of failure this is; decides the gRPC code and the HTTP status. */
+    Kind kind();
+
+    /** The kinds of expected failure, with their HTTP status and problem type slug. */
+    enum Kind {
+        INVALID_ARGUMENT(400, "invalid-argument"),
+        UNAUTHENTICATED(401, "unauthenticated"),
+        PERMISSION_DENIED(403, "permission-denied"),
+        NOT_FOUND(404, "not-found"),
+        CONFLICT(409, "conflict"),
+        FAILED_PRECONDITION(409, "failed-precondition"),
+        UNAVAILABLE(503, "unavailable");
+
+        private final int httpStatus;
+        private final String slug;
+
+        Kind(int httpStatus, String slug) {
+            this.httpStatus = httpStatus;
+            this.slug = slug;
+        }
+
+        public int httpStatus() {
+            return httpStatus;
+        }
+
+        public String slug() {
+            return slug;
+        }
+    }
+
+    /** Malformed input: each violation names the field and why it is wrong. */
+    record InvalidArgument(List<FieldViolation> violations) implements Problem {
+        public InvalidArgument {
+            violations = List.copyOf(violations);
+            if (violations.isEmpty()) {
+                throw new IllegalArgumentException("an invalid argument names at least one field");
+            }
+        }
+
+        public static InvalidArgument of(String field, String description) {
+            return new InvalidArgument(List.of(new FieldViolation(field, description)));
+        }
+
+        @Override
+        public String detail() {
+            return violations.size() == 1
+                    ? violations.get(0).field() + ": " + violations.get(0).description()
+                    : violations.size() + " fields are invalid";
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.INVALID_ARGUMENT;
+        }
+    }
+
+    /** The caller did not say who it is (a missing or malformed identity header). */
+    record Unauthenticated(String detail) implements Problem {
+        @Override
+        public Kind kind() {
+            return Kind.UNAUTHENTICATED;
+        }
+    }
+
+    /** The policy does not allow this caller to do this. */
+    record PermissionDenied(String detail) implements Problem {
+        @Override
+        public Kind kind() {
+            return Kind.PERMISSION_DENIED;
+        }
+    }
+
+    /** The named resource does not exist, or is not visible to the caller's tenant. */
+    record NotFound(String resourceType, String resourceId) implements Problem {
+        @Override
+        public String detail() {
+            return resourceType + " " + resourceId + " does not exist";
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.NOT_FOUND;
+        }
+    }
+
+    /**
+     * The request conflicts with what exists: a unique value already taken, an
+     * idempotency key reused with a different request, a stale expected version.
+     */
+    record Conflict(String reason, String detail) implements Problem {
+        @Override
+        public Kind kind() {
+            return Kind.CONFLICT;
+        }
+    }
+
+    /**
+     * The resource is not in a state that allows this, e.g. an illegal status
+     * transition. {@code type} is a short machine-readable reason.
+     */
+    record FailedPrecondition(String type, String subject, String detail) implements Problem {
+        @Override
+        public Kind kind() {
+            return Kind.FAILED_PRECONDITION;
+        }
+    }
+
+    /** Something the request needs (e.g. the policy engine) cannot be reached; retry later. */
+    record Unavailable(String detail) implements Problem {
+        @Override
+        public Kind kind() {
+            return Kind.UNAVAILABLE;
+        }
+    }
+
+    /** One field and what is wrong with it; {@code field} is a path such as {@code quotas.tokens_per_day}. */
+    record FieldViolation(String field, String description) {
+        public FieldViolation {
+            Objects.requireNonNull(field, "field");
+            Objects.requireNonNull(description, "description");
+        }
+    }
+}

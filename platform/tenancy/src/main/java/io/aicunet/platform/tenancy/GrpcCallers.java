@@ -1,0 +1,61 @@
+package io.aicunet.platform.tenancy;
+
+import io.aicunet.platform.problem.GrpcProblems;
+import io.aicunet.platform.problem.Result;
+import io.smallrye.mutiny.Uni;
+import java.util.function.Function;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.quarkus.grpc.GlobalInterceptor;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Reads the caller from the metadata of every gRPC call and makes it available to
+ * the service method through {@link #current()}. Rejecting a call without a caller
+ * is the service's job, so the error is the same on gRPC and REST.
+ */
+@GlobalInterceptor
+@ApplicationScoped
+public class GrpcCallers implements ServerInterceptor {
+
+    private static final Context.Key<Result<Caller>> CALLER = Context.key("aicunet-caller");
+
+    /** The caller of the gRPC call being served on this thread. */
+    public static Result<Caller> current() {
+        Result<Caller> caller = CALLER.get();
+        if (caller == null) {
+            throw new IllegalStateException("no gRPC call is being served: GrpcCallers is not installed");
+        }
+        return caller;
+    }
+
+    /**
+     * Serves a call: rejects it when the caller headers are missing or malformed,
+     * otherwise runs the use case and turns its result into the response, or its
+     * problem into a gRPC status with details.
+     */
+    public static <T, R> Uni<R> serve(Function<Caller, Uni<Result<T>>> useCase, Function<T, R> response) {
+        Result<Caller> caller = current();
+        if (!caller.isOk()) {
+            return Uni.createFrom().failure(GrpcProblems.toException(caller.problem()));
+        }
+        return useCase.apply(caller.value()).map(result -> {
+            if (!result.isOk()) {
+                throw GrpcProblems.toException(result.problem());
+            }
+            return response.apply(result.value());
+        });
+    }
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        Result<Caller> caller = CallerHeaders.parse(
+                name -> headers.get(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER)));
+        return Contexts.interceptCall(Context.current().withValue(CALLER, caller), call, headers, next);
+    }
+}

@@ -1,0 +1,55 @@
+package io.aicunet.platform.tenancy;
+
+import io.aicunet.platform.problem.Result;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.util.function.Function;
+
+/**
+ * Runs work in one transaction whose row-level-security context is the caller's
+ * tenant scope. The scope is set with {@code set_config(..., true)}, which lasts
+ * only until the transaction ends: a pooled connection never carries one caller's
+ * tenant into another's transaction.
+ *
+ * <p>Row-level-security policies read {@value #TENANT_SETTING} (the tenant's UUID, or
+ * empty at platform scope) and {@value #PLATFORM_SETTING} ({@code on} at platform
+ * scope, else {@code off}):
+ * <pre>
+ * USING (current_setting('aicunet.platform', true) = 'on'
+ *        OR tenant_id = nullif(current_setting('aicunet.tenant_id', true), '')::uuid)
+ * </pre>
+ */
+public final class TenantTransactions {
+
+    public static final String TENANT_SETTING = "aicunet.tenant_id";
+    public static final String PLATFORM_SETTING = "aicunet.platform";
+
+    private TenantTransactions() {
+    }
+
+    /**
+     * Commits when the work returns an ok result; rolls back when it returns a failed
+     * result or fails, so a refused request changes nothing.
+     */
+    public static <T> Uni<Result<T>> inTenant(
+            Pool pool, TenantScope scope, Function<SqlConnection, Uni<Result<T>>> work) {
+        return pool.withConnection(connection -> connection.begin().flatMap(transaction ->
+                setScope(connection, scope)
+                        .flatMap(ignored -> work.apply(connection))
+                        .call(result -> result.isOk() ? transaction.commit() : transaction.rollback())
+                        .onFailure().call(failure -> transaction.rollback()
+                                .onFailure().recoverWithNull())));
+    }
+
+    /** Sets the tenant scope on a connection that is already in a transaction. */
+    public static Uni<Void> setScope(SqlConnection connection, TenantScope scope) {
+        String tenant = scope instanceof TenantScope.SingleTenant single ? single.tenant().toString() : "";
+        String platform = scope instanceof TenantScope.Platform ? "on" : "off";
+        return connection.preparedQuery("SELECT set_config('" + TENANT_SETTING + "', $1, true),"
+                        + " set_config('" + PLATFORM_SETTING + "', $2, true)")
+                .execute(Tuple.of(tenant, platform))
+                .replaceWithVoid();
+    }
+}

@@ -1,0 +1,117 @@
+package io.aicunet.platform.testing;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The local stack tests run against: real PostgreSQL, Redis, Kafka and OPA on
+ * 127.0.0.1, on the ports {@code ./fleet} uses (the same FLEET_* variables, the same
+ * defaults). {@link #ensureRunning()} starts whatever is missing with
+ * {@code ./fleet up --infra}.
+ */
+public final class FleetStack {
+
+    private static final String HOST = "127.0.0.1";
+    private static final int CONNECT_TIMEOUT_MILLIS = 500;
+    private static final long START_TIMEOUT_SECONDS = 180;
+
+    private FleetStack() {
+    }
+
+    public static String host() {
+        return HOST;
+    }
+
+    public static int postgresPort() {
+        return port("FLEET_PG_PORT", 15432);
+    }
+
+    public static String postgresSuperuserPassword() {
+        return env("FLEET_PG_SUPERUSER_PASSWORD", "fleet-dev");
+    }
+
+    public static int redisPort() {
+        return port("FLEET_REDIS_PORT", 16379);
+    }
+
+    public static int kafkaPort() {
+        return port("FLEET_KAFKA_PORT", 19092);
+    }
+
+    public static String kafkaBootstrapServers() {
+        return HOST + ":" + kafkaPort();
+    }
+
+    public static int opaPort() {
+        return port("FLEET_OPA_PORT", 18181);
+    }
+
+    public static String opaUrl() {
+        return "http://" + HOST + ":" + opaPort();
+    }
+
+    /** Starts the local stack's infrastructure unless all of it already answers. */
+    public static synchronized void ensureRunning() {
+        if (allListening()) {
+            return;
+        }
+        Path fleet = repositoryRoot().resolve("fleet");
+        try {
+            Process process = new ProcessBuilder(fleet.toString(), "up", "--infra")
+                    .directory(repositoryRoot().toFile())
+                    .inheritIO()
+                    .start();
+            if (!process.waitFor(START_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("./fleet up --infra did not finish in " + START_TIMEOUT_SECONDS + " s");
+            }
+            if (process.exitValue() != 0 || !allListening()) {
+                throw new IllegalStateException("./fleet up --infra failed (exit " + process.exitValue()
+                        + "); see .fleet/logs");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + fleet, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the local stack", e);
+        }
+    }
+
+    /** The checkout this code runs from: the nearest parent holding the {@code fleet} script. */
+    public static Path repositoryRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null) {
+            if (Files.isRegularFile(dir.resolve("fleet")) && Files.isDirectory(dir.resolve("platform"))) {
+                return dir;
+            }
+            dir = dir.getParent();
+        }
+        throw new IllegalStateException("no fleet checkout above " + Path.of("").toAbsolutePath());
+    }
+
+    public static boolean listening(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(HOST, port), CONNECT_TIMEOUT_MILLIS);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean allListening() {
+        return listening(postgresPort()) && listening(redisPort()) && listening(kafkaPort()) && listening(opaPort());
+    }
+
+    private static int port(String name, int fallback) {
+        return Integer.parseInt(env(name, Integer.toString(fallback)));
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}

@@ -1,0 +1,71 @@
+package io.aicunet.platform.testing;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Points a Quarkus application under test at the real local stack: a database of
+ * its own (migrated by the owner role, used by the app role), its own Kafka topic
+ * prefix, the stack's Redis and OPA. Arguments: {@code service} (required).
+ *
+ * <p>Tests reach the same database and topics through {@link #database()} and
+ * {@link #topicPrefix()}.
+ */
+public class FleetTestResource implements QuarkusTestResourceLifecycleManager {
+
+    private static volatile TestDatabase database;
+    private static volatile String topicPrefix;
+
+    private String service;
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        service = initArgs.get("service");
+        if (service == null || service.isBlank()) {
+            throw new IllegalArgumentException("FleetTestResource needs the init argument 'service'");
+        }
+    }
+
+    @Override
+    public Map<String, String> start() {
+        database = TestDatabase.create(service);
+        topicPrefix = "test-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+        Map<String, String> config = new HashMap<>();
+        config.put("quarkus.datasource.reactive.url", database.reactiveUrl());
+        config.put("quarkus.datasource.jdbc.url", database.jdbcUrl());
+        config.put("quarkus.datasource.username", database.appUser());
+        config.put("quarkus.datasource.password", database.appPassword());
+        config.put("quarkus.liquibase.username", database.ownerUser());
+        config.put("quarkus.liquibase.password", database.ownerPassword());
+        config.put("kafka.bootstrap.servers", FleetStack.kafkaBootstrapServers());
+        config.put("aicunet.outbox.topic-prefix", topicPrefix);
+        config.put("aicunet.policy.opa-url", FleetStack.opaUrl());
+        config.put("quarkus.redis.hosts", "redis://" + FleetStack.host() + ":" + FleetStack.redisPort());
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        if (database != null) {
+            database.drop();
+        }
+    }
+
+    /** The database of the application under test. */
+    public static TestDatabase database() {
+        if (database == null) {
+            throw new IllegalStateException("FleetTestResource has not started");
+        }
+        return database;
+    }
+
+    /** The prefix of every topic the application under test writes. */
+    public static String topicPrefix() {
+        if (topicPrefix == null) {
+            throw new IllegalStateException("FleetTestResource has not started");
+        }
+        return topicPrefix;
+    }
+}

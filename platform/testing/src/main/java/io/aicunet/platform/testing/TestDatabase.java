@@ -1,0 +1,112 @@
+package io.aicunet.platform.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A service database of its own for one test run, created by the same script the
+ * local stack and docker-compose use (platform/devstack/.../create-service-database.sql),
+ * with the service's owner and app roles. Runs never share a database.
+ *
+ * @param rolePrefix the service name with '-' as '_', e.g. {@code agent_state}
+ */
+public record TestDatabase(String rolePrefix, String name) {
+
+    /** Creates {@code <prefix>_test_<random>} for the service. */
+    public static TestDatabase create(String service) {
+        FleetStack.ensureRunning();
+        String prefix = service.replace('-', '_').toLowerCase(Locale.ROOT);
+        String name = prefix + "_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        TestDatabase database = new TestDatabase(prefix, name);
+        database.runCreateScript();
+        return database;
+    }
+
+    public String ownerUser() {
+        return rolePrefix + "_owner";
+    }
+
+    public String ownerPassword() {
+        return rolePrefix + "_owner_dev";
+    }
+
+    public String appUser() {
+        return rolePrefix + "_app";
+    }
+
+    public String appPassword() {
+        return rolePrefix + "_app_dev";
+    }
+
+    public String jdbcUrl() {
+        return jdbcUrl(name);
+    }
+
+    public static String jdbcUrl(String database) {
+        return "jdbc:postgresql://" + FleetStack.host() + ":" + FleetStack.postgresPort() + "/" + database;
+    }
+
+    public String reactiveUrl() {
+        return "postgresql://" + FleetStack.host() + ":" + FleetStack.postgresPort() + "/" + name;
+    }
+
+    /** A JDBC connection as the app role: what the service itself may do. */
+    public Connection connectAsApp() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(), appUser(), appPassword());
+    }
+
+    /** A JDBC connection as the owner role: what migrations may do. */
+    public Connection connectAsOwner() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(), ownerUser(), ownerPassword());
+    }
+
+    /** A JDBC connection as the superuser, for tests that play an attacker or an operator. */
+    public Connection connectAsSuperuser() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(), "postgres", FleetStack.postgresSuperuserPassword());
+    }
+
+    /** Drops the database, closing whatever sessions remain. */
+    public void drop() {
+        try (Connection connection = DriverManager.getConnection(
+                        jdbcUrl("postgres"), "postgres", FleetStack.postgresSuperuserPassword());
+                Statement statement = connection.createStatement()) {
+            statement.execute("DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot drop test database " + name, e);
+        }
+    }
+
+    private void runCreateScript() {
+        Path script = FleetStack.repositoryRoot()
+                .resolve("platform/devstack/src/main/resources/postgres/create-service-database.sql");
+        List<String> command = List.of("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1",
+                "-h", FleetStack.host(), "-p", Integer.toString(FleetStack.postgresPort()), "-U", "postgres",
+                "-d", "postgres",
+                "-v", "role_prefix=" + rolePrefix, "-v", "database=" + name,
+                "-v", "owner_password=" + ownerPassword(), "-v", "app_password=" + appPassword(),
+                "-f", script.toString());
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().put("PGPASSWORD", FleetStack.postgresSuperuserPassword());
+            Process process = builder.start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IllegalStateException("creating test database " + name + " failed:\n" + output);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run psql", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating " + name, e);
+        }
+    }
+}

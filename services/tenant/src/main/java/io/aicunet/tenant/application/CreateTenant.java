@@ -1,0 +1,107 @@
+package io.aicunet.tenant.application;
+
+import io.aicunet.contracts.tenant.v1.TenantCreated;
+import io.aicunet.platform.problem.Problem;
+import io.aicunet.platform.problem.Result;
+import io.aicunet.platform.tenancy.Caller;
+import io.aicunet.platform.tenancy.TenantId;
+import io.aicunet.tenant.application.TenantCommands.CreateTenantCommand;
+import io.aicunet.tenant.application.TenantInputs.NewTenant;
+import io.aicunet.tenant.config.TenantServiceConfig;
+import io.aicunet.tenant.domain.Tenant;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+
+/**
+ * Registers a tenant, once per idempotency key: a retry with the same key and the
+ * same request returns the first result; the same key with another request is a
+ * conflict. Keys belong to the caller's subject.
+ */
+@ApplicationScoped
+public class CreateTenant {
+
+    public static final String ACTION = "tenant.tenants.create";
+
+    /** What CreateTenant produced; {@code replayed} when it repeats the first result of the key. */
+    public record Created(Tenant tenant, boolean replayed) {
+    }
+
+    private final TenantAccess access;
+    private final TenantServiceConfig config;
+
+    public CreateTenant(TenantAccess access, TenantServiceConfig config) {
+        this.access = access;
+        this.config = config;
+    }
+
+    public Uni<Result<Created>> execute(Caller caller, CreateTenantCommand command) {
+        Result<NewTenant> input = TenantInputs.newTenant(command, config.regions());
+        if (!input.isOk()) {
+            return Uni.createFrom().item(Result.failed(input.problem()));
+        }
+        NewTenant newTenant = input.value();
+        byte[] digest = digest(newTenant);
+        return access.onPlatform(caller, ACTION, connection -> {
+            Tenant tenant = Tenant.register(TenantId.random(), newTenant.settings(), newTenant.slug(),
+                    newTenant.region(), Instant.now().truncatedTo(ChronoUnit.MICROS));
+            return access.tenants()
+                    .claimIdempotencyKey(connection, caller.subject(), command.idempotencyKey(), digest, tenant.id())
+                    .flatMap(claimed -> claimed
+                            ? register(connection, tenant)
+                            : replay(connection, caller, command.idempotencyKey(), digest));
+        });
+    }
+
+    private Uni<Result<Created>> register(SqlConnection connection, Tenant tenant) {
+        return access.tenants().insert(connection, tenant).flatMap(inserted -> {
+            if (!inserted) {
+                return Uni.createFrom().item(Result.failed(new Problem.Conflict("SLUG_TAKEN",
+                        "slug " + tenant.slug() + " belongs to another tenant")));
+            }
+            TenantCreated event = TenantCreated.newBuilder().setTenant(TenantProtos.toProto(tenant)).build();
+            return access.outbox()
+                    .append(connection, access.outbox().event(TenantEvents.TOPIC, tenant.id(), tenant.id().toString(), event))
+                    .map(ignored -> Result.ok(new Created(tenant, false)));
+        });
+    }
+
+    private Uni<Result<Created>> replay(SqlConnection connection, Caller caller, String key, byte[] digest) {
+        return access.tenants().findIdempotencyKey(connection, caller.subject(), key).flatMap(found -> {
+            Tenants.IdempotencyRecord record = found.orElseThrow(() -> new IllegalStateException(
+                    "idempotency key " + key + " was claimed but cannot be read"));
+            if (!Arrays.equals(record.requestDigest(), digest)) {
+                return Uni.createFrom().item(Result.failed(new Problem.Conflict("IDEMPOTENCY_KEY_REUSED",
+                        "idempotency key " + key + " was used for a different request")));
+            }
+            return access.tenants().find(connection, record.tenant(), false)
+                    .map(tenant -> Result.ok(new Created(tenant.orElseThrow(() -> new IllegalStateException(
+                            "idempotency key " + key + " names missing tenant " + record.tenant())), true)));
+        });
+    }
+
+    /** SHA-256 of the request's meaning, so the same request in any spelling matches. */
+    static byte[] digest(NewTenant tenant) {
+        StringBuilder canonical = new StringBuilder()
+                .append(tenant.slug()).append('\n')
+                .append(tenant.region()).append('\n')
+                .append(tenant.settings().displayName()).append('\n')
+                .append(tenant.settings().tier()).append('\n')
+                .append(tenant.settings().quotas().requestsPerMinute()).append(',')
+                .append(tenant.settings().quotas().tokensPerDay()).append(',')
+                .append(tenant.settings().quotas().storageBytes()).append('\n');
+        tenant.settings().retention().days().forEach((dataClass, days) ->
+                canonical.append(dataClass.wireName()).append('=').append(days).append(';'));
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.aicunet.tenant.application;
+
+import com.google.protobuf.Message;
+import io.aicunet.platform.outbox.Outbox;
+import io.aicunet.platform.policy.Authorizer;
+import io.aicunet.platform.policy.Resource;
+import io.aicunet.platform.problem.Problem;
+import io.aicunet.platform.problem.Result;
+import io.aicunet.platform.tenancy.Caller;
+import io.aicunet.platform.tenancy.TenantId;
+import io.aicunet.platform.tenancy.TenantTransactions;
+import io.aicunet.tenant.domain.Tenant;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * The steps every tenant use case shares, in their fixed order: check the input,
+ * ask the policy, open a transaction scoped to the caller's tenant, find the
+ * tenant, do the work, and write the change with its event.
+ */
+@ApplicationScoped
+public class TenantAccess {
+
+    static final String RESOURCE_TYPE = "tenant";
+
+    private final Pool pool;
+    private final Tenants tenants;
+    private final Authorizer authorizer;
+    private final Outbox outbox;
+
+    public TenantAccess(Pool pool, Tenants tenants, Authorizer authorizer, Outbox outbox) {
+        this.pool = pool;
+        this.tenants = tenants;
+        this.authorizer = authorizer;
+        this.outbox = outbox;
+    }
+
+    /** Work on one tenant that exists and that the caller may act on. */
+    public <T> Uni<Result<T>> onTenant(Caller caller, String rawTenantId, String action, boolean lock,
+                                       BiFunction<SqlConnection, Tenant, Uni<Result<T>>> work) {
+        Optional<TenantId> id = TenantId.parse(rawTenantId);
+        if (id.isEmpty()) {
+            return Uni.createFrom().item(Result.failed(Problem.InvalidArgument.of("tenant_id", "must be a UUID")));
+        }
+        Resource resource = Resource.owned(RESOURCE_TYPE, id.get().toString(), id.get());
+        return authorized(caller, action, resource, () -> TenantTransactions.inTenant(pool, caller.scope(),
+                connection -> tenants.find(connection, id.get(), lock).flatMap(found -> found.isEmpty()
+                        ? Uni.createFrom().item(Result.failed(new Problem.NotFound(RESOURCE_TYPE, rawTenantId)))
+                        : work.apply(connection, found.get()))));
+    }
+
+    /** Work on no single tenant (creating or listing tenants). */
+    public <T> Uni<Result<T>> onPlatform(Caller caller, String action,
+                                         Function<SqlConnection, Uni<Result<T>>> work) {
+        return authorized(caller, action, Resource.platform(RESOURCE_TYPE),
+                () -> TenantTransactions.inTenant(pool, caller.scope(), work));
+    }
+
+    /** Stores the changed tenant and its event in the current transaction. */
+    public Uni<Result<Tenant>> save(SqlConnection connection, Tenant changed, Message event) {
+        return tenants.update(connection, changed)
+                .flatMap(ignored -> outbox.append(connection,
+                        outbox.event(TenantEvents.TOPIC, changed.id(), changed.id().toString(), event)))
+                .map(ignored -> Result.ok(changed));
+    }
+
+    public Outbox outbox() {
+        return outbox;
+    }
+
+    public Tenants tenants() {
+        return tenants;
+    }
+
+    private <T> Uni<Result<T>> authorized(Caller caller, String action, Resource resource,
+                                          java.util.function.Supplier<Uni<Result<T>>> work) {
+        return authorizer.check(caller, action, resource).flatMap(refusal -> refusal.isPresent()
+                ? Uni.createFrom().item(Result.<T>failed(refusal.get()))
+                : work.get());
+    }
+}

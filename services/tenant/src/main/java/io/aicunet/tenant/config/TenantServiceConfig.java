@@ -1,0 +1,22 @@
+package io.aicunet.tenant.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.Set;
+
+/** Settings of the tenant service. */
+@ConfigMapping(prefix = "tenant")
+public interface TenantServiceConfig {
+
+    /** Regions a tenant's data may live in (data residency); a tenant picks one at registration. */
+    @WithDefault("eu-central-1,eu-west-1,us-east-1")
+    Set<String> regions();
+
+    /** Largest page ListTenants returns. */
+    @WithDefault("100")
+    int pageSizeMax();
+
+    /** Page size when the caller asks for none. */
+    @WithDefault("20")
+    int pageSizeDefault();
+}
