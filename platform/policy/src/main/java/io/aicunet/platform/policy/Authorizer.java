@@ -58,8 +58,8 @@ public class Authorizer {
                         "id", resource.id(),
                         "tenant", resource.tenant().map(Object::toString).orElse("")));
         return Uni.createFrom()
-                .item(() -> Optional.ofNullable(opa.queryForDocument(
-                        new QueryForDocumentRequest(input, config.decisionPath()), PolicyDecision.class)))
+                .item(() -> PolicyDecision.from(opa.queryForDocument(
+                        new QueryForDocumentRequest(input, config.decisionPath()), Map.class)))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .ifNoItem().after(Duration.ofMillis(config.timeoutMillis())).fail()
                 .map(decision -> decide(decision, caller, action))
@@ -73,7 +73,7 @@ public class Authorizer {
         if (allowed) {
             return Optional.empty();
         }
-        String reasons = decision.map(PolicyDecision::reasons).filter(r -> r != null && !r.isEmpty())
+        String reasons = decision.map(PolicyDecision::reasons).filter(r -> !r.isEmpty())
                 .map(r -> String.join("; ", r))
                 .orElse("the policy defines no decision");
         return Optional.of(new Problem.PermissionDenied(
@@ -86,7 +86,23 @@ public class Authorizer {
         return Optional.of(new Problem.Unavailable("the policy engine cannot be reached; nothing was changed"));
     }
 
-    /** The decision document the Rego policy returns. */
-    public record PolicyDecision(boolean allow, List<String> reasons) {
+    /** The decision document the Rego policy returns: {@code {"allow": bool, "reasons": [string]}}. */
+    record PolicyDecision(boolean allow, List<String> reasons) {
+
+        /**
+         * Read from the plain map the client returns (a class of our own would be loaded
+         * by the client's class loader, which differs from ours in Quarkus tests and dev mode).
+         * Empty when the policy defines no decision for the input.
+         */
+        static Optional<PolicyDecision> from(Map<?, ?> document) {
+            if (document == null) {
+                return Optional.empty();
+            }
+            boolean allow = Boolean.TRUE.equals(document.get("allow"));
+            List<String> reasons = document.get("reasons") instanceof List<?> list
+                    ? list.stream().map(String::valueOf).toList()
+                    : List.of();
+            return Optional.of(new PolicyDecision(allow, reasons));
+        }
     }
 }

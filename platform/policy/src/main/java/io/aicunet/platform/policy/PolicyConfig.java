@@ -16,7 +16,7 @@ public interface PolicyConfig {
     String decisionPath();
 
     /** How long a decision may take before the call fails closed with UNAVAILABLE. */
-    @WithDefault("500")
+    @WithDefault("1000")
     long timeoutMillis();
 
     /** How long connecting to OPA may take; part of timeoutMillis. */

@@ -3,13 +3,16 @@ package io.aicunet.platform.tenancy;
 import io.aicunet.platform.problem.GrpcProblems;
 import io.aicunet.platform.problem.Result;
 import io.smallrye.mutiny.Uni;
+import java.util.UUID;
 import java.util.function.Function;
+import org.jboss.logging.Logger;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.grpc.Status;
 import io.quarkus.grpc.GlobalInterceptor;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -22,6 +25,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class GrpcCallers implements ServerInterceptor {
 
+    private static final Logger LOG = Logger.getLogger(GrpcCallers.class);
     private static final Context.Key<Result<Caller>> CALLER = Context.key("aicunet-caller");
 
     /** The caller of the gRPC call being served on this thread. */
@@ -43,12 +47,21 @@ public class GrpcCallers implements ServerInterceptor {
         if (!caller.isOk()) {
             return Uni.createFrom().failure(GrpcProblems.toException(caller.problem()));
         }
-        return useCase.apply(caller.value()).map(result -> {
-            if (!result.isOk()) {
-                throw GrpcProblems.toException(result.problem());
-            }
-            return response.apply(result.value());
-        });
+        return useCase.apply(caller.value())
+                .onFailure().transform(GrpcCallers::internal)
+                .map(result -> {
+                    if (!result.isOk()) {
+                        throw GrpcProblems.toException(result.problem());
+                    }
+                    return response.apply(result.value());
+                });
+    }
+
+    /** A bug or broken infrastructure: logged here with an id, reported to the caller without internals. */
+    private static Throwable internal(Throwable failure) {
+        String incident = UUID.randomUUID().toString();
+        LOG.errorf(failure, "incident %s: gRPC call failed unexpectedly", incident);
+        return Status.INTERNAL.withDescription("internal error, incident " + incident).asRuntimeException();
     }
 
     @Override

@@ -111,7 +111,11 @@ public class PgTenants implements Tenants {
                         INSERT INTO idempotency_keys (subject, idempotency_key, request_sha256, tenant_id)
                         VALUES ($1, $2, $3, $4)
                         ON CONFLICT (subject, idempotency_key) DO NOTHING""")
-                .execute(Tuple.of(subject, key, Buffer.buffer(requestDigest), tenant.value()))
+                .execute(Tuple.tuple()
+                        .addString(subject)
+                        .addString(key)
+                        .addBuffer(Buffer.buffer(requestDigest))
+                        .addUUID(tenant.value()))
                 .map(rows -> rows.rowCount() == 1);
     }
 

@@ -49,7 +49,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/v1/tenants")
 @Tag(name = "tenants")
 @Produces({MediaType.APPLICATION_JSON, HttpProblems.PROBLEM_JSON})
-@Consumes(MediaType.APPLICATION_JSON)
 public class TenantResource {
 
     private final CreateTenant createTenant;
@@ -70,6 +69,7 @@ public class TenantResource {
         this.reactivateTenant = reactivateTenant;
     }
 
+    @Consumes(MediaType.APPLICATION_JSON)
     @POST
     @Operation(summary = "Register a tenant",
             description = "Idempotent by the Idempotency-Key header: a retry returns the first result (200), "
@@ -111,6 +111,7 @@ public class TenantResource {
                         page.tenants().stream().map(TenantBody::of).toList(), page.nextPageToken())).build());
     }
 
+    @Consumes(MediaType.APPLICATION_JSON)
     @PATCH
     @Path("/{tenantId}")
     @Operation(summary = "Change display name, tier, quotas or retention",
@@ -129,6 +130,7 @@ public class TenantResource {
                 tenant -> Response.ok(TenantBody.of(tenant)).build());
     }
 
+    @Consumes(MediaType.APPLICATION_JSON)
     @POST
     @Path("/{tenantId}/suspension")
     @Operation(summary = "Suspend an active tenant")
