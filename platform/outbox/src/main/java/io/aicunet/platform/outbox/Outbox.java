@@ -30,7 +30,7 @@ public class Outbox {
     public OutboxEvent event(String topic, TenantId tenant, String aggregateId, Message payload) {
         return new OutboxEvent(
                 UUID.randomUUID(),
-                config.topicPrefix() + topic,
+                config.topicPrefix().orElse("") + topic,
                 payload.getDescriptorForType().getFullName(),
                 config.source(),
                 tenant,

@@ -2,6 +2,7 @@ package io.aicunet.platform.outbox;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.util.Optional;
 
 /** The outbox of a service and its relay. */
 @ConfigMapping(prefix = "aicunet.outbox")
@@ -11,9 +12,8 @@ public interface OutboxConfig {
     @WithDefault("/aicunet/${quarkus.application.name}")
     String source();
 
-    /** Put before every topic name; tests give each run its own prefix so runs never share topics. */
-    @WithDefault("")
-    String topicPrefix();
+    /** Put before every topic name (none by default); tests give each run its own so runs never share topics. */
+    Optional<String> topicPrefix();
 
     /** Whether this replica relays outbox events to Kafka. Any number of replicas may. */
     @WithDefault("true")

@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import liquibase.Liquibase;
 import liquibase.database.DatabaseFactory;
@@ -59,8 +60,8 @@ final class OutboxTestDatabase implements AutoCloseable {
             }
 
             @Override
-            public String topicPrefix() {
-                return topicPrefix;
+            public Optional<String> topicPrefix() {
+                return Optional.of(topicPrefix);
             }
 
             @Override
