@@ -9,24 +9,15 @@
 #             UUID, or "" for platform-level resources (creating or listing tenants)
 #
 # Output: data.aicunet.authz.decision = {"allow": bool, "reasons": [string]}.
+#
+# What each role grants is declared per service, in <service>.rego files of this
+# package, as entries of two sets:
+#   platform_grant contains {"role": R, "action": A}  R acts at platform scope, on any tenant
+#   tenant_grant contains {"role": R, "action": A}    R acts only on its own tenant's resources
 package aicunet.authz
 
-# Actions each role grants. Platform roles act at platform scope, on any tenant;
-# tenant roles act only on their own tenant's resources. "*" grants every action.
-platform_role_actions := {
-	"platform-admin": {"*"},
-	"platform-operator": {
-		"tenant.tenants.read", "tenant.tenants.list",
-		"tenant.tenants.suspend", "tenant.tenants.reactivate",
-	},
-	# Service accounts of other services read tenants (quotas, retention, status).
-	"platform-service": {"tenant.tenants.read", "tenant.tenants.list"},
-}
-
-tenant_role_actions := {
-	"tenant-admin": {"tenant.tenants.read", "tenant.tenants.update"},
-	"tenant-viewer": {"tenant.tenants.read"},
-}
+# platform-admin may do everything, at platform scope.
+platform_grant contains {"role": "platform-admin", "action": "*"}
 
 default decision := {"allow": false, "reasons": ["no rule allows this action for these roles and this tenant"]}
 
@@ -36,17 +27,19 @@ default allow := false
 
 allow if {
 	input.tenant == "platform"
-	some role in input.roles
-	grants(platform_role_actions[role], input.action)
+	some grant in platform_grant
+	grant.role in input.roles
+	grants(grant.action, input.action)
 }
 
 allow if {
 	input.tenant != "platform"
 	input.tenant == input.resource.tenant
-	some role in input.roles
-	grants(tenant_role_actions[role], input.action)
+	some grant in tenant_grant
+	grant.role in input.roles
+	grants(grant.action, input.action)
 }
 
-grants(actions, _) if "*" in actions
+grants("*", _)
 
-grants(actions, action) if action in actions
+grants(action, action)

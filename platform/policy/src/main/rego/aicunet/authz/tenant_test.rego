@@ -1,4 +1,4 @@
-package aicunet.authz_test
+package aicunet.tenant_test
 
 import data.aicunet.authz
 
@@ -63,4 +63,11 @@ test_no_roles_no_access if {
 	}
 	not d.allow
 	count(d.reasons) == 1
+}
+
+test_platform_admin_grant_is_wildcard if {
+	authz.decision.allow with input as {
+		"subject": "ops@aicunet.io", "roles": ["platform-admin"], "tenant": "platform",
+		"action": "anything.at.all", "resource": {"type": "x", "id": "", "tenant": ""},
+	}
 }
