@@ -10,9 +10,7 @@ import io.aicunet.platform.testing.FleetTestResource;
 import io.aicunet.platform.testing.TenantFixtures;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.net.URL;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,28 +20,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** CreateTenant under retries: one key, one tenant, one event. */
 @QuarkusTest
-class CreateTenantIdempotencyTest {
+class CreateTenantIdempotencyTest extends GrpcTestBase {
 
-    @TestHTTPResource
-    URL service;
-
-    private TenantGrpcClient client;
-
-    @BeforeEach
-    void connect() {
-        client = new TenantGrpcClient(service.getPort());
-    }
-
-    @AfterEach
-    void disconnect() {
-        client.close();
-    }
 
     /** Proves: the same key with the same request returns the first tenant, marked replayed, and writes nothing more. */
     @Test

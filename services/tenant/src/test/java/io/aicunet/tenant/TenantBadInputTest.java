@@ -21,9 +21,7 @@ import io.aicunet.platform.testing.TenantFixtures;
 import io.aicunet.platform.testing.TestCallers;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.net.URL;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -32,8 +30,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -45,22 +41,8 @@ import org.junit.jupiter.api.Test;
  * changes nothing.
  */
 @QuarkusTest
-class TenantBadInputTest {
+class TenantBadInputTest extends GrpcTestBase {
 
-    @TestHTTPResource
-    URL service;
-
-    private TenantGrpcClient client;
-
-    @BeforeEach
-    void connect() {
-        client = new TenantGrpcClient(service.getPort());
-    }
-
-    @AfterEach
-    void disconnect() {
-        client.close();
-    }
 
     static List<Arguments> badCreateRequests() {
         return List.of(

@@ -26,9 +26,7 @@ import io.aicunet.platform.testing.TopicReader;
 import io.aicunet.tenant.application.TenantEvents;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.net.URL;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -38,30 +36,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A tenant's life over gRPC, with its rows and its events on Kafka. */
 @QuarkusTest
-class TenantLifecycleTest {
+class TenantLifecycleTest extends GrpcTestBase {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    @TestHTTPResource
-    URL service;
-
-    private TenantGrpcClient client;
-
-    @BeforeEach
-    void connect() {
-        client = new TenantGrpcClient(service.getPort());
-    }
-
-    @AfterEach
-    void disconnect() {
-        client.close();
-    }
 
     /**
      * Proves: CreateTenant commits the row and its event, and a Kafka consumer receives

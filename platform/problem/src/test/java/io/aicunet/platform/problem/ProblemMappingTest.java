@@ -1,0 +1,59 @@
+package io.aicunet.platform.problem;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.rpc.BadRequest;
+import com.google.rpc.Code;
+import com.google.rpc.ErrorInfo;
+import com.google.rpc.PreconditionFailure;
+import com.google.rpc.Status;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The one mapping of problems to gRPC statuses and RFC 9457 bodies. */
+class ProblemMappingTest {
+
+    /** Proves: field violations become INVALID_ARGUMENT with BadRequest details and a 400 body listing each field. */
+    @Test
+    void invalidArgumentNamesEveryField() throws Exception {
+        Problem problem = new Problem.InvalidArgument(List.of(
+                new Problem.FieldViolation("slug", "too short"), new Problem.FieldViolation("region", "unknown")));
+
+        Status status = GrpcProblems.toStatus(problem);
+        assertThat(status.getCode()).isEqualTo(Code.INVALID_ARGUMENT_VALUE);
+        assertThat(status.getDetails(0).unpack(BadRequest.class).getFieldViolationsList())
+                .extracting(BadRequest.FieldViolation::getField).containsExactly("slug", "region");
+
+        Map<String, Object> body = HttpProblems.toBody(problem);
+        assertThat(body).containsEntry("status", 400).containsEntry("detail", "2 fields are invalid");
+        assertThat(body.get("errors")).asList().hasSize(2);
+    }
+
+    /** Proves: a conflict keeps its machine-readable reason on both edges. */
+    @Test
+    void conflictKeepsItsReason() throws Exception {
+        Problem problem = new Problem.Conflict("IDEMPOTENCY_KEY_REUSED", "key k was used for another request");
+
+        Status status = GrpcProblems.toStatus(problem);
+        assertThat(status.getCode()).isEqualTo(Code.ALREADY_EXISTS_VALUE);
+        assertThat(status.getDetails(0).unpack(ErrorInfo.class).getReason()).isEqualTo("IDEMPOTENCY_KEY_REUSED");
+        assertThat(HttpProblems.toBody(problem)).containsEntry("status", 409)
+                .containsEntry("type", "https://aicunet.io/problems/conflict/idempotency-key-reused");
+    }
+
+    /** Proves: a failed precondition carries its type and subject; unavailable is 503 / UNAVAILABLE. */
+    @Test
+    void preconditionAndUnavailable() throws Exception {
+        Status precondition = GrpcProblems.toStatus(
+                new Problem.FailedPrecondition("ILLEGAL_STATUS_TRANSITION", "tenants/1", "no"));
+        PreconditionFailure.Violation violation =
+                precondition.getDetails(0).unpack(PreconditionFailure.class).getViolations(0);
+        assertThat(violation.getType()).isEqualTo("ILLEGAL_STATUS_TRANSITION");
+        assertThat(violation.getSubject()).isEqualTo("tenants/1");
+
+        Problem unavailable = new Problem.Unavailable("down");
+        assertThat(GrpcProblems.toStatus(unavailable).getCode()).isEqualTo(Code.UNAVAILABLE_VALUE);
+        assertThat(HttpProblems.toResponse(unavailable).getStatus()).isEqualTo(503);
+    }
+}
