@@ -19,4 +19,12 @@ public interface TenantServiceConfig {
     /** Page size when the caller asks for none. */
     @WithDefault("20")
     int pageSizeDefault();
+
+    /** Days an idempotency key of CreateTenant is remembered; a retry within them returns the first result. */
+    @WithDefault("7")
+    int idempotencyKeyRetentionDays();
+
+    /** Most expired idempotency keys one run of the expiry job deletes. */
+    @WithDefault("1000")
+    int idempotencyKeyExpiryBatchMax();
 }
