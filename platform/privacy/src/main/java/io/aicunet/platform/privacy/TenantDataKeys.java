@@ -1,0 +1,93 @@
+package io.aicunet.platform.privacy;
+
+import io.aicunet.platform.tenancy.TenantId;
+import io.smallrye.mutiny.Uni;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+
+/**
+ * Tenants' data keys as a service holds them: fetched from the tenant service and kept
+ * in memory for at most {@code timeToLive}, at most {@code entriesMax} of them. After a
+ * tenant's key is destroyed, a service may still encrypt or decrypt with its cached copy
+ * for at most {@code timeToLive}; then never again.
+ */
+public final class TenantDataKeys {
+
+    /** Fetches a key: (tenant, key id or "" for the current one) → the key, or empty when destroyed or unknown. */
+    public interface Source extends BiFunction<TenantId, String, Uni<Optional<DataKey>>> {
+    }
+
+    private record Entry(Optional<DataKey> key, Instant expiresAt) {
+    }
+
+    private record CacheKey(TenantId tenant, String keyId) {
+    }
+
+    private final Source source;
+    private final Duration timeToLive;
+    private final int entriesMax;
+    private final Clock clock;
+    private final Map<CacheKey, Entry> cache = new ConcurrentHashMap<>();
+
+    public TenantDataKeys(Source source, Duration timeToLive, int entriesMax, Clock clock) {
+        if (entriesMax < 1) {
+            throw new IllegalArgumentException("entriesMax must be at least 1, was " + entriesMax);
+        }
+        this.source = source;
+        this.timeToLive = timeToLive;
+        this.entriesMax = entriesMax;
+        this.clock = clock;
+    }
+
+    /** The tenant's current key; empty when it was destroyed. */
+    public Uni<Optional<DataKey>> current(TenantId tenant) {
+        return lookUp(new CacheKey(tenant, ""));
+    }
+
+    /** The key a ciphertext names; empty when it was destroyed. */
+    public Uni<Optional<DataKey>> forCiphertext(TenantId tenant, String ciphertext) {
+        Optional<String> keyId = FieldCipher.keyIdOf(ciphertext);
+        return keyId.isEmpty() ? Uni.createFrom().item(Optional.empty()) : lookUp(new CacheKey(tenant, keyId.get()));
+    }
+
+    /** Drops what is cached of a tenant, e.g. on TenantDataKeyDestroyed. */
+    public void forget(TenantId tenant) {
+        cache.keySet().removeIf(key -> key.tenant().equals(tenant));
+    }
+
+    /** How many keys (or known absences) are cached now. */
+    int size() {
+        return cache.size();
+    }
+
+    private Uni<Optional<DataKey>> lookUp(CacheKey key) {
+        Instant now = clock.instant();
+        Entry cached = cache.get(key);
+        if (cached != null && cached.expiresAt().isAfter(now)) {
+            return Uni.createFrom().item(cached.key());
+        }
+        return source.apply(key.tenant(), key.keyId()).invoke(found -> remember(key, found, now));
+    }
+
+    private void remember(CacheKey key, Optional<DataKey> found, Instant now) {
+        if (cache.size() >= entriesMax) {
+            evictExpiredOrAny(now);
+        }
+        cache.put(key, new Entry(found, now.plus(timeToLive)));
+    }
+
+    private void evictExpiredOrAny(Instant now) {
+        cache.values().removeIf(entry -> !entry.expiresAt().isAfter(now));
+        Iterator<CacheKey> keys = cache.keySet().iterator();
+        while (cache.size() >= entriesMax && keys.hasNext()) {
+            keys.next();
+            keys.remove();
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.aicunet.platform.privacy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.aicunet.platform.tenancy.TenantId;
+import io.smallrye.mutiny.Uni;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Field encryption, the data-key cache, the local object store and the personal-data declaration. */
+class PrivacyPrimitivesTest {
+
+    private static final TenantId TENANT = TenantId.random();
+
+    /** Proves: a field decrypts with its key only: not with another key, not for another tenant, not altered. */
+    @Test
+    void fieldCipherRoundTripsOnlyWithTheRightKey() {
+        DataKey key = new DataKey(TENANT, "k1", AesGcm.newKey());
+        String ciphertext = FieldCipher.encrypt(key, "alice@example.com");
+
+        assertThat(ciphertext).startsWith("aes1:k1:").doesNotContain("alice");
+        assertThat(FieldCipher.decrypt(key, ciphertext)).contains("alice@example.com");
+        assertThat(FieldCipher.decrypt(new DataKey(TENANT, "k1", AesGcm.newKey()), ciphertext)).isEmpty();
+        assertThat(FieldCipher.decrypt(new DataKey(TenantId.random(), "k1", keyMaterialOf(key)), ciphertext))
+                .as("moved to another tenant").isEmpty();
+        String altered = ciphertext.substring(0, ciphertext.length() - 4) + "AAA=";
+        assertThat(FieldCipher.decrypt(key, altered)).isEmpty();
+        assertThat(FieldCipher.keyIdOf(ciphertext)).contains("k1");
+        assertThat(key.toString()).doesNotContain(new String(keyMaterialOf(key), StandardCharsets.ISO_8859_1));
+    }
+
+    /** Proves: the cache serves a key for its time to live, then asks again; it never holds more than its bound. */
+    @Test
+    void dataKeyCacheIsBoundedInTimeAndSize() {
+        MutableClock clock = new MutableClock();
+        AtomicInteger fetches = new AtomicInteger();
+        TenantDataKeys keys = new TenantDataKeys((tenant, keyId) -> {
+            fetches.incrementAndGet();
+            return Uni.createFrom().item(Optional.of(new DataKey(tenant, "k1", new byte[32])));
+        }, Duration.ofSeconds(60), 2, clock);
+
+        keys.current(TENANT).await().indefinitely();
+        keys.current(TENANT).await().indefinitely();
+        assertThat(fetches.get()).isEqualTo(1);
+
+        clock.now = clock.now.plusSeconds(61);
+        keys.current(TENANT).await().indefinitely();
+        assertThat(fetches.get()).as("expired entries are fetched again").isEqualTo(2);
+
+        for (int i = 0; i < 5; i++) {
+            keys.current(TenantId.random()).await().indefinitely();
+            assertThat(keys.size()).as("never more than the bound of 2").isLessThanOrEqualTo(2);
+        }
+        assertThat(fetches.get()).isEqualTo(7);
+    }
+
+    /** Proves: the object store returns what was put with its SHA-256, and refuses keys that leave it. */
+    @Test
+    void localObjectStore(@TempDir Path root) throws Exception {
+        LocalDirectoryObjectStore store = new LocalDirectoryObjectStore(root);
+        byte[] content = "{\"a\":1}\n".getBytes(StandardCharsets.UTF_8);
+
+        String sha256 = store.put("exports/r1/ledger.jsonl", new ByteArrayInputStream(content));
+
+        assertThat(sha256).isEqualTo(LocalDirectoryObjectStore.sha256Hex(content));
+        assertThat(store.get("exports/r1/ledger.jsonl")).hasValueSatisfying(b -> assertThat(b).isEqualTo(content));
+        assertThat(store.get("exports/r1/none.jsonl")).isEmpty();
+        assertThat(Files.list(root.resolve("exports/r1"))).hasSize(1);
+        assertThatThrownBy(() -> store.put("../escape", new ByteArrayInputStream(content)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** Proves: a column declared both personal and not is refused; classification lookups work. */
+    @Test
+    void personalDataDeclaration() {
+        PersonalData declared = new PersonalData(Map.of("agents", Set.of("labels")), Map.of("agents", Set.of("id")));
+        assertThat(declared.classifies("agents", "labels")).isTrue();
+        assertThat(declared.classifies("agents", "kind")).isFalse();
+        assertThatThrownBy(() -> new PersonalData(Map.of("t", Set.of("c")), Map.of("t", Set.of("c"))))
+                .hasMessageContaining("both personal and not");
+    }
+
+    private static byte[] keyMaterialOf(DataKey key) {
+        return key.material();
+    }
+
+    private static final class MutableClock extends Clock {
+        Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
