@@ -1,0 +1,114 @@
+package io.aicunet.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** docker-compose.yml parses, runs every service against the four infrastructure parts, and refers only to what exists. */
+class ComposeFileTest {
+
+    /** A pinned image: a tag other than latest (a registry host and a digest are optional). */
+    static final Pattern PINNED = Pattern.compile("^([a-z0-9.-]+(:[0-9]+)?/)?[a-z0-9._/-]+:(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(@sha256:[a-f0-9]{64})?$");
+
+    /** ${NAME:-default} in compose: the default is what a plain `docker compose up` uses. */
+    static final Pattern VARIABLE = Pattern.compile("\\$\\{[A-Z_]+:-([^}]*)}");
+
+    static Map<String, Object> compose;
+    static Map<String, Object> services;
+
+    @BeforeAll
+    static void parse() {
+        compose = Yaml.read(Fleet.root().resolve("docker-compose.yml"));
+        services = Yaml.map(compose.get("services"));
+    }
+
+    /** Proves: compose runs Postgres, Redis, Kafka, OPA and every service of the fleet, each image pinned to a tag. */
+    @Test
+    void everyServiceAndInfrastructureWithPinnedImages() {
+        assertThat(services).containsKeys("postgres", "redis", "kafka", "opa");
+        assertThat(services).containsKeys(Fleet.SERVICES.toArray(String[]::new));
+        assertThat(services.keySet()).containsAll(Fleet.servicesConf().keySet());
+
+        services.forEach((name, definition) -> assertThat((String) Yaml.map(definition).get("image"))
+                .as("image of %s", name).matches(PINNED));
+        assertThat((String) Yaml.at(services, "kafka.image")).startsWith("apache/kafka:");
+        assertThat(Yaml.at(services, "kafka.environment.KAFKA_PROCESS_ROLES")).isEqualTo("broker,controller");
+    }
+
+    /** Proves: every service is built from its own directory with its Dockerfile.jvm, both of which exist. */
+    @Test
+    void buildContextsAndDockerfilesExist() {
+        for (String service : Fleet.SERVICES) {
+            Map<String, Object> build = Yaml.map(Yaml.at(services, service + ".build"));
+            Path context = Fleet.root().resolve((String) build.get("context")).normalize();
+            assertThat(context).isEqualTo(Fleet.root().resolve("services").resolve(service));
+            assertThat(context).isDirectory();
+            assertThat(context.resolve((String) build.get("dockerfile"))).isRegularFile();
+        }
+    }
+
+    /** Proves: every bind mount's host path exists, and Postgres runs the shared init script over the shared SQL file for all services. */
+    @Test
+    void bindMountsExistAndPostgresRunsSharedScript() {
+        services.forEach((name, definition) -> {
+            Object volumes = Yaml.map(definition).get("volumes");
+            for (Object volume : volumes == null ? List.of() : Yaml.list(volumes)) {
+                String source = ((String) volume).split(":")[0];
+                if (source.startsWith(".")) {
+                    assertThat(Fleet.root().resolve(source).normalize()).as("mount of %s", name).exists();
+                }
+            }
+        });
+
+        Map<String, Object> postgres = Yaml.map(services.get("postgres"));
+        assertThat(Yaml.list(postgres.get("volumes"))).contains(
+                "./platform/devstack/src/main/resources/postgres:/fleet/postgres:ro",
+                "./platform/devstack/src/main/resources/postgres/create-service-databases.sh:/docker-entrypoint-initdb.d/10-create-service-databases.sh:ro");
+        Map<String, Object> environment = Yaml.map(postgres.get("environment"));
+        assertThat(environment).containsEntry("FLEET_SERVICE_SQL", "/fleet/postgres/create-service-database.sql");
+        assertThat(List.of(((String) environment.get("FLEET_SERVICES")).split(" "))).containsExactlyElementsOf(Fleet.SERVICES);
+        assertThat(Files.isExecutable(Fleet.root().resolve("platform/devstack/src/main/resources/postgres/create-service-databases.sh"))).isTrue();
+    }
+
+    /** Proves: each service connects to its own database, Kafka and OPA inside compose, Redis only where used, and publishes its fleet port. */
+    @Test
+    void servicesPointAtComposeInfrastructure() {
+        for (String service : Fleet.SERVICES) {
+            Map<String, Object> definition = Yaml.map(services.get(service));
+            Map<String, Object> environment = Yaml.map(definition.get("environment"));
+            assertThat(environment)
+                    .containsEntry("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://postgres:5432/" + Fleet.rolePrefix(service))
+                    .containsEntry("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://postgres:5432/" + Fleet.rolePrefix(service))
+                    .containsEntry("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092")
+                    .containsEntry("AICUNET_POLICY_OPA_URL", "http://opa:8181");
+            assertThat(environment.containsKey("QUARKUS_REDIS_HOSTS")).as("%s uses Redis", service)
+                    .isEqualTo(Fleet.REDIS_SERVICES.contains(service));
+            assertThat(environment.keySet()).noneMatch(key -> ManifestSecurityTest.CREDENTIAL_NAME.matcher(key).matches());
+            int port = Fleet.HTTP_PORTS.get(service);
+            assertThat(Yaml.list(definition.get("ports"))).containsExactly("127.0.0.1:" + port + ":" + port);
+            assertThat(Yaml.map(definition.get("depends_on"))).containsKeys("postgres", "kafka", "opa");
+        }
+    }
+
+    /** Proves: every port compose publishes listens on loopback only, and its defaults are the local stack's ports. */
+    @Test
+    void portsAreLoopbackOnly() {
+        services.forEach((name, definition) -> {
+            Object ports = Yaml.map(definition).get("ports");
+            for (Object port : ports == null ? List.of() : Yaml.list(ports)) {
+                Matcher variable = VARIABLE.matcher((String) port);
+                String resolved = variable.replaceAll("$1");
+                assertThat(resolved).as("port of %s", name).matches("^127\\.0\\.0\\.1:[0-9]+:[0-9]+$");
+            }
+        });
+        assertThat(VARIABLE.matcher((String) Yaml.list(Yaml.at(services, "postgres.ports")).get(0)).replaceAll("$1"))
+                .isEqualTo("127.0.0.1:15432:5432");
+    }
+}

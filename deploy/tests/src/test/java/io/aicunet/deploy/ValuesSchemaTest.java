@@ -1,0 +1,87 @@
+package io.aicunet.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.marcnuri.helm.LintResult;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** values.schema.json rejects values of the wrong type or that would weaken the deployment, before anything renders. */
+class ValuesSchemaTest {
+
+    /** Wrong values for a service chart, each with the path the schema names in its error. */
+    static Stream<Arguments> wrongServiceValues() {
+        return Stream.of(
+                Arguments.of("replicaCount: two\n", "/replicaCount"),
+                Arguments.of("httpPort: 70000\n", "/httpPort"),
+                Arguments.of("image:\n  tag: latest\n", "/image/tag"),
+                Arguments.of("autoscaling:\n  enabled: \"yes\"\n", "/autoscaling/enabled"),
+                Arguments.of("podSecurityContext:\n  runAsUser: 0\n", "/podSecurityContext/runAsUser"),
+                Arguments.of("resources:\n  limits: null\n", "/resources"),
+                Arguments.of("config:\n  env:\n    DATABASE_PASSWORD: hunter2\n", "invalid propertyName 'DATABASE_PASSWORD'"),
+                Arguments.of("database:\n  sslMode: sometimes\n", "/database/sslMode"),
+                Arguments.of("networkPolicy:\n  callers: api-gateway\n", "/networkPolicy/callers"),
+                Arguments.of("unknownSetting: true\n", "unknownSetting"));
+    }
+
+    /** Proves: helm template of a service chart fails, naming the offending value, for each wrong value. */
+    @ParameterizedTest
+    @MethodSource("wrongServiceValues")
+    void templateRejectsWrongValue(String values, String offendingPath) {
+        HelmWorkspace workspace = HelmWorkspace.get();
+        Path file = workspace.valuesFile("wrong", values);
+
+        assertThatThrownBy(() -> workspace.template("ledger", file))
+                .hasMessageContaining("values don't meet the specifications of the schema")
+                .hasMessageContaining(offendingPath);
+    }
+
+    /** Proves: the same wrong value fails helm lint --strict, so CI's lint catches it too. */
+    @Test
+    void lintRejectsWrongType() {
+        HelmWorkspace workspace = HelmWorkspace.get();
+
+        LintResult result = workspace.lint("tenant", workspace.valuesFile("wrong-type", "replicaCount: two\n"));
+
+        assertThat(result.isFailed()).isTrue();
+        assertThat(result.getMessages()).anyMatch(message -> message.contains("/replicaCount"));
+    }
+
+    /** Proves: a wrong value given to a service through the umbrella chart is rejected by that service's schema. */
+    @Test
+    void umbrellaPassesWrongValueToServiceSchema() {
+        HelmWorkspace workspace = HelmWorkspace.get();
+        Path file = workspace.valuesFile("umbrella-wrong", "agent-state:\n  redis:\n    port: \"six\"\n");
+
+        assertThatThrownBy(() -> workspace.template("fleet", file))
+                .hasMessageContaining("agent-state")
+                .hasMessageContaining("/redis/port");
+    }
+
+    /** Proves: the umbrella's own schema rejects a non-boolean switch and an unknown service. */
+    @Test
+    void umbrellaSchemaRejectsWrongSwitch() {
+        HelmWorkspace workspace = HelmWorkspace.get();
+
+        assertThatThrownBy(() -> workspace.template("fleet", workspace.valuesFile("switch", "ledger:\n  enabled: maybe\n")))
+                .hasMessageContaining("/ledger/enabled");
+        assertThatThrownBy(() -> workspace.template("fleet", workspace.valuesFile("unknown", "billing:\n  enabled: true\n")))
+                .hasMessageContaining("billing");
+    }
+
+    /** Proves: a right value of the right type still renders (the schema is not simply rejecting everything). */
+    @Test
+    void templateAcceptsRightValue() {
+        HelmWorkspace workspace = HelmWorkspace.get();
+        Path file = workspace.valuesFile("right", "replicaCount: 3\nautoscaling:\n  enabled: false\n");
+
+        RenderedManifests manifests = workspace.template("ledger", file);
+
+        assertThat(manifests.onlyDeployment().getSpec().getReplicas()).isEqualTo(3);
+    }
+}

@@ -1,0 +1,232 @@
+{{/*
+Names, labels, images and the settings every container shares. Every template
+here takes the service chart's root context (.) unless it says otherwise.
+*/}}
+
+{{/* The chart's name: the service's name unless overridden. */}}
+{{- define "aicunet-lib.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/*
+The release-qualified name of every object. A release named like the chart (helm
+install tenant helm/tenant) is not repeated: "tenant", not "tenant-tenant".
+*/}}
+{{- define "aicunet-lib.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := default .Chart.Name .Values.nameOverride -}}
+{{- if contains $name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Labels that select the service's own pods (the Deployment's, not the migration Job's). */}}
+{{- define "aicunet-lib.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "aicunet-lib.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: server
+{{- end -}}
+
+{{/* Labels of the migration Job's pods: same name and instance, another component. */}}
+{{- define "aicunet-lib.migrationSelectorLabels" -}}
+app.kubernetes.io/name: {{ include "aicunet-lib.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: migration
+{{- end -}}
+
+{{/* Labels every object carries (without the component, which the object adds). */}}
+{{- define "aicunet-lib.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+app.kubernetes.io/name: {{ include "aicunet-lib.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Values.image.tag | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: aicunet-data-layer
+{{- end -}}
+
+{{/* The service account the Deployment runs as. */}}
+{{- define "aicunet-lib.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "aicunet-lib.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+An image reference from {registry, repository, tag, digest}. Takes a dict with
+"image" (the values block) and "global" (.Values.global). A digest wins over the
+tag; a floating tag ("latest" or none) fails the render, so every image is pinned.
+*/}}
+{{- define "aicunet-lib.imageReference" -}}
+{{- $image := .image -}}
+{{- $registry := $image.registry -}}
+{{- if and .global .global.imageRegistry -}}
+{{- $registry = .global.imageRegistry -}}
+{{- end -}}
+{{- if or (not $image.tag) (eq (toString $image.tag) "latest") -}}
+{{- fail (printf "image %s: pin a tag (not latest)" $image.repository) -}}
+{{- end -}}
+{{- $name := $image.repository -}}
+{{- if $registry -}}
+{{- $name = printf "%s/%s" $registry $image.repository -}}
+{{- end -}}
+{{- if $image.digest -}}
+{{- printf "%s:%s@%s" $name (toString $image.tag) $image.digest -}}
+{{- else -}}
+{{- printf "%s:%s" $name (toString $image.tag) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The pod's security context. Non-root is not optional; only the ids are values.
+The image's user is 185 (the Quarkus/UBI default).
+*/}}
+{{- define "aicunet-lib.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: {{ .Values.podSecurityContext.runAsUser }}
+runAsGroup: {{ .Values.podSecurityContext.runAsGroup }}
+fsGroup: {{ .Values.podSecurityContext.fsGroup }}
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{/* Every container's security context: nothing to escalate, nothing to write but /tmp. */}}
+{{- define "aicunet-lib.containerSecurityContext" -}}
+runAsNonRoot: true
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+privileged: false
+capabilities:
+  drop:
+    - ALL
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{/* Startup, readiness and liveness probes on Quarkus SmallRye Health's endpoints. */}}
+{{- define "aicunet-lib.probes" -}}
+{{- $probes := .Values.probes -}}
+startupProbe:
+  httpGet:
+    path: /q/health/started
+    port: http
+  periodSeconds: {{ $probes.startup.periodSeconds }}
+  timeoutSeconds: {{ $probes.startup.timeoutSeconds }}
+  failureThreshold: {{ $probes.startup.failureThreshold }}
+readinessProbe:
+  httpGet:
+    path: /q/health/ready
+    port: http
+  periodSeconds: {{ $probes.readiness.periodSeconds }}
+  timeoutSeconds: {{ $probes.readiness.timeoutSeconds }}
+  failureThreshold: {{ $probes.readiness.failureThreshold }}
+livenessProbe:
+  httpGet:
+    path: /q/health/live
+    port: http
+  periodSeconds: {{ $probes.liveness.periodSeconds }}
+  timeoutSeconds: {{ $probes.liveness.timeoutSeconds }}
+  failureThreshold: {{ $probes.liveness.failureThreshold }}
+{{- end -}}
+
+{{/* The OPA URL the service asks: its sidecar on loopback, or a shared OPA. */}}
+{{- define "aicunet-lib.opaUrl" -}}
+{{- if .Values.opa.sidecar.enabled -}}
+{{- printf "http://127.0.0.1:%d" (int .Values.opa.sidecar.port) -}}
+{{- else -}}
+{{- .Values.opa.url -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The query string of both database URLs. */}}
+{{- define "aicunet-lib.databaseParameters" -}}
+{{- printf "sslmode=%s" .Values.database.sslMode -}}
+{{- end -}}
+
+{{/*
+The service's non-secret settings, as environment variables (a YAML map). The
+ConfigMap holds them for the Deployment; the migration Job, which runs before the
+ConfigMap exists (pre-install hook), sets them inline. Liquibase stays off in the
+app: the Job migrates.
+*/}}
+{{- define "aicunet-lib.configEnv" -}}
+{{- $database := .Values.database -}}
+QUARKUS_HTTP_PORT: {{ .Values.httpPort | quote }}
+QUARKUS_DATASOURCE_REACTIVE_URL: {{ printf "postgresql://%s:%d/%s?%s" $database.host (int $database.port) $database.name (include "aicunet-lib.databaseParameters" .) | quote }}
+QUARKUS_DATASOURCE_JDBC_URL: {{ printf "jdbc:postgresql://%s:%d/%s?%s" $database.host (int $database.port) $database.name (include "aicunet-lib.databaseParameters" .) | quote }}
+QUARKUS_LIQUIBASE_MIGRATE_AT_START: "false"
+KAFKA_BOOTSTRAP_SERVERS: {{ .Values.kafka.bootstrapServers | quote }}
+KAFKA_SECURITY_PROTOCOL: {{ .Values.kafka.securityProtocol | quote }}
+{{- if .Values.kafka.saslMechanism }}
+KAFKA_SASL_MECHANISM: {{ .Values.kafka.saslMechanism | quote }}
+{{- end }}
+AICUNET_POLICY_OPA_URL: {{ include "aicunet-lib.opaUrl" . | quote }}
+{{- if .Values.redis.enabled }}
+QUARKUS_REDIS_HOSTS: {{ .Values.redis.hosts | quote }}
+{{- end }}
+QUARKUS_LOG_LEVEL: {{ .Values.config.logLevel | quote }}
+JAVA_OPTS_APPEND: {{ .Values.jvm.options | quote }}
+{{- range $name, $value := .Values.config.env }}
+{{ $name }}: {{ toString $value | quote }}
+{{- end }}
+{{- end -}}
+
+{{/* One env entry read from an existing Secret. Takes a dict: name, secretName, key. */}}
+{{- define "aicunet-lib.secretEnvEntry" -}}
+- name: {{ .name }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ .secretName }}
+      key: {{ .key }}
+{{- end -}}
+
+{{/*
+Credentials shared by the app and the Job that are not database credentials:
+Kafka SASL, Redis, and the operator's own secretEnv entries.
+*/}}
+{{- define "aicunet-lib.sharedSecretEnv" -}}
+{{- if .Values.kafka.saslJaasConfigSecret.secretName }}
+{{ include "aicunet-lib.secretEnvEntry" (dict "name" "KAFKA_SASL_JAAS_CONFIG" "secretName" .Values.kafka.saslJaasConfigSecret.secretName "key" .Values.kafka.saslJaasConfigSecret.key) }}
+{{- end }}
+{{- if and .Values.redis.enabled .Values.redis.passwordSecret.secretName }}
+{{ include "aicunet-lib.secretEnvEntry" (dict "name" "QUARKUS_REDIS_PASSWORD" "secretName" .Values.redis.passwordSecret.secretName "key" .Values.redis.passwordSecret.key) }}
+{{- end }}
+{{- range .Values.config.secretEnv }}
+{{ include "aicunet-lib.secretEnvEntry" . }}
+{{- end }}
+{{- end -}}
+
+{{/* The app's credentials: the app role only (rows, no DDL). */}}
+{{- define "aicunet-lib.appSecretEnv" -}}
+{{- $credentials := .Values.database.appCredentials -}}
+{{ include "aicunet-lib.secretEnvEntry" (dict "name" "QUARKUS_DATASOURCE_USERNAME" "secretName" $credentials.secretName "key" $credentials.usernameKey) }}
+{{ include "aicunet-lib.secretEnvEntry" (dict "name" "QUARKUS_DATASOURCE_PASSWORD" "secretName" $credentials.secretName "key" $credentials.passwordKey) }}
+{{- include "aicunet-lib.sharedSecretEnv" . }}
+{{- end -}}
+
+{{/*
+The migration Job's credentials: the owner role, for Liquibase and for the
+datasource, so the Job never holds the app role's secret.
+*/}}
+{{- define "aicunet-lib.ownerSecretEnv" -}}
+{{- $credentials := .Values.database.ownerCredentials -}}
+{{ include "aicunet-lib.secretEnvEntry" (dict "name" "QUARKUS_LIQUIBASE_USERNAME" "secretName" $credentials.secretName "key" $credentials.usernameKey) }}
+{{ include "aicunet-lib.secretEnvEntry" (dict "name" "QUARKUS_LIQUIBASE_PASSWORD" "secretName" $credentials.secretName "key" $credentials.passwordKey) }}
+{{ include "aicunet-lib.secretEnvEntry" (dict "name" "QUARKUS_DATASOURCE_USERNAME" "secretName" $credentials.secretName "key" $credentials.usernameKey) }}
+{{ include "aicunet-lib.secretEnvEntry" (dict "name" "QUARKUS_DATASOURCE_PASSWORD" "secretName" $credentials.secretName "key" $credentials.passwordKey) }}
+{{- include "aicunet-lib.sharedSecretEnv" . }}
+{{- end -}}
+
+{{/* The writable /tmp every container gets (the root file system is read-only). */}}
+{{- define "aicunet-lib.tmpVolume" -}}
+- name: tmp
+  emptyDir:
+    medium: {{ .Values.tmpVolume.medium | quote }}
+    sizeLimit: {{ .Values.tmpVolume.sizeLimit }}
+{{- end -}}
