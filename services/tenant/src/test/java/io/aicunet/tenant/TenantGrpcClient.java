@@ -1,5 +1,7 @@
 package io.aicunet.tenant;
 
+import io.aicunet.contracts.privacy.v1.PrivacyServiceGrpc;
+import io.aicunet.contracts.privacy.v1.TenantKeyServiceGrpc;
 import io.aicunet.contracts.tenant.v1.TenantServiceGrpc;
 import io.aicunet.contracts.tenant.v1.TenantServiceGrpc.TenantServiceBlockingStub;
 import io.aicunet.platform.testing.TestCallers;
@@ -21,6 +23,16 @@ public final class TenantGrpcClient implements AutoCloseable {
 
     public TenantServiceBlockingStub as(Map<String, String> callerHeaders) {
         return TenantServiceGrpc.newBlockingStub(TestCallers.as(channel, callerHeaders))
+                .withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    public PrivacyServiceGrpc.PrivacyServiceBlockingStub privacyAs(Map<String, String> callerHeaders) {
+        return PrivacyServiceGrpc.newBlockingStub(TestCallers.as(channel, callerHeaders))
+                .withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    public TenantKeyServiceGrpc.TenantKeyServiceBlockingStub keysAs(Map<String, String> callerHeaders) {
+        return TenantKeyServiceGrpc.newBlockingStub(TestCallers.as(channel, callerHeaders))
                 .withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 

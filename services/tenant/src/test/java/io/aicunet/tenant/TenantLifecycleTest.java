@@ -186,9 +186,10 @@ class TenantLifecycleTest extends GrpcTestBase {
         } while (!token.isEmpty() && pages < 1_000);
         assertThat(seen).containsAll(created);
 
-        ListTenantsResponse suspendedOnly = client.asPlatformAdmin().listTenants(ListTenantsRequest.newBuilder()
-                .setPageSize(100).setStatus(TenantStatus.TENANT_STATUS_ERASED).build());
-        assertThat(suspendedOnly.getTenantsList()).isEmpty();
+        ListTenantsResponse activeOnly = client.asPlatformAdmin().listTenants(ListTenantsRequest.newBuilder()
+                .setPageSize(100).setStatus(TenantStatus.TENANT_STATUS_ACTIVE).build());
+        assertThat(activeOnly.getTenantsList()).isNotEmpty()
+                .allSatisfy(tenant -> assertThat(tenant.getStatus()).isEqualTo(TenantStatus.TENANT_STATUS_ACTIVE));
     }
 
     /** Proves: a tenant's own caller reads it; another tenant's caller is denied by the policy. */

@@ -1,6 +1,10 @@
 package io.aicunet.platform.testing;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -17,6 +21,7 @@ public class FleetTestResource implements QuarkusTestResourceLifecycleManager {
 
     private static volatile TestDatabase database;
     private static volatile String topicPrefix;
+    private static volatile Path objectStoreDirectory;
 
     private String service;
 
@@ -32,6 +37,11 @@ public class FleetTestResource implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         database = TestDatabase.create(service);
         topicPrefix = "test-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+        try {
+            objectStoreDirectory = Files.createTempDirectory("aicunet-objects-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the test object store", e);
+        }
         Map<String, String> config = new HashMap<>();
         config.put("quarkus.datasource.reactive.url", database.reactiveUrl());
         config.put("quarkus.datasource.jdbc.url", database.jdbcUrl());
@@ -42,6 +52,7 @@ public class FleetTestResource implements QuarkusTestResourceLifecycleManager {
         config.put("kafka.bootstrap.servers", FleetStack.kafkaBootstrapServers());
         config.put("aicunet.outbox.topic-prefix", topicPrefix);
         config.put("aicunet.policy.opa-url", FleetStack.opaUrl());
+        config.put("aicunet.privacy.object-store-directory", objectStoreDirectory.toString());
         config.put("quarkus.redis.hosts", "redis://" + FleetStack.host() + ":" + FleetStack.redisPort());
         return config;
     }
@@ -59,6 +70,14 @@ public class FleetTestResource implements QuarkusTestResourceLifecycleManager {
             throw new IllegalStateException("FleetTestResource has not started");
         }
         return database;
+    }
+
+    /** The directory of the object store (privacy exports) of the application under test. */
+    public static Path objectStoreDirectory() {
+        if (objectStoreDirectory == null) {
+            throw new IllegalStateException("FleetTestResource has not started");
+        }
+        return objectStoreDirectory;
     }
 
     /** The prefix of every topic the application under test writes. */

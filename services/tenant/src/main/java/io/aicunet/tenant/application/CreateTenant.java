@@ -35,10 +35,12 @@ public class CreateTenant {
 
     private final TenantAccess access;
     private final TenantServiceConfig config;
+    private final DataKeys dataKeys;
 
-    public CreateTenant(TenantAccess access, TenantServiceConfig config) {
+    public CreateTenant(TenantAccess access, TenantServiceConfig config, DataKeys dataKeys) {
         this.access = access;
         this.config = config;
+        this.dataKeys = dataKeys;
     }
 
     public Uni<Result<Created>> execute(Caller caller, CreateTenantCommand command) {
@@ -66,9 +68,10 @@ public class CreateTenant {
                         "slug " + tenant.slug() + " belongs to another tenant")));
             }
             TenantCreated event = TenantCreated.newBuilder().setTenant(TenantProtos.toProto(tenant)).build();
-            return access.outbox()
+            return dataKeys.create(connection, tenant.id())
+                    .flatMap(keyId -> access.outbox()
                     .append(connection, access.outbox().event(TenantEvents.TOPIC, tenant.id(), tenant.id().toString(), event))
-                    .map(ignored -> Result.ok(new Created(tenant, false)));
+                    .map(ignored -> Result.ok(new Created(tenant, false))));
         });
     }
 

@@ -69,6 +69,21 @@ public class TenantAccess {
                 .map(ignored -> Result.ok(changed));
     }
 
+    /** A transaction in the caller's scope, for work that must read before it can ask the policy. */
+    public <T> Uni<Result<T>> inCallerScope(Caller caller, Function<SqlConnection, Uni<Result<T>>> work) {
+        return TenantTransactions.inTenant(pool, caller.scope(), work);
+    }
+
+    /** A transaction at platform scope, for the service's own jobs and event handlers (no caller). */
+    public <T> Uni<Result<T>> asPlatform(Function<SqlConnection, Uni<Result<T>>> work) {
+        return TenantTransactions.inTenant(pool, io.aicunet.platform.tenancy.TenantScope.platform(), work);
+    }
+
+    /** Empty when the policy allows the caller the action on the resource. */
+    public Uni<Optional<Problem>> authorize(Caller caller, String action, Resource resource) {
+        return authorizer.check(caller, action, resource);
+    }
+
     public Outbox outbox() {
         return outbox;
     }

@@ -2,6 +2,7 @@ package io.aicunet.tenant.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.util.Map;
 import java.util.Set;
 
 /** Settings of the tenant service. */
@@ -23,6 +24,24 @@ public interface TenantServiceConfig {
     /** Days an idempotency key of CreateTenant is remembered; a retry within them returns the first result. */
     @WithDefault("7")
     int idempotencyKeyRetentionDays();
+
+    /** Id of the master key that wraps new data keys; it must be one of {@link #masterKeys()}. */
+    @WithDefault("dev-1")
+    String masterKeyId();
+
+    /**
+     * Master keys by id, each 32 bytes in base64; older ids stay to unwrap older data
+     * keys. From a secret in production; application.properties holds a development key.
+     */
+    Map<String, String> masterKeys();
+
+    /** Services that must answer every privacy request (the tenant service does its own part). */
+    @WithDefault("ledger,agent-state,audit,config")
+    Set<String> privacyServices();
+
+    /** Seconds a privacy request may stay pending before it fails, naming who did not answer. */
+    @WithDefault("3600")
+    long privacyDeadlineSeconds();
 
     /** Most expired idempotency keys one run of the expiry job deletes. */
     @WithDefault("1000")

@@ -23,6 +23,9 @@ public record Tenant(
         Instant createdAt,
         Instant updatedAt) {
 
+    /** What an erased tenant is called instead of its display name. */
+    public static final String ERASED_DISPLAY_NAME = "erased tenant";
+
     public Tenant {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(slug, "slug");
@@ -63,6 +66,19 @@ public record Tenant(
         }
         return Result.ok(new Tenant(id, slug, settings.displayName(), region, settings.tier(), status,
                 settings.quotas(), settings.retention(), version + 1, createdAt, now));
+    }
+
+    /**
+     * The end of offboarding: every service has erased its part, so the tenant keeps
+     * only what accounting and the audit trail need. Its display name is replaced.
+     */
+    public Result<Tenant> erase(Instant now) {
+        if (status != TenantStatus.OFFBOARDING) {
+            return Result.failed(new Problem.FailedPrecondition("ILLEGAL_STATUS_TRANSITION", "tenants/" + id,
+                    "only an offboarding tenant can be erased; this one is " + status.name().toLowerCase()));
+        }
+        return Result.ok(new Tenant(id, slug, ERASED_DISPLAY_NAME, region, tier, TenantStatus.ERASED, quotas,
+                retention, version + 1, createdAt, now));
     }
 
     public TenantSettings settings() {

@@ -1,0 +1,170 @@
+package io.aicunet.tenant.application;
+
+import com.google.protobuf.Timestamp;
+import io.aicunet.contracts.privacy.v1.PrivacyRequestCompleted;
+import io.aicunet.contracts.privacy.v1.PrivacyRequestFailed;
+import io.aicunet.contracts.privacy.v1.PrivacyRequestFulfilled;
+import io.aicunet.contracts.privacy.v1.TenantDataKeyDestroyed;
+import io.aicunet.contracts.tenant.v1.TenantUpdated;
+import io.aicunet.platform.outbox.Inbox;
+import io.aicunet.platform.problem.Result;
+import io.aicunet.tenant.domain.PrivacyRequest;
+import io.aicunet.tenant.domain.Tenant;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Moves privacy requests to their end. Each service's answer is recorded once (by
+ * event id); when the last expected answer arrives the request completes: an export
+ * gets its bundle and manifest, a tenant erasure destroys the tenant's data key last
+ * and marks the tenant erased. A request still pending at its deadline fails, naming
+ * the services that did not answer. Safe with several replicas: the request row is
+ * locked, overdue requests are taken with SKIP LOCKED.
+ */
+@ApplicationScoped
+public class FinishPrivacyRequests {
+
+    static final String INBOX_CONSUMER = "tenant-privacy-answers";
+    private static final Logger LOG = Logger.getLogger(FinishPrivacyRequests.class);
+    private static final int OVERDUE_BATCH_MAX = 100;
+
+    private final TenantAccess access;
+    private final PrivacyRequests requests;
+    private final DataKeys dataKeys;
+    private final ExportBundles bundles;
+
+    public FinishPrivacyRequests(TenantAccess access, PrivacyRequests requests, DataKeys dataKeys,
+                                 ExportBundles bundles) {
+        this.access = access;
+        this.requests = requests;
+        this.dataKeys = dataKeys;
+        this.bundles = bundles;
+    }
+
+    /** Records one service's answer; completes the request when it was the last one missing. */
+    public Uni<Void> recordAnswer(UUID eventId, PrivacyRequestFulfilled answer) {
+        UUID requestId;
+        try {
+            requestId = UUID.fromString(answer.getRequestId());
+        } catch (IllegalArgumentException notUuid) {
+            LOG.warnf("ignoring a privacy answer from %s for malformed request id %s", answer.getService(),
+                    answer.getRequestId());
+            return Uni.createFrom().voidItem();
+        }
+        return access.asPlatform(connection -> Inbox.firstDelivery(connection, INBOX_CONSUMER, eventId)
+                .flatMap(first -> first
+                        ? requests.find(connection, requestId, true)
+                        : Uni.createFrom().item(Optional.<PrivacyRequest>empty()))
+                .flatMap(found -> {
+                    if (found.isEmpty() || found.get().status() != PrivacyRequest.Status.PENDING
+                            || !found.get().expectedServices().contains(answer.getService())) {
+                        return Uni.createFrom().item(Result.ok(true));
+                    }
+                    PrivacyRequest request = found.get();
+                    PrivacyRequest.Part part = new PrivacyRequest.Part(answer.getService(), instant(answer.getFulfilledAt()),
+                            answer.getObject(), answer.getSha256(), answer.getCountsMap());
+                    return requests.addPart(connection, request, part)
+                            .flatMap(added -> requests.find(connection, requestId, false))
+                            .flatMap(updated -> updated.orElseThrow().missingServices().isEmpty()
+                                    ? complete(connection, updated.get())
+                                    : Uni.createFrom().voidItem())
+                            .replaceWith(Result.ok(true));
+                })).replaceWithVoid();
+    }
+
+    @Scheduled(every = "${tenant.privacy-deadline-check:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduled() {
+        return failOverdue(Instant.now())
+                .onFailure().invoke(failure -> LOG.warnf("failing overdue privacy requests failed: %s", failure))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    /** Fails every request still pending at {@code now} past its deadline; the number failed. */
+    public Uni<Integer> failOverdue(Instant now) {
+        return access.asPlatform(connection -> requests.lockOverdue(connection, now, OVERDUE_BATCH_MAX)
+                .flatMap(ids -> Multi.createFrom().iterable(ids)
+                        .onItem().transformToUniAndConcatenate(id -> requests.find(connection, id, false)
+                                .flatMap(found -> fail(connection, found.orElseThrow(), "no answer by "
+                                        + found.get().deadline() + " from: "
+                                        + String.join(", ", found.get().missingServices()), now)))
+                        .collect().asList()
+                        .map(failed -> Result.ok(failed.size())))).map(Result::value);
+    }
+
+    private Uni<Void> complete(SqlConnection connection, PrivacyRequest request) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        return access.tenants().find(connection, request.tenant(), true).flatMap(found -> {
+            Tenant tenant = found.orElseThrow(() -> new IllegalStateException(
+                    "privacy request " + request.id() + " names missing tenant " + request.tenant()));
+            if (request.kind() == PrivacyRequest.Kind.EXPORT) {
+                return bundles.assemble(request, tenant, now).flatMap(assembly -> assembly.failureReason().isPresent()
+                        ? fail(connection, request, assembly.failureReason().get(), now)
+                        : succeed(connection, withEnd(request, PrivacyRequest.Status.COMPLETED, now, Optional.empty(),
+                                assembly.manifestObject(), Optional.empty())));
+            }
+            if (!request.isTenantErasure()) {
+                return succeed(connection, withEnd(request, PrivacyRequest.Status.COMPLETED, now, Optional.empty(),
+                        Optional.empty(), Optional.empty()));
+            }
+            return eraseTenant(connection, request, tenant, now);
+        });
+    }
+
+    /** Every service has erased its part: mark the tenant erased, then destroy its keys, last. */
+    private Uni<Void> eraseTenant(SqlConnection connection, PrivacyRequest request, Tenant tenant, Instant now) {
+        Result<Tenant> erasure = tenant.erase(now);
+        if (!erasure.isOk()) {
+            return fail(connection, request, erasure.problem().detail(), now);
+        }
+        Tenant erased = erasure.value();
+        return access.save(connection, erased, TenantUpdated.newBuilder().setTenant(TenantProtos.toProto(erased)).build())
+                .flatMap(ignored -> dataKeys.destroyAll(connection, tenant.id()))
+                .flatMap(keyIds -> access.outbox().append(connection, access.outbox().event(PrivacyEvents.TOPIC,
+                                tenant.id(), tenant.id().toString(), TenantDataKeyDestroyed.newBuilder()
+                                        .setTenantId(tenant.id().toString())
+                                        .addAllKeyIds(keyIds)
+                                        .setDestroyedAt(PrivacyProtos.timestamp(now))
+                                        .setRequestId(request.id().toString())
+                                        .build())))
+                .flatMap(ignored -> succeed(connection, withEnd(request, PrivacyRequest.Status.COMPLETED, now,
+                        Optional.empty(), Optional.empty(), Optional.of(now))));
+    }
+
+    private Uni<Void> succeed(SqlConnection connection, PrivacyRequest finished) {
+        return requests.finish(connection, finished).flatMap(ignored -> access.outbox().append(connection,
+                access.outbox().event(PrivacyEvents.TOPIC, finished.tenant(), finished.id().toString(),
+                        PrivacyRequestCompleted.newBuilder().setRequest(PrivacyProtos.toProto(finished)).build())))
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> fail(SqlConnection connection, PrivacyRequest request, String reason, Instant now) {
+        LOG.warnf("privacy request %s failed: %s", request.id(), reason);
+        PrivacyRequest failed = withEnd(request, PrivacyRequest.Status.FAILED, now, Optional.of(reason),
+                Optional.empty(), Optional.empty());
+        return requests.finish(connection, failed).flatMap(ignored -> access.outbox().append(connection,
+                access.outbox().event(PrivacyEvents.TOPIC, failed.tenant(), failed.id().toString(),
+                        PrivacyRequestFailed.newBuilder().setRequest(PrivacyProtos.toProto(failed)).build())))
+                .replaceWithVoid();
+    }
+
+    private static PrivacyRequest withEnd(PrivacyRequest request, PrivacyRequest.Status status, Instant at,
+                                          Optional<String> failureReason, Optional<String> manifestObject,
+                                          Optional<Instant> keyDestroyedAt) {
+        return new PrivacyRequest(request.id(), request.tenant(), request.kind(), request.subjectId(), status,
+                request.expectedServices(), request.createdAt(), request.deadline(), Optional.of(at), failureReason,
+                manifestObject, keyDestroyedAt, request.parts());
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
+    }
+}

@@ -1,0 +1,52 @@
+package io.aicunet.tenant.application;
+
+import io.aicunet.platform.problem.Problem;
+import io.aicunet.platform.problem.Result;
+import io.aicunet.platform.tenancy.Caller;
+import io.aicunet.tenant.domain.TenantStatus;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Hands a tenant's data key to a service of the fleet (policy: platform-service at
+ * platform scope). A tenant without a key yet gets one; an erased tenant's key is gone.
+ */
+@ApplicationScoped
+public class GetDataKey {
+
+    public static final String ACTION = "tenant.data-keys.read";
+
+    private final TenantAccess access;
+    private final DataKeys dataKeys;
+
+    public GetDataKey(TenantAccess access, DataKeys dataKeys) {
+        this.access = access;
+        this.dataKeys = dataKeys;
+    }
+
+    public Uni<Result<DataKeys.Lookup.Found>> execute(Caller caller, String tenantId, String keyId) {
+        return access.onTenant(caller, tenantId, ACTION, false, (connection, tenant) ->
+                dataKeys.find(connection, tenant.id(), keyId).flatMap(lookup -> {
+                    if (lookup instanceof DataKeys.Lookup.Found found) {
+                        return Uni.createFrom().item(Result.ok(found));
+                    }
+                    if (lookup instanceof DataKeys.Lookup.Destroyed || tenant.status() == TenantStatus.ERASED) {
+                        return Uni.createFrom().item(Result.failed(destroyed(tenantId)));
+                    }
+                    if (!keyId.isEmpty()) {
+                        return Uni.createFrom().item(Result.failed(new Problem.NotFound("data key", keyId)));
+                    }
+                    // Tenants registered before data keys existed get theirs on first use.
+                    return dataKeys.create(connection, tenant.id())
+                            .flatMap(created -> dataKeys.find(connection, tenant.id(), created))
+                            .map(created -> created instanceof DataKeys.Lookup.Found found
+                                    ? Result.ok(found)
+                                    : Result.failed(destroyed(tenantId)));
+                }));
+    }
+
+    private static Problem destroyed(String tenantId) {
+        return new Problem.FailedPrecondition("TENANT_KEY_DESTROYED", "tenants/" + tenantId,
+                "the tenant's data key was destroyed: its encrypted data can no longer be read");
+    }
+}
