@@ -1,0 +1,35 @@
+# What the roles may do in the audit service (see authz.rego for how grants apply).
+# Reading the audit log is a permission of its own: no role that runs a tenant's
+# business (tenant-admin, tenant-viewer) reads its audit log by that role alone.
+package aicunet.authz
+
+platform_grant contains {"role": role, "action": action} if {
+	some role, actions in {
+		# Services of the fleet write direct records for any tenant; they read nothing.
+		"platform-service": {"audit.records.append"},
+		# Auditors read, export and verify every tenant's log, and ask for checkpoints.
+		"platform-auditor": {
+			"audit.records.read", "audit.records.export", "audit.log.verify",
+			"audit.checkpoints.create", "audit.checkpoints.read",
+		},
+		# Compliance officers place legal holds and run retention.
+		"platform-compliance": {
+			"audit.legal-holds.set", "audit.retention.apply", "audit.checkpoints.read",
+		},
+		"platform-operator": {"audit.checkpoints.create", "audit.checkpoints.read", "audit.log.verify"},
+	}
+	some action in actions
+}
+
+tenant_grant contains {"role": role, "action": action} if {
+	some role, actions in {
+		# A tenant's own auditor reads, exports and verifies that tenant's log only.
+		"tenant-auditor": {
+			"audit.records.read", "audit.records.export", "audit.log.verify",
+			"audit.checkpoints.create", "audit.checkpoints.read",
+		},
+		# A tenant's own services append direct records for that tenant only.
+		"tenant-service": {"audit.records.append"},
+	}
+	some action in actions
+}

@@ -1,0 +1,81 @@
+package io.aicunet.audit.adapter.grpc;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Timestamp;
+import io.aicunet.audit.verifier.AuditRecord;
+import io.aicunet.audit.verifier.Finding;
+import io.aicunet.audit.verifier.SignedTreeHead;
+import io.aicunet.audit.verifier.VerificationReport;
+import io.aicunet.contracts.audit.v1.Checkpoint;
+import io.aicunet.contracts.audit.v1.FindingKind;
+import io.aicunet.contracts.audit.v1.VerifyLogResponse;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Audit values as the contract spells them. */
+final class AuditProtos {
+
+    private AuditProtos() {
+    }
+
+    static io.aicunet.contracts.audit.v1.AuditRecord toProto(AuditRecord r) {
+        return io.aicunet.contracts.audit.v1.AuditRecord.newBuilder()
+                .setTenantId(r.tenantId().toString())
+                .setSequence(r.sequence())
+                .setRecordId(r.recordId().toString())
+                .setOccurredAt(timestamp(r.occurredAt()))
+                .setRecordedAt(timestamp(r.recordedAt()))
+                .setOrigin(r.origin())
+                .setActor(r.actor())
+                .setAction(r.action())
+                .setResource(r.resource())
+                .setOutcome(r.outcome())
+                .setReason(r.reason())
+                .setCorrelationId(r.correlationId())
+                .setDetails(ByteString.copyFrom(r.details()))
+                .setPreviousHash(ByteString.copyFrom(r.previousHash()))
+                .setRecordHash(ByteString.copyFrom(r.recordHash()))
+                .build();
+    }
+
+    static Checkpoint toProto(SignedTreeHead c) {
+        return Checkpoint.newBuilder()
+                .setTenantId(c.tenantId().toString())
+                .setTreeSize(c.treeSize())
+                .setRootHash(ByteString.copyFrom(c.rootHash()))
+                .setIssuedAt(timestamp(c.issuedAt()))
+                .setKeyId(c.keyId())
+                .setSignature(ByteString.copyFrom(c.signature()))
+                .build();
+    }
+
+    static VerifyLogResponse toProto(VerificationReport report) {
+        VerifyLogResponse.Builder response = VerifyLogResponse.newBuilder()
+                .setVerified(report.ok())
+                .setFirstSequence(report.firstSequence())
+                .setLastSequence(report.lastSequence())
+                .setRecordsVerified(report.recordsVerified())
+                .setCheckpointsVerified(report.checkpointsVerified());
+        for (Finding finding : report.findings()) {
+            response.addFindings(io.aicunet.contracts.audit.v1.Finding.newBuilder()
+                    .setKind(FindingKind.valueOf("FINDING_KIND_" + finding.kind().name()))
+                    .setSequence(finding.sequence())
+                    .setDetail(finding.detail()));
+        }
+        return response.build();
+    }
+
+    static List<ByteString> hashes(List<byte[]> path) {
+        return path.stream().map(ByteString::copyFrom).toList();
+    }
+
+    static Timestamp timestamp(Instant instant) {
+        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+    }
+
+    static Optional<Instant> instant(boolean present, Timestamp timestamp) {
+        return present ? Optional.of(Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos()))
+                : Optional.empty();
+    }
+}

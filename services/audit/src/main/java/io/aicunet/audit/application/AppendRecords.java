@@ -1,0 +1,113 @@
+package io.aicunet.audit.application;
+
+import io.aicunet.audit.config.AuditServiceConfig;
+import io.aicunet.audit.domain.AuditRules;
+import io.aicunet.audit.domain.RecordDraft;
+import io.aicunet.platform.problem.Problem.FieldViolation;
+import io.aicunet.platform.problem.Result;
+import io.aicunet.platform.tenancy.Caller;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Appends a batch of direct records (not events) to one tenant's log, in one transaction. */
+@ApplicationScoped
+public class AppendRecords {
+
+    public static final String ACTION = "audit.records.append";
+
+    /** One record as the caller states it. */
+    public record RecordInput(String recordId, String actor, String action, String resource, String outcome,
+                              String reason, String correlationId, Optional<Instant> occurredAt, byte[] details) {
+    }
+
+    /** {@code origin} is the edge it came through: grpc or rest. */
+    public record AppendCommand(String tenantId, List<RecordInput> records, String origin) {
+    }
+
+    private final AuditAccess access;
+    private final LogAppender appender;
+    private final AuditServiceConfig config;
+    private final AuditClock clock;
+
+    public AppendRecords(AuditAccess access, LogAppender appender, AuditServiceConfig config, AuditClock clock) {
+        this.access = access;
+        this.appender = appender;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    public Uni<Result<List<LogAppender.Placed>>> execute(Caller caller, AppendCommand command) {
+        List<FieldViolation> violations = new ArrayList<>();
+        List<RecordDraft> drafts = drafts(command, violations);
+        return access.onLog(caller, command.tenantId(), ACTION, violations,
+                (connection, tenant) -> appender.append(connection, tenant, drafts).map(Result::ok));
+    }
+
+    private List<RecordDraft> drafts(AppendCommand command, List<FieldViolation> violations) {
+        AuditServiceConfig.Append limits = config.append();
+        List<RecordInput> inputs = command.records() == null ? List.of() : command.records();
+        if (inputs.isEmpty() || inputs.size() > limits.batchRecordsMax()) {
+            violations.add(new FieldViolation("records", "must hold 1 to " + limits.batchRecordsMax()
+                    + " records, held " + inputs.size()));
+            return List.of();
+        }
+        long bytes = 0;
+        List<RecordDraft> drafts = new ArrayList<>(inputs.size());
+        Instant now = clock.now();
+        for (int i = 0; i < inputs.size(); i++) {
+            RecordInput input = inputs.get(i);
+            String at = "records[" + i + "].";
+            int before = violations.size();
+            UUID recordId = UUID.randomUUID();
+            if (input.recordId() != null && !input.recordId().isEmpty()) {
+                try {
+                    recordId = UUID.fromString(input.recordId());
+                    if (!recordId.toString().equals(input.recordId().toLowerCase(java.util.Locale.ROOT))) {
+                        throw new IllegalArgumentException("not canonical");
+                    }
+                } catch (IllegalArgumentException notUuid) {
+                    violations.add(new FieldViolation(at + "record_id", "must be a UUID, or empty"));
+                }
+            }
+            AuditRules.checkText(at + "actor", input.actor(), AuditRules.ACTOR_LENGTH_MAX, true, violations);
+            AuditRules.checkText(at + "action", input.action(), AuditRules.ACTION_LENGTH_MAX, true, violations);
+            AuditRules.checkText(at + "resource", input.resource(), AuditRules.RESOURCE_LENGTH_MAX, true, violations);
+            AuditRules.checkText(at + "outcome", input.outcome(), AuditRules.OUTCOME_LENGTH_MAX, true, violations);
+            AuditRules.checkText(at + "reason", input.reason(), AuditRules.REASON_LENGTH_MAX, false, violations);
+            AuditRules.checkText(at + "correlation_id", input.correlationId(), AuditRules.CORRELATION_ID_LENGTH_MAX,
+                    false, violations);
+            byte[] details = input.details() == null ? new byte[0] : input.details();
+            if (details.length > limits.detailsBytesMax()) {
+                violations.add(new FieldViolation(at + "details", "must be at most " + limits.detailsBytesMax()
+                        + " bytes, was " + details.length));
+            }
+            Instant occurredAt = input.occurredAt().orElse(now);
+            if (occurredAt.isBefore(Instant.parse("1970-01-01T00:00:00Z")) || occurredAt.isAfter(now.plusSeconds(300))) {
+                violations.add(new FieldViolation(at + "occurred_at", "must lie between 1970 and 5 minutes from now"));
+            }
+            bytes += details.length + length(input.actor()) + length(input.action()) + length(input.resource())
+                    + length(input.reason()) + length(input.correlationId());
+            if (violations.size() == before) {
+                drafts.add(new RecordDraft(recordId, occurredAt, command.origin(), input.actor().trim(),
+                        input.action().trim(), input.resource().trim(), input.outcome().trim(),
+                        input.reason() == null ? "" : input.reason().trim(),
+                        input.correlationId() == null ? "" : input.correlationId().trim(), details));
+            }
+        }
+        if (bytes > limits.batchBytesMax()) {
+            violations.add(new FieldViolation("records", "must hold at most " + limits.batchBytesMax()
+                    + " bytes of text and details, held " + bytes));
+        }
+        return drafts;
+    }
+
+    private static int length(String text) {
+        return text == null ? 0 : text.getBytes(StandardCharsets.UTF_8).length;
+    }
+}

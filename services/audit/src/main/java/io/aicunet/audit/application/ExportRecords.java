@@ -1,0 +1,121 @@
+package io.aicunet.audit.application;
+
+import io.aicunet.audit.config.AuditServiceConfig;
+import io.aicunet.audit.domain.LogHead;
+import io.aicunet.audit.verifier.ExportAssembly;
+import io.aicunet.audit.verifier.ExportLine;
+import io.aicunet.audit.verifier.SignedTreeHead;
+import io.aicunet.platform.problem.Problem;
+import io.aicunet.platform.problem.Problem.FieldViolation;
+import io.aicunet.platform.problem.Result;
+import io.aicunet.platform.tenancy.Caller;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Exports a range of a tenant's records as JSON Lines with what the offline verifier
+ * needs: the newest checkpoint covering the range (signed now if none does yet), the
+ * tree nodes outside the range, older checkpoints with consistency proofs to it, and
+ * inclusion proofs of the first and last record.
+ */
+@ApplicationScoped
+public class ExportRecords {
+
+    public static final String ACTION = "audit.records.export";
+
+    /** Older checkpoints an export carries, with their consistency proofs. */
+    static final int OLDER_CHECKPOINTS_MAX = 10;
+
+    private final AuditAccess access;
+    private final Checkpointer checkpointer;
+    private final TreeLoader trees;
+    private final AuditServiceConfig config;
+    private final AuditClock clock;
+
+    public ExportRecords(AuditAccess access, Checkpointer checkpointer, TreeLoader trees, AuditServiceConfig config,
+                         AuditClock clock) {
+        this.access = access;
+        this.checkpointer = checkpointer;
+        this.trees = trees;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** @param firstSequence 0: the first retained; @param lastSequence 0: the last record */
+    public Uni<Result<List<ExportLine>>> execute(Caller caller, String tenantId, long firstSequence, long lastSequence) {
+        List<FieldViolation> violations = new ArrayList<>();
+        if (firstSequence < 0) {
+            violations.add(new FieldViolation("first_sequence", "must be 0 (the first retained record) or more"));
+        }
+        if (lastSequence < 0) {
+            violations.add(new FieldViolation("last_sequence", "must be 0 (the last record) or more"));
+        }
+        return access.onLog(caller, tenantId, ACTION, violations, (connection, tenant) -> access.log()
+                .findHead(connection, tenant).flatMap(found -> {
+                    if (found.isEmpty() || found.get().treeSize() == 0) {
+                        return Uni.createFrom().item(Result.<List<ExportLine>>failed(
+                                new Problem.NotFound("audit-log", tenant.toString())));
+                    }
+                    LogHead head = found.get();
+                    long first = firstSequence == 0 ? head.firstRetainedSequence() : firstSequence;
+                    long last = lastSequence == 0 ? head.treeSize() : lastSequence;
+                    if (head.removed(first)) {
+                        return Uni.createFrom().item(Result.<List<ExportLine>>failed(Proofs.removed(tenant, first, head)));
+                    }
+                    List<FieldViolation> range = new ArrayList<>();
+                    if (last > head.treeSize()) {
+                        range.add(new FieldViolation("last_sequence", "must be at most " + head.treeSize()
+                                + ", the log's last record"));
+                    }
+                    if (first > last) {
+                        range.add(new FieldViolation("first_sequence", "must be at most last_sequence " + last));
+                    } else if (last - first + 1 > config.query().exportRecordsMax()) {
+                        range.add(new FieldViolation("last_sequence", "an export holds at most "
+                                + config.query().exportRecordsMax() + " records"));
+                    }
+                    if (!range.isEmpty()) {
+                        return Uni.createFrom().item(Result.<List<ExportLine>>failed(new Problem.InvalidArgument(range)));
+                    }
+                    return covering(connection, tenant, last).flatMap(checkpoint -> assemble(connection, tenant,
+                            checkpoint, first, last));
+                }));
+    }
+
+    /** The newest checkpoint if it covers {@code last}, else a new one (the log only grows). */
+    private Uni<SignedTreeHead> covering(SqlConnection connection, UUID tenant, long last) {
+        return access.log().newestCheckpoint(connection, tenant).flatMap(newest -> newest.isPresent()
+                && newest.get().treeSize() >= last
+                ? Uni.createFrom().item(newest.get())
+                : checkpointer.checkpoint(connection, tenant).map(c -> c.orElseThrow(
+                        () -> new IllegalStateException("a log with records yielded no checkpoint"))));
+    }
+
+    private Uni<Result<List<ExportLine>>> assemble(SqlConnection connection, UUID tenant, SignedTreeHead head,
+                                                   long first, long last) {
+        // The head as of the checkpoint: sizes beyond it are not part of this export's tree.
+        return access.log().findHead(connection, tenant).flatMap(current -> {
+            LogHead log = current.orElseThrow();
+            return access.log().checkpoints(connection, tenant, head.treeSize(), OLDER_CHECKPOINTS_MAX)
+                    .flatMap(older -> {
+                        List<SignedTreeHead> kept = older.stream()
+                                .filter(c -> !log.removed(c.treeSize()))
+                                .toList();
+                        Set<Long> leafSegments = new HashSet<>();
+                        leafSegments.add(log.segmentOf(first));
+                        leafSegments.add(log.segmentOf(last));
+                        kept.forEach(c -> leafSegments.add(log.segmentOf(c.treeSize())));
+                        return trees.load(connection, log, head.treeSize(), leafSegments)
+                                .flatMap(nodes -> access.log().records(connection, tenant, first, last,
+                                                (int) (last - first + 1))
+                                        .map(records -> Result.ok(ExportAssembly.assemble(records, head, kept, nodes,
+                                                clock.now()))));
+                    });
+        });
+    }
+}

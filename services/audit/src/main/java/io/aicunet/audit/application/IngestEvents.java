@@ -1,0 +1,189 @@
+package io.aicunet.audit.application;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.aicunet.audit.config.AuditServiceConfig;
+import io.aicunet.audit.domain.RecordDraft;
+import io.aicunet.audit.verifier.Sha256;
+import io.aicunet.contracts.tenant.v1.RetentionPeriod;
+import io.aicunet.contracts.tenant.v1.Tenant;
+import io.aicunet.contracts.tenant.v1.TenantCreated;
+import io.aicunet.contracts.tenant.v1.TenantReactivated;
+import io.aicunet.contracts.tenant.v1.TenantSuspended;
+import io.aicunet.contracts.tenant.v1.TenantUpdated;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Appends a batch of the fleet's events to their tenants' logs, in one transaction
+ * together with the inbox entries that make redelivered events no-ops. Tenant events
+ * also carry each tenant's audit retention period, which is kept for retention.
+ */
+@ApplicationScoped
+public class IngestEvents {
+
+    private static final Logger LOG = Logger.getLogger(IngestEvents.class);
+
+    /** The inbox consumer name of the ingest. */
+    public static final String CONSUMER = "audit-ingest";
+
+    /** The log of events that name no tenant (or a malformed one): the platform's own. */
+    public static final UUID PLATFORM_LOG = new UUID(0, 0);
+
+    private static final String TENANT_EVENTS = "aicunet.tenant.v1.";
+
+    /**
+     * One consumed Kafka record. {@code malformed} says why a record is not a fleet
+     * CloudEvent; such a record is still logged (under the platform's log, with an id
+     * derived from its topic, partition and offset) rather than dropped.
+     */
+    public record IncomingEvent(UUID eventId, String topic, String type, String source, UUID tenantId,
+                                String subject, Instant time, byte[] payload, Optional<String> malformed) {
+    }
+
+    private final AuditAccess access;
+    private final LogAppender appender;
+    private final AuditServiceConfig config;
+
+    public IngestEvents(AuditAccess access, LogAppender appender, AuditServiceConfig config) {
+        this.access = access;
+        this.appender = appender;
+        this.config = config;
+    }
+
+    /** Appends the events not seen before; the number appended. */
+    public Uni<Integer> ingest(List<IncomingEvent> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        // Tenants are spread over a few transactions that run at once (one tenant, and so
+        // one event id, is always in one of them). Each commits its events' inbox entries
+        // with their records, so when one fails and the batch is redelivered, what the
+        // others committed is skipped as already seen: nothing twice, nothing lost.
+        int parts = Math.max(1, config.ingest().parallelTransactions());
+        List<List<IncomingEvent>> byPart = new ArrayList<>();
+        for (int i = 0; i < parts; i++) {
+            byPart.add(new ArrayList<>());
+        }
+        events.forEach(e -> byPart.get(Math.floorMod(e.tenantId().hashCode(), parts)).add(e));
+        List<Uni<Integer>> transactions = byPart.stream().filter(part -> !part.isEmpty())
+                .map(this::ingestInOneTransaction)
+                .toList();
+        return Uni.join().all(transactions).andCollectFailures()
+                .map(counts -> counts.stream().mapToInt(Integer::intValue).sum());
+    }
+
+    private Uni<Integer> ingestInOneTransaction(List<IncomingEvent> events) {
+        List<UUID> ids = events.stream().map(IncomingEvent::eventId).distinct().toList();
+        return access.asPlatform(connection -> access.log().firstDeliveries(connection, CONSUMER, ids)
+                .flatMap(fresh -> appendFresh(connection, events, new HashSet<>(fresh))));
+    }
+
+    private Uni<Integer> appendFresh(SqlConnection connection, List<IncomingEvent> events, Set<UUID> fresh) {
+        // Tenants in a fixed order, so two batches never wait on each other's head locks in a cycle.
+        Map<UUID, List<RecordDraft>> byTenant = new TreeMap<>();
+        List<IncomingEvent> tenantEvents = new ArrayList<>();
+        Set<UUID> taken = new HashSet<>();
+        for (IncomingEvent event : events) {
+            if (!fresh.contains(event.eventId()) || !taken.add(event.eventId())) {
+                continue;
+            }
+            byTenant.computeIfAbsent(event.tenantId(), t -> new ArrayList<>()).add(draft(event));
+            if (event.malformed().isEmpty() && event.type().startsWith(TENANT_EVENTS)) {
+                tenantEvents.add(event);
+            }
+        }
+        if (byTenant.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        // Each tenant's append is a chain of statements; running the chains together lets the
+        // client pipeline them on the one connection instead of waiting for each round trip.
+        List<Uni<List<LogAppender.Placed>>> appends = byTenant.entrySet().stream()
+                .map(group -> appender.appendNew(connection, group.getKey(), group.getValue()))
+                .toList();
+        return Uni.join().all(appends).andFailFast()
+                .flatMap(ignored -> Multi.createFrom().iterable(tenantEvents)
+                        .onItem().transformToUniAndConcatenate(event -> saveRetention(connection, event))
+                        .collect().asList())
+                .map(ignored -> taken.size());
+    }
+
+    private RecordDraft draft(IncomingEvent event) {
+        byte[] details = event.payload() == null ? new byte[0] : event.payload();
+        String reason = event.malformed().orElse("");
+        if (details.length > config.ingest().detailsBytesMax()) {
+            reason = (reason.isEmpty() ? "" : reason + "; ") + "payload of " + details.length
+                    + " bytes is kept as its SHA-256";
+            details = Sha256.of(details);
+        }
+        return new RecordDraft(event.eventId(), event.time(), clip(event.topic(), 300), clip(event.source(), 300),
+                clip(event.type(), 300), clip(event.subject(), 600), event.malformed().isPresent() ? "malformed" : "success",
+                clip(reason, 2000), event.eventId().toString(), details);
+    }
+
+    private Uni<Void> saveRetention(SqlConnection connection, IncomingEvent event) {
+        Optional<Tenant> tenant = tenantOf(event);
+        if (tenant.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        OptionalInt days = OptionalInt.empty();
+        for (RetentionPeriod period : tenant.get().getRetentionList()) {
+            if ("audit".equals(period.getDataClass())) {
+                days = OptionalInt.of(period.getDays());
+            }
+        }
+        if (days.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return access.log().saveRetention(connection, event.tenantId(), days, tenant.get().getVersion());
+    }
+
+    private static Optional<Tenant> tenantOf(IncomingEvent event) {
+        String name = event.type().substring(TENANT_EVENTS.length());
+        try {
+            switch (name) {
+                case "TenantCreated":
+                    return Optional.of(TenantCreated.parseFrom(event.payload()).getTenant());
+                case "TenantUpdated":
+                    return Optional.of(TenantUpdated.parseFrom(event.payload()).getTenant());
+                case "TenantSuspended":
+                    return Optional.of(TenantSuspended.parseFrom(event.payload()).getTenant());
+                case "TenantReactivated":
+                    return Optional.of(TenantReactivated.parseFrom(event.payload()).getTenant());
+                default:
+                    return Optional.empty();
+            }
+        } catch (InvalidProtocolBufferException e) {
+            // The event is logged as it came; only its retention period cannot be read.
+            LOG.warnf("event %s of type %s has a payload that is not its protobuf: %s", event.eventId(), event.type(),
+                    e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static String clip(String text, int max) {
+        String value = text == null ? "" : text;
+        if (value.length() <= max) {
+            return value;
+        }
+        return value.substring(0, max - 1) + "…";
+    }
+
+    /** The record id of a Kafka record that carries no usable event id: stable across redeliveries. */
+    public static UUID idOfMalformed(String topic, int partition, long offset) {
+        return UUID.nameUUIDFromBytes((topic + "/" + partition + "@" + offset).getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,68 @@
+package io.aicunet.audit.application;
+
+import io.aicunet.audit.config.AuditServiceConfig;
+import io.aicunet.audit.verifier.AuditRecord;
+import io.aicunet.platform.problem.Problem.FieldViolation;
+import io.aicunet.platform.problem.Result;
+import io.aicunet.platform.tenancy.Caller;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Finds a tenant's records by actor, action, resource, outcome and recording time, a page at a time. */
+@ApplicationScoped
+public class QueryRecords {
+
+    public static final String ACTION = "audit.records.read";
+
+    public record Query(String tenantId, Optional<String> actor, Optional<String> action, Optional<String> resource,
+                        Optional<String> outcome, Optional<Instant> recordedFrom, Optional<Instant> recordedTo,
+                        int pageSize, String pageToken) {
+    }
+
+    /** One page, in sequence order; {@code nextPageToken} is empty on the last. */
+    public record Page(List<AuditRecord> records, String nextPageToken) {
+    }
+
+    private final AuditAccess access;
+    private final AuditServiceConfig config;
+
+    public QueryRecords(AuditAccess access, AuditServiceConfig config) {
+        this.access = access;
+        this.config = config;
+    }
+
+    public Uni<Result<Page>> execute(Caller caller, Query query) {
+        List<FieldViolation> violations = new ArrayList<>();
+        int pageSize = PageTokens.pageSize(query.pageSize(), config.query().pageSizeDefault(),
+                config.query().pageSizeMax(), violations);
+        long after = PageTokens.decode(query.pageToken(), violations).orElse(0);
+        if (query.recordedFrom().isPresent() && query.recordedTo().isPresent()
+                && !query.recordedFrom().get().isBefore(query.recordedTo().get())) {
+            violations.add(new FieldViolation("recorded_to", "must be after recorded_from"));
+        }
+        checkFilter("actor", query.actor(), violations);
+        checkFilter("action", query.action(), violations);
+        checkFilter("resource", query.resource(), violations);
+        checkFilter("outcome", query.outcome(), violations);
+        AuditLog.RecordFilter filter = new AuditLog.RecordFilter(query.actor(), query.action(), query.resource(),
+                query.outcome(), query.recordedFrom(), query.recordedTo());
+        return access.onLog(caller, query.tenantId(), ACTION, violations, (connection, tenant) -> access.log()
+                .query(connection, tenant, filter, after, pageSize + 1)
+                .map(found -> {
+                    boolean more = found.size() > pageSize;
+                    List<AuditRecord> page = more ? found.subList(0, pageSize) : found;
+                    String next = more ? PageTokens.encode(page.get(page.size() - 1).sequence()) : "";
+                    return Result.ok(new Page(List.copyOf(page), next));
+                }));
+    }
+
+    private static void checkFilter(String field, Optional<String> value, List<FieldViolation> violations) {
+        if (value.isPresent() && (value.get().isEmpty() || value.get().length() > 600)) {
+            violations.add(new FieldViolation(field, "must be 1 to 600 characters when given"));
+        }
+    }
+}

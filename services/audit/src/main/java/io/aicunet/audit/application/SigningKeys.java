@@ -1,0 +1,66 @@
+package io.aicunet.audit.application;
+
+import io.aicunet.audit.config.AuditServiceConfig;
+import io.aicunet.audit.verifier.SignedTreeHead;
+import io.aicunet.audit.verifier.TreeHeadSignatures;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * The Ed25519 keys of checkpoints: the active one signs, every configured one
+ * verifies (rotation: a new key becomes active, the old one stays for verification).
+ * Read once at start-up; a broken key stops the service from starting.
+ */
+@ApplicationScoped
+public class SigningKeys {
+
+    private static final Logger LOG = Logger.getLogger(SigningKeys.class);
+
+    private final String activeKeyId;
+    private final PrivateKey activeKey;
+    private final Map<String, PublicKey> verificationKeys = new LinkedHashMap<>();
+
+    public SigningKeys(AuditServiceConfig config) {
+        AuditServiceConfig.Signing signing = config.signing();
+        signing.keys().forEach((id, key) -> verificationKeys.put(id, TreeHeadSignatures.publicKey(key.publicKey())));
+        activeKeyId = signing.activeKeyId();
+        AuditServiceConfig.Signing.Key active = signing.keys().get(activeKeyId);
+        if (active == null || active.privateKey().isEmpty()) {
+            throw new IllegalStateException("audit.signing.active-key-id " + activeKeyId
+                    + " has no audit.signing.keys." + activeKeyId + ".private-key");
+        }
+        activeKey = TreeHeadSignatures.privateKey(active.privateKey().get());
+        if (activeKeyId.startsWith("local-")) {
+            // The local stack's keys are in the repository: fine on a laptop, a forgery kit anywhere else.
+            LOG.warnf("checkpoints are signed with %s, a local-stack key whose private half is public;"
+                    + " any deployment must set audit.signing.* from a secret", activeKeyId);
+        }
+        // A mismatched pair would sign checkpoints nobody can verify: refuse to start.
+        SignedTreeHead probe = TreeHeadSignatures.sign(activeKey, activeKeyId, new UUID(0, 0), 1, new byte[32],
+                Instant.EPOCH);
+        if (!TreeHeadSignatures.verify(verificationKeys.get(activeKeyId), probe)) {
+            throw new IllegalStateException("the private and public key of " + activeKeyId + " do not belong together");
+        }
+    }
+
+    public SignedTreeHead sign(UUID tenantId, long treeSize, byte[] rootHash, Instant issuedAt) {
+        return TreeHeadSignatures.sign(activeKey, activeKeyId, tenantId, treeSize, Arrays.copyOf(rootHash, 32),
+                issuedAt);
+    }
+
+    public String activeKeyId() {
+        return activeKeyId;
+    }
+
+    /** Every public key by id, the active one included. */
+    public Map<String, PublicKey> verificationKeys() {
+        return Map.copyOf(verificationKeys);
+    }
+}

@@ -1,0 +1,93 @@
+package io.aicunet.audit.application;
+
+import io.aicunet.audit.config.AuditServiceConfig;
+import io.aicunet.audit.verifier.VerificationReport;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * Verifies tenants' logs in the background, a bounded number per pass, round-robin by
+ * tenant id, each under an advisory lock so replicas share the work. Metrics:
+ * {@code aicunet_audit_verification_failed_tenants} (tenants whose last verification
+ * failed: alert on anything above 0) and {@code aicunet_audit_verifications_total} by result.
+ */
+@ApplicationScoped
+public class VerificationJob {
+
+    private static final Logger LOG = Logger.getLogger(VerificationJob.class);
+
+    private final AuditAccess access;
+    private final LogVerification verification;
+    private final AuditServiceConfig config;
+    private final MeterRegistry meters;
+    private final Set<UUID> failedTenants = ConcurrentHashMap.newKeySet();
+    private volatile Optional<UUID> cursor = Optional.empty();
+
+    public VerificationJob(AuditAccess access, LogVerification verification, AuditServiceConfig config,
+                           MeterRegistry meters) {
+        this.access = access;
+        this.verification = verification;
+        this.config = config;
+        this.meters = meters;
+        Gauge.builder("aicunet.audit.verification.failed.tenants", failedTenants, Set::size)
+                .description("Tenants whose most recent log verification found the log altered")
+                .register(meters);
+    }
+
+    @Scheduled(every = "${audit.verification.interval:10m}", delayed = "30s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> tick() {
+        if (!config.verification().enabled()) {
+            return Uni.createFrom().voidItem();
+        }
+        return runOnce().onFailure().invoke(failure -> LOG.warnf("verification pass failed, will retry: %s", failure))
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /** One pass; the number of tenants whose log failed. */
+    public Uni<Integer> runOnce() {
+        return access.asPlatform(connection -> access.log()
+                        .tenants(connection, cursor, config.verification().tenantsPerPassMax()))
+                .flatMap(tenants -> {
+                    cursor = tenants.size() < config.verification().tenantsPerPassMax()
+                            ? Optional.empty() : Optional.of(tenants.get(tenants.size() - 1));
+                    return Multi.createFrom().iterable(tenants)
+                            .onItem().transformToUniAndConcatenate(tenant -> access.asPlatform(connection -> access.log()
+                                    .tryLock(connection, "verify", tenant)
+                                    .flatMap(locked -> locked
+                                            ? verification.verify(connection, tenant)
+                                            : Uni.createFrom().item(Optional.<VerificationReport>empty()))))
+                            .collect().asList();
+                })
+                .map(reports -> {
+                    int failed = 0;
+                    for (Optional<VerificationReport> report : reports) {
+                        if (report.isPresent()) {
+                            record(report.get());
+                            failed += report.get().ok() ? 0 : 1;
+                        }
+                    }
+                    return failed;
+                });
+    }
+
+    /** Counts a verification and keeps the failed-tenants gauge current. */
+    void record(VerificationReport report) {
+        meters.counter("aicunet.audit.verifications", "result", report.ok() ? "verified" : "failed").increment();
+        if (report.ok()) {
+            failedTenants.remove(report.tenantId());
+        } else {
+            failedTenants.add(report.tenantId());
+            LOG.errorf("audit log of tenant %s failed verification: %s", report.tenantId(), report.summary());
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.aicunet.audit.domain;
+
+import io.aicunet.platform.problem.Problem.FieldViolation;
+import java.util.List;
+
+/** The limits of what a direct record may say, each checked with the field it names. */
+public final class AuditRules {
+
+    public static final int ACTOR_LENGTH_MAX = 200;
+    public static final int ACTION_LENGTH_MAX = 200;
+    public static final int RESOURCE_LENGTH_MAX = 500;
+    public static final int OUTCOME_LENGTH_MAX = 50;
+    public static final int REASON_LENGTH_MAX = 2000;
+    public static final int CORRELATION_ID_LENGTH_MAX = 200;
+    public static final int LEGAL_HOLD_REASON_LENGTH_MAX = 500;
+
+    private AuditRules() {
+    }
+
+    /** Adds a violation unless {@code value} has 1 to {@code max} characters (or 0 when optional). */
+    public static void checkText(String field, String value, int max, boolean required, List<FieldViolation> violations) {
+        if (value == null || value.isBlank()) {
+            if (required) {
+                violations.add(new FieldViolation(field, "is required: 1 to " + max + " characters"));
+            }
+            return;
+        }
+        if (value.length() > max) {
+            violations.add(new FieldViolation(field, "must be at most " + max + " characters, was " + value.length()));
+        }
+        if (value.chars().anyMatch(c -> c < 0x20 && c != '\t')) {
+            violations.add(new FieldViolation(field, "must not contain control characters"));
+        }
+    }
+}

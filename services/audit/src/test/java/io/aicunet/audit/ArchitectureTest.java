@@ -1,0 +1,36 @@
+package io.aicunet.audit;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** Keeps the domain free of frameworks and the layers pointing inward. */
+class ArchitectureTest {
+
+    private static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.aicunet.audit");
+
+    /** Proves: domain code imports no framework, no persistence, no gRPC, no Vert.x, no adapter. */
+    @Test
+    void domainIsFreeOfFrameworks() {
+        noClasses().that().resideInAPackage("io.aicunet.audit.domain..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "io.quarkus..", "jakarta.persistence..", "io.grpc..", "io.vertx..", "jakarta.ws..",
+                        "io.aicunet.audit.adapter..", "io.aicunet.audit.application..")
+                .allowEmptyShould(false)
+                .check(CLASSES);
+    }
+
+    /** Proves: use cases do not reach into the edges. */
+    @Test
+    void applicationDoesNotDependOnAdapters() {
+        noClasses().that().resideInAPackage("io.aicunet.audit.application..")
+                .should().dependOnClassesThat().resideInAPackage("io.aicunet.audit.adapter..")
+                .allowEmptyShould(false)
+                .check(CLASSES);
+    }
+}

@@ -1,0 +1,17 @@
+package io.aicunet.audit;
+
+import io.aicunet.platform.testing.FleetTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+
+/**
+ * Every @QuarkusTest of this module runs against one audit-service instance on the
+ * real local stack, with a database and topic prefix of its own; declaring the
+ * resource once here lets Quarkus boot the application once for all test classes.
+ */
+@QuarkusTestResource(value = FleetTestResource.class, initArgs = @ResourceArg(name = "service", value = "audit"))
+public final class AuditTestStack {
+
+    private AuditTestStack() {
+    }
+}

@@ -1,0 +1,159 @@
+package io.aicunet.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.aicunet.audit.application.IngestEvents;
+import io.aicunet.contracts.audit.v1.QueryRecordsRequest;
+import io.aicunet.contracts.tenant.v1.RetentionPeriod;
+import io.aicunet.contracts.tenant.v1.Tenant;
+import io.aicunet.contracts.tenant.v1.TenantCreated;
+import io.aicunet.contracts.tenant.v1.TenantUpdated;
+import io.aicunet.platform.outbox.KafkaEventPublisher;
+import io.aicunet.platform.outbox.OutboxEvent;
+import io.aicunet.platform.tenancy.TenantId;
+import io.aicunet.platform.testing.FleetStack;
+import io.aicunet.platform.testing.FleetTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/** Ingest of the fleet's events from real Kafka topics: once per event id, offsets committed after the log. */
+@QuarkusTest
+class KafkaIngestTest {
+
+    @TestHTTPResource
+    URL service;
+
+    static OutboxEvent event(String topic, String type, String source, TenantId tenant, byte[] payload) {
+        return new OutboxEvent(UUID.randomUUID(), FleetTestResource.topicPrefix() + topic, type, source, tenant,
+                tenant.toString(), Instant.now(), payload);
+    }
+
+    static Tenant tenant(TenantId id, int auditDays, long version) {
+        return Tenant.newBuilder().setId(id.toString()).setSlug("acme-" + id.toString().substring(0, 8))
+                .setVersion(version)
+                .addRetention(RetentionPeriod.newBuilder().setDataClass("personal").setDays(365))
+                .addRetention(RetentionPeriod.newBuilder().setDataClass("audit").setDays(auditDays)).build();
+    }
+
+    static void publish(List<OutboxEvent> events) {
+        try (KafkaEventPublisher publisher = KafkaEventPublisher.connect(FleetStack.kafkaBootstrapServers(), Map.of())) {
+            publisher.publish(events).await().atMost(Duration.ofSeconds(30));
+        }
+    }
+
+    static Integer retentionDays(TenantId tenant) throws Exception {
+        try (Connection superuser = FleetTestResource.database().connectAsSuperuser();
+                PreparedStatement query = superuser.prepareStatement(
+                        "SELECT retention_days FROM audit.audit_tenant_policies WHERE tenant_id = ?")) {
+            query.setObject(1, tenant.value());
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next() ? rows.getInt(1) : null;
+            }
+        }
+    }
+
+    /**
+     * Proves: events of the tenant and ledger topics land in their tenants' logs, each
+     * once although one is published twice, and tenant events set the audit retention
+     * period, a newer tenant version winning over an older one delivered later.
+     */
+    @Test
+    void eventsAreLoggedOncePerId() throws Exception {
+        TenantId tenant = TenantId.random();
+        OutboxEvent created = event("tenant.tenants.v1", "aicunet.tenant.v1.TenantCreated", "/aicunet/tenant", tenant,
+                TenantCreated.newBuilder().setTenant(tenant(tenant, 400, 1)).build().toByteArray());
+        OutboxEvent updated = event("tenant.tenants.v1", "aicunet.tenant.v1.TenantUpdated", "/aicunet/tenant", tenant,
+                TenantUpdated.newBuilder().setTenant(tenant(tenant, 30, 3)).build().toByteArray());
+        OutboxEvent stale = event("tenant.tenants.v1", "aicunet.tenant.v1.TenantUpdated", "/aicunet/tenant", tenant,
+                TenantUpdated.newBuilder().setTenant(tenant(tenant, 999, 2)).build().toByteArray());
+        OutboxEvent transfer = event("ledger.transfers.v1", "aicunet.ledger.v1.TransferPosted", "/aicunet/ledger",
+                tenant, "a transfer".getBytes(StandardCharsets.UTF_8));
+        publish(List.of(created, updated, transfer));
+        publish(List.of(transfer, stale));
+
+        try (AuditGrpcClient client = new AuditGrpcClient(service.getPort())) {
+            QueryRecordsRequest query = QueryRecordsRequest.newBuilder().setTenantId(tenant.toString()).build();
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                    assertThat(client.asAuditor().queryRecords(query).getRecordsCount()).isEqualTo(4));
+            var records = client.asAuditor().queryRecords(query).getRecordsList();
+            assertThat(records).extracting(r -> r.getRecordId())
+                    .containsExactlyInAnyOrder(created.eventId().toString(), updated.eventId().toString(),
+                            transfer.eventId().toString(), stale.eventId().toString());
+            var logged = records.stream().filter(r -> r.getRecordId().equals(transfer.eventId().toString()))
+                    .findFirst().orElseThrow();
+            assertThat(logged.getAction()).isEqualTo("aicunet.ledger.v1.TransferPosted");
+            assertThat(logged.getActor()).isEqualTo("/aicunet/ledger");
+            assertThat(logged.getOrigin()).isEqualTo(FleetTestResource.topicPrefix() + "ledger.transfers.v1");
+            assertThat(logged.getDetails().toStringUtf8()).isEqualTo("a transfer");
+        }
+        assertThat(retentionDays(tenant)).isEqualTo(30);
+    }
+
+    /** Proves: a record that is not a fleet CloudEvent is still logged, under the platform's log, as malformed. */
+    @Test
+    void malformedRecordsAreLoggedNotDropped() {
+        String topic = FleetTestResource.topicPrefix() + "config.entries.v1";
+        String marker = "not-a-cloudevent-" + UUID.randomUUID();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                "bootstrap.servers", FleetStack.kafkaBootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, "key", marker.getBytes(StandardCharsets.UTF_8)));
+        }
+        try (AuditGrpcClient client = new AuditGrpcClient(service.getPort())) {
+            QueryRecordsRequest query = QueryRecordsRequest.newBuilder()
+                    .setTenantId(IngestEvents.PLATFORM_LOG.toString()).setOutcome("malformed").setPageSize(500).build();
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                    assertThat(client.asAuditor().queryRecords(query).getRecordsList())
+                            .anyMatch(r -> r.getDetails().toStringUtf8().equals(marker)
+                                    && r.getReason().contains("ce_id")));
+        }
+    }
+
+    /** Proves: once events are in the log, the consumer group's committed offsets reach the end of the topic. */
+    @Test
+    void offsetsAreCommittedAfterTheLog() {
+        TenantId tenant = TenantId.random();
+        String topic = FleetTestResource.topicPrefix() + "agent-state.agents.v1";
+        publish(List.of(event("agent-state.agents.v1", "aicunet.agentstate.v1.AgentRegistered", "/aicunet/agent-state",
+                tenant, new byte[] {1, 2, 3})));
+        try (AuditGrpcClient client = new AuditGrpcClient(service.getPort());
+                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        FleetStack.kafkaBootstrapServers()))) {
+            QueryRecordsRequest query = QueryRecordsRequest.newBuilder().setTenantId(tenant.toString()).build();
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                    assertThat(client.asAuditor().queryRecords(query).getRecordsCount()).isEqualTo(1));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(
+                        FleetTestResource.topicPrefix() + "audit-ingest").partitionsToOffsetAndMetadata().get();
+                List<TopicPartition> partitions = committed.keySet().stream().filter(p -> p.topic().equals(topic))
+                        .toList();
+                assertThat(partitions).isNotEmpty();
+                for (TopicPartition partition : partitions) {
+                    long end = admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition)
+                            .get().offset();
+                    assertThat(committed.get(partition).offset()).as("committed offset of %s", partition).isEqualTo(end);
+                }
+            });
+        }
+    }
+}
