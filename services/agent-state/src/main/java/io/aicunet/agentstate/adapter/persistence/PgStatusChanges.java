@@ -1,0 +1,138 @@
+package io.aicunet.agentstate.adapter.persistence;
+
+import io.aicunet.agentstate.application.StatusChanges;
+import io.aicunet.agentstate.domain.AgentId;
+import io.aicunet.agentstate.domain.AgentStatus;
+import io.aicunet.agentstate.domain.StatusChange;
+import io.aicunet.platform.tenancy.TenantId;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgConnectOptions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * Status changes through PostgreSQL LISTEN/NOTIFY: a change is published with
+ * pg_notify in the transaction that makes it, so PostgreSQL delivers it only when
+ * that commits, in commit order, to every replica. Each replica keeps one listening
+ * connection and hands notifications to its local watchers; when that connection had
+ * to be re-established, every watcher is told it may have missed changes.
+ */
+@ApplicationScoped
+public class PgStatusChanges implements StatusChanges {
+
+    static final String CHANNEL = "agent_state_status";
+
+    private static final Logger LOG = Logger.getLogger(PgStatusChanges.class);
+    private static final long RECONNECT_DELAY_MILLIS = 500;
+
+    private final Vertx vertx;
+    private final PgConnectOptions options;
+    private final Map<AgentId, Set<Watcher>> watchers = new ConcurrentHashMap<>();
+    private volatile PgSubscriber subscriber;
+
+    /** Listens with the datasource's own URL and credentials. */
+    public PgStatusChanges(Vertx vertx, SmallRyeConfig config) {
+        this.vertx = vertx;
+        this.options = PgConnectOptions.fromUri(config.getValue("quarkus.datasource.reactive.url", String.class))
+                .setUser(config.getValue("quarkus.datasource.username", String.class))
+                .setPassword(config.getValue("quarkus.datasource.password", String.class));
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        PgSubscriber listening = PgSubscriber.subscriber(vertx, options)
+                .reconnectPolicy(attempts -> RECONNECT_DELAY_MILLIS);
+        listening.channel(CHANNEL)
+                .handler(this::deliver)
+                .subscribeHandler(this::tellEveryoneOfGap);
+        subscriber = listening;
+        listening.connect()
+                .onFailure().invoke(failure -> LOG.warnf("cannot listen for status changes yet, retrying: %s",
+                        failure.toString()))
+                .onFailure().retry().withBackOff(Duration.ofMillis(RECONNECT_DELAY_MILLIS)).indefinitely()
+                .subscribe().with(ignored -> LOG.debug("listening for agent status changes"));
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        PgSubscriber listening = subscriber;
+        if (listening != null) {
+            listening.closeAndForget();
+        }
+    }
+
+    @Override
+    public Uni<Void> publish(SqlConnection connection, StatusChange change) {
+        return connection.preparedQuery("SELECT pg_notify($1, $2)")
+                .execute(Tuple.of(CHANNEL, encode(change)))
+                .replaceWithVoid();
+    }
+
+    @Override
+    public Subscription subscribe(AgentId agent, Consumer<StatusChange> onChange, Runnable onGap) {
+        Watcher watcher = new Watcher(onChange, onGap);
+        watchers.computeIfAbsent(agent, ignored -> new CopyOnWriteArraySet<>()).add(watcher);
+        return () -> watchers.computeIfPresent(agent, (ignored, set) -> {
+            set.remove(watcher);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    private void deliver(String payload) {
+        StatusChange change;
+        try {
+            change = decode(payload);
+        } catch (RuntimeException malformed) {
+            LOG.errorf(malformed, "ignoring a malformed status notification: %s", payload);
+            return;
+        }
+        Set<Watcher> interested = watchers.get(change.agentId());
+        if (interested != null) {
+            interested.forEach(watcher -> watcher.onChange().accept(change));
+        }
+    }
+
+    private void tellEveryoneOfGap() {
+        watchers.values().forEach(set -> set.forEach(watcher -> watcher.onGap().run()));
+    }
+
+    /** tenant,agent,previous status (or -),status,version,changed-at in epoch microseconds. */
+    static String encode(StatusChange change) {
+        return change.tenant() + "," + change.agentId() + ","
+                + change.previousStatus().map(AgentStatus::wireName).orElse("-") + ","
+                + change.status().wireName() + "," + change.version() + ","
+                + ChronoUnit.MICROS.between(Instant.EPOCH, change.changedAt());
+    }
+
+    static StatusChange decode(String payload) {
+        String[] parts = payload.split(",", -1);
+        if (parts.length != 6) {
+            throw new IllegalArgumentException("a status notification has 6 parts, not " + parts.length);
+        }
+        return new StatusChange(
+                TenantId.parse(parts[0]).orElseThrow(),
+                AgentId.parse(parts[1]).orElseThrow(),
+                "-".equals(parts[2]) ? Optional.empty() : Optional.of(AgentStatus.fromWireName(parts[2]).orElseThrow()),
+                AgentStatus.fromWireName(parts[3]).orElseThrow(),
+                Long.parseLong(parts[4]),
+                Instant.EPOCH.plus(Long.parseLong(parts[5]), ChronoUnit.MICROS));
+    }
+
+    private record Watcher(Consumer<StatusChange> onChange, Runnable onGap) {
+    }
+}

@@ -1,0 +1,96 @@
+package io.aicunet.agentstate.adapter.redis;
+
+import io.aicunet.agentstate.application.HotStateUnavailableException;
+import io.aicunet.agentstate.config.AgentStateConfig;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Sends commands and scripts to Redis with a deadline. A command that does not answer
+ * in time, or cannot be sent, fails with {@link HotStateUnavailableException}; an
+ * error reply other than Redis being busy or loading is a bug and fails as it is.
+ */
+@ApplicationScoped
+class RedisCommands {
+
+    private final Redis redis;
+    private final Duration timeout;
+
+    RedisCommands(Redis redis, AgentStateConfig config) {
+        this.redis = redis;
+        this.timeout = Duration.ofMillis(config.redisTimeoutMillis());
+    }
+
+    /** Sends a command; its reply, null for a nil reply. Arguments: String, byte[], or numbers. */
+    Uni<Response> send(Command command, Object... arguments) {
+        Request request = Request.cmd(command);
+        for (Object argument : arguments) {
+            add(request, argument);
+        }
+        return guarded(redis.send(request), command.toString());
+    }
+
+    /** Runs a script by its SHA-1, loading it when Redis does not know it (yet, or since a restart). */
+    Uni<Response> eval(RedisScript script, List<String> keys, Object... arguments) {
+        return guarded(redis.send(scriptRequest(Command.EVALSHA, script.sha1(), keys, arguments)), script.name())
+                .onFailure(RedisCommands::isNoScript)
+                .recoverWithUni(() -> guarded(redis.send(scriptRequest(Command.EVAL, script.source(), keys,
+                        arguments)), script.name()));
+    }
+
+    private static Request scriptRequest(Command command, String script, List<String> keys, Object... arguments) {
+        Request request = Request.cmd(command).arg(script).arg(keys.size());
+        keys.forEach(request::arg);
+        for (Object argument : arguments) {
+            add(request, argument);
+        }
+        return request;
+    }
+
+    private static void add(Request request, Object argument) {
+        if (argument instanceof byte[] bytes) {
+            request.arg(io.vertx.mutiny.core.buffer.Buffer.buffer(bytes));
+        } else if (argument instanceof Long number) {
+            request.arg(number);
+        } else if (argument instanceof Integer number) {
+            request.arg(number.longValue());
+        } else {
+            request.arg(String.valueOf(argument));
+        }
+    }
+
+    private Uni<Response> guarded(Uni<Response> reply, String what) {
+        return reply
+                .ifNoItem().after(timeout).failWith(() -> new HotStateUnavailableException(
+                        "Redis did not answer " + what + " within " + timeout.toMillis() + " ms", null))
+                .onFailure(failure -> !(failure instanceof HotStateUnavailableException)
+                        && (!isErrorReply(failure) || isTransient(failure)))
+                .transform(failure -> new HotStateUnavailableException("Redis failed " + what + ": "
+                        + failure.getMessage(), failure));
+    }
+
+    private static boolean isNoScript(Throwable failure) {
+        return isErrorReply(failure) && String.valueOf(failure.getMessage()).startsWith("NOSCRIPT");
+    }
+
+    /**
+     * An error reply that says Redis cannot serve right now (busy, loading its data,
+     * failing over). Any other error reply to our well-formed commands is a bug, except
+     * NOSCRIPT, which {@link #eval} handles.
+     */
+    private static boolean isTransient(Throwable failure) {
+        String message = String.valueOf(failure.getMessage());
+        return message.startsWith("LOADING") || message.startsWith("BUSY") || message.startsWith("MASTERDOWN")
+                || message.startsWith("TRYAGAIN") || message.startsWith("CLUSTERDOWN");
+    }
+
+    private static boolean isErrorReply(Throwable failure) {
+        return failure instanceof io.vertx.redis.client.impl.types.ErrorType;
+    }
+}

@@ -1,0 +1,69 @@
+package io.aicunet.agentstate.adapter.scheduler;
+
+import io.aicunet.agentstate.application.ApplyRetention;
+import io.aicunet.agentstate.application.DetectLostAgents;
+import io.aicunet.agentstate.application.RepairCache;
+import io.aicunet.agentstate.config.AgentStateConfig;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.ScheduledExecution;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs the service's jobs on every replica; each is safe with many replicas (see the
+ * job classes). A failed pass is logged and tried again on the next tick.
+ */
+@ApplicationScoped
+public class AgentStateJobs {
+
+    private static final Logger LOG = Logger.getLogger(AgentStateJobs.class);
+
+    private final DetectLostAgents detectLostAgents;
+    private final RepairCache repairCache;
+    private final ApplyRetention applyRetention;
+
+    public AgentStateJobs(DetectLostAgents detectLostAgents, RepairCache repairCache, ApplyRetention applyRetention) {
+        this.detectLostAgents = detectLostAgents;
+        this.repairCache = repairCache;
+        this.applyRetention = applyRetention;
+    }
+
+    @Scheduled(every = "${agent-state.heartbeat.detector-every:1s}", delayed = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> detectLostAgents() {
+        return logged("lost-agent detection", detectLostAgents.runOnce().replaceWithVoid());
+    }
+
+    @Scheduled(every = "${agent-state.cache.repair-every:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> repairCache() {
+        return logged("cache repair", repairCache.runOnce().replaceWithVoid());
+    }
+
+    @Scheduled(every = "${agent-state.retention.job-every:60s}", delayed = "10s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = RetentionDisabled.class)
+    Uni<Void> applyRetention() {
+        return logged("retention", applyRetention.runOnce().replaceWithVoid());
+    }
+
+    private static Uni<Void> logged(String job, Uni<Void> pass) {
+        return pass.onFailure().invoke(failure -> LOG.warnf("%s pass failed, will retry: %s", job, failure.toString()))
+                .onFailure().recoverWithNull();
+    }
+
+    /** Skips the retention tick when this replica's retention job is switched off. */
+    @ApplicationScoped
+    public static class RetentionDisabled implements Scheduled.SkipPredicate {
+
+        private final AgentStateConfig config;
+
+        public RetentionDisabled(AgentStateConfig config) {
+            this.config = config;
+        }
+
+        @Override
+        public boolean test(ScheduledExecution execution) {
+            return !config.retention().jobEnabled();
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.aicunet.agentstate.application;
+
+import io.aicunet.agentstate.domain.Agent;
+import io.aicunet.agentstate.domain.AgentId;
+import io.aicunet.platform.tenancy.TenantId;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where agents are kept. Every method works in the caller's transaction on the given
+ * connection, so row-level security and the outbox share it.
+ */
+public interface Agents {
+
+    /** The agent, locked as asked; empty when absent or not visible to the transaction's tenant. */
+    Uni<Optional<Agent>> find(SqlConnection connection, AgentId id, LockMode lock);
+
+    Uni<Void> insert(SqlConnection connection, Agent agent);
+
+    /** Stores a status change over the version before it; fails when that version is gone (a bug under a row lock). */
+    Uni<Void> updateStatus(SqlConnection connection, Agent changed);
+
+    /** Records a newly issued lease token and the worker it went to; the agent must be locked for update. */
+    Uni<Void> recordLease(SqlConnection connection, AgentId id, long token, String worker);
+
+    /** Remembers that the agent heartbeats, so that its silence will make it lost. */
+    Uni<Void> markHeartbeatMonitored(SqlConnection connection, AgentId id);
+
+    /**
+     * Live agents that heartbeat, have been in their status for longer than
+     * {@code lostAfter} and were not found alive within {@code checkInterval}: at most
+     * {@code limit}, least recently checked first, locked for update, skipping those
+     * another transaction holds. Needs platform scope.
+     */
+    Uni<List<Agent>> lockSilenceCandidates(SqlConnection connection, Instant now, Duration lostAfter,
+                                           Duration checkInterval, int limit);
+
+    /** Records that these agents were found alive now. */
+    Uni<Void> markChecked(SqlConnection connection, List<AgentId> ids, Instant now);
+
+    /** Deletes up to {@code limit} of a tenant's agents (their threads and checkpoints must be gone); the number deleted. */
+    Uni<Integer> deleteOfTenant(SqlConnection connection, TenantId tenant, int limit);
+}

@@ -1,0 +1,86 @@
+package io.aicunet.agentstate.application;
+
+import io.aicunet.agentstate.domain.AgentId;
+import io.aicunet.agentstate.domain.Checkpoint;
+import io.aicunet.agentstate.domain.CheckpointId;
+import io.aicunet.agentstate.domain.CheckpointSummary;
+import io.aicunet.agentstate.domain.ThreadId;
+import io.aicunet.platform.tenancy.TenantId;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Where threads and their checkpoints are kept. A thread row carries the version and
+ * id of its latest checkpoint: saves compare-and-set it under a row lock. Every
+ * method works in the caller's transaction.
+ */
+public interface Checkpoints {
+
+    /** What a thread row says about its latest checkpoint. */
+    record ThreadHead(ThreadId threadId, TenantId tenant, AgentId agentId, long latestVersion,
+                      CheckpointId latestCheckpointId) {
+    }
+
+    /** A thread that retention prunes: every checkpoint up to {@code pruneThroughVersion} goes. */
+    record PruneTarget(ThreadId threadId, TenantId tenant, long pruneThroughVersion) {
+    }
+
+    /** A thread that retention deletes whole. */
+    record ExpiredThread(ThreadId threadId, TenantId tenant) {
+    }
+
+    Uni<Optional<ThreadHead>> findThread(SqlConnection connection, ThreadId id, LockMode lock);
+
+    /** Starts a thread whose latest checkpoint is {@code head}'s; false when the thread id is taken. */
+    Uni<Boolean> insertThread(SqlConnection connection, ThreadHead head, Optional<CheckpointId> forkedFrom,
+                              Instant now);
+
+    /** Moves a locked thread to its next version; fails when the thread was not at the version before (a bug). */
+    Uni<Void> advanceThread(SqlConnection connection, ThreadId id, long newVersion, CheckpointId newCheckpoint,
+                            Instant now);
+
+    /** Stores a checkpoint; returns it with its state as PostgreSQL normalised it. */
+    Uni<Checkpoint> insert(SqlConnection connection, Checkpoint checkpoint);
+
+    /**
+     * Stores the first checkpoint of a forked thread, copying state and metadata from
+     * {@code source} inside the database; returns it with its state.
+     */
+    Uni<Checkpoint> insertCopy(SqlConnection connection, CheckpointId id, ThreadId thread, CheckpointId source,
+                               Instant now);
+
+    Uni<Optional<Checkpoint>> find(SqlConnection connection, CheckpointId id);
+
+    /** The latest checkpoint of the agent's thread, if both exist and belong together. */
+    Uni<Optional<Checkpoint>> findLatest(SqlConnection connection, AgentId agent, ThreadId thread);
+
+    /** Up to {@code limit} checkpoints of a thread below {@code beforeVersion} (all when empty), newest first. */
+    Uni<List<CheckpointSummary>> listSummaries(SqlConnection connection, ThreadId thread, OptionalLong beforeVersion,
+                                               int limit);
+
+    /**
+     * Threads holding checkpoints older than their tenant's keep-last (or
+     * {@code keepLastDefault}), locked for update, skipping locked ones. Platform scope.
+     */
+    Uni<List<PruneTarget>> lockPruneTargets(SqlConnection connection, int keepLastDefault, int limit);
+
+    /** Deletes the oldest up-to-{@code limit} checkpoints of a thread up to a version; the number deleted. */
+    Uni<Integer> prune(SqlConnection connection, ThreadId thread, long throughVersion, int limit);
+
+    /** Threads idle longer than their tenant's TTL (or the default; 0 = never), locked, skipping locked ones. */
+    Uni<List<ExpiredThread>> lockExpiredThreads(SqlConnection connection, Instant now, long idleTtlSecondsDefault,
+                                                int limit);
+
+    /** Deletes whole threads with their checkpoints; the number of threads deleted. */
+    Uni<Integer> deleteThreads(SqlConnection connection, List<ThreadId> threads);
+
+    /** Deletes up to {@code limit} of a tenant's checkpoints that are not their thread's latest. */
+    Uni<Integer> deleteOlderOfTenant(SqlConnection connection, TenantId tenant, int limit);
+
+    /** Up to {@code limit} of a tenant's threads, locked, for erasure. */
+    Uni<List<ThreadId>> lockThreadsOfTenant(SqlConnection connection, TenantId tenant, int limit);
+}

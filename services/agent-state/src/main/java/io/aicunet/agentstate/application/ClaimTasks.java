@@ -1,0 +1,43 @@
+package io.aicunet.agentstate.application;
+
+import io.aicunet.agentstate.application.AgentStateCommands.ClaimTasksCommand;
+import io.aicunet.agentstate.config.AgentStateConfig;
+import io.aicunet.agentstate.domain.AgentStateRules;
+import io.aicunet.agentstate.domain.Task;
+import io.aicunet.platform.problem.Problem.FieldViolation;
+import io.aicunet.platform.problem.Result;
+import io.aicunet.platform.tenancy.Caller;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+
+/**
+ * Hands up to {@code count} tasks to a consumer: first tasks whose consumer went
+ * silent past the claim timeout (reclaimed, as after a worker died), then new ones.
+ * A task handed out more often than allowed goes to the dead-letter stream instead.
+ */
+@ApplicationScoped
+public class ClaimTasks {
+
+    public static final String ACTION = "agent-state.tasks.claim";
+
+    private final TaskAccess access;
+    private final TaskQueues queues;
+    private final AgentStateConfig.Tasks config;
+
+    public ClaimTasks(TaskAccess access, TaskQueues queues, AgentStateConfig config) {
+        this.access = access;
+        this.queues = queues;
+        this.config = config.tasks();
+    }
+
+    public Uni<Result<List<Task>>> execute(Caller caller, ClaimTasksCommand command) {
+        int count = command.count() == 0 ? 1 : command.count();
+        return access.onQueue(caller, command.queue(), ACTION, (tenant, violations) -> {
+            AgentStateRules.checkWorker("consumer", command.consumer(), violations);
+            if (count < 1 || count > config.claimCountMax()) {
+                violations.add(new FieldViolation("count", "must be 1 to " + config.claimCountMax()));
+            }
+        }, tenant -> queues.claim(tenant, command.queue(), command.consumer(), count).map(Result::ok));
+    }
+}

@@ -1,0 +1,38 @@
+package io.aicunet.agentstate.application;
+
+import io.aicunet.agentstate.application.AgentStateCommands.EnqueueTaskCommand;
+import io.aicunet.agentstate.config.AgentStateConfig;
+import io.aicunet.platform.problem.Problem;
+import io.aicunet.platform.problem.Result;
+import io.aicunet.platform.tenancy.Caller;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Appends a task to a queue; refused when the queue holds its maximum. */
+@ApplicationScoped
+public class EnqueueTask {
+
+    public static final String ACTION = "agent-state.tasks.enqueue";
+
+    private final TaskAccess access;
+    private final TaskQueues queues;
+    private final AgentStateConfig.Tasks config;
+
+    public EnqueueTask(TaskAccess access, TaskQueues queues, AgentStateConfig config) {
+        this.access = access;
+        this.queues = queues;
+        this.config = config.tasks();
+    }
+
+    /** The new task's id. */
+    public Uni<Result<String>> execute(Caller caller, EnqueueTaskCommand command) {
+        return access.onQueue(caller, command.queue(), ACTION,
+                (tenant, violations) -> JsonDocuments.check("payload_json", command.payloadJson(),
+                        config.payloadBytesMax(), violations),
+                tenant -> queues.enqueue(tenant, command.queue(), command.payloadJson()).map(id -> id
+                        .<Result<String>>map(Result::ok)
+                        .orElseGet(() -> Result.failed(new Problem.FailedPrecondition("QUEUE_FULL",
+                                "queues/" + command.queue(), "the queue holds its maximum of "
+                                        + config.queueLengthMax() + " tasks; retry when consumers caught up")))));
+    }
+}

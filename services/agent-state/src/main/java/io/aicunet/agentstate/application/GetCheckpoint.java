@@ -1,0 +1,52 @@
+package io.aicunet.agentstate.application;
+
+import io.aicunet.agentstate.application.AgentStateCommands.GetCheckpointQuery;
+import io.aicunet.agentstate.domain.AgentId;
+import io.aicunet.agentstate.domain.Checkpoint;
+import io.aicunet.agentstate.domain.CheckpointId;
+import io.aicunet.agentstate.domain.ThreadId;
+import io.aicunet.platform.problem.Problem;
+import io.aicunet.platform.problem.Problem.FieldViolation;
+import io.aicunet.platform.problem.Result;
+import io.aicunet.platform.tenancy.Caller;
+import io.aicunet.platform.tenancy.TenantId;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Loads one checkpoint of an agent's thread by id, from PostgreSQL. */
+@ApplicationScoped
+public class GetCheckpoint {
+
+    public static final String ACTION = "agent-state.checkpoints.read";
+
+    private final AgentStateAccess access;
+    private final Checkpoints checkpoints;
+
+    public GetCheckpoint(AgentStateAccess access, Checkpoints checkpoints) {
+        this.access = access;
+        this.checkpoints = checkpoints;
+    }
+
+    public Uni<Result<Checkpoint>> execute(Caller caller, GetCheckpointQuery query) {
+        List<FieldViolation> violations = new ArrayList<>();
+        Optional<AgentId> agentId = AgentInputs.agentId(query.agentId(), violations);
+        Optional<ThreadId> threadId = AgentInputs.threadId("thread_id", query.threadId(), violations);
+        Optional<CheckpointId> checkpointId = AgentInputs.checkpointId(query.checkpointId(), violations);
+        Result<TenantId> tenant = AgentStateAccess.tenantOf(caller);
+        if (!tenant.isOk()) {
+            return AgentStateAccess.refuse(tenant.problem());
+        }
+        if (!violations.isEmpty()) {
+            return AgentStateAccess.refuse(new Problem.InvalidArgument(violations));
+        }
+        return access.inTenant(caller, tenant.value(), ACTION, AgentStateAccess.THREAD, threadId.get().toString(),
+                connection -> checkpoints.find(connection, checkpointId.get()).map(found -> found
+                        .filter(c -> c.agentId().equals(agentId.get()) && c.threadId().equals(threadId.get()))
+                        .<Result<Checkpoint>>map(Result::ok)
+                        .orElseGet(() -> Result.failed(new Problem.NotFound(AgentStateAccess.CHECKPOINT,
+                                checkpointId.get().toString())))));
+    }
+}

@@ -1,0 +1,37 @@
+package io.aicunet.agentstate.application;
+
+import io.aicunet.agentstate.application.AgentStateCommands.ListDeadTasksQuery;
+import io.aicunet.agentstate.config.AgentStateConfig;
+import io.aicunet.agentstate.domain.DeadTask;
+import io.aicunet.platform.problem.Problem.FieldViolation;
+import io.aicunet.platform.problem.Result;
+import io.aicunet.platform.tenancy.Caller;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+
+/** The oldest tasks of a queue's dead-letter stream. */
+@ApplicationScoped
+public class ListDeadTasks {
+
+    public static final String ACTION = "agent-state.tasks.read";
+
+    private final TaskAccess access;
+    private final TaskQueues queues;
+    private final AgentStateConfig config;
+
+    public ListDeadTasks(TaskAccess access, TaskQueues queues, AgentStateConfig config) {
+        this.access = access;
+        this.queues = queues;
+        this.config = config;
+    }
+
+    public Uni<Result<List<DeadTask>>> execute(Caller caller, ListDeadTasksQuery query) {
+        int pageSize = query.pageSize() == 0 ? config.pageSizeDefault() : query.pageSize();
+        return access.onQueue(caller, query.queue(), ACTION, (tenant, violations) -> {
+            if (pageSize < 1 || pageSize > config.pageSizeMax()) {
+                violations.add(new FieldViolation("page_size", "must be 1 to " + config.pageSizeMax()));
+            }
+        }, tenant -> queues.dead(tenant, query.queue(), pageSize).map(Result::ok));
+    }
+}

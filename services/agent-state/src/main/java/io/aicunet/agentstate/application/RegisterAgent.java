@@ -1,0 +1,93 @@
+package io.aicunet.agentstate.application;
+
+import io.aicunet.agentstate.application.AgentStateCommands.RegisterAgentCommand;
+import io.aicunet.agentstate.domain.Agent;
+import io.aicunet.agentstate.domain.AgentId;
+import io.aicunet.agentstate.domain.AgentStateRules;
+import io.aicunet.contracts.agentstate.v1.AgentRegistered;
+import io.aicunet.platform.problem.Problem;
+import io.aicunet.platform.problem.Problem.FieldViolation;
+import io.aicunet.platform.problem.Result;
+import io.aicunet.platform.tenancy.Caller;
+import io.aicunet.platform.tenancy.TenantId;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Registers an agent in status REGISTERED, once per idempotency key: a retry with the
+ * same key and request returns the first result; the same key with another request
+ * is a conflict. Keys belong to the caller's subject within its tenant.
+ */
+@ApplicationScoped
+public class RegisterAgent {
+
+    public static final String ACTION = "agent-state.agents.register";
+
+    /** What RegisterAgent produced; {@code replayed} when it repeats the first result of the key. */
+    public record Registered(Agent agent, boolean replayed) {
+    }
+
+    private final AgentStateAccess access;
+    private final IdempotencyKeys keys;
+
+    public RegisterAgent(AgentStateAccess access, IdempotencyKeys keys) {
+        this.access = access;
+        this.keys = keys;
+    }
+
+    public Uni<Result<Registered>> execute(Caller caller, RegisterAgentCommand command) {
+        List<FieldViolation> violations = new ArrayList<>();
+        AgentStateRules.checkIdempotencyKey(command.idempotencyKey(), violations);
+        AgentStateRules.checkKind(command.kind(), violations);
+        Map<String, String> labels = command.labels() == null ? Map.of() : command.labels();
+        AgentStateRules.checkLabels(labels, violations);
+        Result<TenantId> tenant = AgentStateAccess.tenantOf(caller);
+        if (!tenant.isOk()) {
+            return AgentStateAccess.refuse(tenant.problem());
+        }
+        if (!violations.isEmpty()) {
+            return AgentStateAccess.refuse(new Problem.InvalidArgument(violations));
+        }
+        String kind = command.kind().trim();
+        byte[] digest = RequestDigest.of("RegisterAgent").add(kind).add(labels).finish();
+        return access.inTenant(caller, tenant.value(), ACTION, AgentStateAccess.AGENT, "", connection -> {
+            Agent agent = Agent.register(AgentId.random(), tenant.value(), kind, labels,
+                    Instant.now().truncatedTo(ChronoUnit.MICROS));
+            return keys.claim(connection, tenant.value(), caller.subject(), command.idempotencyKey(), digest,
+                            agent.id().value())
+                    .flatMap(claimed -> claimed
+                            ? insert(connection, agent)
+                            : replay(connection, caller, tenant.value(), command.idempotencyKey(), digest));
+        });
+    }
+
+    private Uni<Result<Registered>> insert(SqlConnection connection, Agent agent) {
+        return access.agents().insert(connection, agent)
+                .flatMap(ignored -> access.announce(connection, agent.tenant(), agent.id(),
+                        AgentRegistered.newBuilder().setAgent(AgentStateProtos.toProto(agent)).build()))
+                .map(ignored -> Result.ok(new Registered(agent, false)));
+    }
+
+    private Uni<Result<Registered>> replay(SqlConnection connection, Caller caller, TenantId tenant, String key,
+                                          byte[] digest) {
+        return keys.find(connection, tenant, caller.subject(), key).flatMap(found -> {
+            IdempotencyKeys.Used used = found.orElseThrow(() -> new IllegalStateException(
+                    "idempotency key " + key + " was claimed but cannot be read"));
+            if (!Arrays.equals(used.requestDigest(), digest)) {
+                return AgentStateAccess.refuse(new Problem.Conflict("IDEMPOTENCY_KEY_REUSED",
+                        "idempotency key " + key + " was used for a different request"));
+            }
+            return access.agents().find(connection, new AgentId(used.resultId()), LockMode.NONE)
+                    .map(agent -> agent.<Result<Registered>>map(a -> Result.ok(new Registered(a, true)))
+                            .orElseGet(() -> Result.failed(new Problem.NotFound(AgentStateAccess.AGENT,
+                                    used.resultId().toString()))));
+        });
+    }
+}

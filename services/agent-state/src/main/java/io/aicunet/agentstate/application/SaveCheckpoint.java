@@ -1,0 +1,253 @@
+package io.aicunet.agentstate.application;
+
+import io.aicunet.agentstate.application.AgentStateCommands.SaveCheckpointCommand;
+import io.aicunet.agentstate.application.Checkpoints.ThreadHead;
+import io.aicunet.agentstate.config.AgentStateConfig;
+import io.aicunet.agentstate.domain.Agent;
+import io.aicunet.agentstate.domain.AgentId;
+import io.aicunet.agentstate.domain.AgentStateRules;
+import io.aicunet.agentstate.domain.Checkpoint;
+import io.aicunet.agentstate.domain.CheckpointId;
+import io.aicunet.agentstate.domain.CheckpointSummary;
+import io.aicunet.agentstate.domain.ThreadId;
+import io.aicunet.contracts.agentstate.v1.CheckpointSaved;
+import io.aicunet.platform.problem.Problem;
+import io.aicunet.platform.problem.Problem.FieldViolation;
+import io.aicunet.platform.problem.Result;
+import io.aicunet.platform.tenancy.Caller;
+import io.aicunet.platform.tenancy.TenantId;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Saves a checkpoint as the next version of a thread, with compare-and-set on the
+ * version the client last saw (0 starts the thread). The thread row is locked while
+ * its version is compared, so of two saves at the same expected version exactly one
+ * wins; the other learns the thread's current version. Optionally only for the holder
+ * of the agent's newest lease token, and once per idempotency key.
+ *
+ * <p>Before commit the new version is fenced in the Redis cache (or a cache repair is
+ * recorded when Redis does not answer: the save succeeds all the same); after commit
+ * the checkpoint is cached. See {@link CheckpointCaching}.
+ */
+@ApplicationScoped
+public class SaveCheckpoint {
+
+    public static final String ACTION = "agent-state.checkpoints.write";
+
+    /** What a save ended in: saved (or replayed), or refused because the thread moved on. */
+    public sealed interface Outcome {
+    }
+
+    public record Saved(CheckpointSummary checkpoint, boolean replayed) implements Outcome {
+    }
+
+    /** The thread is at {@code currentVersion}, not at the expected version: nothing was saved. */
+    public record VersionConflict(ThreadId threadId, long currentVersion, long expectedVersion) implements Outcome {
+
+        public Problem problem() {
+            return new Problem.Conflict("VERSION_CONFLICT", "thread " + threadId + " is at version "
+                    + currentVersion + ", not " + expectedVersion);
+        }
+    }
+
+    private final AgentStateAccess access;
+    private final Checkpoints checkpoints;
+    private final IdempotencyKeys keys;
+    private final CheckpointCaching caching;
+    private final int stateBytesMax;
+
+    public SaveCheckpoint(AgentStateAccess access, Checkpoints checkpoints, IdempotencyKeys keys,
+                          CheckpointCaching caching, AgentStateConfig config) {
+        this.access = access;
+        this.checkpoints = checkpoints;
+        this.keys = keys;
+        this.caching = caching;
+        this.stateBytesMax = config.stateBytesMax();
+    }
+
+    public Uni<Result<Outcome>> execute(Caller caller, SaveCheckpointCommand command) {
+        List<FieldViolation> violations = new ArrayList<>();
+        Optional<AgentId> agentId = AgentInputs.agentId(command.agentId(), violations);
+        Optional<ThreadId> threadId = AgentInputs.threadId("thread_id", command.threadId(), violations);
+        if (command.expectedVersion() < 0) {
+            violations.add(new FieldViolation("expected_version", "must be 0 (a new thread) or the thread's version"));
+        }
+        OptionalInt stateBytes = JsonDocuments.check("state_json", command.stateJson(), stateBytesMax, violations);
+        Map<String, String> metadata = command.metadata() == null ? Map.of() : command.metadata();
+        AgentStateRules.checkMetadata(metadata, violations);
+        AgentStateRules.checkFencingToken(command.fencingToken(), violations);
+        AgentStateRules.checkOptionalIdempotencyKey(command.idempotencyKey(), violations);
+        Result<TenantId> tenant = AgentStateAccess.tenantOf(caller);
+        if (!tenant.isOk()) {
+            return AgentStateAccess.refuse(tenant.problem());
+        }
+        if (!violations.isEmpty()) {
+            return AgentStateAccess.refuse(new Problem.InvalidArgument(violations));
+        }
+        Optional<String> key = Optional.ofNullable(command.idempotencyKey()).filter(k -> !k.isEmpty());
+        byte[] digest = RequestDigest.of("SaveCheckpoint").add(agentId.get()).add(threadId.get())
+                .add(command.expectedVersion()).add(command.stateJson()).add(metadata).add(command.fencingToken())
+                .finish();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Save save = new Save(tenant.value(), caller.subject(), agentId.get(), threadId.get(),
+                command.expectedVersion(), command.stateJson(), stateBytes.getAsInt(), metadata,
+                command.fencingToken(), key, digest, now);
+        return access.inTenant(caller, tenant.value(), ACTION, AgentStateAccess.THREAD, threadId.get().toString(),
+                        connection -> replayed(connection, save).flatMap(replay -> replay.isPresent()
+                                ? Uni.createFrom().item(replay.get())
+                                : access.withAgent(connection, save.agentId(),
+                                        save.fencingToken() == 0 ? LockMode.NONE : LockMode.SHARE,
+                                        agent -> save(connection, save, agent))))
+                .call(result -> result.isOk() && result.value() instanceof Written written
+                        ? caching.publish(written.checkpoint())
+                        : Uni.createFrom().voidItem())
+                .map(result -> result.map(outcome -> outcome instanceof Written written
+                        ? new Saved(written.checkpoint().summary(), false)
+                        : outcome));
+    }
+
+    private Uni<Result<Outcome>> save(SqlConnection connection, Save save, Agent agent) {
+        Optional<Problem> stale = agent.checkFencingToken(save.fencingToken());
+        if (stale.isPresent()) {
+            return AgentStateAccess.refuse(stale.get());
+        }
+        CheckpointId id = CheckpointId.random();
+        Uni<Result<Advance>> advanced = save.expectedVersion() == 0
+                ? startThread(connection, save, id)
+                : advanceThread(connection, save, id);
+        return advanced.flatMap(advance -> {
+            if (!advance.isOk()) {
+                return Uni.createFrom().item(Result.<Outcome>failed(advance.problem()));
+            }
+            if (advance.value().conflict()) {
+                return conflict(connection, save);
+            }
+            Optional<CheckpointId> parent = advance.value().parent();
+            long version = save.expectedVersion() + 1;
+            Checkpoint checkpoint = new Checkpoint(id, save.tenant(), save.agentId(), save.threadId(),
+                    parent, version, save.stateJson(), save.stateBytes(), save.metadata(), save.now());
+            return claimKey(connection, save, id).flatMap(claimed -> {
+                if (!claimed.isOk()) {
+                    return Uni.createFrom().item(Result.<Outcome>failed(claimed.problem()));
+                }
+                return caching.fence(connection, save.tenant(), save.threadId(), version)
+                        .flatMap(ignored -> checkpoints.insert(connection, checkpoint))
+                        .flatMap(stored -> access.announce(connection, save.tenant(), save.agentId(),
+                                        CheckpointSaved.newBuilder()
+                                                .setAgentId(save.agentId().toString())
+                                                .setThreadId(save.threadId().toString())
+                                                .setCheckpointId(id.toString())
+                                                .setParentId(parent.map(CheckpointId::toString).orElse(""))
+                                                .setVersion(version)
+                                                .setStateBytes(save.stateBytes())
+                                                .build())
+                                .map(ignored -> Result.<Outcome>ok(new Written(stored))));
+            });
+        });
+    }
+
+    /**
+     * Starts the thread, or finds it exists (a version conflict); fails when the id
+     * belongs to another agent or tenant.
+     */
+    private Uni<Result<Advance>> startThread(SqlConnection connection, Save save, CheckpointId id) {
+        ThreadHead head = new ThreadHead(save.threadId(), save.tenant(), save.agentId(), 1, id);
+        return checkpoints.insertThread(connection, head, Optional.empty(), save.now()).flatMap(inserted -> inserted
+                ? Uni.createFrom().item(Result.ok(Advance.to(Optional.empty())))
+                : checkpoints.findThread(connection, save.threadId(), LockMode.NONE).map(found -> found.isPresent()
+                        && found.get().agentId().equals(save.agentId())
+                        ? Result.ok(Advance.CONFLICT)
+                        : Result.failed(new Problem.Conflict("THREAD_ID_TAKEN", "thread id " + save.threadId()
+                                + " is taken by another agent; choose another for a new thread"))));
+    }
+
+    /** Moves the locked thread to the next version, or finds it at another version (a conflict). */
+    private Uni<Result<Advance>> advanceThread(SqlConnection connection, Save save, CheckpointId id) {
+        return checkpoints.findThread(connection, save.threadId(), LockMode.UPDATE).flatMap(found -> {
+            if (found.isEmpty() || !found.get().agentId().equals(save.agentId())) {
+                return AgentStateAccess.refuse(new Problem.NotFound(AgentStateAccess.THREAD,
+                        save.threadId().toString()));
+            }
+            ThreadHead head = found.get();
+            if (head.latestVersion() != save.expectedVersion()) {
+                return Uni.createFrom().item(Result.ok(Advance.CONFLICT));
+            }
+            return checkpoints.advanceThread(connection, save.threadId(), save.expectedVersion() + 1, id, save.now())
+                    .map(ignored -> Result.ok(Advance.to(Optional.of(head.latestCheckpointId()))));
+        });
+    }
+
+    /**
+     * The thread moved on. If the same idempotency key saved meanwhile (a retry racing
+     * its first attempt), that is the answer; else the current version.
+     */
+    private Uni<Result<Outcome>> conflict(SqlConnection connection, Save save) {
+        return replayed(connection, save).flatMap(replay -> replay.isPresent()
+                ? Uni.createFrom().item(replay.get())
+                : checkpoints.findThread(connection, save.threadId(), LockMode.NONE).map(head -> Result.ok(
+                        new VersionConflict(save.threadId(), head.orElseThrow().latestVersion(),
+                                save.expectedVersion()))));
+    }
+
+    private Uni<Result<Boolean>> claimKey(SqlConnection connection, Save save, CheckpointId id) {
+        if (save.key().isEmpty()) {
+            return Uni.createFrom().item(Result.ok(true));
+        }
+        return keys.claim(connection, save.tenant(), save.subject(), save.key().get(), save.digest(), id.value())
+                .map(claimed -> claimed
+                        ? Result.ok(true)
+                        : Result.failed(new Problem.Conflict("IDEMPOTENCY_KEY_IN_USE", "idempotency key "
+                                + save.key().get() + " was just used by a concurrent request; retry to get its"
+                                + " result")));
+    }
+
+    /** The first result of this save's idempotency key, if the key was used. */
+    private Uni<Optional<Result<Outcome>>> replayed(SqlConnection connection, Save save) {
+        if (save.key().isEmpty()) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        return keys.find(connection, save.tenant(), save.subject(), save.key().get()).flatMap(found -> {
+            if (found.isEmpty()) {
+                return Uni.createFrom().item(Optional.empty());
+            }
+            if (!Arrays.equals(found.get().requestDigest(), save.digest())) {
+                return Uni.createFrom().item(Optional.of(Result.failed(new Problem.Conflict("IDEMPOTENCY_KEY_REUSED",
+                        "idempotency key " + save.key().get() + " was used for a different request"))));
+            }
+            CheckpointId first = new CheckpointId(found.get().resultId());
+            return checkpoints.find(connection, first).map(checkpoint -> Optional.of(checkpoint
+                    .<Result<Outcome>>map(c -> Result.ok(new Saved(c.summary(), true)))
+                    .orElseGet(() -> Result.failed(new Problem.NotFound(AgentStateAccess.CHECKPOINT,
+                            first.toString())))));
+        });
+    }
+
+    /** Whether the thread moved to the new version, and the new checkpoint's parent if it did. */
+    private record Advance(boolean conflict, Optional<CheckpointId> parent) {
+
+        static final Advance CONFLICT = new Advance(true, Optional.empty());
+
+        static Advance to(Optional<CheckpointId> parent) {
+            return new Advance(false, parent);
+        }
+    }
+
+    /** A checkpoint this call wrote, with its state, until it is cached after commit. */
+    private record Written(Checkpoint checkpoint) implements Outcome {
+    }
+
+    private record Save(TenantId tenant, String subject, AgentId agentId, ThreadId threadId, long expectedVersion,
+                        String stateJson, int stateBytes, Map<String, String> metadata, long fencingToken,
+                        Optional<String> key, byte[] digest, Instant now) {
+    }
+}

@@ -1,0 +1,45 @@
+package io.aicunet.agentstate.application;
+
+import io.aicunet.agentstate.domain.DeadTask;
+import io.aicunet.agentstate.domain.Task;
+import io.aicunet.platform.tenancy.TenantId;
+import io.smallrye.mutiny.Uni;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Task queues as Redis streams with one consumer group each, and a dead-letter stream
+ * per queue. Fails with {@link HotStateUnavailableException} without Redis.
+ */
+public interface TaskQueues {
+
+    /** What acknowledging or failing a task found. */
+    enum Outcome {
+        /** Done as asked. */
+        DONE,
+        /** Failed for the last allowed time: moved to the dead-letter stream. */
+        DEAD_LETTERED,
+        /** The task is not pending: unknown, or already acknowledged. */
+        NOT_PENDING,
+        /** Another consumer holds the task now (it was reclaimed). */
+        HELD_BY_OTHER
+    }
+
+    /** Appends a task; empty when the queue is full. */
+    Uni<Optional<String>> enqueue(TenantId tenant, String queue, String payloadJson);
+
+    /**
+     * Up to {@code count} tasks for {@code consumer}: first tasks idle longer than the
+     * claim timeout (their consumer went silent), then new ones. Tasks handed out more
+     * often than allowed go to the dead-letter stream instead.
+     */
+    Uni<List<Task>> claim(TenantId tenant, String queue, String consumer, int count);
+
+    Uni<Outcome> ack(TenantId tenant, String queue, String taskId, String consumer);
+
+    /** Gives a task back for another try now, or dead-letters it when it has used up its tries. */
+    Uni<Outcome> fail(TenantId tenant, String queue, String taskId, String consumer, String reason);
+
+    /** The oldest {@code limit} dead-lettered tasks. */
+    Uni<List<DeadTask>> dead(TenantId tenant, String queue, int limit);
+}

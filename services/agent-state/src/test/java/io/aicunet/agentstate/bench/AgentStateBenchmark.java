@@ -1,0 +1,234 @@
+package io.aicunet.agentstate.bench;
+
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
+import io.aicunet.contracts.agentstate.v1.Agent;
+import io.aicunet.contracts.agentstate.v1.AgentStateServiceGrpc;
+import io.aicunet.contracts.agentstate.v1.AgentStateServiceGrpc.AgentStateServiceFutureStub;
+import io.aicunet.contracts.agentstate.v1.AgentStatus;
+import io.aicunet.contracts.agentstate.v1.ChangeAgentStatusRequest;
+import io.aicunet.contracts.agentstate.v1.GetLatestCheckpointRequest;
+import io.aicunet.contracts.agentstate.v1.HeartbeatRequest;
+import io.aicunet.contracts.agentstate.v1.RegisterAgentRequest;
+import io.aicunet.contracts.agentstate.v1.SaveCheckpointRequest;
+import io.aicunet.platform.testing.FleetStack;
+import io.aicunet.platform.testing.TestCallers;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Measures the running agent-state service (started by {@code ./fleet up}) over gRPC,
+ * then Redis itself with redis-benchmark, in one run on one machine:
+ * latest-checkpoint reads with a warm cache, compare-and-set writes, heartbeats, and
+ * redis-benchmark GET/SET on the same Redis.
+ *
+ * <p>Arguments (all optional): seconds per phase [10], calls in flight [32], service
+ * port [18083]. Each phase is bounded in time; the whole run takes about four phases
+ * plus redis-benchmark (a few seconds).
+ */
+public final class AgentStateBenchmark {
+
+    private static final int CHANNELS = 4;
+    private static final int STATE_BYTES = 1024;
+
+    private final List<ManagedChannel> channels = new ArrayList<>();
+    private final List<AgentStateServiceFutureStub> stubs = new ArrayList<>();
+    private final Duration phase;
+    private final int inFlight;
+
+    private AgentStateBenchmark(int port, Duration phase, int inFlight) {
+        this.phase = phase;
+        this.inFlight = inFlight;
+        String tenant = UUID.randomUUID().toString();
+        for (int i = 0; i < CHANNELS; i++) {
+            // Callbacks run on the network threads, as in grpc-java's own benchmarks: the
+            // load generator shares the two cores with the service and must stay cheap.
+            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
+                    .directExecutor().build();
+            channels.add(channel);
+            stubs.add(AgentStateServiceGrpc.newFutureStub(TestCallers.as(channel,
+                    TestCallers.ofTenant(tenant, "agent-runtime"))));
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int seconds = args.length > 0 && !args[0].isBlank() ? Integer.parseInt(args[0]) : 10;
+        int inFlight = args.length > 1 ? Integer.parseInt(args[1]) : 32;
+        int port = args.length > 2 ? Integer.parseInt(args[2]) : 18083;
+        AgentStateBenchmark benchmark = new AgentStateBenchmark(port, Duration.ofSeconds(seconds), inFlight);
+        try {
+            benchmark.run();
+        } finally {
+            benchmark.close();
+        }
+    }
+
+    private void run() throws Exception {
+        System.out.printf(Locale.ROOT, "agent-state benchmark: %d s per phase, %d calls in flight, %d B state%n",
+                phase.toSeconds(), inFlight, STATE_BYTES);
+        Agent agent = agent();
+        String state = "{\"blob\": \"" + "x".repeat(STATE_BYTES - 13) + "\"}";
+        String thread = UUID.randomUUID().toString();
+        stub(0).saveCheckpoint(SaveCheckpointRequest.newBuilder().setAgentId(agent.getId()).setThreadId(thread)
+                .setExpectedVersion(0).setStateJson(state).build()).get(10, TimeUnit.SECONDS);
+        GetLatestCheckpointRequest read = GetLatestCheckpointRequest.newBuilder().setAgentId(agent.getId())
+                .setThreadId(thread).build();
+
+        measure("warm-up (latest reads, not reported)", Duration.ofSeconds(3), i -> stub(i).getLatestCheckpoint(read));
+        Result reads = measure("latest-checkpoint reads, warm cache", phase, i -> stub(i).getLatestCheckpoint(read));
+
+        // One thread per writer: each saves its thread's next version, compare-and-set on the version it saw.
+        List<String> threads = new ArrayList<>();
+        List<AtomicLong> versions = new ArrayList<>();
+        for (int i = 0; i < inFlight; i++) {
+            threads.add(UUID.randomUUID().toString());
+            versions.add(new AtomicLong(0));
+        }
+        Result writes = measure("compare-and-set checkpoint writes", phase, i -> {
+            int writer = i % inFlight;
+            long expected = versions.get(writer).getAndIncrement();
+            return stub(i).saveCheckpoint(SaveCheckpointRequest.newBuilder().setAgentId(agent.getId())
+                    .setThreadId(threads.get(writer)).setExpectedVersion(expected).setStateJson(state).build());
+        });
+
+        HeartbeatRequest beat = HeartbeatRequest.newBuilder().setAgentId(agent.getId()).build();
+        Result heartbeats = measure("heartbeats", phase, i -> stub(i).heartbeat(beat));
+
+        RedisFigures redis = redisBenchmark();
+        System.out.println();
+        System.out.println("== results ==");
+        reads.print();
+        writes.print();
+        heartbeats.print();
+        System.out.printf(Locale.ROOT, "redis-benchmark (same Redis, same run): GET %.0f/s, SET %.0f/s%n",
+                redis.getPerSecond(), redis.setPerSecond());
+        double ratio = reads.perSecond() / redis.getPerSecond();
+        System.out.printf(Locale.ROOT, "cached reads / redis GET = %.3f (goal >= 0.25: %s)%n", ratio,
+                ratio >= 0.25 ? "met" : "NOT met");
+    }
+
+    private Agent agent() throws Exception {
+        Agent agent = stub(0).registerAgent(RegisterAgentRequest.newBuilder()
+                .setIdempotencyKey("bench-" + UUID.randomUUID()).setKind("benchmark").build())
+                .get(10, TimeUnit.SECONDS).getAgent();
+        for (AgentStatus status : List.of(AgentStatus.AGENT_STATUS_IDLE, AgentStatus.AGENT_STATUS_RUNNING)) {
+            agent = stub(0).changeAgentStatus(ChangeAgentStatusRequest.newBuilder().setAgentId(agent.getId())
+                    .setStatus(status).build()).get(10, TimeUnit.SECONDS).getAgent();
+        }
+        return agent;
+    }
+
+    private AgentStateServiceFutureStub stub(int call) {
+        return stubs.get(Math.floorMod(call, CHANNELS)).withDeadlineAfter(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Keeps {@code inFlight} calls running for {@code duration}: each completion starts
+     * the next call of its slot, so slot i always calls with writer/channel i.
+     */
+    private Result measure(String name, Duration duration, Function<Integer, ListenableFuture<?>> call)
+            throws InterruptedException {
+        Histogram latencies = new ConcurrentHistogram(TimeUnit.SECONDS.toNanos(30), 3);
+        AtomicLong failures = new AtomicLong();
+        long deadline = System.nanoTime() + duration.toNanos();
+        CountDownLatch slots = new CountDownLatch(inFlight);
+        long started = System.nanoTime();
+        for (int slot = 0; slot < inFlight; slot++) {
+            next(slot, call, latencies, failures, deadline, slots);
+        }
+        if (!slots.await(duration.toSeconds() + 30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(name + ": calls did not finish in time");
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        Result result = new Result(name, latencies.getTotalCount() / seconds, latencies, failures.get());
+        if (!name.startsWith("warm-up")) {
+            result.print();
+        }
+        return result;
+    }
+
+    private void next(int slot, Function<Integer, ListenableFuture<?>> call, Histogram latencies,
+                      AtomicLong failures, long deadline, CountDownLatch slots) {
+        if (System.nanoTime() >= deadline) {
+            slots.countDown();
+            return;
+        }
+        long start = System.nanoTime();
+        Futures.addCallback(call.apply(slot), new FutureCallback<Object>() {
+            @Override
+            public void onSuccess(Object response) {
+                latencies.recordValue(System.nanoTime() - start);
+                next(slot, call, latencies, failures, deadline, slots);
+            }
+
+            @Override
+            public void onFailure(Throwable failure) {
+                if (failures.incrementAndGet() == 1) {
+                    System.err.println("first failure: " + failure);
+                }
+                next(slot, call, latencies, failures, deadline, slots);
+            }
+        }, MoreExecutors.directExecutor());
+    }
+
+    private static RedisFigures redisBenchmark() throws IOException, InterruptedException {
+        List<String> command = List.of("redis-benchmark", "-h", FleetStack.host(), "-p",
+                Integer.toString(FleetStack.redisPort()), "-t", "get,set", "-n", "100000", "-q");
+        System.out.println("running: " + String.join(" ", command));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IllegalStateException("redis-benchmark failed:\n" + output);
+        }
+        // With -q, redis-benchmark redraws its progress with carriage returns: the final figures follow the last.
+        String last = output.replace('\r', '\n');
+        System.out.println(last.lines().filter(line -> line.contains("requests per second")).reduce("",
+                (a, b) -> a + b + "\n").trim());
+        return new RedisFigures(perSecond(last, "GET"), perSecond(last, "SET"));
+    }
+
+    private static double perSecond(String output, String test) {
+        Matcher matcher = Pattern.compile("(?m)^" + test + ": ([0-9.]+) requests per second").matcher(output);
+        double found = -1;
+        while (matcher.find()) {
+            found = Double.parseDouble(matcher.group(1));
+        }
+        if (found < 0) {
+            throw new IllegalStateException("redis-benchmark printed no " + test + " figure:\n" + output);
+        }
+        return found;
+    }
+
+    private void close() {
+        channels.forEach(ManagedChannel::shutdownNow);
+    }
+
+    private record RedisFigures(double getPerSecond, double setPerSecond) {
+    }
+
+    private record Result(String name, double perSecond, Histogram latencies, long failures) {
+
+        void print() {
+            System.out.printf(Locale.ROOT, "%-40s %9.0f/s  p50 %6.2f ms  p99 %6.2f ms  failures %d%n", name,
+                    perSecond, latencies.getValueAtPercentile(50) / 1e6, latencies.getValueAtPercentile(99) / 1e6,
+                    failures);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package io.aicunet.agentstate.outage;
+
+import io.aicunet.platform.testing.FleetTestResource;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The local stack as {@link FleetTestResource} gives it, but with a Redis of the test's
+ * own behind a cuttable proxy, so that the test can stop, restart and partition it.
+ */
+public class OwnRedisResource extends FleetTestResource {
+
+    private static volatile RedisServer redis;
+    private static volatile CuttableProxy proxy;
+
+    @Override
+    public Map<String, String> start() {
+        Map<String, String> config = new HashMap<>(super.start());
+        redis = RedisServer.onFreePort();
+        proxy = new CuttableProxy(redis.port());
+        config.put("quarkus.redis.hosts", "redis://127.0.0.1:" + proxy.port());
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (redis != null) {
+            redis.stop();
+        }
+        super.stop();
+    }
+
+    static RedisServer redis() {
+        return redis;
+    }
+
+    static CuttableProxy proxy() {
+        return proxy;
+    }
+}
