@@ -1,0 +1,87 @@
+package io.aicunet.config.adapter.crypto;
+
+import io.aicunet.config.application.SecretCipher;
+import io.aicunet.config.domain.EntryKey;
+import io.aicunet.config.domain.StoredValue;
+import io.aicunet.config.settings.ConfigServiceSettings;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * AES-256-GCM under one key from configuration ({@code config.secrets.key}). A sealed
+ * value is a random 12-byte nonce followed by the ciphertext and its 16-byte tag; the
+ * entry's namespace, key and scope are authenticated as associated data, so a sealed
+ * value moved to another entry (or another tenant) fails to open.
+ */
+@ApplicationScoped
+public class AesGcmSecretCipher implements SecretCipher {
+
+    private static final int NONCE_BYTES = 12;
+    private static final int TAG_BITS = 128;
+    private static final int KEY_BYTES = 32;
+
+    private final SecretKey key;
+    private final String keyId;
+    private final SecureRandom random = new SecureRandom();
+
+    public AesGcmSecretCipher(ConfigServiceSettings settings) {
+        byte[] raw;
+        try {
+            raw = Base64.getDecoder().decode(settings.secrets().key().trim());
+        } catch (IllegalArgumentException notBase64) {
+            throw new IllegalStateException("config.secrets.key is not base64", notBase64);
+        }
+        if (raw.length != KEY_BYTES) {
+            throw new IllegalStateException("config.secrets.key must be " + KEY_BYTES + " bytes (AES-256), not "
+                    + raw.length);
+        }
+        this.key = new SecretKeySpec(raw, "AES");
+        this.keyId = settings.secrets().keyId();
+    }
+
+    @Override
+    public StoredValue.Sealed seal(EntryKey entry, String json) {
+        byte[] nonce = new byte[NONCE_BYTES];
+        random.nextBytes(nonce);
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(associatedData(entry));
+            byte[] ciphertext = cipher.doFinal(json.getBytes(StandardCharsets.UTF_8));
+            return new StoredValue.Sealed(keyId,
+                    ByteBuffer.allocate(nonce.length + ciphertext.length).put(nonce).put(ciphertext).array());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is unavailable", e);
+        }
+    }
+
+    @Override
+    public String open(EntryKey entry, StoredValue.Sealed sealed) {
+        if (!keyId.equals(sealed.keyId())) {
+            throw new IllegalStateException("secret of " + entry + " is sealed under key " + sealed.keyId()
+                    + ", this replica holds " + keyId);
+        }
+        byte[] bytes = sealed.sealed();
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, bytes, 0, NONCE_BYTES));
+            cipher.updateAAD(associatedData(entry));
+            return new String(cipher.doFinal(bytes, NONCE_BYTES, bytes.length - NONCE_BYTES), StandardCharsets.UTF_8);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("secret of " + entry + " does not open: tampered or wrong key", e);
+        }
+    }
+
+    private static byte[] associatedData(EntryKey entry) {
+        return ("aicunet-config-v1\n" + entry.namespace() + "\n" + entry.key() + "\n" + entry.scope().id())
+                .getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,182 @@
+package io.aicunet.config.adapter.redis;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.aicunet.config.application.EffectiveCache;
+import io.aicunet.config.application.Entries;
+import io.aicunet.config.domain.ConfigScope;
+import io.aicunet.config.domain.Entry;
+import io.aicunet.config.domain.EntryKey;
+import io.aicunet.config.domain.ScopeKind;
+import io.aicunet.config.domain.StoredValue;
+import io.aicunet.config.settings.ConfigServiceSettings;
+import io.aicunet.platform.tenancy.TenantId;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.hash.ReactiveHashCommands;
+import io.quarkus.redis.datasource.keys.ReactiveKeyCommands;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Effective-configuration layers in Redis: one hash per tenant,
+ * {@code t:{<tenant>}:config:effective} (platform-level reads without a tenant under
+ * {@code t:{platform}:config:effective}), one field per service and namespace
+ * selection. The hash tag keeps a tenant's cache on one cluster slot, and one DEL
+ * invalidates all of it. Secrets are cached sealed, exactly as stored.
+ */
+@ApplicationScoped
+public class RedisEffectiveCache implements EffectiveCache {
+
+    private static final Logger LOG = Logger.getLogger(RedisEffectiveCache.class);
+    private static final String PLATFORM = "platform";
+
+    private final ReactiveHashCommands<String, String, String> hashes;
+    private final ReactiveKeyCommands<String> keys;
+    private final ConfigServiceSettings.Cache settings;
+    private final Duration timeout;
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    public RedisEffectiveCache(ReactiveRedisDataSource redis, ConfigServiceSettings settings) {
+        this.hashes = redis.hash(String.class);
+        this.keys = redis.key();
+        this.settings = settings.cache();
+        this.timeout = Duration.ofMillis(settings.cache().timeoutMillis());
+    }
+
+    /** The hash of a tenant's cached configurations. */
+    public static String hashKey(Optional<TenantId> tenant) {
+        return "t:{" + tenant.map(TenantId::toString).orElse(PLATFORM) + "}:config:effective";
+    }
+
+    @Override
+    public Uni<Optional<Entries.Layers>> get(Optional<TenantId> tenant, Optional<String> service,
+                                             List<String> namespaces) {
+        if (!settings.enabled()) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        return hashes.hget(hashKey(tenant), field(service, namespaces))
+                .ifNoItem().after(timeout).fail()
+                .map(text -> text == null ? Optional.<Entries.Layers>empty() : Optional.of(decode(text)))
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.debugf("effective-config cache read skipped: %s", failure.toString());
+                    return Optional.empty();
+                });
+    }
+
+    @Override
+    public Uni<Void> put(Optional<TenantId> tenant, Optional<String> service, List<String> namespaces,
+                         Entries.Layers layers) {
+        if (!settings.enabled()) {
+            return Uni.createFrom().voidItem();
+        }
+        String key = hashKey(tenant);
+        return hashes.hset(key, field(service, namespaces), encode(layers))
+                .chain(() -> keys.expire(key, settings.ttl()))
+                .ifNoItem().after(timeout).fail()
+                .replaceWithVoid()
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.debugf("effective-config cache write skipped: %s", failure.toString());
+                    return null;
+                });
+    }
+
+    @Override
+    public Uni<Void> invalidate(ConfigScope scope) {
+        if (!settings.enabled()) {
+            return Uni.createFrom().voidItem();
+        }
+        return keys.del(hashKey(scope.tenant()))
+                .ifNoItem().after(timeout).fail()
+                .replaceWithVoid()
+                .onFailure().recoverWithItem(failure -> {
+                    // Readers still check each cached answer's revision against the changes
+                    // their replica saw, so a missed DEL cannot serve a stale value for long.
+                    LOG.warnf("effective-config cache invalidation for %s failed: %s", scope, failure.toString());
+                    return null;
+                });
+    }
+
+    /** The service and the sorted namespace selection; long selections by their SHA-256. */
+    private static String field(Optional<String> service, List<String> namespaces) {
+        List<String> sorted = new ArrayList<>(namespaces);
+        sorted.sort(null);
+        String selection = sorted.isEmpty() ? "*" : String.join(",", sorted);
+        if (selection.length() > 200) {
+            try {
+                selection = "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                        .digest(selection.getBytes(StandardCharsets.UTF_8)));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every JVM has SHA-256", e);
+            }
+        }
+        return service.orElse("-") + "|" + selection;
+    }
+
+    private String encode(Entries.Layers layers) {
+        ObjectNode root = mapper.createObjectNode();
+        root.put("r", layers.revision());
+        ArrayNode entries = root.putArray("e");
+        for (Entry entry : layers.entries()) {
+            ObjectNode node = entries.addObject();
+            EntryKey key = entry.key();
+            node.put("n", key.namespace());
+            node.put("k", key.key());
+            node.put("s", key.scope().kind().wireName());
+            key.scope().tenant().ifPresent(t -> node.put("t", t.toString()));
+            key.scope().service().ifPresent(s -> node.put("v", s));
+            if (entry.value() instanceof StoredValue.Sealed sealed) {
+                node.put("kid", sealed.keyId());
+                node.put("x", Base64.getEncoder().encodeToString(sealed.sealed()));
+            } else {
+                node.put("j", ((StoredValue.Plain) entry.value()).json());
+            }
+            node.put("r", entry.revision());
+            node.put("sv", entry.schemaVersion());
+            node.put("by", entry.updatedBy());
+            node.put("at", entry.updatedAt().toString());
+        }
+        try {
+            return mapper.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode cached layers", e);
+        }
+    }
+
+    private Entries.Layers decode(String text) {
+        try {
+            JsonNode root = mapper.readTree(text);
+            List<Entry> entries = new ArrayList<>();
+            for (JsonNode node : root.get("e")) {
+                ScopeKind kind = ScopeKind.fromWireName(node.get("s").asText()).orElseThrow();
+                ConfigScope scope = new ConfigScope(kind,
+                        node.has("t") ? Optional.of(new TenantId(UUID.fromString(node.get("t").asText())))
+                                : Optional.empty(),
+                        node.has("v") ? Optional.of(node.get("v").asText()) : Optional.empty());
+                StoredValue value = node.has("x")
+                        ? new StoredValue.Sealed(node.get("kid").asText(), Base64.getDecoder().decode(node.get("x").asText()))
+                        : new StoredValue.Plain(node.get("j").asText());
+                entries.add(new Entry(new EntryKey(node.get("n").asText(), node.get("k").asText(), scope), value,
+                        node.get("r").asLong(), node.get("sv").asInt(), node.get("by").asText(),
+                        Instant.parse(node.get("at").asText())));
+            }
+            return new Entries.Layers(entries, root.get("r").asLong());
+        } catch (JsonProcessingException | RuntimeException e) {
+            throw new IllegalStateException("cached layers are not readable", e);
+        }
+    }
+}

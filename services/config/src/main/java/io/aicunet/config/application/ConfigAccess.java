@@ -1,0 +1,72 @@
+package io.aicunet.config.application;
+
+import io.aicunet.config.domain.ConfigScope;
+import io.aicunet.platform.policy.Resource;
+import io.aicunet.platform.problem.Result;
+import io.aicunet.platform.tenancy.Caller;
+import io.aicunet.platform.tenancy.TenantId;
+import io.aicunet.platform.tenancy.TenantTransactions;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The steps every config use case shares, in their fixed order: (the caller checked
+ * the input,) ask the policy, then open a transaction scoped to the caller's tenant,
+ * so row-level security holds whatever the use case reads or writes.
+ */
+@ApplicationScoped
+public class ConfigAccess {
+
+    static final String ENTRY = "config-entry";
+    static final String SCHEMA = "config-schema";
+    static final String SECRET = "config-secret";
+    static final String REVISIONS = "config-revisions";
+
+    private final Pool pool;
+    private final PolicyDecisions decisions;
+
+    public ConfigAccess(Pool pool, PolicyDecisions decisions) {
+        this.pool = pool;
+        this.decisions = decisions;
+    }
+
+    /** The resource a scope's data is: the tenant's own for tenant-bearing scopes, else platform-level. */
+    static Resource resourceOf(String type, String id, Optional<TenantId> owner) {
+        return new Resource(type, id, owner);
+    }
+
+    static Resource resourceOf(String type, String id, ConfigScope scope) {
+        return resourceOf(type, id, scope.tenant());
+    }
+
+    /** Runs the work in a transaction of the caller's tenant scope, if the policy allows the action. */
+    public <T> Uni<Result<T>> authorizedInScope(Caller caller, String action, Resource resource,
+                                                Function<SqlConnection, Uni<Result<T>>> work) {
+        return authorized(caller, action, resource, () -> inScope(caller, work));
+    }
+
+    /** Runs the work in a transaction of the caller's tenant scope (after the caller was authorized). */
+    public <T> Uni<Result<T>> inScope(Caller caller, Function<SqlConnection, Uni<Result<T>>> work) {
+        return TenantTransactions.inTenant(pool, caller.scope(), work);
+    }
+
+    public <T> Uni<Result<T>> authorized(Caller caller, String action, Resource resource,
+                                         Supplier<Uni<Result<T>>> work) {
+        return decisions.check(caller, action, resource).flatMap(refusal -> refusal.isPresent()
+                ? Uni.createFrom().item(Result.<T>failed(refusal.get()))
+                : work.get());
+    }
+
+    public PolicyDecisions decisions() {
+        return decisions;
+    }
+
+    public Pool pool() {
+        return pool;
+    }
+}

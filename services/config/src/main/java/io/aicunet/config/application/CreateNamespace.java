@@ -1,0 +1,77 @@
+package io.aicunet.config.application;
+
+import io.aicunet.config.application.ConfigCommands.CreateNamespaceCommand;
+import io.aicunet.config.application.Namespaces.NamespaceRecord;
+import io.aicunet.config.application.Namespaces.SchemaRecord;
+import io.aicunet.config.domain.ConfigRules;
+import io.aicunet.config.settings.ConfigServiceSettings;
+import io.aicunet.contracts.config.v1.ConfigNamespaceCreated;
+import io.aicunet.platform.outbox.Outbox;
+import io.aicunet.platform.problem.Problem;
+import io.aicunet.platform.problem.Problem.FieldViolation;
+import io.aicunet.platform.problem.Result;
+import io.aicunet.platform.tenancy.Caller;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Registers a namespace, with its first JSON Schema when one is given. */
+@ApplicationScoped
+public class CreateNamespace {
+
+    private final ConfigAccess access;
+    private final Namespaces namespaces;
+    private final JsonSchemas schemas;
+    private final Outbox outbox;
+    private final ConfigServiceSettings settings;
+
+    public CreateNamespace(ConfigAccess access, Namespaces namespaces, JsonSchemas schemas, Outbox outbox,
+                           ConfigServiceSettings settings) {
+        this.access = access;
+        this.namespaces = namespaces;
+        this.schemas = schemas;
+        this.outbox = outbox;
+        this.settings = settings;
+    }
+
+    public Uni<Result<NamespaceRecord>> execute(Caller caller, CreateNamespaceCommand command) {
+        List<FieldViolation> violations = new ArrayList<>();
+        ConfigInputs.check("namespace", ConfigRules.namespaceProblem(command.namespace()), violations);
+        String description = command.description() == null ? "" : command.description().trim();
+        if (description.length() > ConfigRules.DESCRIPTION_LENGTH_MAX) {
+            violations.add(new FieldViolation("description",
+                    "must be at most " + ConfigRules.DESCRIPTION_LENGTH_MAX + " characters"));
+        }
+        Optional<String> schema = Optional.ofNullable(command.schemaJson()).filter(s -> !s.isBlank());
+        schema.ifPresent(s -> violations.addAll(RegisterSchema.checkSchema(schemas, s, settings.schemaBytesMax())));
+        if (!violations.isEmpty()) {
+            return Uni.createFrom().item(Result.failed(new Problem.InvalidArgument(violations)));
+        }
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        NamespaceRecord created = new NamespaceRecord(command.namespace(), description, schema.isPresent() ? 1 : 0,
+                schema, caller.subject(), now);
+        return access.authorizedInScope(caller, NamespaceAccess.WRITE, NamespaceAccess.forWriting(command.namespace()),
+                connection -> namespaces.insert(connection, created).flatMap(inserted -> {
+                    if (!inserted) {
+                        return Uni.createFrom().item(Result.<NamespaceRecord>failed(new Problem.Conflict(
+                                "NAMESPACE_EXISTS", "namespace " + command.namespace() + " exists")));
+                    }
+                    Uni<Void> firstSchema = schema.isPresent()
+                            ? namespaces.insertSchema(connection, new SchemaRecord(command.namespace(), 1,
+                                    schema.get(), caller.subject(), now))
+                            : Uni.createFrom().voidItem();
+                    return firstSchema
+                            .flatMap(ignored -> outbox.append(connection, outbox.event(ConfigEvents.TOPIC,
+                                    ConfigEvents.PLATFORM_KEY, command.namespace(), ConfigNamespaceCreated.newBuilder()
+                                            .setNamespace(command.namespace())
+                                            .setSchemaVersion(created.schemaVersion())
+                                            .setAuthor(caller.subject())
+                                            .build())))
+                            .map(ignored -> Result.ok(created));
+                }));
+    }
+}

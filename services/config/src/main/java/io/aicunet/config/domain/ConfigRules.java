@@ -1,0 +1,69 @@
+package io.aicunet.config.domain;
+
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+
+/** What names, reasons and values must look like. */
+public final class ConfigRules {
+
+    /** Dot-separated lower-case words: {@code llm.routing}, {@code agent-state.limits}. */
+    public static final Pattern NAMESPACE = Pattern.compile("[a-z][a-z0-9_-]*(\\.[a-z][a-z0-9_-]*)*");
+    public static final int NAMESPACE_LENGTH_MAX = 128;
+    public static final Pattern KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+    public static final int KEY_LENGTH_MAX = 128;
+    /** A service name as the fleet spells it: {@code agent-state}. */
+    public static final Pattern SERVICE = Pattern.compile("[a-z][a-z0-9-]*");
+    public static final int SERVICE_LENGTH_MAX = 63;
+    public static final int REASON_LENGTH_MAX = 500;
+    public static final int DESCRIPTION_LENGTH_MAX = 500;
+
+    private ConfigRules() {
+    }
+
+    /** Null when fine, else what is wrong. */
+    public static String namespaceProblem(String namespace) {
+        if (namespace == null || namespace.isEmpty()) {
+            return "is required";
+        }
+        if (namespace.length() > NAMESPACE_LENGTH_MAX || !NAMESPACE.matcher(namespace).matches()) {
+            return "must be dot-separated lower-case words (a-z, 0-9, _ and -), at most "
+                    + NAMESPACE_LENGTH_MAX + " characters, e.g. llm.routing";
+        }
+        return null;
+    }
+
+    public static String keyProblem(String key) {
+        if (key == null || key.isEmpty()) {
+            return "is required";
+        }
+        if (key.length() > KEY_LENGTH_MAX || !KEY.matcher(key).matches()) {
+            return "must be 1 to " + KEY_LENGTH_MAX + " letters, digits and _.- starting with a letter or digit";
+        }
+        return null;
+    }
+
+    public static String serviceProblem(String service) {
+        if (service == null || service.isEmpty()) {
+            return "is required for this scope";
+        }
+        if (service.length() > SERVICE_LENGTH_MAX || !SERVICE.matcher(service).matches()) {
+            return "must be 1 to " + SERVICE_LENGTH_MAX + " lower-case letters, digits and -, starting with a letter";
+        }
+        return null;
+    }
+
+    public static String reasonProblem(String reason) {
+        if (reason == null || reason.isBlank()) {
+            return "is required: say why, it is kept with the revision";
+        }
+        if (reason.length() > REASON_LENGTH_MAX) {
+            return "must be at most " + REASON_LENGTH_MAX + " characters";
+        }
+        return null;
+    }
+
+    public static String valueSizeProblem(String json, int valueBytesMax) {
+        int bytes = json.getBytes(StandardCharsets.UTF_8).length;
+        return bytes > valueBytesMax ? "is " + bytes + " bytes; at most " + valueBytesMax + " are allowed" : null;
+    }
+}

@@ -1,0 +1,145 @@
+package io.aicunet.config.settings;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/**
+ * Settings of the config service. The package is {@code settings}, not {@code config},
+ * because this whole service is {@code io.aicunet.config}: a {@code config.config}
+ * package would read as a stutter and be mistaken for the service's own domain.
+ */
+@ConfigMapping(prefix = "config")
+public interface ConfigServiceSettings {
+
+    /** Largest page ListRevisions returns. */
+    @WithDefault("100")
+    int pageSizeMax();
+
+    /** Page size when the caller asks for none. */
+    @WithDefault("20")
+    int pageSizeDefault();
+
+    /** Largest value of one entry, as UTF-8 JSON text. */
+    @WithDefault("65536")
+    int valueBytesMax();
+
+    /** Largest JSON Schema a namespace may register. */
+    @WithDefault("262144")
+    int schemaBytesMax();
+
+    /** Most namespaces one request may name. */
+    @WithDefault("50")
+    int namespacesPerRequestMax();
+
+    /** Most entries one effective configuration may merge; more is refused (narrow by namespace). */
+    @WithDefault("5000")
+    int effectiveEntriesMax();
+
+    /** Most entries one diff may return; a wider diff is refused (narrow the range or the namespace). */
+    @WithDefault("1000")
+    int diffEntriesMax();
+
+    /** Most existing entries a new schema version is checked against; a namespace with more cannot change schema. */
+    @WithDefault("10000")
+    int schemaCheckEntriesMax();
+
+    Cache cache();
+
+    Watch watch();
+
+    Secrets secrets();
+
+    Revisions revisions();
+
+    Authorization authorization();
+
+    /** How long policy decisions are kept (see PolicyDecisions). */
+    interface Authorization {
+
+        /** How long an allow or deny of OPA is reused for the same caller, action and resource; 0 asks every time. */
+        @WithDefault("1s")
+        Duration decisionTtl();
+
+        /** Most decisions kept; beyond it all are dropped and asked anew. */
+        @WithDefault("10000")
+        int decisionsMax();
+    }
+
+    /** The Redis cache of effective configurations. */
+    interface Cache {
+
+        /** Whether effective configurations are cached in Redis at all. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How long a cached effective configuration lives even if nothing invalidates it. */
+        @WithDefault("PT5M")
+        Duration ttl();
+
+        /** How long one Redis call may take; a slower one is skipped and the database answers. */
+        @WithDefault("200")
+        long timeoutMillis();
+    }
+
+    /** The watch and its fan-out between replicas. */
+    interface Watch {
+
+        /** Most watch streams one replica serves; more are refused with UNAVAILABLE (try another replica). */
+        @WithDefault("1000")
+        int sessionsMax();
+
+        /** Most revisions one database read of the watch returns. */
+        @WithDefault("500")
+        int batchSize();
+
+        /** Most live batches a slow watcher may have waiting; beyond it the watcher re-reads from the database. */
+        @WithDefault("64")
+        int inboxBatchesMax();
+
+        /** Redis pub/sub channel on which every replica announces the revisions it committed. */
+        @WithDefault("t:{platform}:config:revisions")
+        String channel();
+
+        /**
+         * How often each replica looks for revisions it was not told about (a lost
+         * pub/sub message, a replica that died after commit); the safety net's delay.
+         */
+        @WithDefault("1s")
+        String pollInterval();
+
+        /** How long announcing a revision on Redis may take. */
+        @WithDefault("500")
+        long publishTimeoutMillis();
+    }
+
+    /**
+     * How secret values are sealed. Today one AES-256-GCM key from configuration;
+     * issue 8 replaces it with per-tenant data keys behind the same SecretCipher port.
+     */
+    interface Secrets {
+
+        /** Names the key in every sealed value, so a later key can open older values. */
+        @WithDefault("local-1")
+        String keyId();
+
+        /** The AES-256 key, base64 (32 bytes). No default in code: deployments must set it from a secret. */
+        String key();
+    }
+
+    /** How long revisions are kept. */
+    interface Revisions {
+
+        /** Revisions older than this are compacted away by the scheduled job (watches from before must reload). */
+        @WithDefault("P30D")
+        Duration retention();
+
+        /** Whether this replica runs the scheduled compaction (safe on many replicas). */
+        @WithDefault("true")
+        boolean compactionEnabled();
+
+        /** How often the compaction job runs. */
+        @WithDefault("1h")
+        String compactionInterval();
+    }
+}

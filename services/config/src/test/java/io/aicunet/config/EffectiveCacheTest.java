@@ -1,0 +1,81 @@
+package io.aicunet.config;
+
+import static io.aicunet.platform.testing.ConfigFixtures.globalScope;
+import static io.aicunet.platform.testing.ConfigFixtures.tenantScope;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.aicunet.config.adapter.redis.RedisEffectiveCache;
+import io.aicunet.contracts.config.v1.GetEffectiveConfigRequest;
+import io.aicunet.platform.tenancy.TenantId;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The latest effective values are cached in Redis under the tenant's hash tag and invalidated on change. */
+@QuarkusTest
+class EffectiveCacheTest extends ConfigTestBase {
+
+    @Inject
+    RedisDataSource redis;
+
+    /**
+     * Proves: reading a tenant's effective configuration caches its layers in Redis
+     * under t:{tenant}:config:effective; the next read is answered from that cache (a
+     * value planted there is what the service returns); a change at the tenant's scope
+     * deletes the tenant's cache at once, and the next read has the new value.
+     */
+    @Test
+    void readsAreCachedPerTenantAndAChangeInvalidatesThem() {
+        String namespace = newNamespace();
+        String tenant = aTenant();
+        put(namespace, "model", tenantScope(tenant), "\"large\"");
+        String key = RedisEffectiveCache.hashKey(Optional.of(new TenantId(java.util.UUID.fromString(tenant))));
+        assertThat(key).isEqualTo("t:{" + tenant + "}:config:effective");
+
+        assertThat(model(tenant, namespace)).isEqualTo("\"large\"");
+        Map<String, String> cached = redis.hash(String.class).hgetall(key);
+        assertThat(cached).hasSize(1);
+        String field = cached.keySet().iterator().next();
+        assertThat(JsonText.parse(cached.get(field)).get("e").get(0).get("j").asText()).isEqualTo("\"large\"");
+
+        // Plant a different value under the same revision: a read from the cache returns it.
+        ObjectNode planted = (ObjectNode) JsonText.parse(cached.get(field));
+        ((ObjectNode) planted.withArray("e").get(0)).put("j", "\"from-redis\"");
+        redis.hash(String.class).hset(key, field, planted.toString());
+        assertThat(model(tenant, namespace)).isEqualTo("\"from-redis\"");
+
+        put(namespace, "model", tenantScope(tenant), "\"xl\"");
+        assertThat(redis.key().exists(key)).as("the change dropped the tenant's cache").isFalse();
+        assertThat(model(tenant, namespace)).isEqualTo("\"xl\"");
+        assertThat(redis.key().exists(key)).isTrue();
+    }
+
+    /**
+     * Proves: a platform-level change (global scope), which no single tenant's cache key
+     * names, still makes every tenant's cached answer stale: the next read of a tenant
+     * whose cache holds the old value returns the new one.
+     */
+    @Test
+    void aGlobalChangeMakesEveryTenantsCacheStale() {
+        String namespace = newNamespace();
+        String tenant = aTenant();
+        put(namespace, "model", globalScope(), "\"small\"");
+        assertThat(model(tenant, namespace)).isEqualTo("\"small\"");
+        String key = RedisEffectiveCache.hashKey(Optional.of(new TenantId(java.util.UUID.fromString(tenant))));
+        assertThat(redis.key().exists(key)).isTrue();
+
+        put(namespace, "model", globalScope(), "\"medium\"");
+        assertThat(redis.key().exists(key)).as("the tenant's hash is still there").isTrue();
+        assertThat(model(tenant, namespace)).isEqualTo("\"medium\"");
+    }
+
+    private String model(String tenant, String namespace) {
+        return admin().getEffectiveConfig(GetEffectiveConfigRequest.newBuilder().setTenantId(tenant)
+                        .addNamespaces(namespace).build()).getValuesList().stream()
+                .filter(v -> v.getKey().equals("model")).map(v -> v.getValue().getJson()).findFirst().orElseThrow();
+    }
+}
