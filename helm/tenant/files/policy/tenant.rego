@@ -8,8 +8,11 @@ platform_grant contains {"role": role, "action": action} if {
 			"tenant.tenants.read", "tenant.tenants.list",
 			"tenant.tenants.suspend", "tenant.tenants.reactivate",
 		},
-		# Service accounts of other services read tenants (quotas, retention, status).
-		"platform-service": {"tenant.tenants.read", "tenant.tenants.list"},
+		# Service accounts of other services read tenants (quotas, retention, status)
+		# and fetch tenants' data keys to encrypt personal data.
+		"platform-service": {"tenant.tenants.read", "tenant.tenants.list", "tenant.data-keys.read"},
+		# GDPR requests are their own permission.
+		"platform-privacy-officer": {"tenant.privacy-requests.create", "tenant.privacy-requests.read"},
 	}
 	some action in actions
 }
@@ -17,6 +20,7 @@ platform_grant contains {"role": role, "action": action} if {
 tenant_grant contains {"role": role, "action": action} if {
 	some role, actions in {
 		"tenant-admin": {"tenant.tenants.read", "tenant.tenants.update"},
+		"tenant-privacy-officer": {"tenant.privacy-requests.create", "tenant.privacy-requests.read"},
 		"tenant-viewer": {"tenant.tenants.read"},
 	}
 	some action in actions
