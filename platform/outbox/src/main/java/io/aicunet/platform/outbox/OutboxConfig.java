@@ -19,6 +19,10 @@ public interface OutboxConfig {
     @WithDefault("true")
     boolean relayEnabled();
 
+    /** Milliseconds between relay passes while the outbox is idle (passes never overlap). */
+    @WithDefault("200")
+    long pollIntervalMillis();
+
     /** Most events one relay transaction publishes (per bucket). */
     @WithDefault("500")
     int batchSize();

@@ -3,19 +3,23 @@ package io.aicunet.platform.outbox;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Runs this replica's outbox relay on a short tick, and reports relay lag (age of
- * the oldest waiting event) and published events as metrics.
+ * Runs this replica's outbox relay on a short Vert.x timer (the Quarkus scheduler does
+ * not go below one second, which would be an event's latency), never two passes at
+ * once, and reports relay lag (age of the oldest waiting event) and published events
+ * as metrics.
  */
 @ApplicationScoped
 public class OutboxRelayScheduler {
@@ -27,6 +31,8 @@ public class OutboxRelayScheduler {
     private final KafkaEventPublisher publisher;
     private final MeterRegistry meters;
     private final AtomicReference<Double> lagSeconds = new AtomicReference<>(0.0);
+    private final AtomicBoolean passRunning = new AtomicBoolean();
+    private volatile long timerId = -1;
 
     public OutboxRelayScheduler(
             OutboxConfig config,
@@ -42,16 +48,32 @@ public class OutboxRelayScheduler {
                 .register(meters);
     }
 
-    @Scheduled(every = "${aicunet.outbox.poll-interval:0.2s}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = RelayDisabled.class)
-    Uni<Void> tick() {
-        return pass(config.passBatchesMax())
+    void onStart(@Observes StartupEvent event, Vertx vertx) {
+        if (config.relayEnabled()) {
+            timerId = vertx.setPeriodic(config.pollIntervalMillis(), id -> passUnlessRunning());
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event, Vertx vertx) {
+        if (timerId >= 0) {
+            vertx.cancelTimer(timerId);
+        }
+        publisher.close();
+    }
+
+    private void passUnlessRunning() {
+        if (!passRunning.compareAndSet(false, true)) {
+            return;
+        }
+        pass(config.passBatchesMax())
                 .flatMap(ignored -> relay.lagSeconds())
                 .invoke(lagSeconds::set)
-                .onFailure().invoke(failure -> LOG.warnf("outbox relay pass failed, will retry: %s", failure))
-                .onFailure().recoverWithNull()
-                .replaceWithVoid();
+                .subscribe().with(
+                        ignored -> passRunning.set(false),
+                        failure -> {
+                            passRunning.set(false);
+                            LOG.warnf("outbox relay pass failed, will retry: %s", failure);
+                        });
     }
 
     /** Relays until the outbox is drained or {@code batchesLeft} passes ran. */
@@ -60,25 +82,5 @@ public class OutboxRelayScheduler {
             meters.counter("aicunet.outbox.events.published").increment(published);
             return published > 0 && batchesLeft > 1 ? pass(batchesLeft - 1) : Uni.createFrom().voidItem();
         });
-    }
-
-    void onStop(@Observes ShutdownEvent event) {
-        publisher.close();
-    }
-
-    /** Skips the tick when this replica's relay is switched off. */
-    @ApplicationScoped
-    public static class RelayDisabled implements Scheduled.SkipPredicate {
-
-        private final OutboxConfig config;
-
-        public RelayDisabled(OutboxConfig config) {
-            this.config = config;
-        }
-
-        @Override
-        public boolean test(io.quarkus.scheduler.ScheduledExecution execution) {
-            return !config.relayEnabled();
-        }
     }
 }

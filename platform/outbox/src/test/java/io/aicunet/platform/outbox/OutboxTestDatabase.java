@@ -70,6 +70,11 @@ final class OutboxTestDatabase implements AutoCloseable {
             }
 
             @Override
+            public long pollIntervalMillis() {
+                return 200;
+            }
+
+            @Override
             public int batchSize() {
                 return 100;
             }
