@@ -1,0 +1,50 @@
+package io.aicunet.ledger.adapter.scheduling;
+
+import io.aicunet.ledger.application.ExpirePendingTransfers;
+import io.aicunet.ledger.application.VerifyInvariant;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+/**
+ * The ledger's scheduled work, run by every replica: expiring pending transfers
+ * (safe with many replicas, see {@link ExpirePendingTransfers}) and verifying the
+ * debits-equal-credits invariant (read-only). A failed pass is logged and tried again
+ * at the next tick.
+ */
+@ApplicationScoped
+public class LedgerJobs {
+
+    private static final Logger LOG = Logger.getLogger(LedgerJobs.class);
+
+    private final ExpirePendingTransfers expirePendingTransfers;
+    private final VerifyInvariant verifyInvariant;
+
+    public LedgerJobs(ExpirePendingTransfers expirePendingTransfers, VerifyInvariant verifyInvariant) {
+        this.expirePendingTransfers = expirePendingTransfers;
+        this.verifyInvariant = verifyInvariant;
+    }
+
+    @Scheduled(every = "${ledger.expiry.interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> expirePendingTransfers() {
+        return expirePendingTransfers.expireDue()
+                .invoke(expired -> {
+                    if (expired > 0) {
+                        LOG.debugf("expired %d pending transfers", expired);
+                    }
+                })
+                .onFailure().invoke(failure -> LOG.warnf(failure, "pending transfer expiry failed, will retry"))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    @Scheduled(every = "${ledger.invariant.interval:60s}", delayed = "10s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> verifyInvariant() {
+        return verifyInvariant.checkEveryTenant()
+                .onFailure().invoke(failure -> LOG.warnf(failure, "ledger invariant check failed, will retry"))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+}

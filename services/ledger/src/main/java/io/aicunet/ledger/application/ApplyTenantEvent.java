@@ -1,0 +1,138 @@
+package io.aicunet.ledger.application;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.aicunet.contracts.tenant.v1.TenantSuspended;
+import io.aicunet.ledger.config.LedgerServiceConfig;
+import io.aicunet.ledger.domain.Account;
+import io.aicunet.ledger.domain.AccountId;
+import io.aicunet.ledger.domain.AccountRules;
+import io.aicunet.ledger.domain.AccountSpec;
+import io.aicunet.platform.outbox.Inbox;
+import io.aicunet.platform.outbox.ReceivedEvent;
+import io.aicunet.platform.problem.Problem;
+import io.aicunet.platform.problem.Result;
+import io.aicunet.platform.tenancy.TenantId;
+import io.aicunet.platform.tenancy.TenantScope;
+import io.aicunet.platform.tenancy.TenantTransactions;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Follows the tenant service's events: TenantCreated opens the tenant's default
+ * accounts, TenantSuspended stops its new debits, TenantReactivated allows them again.
+ * Each event is applied once: its id goes into the inbox in the same transaction.
+ */
+@ApplicationScoped
+public class ApplyTenantEvent {
+
+    /** The inbox name of this consumer. */
+    public static final String CONSUMER = "ledger.tenant-events";
+
+    static final String CREATED = "aicunet.tenant.v1.TenantCreated";
+    static final String SUSPENDED = "aicunet.tenant.v1.TenantSuspended";
+    static final String REACTIVATED = "aicunet.tenant.v1.TenantReactivated";
+
+    private static final Logger LOG = Logger.getLogger(ApplyTenantEvent.class);
+
+    private final LedgerAccess access;
+    private final Accounts accounts;
+    private final LedgerTenants tenants;
+    private final List<AccountSpec> defaultAccounts;
+
+    public ApplyTenantEvent(LedgerAccess access, Accounts accounts, LedgerTenants tenants,
+                            LedgerServiceConfig config) {
+        this.access = access;
+        this.accounts = accounts;
+        this.tenants = tenants;
+        this.defaultAccounts = parseDefaultAccounts(config.defaultAccounts());
+    }
+
+    /** Applies the event unless it was applied before; true when it changed something now. */
+    public Uni<Boolean> apply(ReceivedEvent event) {
+        return TenantTransactions.<Boolean>inTenant(access.pool(), TenantScope.of(event.tenant()),
+                        connection -> Inbox.firstDelivery(connection, CONSUMER, event.eventId())
+                                .flatMap(first -> first
+                                        ? applyFirst(connection, event).map(Result::ok)
+                                        : Uni.createFrom().item(Result.ok(false))))
+                .map(Result::value);
+    }
+
+    private Uni<Boolean> applyFirst(SqlConnection connection, ReceivedEvent event) {
+        Instant at = event.time().truncatedTo(ChronoUnit.MICROS);
+        switch (event.type()) {
+            case CREATED:
+                return tenants.markActive(connection, event.tenant(), at)
+                        .flatMap(ignored -> accounts.insertMissing(connection, defaultAccountsOf(event.tenant(), at)))
+                        .invoke(opened -> LOG.infof("tenant %s created: opened %d default accounts", event.tenant(),
+                                opened))
+                        .replaceWith(true);
+            case SUSPENDED:
+                return tenants.markSuspended(connection, event.tenant(), suspensionReason(event), at)
+                        .replaceWith(true);
+            case REACTIVATED:
+                return tenants.markActive(connection, event.tenant(), at).replaceWith(true);
+            default:
+                // Other tenant events (e.g. TenantUpdated) do not concern the ledger.
+                return Uni.createFrom().item(false);
+        }
+    }
+
+    /** The id of a tenant's default account with this code: the same in every replica and for every caller. */
+    public static AccountId defaultAccountId(TenantId tenant, String code) {
+        return new AccountId(UUID.nameUUIDFromBytes((tenant + "/" + code).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private List<Account> defaultAccountsOf(TenantId tenant, Instant at) {
+        List<Account> opened = new ArrayList<>(defaultAccounts.size());
+        for (AccountSpec spec : defaultAccounts) {
+            opened.add(Account.open(defaultAccountId(tenant, spec.code()), tenant, spec, at));
+        }
+        return opened;
+    }
+
+    private static String suspensionReason(ReceivedEvent event) {
+        try {
+            String reason = TenantSuspended.parseFrom(event.payload()).getReason();
+            return reason.isBlank() ? "suspended by the tenant service" : reason;
+        } catch (InvalidProtocolBufferException malformed) {
+            LOG.warnf("TenantSuspended %s has a malformed payload; suspending without a reason", event.eventId());
+            return "suspended by the tenant service";
+        }
+    }
+
+    /** Reads {@code code:UNIT[:flag]} entries; a malformed entry stops the service at start-up. */
+    static List<AccountSpec> parseDefaultAccounts(List<String> entries) {
+        List<AccountSpec> specs = new ArrayList<>();
+        for (String entry : entries) {
+            String[] parts = entry.trim().split(":");
+            if (parts.length < 2 || parts.length > 3) {
+                throw new IllegalArgumentException("ledger.default-accounts entry '" + entry
+                        + "' is not code:UNIT[:flag]");
+            }
+            String flag = parts.length == 3 ? parts[2].toLowerCase(Locale.ROOT) : "";
+            if (!flag.isEmpty() && !flag.equals("debits_must_not_exceed_credits")
+                    && !flag.equals("credits_must_not_exceed_debits")) {
+                throw new IllegalArgumentException("ledger.default-accounts entry '" + entry + "' has unknown flag "
+                        + flag);
+            }
+            List<Problem.FieldViolation> violations = new ArrayList<>();
+            AccountRules.checkCode("code", parts[0], violations);
+            AccountRules.checkUnit(parts[1], violations);
+            if (!violations.isEmpty()) {
+                throw new IllegalArgumentException("ledger.default-accounts entry '" + entry + "': " + violations);
+            }
+            specs.add(new AccountSpec(parts[0], parts[1], flag.equals("debits_must_not_exceed_credits"),
+                    flag.equals("credits_must_not_exceed_debits")));
+        }
+        return List.copyOf(specs);
+    }
+}

@@ -1,0 +1,86 @@
+package io.aicunet.ledger.application;
+
+import io.aicunet.ledger.application.LedgerCommands.CreateTransfersCommand;
+import io.aicunet.ledger.config.LedgerServiceConfig;
+import io.aicunet.ledger.domain.CheckedTransfer;
+import io.aicunet.ledger.domain.TransferBatch;
+import io.aicunet.ledger.domain.TransferOutcome;
+import io.aicunet.ledger.domain.TransferRules;
+import io.aicunet.platform.problem.Problem;
+import io.aicunet.platform.problem.Result;
+import io.aicunet.platform.tenancy.Caller;
+import io.aicunet.platform.tenancy.TenantId;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Creates a batch of transfers for one tenant and answers one outcome per transfer.
+ * A batch whose transfers all failed still succeeds as a call; the call itself fails
+ * only when it is malformed as a whole (no transfers, too many, no tenant), not
+ * allowed, or the tenant is suspended and the batch opens new debits.
+ */
+@ApplicationScoped
+public class CreateTransfers {
+
+    public static final String ACTION = "ledger.transfers.create";
+
+    private static final Uni<Optional<Problem>> NO_REFUSAL = Uni.createFrom().item(Optional.empty());
+
+    private final LedgerAccess access;
+    private final PostBatch postBatch;
+    private final LedgerTenants tenants;
+    private final LedgerServiceConfig config;
+    private final MeterRegistry meters;
+
+    public CreateTransfers(LedgerAccess access, PostBatch postBatch, LedgerTenants tenants,
+                           LedgerServiceConfig config, MeterRegistry meters) {
+        this.access = access;
+        this.postBatch = postBatch;
+        this.tenants = tenants;
+        this.config = config;
+        this.meters = meters;
+    }
+
+    public Uni<Result<List<TransferOutcome>>> execute(Caller caller, CreateTransfersCommand command) {
+        int max = Math.min(config.batchTransfersMax(), TransferBatch.TRANSFERS_MAX);
+        if (command.transfers().isEmpty() || command.transfers().size() > max) {
+            return Uni.createFrom().item(Result.failed(Problem.InvalidArgument.of("transfers",
+                    "must hold 1 to " + max + " transfers, not " + command.transfers().size())));
+        }
+        List<CheckedTransfer> batch = new ArrayList<>(command.transfers().size());
+        command.transfers().forEach(draft -> batch.add(TransferRules.check(draft)));
+        boolean opensDebits = TransferBatch.opensDebits(batch);
+        return access.<List<TransferOutcome>>inTenant(caller, command.tenantId(), ACTION, "transfer", "",
+                        (connection, tenant) -> postBatch.post(connection, tenant, batch, Instant.now(), List.of(),
+                                        opensDebits ? suspended(connection, tenant) : NO_REFUSAL)
+                                .map(result -> result.map(TransferBatch.Plan::outcomes)))
+                // A concurrent batch took one of these ids first: run again, and the
+                // retry answers EXISTS or EXISTS_WITH_DIFFERENT_BODY for it.
+                .onFailure(Postings.TransferIdTaken.class).retry().atMost(config.conflictRetriesMax())
+                .invoke(result -> {
+                    if (result.isOk()) {
+                        count(result.value());
+                    }
+                });
+    }
+
+    /** FAILED_PRECONDITION when the tenant is suspended: it takes no new debits. */
+    private Uni<Optional<Problem>> suspended(SqlConnection connection, TenantId tenant) {
+        return tenants.suspension(connection, tenant).map(suspension -> suspension.map(s ->
+                new Problem.FailedPrecondition("TENANT_SUSPENDED", "tenants/" + tenant,
+                        "tenant " + tenant + " is suspended (" + s.reason() + "): it takes no new debits until it is"
+                                + " reactivated; posting and voiding pending transfers still work")));
+    }
+
+    private void count(List<TransferOutcome> outcomes) {
+        long ok = outcomes.stream().filter(o -> o.result().succeeded()).count();
+        meters.counter("aicunet.ledger.transfers", "outcome", "succeeded").increment(ok);
+        meters.counter("aicunet.ledger.transfers", "outcome", "failed").increment(outcomes.size() - ok);
+    }
+}

@@ -1,0 +1,37 @@
+package io.aicunet.ledger.application;
+
+import io.aicunet.ledger.application.LedgerCommands.AccountQuery;
+import io.aicunet.ledger.domain.Account;
+import io.aicunet.ledger.domain.AccountId;
+import io.aicunet.platform.problem.Problem;
+import io.aicunet.platform.problem.Result;
+import io.aicunet.platform.tenancy.Caller;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
+
+/** Reads an account with its current balances. Another tenant's account is NOT_FOUND. */
+@ApplicationScoped
+public class GetAccount {
+
+    public static final String ACTION = "ledger.accounts.read";
+
+    private final LedgerAccess access;
+    private final Accounts accounts;
+
+    public GetAccount(LedgerAccess access, Accounts accounts) {
+        this.access = access;
+        this.accounts = accounts;
+    }
+
+    public Uni<Result<Account>> execute(Caller caller, AccountQuery query) {
+        Optional<AccountId> id = AccountId.parse(query.accountId());
+        if (id.isEmpty()) {
+            return Uni.createFrom().item(Result.failed(Problem.InvalidArgument.of("account_id", "must be a UUID")));
+        }
+        return access.inTenant(caller, query.tenantId(), ACTION, "account", id.get().toString(),
+                (connection, tenant) -> accounts.find(connection, tenant, id.get()).map(found -> found
+                        .<Result<Account>>map(Result::ok)
+                        .orElseGet(() -> Result.failed(new Problem.NotFound("account", query.accountId())))));
+    }
+}

@@ -1,0 +1,97 @@
+package io.aicunet.ledger.application;
+
+import io.aicunet.ledger.config.LedgerServiceConfig;
+import io.aicunet.platform.policy.Authorizer;
+import io.aicunet.platform.policy.Resource;
+import io.aicunet.platform.problem.Problem;
+import io.aicunet.platform.problem.Result;
+import io.aicunet.platform.tenancy.Caller;
+import io.aicunet.platform.tenancy.TenantId;
+import io.aicunet.platform.tenancy.TenantScope;
+import io.aicunet.platform.tenancy.TenantTransactions;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The steps every ledger use case shares, in their fixed order: find the tenant the
+ * request acts on, ask the policy (whose allows are remembered for a second, see
+ * {@link PolicyDecisionCache}), then work in one transaction whose row-level security
+ * is that tenant's (also for platform callers, so a ledger call never sees two
+ * tenants' rows).
+ */
+@ApplicationScoped
+public class LedgerAccess {
+
+    private final Pool pool;
+    private final Authorizer authorizer;
+    private final PolicyDecisionCache decisions;
+    private final MeterRegistry meters;
+
+    public LedgerAccess(Pool pool, Authorizer authorizer, LedgerServiceConfig config, MeterRegistry meters) {
+        this.pool = pool;
+        this.authorizer = authorizer;
+        this.decisions = new PolicyDecisionCache(config.policyCache().timeToLiveMillis(),
+                config.policyCache().entriesMax(), System::nanoTime);
+        this.meters = meters;
+    }
+
+    /** The tenant named by {@code tenantId}, or else the caller's own; a platform caller must name one. */
+    public static Result<TenantId> tenantOf(Caller caller, String tenantId) {
+        if (tenantId != null && !tenantId.isEmpty()) {
+            Optional<TenantId> named = TenantId.parse(tenantId);
+            return named.<Result<TenantId>>map(Result::ok).orElseGet(() -> Result.failed(
+                    Problem.InvalidArgument.of("tenant_id", "must be a tenant UUID")));
+        }
+        if (caller.scope() instanceof TenantScope.SingleTenant single) {
+            return Result.ok(single.tenant());
+        }
+        return Result.failed(Problem.InvalidArgument.of("tenant_id",
+                "is required when the caller acts at platform scope"));
+    }
+
+    /** Authorized work on one tenant's ledger, in a transaction scoped to that tenant. */
+    public <T> Uni<Result<T>> inTenant(Caller caller, String tenantId, String action, String resourceType,
+                                       String resourceId, BiFunction<SqlConnection, TenantId, Uni<Result<T>>> work) {
+        Result<TenantId> tenant = tenantOf(caller, tenantId);
+        if (!tenant.isOk()) {
+            return Uni.createFrom().item(Result.failed(tenant.problem()));
+        }
+        return authorized(caller, action, Resource.owned(resourceType, resourceId, tenant.value()),
+                () -> TenantTransactions.inTenant(pool, TenantScope.of(tenant.value()),
+                        connection -> work.apply(connection, tenant.value())));
+    }
+
+    /** Authorization without a transaction, for work that opens its own. */
+    public <T> Uni<Result<T>> authorized(Caller caller, String action, Resource resource,
+                                         Supplier<Uni<Result<T>>> work) {
+        PolicyDecisionCache.Question question = PolicyDecisionCache.Question.of(caller, action, resource);
+        if (decisions.allowed(question)) {
+            meters.counter("aicunet.ledger.policy.cached.allows", "action", action).increment();
+            return work.get();
+        }
+        return authorizer.check(caller, action, resource).flatMap(refusal -> {
+            if (refusal.isPresent()) {
+                return Uni.createFrom().item(Result.<T>failed(refusal.get()));
+            }
+            decisions.rememberAllowed(question);
+            return work.get();
+        });
+    }
+
+    /** Work at the caller's own scope (platform: every tenant), for checks across tenants. */
+    public <T> Uni<Result<T>> inCallerScope(Caller caller, String action, Resource resource,
+                                            Function<SqlConnection, Uni<Result<T>>> work) {
+        return authorized(caller, action, resource, () -> TenantTransactions.inTenant(pool, caller.scope(), work));
+    }
+
+    public Pool pool() {
+        return pool;
+    }
+}

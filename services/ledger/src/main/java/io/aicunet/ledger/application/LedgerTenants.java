@@ -1,0 +1,25 @@
+package io.aicunet.ledger.application;
+
+import io.aicunet.platform.tenancy.TenantId;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * What the ledger knows of each tenant from the tenant service's events: whether it
+ * may take new debits.
+ */
+public interface LedgerTenants {
+
+    /** A tenant that may not take new debits, and why. */
+    record Suspension(String reason, Instant since) {
+    }
+
+    /** The tenant's suspension, or empty when it is active (or the ledger has not heard of it). */
+    Uni<Optional<Suspension>> suspension(SqlConnection connection, TenantId tenant);
+
+    Uni<Void> markActive(SqlConnection connection, TenantId tenant, Instant at);
+
+    Uni<Void> markSuspended(SqlConnection connection, TenantId tenant, String reason, Instant at);
+}

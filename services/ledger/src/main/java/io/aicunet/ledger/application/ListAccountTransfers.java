@@ -1,0 +1,91 @@
+package io.aicunet.ledger.application;
+
+import io.aicunet.ledger.application.LedgerCommands.StatementQuery;
+import io.aicunet.ledger.config.LedgerServiceConfig;
+import io.aicunet.ledger.domain.AccountId;
+import io.aicunet.ledger.domain.Transfer;
+import io.aicunet.platform.problem.Problem;
+import io.aicunet.platform.problem.Problem.FieldViolation;
+import io.aicunet.platform.problem.Result;
+import io.aicunet.platform.tenancy.Caller;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An account's statement: its transfers in timestamp order, a page at a time. The
+ * page token is the timestamp of the last transfer of the previous page; timestamps
+ * are unique per account, so pages neither skip nor repeat while transfers are added.
+ */
+@ApplicationScoped
+public class ListAccountTransfers {
+
+    public static final String ACTION = "ledger.transfers.read";
+
+    /** One page; {@code nextPageToken} is empty on the last. */
+    public record Page(List<Transfer> transfers, String nextPageToken) {
+    }
+
+    private final LedgerAccess access;
+    private final Accounts accounts;
+    private final Transfers transfers;
+    private final LedgerServiceConfig config;
+
+    public ListAccountTransfers(LedgerAccess access, Accounts accounts, Transfers transfers,
+                                LedgerServiceConfig config) {
+        this.access = access;
+        this.accounts = accounts;
+        this.transfers = transfers;
+        this.config = config;
+    }
+
+    public Uni<Result<Page>> execute(Caller caller, StatementQuery query) {
+        List<FieldViolation> violations = new ArrayList<>();
+        Optional<AccountId> id = AccountId.parse(query.accountId());
+        if (id.isEmpty()) {
+            violations.add(new FieldViolation("account_id", "must be a UUID"));
+        }
+        int pageSize = query.pageSize() == 0 ? config.pageSizeDefault() : query.pageSize();
+        if (pageSize < 1 || pageSize > config.pageSizeMax()) {
+            violations.add(new FieldViolation("page_size", "must be 1 to " + config.pageSizeMax()));
+        }
+        Optional<Instant> after = decode(query.pageToken(), violations);
+        if (!violations.isEmpty()) {
+            return Uni.createFrom().item(Result.failed(new Problem.InvalidArgument(violations)));
+        }
+        return access.inTenant(caller, query.tenantId(), ACTION, "account", id.get().toString(),
+                (connection, tenant) -> accounts.find(connection, tenant, id.get()).flatMap(account -> account.isEmpty()
+                        ? Uni.createFrom().item(Result.<Page>failed(new Problem.NotFound("account", query.accountId())))
+                        : transfers.statement(connection, tenant, id.get(), after, pageSize + 1).map(found -> {
+                            boolean more = found.size() > pageSize;
+                            List<Transfer> page = more ? found.subList(0, pageSize) : found;
+                            String next = more ? encode(page.get(page.size() - 1).timestamp()) : "";
+                            return Result.ok(new Page(List.copyOf(page), next));
+                        })));
+    }
+
+    private static String encode(Instant timestamp) {
+        String micros = Long.toString(Math.addExact(Math.multiplyExact(timestamp.getEpochSecond(), 1_000_000L),
+                timestamp.getNano() / 1_000));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(micros.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Optional<Instant> decode(String token, List<FieldViolation> violations) {
+        if (token == null || token.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            long micros = Long.parseLong(new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8));
+            return Optional.of(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+                    Math.floorMod(micros, 1_000_000L) * 1_000L));
+        } catch (IllegalArgumentException notToken) {
+            violations.add(new FieldViolation("page_token", "is not a token this service issued"));
+            return Optional.empty();
+        }
+    }
+}

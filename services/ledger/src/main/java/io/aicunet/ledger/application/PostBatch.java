@@ -1,0 +1,102 @@
+package io.aicunet.ledger.application;
+
+import io.aicunet.ledger.domain.Account;
+import io.aicunet.ledger.domain.AccountId;
+import io.aicunet.ledger.domain.CheckedTransfer;
+import io.aicunet.ledger.domain.LedgerView;
+import io.aicunet.ledger.domain.Transfer;
+import io.aicunet.ledger.domain.TransferBatch;
+import io.aicunet.ledger.domain.TransferId;
+import io.aicunet.ledger.domain.TransferKind;
+import io.aicunet.platform.outbox.Outbox;
+import io.aicunet.platform.problem.Problem;
+import io.aicunet.platform.problem.Result;
+import io.aicunet.platform.tenancy.TenantId;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Posts a checked batch of one tenant in the current transaction, in the fixed order
+ * that keeps concurrent batches correct:
+ * <ol>
+ * <li>find the pending transfers the batch settles, to learn their accounts;</li>
+ * <li>lock every account the batch touches, in id order (so batches never deadlock
+ *     and balance limits are checked against values no one else can change);</li>
+ * <li>only then read the transfers the batch names and how its pending transfers
+ *     were settled: a concurrent batch on the same accounts has committed or not
+ *     started, so this read is current;</li>
+ * <li>plan the batch in memory ({@link TransferBatch}) and write it with one statement.</li>
+ * </ol>
+ */
+@ApplicationScoped
+public class PostBatch {
+
+    private final Accounts accounts;
+    private final Transfers transfers;
+    private final Postings postings;
+    private final Outbox outbox;
+
+    public PostBatch(Accounts accounts, Transfers transfers, Postings postings, Outbox outbox) {
+        this.accounts = accounts;
+        this.transfers = transfers;
+        this.postings = postings;
+        this.outbox = outbox;
+    }
+
+    /**
+     * Plans and writes the batch; {@code timeoutsSettled} are pending transfers whose
+     * timeout entries the write removes (the expiry job's claimed ones). {@code refusal}
+     * is a read that may refuse the whole batch (a suspended tenant); it is sent with
+     * the batch's own reads, so it costs no round trip of its own.
+     */
+    public Uni<Result<TransferBatch.Plan>> post(SqlConnection connection, TenantId tenant,
+                                                List<CheckedTransfer> batch, Instant now,
+                                                List<TransferId> timeoutsSettled, Uni<Optional<Problem>> refusal) {
+        Set<TransferId> pendingIds = TransferBatch.pendingNamed(batch);
+        Uni<List<Transfer>> pendingBeforeLock = pendingIds.isEmpty()
+                ? Uni.createFrom().item(List.of())
+                : transfers.findByIdOrPending(connection, tenant, pendingIds, Set.of());
+        return pendingBeforeLock.flatMap(pending -> {
+            List<AccountId> toLock = TransferBatch.accountsToLock(batch, pending);
+            // Sent back to back on one connection (pipelined), the reads run in order: the
+            // transfers are read after the accounts are locked, so they show every commit
+            // of a batch that held those locks before.
+            Uni<Map<AccountId, Account>> locked = toLock.isEmpty()
+                    ? Uni.createFrom().item(Map.of())
+                    : accounts.lock(connection, tenant, toLock);
+            Uni<List<Transfer>> named = transfers.findByIdOrPending(connection, tenant,
+                    TransferBatch.transfersNamed(batch), pendingIds);
+            return Uni.combine().all().unis(refusal, locked, named).asTuple();
+        }).flatMap(read -> {
+            if (read.getItem1().isPresent()) {
+                return Uni.createFrom().item(Result.<TransferBatch.Plan>failed(read.getItem1().get()));
+            }
+            LedgerView view = view(read.getItem2(), read.getItem3(), pendingIds);
+            TransferBatch.Plan plan = TransferBatch.plan(tenant, batch, view, now);
+            if (plan.created().isEmpty() && timeoutsSettled.isEmpty()) {
+                return Uni.createFrom().item(Result.ok(plan));
+            }
+            return postings.write(connection, tenant, plan, LedgerEvents.of(outbox, plan.created()), timeoutsSettled)
+                    .replaceWith(Result.ok(plan));
+        });
+    }
+
+    private static LedgerView view(Map<AccountId, Account> locked, List<Transfer> found, Set<TransferId> pendingIds) {
+        Map<TransferId, Transfer> byId = new HashMap<>();
+        Map<TransferId, TransferKind> settlements = new HashMap<>();
+        for (Transfer transfer : found) {
+            byId.put(transfer.id(), transfer);
+            if (transfer.pendingId().isPresent() && pendingIds.contains(transfer.pendingId().get())) {
+                settlements.put(transfer.pendingId().get(), transfer.kind());
+            }
+        }
+        return new LedgerView(locked, byId, settlements);
+    }
+}

@@ -1,0 +1,401 @@
+package io.aicunet.ledger.domain;
+
+import io.aicunet.platform.tenancy.TenantId;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Applies a batch of transfers, in order, to the accounts a {@link LedgerView} holds
+ * locked, and says what to write: the new transfers, the accounts' new balances, and
+ * one outcome per transfer. Nothing here touches the database, so the same rules run
+ * in plain unit tests.
+ *
+ * <p>Transfers flagged {@code linked} form a chain with the transfers after them, up
+ * to the first that is not linked. A chain is all or nothing: when one of its
+ * transfers fails, the effects of the ones before it are undone, the failing one
+ * reports its own reason and every other one {@code LINKED_EVENT_FAILED}. Other chains
+ * and single transfers of the batch are not affected. A transfer that exists with the
+ * same body counts as a success inside a chain, so a whole chain can be retried.
+ */
+public final class TransferBatch {
+
+    /** The largest batch one call may carry (TigerBeetle's limit, kept for its clients). */
+    public static final int TRANSFERS_MAX = 8_190;
+
+    /** What the batch decided: outcomes in request order and what to write. */
+    public record Plan(List<TransferOutcome> outcomes, List<Transfer> created, List<Account> changedAccounts) {
+        public Plan {
+            outcomes = List.copyOf(outcomes);
+            created = List.copyOf(created);
+            changedAccounts = List.copyOf(changedAccounts);
+        }
+    }
+
+    private final TenantId tenant;
+    private final LedgerView view;
+    private final Instant now;
+    private final Map<AccountId, Account> accounts;
+    private final Map<TransferId, Transfer> created = new LinkedHashMap<>();
+    private final Map<TransferId, TransferKind> settlements;
+    private final Deque<Runnable> undo = new ArrayDeque<>();
+    private Instant clock;
+
+    private TransferBatch(TenantId tenant, LedgerView view, Instant now) {
+        this.tenant = tenant;
+        this.view = view;
+        this.now = now.truncatedTo(ChronoUnit.MICROS);
+        this.accounts = new HashMap<>(view.accounts());
+        this.settlements = new HashMap<>(view.settlements());
+    }
+
+    /** Plans the batch against the locked view; {@code now} is the time the batch is recorded at. */
+    public static Plan plan(TenantId tenant, List<CheckedTransfer> transfers, LedgerView view, Instant now) {
+        Objects.requireNonNull(tenant, "tenant");
+        if (transfers.isEmpty() || transfers.size() > TRANSFERS_MAX) {
+            throw new IllegalArgumentException("a batch has 1 to " + TRANSFERS_MAX + " transfers, not "
+                    + transfers.size());
+        }
+        return new TransferBatch(tenant, view, now).run(transfers);
+    }
+
+    /** Ids of transfers the batch needs to see: its own (for idempotency) and the pending ones it settles. */
+    public static Set<TransferId> transfersNamed(Collection<CheckedTransfer> transfers) {
+        Set<TransferId> ids = new LinkedHashSet<>();
+        for (CheckedTransfer checked : transfers) {
+            if (checked instanceof CheckedTransfer.WellFormed wellFormed) {
+                ids.add(wellFormed.request().id());
+                wellFormed.request().pendingId().ifPresent(ids::add);
+            }
+        }
+        return ids;
+    }
+
+    /** Ids of pending transfers the batch settles. */
+    public static Set<TransferId> pendingNamed(Collection<CheckedTransfer> transfers) {
+        Set<TransferId> ids = new LinkedHashSet<>();
+        for (CheckedTransfer checked : transfers) {
+            if (checked instanceof CheckedTransfer.WellFormed wellFormed) {
+                wellFormed.request().pendingId().ifPresent(ids::add);
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * Every account the batch may touch, in lock order: the accounts it names and those
+     * of the pending transfers it settles ({@code pending}, as found before locking).
+     */
+    public static List<AccountId> accountsToLock(Collection<CheckedTransfer> transfers,
+                                                 Collection<Transfer> pending) {
+        Set<AccountId> ids = new TreeSet<>();
+        for (CheckedTransfer checked : transfers) {
+            if (checked instanceof CheckedTransfer.WellFormed wellFormed) {
+                wellFormed.request().debitAccount().ifPresent(ids::add);
+                wellFormed.request().creditAccount().ifPresent(ids::add);
+            }
+        }
+        for (Transfer transfer : pending) {
+            ids.add(transfer.debitAccount());
+            ids.add(transfer.creditAccount());
+        }
+        return List.copyOf(ids);
+    }
+
+    /** Whether any transfer of the batch opens new debits (posted or pending), as opposed to settling. */
+    public static boolean opensDebits(Collection<CheckedTransfer> transfers) {
+        return transfers.stream().anyMatch(checked -> !(checked instanceof CheckedTransfer.WellFormed wellFormed)
+                || !wellFormed.request().kind().settlesPending());
+    }
+
+    private Plan run(List<CheckedTransfer> transfers) {
+        int count = transfers.size();
+        TransferOutcome[] outcomes = new TransferOutcome[count];
+        int chainStart = -1;
+        int chainMark = 0;
+        int index = 0;
+        while (index < count) {
+            CheckedTransfer checked = transfers.get(index);
+            if (chainStart < 0 && checked.linked()) {
+                chainStart = index;
+                chainMark = undo.size();
+            }
+            TransferOutcome outcome = apply(index, checked);
+            outcomes[index] = outcome;
+            if (!outcome.result().succeeded() && chainStart >= 0) {
+                rollbackTo(chainMark);
+                for (int member = chainStart; member < index; member++) {
+                    outcomes[member] = linkedFailed(member, transfers.get(member), index);
+                }
+                int last = index;
+                while (transfers.get(last).linked() && last + 1 < count) {
+                    last++;
+                    outcomes[last] = linkedFailed(last, transfers.get(last), index);
+                }
+                chainStart = -1;
+                undo.clear();
+                index = last + 1;
+                continue;
+            }
+            if (!checked.linked()) {
+                // The chain (if any) ends here and stands: nothing of it will be undone.
+                chainStart = -1;
+                undo.clear();
+            }
+            index++;
+        }
+        if (chainStart >= 0) {
+            rollbackTo(chainMark);
+            for (int member = chainStart; member < count - 1; member++) {
+                outcomes[member] = linkedFailed(member, transfers.get(member), count - 1);
+            }
+            outcomes[count - 1] = TransferOutcome.failed(count - 1, transfers.get(count - 1).idText(),
+                    TransferResult.LINKED_EVENT_CHAIN_OPEN, "linked",
+                    "the last transfer of a batch cannot be linked: its chain has no end");
+        }
+        List<Account> changed = new ArrayList<>();
+        accounts.forEach((id, account) -> {
+            if (!account.equals(view.accounts().get(id))) {
+                changed.add(account);
+            }
+        });
+        changed.sort((left, right) -> left.id().compareTo(right.id()));
+        return new Plan(List.of(outcomes), new ArrayList<>(created.values()), changed);
+    }
+
+    private TransferOutcome apply(int index, CheckedTransfer checked) {
+        if (checked instanceof CheckedTransfer.Malformed malformed) {
+            return TransferOutcome.failed(index, malformed.idText(), malformed.result(), malformed.field(),
+                    malformed.detail());
+        }
+        TransferRequest request = ((CheckedTransfer.WellFormed) checked).request();
+        Transfer earlier = created.getOrDefault(request.id(), view.transfers().get(request.id()));
+        if (earlier != null) {
+            if (earlier.digest().equals(request.digest())) {
+                return new TransferOutcome(index, request.id().toString(), TransferResult.EXISTS,
+                        Optional.of(earlier), "", "transfer " + request.id() + " exists with the same body");
+            }
+            return failed(index, request, TransferResult.EXISTS_WITH_DIFFERENT_BODY, "id",
+                    "transfer " + request.id() + " was created before with a different body");
+        }
+        return request.kind().settlesPending() ? settle(index, request) : open(index, request);
+    }
+
+    /** A posted or pending transfer between two accounts the request names. */
+    private TransferOutcome open(int index, TransferRequest request) {
+        Account debit = accounts.get(request.debitAccount().orElseThrow());
+        if (debit == null) {
+            return failed(index, request, TransferResult.DEBIT_ACCOUNT_NOT_FOUND, "debit_account_id",
+                    "account " + request.debitAccount().get() + " does not exist");
+        }
+        Account credit = accounts.get(request.creditAccount().orElseThrow());
+        if (credit == null) {
+            return failed(index, request, TransferResult.CREDIT_ACCOUNT_NOT_FOUND, "credit_account_id",
+                    "account " + request.creditAccount().get() + " does not exist");
+        }
+        TransferOutcome closed = closedAccount(index, request, debit, credit);
+        if (closed != null) {
+            return closed;
+        }
+        if (!debit.unit().equals(credit.unit())) {
+            return failed(index, request, TransferResult.UNITS_MUST_BE_EQUAL, "credit_account_id",
+                    "the debit account counts " + debit.unit() + ", the credit account " + credit.unit());
+        }
+        long amount = request.amount();
+        boolean pending = request.kind() == TransferKind.PENDING;
+        Optional<Balances> debitAfter = debit.balances().plus(pending ? 0 : amount, 0, pending ? amount : 0, 0);
+        Optional<Balances> creditAfter = credit.balances().plus(0, pending ? 0 : amount, 0, pending ? amount : 0);
+        TransferOutcome limited = limits(index, request, debit, debitAfter, credit, creditAfter);
+        if (limited != null) {
+            return limited;
+        }
+        Instant timestamp = nextTimestamp(debit, credit);
+        Optional<Instant> expiresAt = pending && request.timeoutSeconds() > 0
+                ? Optional.of(timestamp.plusSeconds(request.timeoutSeconds()))
+                : Optional.empty();
+        return record(index, new Transfer(request.id(), tenant, debit.id(), credit.id(), amount, debit.unit(),
+                Optional.empty(), request.kind(), request.linked(), request.timeoutSeconds(), expiresAt,
+                request.code(), request.metadata(), timestamp, request.digest(), debitAfter.get(),
+                creditAfter.get()), debit, credit);
+    }
+
+    /** A post, void or expiry of a pending transfer. */
+    private TransferOutcome settle(int index, TransferRequest request) {
+        TransferId pendingId = request.pendingId().orElseThrow();
+        Transfer pending = created.getOrDefault(pendingId, view.transfers().get(pendingId));
+        if (pending == null) {
+            return failed(index, request, TransferResult.PENDING_TRANSFER_NOT_FOUND, "pending_id",
+                    "transfer " + pendingId + " does not exist");
+        }
+        if (pending.kind() != TransferKind.PENDING) {
+            return failed(index, request, TransferResult.PENDING_TRANSFER_NOT_PENDING, "pending_id",
+                    "transfer " + pendingId + " is " + pending.kind().wireName() + ", not pending");
+        }
+        TransferKind settledBy = settlements.get(pendingId);
+        if (settledBy != null) {
+            TransferResult result = switch (settledBy) {
+                case POST_PENDING -> TransferResult.PENDING_TRANSFER_ALREADY_POSTED;
+                case VOID_PENDING -> TransferResult.PENDING_TRANSFER_ALREADY_VOIDED;
+                case EXPIRE_PENDING -> TransferResult.PENDING_TRANSFER_EXPIRED;
+                default -> throw new IllegalStateException(pendingId + " settled by a " + settledBy + " transfer");
+            };
+            return failed(index, request, result, "pending_id", "pending transfer " + pendingId + " was "
+                    + (settledBy == TransferKind.POST_PENDING ? "posted" : settledBy == TransferKind.VOID_PENDING
+                    ? "voided" : "expired") + " already");
+        }
+        if (request.kind() != TransferKind.EXPIRE_PENDING && pending.expiresAt().isPresent()
+                && !now.isBefore(pending.expiresAt().get())) {
+            return failed(index, request, TransferResult.PENDING_TRANSFER_EXPIRED, "pending_id",
+                    "pending transfer " + pendingId + " expired at " + pending.expiresAt().get());
+        }
+        if (request.debitAccount().isPresent() && !request.debitAccount().get().equals(pending.debitAccount())) {
+            return failed(index, request, TransferResult.INVALID_FIELD, "debit_account_id",
+                    "must be empty or the pending transfer's debit account " + pending.debitAccount());
+        }
+        if (request.creditAccount().isPresent() && !request.creditAccount().get().equals(pending.creditAccount())) {
+            return failed(index, request, TransferResult.INVALID_FIELD, "credit_account_id",
+                    "must be empty or the pending transfer's credit account " + pending.creditAccount());
+        }
+        if (!accounts.containsKey(pending.debitAccount()) || !accounts.containsKey(pending.creditAccount())) {
+            // A concurrent batch committed it after this one looked for pending transfers,
+            // so its accounts are not locked here: for this batch it did not exist yet.
+            return failed(index, request, TransferResult.PENDING_TRANSFER_NOT_FOUND, "pending_id",
+                    "transfer " + pendingId + " was not committed when this batch began");
+        }
+        Account debit = lockedAccount(pending.debitAccount());
+        Account credit = lockedAccount(pending.creditAccount());
+        long amount = pending.amount();
+        long posted = 0;
+        if (request.kind() == TransferKind.POST_PENDING) {
+            TransferOutcome closed = closedAccount(index, request, debit, credit);
+            if (closed != null) {
+                return closed;
+            }
+            if (request.amount() > pending.amount()) {
+                return failed(index, request, TransferResult.EXCEEDS_PENDING_TRANSFER_AMOUNT, "amount",
+                        "posts " + request.amount() + " of a pending amount of " + pending.amount());
+            }
+            amount = request.amount() == 0 ? pending.amount() : request.amount();
+            posted = amount;
+        } else if (request.kind() == TransferKind.VOID_PENDING
+                && request.amount() != 0 && request.amount() != pending.amount()) {
+            return failed(index, request, TransferResult.EXCEEDS_PENDING_TRANSFER_AMOUNT, "amount",
+                    "a void releases the whole pending amount of " + pending.amount() + ": send 0 or that amount");
+        }
+        Optional<Balances> debitAfter = debit.balances().plus(posted, 0, -pending.amount(), 0);
+        Optional<Balances> creditAfter = credit.balances().plus(0, posted, 0, -pending.amount());
+        TransferOutcome limited = limits(index, request, debit, debitAfter, credit, creditAfter);
+        if (limited != null) {
+            return limited;
+        }
+        settle(pendingId, request.kind());
+        Instant timestamp = nextTimestamp(debit, credit);
+        return record(index, new Transfer(request.id(), tenant, debit.id(), credit.id(), amount, pending.unit(),
+                Optional.of(pendingId), request.kind(), request.linked(), 0, Optional.empty(),
+                request.code().isEmpty() ? pending.code() : request.code(), request.metadata(), timestamp,
+                request.digest(), debitAfter.get(), creditAfter.get()), debit, credit);
+    }
+
+    private TransferOutcome closedAccount(int index, TransferRequest request, Account debit, Account credit) {
+        if (debit.closed()) {
+            return failed(index, request, TransferResult.DEBIT_ACCOUNT_CLOSED, "debit_account_id",
+                    "account " + debit.id() + " is closed");
+        }
+        if (credit.closed()) {
+            return failed(index, request, TransferResult.CREDIT_ACCOUNT_CLOSED, "credit_account_id",
+                    "account " + credit.id() + " is closed");
+        }
+        return null;
+    }
+
+    private TransferOutcome limits(int index, TransferRequest request, Account debit, Optional<Balances> debitAfter,
+                                   Account credit, Optional<Balances> creditAfter) {
+        if (debitAfter.isEmpty() || creditAfter.isEmpty()) {
+            return failed(index, request, TransferResult.OVERFLOWS_BALANCE, "amount",
+                    "a balance of account " + (debitAfter.isEmpty() ? debit.id() : credit.id())
+                            + " would pass 2^63-1");
+        }
+        if (debit.debitsMustNotExceedCredits() && debitAfter.get().debitsExceedCredits()) {
+            return failed(index, request, TransferResult.EXCEEDS_CREDITS, "amount",
+                    "account " + debit.id() + " may not have more debits than credits: debits "
+                            + debit.balances().debitsPosted() + " posted + " + debit.balances().debitsPending()
+                            + " pending, credits " + debit.balances().creditsPosted() + " posted");
+        }
+        if (credit.creditsMustNotExceedDebits() && creditAfter.get().creditsExceedDebits()) {
+            return failed(index, request, TransferResult.EXCEEDS_DEBITS, "amount",
+                    "account " + credit.id() + " may not have more credits than debits: credits "
+                            + credit.balances().creditsPosted() + " posted + " + credit.balances().creditsPending()
+                            + " pending, debits " + credit.balances().debitsPosted() + " posted");
+        }
+        return null;
+    }
+
+    private Account lockedAccount(AccountId id) {
+        Account account = accounts.get(id);
+        if (account == null) {
+            throw new IllegalStateException("account " + id + " of a pending transfer was not locked for the batch");
+        }
+        return account;
+    }
+
+    /** A time after the last transfer of both accounts and of this batch, and not before now. */
+    private Instant nextTimestamp(Account debit, Account credit) {
+        Instant next = now;
+        if (clock != null && !next.isAfter(clock)) {
+            next = clock.plus(1, ChronoUnit.MICROS);
+        }
+        for (Account account : List.of(debit, credit)) {
+            if (account.lastTransferAt().isPresent() && !next.isAfter(account.lastTransferAt().get())) {
+                next = account.lastTransferAt().get().plus(1, ChronoUnit.MICROS);
+            }
+        }
+        clock = next;
+        return next;
+    }
+
+    private TransferOutcome record(int index, Transfer transfer, Account debit, Account credit) {
+        put(debit.withBalances(transfer.debitBalancesAfter(), transfer.timestamp()));
+        put(credit.withBalances(transfer.creditBalancesAfter(), transfer.timestamp()));
+        created.put(transfer.id(), transfer);
+        undo.push(() -> created.remove(transfer.id()));
+        return new TransferOutcome(index, transfer.id().toString(), TransferResult.OK, Optional.of(transfer), "", "");
+    }
+
+    private void put(Account account) {
+        Account before = accounts.put(account.id(), account);
+        undo.push(() -> accounts.put(account.id(), before));
+    }
+
+    private void settle(TransferId pendingId, TransferKind kind) {
+        settlements.put(pendingId, kind);
+        undo.push(() -> settlements.remove(pendingId));
+    }
+
+    private void rollbackTo(int mark) {
+        while (undo.size() > mark) {
+            undo.pop().run();
+        }
+    }
+
+    private static TransferOutcome failed(int index, TransferRequest request, TransferResult result, String field,
+                                          String detail) {
+        return TransferOutcome.failed(index, request.id().toString(), result, field, detail);
+    }
+
+    private static TransferOutcome linkedFailed(int index, CheckedTransfer member, int failedIndex) {
+        return TransferOutcome.failed(index, member.idText(), TransferResult.LINKED_EVENT_FAILED, "",
+                "transfer " + failedIndex + " of its linked chain failed, so none of the chain was applied");
+    }
+}

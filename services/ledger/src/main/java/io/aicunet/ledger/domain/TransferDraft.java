@@ -1,0 +1,22 @@
+package io.aicunet.ledger.domain;
+
+import java.math.BigInteger;
+import java.util.Map;
+
+/**
+ * One transfer as a caller sent it, not yet checked: text ids, an amount that may be
+ * out of range, the kind's wire name (null: posted). {@link TransferRules} turns it
+ * into a {@link TransferRequest} or says what is wrong.
+ */
+public record TransferDraft(
+        String id,
+        String debitAccountId,
+        String creditAccountId,
+        BigInteger amount,
+        String pendingId,
+        String kind,
+        boolean linked,
+        long timeoutSeconds,
+        String code,
+        Map<String, String> metadata) {
+}

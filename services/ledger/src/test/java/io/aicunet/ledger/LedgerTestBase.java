@@ -1,0 +1,97 @@
+package io.aicunet.ledger;
+
+import io.aicunet.contracts.ledger.v1.Account;
+import io.aicunet.contracts.ledger.v1.Balances;
+import io.aicunet.contracts.ledger.v1.CreateAccountRequest;
+import io.aicunet.contracts.ledger.v1.CreateTransfersRequest;
+import io.aicunet.contracts.ledger.v1.GetAccountRequest;
+import io.aicunet.contracts.ledger.v1.LedgerServiceGrpc.LedgerServiceBlockingStub;
+import io.aicunet.contracts.ledger.v1.NewTransfer;
+import io.aicunet.contracts.ledger.v1.TransferOutcome;
+import io.aicunet.platform.testing.FleetTestResource;
+import io.aicunet.platform.testing.TestCallers;
+import io.quarkus.test.common.http.TestHTTPResource;
+import java.net.URL;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * A gRPC client of the application under test and a tenant of its own for each test
+ * (JUnit makes a new instance per test), so tests never see each other's accounts.
+ */
+abstract class LedgerTestBase {
+
+    @TestHTTPResource
+    URL service;
+
+    LedgerGrpcClient client;
+
+    /** This test's tenant. */
+    final String tenant = UUID.randomUUID().toString();
+
+    @BeforeEach
+    void connect() {
+        client = new LedgerGrpcClient(service.getPort());
+    }
+
+    @AfterEach
+    void disconnect() {
+        client.close();
+    }
+
+    /** A service account that writes this tenant's ledger. */
+    LedgerServiceBlockingStub writer() {
+        return client.as(TestCallers.ofTenant(tenant, "ledger-writer"));
+    }
+
+    /** A platform operator (reads, closes accounts, verifies the invariant). */
+    LedgerServiceBlockingStub operator() {
+        return client.as(TestCallers.headers("platform", "oncall@aicunet.io", java.util.Set.of("platform-operator")));
+    }
+
+    Account open(CreateAccountRequest.Builder account) {
+        return writer().createAccount(account.build()).getAccount();
+    }
+
+    List<TransferOutcome> post(NewTransfer.Builder... transfers) {
+        return writer().createTransfers(CreateTransfersRequest.newBuilder()
+                .addAllTransfers(Arrays.stream(transfers).map(NewTransfer.Builder::build).toList())
+                .build()).getResultsList();
+    }
+
+    Balances balances(Account account) {
+        return writer().getAccount(GetAccountRequest.newBuilder().setAccountId(account.getId()).build())
+                .getAccount().getBalances();
+    }
+
+    static Balances balances(long debitsPosted, long creditsPosted, long debitsPending, long creditsPending) {
+        return Balances.newBuilder().setDebitsPosted(debitsPosted).setCreditsPosted(creditsPosted)
+                .setDebitsPending(debitsPending).setCreditsPending(creditsPending).build();
+    }
+
+    /** A count by the superuser, past row-level security: what is really in the database. */
+    static long count(String sql, Object... parameters) throws SQLException {
+        try (Connection db = FleetTestResource.database().connectAsSuperuser();
+                PreparedStatement statement = db.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+
+    /** Rows of this tenant's transfers in the database. */
+    long transferRows() throws SQLException {
+        return count("SELECT count(*) FROM ledger.transfers WHERE tenant_id = ?::uuid", tenant);
+    }
+}

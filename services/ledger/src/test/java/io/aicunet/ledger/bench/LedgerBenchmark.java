@@ -1,0 +1,286 @@
+package io.aicunet.ledger.bench;
+
+import io.aicunet.contracts.ledger.v1.CreateAccountRequest;
+import io.aicunet.contracts.ledger.v1.CreateTransfersRequest;
+import io.aicunet.contracts.ledger.v1.CreateTransfersResponse;
+import io.aicunet.contracts.ledger.v1.LedgerServiceGrpc;
+import io.aicunet.contracts.ledger.v1.LedgerServiceGrpc.LedgerServiceBlockingStub;
+import io.aicunet.contracts.ledger.v1.NewTransfer;
+import io.aicunet.contracts.ledger.v1.TransferKind;
+import io.aicunet.contracts.ledger.v1.TransferOutcome;
+import io.aicunet.contracts.ledger.v1.TransferResult;
+import io.aicunet.platform.testing.FleetStack;
+import io.aicunet.platform.testing.TestCallers;
+import io.grpc.ManagedChannel;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The ledger's benchmark: drives the running service (./fleet up) over gRPC and
+ * prints transfers per second and call latency (p50, p99) for single transfers and
+ * for batches of 100 and 1,000, then pgbench's TPC-B-like TPS on the same
+ * PostgreSQL, in a scratch database it creates and drops, as the peer figure.
+ *
+ * <p>Run: {@code ./fleet bench ledger [--port 18082] [--seconds 10] [--pgbench-seconds 15]
+ * [--phases single,100,1000] [--warm-up-seconds 3]} ({@code --pgbench-seconds 0} skips the peer).
+ * Each client thread writes its own accounts, so the figures measure the ledger's
+ * throughput rather than one hot row (the hot-row case is a correctness test:
+ * BalanceLimitConcurrencyTest).
+ */
+public final class LedgerBenchmark {
+
+    private static final int ACCOUNTS_PER_CLIENT = 8;
+
+    private final LedgerServiceBlockingStub ledger;
+    private final String tenant = UUID.randomUUID().toString();
+
+    private LedgerBenchmark(ManagedChannel channel) {
+        this.ledger = LedgerServiceGrpc.newBlockingStub(TestCallers.as(channel,
+                        TestCallers.headers(tenant, "ledger-benchmark", java.util.Set.of("ledger-writer"))))
+                .withMaxInboundMessageSize(64 * 1024 * 1024)
+                .withMaxOutboundMessageSize(64 * 1024 * 1024);
+    }
+
+    /** What one phase measured. */
+    record Figures(String name, int clients, int batchSize, long transfers, long calls, double seconds,
+                   double p50Millis, double p99Millis) {
+
+        double transfersPerSecond() {
+            return transfers / seconds;
+        }
+
+        String line() {
+            return String.format(Locale.ROOT, "%-16s clients=%-3d transfers/s=%9.0f  calls/s=%8.1f  p50=%7.2f ms"
+                            + "  p99=%7.2f ms  (%d transfers in %.1f s)", name, clients, transfersPerSecond(),
+                    calls / seconds, p50Millis, p99Millis, transfers, seconds);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int port = intArg(args, "--port", 18082);
+        int seconds = intArg(args, "--seconds", 10);
+        int pgbenchSeconds = intArg(args, "--pgbench-seconds", 15);
+        ManagedChannel channel = TestCallers.channel(port);
+        try {
+            LedgerBenchmark benchmark = new LedgerBenchmark(channel);
+            System.out.printf(Locale.ROOT, "ledger benchmark: 127.0.0.1:%d, tenant %s, %d s per phase%n", port,
+                    benchmark.tenant, seconds);
+            List<String> phases = List.of(stringArg(args, "--phases", "single,100,1000").split(","));
+            // Both JVMs (this client and the service) compile hot code for a while: warm up
+            // every shape of call first, so the measured phases do not pay for the JIT.
+            int warmUp = intArg(args, "--warm-up-seconds", 3);
+            benchmark.phase("warm-up single", 16, 1, warmUp);
+            benchmark.phase("warm-up 100", 8, 100, warmUp);
+            benchmark.phase("warm-up 1000", 4, 1_000, warmUp);
+            List<Figures> figures = new ArrayList<>();
+            // Each phase starts with the outbox drained, so it does not pay for the relay
+            // work of the phase before it (it pays for its own, as in production).
+            if (phases.contains("single")) {
+                drainOutbox();
+                figures.add(benchmark.phase("single", 16, 1, seconds));
+            }
+            if (phases.contains("100")) {
+                drainOutbox();
+                figures.add(benchmark.phase("batch of 100", 8, 100, seconds));
+            }
+            if (phases.contains("1000")) {
+                drainOutbox();
+                figures.add(benchmark.phase("batch of 1000", 4, 1_000, seconds));
+            }
+            long waiting = outboxWaiting();
+            double drainSeconds = drainOutbox();
+            double pgbenchTps = pgbenchSeconds > 0 ? pgbench(pgbenchSeconds) : Double.NaN;
+
+            System.out.println();
+            System.out.println("== ledger (gRPC CreateTransfers, posted transfers, outbox event per transfer) ==");
+            figures.forEach(f -> System.out.println(f.line()));
+            System.out.printf(Locale.ROOT, "outbox events waiting for the relay after the last phase: %d,"
+                    + " published within %.1f s after it%n", waiting, drainSeconds);
+            System.out.printf(Locale.ROOT, "== peer: pgbench TPC-B-like, scale 8, 8 clients, 2 threads, %d s ==%n",
+                    pgbenchSeconds);
+            System.out.printf(Locale.ROOT, "pgbench tps=%.0f%n", pgbenchTps);
+            double best = figures.stream().mapToDouble(Figures::transfersPerSecond).max().orElse(0);
+            System.out.printf(Locale.ROOT, "best batched transfers/s / pgbench TPS = %.1f (goal >= 10)%n",
+                    best / pgbenchTps);
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    /** Runs {@code clients} threads, each sending batches of {@code batchSize} for {@code seconds}. */
+    private Figures phase(String name, int clients, int batchSize, int seconds) throws Exception {
+        List<List<String>> accounts = new ArrayList<>();
+        for (int client = 0; client < clients; client++) {
+            List<String> own = new ArrayList<>();
+            for (int i = 0; i < ACCOUNTS_PER_CLIENT; i++) {
+                own.add(ledger.createAccount(CreateAccountRequest.newBuilder().setId(UUID.randomUUID().toString())
+                        .setCode("bench").setUnit("CREDIT").build()).getAccount().getId());
+            }
+            accounts.add(own);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        long started = System.nanoTime();
+        try {
+            List<CompletableFuture<long[]>> runs = new ArrayList<>();
+            for (int client = 0; client < clients; client++) {
+                List<String> own = accounts.get(client);
+                runs.add(CompletableFuture.supplyAsync(() -> run(own, batchSize, deadline), pool));
+            }
+            List<Long> latencies = new ArrayList<>();
+            long transfers = 0;
+            for (CompletableFuture<long[]> run : runs) {
+                long[] callNanos = run.get(seconds + 120L, TimeUnit.SECONDS);
+                for (long nanos : callNanos) {
+                    latencies.add(nanos);
+                }
+                transfers += (long) callNanos.length * batchSize;
+            }
+            double elapsed = (System.nanoTime() - started) / 1e9;
+            long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+            Figures figures = new Figures(name, clients, batchSize, transfers, sorted.length, elapsed,
+                    percentile(sorted, 0.50), percentile(sorted, 0.99));
+            System.out.println(figures.line());
+            return figures;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** One client: batches until the deadline; the latency of each call in nanoseconds. */
+    private long[] run(List<String> accounts, int batchSize, long deadline) {
+        long[] latencies = new long[1 << 16];
+        int calls = 0;
+        int next = 0;
+        while (System.nanoTime() < deadline) {
+            CreateTransfersRequest.Builder batch = CreateTransfersRequest.newBuilder();
+            for (int i = 0; i < batchSize; i++, next++) {
+                batch.addTransfers(NewTransfer.newBuilder()
+                        .setId(UUID.randomUUID().toString())
+                        .setDebitAccountId(accounts.get(next % ACCOUNTS_PER_CLIENT))
+                        .setCreditAccountId(accounts.get((next + 1 + next / ACCOUNTS_PER_CLIENT % 7)
+                                % ACCOUNTS_PER_CLIENT))
+                        .setAmount(1 + next % 100)
+                        .setKind(TransferKind.TRANSFER_KIND_POSTED)
+                        .setCode("llm.tokens"));
+            }
+            long start = System.nanoTime();
+            CreateTransfersResponse response = ledger.withDeadlineAfter(60, TimeUnit.SECONDS)
+                    .createTransfers(batch.build());
+            long took = System.nanoTime() - start;
+            for (TransferOutcome outcome : response.getResultsList()) {
+                if (outcome.getResult() != TransferResult.TRANSFER_RESULT_OK) {
+                    throw new IllegalStateException("benchmark transfer failed: " + outcome);
+                }
+            }
+            if (calls == latencies.length) {
+                latencies = Arrays.copyOf(latencies, calls * 2);
+            }
+            latencies[calls++] = took;
+        }
+        return Arrays.copyOf(latencies, calls);
+    }
+
+    private static double percentile(long[] sorted, double quantile) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int index = (int) Math.min(sorted.length - 1, Math.ceil(quantile * sorted.length) - 1);
+        return sorted[Math.max(0, index)] / 1e6;
+    }
+
+    /** Outbox rows of the ledger database the relay has not published yet (read as the superuser). */
+    private static long outboxWaiting() throws SQLException {
+        try (Connection db = DriverManager.getConnection(
+                        "jdbc:postgresql://127.0.0.1:" + FleetStack.postgresPort() + "/ledger", "postgres",
+                        FleetStack.postgresSuperuserPassword());
+                Statement statement = db.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT count(*) FROM ledger.outbox_events")) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    /** Waits (at most three minutes) until the relay has published every outbox event; the seconds it took. */
+    private static double drainOutbox() throws SQLException {
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.MINUTES.toNanos(3);
+        while (outboxWaiting() > 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the outbox did not drain within 3 minutes: is the relay running?");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** pgbench TPC-B-like on a scratch database of the same server; its TPS. */
+    private static double pgbench(int seconds) throws Exception {
+        String database = "pgbench_ledger_" + UUID.randomUUID().toString().substring(0, 8);
+        try (Connection admin = DriverManager.getConnection(
+                        "jdbc:postgresql://127.0.0.1:" + FleetStack.postgresPort() + "/postgres", "postgres",
+                        FleetStack.postgresSuperuserPassword());
+                Statement statement = admin.createStatement()) {
+            statement.execute("CREATE DATABASE " + database);
+            try {
+                run(List.of("pgbench", "-h", "127.0.0.1", "-p", Integer.toString(FleetStack.postgresPort()),
+                        "-U", "postgres", "-i", "-s", "8", "-q", database), 300);
+                String output = run(List.of("pgbench", "-h", "127.0.0.1", "-p",
+                        Integer.toString(FleetStack.postgresPort()), "-U", "postgres", "-c", "8", "-j", "2",
+                        "-T", Integer.toString(seconds), database), seconds + 120L);
+                Matcher tps = Pattern.compile("tps = ([0-9.]+)").matcher(output);
+                if (!tps.find()) {
+                    throw new IllegalStateException("pgbench printed no tps:\n" + output);
+                }
+                System.out.println(output.lines().filter(l -> l.startsWith("latency average")
+                        || l.startsWith("tps") || l.startsWith("number of transactions actually"))
+                        .map(l -> "pgbench: " + l).reduce((a, b) -> a + "\n" + b).orElse(""));
+                return Double.parseDouble(tps.group(1));
+            } finally {
+                statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            }
+        }
+    }
+
+    private static String run(List<String> command, long timeoutSeconds) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("PGPASSWORD", FleetStack.postgresSuperuserPassword());
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            process.destroyForcibly();
+            throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
+        }
+        return output;
+    }
+
+    private static int intArg(String[] args, String name, int fallback) {
+        return Integer.parseInt(stringArg(args, name, Integer.toString(fallback)));
+    }
+
+    private static String stringArg(String[] args, String name, String fallback) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return fallback;
+    }
+}
