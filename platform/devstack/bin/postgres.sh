@@ -152,6 +152,15 @@ pg_create_service_databases() {
       show_log_tail "$log"
       die "postgres: creating the database of service '$service' failed"
     fi
+    # A service's own superuser steps (e.g. the ledger's reporting role), idempotent too.
+    local bootstrap
+    for bootstrap in "$FLEET_ROOT/services/$service/src/main/resources/db/bootstrap/"*.sql; do
+      [[ -f $bootstrap ]] || continue
+      if ! pg_psql -d postgres -v reporting_password="${prefix}_reporting_dev" -f "$bootstrap" >>"$log" 2>&1; then
+        show_log_tail "$log"
+        die "postgres: $bootstrap failed"
+      fi
+    done
   done < <(services_list)
 }
 
