@@ -12,7 +12,9 @@ import java.util.UUID;
 /**
  * Points a Quarkus application under test at the real local stack: a database of
  * its own (migrated by the owner role, used by the app role), its own Kafka topic
- * prefix, the stack's Redis and OPA. Arguments: {@code service} (required).
+ * prefix, the stack's Redis and OPA. Arguments: {@code service} (required) and
+ * {@code tenantService=true} to run the real tenant service beside it
+ * ({@link TenantServiceProcess}: tenants, their data keys, privacy requests).
  *
  * <p>Tests reach the same database and topics through {@link #database()} and
  * {@link #topicPrefix()}.
@@ -24,6 +26,7 @@ public class FleetTestResource implements QuarkusTestResourceLifecycleManager {
     private static volatile Path objectStoreDirectory;
 
     private String service;
+    private boolean tenantService;
 
     @Override
     public void init(Map<String, String> initArgs) {
@@ -31,6 +34,7 @@ public class FleetTestResource implements QuarkusTestResourceLifecycleManager {
         if (service == null || service.isBlank()) {
             throw new IllegalArgumentException("FleetTestResource needs the init argument 'service'");
         }
+        tenantService = Boolean.parseBoolean(initArgs.getOrDefault("tenantService", "false"));
     }
 
     @Override
@@ -54,11 +58,19 @@ public class FleetTestResource implements QuarkusTestResourceLifecycleManager {
         config.put("aicunet.policy.opa-url", FleetStack.opaUrl());
         config.put("aicunet.privacy.object-store-directory", objectStoreDirectory.toString());
         config.put("quarkus.redis.hosts", "redis://" + FleetStack.host() + ":" + FleetStack.redisPort());
+        if (tenantService) {
+            ServiceProcess tenant = TenantServiceProcess.start(service, topicPrefix, objectStoreDirectory);
+            config.put("quarkus.grpc.clients.tenant-keys.host", FleetStack.host());
+            config.put("quarkus.grpc.clients.tenant-keys.port", Integer.toString(tenant.port()));
+        }
         return config;
     }
 
     @Override
     public void stop() {
+        if (tenantService) {
+            TenantServiceProcess.stop();
+        }
         if (database != null) {
             database.drop();
         }

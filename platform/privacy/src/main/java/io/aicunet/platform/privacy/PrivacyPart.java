@@ -1,0 +1,37 @@
+package io.aicunet.platform.privacy;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A service's part of privacy requests (docs/privacy-requests.md). One bean per service;
+ * {@link PrivacyRequestsConsumer} calls it once per request, in a transaction scoped to
+ * the request's tenant, and answers the tenant service with what it returns.
+ */
+public interface PrivacyPart {
+
+    /**
+     * The tenant's (or subject's) records, per kind of record (a table or a Redis
+     * structure), as JSON objects with personal fields decrypted: what the data subject
+     * gets. The consumer writes them as JSON Lines, each line carrying its kind.
+     */
+    Uni<Map<String, List<JsonObject>>> export(SqlConnection transaction, PrivacyScope scope);
+
+    /**
+     * Deletes or anonymises the tenant's (or subject's) rows; returns how many records of
+     * each kind were removed or anonymised. Must be idempotent: a second call finds nothing.
+     */
+    Uni<Map<String, Long>> erase(SqlConnection transaction, PrivacyScope scope);
+
+    /**
+     * Deletes what lives outside the database (Redis keys); called before the erasure's
+     * transaction and again after it commits, so nothing re-cached in between survives.
+     * Returns counts per kind, merged into the answer.
+     */
+    default Uni<Map<String, Long>> eraseOutsideDatabase(PrivacyScope scope) {
+        return Uni.createFrom().item(Map.of());
+    }
+}

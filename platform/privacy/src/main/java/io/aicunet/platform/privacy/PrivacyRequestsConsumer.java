@@ -1,0 +1,185 @@
+package io.aicunet.platform.privacy;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Timestamp;
+import io.aicunet.contracts.privacy.v1.PrivacyRequestCreated;
+import io.aicunet.contracts.privacy.v1.PrivacyRequestFulfilled;
+import io.aicunet.contracts.privacy.v1.PrivacyRequestKind;
+import io.aicunet.contracts.privacy.v1.TenantDataKeyDestroyed;
+import io.aicunet.platform.outbox.Inbox;
+import io.aicunet.platform.outbox.Outbox;
+import io.aicunet.platform.outbox.ReceivedEvent;
+import io.aicunet.platform.problem.Result;
+import io.aicunet.platform.tenancy.TenantId;
+import io.aicunet.platform.tenancy.TenantScope;
+import io.aicunet.platform.tenancy.TenantTransactions;
+import io.quarkus.arc.properties.IfBuildProperty;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * A service's side of privacy requests: reads {@code tenant.privacy-requests.v1}
+ * (channel {@code privacy-requests}), has the service's {@link PrivacyPart} export or
+ * erase, and answers {@code PrivacyRequestFulfilled} on {@code <service>.privacy.v1}
+ * through the outbox, in the transaction that did the work. A redelivered request is
+ * recognised by its event id in the inbox and not done twice. On
+ * {@code TenantDataKeyDestroyed} it drops the cached key of the tenant at once.
+ *
+ * <p>Enabled by the build property {@code aicunet.privacy.requests.enabled=true} (the
+ * tenant service, which shares this library, does not answer its own requests).
+ */
+@IfBuildProperty(name = "aicunet.privacy.requests.enabled", stringValue = "true")
+@ApplicationScoped
+public class PrivacyRequestsConsumer {
+
+    private static final Logger LOG = Logger.getLogger(PrivacyRequestsConsumer.class);
+    private static final String CREATED = PrivacyRequestCreated.getDescriptor().getFullName();
+    private static final String KEY_DESTROYED = TenantDataKeyDestroyed.getDescriptor().getFullName();
+
+    private final Pool pool;
+    private final Outbox outbox;
+    private final ObjectStore objects;
+    private final PrivacyPart part;
+    private final TenantDataKeys keys;
+    private final String service;
+
+    public PrivacyRequestsConsumer(Pool pool, Outbox outbox, ObjectStore objects, PrivacyPart part,
+                                   TenantDataKeys keys,
+                                   @ConfigProperty(name = "quarkus.application.name") String service) {
+        this.pool = pool;
+        this.outbox = outbox;
+        this.objects = objects;
+        this.part = part;
+        this.keys = keys;
+        this.service = service;
+    }
+
+    @Incoming("privacy-requests")
+    public Uni<Void> consume(ConsumerRecord<String, byte[]> record) {
+        ReceivedEvent event;
+        try {
+            event = ReceivedEvent.from(record);
+            if (KEY_DESTROYED.equals(event.type())) {
+                keys.forget(event.tenant());
+                return Uni.createFrom().voidItem();
+            }
+            if (!CREATED.equals(event.type())) {
+                return Uni.createFrom().voidItem();
+            }
+            PrivacyRequestCreated request = PrivacyRequestCreated.parseFrom(event.payload());
+            return fulfil(event.eventId(), request)
+                    .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(10)
+                    .onFailure().invoke(failure -> LOG.errorf(failure,
+                            "could not fulfil privacy request %s; it will fail at its deadline naming %s",
+                            request.getRequestId(), service))
+                    .onFailure().recoverWithNull();
+        } catch (IllegalArgumentException | InvalidProtocolBufferException malformed) {
+            LOG.errorf("skipping malformed record %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),
+                    malformed.getMessage());
+            return Uni.createFrom().voidItem();
+        }
+    }
+
+    /** Does this service's part of the request once; a redelivery finds it done and does nothing. */
+    Uni<Void> fulfil(UUID eventId, PrivacyRequestCreated request) {
+        TenantId tenant = TenantId.parse(request.getTenantId()).orElseThrow(
+                () -> new IllegalArgumentException("request " + request.getRequestId() + " has no tenant id"));
+        PrivacyScope scope = new PrivacyScope(UUID.fromString(request.getRequestId()), tenant,
+                Optional.of(request.getSubjectId()));
+        if (request.getKind() == PrivacyRequestKind.PRIVACY_REQUEST_KIND_EXPORT) {
+            return once(eventId, scope, connection -> part.export(connection, scope)
+                    .flatMap(rows -> writeExport(request.getExportPrefix() + service + ".jsonl", rows))
+                    .flatMap(written -> answer(connection, request, scope, Map.of(), written)))
+                    .invoke(() -> LOG.infof("exported %s for privacy request %s", scope, request.getRequestId()));
+        }
+        if (request.getKind() == PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE) {
+            return part.eraseOutsideDatabase(scope).flatMap(outside -> once(eventId, scope,
+                            connection -> part.erase(connection, scope)
+                                    .flatMap(erased -> answer(connection, request, scope, merge(outside, erased),
+                                            Written.NOTHING))))
+                    .call(() -> part.eraseOutsideDatabase(scope)
+                            .onFailure().invoke(failure -> LOG.warnf(failure,
+                                    "second pass over Redis for privacy request %s failed", request.getRequestId()))
+                            .onFailure().recoverWithNull())
+                    .invoke(() -> LOG.infof("erased %s for privacy request %s", scope, request.getRequestId()));
+        }
+        LOG.warnf("ignoring privacy request %s of unknown kind %s", request.getRequestId(), request.getKind());
+        return Uni.createFrom().voidItem();
+    }
+
+    private Uni<Void> once(UUID eventId, PrivacyScope scope,
+                           java.util.function.Function<SqlConnection, Uni<Void>> work) {
+        return TenantTransactions.<Void>inTenant(pool, TenantScope.of(scope.tenant()),
+                        connection -> Inbox.firstDelivery(connection, service + ".privacy-requests", eventId)
+                                .flatMap(first -> first ? work.apply(connection) : Uni.createFrom().voidItem())
+                                .map(Result::ok))
+                .replaceWithVoid();
+    }
+
+    private record Written(String object, String sha256, Map<String, Long> counts) {
+        static final Written NOTHING = new Written("", "", Map.of());
+    }
+
+    private Uni<Written> writeExport(String object, Map<String, List<JsonObject>> rows) {
+        Map<String, Long> counts = new TreeMap<>();
+        StringBuilder lines = new StringBuilder();
+        new TreeMap<>(rows).forEach((kind, records) -> {
+            counts.put(kind, (long) records.size());
+            for (JsonObject row : records) {
+                lines.append(new JsonObject().put("kind", kind).put("record", row).encode()).append('\n');
+            }
+        });
+        byte[] content = lines.toString().getBytes(StandardCharsets.UTF_8);
+        return Uni.createFrom().item(() -> {
+            try {
+                return new Written(object, objects.put(object, new ByteArrayInputStream(content)), counts);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + object, e);
+            }
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    private Uni<Void> answer(SqlConnection connection, PrivacyRequestCreated request, PrivacyScope scope,
+                             Map<String, Long> erased, Written written) {
+        Instant now = Instant.now();
+        PrivacyRequestFulfilled answer = PrivacyRequestFulfilled.newBuilder()
+                .setRequestId(request.getRequestId())
+                .setService(service)
+                .setTenantId(request.getTenantId())
+                .setKind(request.getKind())
+                .setFulfilledAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+                .setObject(written.object())
+                .setSha256(written.sha256())
+                .putAllCounts(written.counts())
+                .putAllCounts(erased)
+                .build();
+        return outbox.append(connection, outbox.event(service + ".privacy.v1", scope.tenant(),
+                request.getRequestId(), answer)).replaceWithVoid();
+    }
+
+    private static Map<String, Long> merge(Map<String, Long> first, Map<String, Long> second) {
+        Map<String, Long> merged = new HashMap<>(first);
+        second.forEach((kind, count) -> merged.merge(kind, count, Long::sum));
+        return merged;
+    }
+}

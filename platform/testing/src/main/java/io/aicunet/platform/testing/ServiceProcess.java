@@ -1,0 +1,154 @@
+package io.aicunet.platform.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A packaged service ({@code services/<name>/target/quarkus-app/quarkus-run.jar}) run as
+ * its own process on a free port, for tests that need a real peer service: the tenant
+ * service handing out data keys, the whole fleet in the end-to-end test. Its log goes to
+ * {@code target/<name>-process.log} of the module under test.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+
+    private final String name;
+    private final int port;
+    private final Process process;
+    private final Path log;
+
+    private ServiceProcess(String name, int port, Process process, Path log) {
+        this.name = name;
+        this.port = port;
+        this.process = process;
+        this.log = log;
+    }
+
+    /**
+     * Starts the service with {@code config} as system properties (over its
+     * application.properties) and waits until it reports ready.
+     */
+    public static ServiceProcess start(String name, Map<String, String> config) {
+        Path jar = FleetStack.repositoryRoot().resolve("services").resolve(name)
+                .resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("no packaged " + name + " service at " + jar
+                    + ": build it first (mvn -pl services/" + name + " -am package -DskipTests)");
+        }
+        int port = freePort();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
+                "-Dquarkus.http.port=" + port));
+        config.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.add("-jar");
+        command.add(jar.toString());
+        Path log = Path.of("target", name + "-process.log").toAbsolutePath();
+        try {
+            Files.createDirectories(log.getParent());
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+                    .start();
+            ServiceProcess started = new ServiceProcess(name, port, process, log);
+            Runtime.getRuntime().addShutdownHook(new Thread(started::close));
+            started.awaitReady();
+            return started;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the " + name + " service", e);
+        }
+    }
+
+    /** The common settings of a fleet service in a test run: its database, Kafka, topic prefix, OPA, Redis. */
+    public static Map<String, String> fleetSettings(TestDatabase database, String topicPrefix, Path objectStore) {
+        return Map.ofEntries(
+                Map.entry("quarkus.datasource.reactive.url", database.reactiveUrl()),
+                Map.entry("quarkus.datasource.jdbc.url", database.jdbcUrl()),
+                Map.entry("quarkus.datasource.username", database.appUser()),
+                Map.entry("quarkus.datasource.password", database.appPassword()),
+                Map.entry("quarkus.liquibase.username", database.ownerUser()),
+                Map.entry("quarkus.liquibase.password", database.ownerPassword()),
+                Map.entry("kafka.bootstrap.servers", FleetStack.kafkaBootstrapServers()),
+                Map.entry("aicunet.outbox.topic-prefix", topicPrefix),
+                Map.entry("aicunet.policy.opa-url", FleetStack.opaUrl()),
+                Map.entry("aicunet.privacy.object-store-directory", objectStore.toString()),
+                Map.entry("quarkus.redis.hosts", "redis://" + FleetStack.host() + ":" + FleetStack.redisPort()));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The port of REST, gRPC and health. */
+    public int port() {
+        return port;
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private void awaitReady() {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(2)).build();
+        Instant giveUp = Instant.now().plus(READY_TIMEOUT);
+        while (Instant.now().isBefore(giveUp)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the " + name + " service exited with " + process.exitValue()
+                        + "; see " + log);
+            }
+            try {
+                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + name, e);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + name, e);
+            }
+        }
+        close();
+        throw new IllegalStateException("the " + name + " service was not ready within " + READY_TIMEOUT + "; see " + log);
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port", e);
+        }
+    }
+}
