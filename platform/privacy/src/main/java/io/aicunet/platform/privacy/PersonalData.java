@@ -28,6 +28,26 @@ public record PersonalData(Map<String, Set<String>> personal, Map<String, Set<St
         }
     }
 
+    /** The platform's tables every service with an outbox has (db/changelog/platform/outbox.yaml). */
+    public static final Map<String, Set<String>> OUTBOX_AND_INBOX_NOT_PERSONAL = Map.of(
+            "outbox_events", Set.of("id", "event_id", "topic", "event_key", "bucket", "event_type", "source",
+                    "tenant_id", "aggregate_id", "occurred_at", "created_at"),
+            "inbox_events", Set.of("consumer", "event_id", "received_at"));
+
+    /**
+     * A service's declaration plus the outbox and inbox tables. An outbox row's payload is
+     * an event on its way to Kafka (deleted once published, within a second or so); it
+     * counts as personal because events may carry what the service stores.
+     */
+    public static PersonalData withOutboxAndInbox(Map<String, Set<String>> personal,
+                                                  Map<String, Set<String>> notPersonal) {
+        Map<String, Set<String>> allPersonal = new java.util.HashMap<>(personal);
+        allPersonal.put("outbox_events", Set.of("payload"));
+        Map<String, Set<String>> allNotPersonal = new java.util.HashMap<>(notPersonal);
+        allNotPersonal.putAll(OUTBOX_AND_INBOX_NOT_PERSONAL);
+        return new PersonalData(allPersonal, allNotPersonal);
+    }
+
     /** Whether the column is declared at all, either way. */
     public boolean classifies(String table, String column) {
         return personal.getOrDefault(table, Set.of()).contains(column)
