@@ -202,12 +202,36 @@ Kafka SASL, Redis, and the operator's own secretEnv entries.
 {{- end }}
 {{- end -}}
 
-{{/* The app's credentials: the app role only (rows, no DDL). */}}
+{{/* The app's credentials: the app role only (rows, no DDL), and the tenant service's master keys. */}}
 {{- define "aicunet-lib.appSecretEnv" -}}
 {{- $credentials := .Values.database.appCredentials -}}
 {{ include "aicunet-lib.secretEnvEntry" (dict "name" "QUARKUS_DATASOURCE_USERNAME" "secretName" $credentials.secretName "key" $credentials.usernameKey) }}
 {{ include "aicunet-lib.secretEnvEntry" (dict "name" "QUARKUS_DATASOURCE_PASSWORD" "secretName" $credentials.secretName "key" $credentials.passwordKey) }}
 {{- include "aicunet-lib.sharedSecretEnv" . }}
+{{- include "aicunet-lib.masterKeySecretEnv" . }}
+{{- end -}}
+
+{{/*
+The tenant service's master keys, which wrap tenants' data keys: the active id
+(tenant.master-key-id) and every configured key (tenant.master-keys.<id>), all from
+one existing Secret. The app only: the migration Job wraps nothing. SmallRye Config
+lower-cases the map key of TENANT_MASTER_KEYS_<ID> and cannot express a hyphen or an
+underscore in it, so ids are lower-case letters and digits (the schema says so too).
+*/}}
+{{- define "aicunet-lib.masterKeySecretEnv" -}}
+{{- $keys := .Values.privacy.masterKeys -}}
+{{- if $keys.enabled }}
+{{- if or (not $keys.secretName) (not $keys.keyIds) }}
+{{- fail "privacy.masterKeys.enabled needs privacy.masterKeys.secretName and at least one id in privacy.masterKeys.keyIds" }}
+{{- end }}
+{{ include "aicunet-lib.secretEnvEntry" (dict "name" "TENANT_MASTER_KEY_ID" "secretName" $keys.secretName "key" $keys.activeKeyIdKey) }}
+{{- range $keys.keyIds }}
+{{- if not (regexMatch "^[a-z0-9]+$" (toString .)) }}
+{{- fail (printf "privacy.masterKeys.keyIds: %q is not lower-case letters and digits" (toString .)) }}
+{{- end }}
+{{ include "aicunet-lib.secretEnvEntry" (dict "name" (printf "TENANT_MASTER_KEYS_%s" (upper (toString .))) "secretName" $keys.secretName "key" (toString .)) }}
+{{- end }}
+{{- end }}
 {{- end -}}
 
 {{/*
@@ -221,6 +245,53 @@ datasource, so the Job never holds the app role's secret.
 {{ include "aicunet-lib.secretEnvEntry" (dict "name" "QUARKUS_DATASOURCE_USERNAME" "secretName" $credentials.secretName "key" $credentials.usernameKey) }}
 {{ include "aicunet-lib.secretEnvEntry" (dict "name" "QUARKUS_DATASOURCE_PASSWORD" "secretName" $credentials.secretName "key" $credentials.passwordKey) }}
 {{- include "aicunet-lib.sharedSecretEnv" . }}
+{{- end -}}
+
+{{/*
+The tenant service's host for gRPC clients: privacy.tenantService.host, or else the
+name helm/fleet gives the tenant chart's Service in this release (the rule of
+aicunet-lib.fullname for a chart named "tenant").
+*/}}
+{{- define "aicunet-lib.tenantServiceHost" -}}
+{{- if .Values.privacy.tenantService.host -}}
+{{- .Values.privacy.tenantService.host -}}
+{{- else if contains "tenant" .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-tenant" .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The app's privacy settings, as environment variables (a YAML map): where it writes
+export parts, and (every service but tenant) where the tenant service answers for
+tenants' data keys and retention. The app only, not the migration Job: migrating
+needs neither.
+*/}}
+{{- define "aicunet-lib.privacyConfigEnv" -}}
+AICUNET_PRIVACY_OBJECT_STORE_DIRECTORY: {{ .Values.privacy.objectStore.mountPath | quote }}
+{{- if .Values.privacy.tenantService.enabled }}
+QUARKUS_GRPC_CLIENTS_TENANT_KEYS_HOST: {{ include "aicunet-lib.tenantServiceHost" . | quote }}
+QUARKUS_GRPC_CLIENTS_TENANT_KEYS_PORT: {{ .Values.privacy.tenantService.port | quote }}
+{{- end }}
+{{- end -}}
+
+{{/*
+The privacy object store: an existing ReadWriteMany claim that every service of the
+deployment mounts, so the tenant service reads the parts the others write. Without a
+claim an emptyDir stands in, which only suits development.
+*/}}
+{{- define "aicunet-lib.privacyObjectStoreVolume" -}}
+- name: privacy-objects
+  {{- if .Values.privacy.objectStore.claimName }}
+  persistentVolumeClaim:
+    claimName: {{ .Values.privacy.objectStore.claimName }}
+  {{- else }}
+  # No privacy.objectStore.claimName: privacy exports are lost when the pod goes and
+  # are not shared with the other services, so the tenant service cannot complete an export.
+  emptyDir:
+    sizeLimit: {{ .Values.privacy.objectStore.sizeLimit }}
+  {{- end }}
 {{- end -}}
 
 {{/* The writable /tmp every container gets (the root file system is read-only). */}}

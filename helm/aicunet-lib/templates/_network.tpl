@@ -1,7 +1,8 @@
 {{/*
 Network policies: the service's pods accept calls only from named callers (and
 metrics scrapes), and reach only their own Postgres, Redis (where used), Kafka,
-OPA (unless it is a sidecar) and DNS. Everything else is denied.
+OPA (unless it is a sidecar), the tenant service (every service but tenant) and DNS.
+Everything else is denied.
 */}}
 
 {{/* Egress to DNS, which every pod needs to find anything. */}}
@@ -97,6 +98,15 @@ spec:
         {{- toYaml .Values.opa.egressTo | nindent 8 }}
       ports:
         - port: {{ .Values.opa.port }}
+          protocol: TCP
+    {{- end }}
+    {{- if .Values.privacy.tenantService.enabled }}
+    # The tenant service (tenants' data keys and retention over gRPC). A NetworkPolicy
+    # sees the tenant pods' container port, not the Service port the client dials.
+    - to:
+        {{- toYaml .Values.privacy.tenantService.egressTo | nindent 8 }}
+      ports:
+        - port: {{ .Values.privacy.tenantService.targetPort }}
           protocol: TCP
     {{- end }}
 {{- end }}

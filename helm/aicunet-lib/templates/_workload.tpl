@@ -30,6 +30,7 @@ metadata:
     app.kubernetes.io/component: server
 data:
   {{- include "aicunet-lib.configEnv" . | nindent 2 }}
+  {{- include "aicunet-lib.privacyConfigEnv" . | nindent 2 }}
 {{- end -}}
 
 {{/* The Rego policies the OPA sidecar serves: the chart's files/policy/*.rego. */}}
@@ -173,11 +174,16 @@ spec:
           volumeMounts:
             - name: tmp
               mountPath: /tmp
+            # Privacy export parts (AICUNET_PRIVACY_OBJECT_STORE_DIRECTORY): the one
+            # writable mount besides /tmp.
+            - name: privacy-objects
+              mountPath: {{ .Values.privacy.objectStore.mountPath }}
         {{- if .Values.opa.sidecar.enabled }}
         {{- include "aicunet-lib.opaSidecar" . | nindent 8 }}
         {{- end }}
       volumes:
         {{- include "aicunet-lib.tmpVolume" . | nindent 8 }}
+        {{- include "aicunet-lib.privacyObjectStoreVolume" . | nindent 8 }}
         {{- if .Values.opa.sidecar.enabled }}
         - name: policy
           configMap:

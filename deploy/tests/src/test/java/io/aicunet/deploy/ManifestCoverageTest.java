@@ -73,7 +73,7 @@ class ManifestCoverageTest {
         });
     }
 
-    /** Proves: a Deployment may reach only DNS and the ports of its own Postgres, Kafka and (agent-state, config) Redis, each rule with named peers; the migration only DNS and Postgres. */
+    /** Proves: a Deployment may reach only DNS and the ports of its own Postgres, Kafka, (agent-state, config) Redis and (every service but tenant) the tenant pods, each rule with named peers; the migration only DNS and Postgres. */
     @ParameterizedTest
     @MethodSource("renders")
     void egressOnlyToOwnDependencies(String chart, Variant variant) {
@@ -90,6 +90,10 @@ class ManifestCoverageTest {
                     .isEqualTo(Fleet.REDIS_SERVICES.contains(service));
             if (settings.containsKey("QUARKUS_REDIS_HOSTS")) {
                 expected.add(port(settings.get("QUARKUS_REDIS_HOSTS")));
+            }
+            if (!service.equals("tenant")) {
+                // The tenant pods' container port, which the tenant Service's grpc port reaches.
+                expected.add(Fleet.HTTP_PORTS.get("tenant"));
             }
             assertThat(settings.get("AICUNET_POLICY_OPA_URL")).as("OPA is the pod's sidecar").startsWith("http://127.0.0.1:");
 

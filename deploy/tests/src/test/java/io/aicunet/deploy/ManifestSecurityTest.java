@@ -58,7 +58,7 @@ class ManifestSecurityTest {
                 .allSatisfy(account -> assertThat(account.getAutomountServiceAccountToken()).isFalse());
     }
 
-    /** Proves: every container is non-root, read-only, without capabilities or escalation, with requests and limits, and writes only to an emptyDir /tmp. */
+    /** Proves: every container is non-root, read-only, without capabilities or escalation, with requests and limits, and writes only to an emptyDir /tmp and (the service container) the privacy export directory. */
     @ParameterizedTest
     @MethodSource("renders")
     void containersAreHardenedAndLimited(String chart, Variant variant) {
@@ -86,8 +86,10 @@ class ManifestSecurityTest {
                         .orElseThrow(() -> new AssertionError(container.getName() + " has no /tmp"));
                 Volume volume = pod.getVolumes().stream().filter(v -> v.getName().equals(tmp.getName())).findFirst().orElseThrow();
                 assertThat(volume.getEmptyDir()).as("/tmp of %s is an emptyDir", container.getName()).isNotNull();
+                // The privacy export directory is the one other writable mount (PrivacySettingsTest checks it).
                 assertThat(container.getVolumeMounts())
                         .filteredOn(mount -> !mount.getMountPath().equals("/tmp"))
+                        .filteredOn(mount -> !mount.getName().equals(PrivacySettingsTest.VOLUME))
                         .allSatisfy(mount -> assertThat(mount.getReadOnly()).as(mount.getMountPath()).isTrue());
             }
         }

@@ -26,6 +26,13 @@ class ValuesSchemaTest {
                 Arguments.of("config:\n  env:\n    DATABASE_PASSWORD: hunter2\n", "invalid propertyName 'DATABASE_PASSWORD'"),
                 Arguments.of("database:\n  sslMode: sometimes\n", "/database/sslMode"),
                 Arguments.of("networkPolicy:\n  callers: api-gateway\n", "/networkPolicy/callers"),
+                Arguments.of("privacy:\n  tenantService:\n    port: grpc\n", "/privacy/tenantService/port"),
+                Arguments.of("privacy:\n  tenantService:\n    targetPort: 18081.5\n", "/privacy/tenantService/targetPort"),
+                Arguments.of("privacy:\n  objectStore:\n    mountPath: /tmp/exports\n", "/privacy/objectStore/mountPath"),
+                Arguments.of("privacy:\n  objectStore:\n    claim: exports\n", "claim"),
+                Arguments.of("privacy:\n  masterKeys:\n    keyIds: [prod-1]\n", "/privacy/masterKeys/keyIds/0"),
+                Arguments.of("privacy:\n  masterKeys:\n    enabled: true\n    secretName: \"\"\n    keyIds: [k1]\n",
+                        "/privacy/masterKeys/secretName"),
                 Arguments.of("unknownSetting: true\n", "unknownSetting"));
     }
 
@@ -52,7 +59,7 @@ class ValuesSchemaTest {
         assertThat(result.getMessages()).anyMatch(message -> message.contains("/replicaCount"));
     }
 
-    /** Proves: a wrong value given to a service through the umbrella chart is rejected by that service's schema. */
+    /** Proves: a wrong value given to a service through the umbrella chart (a port as a string) is rejected by that service's schema. */
     @Test
     void umbrellaPassesWrongValueToServiceSchema() {
         HelmWorkspace workspace = HelmWorkspace.get();
@@ -61,6 +68,10 @@ class ValuesSchemaTest {
         assertThatThrownBy(() -> workspace.template("fleet", file))
                 .hasMessageContaining("agent-state")
                 .hasMessageContaining("/redis/port");
+        Path privacy = workspace.valuesFile("umbrella-privacy", "ledger:\n  privacy:\n    tenantService:\n      port: \"9000\"\n");
+        assertThatThrownBy(() -> workspace.template("fleet", privacy))
+                .hasMessageContaining("ledger")
+                .hasMessageContaining("/privacy/tenantService/port");
     }
 
     /** Proves: the umbrella's own schema rejects a non-boolean switch and an unknown service. */
