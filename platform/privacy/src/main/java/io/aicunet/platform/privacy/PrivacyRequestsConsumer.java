@@ -129,10 +129,11 @@ public class PrivacyRequestsConsumer {
 
     private Uni<Void> once(UUID eventId, PrivacyScope scope,
                            java.util.function.Function<SqlConnection, Uni<Void>> work) {
-        return TenantTransactions.<Void>inTenant(pool, TenantScope.of(scope.tenant()),
+        return TenantTransactions.<Boolean>inTenant(pool, TenantScope.of(scope.tenant()),
                         connection -> Inbox.firstDelivery(connection, service + ".privacy-requests", eventId)
-                                .flatMap(first -> first ? work.apply(connection) : Uni.createFrom().voidItem())
-                                .map(Result::ok))
+                                .flatMap(first -> first
+                                        ? work.apply(connection).replaceWith(Result.ok(true))
+                                        : Uni.createFrom().item(Result.ok(false))))
                 .replaceWithVoid();
     }
 

@@ -62,6 +62,8 @@ public class FleetTestResource implements QuarkusTestResourceLifecycleManager {
             ServiceProcess tenant = TenantServiceProcess.start(service, topicPrefix, objectStoreDirectory);
             config.put("quarkus.grpc.clients.tenant-keys.host", FleetStack.host());
             config.put("quarkus.grpc.clients.tenant-keys.port", Integer.toString(tenant.port()));
+            // In test mode a Quarkus gRPC client dials test-port (by default the app's own server).
+            config.put("quarkus.grpc.clients.tenant-keys.test-port", Integer.toString(tenant.port()));
         }
         return config;
     }
