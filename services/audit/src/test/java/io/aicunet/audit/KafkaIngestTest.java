@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.aicunet.audit.application.IngestEvents;
+import io.aicunet.audit.verifier.Sha256;
 import io.aicunet.contracts.audit.v1.QueryRecordsRequest;
 import io.aicunet.contracts.tenant.v1.RetentionPeriod;
 import io.aicunet.contracts.tenant.v1.Tenant;
@@ -76,7 +77,9 @@ class KafkaIngestTest {
     /**
      * Proves: events of the tenant and ledger topics land in their tenants' logs, each
      * once although one is published twice, and tenant events set the audit retention
-     * period, a newer tenant version winning over an older one delivered later.
+     * period, a newer tenant version winning over an older one delivered later. The
+     * tenant is unknown to the tenant service (no data key): its events are still logged,
+     * ingest does not stop, but a payload is kept only as its SHA-256, never unsealed.
      */
     @Test
     void eventsAreLoggedOncePerId() throws Exception {
@@ -105,7 +108,9 @@ class KafkaIngestTest {
             assertThat(logged.getAction()).isEqualTo("aicunet.ledger.v1.TransferPosted");
             assertThat(logged.getActor()).isEqualTo("/aicunet/ledger");
             assertThat(logged.getOrigin()).isEqualTo(FleetTestResource.topicPrefix() + "ledger.transfers.v1");
-            assertThat(logged.getDetails().toStringUtf8()).isEqualTo("a transfer");
+            assertThat(logged.getDetails().toByteArray())
+                    .isEqualTo(Sha256.of("a transfer".getBytes(StandardCharsets.UTF_8)));
+            assertThat(logged.getReason()).isEqualTo(IngestEvents.UNSEALABLE_REASON);
         }
         assertThat(retentionDays(tenant)).isEqualTo(30);
     }

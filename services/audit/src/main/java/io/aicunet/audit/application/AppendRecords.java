@@ -3,6 +3,8 @@ package io.aicunet.audit.application;
 import io.aicunet.audit.config.AuditServiceConfig;
 import io.aicunet.audit.domain.AuditRules;
 import io.aicunet.audit.domain.RecordDraft;
+import io.aicunet.audit.verifier.SealedDetails;
+import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Problem.FieldViolation;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
@@ -21,6 +23,9 @@ public class AppendRecords {
 
     public static final String ACTION = "audit.records.append";
 
+    /** The reason of the refusal of details for a tenant without a data key. */
+    public static final String NO_DATA_KEY = "TENANT_DATA_KEY_UNAVAILABLE";
+
     /** One record as the caller states it. */
     public record RecordInput(String recordId, String actor, String action, String resource, String outcome,
                               String reason, String correlationId, Optional<Instant> occurredAt, byte[] details) {
@@ -34,9 +39,12 @@ public class AppendRecords {
     private final LogAppender appender;
     private final AuditServiceConfig config;
     private final AuditClock clock;
+    private final DetailsSealing sealing;
 
-    public AppendRecords(AuditAccess access, LogAppender appender, AuditServiceConfig config, AuditClock clock) {
+    public AppendRecords(AuditAccess access, LogAppender appender, AuditServiceConfig config, AuditClock clock,
+                         DetailsSealing sealing) {
         this.access = access;
+        this.sealing = sealing;
         this.appender = appender;
         this.config = config;
         this.clock = clock;
@@ -46,7 +54,26 @@ public class AppendRecords {
         List<FieldViolation> violations = new ArrayList<>();
         List<RecordDraft> drafts = drafts(command, violations);
         return access.onLog(caller, command.tenantId(), ACTION, violations,
-                (connection, tenant) -> appender.append(connection, tenant, drafts).map(Result::ok));
+                (connection, tenant) -> sealed(tenant, drafts).flatMap(ready -> ready.isOk()
+                        ? appender.append(connection, tenant, ready.value()).map(Result::ok)
+                        : Uni.createFrom().item(Result.<List<LogAppender.Placed>>failed(ready.problem()))));
+    }
+
+    /**
+     * The drafts with their details sealed with the tenant's current key. Details are
+     * personal data the log may only keep sealed, so a tenant without a key (unknown, or
+     * erased) cannot have records with details: refused, nothing appended. Records
+     * without details, and the platform's own log, need no key.
+     */
+    private Uni<Result<List<RecordDraft>>> sealed(UUID tenant, List<RecordDraft> drafts) {
+        if (!DetailsSealing.sealedFor(tenant) || drafts.stream().allMatch(d -> d.details().length == 0)) {
+            return Uni.createFrom().item(Result.ok(drafts));
+        }
+        return sealing.currentKey(tenant).map(key -> key.isEmpty()
+                ? Result.failed(new Problem.FailedPrecondition(NO_DATA_KEY, "tenants/" + tenant, "tenant " + tenant
+                        + " has no data key (unknown to the tenant service, or erased): its records cannot carry"
+                        + " details, which the audit log keeps only sealed with that key"))
+                : Result.ok(drafts.stream().map(d -> DetailsSealing.seal(d, key.get())).toList()));
     }
 
     private List<RecordDraft> drafts(AppendCommand command, List<FieldViolation> violations) {
@@ -86,6 +113,9 @@ public class AppendRecords {
             if (details.length > limits.detailsBytesMax()) {
                 violations.add(new FieldViolation(at + "details", "must be at most " + limits.detailsBytesMax()
                         + " bytes, was " + details.length));
+            }
+            if (SealedDetails.isReference(details)) {
+                violations.add(new FieldViolation(at + "details", "must not be a reference to sealed details"));
             }
             Instant occurredAt = input.occurredAt().orElse(now);
             if (occurredAt.isBefore(Instant.parse("1970-01-01T00:00:00Z")) || occurredAt.isAfter(now.plusSeconds(300))) {

@@ -30,20 +30,40 @@ public interface AuditLog {
     /** Sequences of those of {@code recordIds} the tenant's log already holds. */
     Uni<Map<UUID, Long>> findRecordIds(SqlConnection connection, UUID tenantId, List<UUID> recordIds);
 
-    Uni<Void> insertRecords(SqlConnection connection, List<AuditRecord> records);
+    /** Inserts one tenant's records; {@code sealedDetails} holds each record's ciphertext, in the same order. */
+    Uni<Void> insertRecords(SqlConnection connection, List<AuditRecord> records, List<Optional<String>> sealedDetails);
+
+    /**
+     * A record as stored: the record the chain covers, the ciphertext of its details when
+     * they are sealed (empty when not sealed, or removed), and when a subject's erasure removed it.
+     */
+    record StoredRecord(AuditRecord record, Optional<String> sealedDetails, Optional<Instant> detailsRedactedAt) {
+    }
 
     /** The ids among {@code eventIds} that {@code consumer} sees for the first time (recorded in the inbox). */
     Uni<List<UUID>> firstDeliveries(SqlConnection connection, String consumer, List<UUID> eventIds);
 
     /** Records {@code from .. to} (inclusive), in sequence order, at most {@code limit}. */
-    Uni<List<AuditRecord>> records(SqlConnection connection, UUID tenantId, long from, long to, int limit);
+    Uni<List<StoredRecord>> records(SqlConnection connection, UUID tenantId, long from, long to, int limit);
 
     /** Record hashes of sequences {@code from .. to} (inclusive), in order. */
     Uni<List<byte[]>> recordHashes(SqlConnection connection, UUID tenantId, long from, long to);
 
     /** At most {@code limit} records after {@code afterSequence} matching the filter, in sequence order. */
-    Uni<List<AuditRecord>> query(SqlConnection connection, UUID tenantId, RecordFilter filter, long afterSequence,
-                                 int limit);
+    Uni<List<StoredRecord>> query(SqlConnection connection, UUID tenantId, RecordFilter filter, long afterSequence,
+                                  int limit);
+
+    /** How many of the tenant's records (of {@code actor}, when given) there are, are sealed and were redacted. */
+    Uni<RecordCounts> countRecords(SqlConnection connection, UUID tenantId, Optional<String> actor);
+
+    record RecordCounts(long total, long sealed, long redacted) {
+    }
+
+    /**
+     * Removes the ciphertext of at most {@code limit} of {@code actor}'s records with
+     * sealed details (the database's redaction function, refused under legal hold); how many.
+     */
+    Uni<Long> redactSealedDetails(SqlConnection connection, UUID tenantId, String actor, int limit);
 
     /** What QueryRecords filters by; empty means any. */
     record RecordFilter(Optional<String> actor, Optional<String> action, Optional<String> resource,

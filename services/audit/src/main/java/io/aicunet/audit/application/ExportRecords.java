@@ -13,8 +13,10 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -37,9 +39,11 @@ public class ExportRecords {
     private final TreeLoader trees;
     private final AuditServiceConfig config;
     private final AuditClock clock;
+    private final DetailsSealing sealing;
 
     public ExportRecords(AuditAccess access, Checkpointer checkpointer, TreeLoader trees, AuditServiceConfig config,
-                         AuditClock clock) {
+                         AuditClock clock, DetailsSealing sealing) {
+        this.sealing = sealing;
         this.access = access;
         this.checkpointer = checkpointer;
         this.trees = trees;
@@ -87,6 +91,30 @@ public class ExportRecords {
                 }));
     }
 
+    /**
+     * The export's lines; a record with sealed details also carries its ciphertext (which
+     * the verifier checks against the digest the record hash covers) and its details as
+     * revealed now: readable while the tenant's key exists, null once it is gone.
+     */
+    private List<ExportLine> lines(List<DetailsSealing.RevealedRecord> records, SignedTreeHead head,
+                                   List<SignedTreeHead> older, io.aicunet.audit.verifier.MerkleTree.Nodes nodes) {
+        Map<Long, DetailsSealing.RevealedRecord> bySequence = new HashMap<>();
+        records.forEach(r -> bySequence.put(r.record().sequence(), r));
+        List<ExportLine> lines = ExportAssembly.assemble(records.stream().map(DetailsSealing.RevealedRecord::record)
+                .toList(), head, older, nodes, clock.now());
+        return lines.stream().map(line -> {
+            if (!(line instanceof ExportLine.Record r)) {
+                return line;
+            }
+            DetailsSealing.RevealedRecord revealed = bySequence.get(r.record().sequence());
+            if (revealed.state() == DetailsSealing.DetailsState.PLAIN) {
+                return line;
+            }
+            return (ExportLine) new ExportLine.Record(r.record(), revealed.stored().sealedDetails().orElse(null),
+                    revealed.state().wireName(), revealed.details().orElse(null));
+        }).toList();
+    }
+
     /** The newest checkpoint if it covers {@code last}, else a new one (the log only grows). */
     private Uni<SignedTreeHead> covering(SqlConnection connection, UUID tenant, long last) {
         return access.log().newestCheckpoint(connection, tenant).flatMap(newest -> newest.isPresent()
@@ -113,8 +141,8 @@ public class ExportRecords {
                         return trees.load(connection, log, head.treeSize(), leafSegments)
                                 .flatMap(nodes -> access.log().records(connection, tenant, first, last,
                                                 (int) (last - first + 1))
-                                        .map(records -> Result.ok(ExportAssembly.assemble(records, head, kept, nodes,
-                                                clock.now()))));
+                                        .flatMap(stored -> QueryRecords.reveal(sealing, tenant, stored))
+                                        .map(revealed -> revealed.map(records -> lines(records, head, kept, nodes))));
                     });
         });
     }

@@ -10,6 +10,8 @@ import io.aicunet.contracts.tenant.v1.TenantCreated;
 import io.aicunet.contracts.tenant.v1.TenantReactivated;
 import io.aicunet.contracts.tenant.v1.TenantSuspended;
 import io.aicunet.contracts.tenant.v1.TenantUpdated;
+import io.aicunet.platform.privacy.DataKey;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -46,6 +48,13 @@ public class IngestEvents {
     private static final String TENANT_EVENTS = "aicunet.tenant.v1.";
 
     /**
+     * Events of privacy requests (created, fulfilled, completed, failed, key destroyed):
+     * the proof of erasure. They carry ids, counts and times, no personal content, and
+     * must stay readable after the tenant's key is destroyed, so they are not sealed.
+     */
+    static final String PRIVACY_EVENTS = "aicunet.privacy.v1.";
+
+    /**
      * One consumed Kafka record. {@code malformed} says why a record is not a fleet
      * CloudEvent; such a record is still logged (under the platform's log, with an id
      * derived from its topic, partition and offset) rather than dropped.
@@ -57,11 +66,16 @@ public class IngestEvents {
     private final AuditAccess access;
     private final LogAppender appender;
     private final AuditServiceConfig config;
+    private final DetailsSealing sealing;
+    private final MeterRegistry meters;
 
-    public IngestEvents(AuditAccess access, LogAppender appender, AuditServiceConfig config) {
+    public IngestEvents(AuditAccess access, LogAppender appender, AuditServiceConfig config, DetailsSealing sealing,
+                        MeterRegistry meters) {
         this.access = access;
         this.appender = appender;
         this.config = config;
+        this.sealing = sealing;
+        this.meters = meters;
     }
 
     /** Appends the events not seen before; the number appended. */
@@ -69,6 +83,14 @@ public class IngestEvents {
         if (events.isEmpty()) {
             return Uni.createFrom().item(0);
         }
+        // One key look-up per tenant of the batch (mostly answered from the key cache), before any
+        // transaction opens. When the tenant service cannot be reached this fails and the batch is
+        // retried: events wait in Kafka rather than land unsealed.
+        List<UUID> sealable = events.stream().filter(IngestEvents::sealable).map(IncomingEvent::tenantId).toList();
+        return sealing.currentKeys(sealable).flatMap(keys -> ingest(events, keys));
+    }
+
+    private Uni<Integer> ingest(List<IncomingEvent> events, Map<UUID, Optional<DataKey>> keys) {
         // Tenants are spread over a few transactions that run at once (one tenant, and so
         // one event id, is always in one of them). Each commits its events' inbox entries
         // with their records, so when one fails and the batch is redelivered, what the
@@ -80,19 +102,20 @@ public class IngestEvents {
         }
         events.forEach(e -> byPart.get(Math.floorMod(e.tenantId().hashCode(), parts)).add(e));
         List<Uni<Integer>> transactions = byPart.stream().filter(part -> !part.isEmpty())
-                .map(this::ingestInOneTransaction)
+                .map(part -> ingestInOneTransaction(part, keys))
                 .toList();
         return Uni.join().all(transactions).andCollectFailures()
                 .map(counts -> counts.stream().mapToInt(Integer::intValue).sum());
     }
 
-    private Uni<Integer> ingestInOneTransaction(List<IncomingEvent> events) {
+    private Uni<Integer> ingestInOneTransaction(List<IncomingEvent> events, Map<UUID, Optional<DataKey>> keys) {
         List<UUID> ids = events.stream().map(IncomingEvent::eventId).distinct().toList();
         return access.asPlatform(connection -> access.log().firstDeliveries(connection, CONSUMER, ids)
-                .flatMap(fresh -> appendFresh(connection, events, new HashSet<>(fresh))));
+                .flatMap(fresh -> appendFresh(connection, events, new HashSet<>(fresh), keys)));
     }
 
-    private Uni<Integer> appendFresh(SqlConnection connection, List<IncomingEvent> events, Set<UUID> fresh) {
+    private Uni<Integer> appendFresh(SqlConnection connection, List<IncomingEvent> events, Set<UUID> fresh,
+                                     Map<UUID, Optional<DataKey>> keys) {
         // Tenants in a fixed order, so two batches never wait on each other's head locks in a cycle.
         Map<UUID, List<RecordDraft>> byTenant = new TreeMap<>();
         List<IncomingEvent> tenantEvents = new ArrayList<>();
@@ -101,7 +124,7 @@ public class IngestEvents {
             if (!fresh.contains(event.eventId()) || !taken.add(event.eventId())) {
                 continue;
             }
-            byTenant.computeIfAbsent(event.tenantId(), t -> new ArrayList<>()).add(draft(event));
+            byTenant.computeIfAbsent(event.tenantId(), t -> new ArrayList<>()).add(draft(event, keys));
             if (event.malformed().isEmpty() && event.type().startsWith(TENANT_EVENTS)) {
                 tenantEvents.add(event);
             }
@@ -121,18 +144,47 @@ public class IngestEvents {
                 .map(ignored -> taken.size());
     }
 
-    private RecordDraft draft(IncomingEvent event) {
+    /** Whether the event's payload is sealed with its tenant's key (when the tenant has one). */
+    private static boolean sealable(IncomingEvent event) {
+        return event.malformed().isEmpty() && DetailsSealing.sealedFor(event.tenantId())
+                && !event.type().startsWith(PRIVACY_EVENTS) && event.payload() != null && event.payload().length > 0;
+    }
+
+    /**
+     * The event as a record. A tenant's payload is sealed with the tenant's key. A tenant
+     * without a key (unknown to the tenant service, or erased: a late event) still gets its
+     * record, so nothing the fleet did goes unlogged and ingest never stops on it, but its
+     * payload is kept only as its SHA-256: personal data never lands in the log unsealed.
+     */
+    private RecordDraft draft(IncomingEvent event, Map<UUID, Optional<DataKey>> keys) {
         byte[] details = event.payload() == null ? new byte[0] : event.payload();
         String reason = event.malformed().orElse("");
+        boolean digestOnly = false;
         if (details.length > config.ingest().detailsBytesMax()) {
             reason = (reason.isEmpty() ? "" : reason + "; ") + "payload of " + details.length
                     + " bytes is kept as its SHA-256";
             details = Sha256.of(details);
+            digestOnly = true;
         }
-        return new RecordDraft(event.eventId(), event.time(), clip(event.topic(), 300), clip(event.source(), 300),
-                clip(event.type(), 300), clip(event.subject(), 600), event.malformed().isPresent() ? "malformed" : "success",
-                clip(reason, 2000), event.eventId().toString(), details);
+        Optional<DataKey> key = Optional.empty();
+        if (!digestOnly && sealable(event)) {
+            key = keys.getOrDefault(event.tenantId(), Optional.empty());
+            if (key.isEmpty()) {
+                reason = (reason.isEmpty() ? "" : reason + "; ") + UNSEALABLE_REASON;
+                details = Sha256.of(details);
+                meters.counter("aicunet.audit.ingest.unsealable.events").increment();
+            }
+        }
+        RecordDraft draft = new RecordDraft(event.eventId(), event.time(), clip(event.topic(), 300),
+                clip(event.source(), 300), clip(event.type(), 300), clip(event.subject(), 600),
+                event.malformed().isPresent() ? "malformed" : "success", clip(reason, 2000),
+                event.eventId().toString(), details);
+        return key.isPresent() ? DetailsSealing.seal(draft, key.get()) : draft;
     }
+
+    /** The reason of a record whose payload could not be sealed. */
+    public static final String UNSEALABLE_REASON =
+            "no data key for the tenant (unknown or erased): payload kept as its SHA-256";
 
     private Uni<Void> saveRetention(SqlConnection connection, IncomingEvent event) {
         Optional<Tenant> tenant = tenantOf(event);

@@ -73,7 +73,10 @@ public class LogAppender {
         if (appended.records().isEmpty()) {
             return Uni.createFrom().item(placed);
         }
-        return log.insertRecords(connection, appended.records())
+        List<java.util.Optional<String>> sealed = appended.records().stream()
+                .map(r -> fresh.get(r.recordId()).sealedDetails())
+                .toList();
+        return log.insertRecords(connection, appended.records(), sealed)
                 .flatMap(ignored -> log.saveHead(connection, appended.head()))
                 .replaceWith(placed);
     }

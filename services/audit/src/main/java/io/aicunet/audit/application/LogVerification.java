@@ -6,6 +6,7 @@ import io.aicunet.audit.verifier.AuditRecord;
 import io.aicunet.audit.verifier.Finding;
 import io.aicunet.audit.verifier.MerkleTree;
 import io.aicunet.audit.verifier.RecordChain;
+import io.aicunet.audit.verifier.SealedDetails;
 import io.aicunet.audit.verifier.Sha256;
 import io.aicunet.audit.verifier.SignedTreeHead;
 import io.aicunet.audit.verifier.TreeHeadSignatures;
@@ -93,8 +94,8 @@ public class LogVerification {
             int batch = config.verification().readBatchRecords();
             long to = Math.min(head.treeSize(), from + batch - 1);
             return log.records(connection, head.tenantId(), from, to, batch).flatMap(records -> {
-                for (AuditRecord record : records) {
-                    if (!accept(record)) {
+                for (AuditLog.StoredRecord stored : records) {
+                    if (!accept(stored.record()) || !sealedDetailsMatch(stored)) {
                         return Uni.createFrom().voidItem();
                     }
                 }
@@ -106,6 +107,18 @@ public class LogVerification {
                 }
                 return next(connection, to + 1);
             });
+        }
+
+        /** Sealed details still stored must be the ciphertext whose digest the record hash covers. */
+        private boolean sealedDetailsMatch(AuditLog.StoredRecord stored) {
+            if (stored.sealedDetails().isEmpty()
+                    || SealedDetails.matches(stored.record().details(), stored.sealedDetails().get())) {
+                return true;
+            }
+            long sequence = stored.record().sequence();
+            findings.add(Finding.ofRecord(Finding.Kind.RECORD_ALTERED, sequence, "the sealed details of record "
+                    + sequence + " are not the ciphertext whose digest its record hash covers"));
+            return false;
         }
 
         private boolean accept(AuditRecord record) {

@@ -62,7 +62,7 @@ public class Proofs {
                     }
                     return access.log().records(connection, tenant, sequence, sequence, 1).flatMap(records -> trees
                             .load(connection, head, checkpoint.treeSize(), Set.of(head.segmentOf(sequence)))
-                            .map(nodes -> Result.ok(new Inclusion(checkpoint, records.get(0),
+                            .map(nodes -> Result.ok(new Inclusion(checkpoint, records.get(0).record(),
                                     MerkleTree.inclusionPath(nodes, sequence - 1, checkpoint.treeSize())))));
                 }));
     }

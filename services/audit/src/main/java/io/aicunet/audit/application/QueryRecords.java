@@ -1,7 +1,7 @@
 package io.aicunet.audit.application;
 
 import io.aicunet.audit.config.AuditServiceConfig;
-import io.aicunet.audit.verifier.AuditRecord;
+import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Problem.FieldViolation;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
@@ -23,16 +23,18 @@ public class QueryRecords {
                         int pageSize, String pageToken) {
     }
 
-    /** One page, in sequence order; {@code nextPageToken} is empty on the last. */
-    public record Page(List<AuditRecord> records, String nextPageToken) {
+    /** One page, in sequence order, details revealed where the key allows; {@code nextPageToken} is empty on the last. */
+    public record Page(List<DetailsSealing.RevealedRecord> records, String nextPageToken) {
     }
 
     private final AuditAccess access;
     private final AuditServiceConfig config;
+    private final DetailsSealing sealing;
 
-    public QueryRecords(AuditAccess access, AuditServiceConfig config) {
+    public QueryRecords(AuditAccess access, AuditServiceConfig config, DetailsSealing sealing) {
         this.access = access;
         this.config = config;
+        this.sealing = sealing;
     }
 
     public Uni<Result<Page>> execute(Caller caller, Query query) {
@@ -52,12 +54,20 @@ public class QueryRecords {
                 query.outcome(), query.recordedFrom(), query.recordedTo());
         return access.onLog(caller, query.tenantId(), ACTION, violations, (connection, tenant) -> access.log()
                 .query(connection, tenant, filter, after, pageSize + 1)
-                .map(found -> {
+                .flatMap(found -> {
                     boolean more = found.size() > pageSize;
-                    List<AuditRecord> page = more ? found.subList(0, pageSize) : found;
-                    String next = more ? PageTokens.encode(page.get(page.size() - 1).sequence()) : "";
-                    return Result.ok(new Page(List.copyOf(page), next));
+                    List<AuditLog.StoredRecord> page = more ? found.subList(0, pageSize) : found;
+                    String next = more ? PageTokens.encode(page.get(page.size() - 1).record().sequence()) : "";
+                    return reveal(sealing, tenant, page).map(revealed -> revealed.map(r -> new Page(r, next)));
                 }));
+    }
+
+    /** The records revealed; Unavailable when the tenant service, which holds the keys, cannot be reached. */
+    static Uni<Result<List<DetailsSealing.RevealedRecord>>> reveal(DetailsSealing sealing, java.util.UUID tenant,
+                                                                   List<AuditLog.StoredRecord> records) {
+        return sealing.reveal(tenant, records).map(Result::ok)
+                .onFailure().recoverWithItem(failure -> Result.failed(new Problem.Unavailable(
+                        "the tenant's data key cannot be fetched to read sealed details: " + failure.getMessage())));
     }
 
     private static void checkFilter(String field, Optional<String> value, List<FieldViolation> violations) {

@@ -34,6 +34,9 @@ public interface AuditServiceConfig {
     /** Queries and exports. */
     Query query();
 
+    /** The service's part of privacy requests (export and erasure of a tenant or data subject). */
+    Privacy privacy();
+
     interface Append {
         /** Most records in one Append call. */
         @WithDefault("1000")
@@ -50,7 +53,8 @@ public interface AuditServiceConfig {
 
     interface Ingest {
         /** Topics ingested, a regular expression matched after the per-run topic prefix. */
-        @WithDefault("(tenant\\.tenants|ledger\\.transfers|agent-state\\.agents|config\\.entries)\\.v[0-9]+")
+        @WithDefault("(tenant\\.tenants|tenant\\.privacy-requests|ledger\\.transfers|agent-state\\.agents|config\\.entries"
+            + "|[a-z-]+\\.privacy)\\.v[0-9]+")
         String topicPattern();
 
         /** Transactions one consumed batch is spread over, by tenant, running at once. */
@@ -148,5 +152,19 @@ public interface AuditServiceConfig {
         /** Most records in one export. */
         @WithDefault("100000")
         int exportRecordsMax();
+    }
+
+    interface Privacy {
+        /** Most records a privacy export holds; a larger export fails visibly instead of being cut short. */
+        @WithDefault("200000")
+        int exportRecordsMax();
+
+        /** Records read per query while exporting. */
+        @WithDefault("1000")
+        int exportPageRecords();
+
+        /** Records whose ciphertext one statement of a subject's erasure removes. */
+        @WithDefault("10000")
+        int redactionBatchRecords();
     }
 }

@@ -20,7 +20,7 @@ import java.util.UUID;
  * {"type":"inclusion_proof","sequence":..,"tree_size":..,"path":[hex,..]}
  * {"type":"record","tenant_id":..,"sequence":..,"record_id":..,"occurred_at":..,"recorded_at":..,"origin":..,
  *  "actor":..,"action":..,"resource":..,"outcome":..,"reason":..,"correlation_id":..,"details":base64,
- *  "previous_hash":hex,"record_hash":hex}
+ *  "previous_hash":hex,"record_hash":hex[,"sealed_details":..,"details_state":..,"revealed_details":base64|null]}
  * </pre>
  *
  * Times are RFC 3339 UTC with at most microseconds. {@code tree_size} of the header
@@ -84,7 +84,21 @@ public sealed interface ExportLine {
         }
     }
 
-    record Record(AuditRecord record) implements ExportLine {
+    /**
+     * A record. For a record whose details are sealed ({@link SealedDetails}), the
+     * optional members say more, none of them covered by the record hash:
+     * {@code sealed_details} is the ciphertext (absent once removed), which the verifier
+     * checks against the digest in {@code details}; {@code details_state} and
+     * {@code revealed_details} (base64, or null when the key is gone) are what the
+     * service could read when it exported, for the reader's convenience only.
+     */
+    record Record(AuditRecord record, String sealedDetails, String detailsState, byte[] revealedDetails)
+            implements ExportLine {
+
+        public Record(AuditRecord record) {
+            this(record, null, null, null);
+        }
+
         @Override
         public String toJson() {
             AuditRecord r = record;
@@ -103,8 +117,20 @@ public sealed interface ExportLine {
             Json.quote(out, r.correlationId()).append(",\"details\":\"")
                     .append(Base64.getEncoder().encodeToString(r.details()))
                     .append("\",\"previous_hash\":\"").append(Sha256.hex(r.previousHash()))
-                    .append("\",\"record_hash\":\"").append(Sha256.hex(r.recordHash())).append("\"}");
-            return out.toString();
+                    .append("\",\"record_hash\":\"").append(Sha256.hex(r.recordHash())).append('"');
+            if (sealedDetails != null) {
+                Json.quote(out.append(",\"sealed_details\":"), sealedDetails);
+            }
+            if (detailsState != null) {
+                Json.quote(out.append(",\"details_state\":"), detailsState);
+                out.append(",\"revealed_details\":");
+                if (revealedDetails == null) {
+                    out.append("null");
+                } else {
+                    out.append('"').append(Base64.getEncoder().encodeToString(revealedDetails)).append('"');
+                }
+            }
+            return out.append('}').toString();
         }
     }
 
@@ -138,7 +164,8 @@ public sealed interface ExportLine {
                         uuid(json, "record_id"), instant(json, "occurred_at"), instant(json, "recorded_at"),
                         text(json, "origin"), text(json, "actor"), text(json, "action"), text(json, "resource"),
                         text(json, "outcome"), text(json, "reason"), text(json, "correlation_id"),
-                        base64(json, "details"), hash(json, "previous_hash"), hash(json, "record_hash")));
+                        base64(json, "details"), hash(json, "previous_hash"), hash(json, "record_hash")),
+                        json.get("sealed_details") == null ? null : text(json, "sealed_details"), null, null);
             default:
                 throw new IllegalArgumentException("unknown line type " + type);
         }

@@ -110,6 +110,7 @@ public final class ExportVerifier {
                 }
                 if (parsed.line() instanceof ExportLine.Record r) {
                     acceptRecord(r.record(), parsed.recordHash(), lineNumber);
+                    checkSealedDetails(r);
                 } else {
                     accept(parsed.line(), lineNumber);
                 }
@@ -151,6 +152,16 @@ public final class ExportVerifier {
                 inclusionProofs.add(p);
             } else if (line instanceof ExportLine.Record r) {
                 acceptRecord(r.record(), null, lineNumber);
+                checkSealedDetails(r);
+            }
+        }
+
+        /** Sealed details still present must be the ciphertext whose digest the record hash covers. */
+        void checkSealedDetails(ExportLine.Record line) {
+            if (line.sealedDetails() != null && !SealedDetails.matches(line.record().details(), line.sealedDetails())) {
+                long sequence = line.record().sequence();
+                other.add(Finding.ofRecord(Finding.Kind.RECORD_ALTERED, sequence, "the sealed details of record "
+                        + sequence + " are not the ciphertext whose digest its record hash covers"));
             }
         }
 

@@ -2,6 +2,7 @@ package io.aicunet.audit.adapter.grpc;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
+import io.aicunet.audit.application.DetailsSealing;
 import io.aicunet.audit.verifier.AuditRecord;
 import io.aicunet.audit.verifier.Finding;
 import io.aicunet.audit.verifier.SignedTreeHead;
@@ -37,6 +38,20 @@ final class AuditProtos {
                 .setPreviousHash(ByteString.copyFrom(r.previousHash()))
                 .setRecordHash(ByteString.copyFrom(r.recordHash()))
                 .build();
+    }
+
+    /**
+     * A queried record: its details as revealed (decrypted while the tenant's key exists).
+     * Details that cannot be read (key destroyed, or removed by a subject's erasure) are
+     * given as what the record hash covers, the reference that begins with
+     * {@code aicunet.audit.sealed/1:}; the contract has no field for the state yet.
+     */
+    static io.aicunet.contracts.audit.v1.AuditRecord toProto(DetailsSealing.RevealedRecord r) {
+        io.aicunet.contracts.audit.v1.AuditRecord record = toProto(r.record());
+        if (r.details().isEmpty() || r.state() == DetailsSealing.DetailsState.PLAIN) {
+            return record;
+        }
+        return record.toBuilder().setDetails(ByteString.copyFrom(r.details().get())).build();
     }
 
     static Checkpoint toProto(SignedTreeHead c) {

@@ -36,6 +36,8 @@ public class PgAuditLog implements AuditLog {
             tenant_id, sequence, record_id, occurred_at, recorded_at, origin, actor, action, resource, outcome,
             reason, correlation_id, details, previous_hash, record_hash""";
 
+    private static final String STORED_COLUMNS = RECORD_COLUMNS + ", sealed_details, details_redacted_at";
+
     private static final String HEAD_COLUMNS =
             "tenant_id, segment_size, tree_size, last_record_hash, first_retained_sequence";
 
@@ -99,8 +101,13 @@ public class PgAuditLog implements AuditLog {
     }
 
     @Override
-    public Uni<Void> insertRecords(SqlConnection connection, List<AuditRecord> records) {
+    public Uni<Void> insertRecords(SqlConnection connection, List<AuditRecord> records,
+                                   List<Optional<String>> sealedDetails) {
         int n = records.size();
+        if (sealedDetails.size() != n) {
+            throw new IllegalArgumentException(n + " records but " + sealedDetails.size() + " sealed details");
+        }
+        String[] sealed = new String[n];
         Long[] sequences = new Long[n];
         UUID[] ids = new UUID[n];
         OffsetDateTime[] occurred = new OffsetDateTime[n];
@@ -135,15 +142,16 @@ public class PgAuditLog implements AuditLog {
             details[i] = Buffer.buffer(r.details());
             previous[i] = Buffer.buffer(r.previousHash());
             hashes[i] = Buffer.buffer(r.recordHash());
+            sealed[i] = sealedDetails.get(i).orElse(null);
         }
-        return connection.preparedQuery("INSERT INTO audit_records (" + RECORD_COLUMNS + ")"
+        return connection.preparedQuery("INSERT INTO audit_records (" + RECORD_COLUMNS + ", sealed_details)"
                         + " SELECT $1, * FROM unnest($2::bigint[], $3::uuid[], $4::timestamptz[], $5::timestamptz[],"
                         + " $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],"
-                        + " $13::bytea[], $14::bytea[], $15::bytea[])")
+                        + " $13::bytea[], $14::bytea[], $15::bytea[], $16::text[])")
                 .execute(Tuple.tuple().addUUID(tenant).addValue(sequences).addValue(ids).addValue(occurred)
                         .addValue(recorded).addValue(origins).addValue(actors).addValue(actions).addValue(resources)
                         .addValue(outcomes).addValue(reasons).addValue(correlations).addValue(details)
-                        .addValue(previous).addValue(hashes))
+                        .addValue(previous).addValue(hashes).addValue(sealed))
                 .map(rows -> {
                     if (rows.rowCount() != n) {
                         throw new IllegalStateException("inserted " + rows.rowCount() + " of " + n + " records");
@@ -166,8 +174,8 @@ public class PgAuditLog implements AuditLog {
     }
 
     @Override
-    public Uni<List<AuditRecord>> records(SqlConnection connection, UUID tenantId, long from, long to, int limit) {
-        return connection.preparedQuery("SELECT " + RECORD_COLUMNS + " FROM audit_records"
+    public Uni<List<StoredRecord>> records(SqlConnection connection, UUID tenantId, long from, long to, int limit) {
+        return connection.preparedQuery("SELECT " + STORED_COLUMNS + " FROM audit_records"
                         + " WHERE tenant_id = $1 AND sequence BETWEEN $2 AND $3 ORDER BY sequence LIMIT $4")
                 .execute(Tuple.of(tenantId, from, to, limit))
                 .map(PgAuditLog::toRecords);
@@ -186,10 +194,10 @@ public class PgAuditLog implements AuditLog {
     }
 
     @Override
-    public Uni<List<AuditRecord>> query(SqlConnection connection, UUID tenantId, RecordFilter filter,
-                                        long afterSequence, int limit) {
+    public Uni<List<StoredRecord>> query(SqlConnection connection, UUID tenantId, RecordFilter filter,
+                                         long afterSequence, int limit) {
         // Only the filters given appear in the statement, so the planner can use their index.
-        StringBuilder sql = new StringBuilder("SELECT " + RECORD_COLUMNS
+        StringBuilder sql = new StringBuilder("SELECT " + STORED_COLUMNS
                 + " FROM audit_records WHERE tenant_id = $1 AND sequence > $2");
         Tuple arguments = Tuple.tuple().addUUID(tenantId).addLong(afterSequence);
         equal(sql, arguments, "actor", filter.actor());
@@ -207,6 +215,25 @@ public class PgAuditLog implements AuditLog {
         arguments.addInteger(limit);
         sql.append(" ORDER BY sequence LIMIT $").append(arguments.size());
         return connection.preparedQuery(sql.toString()).execute(arguments).map(PgAuditLog::toRecords);
+    }
+
+    @Override
+    public Uni<RecordCounts> countRecords(SqlConnection connection, UUID tenantId, Optional<String> actor) {
+        return connection.preparedQuery("""
+                        SELECT count(*) AS total, count(sealed_details) AS sealed, count(details_redacted_at) AS redacted
+                          FROM audit_records WHERE tenant_id = $1 AND ($2::text IS NULL OR actor = $2)""")
+                .execute(Tuple.of(tenantId, actor.orElse(null)))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return new RecordCounts(row.getLong("total"), row.getLong("sealed"), row.getLong("redacted"));
+                });
+    }
+
+    @Override
+    public Uni<Long> redactSealedDetails(SqlConnection connection, UUID tenantId, String actor, int limit) {
+        return connection.preparedQuery("SELECT redact_sealed_details($1, $2, $3) AS redacted")
+                .execute(Tuple.of(tenantId, actor, limit))
+                .map(rows -> rows.iterator().next().getLong("redacted"));
     }
 
     private static void equal(StringBuilder sql, Tuple arguments, String column, Optional<String> value) {
@@ -379,9 +406,9 @@ public class PgAuditLog implements AuditLog {
                 row.getBuffer("last_record_hash").getBytes(), row.getLong("first_retained_sequence"));
     }
 
-    private static List<AuditRecord> toRecords(RowSet<Row> rows) {
-        List<AuditRecord> records = new ArrayList<>(rows.size());
-        rows.forEach(row -> records.add(new AuditRecord(
+    private static List<StoredRecord> toRecords(RowSet<Row> rows) {
+        List<StoredRecord> records = new ArrayList<>(rows.size());
+        rows.forEach(row -> records.add(new StoredRecord(new AuditRecord(
                 row.getUUID("tenant_id"),
                 row.getLong("sequence"),
                 row.getUUID("record_id"),
@@ -396,7 +423,9 @@ public class PgAuditLog implements AuditLog {
                 row.getString("correlation_id"),
                 row.getBuffer("details").getBytes(),
                 row.getBuffer("previous_hash").getBytes(),
-                row.getBuffer("record_hash").getBytes())));
+                row.getBuffer("record_hash").getBytes()),
+                Optional.ofNullable(row.getString("sealed_details")),
+                Optional.ofNullable(row.getOffsetDateTime("details_redacted_at")).map(OffsetDateTime::toInstant))));
         return records;
     }
 

@@ -2,6 +2,7 @@ package io.aicunet.audit.adapter.rest;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.aicunet.audit.application.AppendRecords.RecordInput;
+import io.aicunet.audit.application.DetailsSealing;
 import io.aicunet.audit.verifier.AuditRecord;
 import io.aicunet.audit.verifier.Finding;
 import io.aicunet.audit.verifier.Sha256;
@@ -62,14 +63,23 @@ final class AuditJson {
             String reason,
             @JsonProperty("correlation_id") String correlationId,
             String details,
+            @JsonProperty("details_state") String detailsState,
+            @JsonProperty("hashed_details") String hashedDetails,
             @JsonProperty("previous_hash") String previousHash,
             @JsonProperty("record_hash") String recordHash) {
 
-        static RecordBody of(AuditRecord r) {
+        /**
+         * {@code details}: base64 of the details as revealed, null when they cannot be read
+         * ({@code details_state} unreadable or redacted); {@code hashed_details}: what the
+         * record hash covers (the details, or the reference to their ciphertext).
+         */
+        static RecordBody of(DetailsSealing.RevealedRecord revealed) {
+            AuditRecord r = revealed.record();
             return new RecordBody(r.tenantId().toString(), r.sequence(), r.recordId().toString(), r.occurredAt(),
                     r.recordedAt(), r.origin(), r.actor(), r.action(), r.resource(), r.outcome(), r.reason(),
-                    r.correlationId(), Base64.getEncoder().encodeToString(r.details()), Sha256.hex(r.previousHash()),
-                    Sha256.hex(r.recordHash()));
+                    r.correlationId(), revealed.details().map(Base64.getEncoder()::encodeToString).orElse(null),
+                    revealed.state().wireName(), Base64.getEncoder().encodeToString(r.details()),
+                    Sha256.hex(r.previousHash()), Sha256.hex(r.recordHash()));
         }
     }
 

@@ -1,0 +1,245 @@
+package io.aicunet.audit;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.aicunet.audit.application.AuditPrivacy;
+import io.aicunet.audit.verifier.ExportVerifier;
+import io.aicunet.audit.verifier.SealedDetails;
+import io.aicunet.audit.verifier.VerificationReport;
+import io.aicunet.contracts.audit.v1.QueryRecordsRequest;
+import io.aicunet.contracts.audit.v1.SetLegalHoldRequest;
+import io.aicunet.contracts.audit.v1.VerifyLogRequest;
+import io.aicunet.contracts.privacy.v1.PrivacyRequest;
+import io.aicunet.contracts.privacy.v1.PrivacyRequestCompleted;
+import io.aicunet.contracts.privacy.v1.PrivacyRequestFulfilled;
+import io.aicunet.contracts.privacy.v1.PrivacyRequestKind;
+import io.aicunet.contracts.privacy.v1.ServicePart;
+import io.aicunet.contracts.privacy.v1.TenantDataKeyDestroyed;
+import io.aicunet.platform.privacy.LocalDirectoryObjectStore;
+import io.aicunet.platform.testing.AuditFixtures;
+import io.aicunet.platform.testing.FleetTestResource;
+import io.aicunet.platform.testing.TenantServiceProcess;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.vertx.core.json.JsonObject;
+import java.net.URL;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The audit service's part of privacy requests, driven through the real tenant service:
+ * export with details decrypted, a subject's erasure removing only that subject's
+ * ciphertexts (unless on legal hold), a tenant's erasure leaving every sealed detail
+ * unreadable once the key is destroyed; the log verifies after each, and the proof of
+ * erasure lands in the tenant's log, readable.
+ */
+@QuarkusTest
+class AuditPrivacyRequestsTest {
+
+    @TestHTTPResource
+    URL service;
+
+    private static ServicePart auditPart(PrivacyRequest request) {
+        return request.getPartsList().stream().filter(p -> p.getService().equals("audit")).findFirst().orElseThrow();
+    }
+
+    private void assertVerifies(AuditGrpcClient client, String tenant) {
+        assertThat(client.asAuditor().verifyLog(VerifyLogRequest.newBuilder().setTenantId(tenant).build())
+                .getVerified()).as("stored log verifies").isTrue();
+        VerificationReport offline = new ExportVerifier(client.verificationKeys()).verify(client.export(tenant, 0, 0));
+        assertThat(offline.ok()).as(offline.summary()).isTrue();
+    }
+
+    private JsonPath restRecords(String tenant, String actor) {
+        return given().headers(AuditFixtures.platformAuditor())
+                .get(service + "v1/audit/tenants/" + tenant + "/records?page_size=500&actor=" + actor)
+                .then().statusCode(200).extract().jsonPath();
+    }
+
+    /**
+     * Proves: an export of the tenant, and of one subject (the actor), writes the records
+     * with details decrypted to the object store; the file's SHA-256 and counts are the
+     * ones reported.
+     */
+    @Test
+    void exportHoldsRecordsWithDetailsDecrypted() throws Exception {
+        String tenant = TenantServiceProcess.createTenant();
+        try (AuditGrpcClient client = new AuditGrpcClient(service.getPort())) {
+            client.asService().append(PrivacyCalls.withDetails(tenant, "alice", 2));
+            client.asService().append(PrivacyCalls.withDetails(tenant, "bob", 3));
+        }
+
+        PrivacyRequest whole = PrivacyCalls.completed(tenant, PrivacyRequestKind.PRIVACY_REQUEST_KIND_EXPORT, "");
+        ServicePart part = auditPart(whole);
+        byte[] content = Files.readAllBytes(FleetTestResource.objectStoreDirectory().resolve(part.getObject()));
+        assertThat(part.getObject()).endsWith("/audit.jsonl");
+        assertThat(LocalDirectoryObjectStore.sha256Hex(content)).isEqualTo(part.getSha256());
+        List<JsonObject> lines = content.length == 0 ? List.of() : new String(content, StandardCharsets.UTF_8)
+                .lines().map(JsonObject::new).toList();
+        assertThat(part.getCountsMap()).containsEntry(AuditPrivacy.RECORDS, (long) lines.size());
+        assertThat(lines).allSatisfy(line -> assertThat(line.getString("kind")).isEqualTo(AuditPrivacy.RECORDS));
+        List<JsonObject> appended = lines.stream().map(l -> l.getJsonObject("record"))
+                .filter(r -> r.getString("actor").equals("alice") || r.getString("actor").equals("bob")).toList();
+        assertThat(appended).hasSize(5).allSatisfy(r -> assertThat(r.getString("details_state")).isEqualTo("decrypted"));
+        assertThat(appended).extracting(r -> new String(Base64.getDecoder().decode(r.getString("details")),
+                StandardCharsets.UTF_8)).contains(PrivacyCalls.secret("alice", 0), PrivacyCalls.secret("bob", 2));
+
+        PrivacyRequest subject = PrivacyCalls.completed(tenant, PrivacyRequestKind.PRIVACY_REQUEST_KIND_EXPORT, "bob");
+        String bobs = Files.readString(FleetTestResource.objectStoreDirectory().resolve(auditPart(subject).getObject()));
+        assertThat(bobs.lines().map(JsonObject::new).map(l -> l.getJsonObject("record").getString("actor")))
+                .containsExactly("bob", "bob", "bob");
+        assertThat(auditPart(subject).getCountsMap()).containsEntry(AuditPrivacy.RECORDS, 3L);
+    }
+
+    /**
+     * Proves: erasing subject bob removes the ciphertext of bob's details only (alice's
+     * stay sealed and readable), readers see bob's details as redacted, the log still
+     * verifies stored and offline, and a repeated erasure finds nothing more to do.
+     */
+    @Test
+    void subjectErasureRedactsOnlyTheSubjectsDetails() throws Exception {
+        String tenant = TenantServiceProcess.createTenant();
+        try (AuditGrpcClient client = new AuditGrpcClient(service.getPort())) {
+            client.asService().append(PrivacyCalls.withDetails(tenant, "alice", 2));
+            client.asService().append(PrivacyCalls.withDetails(tenant, "bob", 3));
+
+            PrivacyRequest erased = PrivacyCalls.completed(tenant, PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE, "bob");
+            assertThat(auditPart(erased).getCountsMap()).containsEntry(AuditPrivacy.RECORDS + ".redacted", 3L);
+
+            List<PrivacyCalls.StoredRow> rows = PrivacyCalls.stored(tenant);
+            assertThat(rows).filteredOn(r -> r.actor().equals("bob")).hasSize(3).allSatisfy(r -> {
+                assertThat(r.sealedDetails()).isNull();
+                assertThat(r.redacted()).isTrue();
+                assertThat(SealedDetails.isReference(r.details())).isTrue();
+            });
+            assertThat(rows).filteredOn(r -> r.actor().equals("alice")).hasSize(2)
+                    .allSatisfy(r -> assertThat(r.sealedDetails()).startsWith("aes1:"));
+            JsonPath bob = restRecords(tenant, "bob");
+            assertThat(bob.getList("records.details_state", String.class)).containsExactly("redacted", "redacted",
+                    "redacted");
+            assertThat(bob.getList("records.details")).containsOnlyNulls();
+            assertThat(restRecords(tenant, "alice").getList("records.details_state", String.class))
+                    .containsOnly("decrypted");
+            assertVerifies(client, tenant);
+
+            PrivacyRequest again = PrivacyCalls.completed(tenant, PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE, "bob");
+            assertThat(auditPart(again).getCountsMap()).containsEntry(AuditPrivacy.RECORDS + ".redacted", 0L);
+        }
+    }
+
+    /** Proves: under a legal hold a subject's erasure keeps the sealed details and reports them as held. */
+    @Test
+    void legalHoldKeepsASubjectsDetails() throws Exception {
+        String tenant = TenantServiceProcess.createTenant();
+        try (AuditGrpcClient client = new AuditGrpcClient(service.getPort())) {
+            client.asService().append(PrivacyCalls.withDetails(tenant, "frank", 2));
+            client.as(AuditFixtures.platformCompliance()).setLegalHold(SetLegalHoldRequest.newBuilder()
+                    .setTenantId(tenant).setHeld(true).setReason("litigation 2026-17").build());
+
+            PrivacyRequest erased = PrivacyCalls.completed(tenant, PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE,
+                    "frank");
+            assertThat(auditPart(erased).getCountsMap()).containsEntry(AuditPrivacy.RECORDS + ".held", 2L)
+                    .containsEntry(AuditPrivacy.RECORDS + ".redacted", 0L);
+            assertThat(PrivacyCalls.stored(tenant)).filteredOn(r -> r.actor().equals("frank"))
+                    .allSatisfy(r -> assertThat(r.sealedDetails()).startsWith("aes1:"));
+        }
+    }
+
+    /**
+     * Proves: a tenant's erasure deletes nothing from the log and reports the records
+     * left sealed; once the tenant service destroyed the key, sealed details are
+     * unreadable (ciphertext still stored, never plaintext), the log still verifies, and
+     * the proof of erasure (the request, audit's answer, the key destruction, the
+     * completion) is in the tenant's log with readable details.
+     */
+    @Test
+    void tenantErasureLeavesDetailsUnreadableAndTheProofReadable() throws Exception {
+        String tenant = TenantServiceProcess.createTenant();
+        try (AuditGrpcClient client = new AuditGrpcClient(service.getPort())) {
+            client.asService().append(PrivacyCalls.withDetails(tenant, "grace", 4));
+            long recordsBefore = PrivacyCalls.stored(tenant).size();
+
+            PrivacyRequest erased = PrivacyCalls.completed(tenant, PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE, "");
+            assertThat(erased.hasKeyDestroyedAt()).isTrue();
+            assertThat(auditPart(erased).getCountsMap().get(AuditPrivacy.RECORDS + ".sealed")).isGreaterThanOrEqualTo(4L);
+            assertThat(PrivacyCalls.stored(tenant).size()).isGreaterThanOrEqualTo((int) recordsBefore);
+
+            await().atMost(Duration.ofSeconds(90)).untilAsserted(() ->
+                    assertThat(restRecords(tenant, "grace").getList("records.details_state", String.class))
+                            .containsExactly("unreadable", "unreadable", "unreadable", "unreadable"));
+            assertThat(PrivacyCalls.stored(tenant)).filteredOn(r -> r.actor().equals("grace")).allSatisfy(r -> {
+                assertThat(r.sealedDetails()).startsWith("aes1:").doesNotContain("secret");
+                assertThat(SealedDetails.matches(r.details(), r.sealedDetails())).isTrue();
+            });
+            assertThat(client.asAuditor().queryRecords(QueryRecordsRequest.newBuilder().setTenantId(tenant)
+                    .setActor("grace").build()).getRecordsList())
+                    .allSatisfy(r -> assertThat(SealedDetails.isReference(r.getDetails().toByteArray())).isTrue());
+
+            QueryRecordsRequest proof = QueryRecordsRequest.newBuilder().setTenantId(tenant).setPageSize(500).build();
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                var records = client.asAuditor().queryRecords(proof).getRecordsList();
+                assertThat(records).extracting(r -> r.getAction()).contains(
+                        "aicunet.privacy.v1.PrivacyRequestCreated", "aicunet.privacy.v1.PrivacyRequestFulfilled",
+                        "aicunet.privacy.v1.TenantDataKeyDestroyed", "aicunet.privacy.v1.PrivacyRequestCompleted");
+            });
+            var records = client.asAuditor().queryRecords(proof).getRecordsList();
+            TenantDataKeyDestroyed destroyed = TenantDataKeyDestroyed.parseFrom(records.stream()
+                    .filter(r -> r.getAction().equals("aicunet.privacy.v1.TenantDataKeyDestroyed")).findFirst()
+                    .orElseThrow().getDetails());
+            assertThat(destroyed.getRequestId()).isEqualTo(erased.getRequestId());
+            PrivacyRequestFulfilled answer = PrivacyRequestFulfilled.parseFrom(records.stream()
+                    .filter(r -> r.getAction().equals("aicunet.privacy.v1.PrivacyRequestFulfilled")).findFirst()
+                    .orElseThrow().getDetails());
+            assertThat(answer.getService()).isEqualTo("audit");
+            PrivacyRequestCompleted completed = PrivacyRequestCompleted.parseFrom(records.stream()
+                    .filter(r -> r.getAction().equals("aicunet.privacy.v1.PrivacyRequestCompleted")).findFirst()
+                    .orElseThrow().getDetails());
+            assertThat(completed.getRequest().hasKeyDestroyedAt()).isTrue();
+
+            assertVerifies(client, tenant);
+        }
+    }
+
+    /**
+     * Proves: even the owner, with the redaction flag set, cannot change what a record
+     * hash covers (here the actor) while removing a ciphertext; only the ciphertext may go.
+     */
+    @Test
+    void redactionCannotChangeWhatTheHashCovers() throws Exception {
+        String tenant = TenantServiceProcess.createTenant();
+        try (AuditGrpcClient client = new AuditGrpcClient(service.getPort())) {
+            client.asService().append(PrivacyCalls.withDetails(tenant, "heidi", 1));
+        }
+        try (Connection owner = FleetTestResource.database().connectAsOwner()) {
+            owner.setAutoCommit(false);
+            try (Statement settings = owner.createStatement()) {
+                settings.execute("SET LOCAL aicunet.platform = 'on'");
+                settings.execute("SET LOCAL audit.details_redaction = 'on'");
+            }
+            try (PreparedStatement forge = owner.prepareStatement("""
+                    UPDATE audit.audit_records SET actor = 'mallory', sealed_details = NULL,
+                           details_redacted_at = now() WHERE tenant_id = ? AND actor = 'heidi'""")) {
+                forge.setObject(1, UUID.fromString(tenant));
+                assertThatThrownBy(forge::executeUpdate).isInstanceOf(SQLException.class)
+                        .hasMessageContaining("append-only");
+            } finally {
+                owner.rollback();
+            }
+        }
+        assertThat(PrivacyCalls.stored(tenant)).filteredOn(r -> r.actor().equals("heidi")).singleElement()
+                .satisfies(r -> assertThat(r.sealedDetails()).startsWith("aes1:"));
+    }
+}

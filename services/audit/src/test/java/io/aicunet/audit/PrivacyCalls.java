@@ -1,0 +1,96 @@
+package io.aicunet.audit;
+
+import static org.awaitility.Awaitility.await;
+
+import io.aicunet.contracts.audit.v1.AppendRequest;
+import io.aicunet.contracts.privacy.v1.CreatePrivacyRequestRequest;
+import io.aicunet.contracts.privacy.v1.GetPrivacyRequestRequest;
+import io.aicunet.contracts.privacy.v1.PrivacyRequest;
+import io.aicunet.contracts.privacy.v1.PrivacyRequestKind;
+import io.aicunet.contracts.privacy.v1.PrivacyRequestStatus;
+import io.aicunet.contracts.privacy.v1.PrivacyServiceGrpc;
+import io.aicunet.contracts.privacy.v1.PrivacyServiceGrpc.PrivacyServiceBlockingStub;
+import io.aicunet.platform.testing.AuditFixtures;
+import io.aicunet.platform.testing.FleetTestResource;
+import io.aicunet.platform.testing.TenantServiceProcess;
+import io.aicunet.platform.testing.TestCallers;
+import com.google.protobuf.ByteString;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/** Privacy requests on the real tenant service, records with details, and a look into the audit database. */
+final class PrivacyCalls {
+
+    /** One record's stored columns, as the database holds them. */
+    record StoredRow(long sequence, String actor, byte[] details, String sealedDetails, boolean redacted) {
+    }
+
+    private PrivacyCalls() {
+    }
+
+    static PrivacyServiceBlockingStub privacyOfficer() {
+        return PrivacyServiceGrpc.newBlockingStub(TestCallers.as(TenantServiceProcess.channel(),
+                TestCallers.headers("platform", "dpo@aicunet.io", Set.of("platform-privacy-officer"))))
+                .withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    /** Creates a request and waits until the tenant service completes it (audit being the one service it expects). */
+    static PrivacyRequest completed(String tenant, PrivacyRequestKind kind, String subject) {
+        PrivacyRequest created = privacyOfficer().createPrivacyRequest(CreatePrivacyRequestRequest.newBuilder()
+                .setIdempotencyKey(UUID.randomUUID().toString()).setKind(kind).setTenantId(tenant)
+                .setSubjectId(subject).build()).getRequest();
+        GetPrivacyRequestRequest get = GetPrivacyRequestRequest.newBuilder().setRequestId(created.getRequestId())
+                .build();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> privacyOfficer()
+                .getPrivacyRequest(get).getRequest().getStatus() != PrivacyRequestStatus.PRIVACY_REQUEST_STATUS_PENDING);
+        PrivacyRequest done = privacyOfficer().getPrivacyRequest(get).getRequest();
+        if (done.getStatus() != PrivacyRequestStatus.PRIVACY_REQUEST_STATUS_COMPLETED) {
+            throw new AssertionError("privacy request did not complete: " + done);
+        }
+        return done;
+    }
+
+    /** An Append for {@code tenant} of records by {@code actor}, each with details "<actor>'s secret <i>". */
+    static AppendRequest withDetails(String tenant, String actor, int count) {
+        AppendRequest.Builder request = AppendRequest.newBuilder().setTenantId(tenant);
+        for (int i = 0; i < count; i++) {
+            request.addRecords(AuditFixtures.aRecord().setActor(actor)
+                    .setDetails(ByteString.copyFromUtf8(secret(actor, i))));
+        }
+        return request.build();
+    }
+
+    static String secret(String actor, int i) {
+        return actor + "'s secret " + i;
+    }
+
+    /** Every record of the tenant as stored, read as the superuser (no row-level security in the way). */
+    static List<StoredRow> stored(String tenant) throws Exception {
+        List<StoredRow> rows = new ArrayList<>();
+        try (Connection superuser = FleetTestResource.database().connectAsSuperuser();
+                PreparedStatement query = superuser.prepareStatement("""
+                        SELECT sequence, actor, details, sealed_details, details_redacted_at IS NOT NULL
+                          FROM audit.audit_records WHERE tenant_id = ? ORDER BY sequence""")) {
+            query.setObject(1, UUID.fromString(tenant));
+            try (ResultSet result = query.executeQuery()) {
+                while (result.next()) {
+                    rows.add(new StoredRow(result.getLong(1), result.getString(2), result.getBytes(3),
+                            result.getString(4), result.getBoolean(5)));
+                }
+            }
+        }
+        return rows;
+    }
+
+    static String utf8(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}
