@@ -6,6 +6,7 @@ import io.aicunet.contracts.agentstate.v1.AgentStatus;
 import io.aicunet.contracts.agentstate.v1.ChangeAgentStatusRequest;
 import io.aicunet.contracts.agentstate.v1.RegisterAgentRequest;
 import io.aicunet.contracts.agentstate.v1.SaveCheckpointRequest;
+import io.aicunet.platform.testing.TenantServiceProcess;
 import io.aicunet.platform.testing.TestCallers;
 import java.util.Map;
 import java.util.UUID;
@@ -16,7 +17,16 @@ public final class AgentStateFixtures {
     private AgentStateFixtures() {
     }
 
+    /**
+     * A new tenant of the real tenant service: it has a data key, so the service can
+     * store its personal data (checkpoint states, task payloads).
+     */
     public static String aTenantId() {
+        return TenantServiceProcess.createTenant();
+    }
+
+    /** A tenant id the tenant service does not know: it has no data key. */
+    public static String anUnknownTenantId() {
         return UUID.randomUUID().toString();
     }
 

@@ -19,7 +19,8 @@ public interface Agents {
     /** The agent, locked as asked; empty when absent or not visible to the transaction's tenant. */
     Uni<Optional<Agent>> find(SqlConnection connection, AgentId id, LockMode lock);
 
-    Uni<Void> insert(SqlConnection connection, Agent agent);
+    /** Stores a new agent, recording the subject that registered it (for privacy requests). */
+    Uni<Void> insert(SqlConnection connection, Agent agent, String createdBy);
 
     /** Stores a status change over the version before it; fails when that version is gone (a bug under a row lock). */
     Uni<Void> updateStatus(SqlConnection connection, Agent changed);
@@ -44,4 +45,17 @@ public interface Agents {
 
     /** Deletes up to {@code limit} of a tenant's agents (their threads and checkpoints must be gone); the number deleted. */
     Uni<Integer> deleteOfTenant(SqlConnection connection, TenantId tenant, int limit);
+
+    /**
+     * Up to {@code limit} tenants that have agents, in id order, after {@code after} (none:
+     * from the first). Platform scope; what the retention job walks through.
+     */
+    Uni<List<TenantId>> tenantsAfter(SqlConnection connection, Optional<TenantId> after, int limit);
+
+    /**
+     * Deletes up to {@code limit} of the tenant's agents that reached a final status
+     * (failed, completed, terminated) before {@code cutoff} and have no thread left,
+     * skipping agents another transaction holds; the number deleted (retention).
+     */
+    Uni<Integer> deleteFinishedBefore(SqlConnection connection, TenantId tenant, Instant cutoff, int limit);
 }

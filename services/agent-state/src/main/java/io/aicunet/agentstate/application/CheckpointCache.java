@@ -1,6 +1,5 @@
 package io.aicunet.agentstate.application;
 
-import io.aicunet.agentstate.domain.Checkpoint;
 import io.aicunet.agentstate.domain.ThreadId;
 import io.aicunet.platform.tenancy.TenantId;
 import io.smallrye.mutiny.Uni;
@@ -12,7 +11,8 @@ import java.util.Optional;
  * writer fences version n before its transaction commits and puts checkpoint n after;
  * an entry whose version is below its fence is not served, and a checkpoint below the
  * fence or not above the cached version is never put. So a slow reader can never put
- * back an older version over a newer committed one. Every method fails with
+ * back an older version over a newer committed one. States are cached sealed, as
+ * PostgreSQL holds them. Every method fails with
  * {@link HotStateUnavailableException} when Redis does not answer in time.
  */
 public interface CheckpointCache {
@@ -20,14 +20,18 @@ public interface CheckpointCache {
     /** A fence no version reaches: what a deleted thread's entry gets. */
     long TOMBSTONE_VERSION = Long.MAX_VALUE / 4;
 
-    /** The cached latest checkpoint, if one is cached and not fenced off. */
-    Uni<Optional<Checkpoint>> latest(TenantId tenant, ThreadId thread);
+    /** The cached latest checkpoint (its state sealed), if one is cached and not fenced off. */
+    Uni<Optional<StoredCheckpoint>> latest(TenantId tenant, ThreadId thread);
 
-    /** Announces that version {@code version} of the thread is being written; no older one may be put from now on. */
+    /**
+     * Announces that version {@code version} of the thread is being written; no older one
+     * may be put from now on, and an older cached checkpoint is dropped at once (it would
+     * never be served again).
+     */
     Uni<Void> fence(TenantId tenant, ThreadId thread, long version);
 
     /** Caches the checkpoint as its thread's latest, unless the entry's fence or version is newer; whether it did. */
-    Uni<Boolean> put(Checkpoint checkpoint);
+    Uni<Boolean> put(StoredCheckpoint checkpoint);
 
     /** Removes the thread's entry, fence included. */
     Uni<Void> evict(TenantId tenant, ThreadId thread);

@@ -1,7 +1,6 @@
 package io.aicunet.agentstate.application;
 
 import io.aicunet.agentstate.config.AgentStateConfig;
-import io.aicunet.agentstate.domain.Checkpoint;
 import io.aicunet.agentstate.domain.ThreadId;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.TenantId;
@@ -48,7 +47,7 @@ public class CheckpointCaching {
     }
 
     /** The cached latest checkpoint; empty on a miss, while the cache is not trusted, or when Redis fails. */
-    public Uni<Optional<Checkpoint>> read(TenantId tenant, ThreadId thread) {
+    public Uni<Optional<StoredCheckpoint>> read(TenantId tenant, ThreadId thread) {
         if (!readsEnabled || !trusted) {
             return Uni.createFrom().item(Optional.empty());
         }
@@ -74,20 +73,20 @@ public class CheckpointCaching {
     }
 
     /** After commit: caches the new latest checkpoint; on doubt deletes the entry, or records a repair. */
-    public Uni<Void> publish(Checkpoint checkpoint) {
+    public Uni<Void> publish(StoredCheckpoint checkpoint) {
         if (!trusted) {
             return Uni.createFrom().voidItem();
         }
         return cache.put(checkpoint).replaceWithVoid().onFailure().recoverWithUni(failure -> {
             distrust(failure);
-            return cache.evict(checkpoint.tenant(), checkpoint.threadId())
-                    .onFailure().recoverWithUni(evictFailure -> recordRepair(checkpoint.tenant(),
-                            checkpoint.threadId()));
+            return cache.evict(checkpoint.summary().tenant(), checkpoint.summary().threadId())
+                    .onFailure().recoverWithUni(evictFailure -> recordRepair(checkpoint.summary().tenant(),
+                            checkpoint.summary().threadId()));
         });
     }
 
     /** After a read from PostgreSQL: caches what was read, if nothing newer is fenced or cached. */
-    public Uni<Void> populate(Checkpoint checkpoint) {
+    public Uni<Void> populate(StoredCheckpoint checkpoint) {
         if (!readsEnabled || !trusted) {
             return Uni.createFrom().voidItem();
         }

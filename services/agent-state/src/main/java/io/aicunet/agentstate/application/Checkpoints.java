@@ -1,7 +1,6 @@
 package io.aicunet.agentstate.application;
 
 import io.aicunet.agentstate.domain.AgentId;
-import io.aicunet.agentstate.domain.Checkpoint;
 import io.aicunet.agentstate.domain.CheckpointId;
 import io.aicunet.agentstate.domain.CheckpointSummary;
 import io.aicunet.agentstate.domain.ThreadId;
@@ -43,20 +42,26 @@ public interface Checkpoints {
     Uni<Void> advanceThread(SqlConnection connection, ThreadId id, long newVersion, CheckpointId newCheckpoint,
                             Instant now);
 
-    /** Stores a checkpoint; returns it with its state as PostgreSQL normalised it. */
-    Uni<Checkpoint> insert(SqlConnection connection, Checkpoint checkpoint);
+    /**
+     * The state as PostgreSQL's jsonb renders it (keys sorted, spacing normalised): what
+     * reads return, so it is what gets encrypted and stored.
+     */
+    Uni<String> normalise(SqlConnection connection, String stateJson);
+
+    /** Stores a checkpoint, its state sealed, recording the subject that saved it. */
+    Uni<Void> insert(SqlConnection connection, StoredCheckpoint checkpoint, String createdBy);
 
     /**
-     * Stores the first checkpoint of a forked thread, copying state and metadata from
-     * {@code source} inside the database; returns it with its state.
+     * Stores the first checkpoint of a forked thread, copying the sealed state and the
+     * metadata from {@code source} inside the database; returns it.
      */
-    Uni<Checkpoint> insertCopy(SqlConnection connection, CheckpointId id, ThreadId thread, CheckpointId source,
-                               Instant now);
+    Uni<StoredCheckpoint> insertCopy(SqlConnection connection, CheckpointId id, ThreadId thread, CheckpointId source,
+                                     Instant now, String createdBy);
 
-    Uni<Optional<Checkpoint>> find(SqlConnection connection, CheckpointId id);
+    Uni<Optional<StoredCheckpoint>> find(SqlConnection connection, CheckpointId id);
 
     /** The latest checkpoint of the agent's thread, if both exist and belong together. */
-    Uni<Optional<Checkpoint>> findLatest(SqlConnection connection, AgentId agent, ThreadId thread);
+    Uni<Optional<StoredCheckpoint>> findLatest(SqlConnection connection, AgentId agent, ThreadId thread);
 
     /** Up to {@code limit} checkpoints of a thread below {@code beforeVersion} (all when empty), newest first. */
     Uni<List<CheckpointSummary>> listSummaries(SqlConnection connection, ThreadId thread, OptionalLong beforeVersion,
@@ -83,4 +88,17 @@ public interface Checkpoints {
 
     /** Up to {@code limit} of a tenant's threads, locked, for erasure. */
     Uni<List<ThreadId>> lockThreadsOfTenant(SqlConnection connection, TenantId tenant, int limit);
+
+    /**
+     * Up to {@code limit} of the tenant's threads whose latest checkpoint was saved
+     * before {@code cutoff}, locked for update, skipping locked ones (retention).
+     */
+    Uni<List<ThreadId>> lockThreadsIdleSince(SqlConnection connection, TenantId tenant, Instant cutoff, int limit);
+
+    /**
+     * Deletes up to {@code limit} of the tenant's checkpoints saved before {@code cutoff}
+     * that are not their thread's latest, skipping threads another transaction holds; the
+     * number deleted (retention).
+     */
+    Uni<Integer> deleteHistoryOlderThan(SqlConnection connection, TenantId tenant, Instant cutoff, int limit);
 }

@@ -9,12 +9,14 @@ import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Hands up to {@code count} tasks to a consumer: first tasks whose consumer went
  * silent past the claim timeout (reclaimed, as after a worker died), then new ones.
  * A task handed out more often than allowed goes to the dead-letter stream instead.
+ * Payloads are decrypted with the tenant's (cached) data key.
  */
 @ApplicationScoped
 public class ClaimTasks {
@@ -23,11 +25,13 @@ public class ClaimTasks {
 
     private final TaskAccess access;
     private final TaskQueues queues;
+    private final TenantCipher cipher;
     private final AgentStateConfig.Tasks config;
 
-    public ClaimTasks(TaskAccess access, TaskQueues queues, AgentStateConfig config) {
+    public ClaimTasks(TaskAccess access, TaskQueues queues, TenantCipher cipher, AgentStateConfig config) {
         this.access = access;
         this.queues = queues;
+        this.cipher = cipher;
         this.config = config.tasks();
     }
 
@@ -38,6 +42,14 @@ public class ClaimTasks {
             if (count < 1 || count > config.claimCountMax()) {
                 violations.add(new FieldViolation("count", "must be 1 to " + config.claimCountMax()));
             }
-        }, tenant -> queues.claim(tenant, command.queue(), command.consumer(), count).map(Result::ok));
+        }, tenant -> queues.claim(tenant, command.queue(), command.consumer(), count).flatMap(tasks -> cipher
+                .openAll(tenant, tasks.stream().map(Task::payloadJson).toList())
+                .map(payloads -> payloads.map(plain -> {
+                    List<Task> opened = new ArrayList<>(tasks.size());
+                    for (int i = 0; i < tasks.size(); i++) {
+                        opened.add(new Task(tasks.get(i).id(), plain.get(i), tasks.get(i).deliveries()));
+                    }
+                    return opened;
+                }))));
     }
 }

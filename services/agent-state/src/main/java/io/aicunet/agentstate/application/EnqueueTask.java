@@ -8,7 +8,11 @@ import io.aicunet.platform.tenancy.Caller;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Appends a task to a queue; refused when the queue holds its maximum. */
+/**
+ * Appends a task to a queue; refused when the queue holds its maximum. The payload is
+ * stored encrypted with the tenant's data key (it may hold personal data); a tenant
+ * without a key is refused.
+ */
 @ApplicationScoped
 public class EnqueueTask {
 
@@ -16,11 +20,13 @@ public class EnqueueTask {
 
     private final TaskAccess access;
     private final TaskQueues queues;
+    private final TenantCipher cipher;
     private final AgentStateConfig.Tasks config;
 
-    public EnqueueTask(TaskAccess access, TaskQueues queues, AgentStateConfig config) {
+    public EnqueueTask(TaskAccess access, TaskQueues queues, TenantCipher cipher, AgentStateConfig config) {
         this.access = access;
         this.queues = queues;
+        this.cipher = cipher;
         this.config = config.tasks();
     }
 
@@ -29,10 +35,14 @@ public class EnqueueTask {
         return access.onQueue(caller, command.queue(), ACTION,
                 (tenant, violations) -> JsonDocuments.check("payload_json", command.payloadJson(),
                         config.payloadBytesMax(), violations),
-                tenant -> queues.enqueue(tenant, command.queue(), command.payloadJson()).map(id -> id
-                        .<Result<String>>map(Result::ok)
-                        .orElseGet(() -> Result.failed(new Problem.FailedPrecondition("QUEUE_FULL",
-                                "queues/" + command.queue(), "the queue holds its maximum of "
-                                        + config.queueLengthMax() + " tasks; retry when consumers caught up")))));
+                tenant -> cipher.currentKey(tenant).flatMap(key -> !key.isOk()
+                        ? AgentStateAccess.<String>refuse(key.problem())
+                        : queues.enqueue(tenant, command.queue(), TenantCipher.seal(key.value(), command.payloadJson()))
+                                .map(id -> id
+                                        .<Result<String>>map(Result::ok)
+                                        .orElseGet(() -> Result.failed(new Problem.FailedPrecondition("QUEUE_FULL",
+                                                "queues/" + command.queue(), "the queue holds its maximum of "
+                                                        + config.queueLengthMax()
+                                                        + " tasks; retry when consumers caught up"))))));
     }
 }

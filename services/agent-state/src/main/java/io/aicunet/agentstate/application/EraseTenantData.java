@@ -11,7 +11,9 @@ import io.aicunet.platform.tenancy.TenantScope;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Deletes everything the service holds for a tenant (erasure): checkpoints, threads,
@@ -19,7 +21,9 @@ import java.util.Optional;
  * then every Redis key of the tenant (cache, heartbeats, leases, queues). Each step is
  * a bounded batch in its own transaction, scoped to that tenant by row-level security
  * as well; one call runs a bounded number of them and says whether it finished, so
- * the caller repeats until {@code complete}. Repeating is always safe.
+ * the caller repeats until {@code complete}. Repeating is always safe. A privacy
+ * request's tenant erasure uses the same steps without a per-call budget
+ * ({@link #eraseDatabase}, {@link #eraseRedisKeys}).
  */
 @ApplicationScoped
 public class EraseTenantData {
@@ -63,41 +67,81 @@ public class EraseTenantData {
                                 + " what was deleted stays deleted, retry to finish")));
     }
 
+    /**
+     * Deletes every row of the tenant, a bounded batch per transaction, until none is
+     * left; the rows deleted per table. Repeating finds nothing.
+     */
+    public Uni<Map<String, Long>> eraseDatabase(TenantId tenant) {
+        return eraseAll(tenant, new TreeMap<>());
+    }
+
+    /** Deletes every Redis key of the tenant, a SCAN step at a time; how many it deleted. */
+    public Uni<Long> eraseRedisKeys(TenantId tenant) {
+        return eraseKeys(tenant, "0", 0, Integer.MAX_VALUE, 0L).map(Keys::deleted);
+    }
+
+    private Uni<Map<String, Long>> eraseAll(TenantId tenant, Map<String, Long> deleted) {
+        return deleteBatchAlone(tenant).flatMap(batch -> {
+            if (batch.rows() == 0) {
+                return Uni.createFrom().item(deleted);
+            }
+            deleted.merge(batch.table(), (long) batch.rows(), Long::sum);
+            return eraseAll(tenant, deleted);
+        });
+    }
+
     private Uni<Erasure> erase(TenantId tenant, int batches, long deleted) {
         if (batches >= config.batchesPerCallMax()) {
             return Uni.createFrom().item(new Erasure(deleted, false));
         }
+        return deleteBatchAlone(tenant)
+                .flatMap(batch -> batch.rows() > 0
+                        ? erase(tenant, batches + 1, deleted + batch.rows())
+                        : eraseKeys(tenant, "0", batches, config.batchesPerCallMax(), 0L)
+                                .map(keys -> new Erasure(deleted, keys.complete())));
+    }
+
+    /** One batch in a transaction of its own, scoped to the tenant. */
+    private Uni<Batch> deleteBatchAlone(TenantId tenant) {
         return access.transaction(TenantScope.of(tenant), connection -> deleteBatch(connection, tenant)
                         .map(Result::ok))
-                .map(Result::value)
-                .flatMap(rows -> rows > 0
-                        ? erase(tenant, batches + 1, deleted + rows)
-                        : eraseKeys(tenant, "0", batches).map(done -> new Erasure(deleted, done)));
+                .map(Result::value);
     }
 
-    /** One table at a time, children first; the number of rows deleted (0: nothing is left). */
-    private Uni<Integer> deleteBatch(SqlConnection connection, TenantId tenant) {
+    /** What one batch deleted: rows of one table (0 rows: nothing is left). */
+    private record Batch(String table, int rows) {
+    }
+
+    /** One table at a time, children first. */
+    private Uni<Batch> deleteBatch(SqlConnection connection, TenantId tenant) {
         int limit = config.batchMax();
         return checkpoints.deleteOlderOfTenant(connection, tenant, limit).flatMap(rows -> rows > 0
-                ? Uni.createFrom().item(rows)
+                ? Uni.createFrom().item(new Batch("checkpoints", rows))
                 : checkpoints.lockThreadsOfTenant(connection, tenant, limit).flatMap(threads -> !threads.isEmpty()
-                        ? checkpoints.deleteThreads(connection, threads)
+                        // A thread goes with its latest checkpoint; counted as threads.
+                        ? checkpoints.deleteThreads(connection, threads).map(n -> new Batch("threads", n))
                         : access.agents().deleteOfTenant(connection, tenant, limit).flatMap(agents -> agents > 0
-                                ? Uni.createFrom().item(agents)
+                                ? Uni.createFrom().item(new Batch("agents", agents))
                                 : keys.deleteOfTenant(connection, tenant, limit).flatMap(keyRows -> keyRows > 0
-                                        ? Uni.createFrom().item(keyRows)
-                                        : repairs.deleteOfTenant(connection, tenant, limit)
-                                                .flatMap(repairRows -> policies.deleteOfTenant(connection, tenant)
-                                                        .map(policyRows -> repairRows + policyRows))))));
+                                        ? Uni.createFrom().item(new Batch("idempotency_keys", keyRows))
+                                        : repairs.deleteOfTenant(connection, tenant, limit).flatMap(repairRows ->
+                                                repairRows > 0
+                                                        ? Uni.createFrom().item(new Batch("cache_repairs", repairRows))
+                                                        : policies.deleteOfTenant(connection, tenant).map(policyRows ->
+                                                                new Batch("retention_policies", policyRows)))))));
     }
 
-    /** SCAN steps over the tenant's keys; true when the scan finished within this call's budget. */
-    private Uni<Boolean> eraseKeys(TenantId tenant, String cursor, int steps) {
-        if (steps >= config.batchesPerCallMax()) {
-            return Uni.createFrom().item(false);
+    /** How far a key scan got: whether it finished, and how many keys it deleted. */
+    private record Keys(boolean complete, long deleted) {
+    }
+
+    /** SCAN steps over the tenant's keys, at most {@code stepsMax} in all. */
+    private Uni<Keys> eraseKeys(TenantId tenant, String cursor, int steps, int stepsMax, long deleted) {
+        if (steps >= stepsMax) {
+            return Uni.createFrom().item(new Keys(false, deleted));
         }
-        return tenantKeys.deleteStep(tenant, cursor).flatMap(next -> "0".equals(next)
-                ? Uni.createFrom().item(true)
-                : eraseKeys(tenant, next, steps + 1));
+        return tenantKeys.deleteStep(tenant, cursor).flatMap(step -> "0".equals(step.next())
+                ? Uni.createFrom().item(new Keys(true, deleted + step.deleted()))
+                : eraseKeys(tenant, step.next(), steps + 1, stepsMax, deleted + step.deleted()));
     }
 }

@@ -4,7 +4,6 @@ import io.aicunet.agentstate.application.AgentStateCommands.ForkThreadCommand;
 import io.aicunet.agentstate.application.Checkpoints.ThreadHead;
 import io.aicunet.agentstate.domain.AgentId;
 import io.aicunet.agentstate.domain.AgentStateRules;
-import io.aicunet.agentstate.domain.Checkpoint;
 import io.aicunet.agentstate.domain.CheckpointId;
 import io.aicunet.agentstate.domain.CheckpointSummary;
 import io.aicunet.agentstate.domain.ThreadId;
@@ -26,8 +25,9 @@ import java.util.Optional;
 
 /**
  * Starts a new thread of the same agent from any checkpoint of an existing thread: its
- * first checkpoint (version 1) copies that checkpoint's state and metadata, inside the
- * database, and names it as parent. The source thread does not change.
+ * first checkpoint (version 1) copies that checkpoint's state (sealed, as stored) and
+ * metadata, inside the database, and names it as parent; the caller's subject is its
+ * creator. The source thread does not change.
  */
 @ApplicationScoped
 public class ForkThread {
@@ -87,7 +87,8 @@ public class ForkThread {
                                       ThreadId threadId, CheckpointId source, ThreadId newThreadId,
                                       Optional<String> key, byte[] digest, Instant now) {
         return checkpoints.find(connection, source).flatMap(found -> {
-            if (found.isEmpty() || !found.get().agentId().equals(agentId) || !found.get().threadId().equals(threadId)) {
+            if (found.isEmpty() || !found.get().summary().agentId().equals(agentId)
+                    || !found.get().summary().threadId().equals(threadId)) {
                 return AgentStateAccess.<Outcome>refuse(new Problem.NotFound(AgentStateAccess.CHECKPOINT,
                         source.toString()));
             }
@@ -107,14 +108,15 @@ public class ForkThread {
                                 "idempotency key " + key.get() + " was just used by a concurrent request; retry"));
                     }
                     return caching.fence(connection, tenant, newThreadId, 1)
-                            .flatMap(ignored -> checkpoints.insertCopy(connection, id, newThreadId, source, now))
+                            .flatMap(ignored -> checkpoints.insertCopy(connection, id, newThreadId, source, now,
+                                    subject))
                             .flatMap(copy -> access.announce(connection, tenant, agentId, CheckpointSaved.newBuilder()
                                             .setAgentId(agentId.toString())
                                             .setThreadId(newThreadId.toString())
                                             .setCheckpointId(id.toString())
                                             .setParentId(source.toString())
                                             .setVersion(1)
-                                            .setStateBytes(copy.stateBytes())
+                                            .setStateBytes(copy.summary().stateBytes())
                                             .setForkedFromCheckpointId(source.toString())
                                             .build())
                                     .map(ignored -> Result.ok(new Outcome(copy.summary(), false, Optional.of(copy)))));
@@ -146,6 +148,6 @@ public class ForkThread {
     }
 
     /** The fork's first checkpoint, and the full checkpoint when this call wrote it (to cache after commit). */
-    private record Outcome(CheckpointSummary summary, boolean replayed, Optional<Checkpoint> written) {
+    private record Outcome(CheckpointSummary summary, boolean replayed, Optional<StoredCheckpoint> written) {
     }
 }

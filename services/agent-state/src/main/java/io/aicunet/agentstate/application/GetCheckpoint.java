@@ -16,7 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Loads one checkpoint of an agent's thread by id, from PostgreSQL. */
+/** Loads one checkpoint of an agent's thread by id, from PostgreSQL, and decrypts its state. */
 @ApplicationScoped
 public class GetCheckpoint {
 
@@ -24,10 +24,12 @@ public class GetCheckpoint {
 
     private final AgentStateAccess access;
     private final Checkpoints checkpoints;
+    private final TenantCipher cipher;
 
-    public GetCheckpoint(AgentStateAccess access, Checkpoints checkpoints) {
+    public GetCheckpoint(AgentStateAccess access, Checkpoints checkpoints, TenantCipher cipher) {
         this.access = access;
         this.checkpoints = checkpoints;
+        this.cipher = cipher;
     }
 
     public Uni<Result<Checkpoint>> execute(Caller caller, GetCheckpointQuery query) {
@@ -43,10 +45,14 @@ public class GetCheckpoint {
             return AgentStateAccess.refuse(new Problem.InvalidArgument(violations));
         }
         return access.inTenant(caller, tenant.value(), ACTION, AgentStateAccess.THREAD, threadId.get().toString(),
-                connection -> checkpoints.find(connection, checkpointId.get()).map(found -> found
-                        .filter(c -> c.agentId().equals(agentId.get()) && c.threadId().equals(threadId.get()))
-                        .<Result<Checkpoint>>map(Result::ok)
-                        .orElseGet(() -> Result.failed(new Problem.NotFound(AgentStateAccess.CHECKPOINT,
-                                checkpointId.get().toString())))));
+                        connection -> checkpoints.find(connection, checkpointId.get()).map(found -> found
+                                .filter(c -> c.summary().agentId().equals(agentId.get())
+                                        && c.summary().threadId().equals(threadId.get()))
+                                .<Result<StoredCheckpoint>>map(Result::ok)
+                                .orElseGet(() -> Result.failed(new Problem.NotFound(AgentStateAccess.CHECKPOINT,
+                                        checkpointId.get().toString())))))
+                .flatMap(result -> result.isOk()
+                        ? cipher.open(result.value())
+                        : Uni.createFrom().item(Result.<Checkpoint>failed(result.problem())));
     }
 }

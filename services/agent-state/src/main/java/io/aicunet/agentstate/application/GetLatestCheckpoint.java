@@ -20,6 +20,8 @@ import java.util.Optional;
 /**
  * Loads a thread's latest checkpoint: from the Redis cache when it holds the latest
  * version (see {@link CheckpointCaching}), else from PostgreSQL, caching what it read.
+ * Both hold the state sealed; it is decrypted here with the tenant's cached data key,
+ * so a cached read makes no network call but the one to Redis.
  */
 @ApplicationScoped
 public class GetLatestCheckpoint {
@@ -29,11 +31,14 @@ public class GetLatestCheckpoint {
     private final AgentStateAccess access;
     private final Checkpoints checkpoints;
     private final CheckpointCaching caching;
+    private final TenantCipher cipher;
 
-    public GetLatestCheckpoint(AgentStateAccess access, Checkpoints checkpoints, CheckpointCaching caching) {
+    public GetLatestCheckpoint(AgentStateAccess access, Checkpoints checkpoints, CheckpointCaching caching,
+                               TenantCipher cipher) {
         this.access = access;
         this.checkpoints = checkpoints;
         this.caching = caching;
+        this.cipher = cipher;
     }
 
     public Uni<Result<Checkpoint>> execute(Caller caller, GetLatestCheckpointQuery query) {
@@ -49,8 +54,8 @@ public class GetLatestCheckpoint {
         }
         Resource resource = Resource.owned(AgentStateAccess.THREAD, threadId.get().toString(), tenant.value());
         return access.authorized(caller, ACTION, resource, () -> caching.read(tenant.value(), threadId.get())
-                .flatMap(cached -> cached.isPresent() && cached.get().agentId().equals(agentId.get())
-                        ? Uni.createFrom().item(Result.ok(cached.get()))
+                .flatMap(cached -> cached.isPresent() && cached.get().summary().agentId().equals(agentId.get())
+                        ? cipher.open(cached.get())
                         : fromDatabase(tenant.value(), agentId.get(), threadId.get())));
     }
 
@@ -60,8 +65,11 @@ public class GetLatestCheckpoint {
                         .flatMap(latest -> latest.isPresent()
                                 ? Uni.createFrom().item(Result.ok(latest.get()))
                                 : access.withAgent(connection, agentId, LockMode.NONE, agent ->
-                                        AgentStateAccess.<Checkpoint>refuse(new Problem.NotFound(
+                                        AgentStateAccess.<StoredCheckpoint>refuse(new Problem.NotFound(
                                                 AgentStateAccess.THREAD, threadId.toString())))))
-                .call(result -> result.isOk() ? caching.populate(result.value()) : Uni.createFrom().voidItem());
+                .call(result -> result.isOk() ? caching.populate(result.value()) : Uni.createFrom().voidItem())
+                .flatMap(result -> result.isOk()
+                        ? cipher.open(result.value())
+                        : Uni.createFrom().item(Result.<Checkpoint>failed(result.problem())));
     }
 }

@@ -8,9 +8,10 @@ import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
 import java.util.List;
 
-/** The oldest tasks of a queue's dead-letter stream. */
+/** The oldest tasks of a queue's dead-letter stream, payloads and reasons decrypted. */
 @ApplicationScoped
 public class ListDeadTasks {
 
@@ -18,11 +19,13 @@ public class ListDeadTasks {
 
     private final TaskAccess access;
     private final TaskQueues queues;
+    private final TenantCipher cipher;
     private final AgentStateConfig config;
 
-    public ListDeadTasks(TaskAccess access, TaskQueues queues, AgentStateConfig config) {
+    public ListDeadTasks(TaskAccess access, TaskQueues queues, TenantCipher cipher, AgentStateConfig config) {
         this.access = access;
         this.queues = queues;
+        this.cipher = cipher;
         this.config = config;
     }
 
@@ -32,6 +35,21 @@ public class ListDeadTasks {
             if (pageSize < 1 || pageSize > config.pageSizeMax()) {
                 violations.add(new FieldViolation("page_size", "must be 1 to " + config.pageSizeMax()));
             }
-        }, tenant -> queues.dead(tenant, query.queue(), pageSize).map(Result::ok));
+        }, tenant -> queues.dead(tenant, query.queue(), pageSize).flatMap(tasks -> {
+            List<String> sealed = new ArrayList<>(tasks.size() * 2);
+            tasks.forEach(task -> {
+                sealed.add(task.payloadJson());
+                sealed.add(task.reason());
+            });
+            return cipher.openAll(tenant, sealed).map(opened -> opened.map(plain -> {
+                List<DeadTask> dead = new ArrayList<>(tasks.size());
+                for (int i = 0; i < tasks.size(); i++) {
+                    DeadTask task = tasks.get(i);
+                    dead.add(new DeadTask(task.id(), task.taskId(), plain.get(2 * i), task.deliveries(),
+                            plain.get(2 * i + 1)));
+                }
+                return dead;
+            }));
+        }));
     }
 }

@@ -5,11 +5,13 @@ import io.aicunet.agentstate.domain.Agent;
 import io.aicunet.agentstate.domain.AgentId;
 import io.aicunet.agentstate.domain.AgentStateRules;
 import io.aicunet.contracts.agentstate.v1.AgentRegistered;
+import io.aicunet.platform.policy.Resource;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Problem.FieldViolation;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
 import io.aicunet.platform.tenancy.TenantId;
+import io.aicunet.platform.tenancy.TenantScope;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,7 +25,8 @@ import java.util.Map;
 /**
  * Registers an agent in status REGISTERED, once per idempotency key: a retry with the
  * same key and request returns the first result; the same key with another request
- * is a conflict. Keys belong to the caller's subject within its tenant.
+ * is a conflict. Keys belong to the caller's subject within its tenant, and the subject
+ * is recorded as the agent's creator (for privacy requests).
  */
 @ApplicationScoped
 public class RegisterAgent {
@@ -36,10 +39,12 @@ public class RegisterAgent {
 
     private final AgentStateAccess access;
     private final IdempotencyKeys keys;
+    private final TenantCipher cipher;
 
-    public RegisterAgent(AgentStateAccess access, IdempotencyKeys keys) {
+    public RegisterAgent(AgentStateAccess access, IdempotencyKeys keys, TenantCipher cipher) {
         this.access = access;
         this.keys = keys;
+        this.cipher = cipher;
     }
 
     public Uni<Result<Registered>> execute(Caller caller, RegisterAgentCommand command) {
@@ -57,19 +62,26 @@ public class RegisterAgent {
         }
         String kind = command.kind().trim();
         byte[] digest = RequestDigest.of("RegisterAgent").add(kind).add(labels).finish();
-        return access.inTenant(caller, tenant.value(), ACTION, AgentStateAccess.AGENT, "", connection -> {
-            Agent agent = Agent.register(AgentId.random(), tenant.value(), kind, labels,
-                    Instant.now().truncatedTo(ChronoUnit.MICROS));
-            return keys.claim(connection, tenant.value(), caller.subject(), command.idempotencyKey(), digest,
-                            agent.id().value())
-                    .flatMap(claimed -> claimed
-                            ? insert(connection, agent)
-                            : replay(connection, caller, tenant.value(), command.idempotencyKey(), digest));
-        });
+        // Labels and the creator are personal data: a tenant without a data key (unknown or
+        // erased) may not store any, even if these two are not encrypted.
+        return access.authorized(caller, ACTION, Resource.owned(AgentStateAccess.AGENT, "", tenant.value()),
+                () -> cipher.currentKey(tenant.value()).flatMap(dataKey -> !dataKey.isOk()
+                        ? AgentStateAccess.<Registered>refuse(dataKey.problem())
+                        : access.transaction(TenantScope.of(tenant.value()), connection -> register(connection,
+                                caller, tenant.value(), command.idempotencyKey(), kind, labels, digest))));
     }
 
-    private Uni<Result<Registered>> insert(SqlConnection connection, Agent agent) {
-        return access.agents().insert(connection, agent)
+    private Uni<Result<Registered>> register(SqlConnection connection, Caller caller, TenantId tenant, String key,
+                                             String kind, Map<String, String> labels, byte[] digest) {
+        Agent agent = Agent.register(AgentId.random(), tenant, kind, labels, Instant.now().truncatedTo(ChronoUnit.MICROS));
+        return keys.claim(connection, tenant, caller.subject(), key, digest, agent.id().value())
+                .flatMap(claimed -> claimed
+                        ? insert(connection, agent, caller.subject())
+                        : replay(connection, caller, tenant, key, digest));
+    }
+
+    private Uni<Result<Registered>> insert(SqlConnection connection, Agent agent, String subject) {
+        return access.agents().insert(connection, agent, subject)
                 .flatMap(ignored -> access.announce(connection, agent.tenant(), agent.id(),
                         AgentRegistered.newBuilder().setAgent(AgentStateProtos.toProto(agent)).build()))
                 .map(ignored -> Result.ok(new Registered(agent, false)));

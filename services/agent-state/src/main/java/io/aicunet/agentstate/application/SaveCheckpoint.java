@@ -11,11 +11,14 @@ import io.aicunet.agentstate.domain.CheckpointId;
 import io.aicunet.agentstate.domain.CheckpointSummary;
 import io.aicunet.agentstate.domain.ThreadId;
 import io.aicunet.contracts.agentstate.v1.CheckpointSaved;
+import io.aicunet.platform.policy.Resource;
+import io.aicunet.platform.privacy.DataKey;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Problem.FieldViolation;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
 import io.aicunet.platform.tenancy.TenantId;
+import io.aicunet.platform.tenancy.TenantScope;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,6 +37,11 @@ import java.util.OptionalInt;
  * its version is compared, so of two saves at the same expected version exactly one
  * wins; the other learns the thread's current version. Optionally only for the holder
  * of the agent's newest lease token, and once per idempotency key.
+ *
+ * <p>The state is stored encrypted with the tenant's data key (as jsonb would render
+ * it), in PostgreSQL and in the cache; a tenant without a key is refused before
+ * anything changes. The caller's subject is recorded as the checkpoint's creator, for
+ * privacy requests.
  *
  * <p>Before commit the new version is fenced in the Redis cache (or a cache repair is
  * recorded when Redis does not answer: the save succeeds all the same); after commit
@@ -64,14 +72,16 @@ public class SaveCheckpoint {
     private final Checkpoints checkpoints;
     private final IdempotencyKeys keys;
     private final CheckpointCaching caching;
+    private final TenantCipher cipher;
     private final int stateBytesMax;
 
     public SaveCheckpoint(AgentStateAccess access, Checkpoints checkpoints, IdempotencyKeys keys,
-                          CheckpointCaching caching, AgentStateConfig config) {
+                          CheckpointCaching caching, TenantCipher cipher, AgentStateConfig config) {
         this.access = access;
         this.checkpoints = checkpoints;
         this.keys = keys;
         this.caching = caching;
+        this.cipher = cipher;
         this.stateBytesMax = config.stateBytesMax();
     }
 
@@ -99,15 +109,22 @@ public class SaveCheckpoint {
                 .add(command.expectedVersion()).add(command.stateJson()).add(metadata).add(command.fencingToken())
                 .finish();
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        Save save = new Save(tenant.value(), caller.subject(), agentId.get(), threadId.get(),
-                command.expectedVersion(), command.stateJson(), stateBytes.getAsInt(), metadata,
-                command.fencingToken(), key, digest, now);
-        return access.inTenant(caller, tenant.value(), ACTION, AgentStateAccess.THREAD, threadId.get().toString(),
-                        connection -> replayed(connection, save).flatMap(replay -> replay.isPresent()
-                                ? Uni.createFrom().item(replay.get())
-                                : access.withAgent(connection, save.agentId(),
-                                        save.fencingToken() == 0 ? LockMode.NONE : LockMode.SHARE,
-                                        agent -> save(connection, save, agent))))
+        Resource resource = Resource.owned(AgentStateAccess.THREAD, threadId.get().toString(), tenant.value());
+        return access.authorized(caller, ACTION, resource, () -> cipher.currentKey(tenant.value())
+                        .flatMap(dataKey -> {
+                            if (!dataKey.isOk()) {
+                                return AgentStateAccess.<Outcome>refuse(dataKey.problem());
+                            }
+                            Save save = new Save(tenant.value(), caller.subject(), agentId.get(), threadId.get(),
+                                    command.expectedVersion(), command.stateJson(), stateBytes.getAsInt(), metadata,
+                                    command.fencingToken(), key, digest, now, dataKey.value());
+                            return access.transaction(TenantScope.of(tenant.value()), connection -> replayed(
+                                    connection, save).flatMap(replay -> replay.isPresent()
+                                    ? Uni.createFrom().item(replay.get())
+                                    : access.withAgent(connection, save.agentId(),
+                                            save.fencingToken() == 0 ? LockMode.NONE : LockMode.SHARE,
+                                            agent -> save(connection, save, agent))));
+                        }))
                 .call(result -> result.isOk() && result.value() instanceof Written written
                         ? caching.publish(written.checkpoint())
                         : Uni.createFrom().voidItem())
@@ -134,14 +151,16 @@ public class SaveCheckpoint {
             }
             Optional<CheckpointId> parent = advance.value().parent();
             long version = save.expectedVersion() + 1;
-            Checkpoint checkpoint = new Checkpoint(id, save.tenant(), save.agentId(), save.threadId(),
-                    parent, version, save.stateJson(), save.stateBytes(), save.metadata(), save.now());
             return claimKey(connection, save, id).flatMap(claimed -> {
                 if (!claimed.isOk()) {
                     return Uni.createFrom().item(Result.<Outcome>failed(claimed.problem()));
                 }
-                return caching.fence(connection, save.tenant(), save.threadId(), version)
-                        .flatMap(ignored -> checkpoints.insert(connection, checkpoint))
+                return checkpoints.normalise(connection, save.stateJson())
+                        .map(state -> StoredCheckpoint.seal(save.dataKey(), new Checkpoint(id, save.tenant(),
+                                save.agentId(), save.threadId(), parent, version, state, save.stateBytes(),
+                                save.metadata(), save.now())))
+                        .call(() -> caching.fence(connection, save.tenant(), save.threadId(), version))
+                        .call(stored -> checkpoints.insert(connection, stored, save.subject()))
                         .flatMap(stored -> access.announce(connection, save.tenant(), save.agentId(),
                                         CheckpointSaved.newBuilder()
                                                 .setAgentId(save.agentId().toString())
@@ -242,12 +261,12 @@ public class SaveCheckpoint {
         }
     }
 
-    /** A checkpoint this call wrote, with its state, until it is cached after commit. */
-    private record Written(Checkpoint checkpoint) implements Outcome {
+    /** A checkpoint this call wrote, its state sealed, until it is cached after commit. */
+    private record Written(StoredCheckpoint checkpoint) implements Outcome {
     }
 
     private record Save(TenantId tenant, String subject, AgentId agentId, ThreadId threadId, long expectedVersion,
                         String stateJson, int stateBytes, Map<String, String> metadata, long fencingToken,
-                        Optional<String> key, byte[] digest, Instant now) {
+                        Optional<String> key, byte[] digest, Instant now, DataKey dataKey) {
     }
 }

@@ -6,9 +6,10 @@ import io.smallrye.mutiny.Uni;
 /** Every Redis key of a tenant, for erasure. Fails with {@link HotStateUnavailableException} without Redis. */
 public interface TenantKeys {
 
-    /**
-     * Deletes one SCAN step's worth of the tenant's keys, starting at {@code cursor};
-     * returns the next cursor, "0" when every key has been visited.
-     */
-    Uni<String> deleteStep(TenantId tenant, String cursor);
+    /** One SCAN step: the cursor to go on from ("0": every key was visited) and how many keys it deleted. */
+    record Step(String next, int deleted) {
+    }
+
+    /** Deletes one SCAN step's worth of the tenant's keys, starting at {@code cursor}. */
+    Uni<Step> deleteStep(TenantId tenant, String cursor);
 }

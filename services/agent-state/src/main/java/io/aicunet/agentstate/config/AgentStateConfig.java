@@ -53,6 +53,9 @@ public interface AgentStateConfig {
     /** Erasure of a tenant's data. */
     Erasure erasure();
 
+    /** Privacy requests (export and erasure of a tenant or a data subject). */
+    Privacy privacy();
+
     interface Cache {
 
         /** Whether reads try Redis first; writes keep the cache correct either way. */
@@ -174,6 +177,13 @@ public interface AgentStateConfig {
         /** How often the retention job runs (a Quarkus duration, e.g. 60s). */
         @WithDefault("60s")
         String jobEvery();
+
+        /**
+         * Most tenants one pass of the data-class retention (the tenant's periods per data
+         * class, from the tenant service) works on; the next pass goes on after the last.
+         */
+        @WithDefault("100")
+        int tenantsPerPassMax();
     }
 
     interface Erasure {
@@ -189,5 +199,16 @@ public interface AgentStateConfig {
         /** Most Redis keys one SCAN step of the erasure visits. */
         @WithDefault("500")
         int redisScanCount();
+    }
+
+    interface Privacy {
+
+        /** Most records of one kind one export query reads (the export pages through them). */
+        @WithDefault("500")
+        int exportPageMax();
+
+        /** Most records one export holds in all; a larger one fails loudly rather than run out of memory. */
+        @WithDefault("1000000")
+        int exportRecordsMax();
     }
 }

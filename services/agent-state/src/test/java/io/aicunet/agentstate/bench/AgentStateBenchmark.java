@@ -13,7 +13,9 @@ import io.aicunet.contracts.agentstate.v1.GetLatestCheckpointRequest;
 import io.aicunet.contracts.agentstate.v1.HeartbeatRequest;
 import io.aicunet.contracts.agentstate.v1.RegisterAgentRequest;
 import io.aicunet.contracts.agentstate.v1.SaveCheckpointRequest;
+import io.aicunet.contracts.tenant.v1.TenantServiceGrpc;
 import io.aicunet.platform.testing.FleetStack;
+import io.aicunet.platform.testing.TenantFixtures;
 import io.aicunet.platform.testing.TestCallers;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -56,7 +58,7 @@ public final class AgentStateBenchmark {
     private AgentStateBenchmark(int port, Duration phase, int inFlight) {
         this.phase = phase;
         this.inFlight = inFlight;
-        String tenant = UUID.randomUUID().toString();
+        String tenant = newTenant();
         for (int i = 0; i < CHANNELS; i++) {
             // Callbacks run on the network threads, as in grpc-java's own benchmarks: the
             // load generator shares the two cores with the service and must stay cheap.
@@ -65,6 +67,22 @@ public final class AgentStateBenchmark {
             channels.add(channel);
             stubs.add(AgentStateServiceGrpc.newFutureStub(TestCallers.as(channel,
                     TestCallers.ofTenant(tenant, "agent-runtime"))));
+        }
+    }
+
+    /**
+     * A real tenant of the running tenant service (port {@code FLEET_TENANT_PORT}, 18081 by
+     * default): checkpoint states are encrypted with its data key, so an unknown tenant
+     * could save nothing.
+     */
+    private static String newTenant() {
+        int tenantPort = Integer.parseInt(System.getenv().getOrDefault("FLEET_TENANT_PORT", "18081"));
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", tenantPort).usePlaintext().build();
+        try {
+            return TenantServiceGrpc.newBlockingStub(TestCallers.as(channel, TestCallers.platformAdmin()))
+                    .createTenant(TenantFixtures.aTenant().build()).getTenant().getId();
+        } finally {
+            channel.shutdownNow();
         }
     }
 

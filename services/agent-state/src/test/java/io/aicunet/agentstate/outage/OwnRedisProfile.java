@@ -9,7 +9,7 @@ public class OwnRedisProfile implements QuarkusTestProfile {
 
     @Override
     public List<TestResourceEntry> testResources() {
-        return List.of(new TestResourceEntry(OwnRedisResource.class, Map.of("service", "agent-state")));
+        return List.of(new TestResourceEntry(OwnRedisResource.class, Map.of("service", "agent-state", "tenantService", "true")));
     }
 
     @Override

@@ -37,9 +37,9 @@ public class PgAgents implements Agents {
     }
 
     @Override
-    public Uni<Void> insert(SqlConnection connection, Agent agent) {
-        return connection.preparedQuery("INSERT INTO agents (" + COLUMNS + ")"
-                        + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+    public Uni<Void> insert(SqlConnection connection, Agent agent, String createdBy) {
+        return connection.preparedQuery("INSERT INTO agents (" + COLUMNS + ", created_by)"
+                        + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
                 .execute(Tuple.tuple()
                         .addUUID(agent.id().value())
                         .addUUID(agent.tenant().value())
@@ -50,7 +50,8 @@ public class PgAgents implements Agents {
                         .addLong(agent.leaseToken())
                         .addLong(agent.version())
                         .addOffsetDateTime(SqlTimes.of(agent.createdAt()))
-                        .addOffsetDateTime(SqlTimes.of(agent.statusChangedAt())))
+                        .addOffsetDateTime(SqlTimes.of(agent.statusChangedAt()))
+                        .addString(createdBy))
                 .replaceWithVoid();
     }
 
@@ -128,6 +129,35 @@ public class PgAgents implements Agents {
                         DELETE FROM agents WHERE agent_id IN
                             (SELECT agent_id FROM agents WHERE tenant_id = $1 LIMIT $2)""")
                 .execute(Tuple.of(tenant.value(), limit))
+                .map(rows -> rows.rowCount());
+    }
+
+    @Override
+    public Uni<List<TenantId>> tenantsAfter(SqlConnection connection, Optional<TenantId> after, int limit) {
+        return connection.preparedQuery("""
+                        SELECT DISTINCT tenant_id FROM agents
+                         WHERE $1::uuid IS NULL OR tenant_id > $1
+                         ORDER BY tenant_id
+                         LIMIT $2""")
+                .execute(Tuple.of(after.map(TenantId::value).orElse(null), limit))
+                .map(rows -> {
+                    List<TenantId> tenants = new ArrayList<>(rows.size());
+                    rows.forEach(row -> tenants.add(new TenantId(row.getUUID("tenant_id"))));
+                    return tenants;
+                });
+    }
+
+    @Override
+    public Uni<Integer> deleteFinishedBefore(SqlConnection connection, TenantId tenant, Instant cutoff, int limit) {
+        return connection.preparedQuery("""
+                        DELETE FROM agents WHERE agent_id IN
+                            (SELECT a.agent_id FROM agents a
+                              WHERE a.tenant_id = $1 AND a.status IN ('failed', 'completed', 'terminated')
+                                AND a.status_changed_at < $2
+                                AND NOT EXISTS (SELECT 1 FROM threads t WHERE t.agent_id = a.agent_id)
+                              LIMIT $3
+                                FOR UPDATE SKIP LOCKED)""")
+                .execute(Tuple.of(tenant.value(), SqlTimes.of(cutoff), limit))
                 .map(rows -> rows.rowCount());
     }
 

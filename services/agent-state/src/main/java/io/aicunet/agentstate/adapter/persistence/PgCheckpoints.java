@@ -2,8 +2,8 @@ package io.aicunet.agentstate.adapter.persistence;
 
 import io.aicunet.agentstate.application.Checkpoints;
 import io.aicunet.agentstate.application.LockMode;
+import io.aicunet.agentstate.application.StoredCheckpoint;
 import io.aicunet.agentstate.domain.AgentId;
-import io.aicunet.agentstate.domain.Checkpoint;
 import io.aicunet.agentstate.domain.CheckpointId;
 import io.aicunet.agentstate.domain.CheckpointSummary;
 import io.aicunet.agentstate.domain.ThreadId;
@@ -27,15 +27,16 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * Threads and checkpoints in PostgreSQL, under row-level security. States are jsonb:
- * they go in as text and come back as PostgreSQL renders them.
+ * Threads and checkpoints in PostgreSQL, under row-level security. States are stored
+ * sealed (text: the ciphertext of the state as jsonb renders it); this class never sees
+ * a state in clear but when it normalises one for the writer.
  */
 @ApplicationScoped
 public class PgCheckpoints implements Checkpoints {
 
     private static final String SUMMARY_COLUMNS = """
             checkpoint_id, tenant_id, agent_id, thread_id, parent_id, version, state_bytes, metadata, created_at""";
-    private static final String COLUMNS = SUMMARY_COLUMNS + ", state::text AS state_text";
+    private static final String COLUMNS = SUMMARY_COLUMNS + ", state";
 
     @Override
     public Uni<Optional<ThreadHead>> findThread(SqlConnection connection, ThreadId id, LockMode lock) {
@@ -87,12 +88,19 @@ public class PgCheckpoints implements Checkpoints {
     }
 
     @Override
-    public Uni<Checkpoint> insert(SqlConnection connection, Checkpoint checkpoint) {
+    public Uni<String> normalise(SqlConnection connection, String stateJson) {
+        return connection.preparedQuery("SELECT $1::text::jsonb::text AS state_text")
+                .execute(Tuple.of(stateJson))
+                .map(rows -> rows.iterator().next().getString("state_text"));
+    }
+
+    @Override
+    public Uni<Void> insert(SqlConnection connection, StoredCheckpoint stored, String createdBy) {
+        CheckpointSummary checkpoint = stored.summary();
         return connection.preparedQuery("""
                         INSERT INTO checkpoints (checkpoint_id, tenant_id, agent_id, thread_id, parent_id, version,
-                                                 state_bytes, metadata, created_at, state)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::jsonb)
-                        RETURNING state::text AS state_text""")
+                                                 state_bytes, metadata, created_at, state, created_by)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)""")
                 .execute(Tuple.tuple()
                         .addUUID(checkpoint.id().value())
                         .addUUID(checkpoint.tenant().value())
@@ -103,41 +111,39 @@ public class PgCheckpoints implements Checkpoints {
                         .addInteger(checkpoint.stateBytes())
                         .addJsonObject(new JsonObject(new HashMap<String, Object>(checkpoint.metadata())))
                         .addOffsetDateTime(SqlTimes.of(checkpoint.createdAt()))
-                        .addString(checkpoint.stateJson()))
-                .map(rows -> new Checkpoint(checkpoint.id(), checkpoint.tenant(), checkpoint.agentId(),
-                        checkpoint.threadId(), checkpoint.parentId(), checkpoint.version(),
-                        rows.iterator().next().getString("state_text"), checkpoint.stateBytes(),
-                        checkpoint.metadata(), checkpoint.createdAt()));
+                        .addString(stored.sealedState())
+                        .addString(createdBy))
+                .replaceWithVoid();
     }
 
     @Override
-    public Uni<Checkpoint> insertCopy(SqlConnection connection, CheckpointId id, ThreadId thread, CheckpointId source,
-                                      Instant now) {
+    public Uni<StoredCheckpoint> insertCopy(SqlConnection connection, CheckpointId id, ThreadId thread,
+                                            CheckpointId source, Instant now, String createdBy) {
         return connection.preparedQuery("""
                         INSERT INTO checkpoints (checkpoint_id, tenant_id, agent_id, thread_id, parent_id, version,
-                                                 state_bytes, metadata, created_at, state)
-                        SELECT $1, tenant_id, agent_id, $2, checkpoint_id, 1, state_bytes, metadata, $4, state
+                                                 state_bytes, metadata, created_at, state, created_by)
+                        SELECT $1, tenant_id, agent_id, $2, checkpoint_id, 1, state_bytes, metadata, $4, state, $5
                           FROM checkpoints WHERE checkpoint_id = $3
                         RETURNING\s""" + COLUMNS)
-                .execute(Tuple.of(id.value(), thread.value(), source.value(), SqlTimes.of(now)))
-                .map(rows -> first(rows, PgCheckpoints::toCheckpoint).orElseThrow(() -> new IllegalStateException(
+                .execute(Tuple.of(id.value(), thread.value(), source.value(), SqlTimes.of(now), createdBy))
+                .map(rows -> first(rows, PgCheckpoints::toStored).orElseThrow(() -> new IllegalStateException(
                         "fork source " + source + " vanished although it was just read")));
     }
 
     @Override
-    public Uni<Optional<Checkpoint>> find(SqlConnection connection, CheckpointId id) {
+    public Uni<Optional<StoredCheckpoint>> find(SqlConnection connection, CheckpointId id) {
         return connection.preparedQuery("SELECT " + COLUMNS + " FROM checkpoints WHERE checkpoint_id = $1")
                 .execute(Tuple.of(id.value()))
-                .map(rows -> first(rows, PgCheckpoints::toCheckpoint));
+                .map(rows -> first(rows, PgCheckpoints::toStored));
     }
 
     @Override
-    public Uni<Optional<Checkpoint>> findLatest(SqlConnection connection, AgentId agent, ThreadId thread) {
+    public Uni<Optional<StoredCheckpoint>> findLatest(SqlConnection connection, AgentId agent, ThreadId thread) {
         return connection.preparedQuery("SELECT " + prefixed("c") + """
                          FROM threads t JOIN checkpoints c ON c.checkpoint_id = t.latest_checkpoint_id
                         WHERE t.thread_id = $1 AND t.agent_id = $2""")
                 .execute(Tuple.of(thread.value(), agent.value()))
-                .map(rows -> first(rows, PgCheckpoints::toCheckpoint));
+                .map(rows -> first(rows, PgCheckpoints::toStored));
     }
 
     @Override
@@ -239,21 +245,48 @@ public class PgCheckpoints implements Checkpoints {
                 });
     }
 
+    @Override
+    public Uni<List<ThreadId>> lockThreadsIdleSince(SqlConnection connection, TenantId tenant, Instant cutoff,
+                                                    int limit) {
+        return connection.preparedQuery("""
+                        SELECT thread_id FROM threads
+                         WHERE tenant_id = $1 AND updated_at < $2
+                         LIMIT $3
+                           FOR UPDATE SKIP LOCKED""")
+                .execute(Tuple.of(tenant.value(), SqlTimes.of(cutoff), limit))
+                .map(rows -> {
+                    List<ThreadId> threads = new ArrayList<>(rows.size());
+                    rows.forEach(row -> threads.add(new ThreadId(row.getUUID("thread_id"))));
+                    return threads;
+                });
+    }
+
+    @Override
+    public Uni<Integer> deleteHistoryOlderThan(SqlConnection connection, TenantId tenant, Instant cutoff, int limit) {
+        // Locking the threads keeps this off threads a save or another replica works on.
+        return connection.preparedQuery("""
+                        DELETE FROM checkpoints WHERE checkpoint_id IN
+                            (SELECT c.checkpoint_id FROM checkpoints c JOIN threads t ON t.thread_id = c.thread_id
+                              WHERE c.tenant_id = $1 AND c.created_at < $2
+                                AND c.checkpoint_id <> t.latest_checkpoint_id
+                              LIMIT $3
+                                FOR UPDATE OF t SKIP LOCKED)""")
+                .execute(Tuple.of(tenant.value(), SqlTimes.of(cutoff), limit))
+                .map(RowSet::rowCount);
+    }
+
     private static String prefixed(String alias) {
         return alias + ".checkpoint_id, " + alias + ".tenant_id, " + alias + ".agent_id, " + alias + ".thread_id, "
                 + alias + ".parent_id, " + alias + ".version, " + alias + ".state_bytes, " + alias + ".metadata, "
-                + alias + ".created_at, " + alias + ".state::text AS state_text";
+                + alias + ".created_at, " + alias + ".state";
     }
 
     private static <T> Optional<T> first(RowSet<Row> rows, Function<Row, T> mapper) {
         return rows.size() == 0 ? Optional.empty() : Optional.of(mapper.apply(rows.iterator().next()));
     }
 
-    private static Checkpoint toCheckpoint(Row row) {
-        CheckpointSummary summary = toSummary(row);
-        return new Checkpoint(summary.id(), summary.tenant(), summary.agentId(), summary.threadId(),
-                summary.parentId(), summary.version(), row.getString("state_text"), summary.stateBytes(),
-                summary.metadata(), summary.createdAt());
+    private static StoredCheckpoint toStored(Row row) {
+        return new StoredCheckpoint(toSummary(row), row.getString("state"));
     }
 
     private static CheckpointSummary toSummary(Row row) {

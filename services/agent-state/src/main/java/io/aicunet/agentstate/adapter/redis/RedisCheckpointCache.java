@@ -3,8 +3,11 @@ package io.aicunet.agentstate.adapter.redis;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.aicunet.agentstate.application.AgentStateProtos;
 import io.aicunet.agentstate.application.CheckpointCache;
+import io.aicunet.agentstate.application.StoredCheckpoint;
+import io.aicunet.agentstate.application.TenantCipher;
 import io.aicunet.agentstate.config.AgentStateConfig;
 import io.aicunet.agentstate.domain.Checkpoint;
+import io.aicunet.agentstate.domain.CheckpointSummary;
 import io.aicunet.agentstate.domain.ThreadId;
 import io.aicunet.platform.tenancy.TenantId;
 import io.smallrye.mutiny.Uni;
@@ -16,17 +19,25 @@ import java.util.Optional;
 
 /**
  * The latest-checkpoint cache as one Redis hash per thread: {@code version},
- * {@code checkpoint} (the contract's Checkpoint message) and {@code fence}. Every write
- * sets the TTL, since a state may hold personal data.
+ * {@code checkpoint} (the contract's Checkpoint message, its {@code state_json} holding
+ * the state's ciphertext, never the state in clear) and {@code fence}. Every write sets
+ * the TTL, since a state holds personal data.
  */
 @ApplicationScoped
 public class RedisCheckpointCache implements CheckpointCache {
 
-    /** Raises the fence to ARGV[1] (never lowers it). */
+    /**
+     * Raises the fence to ARGV[1] (never lowers it) and drops a cached checkpoint below it:
+     * it would never be served again, and a deleted thread's state should not linger.
+     */
     private static final RedisScript FENCE = RedisScript.of("cache fence", """
             local fence = tonumber(redis.call('HGET', KEYS[1], 'fence') or '0')
             if tonumber(ARGV[1]) > fence then
               redis.call('HSET', KEYS[1], 'fence', ARGV[1])
+            end
+            local cached = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
+            if cached < tonumber(ARGV[1]) then
+              redis.call('HDEL', KEYS[1], 'version', 'checkpoint')
             end
             redis.call('PEXPIRE', KEYS[1], ARGV[2])
             return 1
@@ -54,7 +65,7 @@ public class RedisCheckpointCache implements CheckpointCache {
     }
 
     @Override
-    public Uni<Optional<Checkpoint>> latest(TenantId tenant, ThreadId thread) {
+    public Uni<Optional<StoredCheckpoint>> latest(TenantId tenant, ThreadId thread) {
         return redis.send(Command.HMGET, RedisKeys.latestCheckpoint(tenant, thread), "version", "fence", "checkpoint")
                 .map(reply -> {
                     Response version = reply.get(0);
@@ -64,11 +75,11 @@ public class RedisCheckpointCache implements CheckpointCache {
                             || fence != null && fence.toLong() > version.toLong()) {
                         return Optional.empty();
                     }
-                    Checkpoint cached = parse(checkpoint.toBytes(), tenant);
-                    if (cached.version() != version.toLong() || !cached.threadId().equals(thread)) {
+                    StoredCheckpoint cached = parse(checkpoint.toBytes(), tenant);
+                    if (cached.summary().version() != version.toLong() || !cached.summary().threadId().equals(thread)) {
                         throw new IllegalStateException("cache entry of thread " + thread + " holds version "
-                                + cached.version() + " of thread " + cached.threadId() + " under version "
-                                + version.toLong());
+                                + cached.summary().version() + " of thread " + cached.summary().threadId()
+                                + " under version " + version.toLong());
                     }
                     return Optional.of(cached);
                 });
@@ -81,8 +92,13 @@ public class RedisCheckpointCache implements CheckpointCache {
     }
 
     @Override
-    public Uni<Boolean> put(Checkpoint checkpoint) {
-        byte[] bytes = AgentStateProtos.toProto(checkpoint).toByteArray();
+    public Uni<Boolean> put(StoredCheckpoint stored) {
+        if (!TenantCipher.isSealed(stored.sealedState())) {
+            // A row from before encryption: not worth caching in clear.
+            return Uni.createFrom().item(false);
+        }
+        CheckpointSummary checkpoint = stored.summary();
+        byte[] bytes = AgentStateProtos.toProto(stored.withState(stored.sealedState())).toByteArray();
         return redis.eval(PUT, List.of(RedisKeys.latestCheckpoint(checkpoint.tenant(), checkpoint.threadId())),
                         checkpoint.version(), bytes, ttlMillis)
                 .map(reply -> reply.toLong() == 1);
@@ -98,9 +114,11 @@ public class RedisCheckpointCache implements CheckpointCache {
         return redis.send(Command.PING).map(reply -> "PONG".equals(reply.toString()));
     }
 
-    private static Checkpoint parse(byte[] bytes, TenantId tenant) {
+    private static StoredCheckpoint parse(byte[] bytes, TenantId tenant) {
         try {
-            return AgentStateProtos.fromProto(io.aicunet.contracts.agentstate.v1.Checkpoint.parseFrom(bytes), tenant);
+            Checkpoint sealed = AgentStateProtos.fromProto(io.aicunet.contracts.agentstate.v1.Checkpoint.parseFrom(bytes),
+                    tenant);
+            return new StoredCheckpoint(sealed.summary(), sealed.stateJson());
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException("a cached checkpoint is not a Checkpoint message", e);
         }

@@ -23,7 +23,7 @@ public class RedisTenantKeys implements TenantKeys {
     }
 
     @Override
-    public Uni<String> deleteStep(TenantId tenant, String cursor) {
+    public Uni<Step> deleteStep(TenantId tenant, String cursor) {
         return redis.send(Command.SCAN, cursor, "MATCH", RedisKeys.pattern(tenant), "COUNT", scanCount)
                 .flatMap(reply -> {
                     String next = reply.get(0).toString();
@@ -32,8 +32,9 @@ public class RedisTenantKeys implements TenantKeys {
                         keys.add(key.toString());
                     }
                     return keys.isEmpty()
-                            ? Uni.createFrom().item(next)
-                            : redis.send(Command.UNLINK, keys.toArray()).replaceWith(next);
+                            ? Uni.createFrom().item(new Step(next, 0))
+                            : redis.send(Command.UNLINK, keys.toArray())
+                                    .map(unlinked -> new Step(next, unlinked.toInteger()));
                 });
     }
 }

@@ -1,5 +1,6 @@
 package io.aicunet.agentstate.adapter.scheduler;
 
+import io.aicunet.agentstate.application.ApplyDataClassRetention;
 import io.aicunet.agentstate.application.ApplyRetention;
 import io.aicunet.agentstate.application.DetectLostAgents;
 import io.aicunet.agentstate.application.RepairCache;
@@ -22,11 +23,14 @@ public class AgentStateJobs {
     private final DetectLostAgents detectLostAgents;
     private final RepairCache repairCache;
     private final ApplyRetention applyRetention;
+    private final ApplyDataClassRetention applyDataClassRetention;
 
-    public AgentStateJobs(DetectLostAgents detectLostAgents, RepairCache repairCache, ApplyRetention applyRetention) {
+    public AgentStateJobs(DetectLostAgents detectLostAgents, RepairCache repairCache, ApplyRetention applyRetention,
+                          ApplyDataClassRetention applyDataClassRetention) {
         this.detectLostAgents = detectLostAgents;
         this.repairCache = repairCache;
         this.applyRetention = applyRetention;
+        this.applyDataClassRetention = applyDataClassRetention;
     }
 
     @Scheduled(every = "${agent-state.heartbeat.detector-every:1s}", delayed = "1s",
@@ -44,6 +48,12 @@ public class AgentStateJobs {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = RetentionDisabled.class)
     Uni<Void> applyRetention() {
         return logged("retention", applyRetention.runOnce().replaceWithVoid());
+    }
+
+    @Scheduled(every = "${agent-state.retention.job-every:60s}", delayed = "20s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = RetentionDisabled.class)
+    Uni<Void> applyDataClassRetention() {
+        return logged("data-class retention", applyDataClassRetention.runOnce().replaceWithVoid());
     }
 
     private static Uni<Void> logged(String job, Uni<Void> pass) {
