@@ -10,6 +10,7 @@ import io.aicunet.contracts.config.v1.PutEntryResponse;
 import io.aicunet.contracts.config.v1.Scope;
 import io.aicunet.platform.testing.ConfigFixtures;
 import io.aicunet.platform.testing.FleetTestResource;
+import io.aicunet.platform.testing.TenantServiceProcess;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -64,8 +65,14 @@ abstract class ConfigTestBase {
         return ConfigFixtures.anEntry(namespace, key, json).setScope(scope);
     }
 
+    /** A tenant id the tenant service does not know: enough for plain values, which need no data key. */
     protected static String aTenant() {
         return UUID.randomUUID().toString();
+    }
+
+    /** A tenant registered with the real tenant service, so it has a data key (needed for its secrets). */
+    protected static String aRegisteredTenant() {
+        return TenantServiceProcess.createTenant();
     }
 
     /** The head of the revision sequence, read straight from the database. */

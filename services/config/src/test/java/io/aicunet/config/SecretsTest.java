@@ -36,31 +36,40 @@ class SecretsTest extends ConfigTestBase {
 
     /**
      * Proves: a secret is stored sealed: its row has no value, and the sealed bytes
-     * do not contain the plain text (in the entry nor in its revision).
+     * do not contain the plain text (in the entry nor in its revision); a platform-level
+     * secret is sealed with the service key, a tenant's with the tenant's data key.
      */
     @Test
     void secretsAreStoredSealed() throws Exception {
         String namespace = newNamespace();
+        String tenant = aRegisteredTenant();
         PutEntryResponse written = admin().putEntry(entry(namespace, "api_key", globalScope(),
                 "\"" + PLAINTEXT + "\"").setSecret(true).build());
         assertThat(written.getEntry().getValue().getMasked()).as("a write never echoes a secret").isTrue();
         assertThat(written.getEntry().getValue().getJson()).isEmpty();
+        admin().putEntry(entry(namespace, "tenant_key", tenantScope(tenant), "\"" + PLAINTEXT + "\"")
+                .setSecret(true).build());
 
         try (Connection db = FleetTestResource.database().connectAsSuperuser();
                 PreparedStatement select = db.prepareStatement("""
                         SELECT e.value IS NULL AS no_value, e.sealed_value, e.sealing_key_id, r.value IS NULL AS no_revision_value,
                                r.sealed_value AS revision_sealed
                           FROM config.entries e JOIN config.revisions r ON r.revision = e.revision
-                         WHERE e.namespace = ?""")) {
-            select.setString(1, namespace);
-            try (ResultSet row = select.executeQuery()) {
-                assertThat(row.next()).isTrue();
-                assertThat(row.getBoolean("no_value")).isTrue();
-                assertThat(row.getBoolean("no_revision_value")).isTrue();
-                assertThat(row.getString("sealing_key_id")).isEqualTo("local-1");
-                assertThat(new String(row.getBytes("sealed_value"), StandardCharsets.ISO_8859_1)).doesNotContain(PLAINTEXT);
-                assertThat(new String(row.getBytes("revision_sealed"), StandardCharsets.ISO_8859_1))
-                        .doesNotContain(PLAINTEXT);
+                         WHERE e.namespace = ? AND e.entry_key = ?""")) {
+            for (String key : new String[] {"api_key", "tenant_key"}) {
+                select.setString(1, namespace);
+                select.setString(2, key);
+                try (ResultSet row = select.executeQuery()) {
+                    assertThat(row.next()).isTrue();
+                    assertThat(row.getBoolean("no_value")).isTrue();
+                    assertThat(row.getBoolean("no_revision_value")).isTrue();
+                    assertThat(row.getString("sealing_key_id"))
+                            .isEqualTo(key.equals("api_key") ? "local-1" : "tenant/dk-1");
+                    assertThat(new String(row.getBytes("sealed_value"), StandardCharsets.ISO_8859_1))
+                            .doesNotContain(PLAINTEXT);
+                    assertThat(new String(row.getBytes("revision_sealed"), StandardCharsets.ISO_8859_1))
+                            .doesNotContain(PLAINTEXT);
+                }
             }
         }
     }
@@ -74,7 +83,7 @@ class SecretsTest extends ConfigTestBase {
     @Test
     void secretsAreShownOnlyWithThePermission() {
         String namespace = newNamespace();
-        String tenant = aTenant();
+        String tenant = aRegisteredTenant();
         long start = head();
         try (WatchRecorder masked = watch(ConfigGrpcClient.platformService(), start, tenant, namespace).awaitLive();
                 WatchRecorder revealed = watch(ConfigGrpcClient.platformSecretReader(), start, tenant, namespace)

@@ -10,6 +10,7 @@ import io.aicunet.contracts.config.v1.WatchRequest;
 import io.aicunet.platform.testing.ConfigFixtures;
 import io.aicunet.platform.testing.FleetStack;
 import io.aicunet.platform.testing.FleetTestResource;
+import io.aicunet.platform.testing.TenantServiceProcess;
 import io.aicunet.platform.testing.TestCallers;
 import io.aicunet.platform.testing.TestDatabase;
 import io.grpc.ManagedChannel;
@@ -137,7 +138,11 @@ class TwoReplicasIT {
                 "-Dkafka.bootstrap.servers=" + FleetStack.kafkaBootstrapServers(),
                 "-Daicunet.outbox.topic-prefix=" + FleetTestResource.topicPrefix(),
                 "-Daicunet.policy.opa-url=" + FleetStack.opaUrl(),
-                "-Dquarkus.redis.hosts=redis://" + FleetStack.host() + ":" + FleetStack.redisPort()));
+                "-Dquarkus.redis.hosts=redis://" + FleetStack.host() + ":" + FleetStack.redisPort(),
+                // The same tenant service as the first replica: tenants' data keys and retention periods.
+                "-Dquarkus.grpc.clients.tenant-keys.host=" + FleetStack.host(),
+                "-Dquarkus.grpc.clients.tenant-keys.port=" + TenantServiceProcess.port(),
+                "-Daicunet.privacy.object-store-directory=" + FleetTestResource.objectStoreDirectory()));
         SlowPolling.SETTINGS.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(jar.toString());

@@ -10,6 +10,7 @@ import io.aicunet.platform.tenancy.TenantScope;
 import io.aicunet.platform.tenancy.TenantTransactions;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Set;
 
@@ -76,6 +77,24 @@ public class CompactRevisions {
                         ? deleteBatches(marked.value(), 0, 0).map(deleted -> Result.ok(
                                 new Compacted(marked.value(), deleted)))
                         : Uni.createFrom().item(Result.<Compacted>failed(marked.problem())));
+    }
+
+    /**
+     * In the caller's transaction, moves the mark to at least {@code revision} and
+     * announces it as a compaction does: for removals of a tenant's revisions (its
+     * erasure, its retention), so watches and diffs from before them reload rather than
+     * miss them.
+     */
+    Uni<Void> markAtLeast(SqlConnection connection, long revision, String author) {
+        if (revision <= 0) {
+            return Uni.createFrom().voidItem();
+        }
+        return entries.state(connection).flatMap(state -> state.compacted() >= revision
+                ? Uni.createFrom().voidItem()
+                : entries.markCompacted(connection, revision).flatMap(mark -> outbox.append(connection,
+                        outbox.event(ConfigEvents.TOPIC, ConfigEvents.PLATFORM_KEY, "revisions",
+                                ConfigRevisionsCompacted.newBuilder().setCompactedRevision(mark).setAuthor(author)
+                                        .build()))).replaceWithVoid());
     }
 
     private Uni<Long> deleteBatches(long mark, long deletedSoFar, int batches) {

@@ -12,19 +12,28 @@ public final class ConfigViews {
     private ConfigViews() {
     }
 
-    /** A value as the caller may see it: JSON text, or masked (json empty) when it is a secret the caller may not read. */
-    public record ValueView(String json, boolean secret, boolean masked) {
+    /**
+     * A value as the caller may see it: JSON text, or masked (json empty) when it is a
+     * secret the caller may not read, or one nobody can read any more; then
+     * {@code unavailable} says why (e.g. TENANT_KEY_DESTROYED), else it is empty.
+     */
+    public record ValueView(String json, boolean secret, boolean masked, String unavailable) {
 
         public static ValueView plain(String json) {
-            return new ValueView(json, false, false);
+            return new ValueView(json, false, false, "");
         }
 
         public static ValueView revealed(String json) {
-            return new ValueView(json, true, false);
+            return new ValueView(json, true, false, "");
         }
 
         public static ValueView maskedSecret() {
-            return new ValueView("", true, true);
+            return new ValueView("", true, true, "");
+        }
+
+        /** A secret that cannot be opened for anyone, for the reason given. */
+        public static ValueView unavailableSecret(String reason) {
+            return new ValueView("", true, true, reason);
         }
     }
 

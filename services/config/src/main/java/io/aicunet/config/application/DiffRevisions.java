@@ -85,16 +85,20 @@ public class DiffRevisions {
                         return Uni.createFrom().item(Result.<List<EntryDiff>>failed(result.problem()));
                     }
                     List<Entries.EntryChange> changes = result.value().stream().filter(DiffRevisions::differs).toList();
-                    boolean secretsPresent = changes.stream().anyMatch(c -> secret(Optional.of(c.after()))
-                            || secret(c.before()));
-                    return secrets.decide(caller, secretsPresent).map(reveal -> Result.ok(changes.stream()
+                    List<SecretCipher.SealedSecret> sealed = new ArrayList<>();
+                    for (Entries.EntryChange change : changes) {
+                        sealedOf(change.key(), Optional.of(change.after()), sealed);
+                        sealedOf(change.key(), change.before(), sealed);
+                    }
+                    return secrets.decide(caller, sealed).map(reveal -> Result.ok(changes.stream()
                             .map(c -> new EntryDiff(c.key(),
                                     c.before().flatMap(r -> r.value().map(v -> reveal.show(c.key(), v))),
                                     c.before().filter(r -> r.value().isPresent()).map(ConfigRevision::revision)
                                             .orElse(0L),
                                     c.after().value().map(v -> reveal.show(c.key(), v)),
                                     c.after().value().isPresent() ? c.after().revision() : 0L))
-                            .toList()));
+                            .toList())).onFailure(SecretAccess.KeysUnreachable.class)
+                            .recoverWithItem(SecretAccess.KeysUnreachable::asResult);
                 });
     }
 
@@ -102,7 +106,9 @@ public class DiffRevisions {
         return !change.before().flatMap(ConfigRevision::value).equals(change.after().value());
     }
 
-    private static boolean secret(Optional<ConfigRevision> revision) {
-        return revision.flatMap(ConfigRevision::value).map(v -> v.secret()).orElse(false);
+    private static void sealedOf(EntryKey key, Optional<ConfigRevision> revision,
+                                 List<SecretCipher.SealedSecret> sealed) {
+        revision.flatMap(ConfigRevision::value).flatMap(v -> SecretCipher.SealedSecret.of(key, v))
+                .ifPresent(sealed::add);
     }
 }

@@ -23,4 +23,11 @@ public interface EffectiveCache {
 
     /** Drops every cached configuration of the scope's tenant, or of the platform level. */
     Uni<Void> invalidate(ConfigScope scope);
+
+    /**
+     * Deletes every key this service keeps for the tenant (its erasure); returns how many
+     * existed. Unlike {@link #invalidate}, fails when Redis does not answer, so the
+     * erasure is retried rather than reported done.
+     */
+    Uni<Long> forget(TenantId tenant);
 }

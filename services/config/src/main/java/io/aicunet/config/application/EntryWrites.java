@@ -38,6 +38,8 @@ public class EntryWrites {
 
     public static final String ACTION = "config.entries.write";
     public static final String REVISION_MISMATCH = "REVISION_MISMATCH";
+    /** A secret of a tenant scope cannot be sealed: the tenant has no data key (unknown or erased). */
+    public static final String TENANT_KEY_UNAVAILABLE = "TENANT_KEY_UNAVAILABLE";
 
     private static final Logger LOG = Logger.getLogger(EntryWrites.class);
 
@@ -105,6 +107,7 @@ public class EntryWrites {
                                         : entries.find(connection, key, true).flatMap(current ->
                                                 writeLocked(connection, caller, key, namespace.get(), current,
                                                         expectedRevision, reason, change))))
+                .onFailure(SecretAccess.KeysUnreachable.class).recoverWithItem(SecretAccess.KeysUnreachable::asResult)
                 .call(result -> result.isOk() && result.value().changed()
                         ? announce(result.value())
                         : Uni.createFrom().voidItem());
@@ -146,8 +149,7 @@ public class EntryWrites {
     private Uni<Result<Plan>> plan(SqlConnection connection, EntryKey key, NamespaceRecord namespace,
                                    Optional<Entry> current, Change change) {
         if (change instanceof Put put) {
-            return Uni.createFrom().item(planValue(key, namespace, current, put.value(), put.secret(),
-                    put.valueField(), Optional.empty(), 0));
+            return planValue(key, namespace, current, put.value(), put.secret(), put.valueField(), Optional.empty(), 0);
         }
         if (change instanceof Delete) {
             return Uni.createFrom().item(current.isEmpty()
@@ -155,48 +157,82 @@ public class EntryWrites {
                     : Result.ok(new Plan(Optional.empty(), 0, 0, false)));
         }
         long target = ((Restore) change).revision();
-        return entries.findRevision(connection, key, target).map(found -> {
+        return entries.findRevision(connection, key, target).flatMap(found -> {
             if (found.isEmpty()) {
-                return Result.failed(new Problem.NotFound("revision", target + " of entry " + key));
+                return failed(new Problem.NotFound("revision", target + " of entry " + key));
             }
             ConfigRevision revision = found.get();
             if (revision.value().isEmpty()) {
-                return Result.ok(new Plan(Optional.empty(), 0, target, current.isEmpty()));
+                return Uni.createFrom().item(Result.ok(new Plan(Optional.empty(), 0, target, current.isEmpty())));
             }
             StoredValue stored = revision.value().get();
-            String json = stored instanceof StoredValue.Sealed sealed
-                    ? cipher.open(key, sealed)
-                    : ((StoredValue.Plain) stored).json();
-            List<FieldViolation> violations = new ArrayList<>();
-            JsonNode value = schemas.parse("to_revision", json, violations).orElseThrow(
-                    () -> new IllegalStateException("revision " + target + " of " + key + " holds no JSON"));
-            return planValue(key, namespace, current, value, stored.secret(), "to_revision.value",
-                    Optional.of(stored), target);
+            return jsonOf(key, stored).flatMap(json -> {
+                if (json.isEmpty()) {
+                    return failed(tenantKeyMissing(key, "revision " + target + " cannot be restored: its secret"
+                            + " was sealed with a data key the tenant no longer has"));
+                }
+                List<FieldViolation> violations = new ArrayList<>();
+                JsonNode value = schemas.parse("to_revision", json.get(), violations).orElseThrow(
+                        () -> new IllegalStateException("revision " + target + " of " + key + " holds no JSON"));
+                return planValue(key, namespace, current, value, stored.secret(), "to_revision.value",
+                        Optional.of(stored), target);
+            });
         });
     }
 
-    /** Validates a value against the namespace's latest schema and decides how to store it. */
-    private Result<Plan> planValue(EntryKey key, NamespaceRecord namespace, Optional<Entry> current, JsonNode value,
-                                   boolean secret, String valueField, Optional<StoredValue> restored,
-                                   long rolledBackTo) {
+    /**
+     * Validates a value against the namespace's latest schema and decides how to store
+     * it: a secret is sealed (for a tenant scope with the tenant's data key, refused when
+     * the tenant has none).
+     */
+    private Uni<Result<Plan>> planValue(EntryKey key, NamespaceRecord namespace, Optional<Entry> current,
+                                        JsonNode value, boolean secret, String valueField,
+                                        Optional<StoredValue> restored, long rolledBackTo) {
         if (namespace.schemaVersion() > 0) {
             List<FieldViolation> violations = schemas.validate(namespace.name(), namespace.schemaVersion(),
                     namespace.schemaJson().orElseThrow(), valueField, value);
             if (!violations.isEmpty()) {
-                return Result.failed(new Problem.InvalidArgument(violations));
+                return failed(new Problem.InvalidArgument(violations));
             }
         }
         String json = schemas.write(value);
-        if (current.isPresent() && current.get().value().secret() == secret
-                && schemas.sameValue(jsonOf(key, current.get().value()), json)) {
-            return Result.ok(new Plan(current.map(Entry::value), namespace.schemaVersion(), rolledBackTo, true));
-        }
-        StoredValue stored = restored.orElseGet(() -> secret ? cipher.seal(key, json) : new StoredValue.Plain(json));
-        return Result.ok(new Plan(Optional.of(stored), namespace.schemaVersion(), rolledBackTo, false));
+        Uni<Boolean> unchanged = current.isPresent() && current.get().value().secret() == secret
+                ? jsonOf(key, current.get().value()).map(held -> held.isPresent() && schemas.sameValue(held.get(), json))
+                : Uni.createFrom().item(false);
+        return unchanged.flatMap(same -> {
+            if (same) {
+                return Uni.createFrom().item(Result.ok(new Plan(current.map(Entry::value), namespace.schemaVersion(),
+                        rolledBackTo, true)));
+            }
+            Uni<Optional<StoredValue>> stored = restored.isPresent() || !secret
+                    ? Uni.createFrom().item(Optional.of(restored.orElseGet(() -> new StoredValue.Plain(json))))
+                    : cipher.seal(key, json).onFailure().transform(SecretAccess.KeysUnreachable::new)
+                            .map(sealed -> sealed.map(StoredValue.class::cast));
+            return stored.map(toStore -> toStore.isEmpty()
+                    ? Result.<Plan>failed(tenantKeyMissing(key, "the tenant has no data key (the tenant service"
+                            + " does not know it, or it was erased), so its secrets cannot be stored"))
+                    : Result.ok(new Plan(toStore, namespace.schemaVersion(), rolledBackTo, false)));
+        });
     }
 
-    private String jsonOf(EntryKey key, StoredValue value) {
-        return value instanceof StoredValue.Sealed sealed ? cipher.open(key, sealed) : ((StoredValue.Plain) value).json();
+    /** The value's JSON; empty for a secret whose tenant key is gone. */
+    private Uni<Optional<String>> jsonOf(EntryKey key, StoredValue value) {
+        if (value instanceof StoredValue.Plain plain) {
+            return Uni.createFrom().item(Optional.of(plain.json()));
+        }
+        StoredValue.Sealed sealed = (StoredValue.Sealed) value;
+        return cipher.keysFor(List.of(new SecretCipher.SealedSecret(key, sealed)))
+                .onFailure().transform(SecretAccess.KeysUnreachable::new).map(keys -> {
+            SecretCipher.Opened opened = keys.open(key, sealed);
+            return opened instanceof SecretCipher.Opened.Clear clear
+                    ? Optional.of(clear.json())
+                    : Optional.<String>empty();
+        });
+    }
+
+    private static Problem tenantKeyMissing(EntryKey key, String detail) {
+        return new Problem.FailedPrecondition(TENANT_KEY_UNAVAILABLE,
+                "tenant " + key.scope().tenant().map(Object::toString).orElse("?"), detail);
     }
 
     /**

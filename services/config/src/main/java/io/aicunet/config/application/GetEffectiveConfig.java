@@ -73,6 +73,8 @@ public class GetEffectiveConfig {
                         () -> layers(caller, tenant, service, namespaces))
                 .flatMap(result -> result.isOk()
                         ? present(caller, result.value(), query.includeLayers()).map(Result::ok)
+                                .onFailure(SecretAccess.KeysUnreachable.class)
+                                .recoverWithItem(SecretAccess.KeysUnreachable::asResult)
                         : Uni.createFrom().item(Result.<Effective>failed(result.problem())));
     }
 
@@ -104,8 +106,9 @@ public class GetEffectiveConfig {
     private Uni<Effective> present(Caller caller, Entries.Layers layers, boolean includeLayers) {
         List<Entry> merged = EffectiveConfig.merge(layers.entries());
         List<Entry> shown = includeLayers ? layers.entries() : merged;
-        boolean secretsPresent = shown.stream().anyMatch(e -> e.value().secret());
-        return secrets.decide(caller, secretsPresent).map(reveal -> new Effective(
+        List<SecretCipher.SealedSecret> sealed = shown.stream()
+                .flatMap(e -> SecretCipher.SealedSecret.of(e.key(), e.value()).stream()).toList();
+        return secrets.decide(caller, sealed).map(reveal -> new Effective(
                 merged.stream().map(e -> EntryView.of(e, reveal.show(e.key(), e.value()))).toList(),
                 layers.revision(),
                 includeLayers

@@ -41,7 +41,10 @@ public class GetEntry {
                         .orElseGet(() -> Result.failed(new Problem.NotFound("entry", key.toString())))))
                 .flatMap(result -> !result.isOk()
                         ? Uni.createFrom().item(Result.<EntryView>failed(result.problem()))
-                        : secrets.decide(caller, result.value().value().secret()).map(reveal -> Result.ok(
-                                EntryView.of(result.value(), reveal.show(key, result.value().value())))));
+                        : secrets.decide(caller, SecretCipher.SealedSecret.of(key, result.value().value()).stream()
+                                .toList()).map(reveal -> Result.ok(
+                                EntryView.of(result.value(), reveal.show(key, result.value().value()))))
+                                .onFailure(SecretAccess.KeysUnreachable.class)
+                                .recoverWithItem(SecretAccess.KeysUnreachable::asResult));
     }
 }

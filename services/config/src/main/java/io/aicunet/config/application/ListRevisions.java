@@ -74,11 +74,13 @@ public class ListRevisions {
                     boolean more = found.size() > pageSize;
                     List<ConfigRevision> page = more ? found.subList(0, pageSize) : found;
                     String next = more ? encode(page.get(page.size() - 1).revision()) : "";
-                    boolean secretsPresent = page.stream().anyMatch(r -> r.value().map(v -> v.secret()).orElse(false));
-                    return secrets.decide(caller, secretsPresent).map(reveal -> Result.ok(new Page(
+                    List<SecretCipher.SealedSecret> sealed = page.stream().flatMap(r -> r.value().stream()
+                            .flatMap(v -> SecretCipher.SealedSecret.of(r.key(), v).stream())).toList();
+                    return secrets.decide(caller, sealed).map(reveal -> Result.ok(new Page(
                             page.stream().map(r -> new RevisionView(r, r.value().map(v -> reveal.show(r.key(), v))))
                                     .toList(),
-                            next)));
+                            next))).onFailure(SecretAccess.KeysUnreachable.class)
+                            .recoverWithItem(SecretAccess.KeysUnreachable::asResult);
                 });
     }
 

@@ -83,7 +83,12 @@ public class RegisterSchema {
                                                     "namespace " + command.namespace(), "more than " + max
                                                     + " entries would have to be checked against the new schema")));
                                 }
-                                List<FieldViolation> rejected = violationsOf(command.schemaJson(), current);
+                                List<SecretCipher.SealedSecret> sealed = current.stream().flatMap(entry ->
+                                        SecretCipher.SealedSecret.of(entry.key(), entry.value()).stream()).toList();
+                                return (sealed.isEmpty() ? Uni.createFrom().<SecretCipher.SecretKeys>nullItem()
+                                        : cipher.keysFor(sealed).onFailure().transform(SecretAccess.KeysUnreachable::new))
+                                        .flatMap(keys -> {
+                                List<FieldViolation> rejected = violationsOf(command.schemaJson(), current, keys);
                                 if (!rejected.isEmpty()) {
                                     return Uni.createFrom().item(Result.<SchemaRecord>failed(
                                             new Problem.InvalidArgument(rejected)));
@@ -100,18 +105,30 @@ public class RegisterSchema {
                                                         .setAuthor(caller.subject())
                                                         .build())))
                                         .map(ignored -> Result.ok(schema));
+                                        });
                             });
-                        }));
+                        }))
+                .onFailure(SecretAccess.KeysUnreachable.class).recoverWithItem(SecretAccess.KeysUnreachable::asResult);
     }
 
-    /** Every current entry the new schema would reject, as violations of schema_json naming entry and path. */
-    private List<FieldViolation> violationsOf(String schemaJson, List<Entry> current) {
+    /**
+     * Every current entry the new schema would reject, as violations of schema_json naming
+     * entry and path. A secret whose tenant key was destroyed cannot be read by anyone
+     * again and waits for its tenant's erasure to delete it; it is not checked.
+     */
+    private List<FieldViolation> violationsOf(String schemaJson, List<Entry> current, SecretCipher.SecretKeys keys) {
         List<FieldViolation> rejected = new ArrayList<>();
         java.util.function.Function<JsonNode, List<FieldViolation>> validator = schemas.validator(schemaJson, "value");
         for (Entry entry : current) {
-            String json = entry.value() instanceof StoredValue.Sealed sealed
-                    ? cipher.open(entry.key(), sealed)
-                    : ((StoredValue.Plain) entry.value()).json();
+            String json;
+            if (entry.value() instanceof StoredValue.Sealed sealed) {
+                if (!(keys.open(entry.key(), sealed) instanceof SecretCipher.Opened.Clear clear)) {
+                    continue;
+                }
+                json = clear.json();
+            } else {
+                json = ((StoredValue.Plain) entry.value()).json();
+            }
             JsonNode value = schemas.parse("value", json, new ArrayList<>()).orElseThrow(
                     () -> new IllegalStateException("entry " + entry.key() + " holds no JSON"));
             for (FieldViolation violation : validator.apply(value)) {

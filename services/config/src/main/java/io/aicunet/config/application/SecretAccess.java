@@ -1,13 +1,19 @@
 package io.aicunet.config.application;
 
 import io.aicunet.config.application.ConfigViews.ValueView;
+import io.aicunet.config.application.SecretCipher.Opened;
+import io.aicunet.config.application.SecretCipher.SealedSecret;
 import io.aicunet.config.domain.EntryKey;
 import io.aicunet.config.domain.StoredValue;
+import io.aicunet.platform.problem.Problem;
+import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
 import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.tenancy.TenantScope;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -15,7 +21,9 @@ import java.util.Optional;
  * (action {@value #ACTION}): a tenant's secrets need the permission on that tenant,
  * platform-level secrets (global and service scope) need it at platform level, so a
  * tenant administrator never sees a platform secret. Fails closed: an unreachable
- * policy engine masks every secret.
+ * policy engine masks every secret. Only the secrets the caller may read are opened,
+ * so only their keys are fetched; a secret whose tenant key was destroyed shows as
+ * masked with the reason.
  */
 @ApplicationScoped
 public class SecretAccess {
@@ -30,25 +38,53 @@ public class SecretAccess {
         this.cipher = cipher;
     }
 
-    /** Asks the policy only when there is a secret to show. */
+    /** Asks the policy only when there is a secret to show; the reveal can show plain values only until prepared. */
     public Uni<SecretReveal> decide(Caller caller, boolean secretsPresent) {
         if (!secretsPresent) {
-            return Uni.createFrom().item(new SecretReveal(cipher, false, Optional.empty(), false));
+            return Uni.createFrom().item(new SecretReveal(cipher, false, Optional.empty(), false, null));
         }
         Uni<Boolean> platform = allowed(caller, Optional.empty());
         if (caller.scope() instanceof TenantScope.SingleTenant single) {
             return Uni.combine().all().unis(platform, allowed(caller, Optional.of(single.tenant())))
                     .asTuple()
                     .map(both -> new SecretReveal(cipher, both.getItem1(), Optional.of(single.tenant()),
-                            both.getItem2()));
+                            both.getItem2(), null));
         }
         // At platform scope the policy grants by role alone, whatever tenant owns the secret.
-        return platform.map(allowed -> new SecretReveal(cipher, allowed, Optional.empty(), allowed));
+        return platform.map(allowed -> new SecretReveal(cipher, allowed, Optional.empty(), allowed, null));
+    }
+
+    /** Decides and fetches the keys of the given secrets that the caller may read. */
+    public Uni<SecretReveal> decide(Caller caller, List<SealedSecret> secrets) {
+        return decide(caller, !secrets.isEmpty()).flatMap(reveal -> reveal.prepared(secrets));
     }
 
     private Uni<Boolean> allowed(Caller caller, Optional<TenantId> owner) {
         return decisions.check(caller, ACTION, ConfigAccess.resourceOf(ConfigAccess.SECRET, "", owner))
                 .map(Optional::isEmpty);
+    }
+
+    /**
+     * The tenant service could not be asked for the keys of secrets the caller may read:
+     * an outage, answered UNAVAILABLE (retry), never a masked value a client might keep.
+     */
+    public static final class KeysUnreachable extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        KeysUnreachable(Throwable cause) {
+            super("tenants' data keys are unreachable: " + cause, cause);
+        }
+
+        public Problem problem() {
+            return new Problem.Unavailable("the tenant service, which holds the keys of tenants' secrets, cannot be"
+                    + " reached; retry");
+        }
+
+        /** Recovers a use case's result from this failure. */
+        static <T> Result<T> asResult(Throwable failure) {
+            return Result.failed(((KeysUnreachable) failure).problem());
+        }
     }
 
     /** Shows values as one caller may see them. */
@@ -58,20 +94,52 @@ public class SecretAccess {
         private final boolean platformSecrets;
         private final Optional<TenantId> tenant;
         private final boolean tenantSecrets;
+        private final SecretCipher.SecretKeys keys;
 
-        SecretReveal(SecretCipher cipher, boolean platformSecrets, Optional<TenantId> tenant, boolean tenantSecrets) {
+        SecretReveal(SecretCipher cipher, boolean platformSecrets, Optional<TenantId> tenant, boolean tenantSecrets,
+                     SecretCipher.SecretKeys keys) {
             this.cipher = cipher;
             this.platformSecrets = platformSecrets;
             this.tenant = tenant;
             this.tenantSecrets = tenantSecrets;
+            this.keys = keys;
         }
 
+        /**
+         * The same decision, with the keys fetched that the given secrets need and the
+         * caller may use; without any such secret, this reveal itself (nothing is fetched).
+         */
+        public Uni<SecretReveal> prepared(Collection<SealedSecret> secrets) {
+            List<SealedSecret> readable = secrets.stream().filter(secret -> mayRead(secret.key())).toList();
+            if (readable.isEmpty()) {
+                return Uni.createFrom().item(this);
+            }
+            return cipher.keysFor(readable)
+                    .onFailure().transform(KeysUnreachable::new)
+                    .map(fetched -> new SecretReveal(cipher, platformSecrets, tenant, tenantSecrets, fetched));
+        }
+
+        /** Whether {@link #prepared} has anything to fetch for these secrets. */
+        public boolean needsKeys(Collection<SealedSecret> secrets) {
+            return secrets.stream().anyMatch(secret -> mayRead(secret.key()));
+        }
+
+        /** The value as this caller sees it; a readable secret must have been {@link #prepared} for. */
         public ValueView show(EntryKey key, StoredValue value) {
             if (value instanceof StoredValue.Plain plain) {
                 return ValueView.plain(plain.json());
             }
-            StoredValue.Sealed sealed = (StoredValue.Sealed) value;
-            return mayRead(key) ? ValueView.revealed(cipher.open(key, sealed)) : ValueView.maskedSecret();
+            if (!mayRead(key)) {
+                return ValueView.maskedSecret();
+            }
+            if (keys == null) {
+                throw new IllegalStateException("the secret of " + key + " is shown before its keys were fetched");
+            }
+            Opened opened = keys.open(key, (StoredValue.Sealed) value);
+            if (opened instanceof Opened.Clear clear) {
+                return ValueView.revealed(clear.json());
+            }
+            return ValueView.unavailableSecret(((Opened.Unavailable) opened).reason());
         }
 
         private boolean mayRead(EntryKey key) {

@@ -96,7 +96,13 @@ final class WatchSession {
                         if (batch.from() > cursor) {
                             catchUpNeeded = true;
                         } else {
-                            deliver(batch.revisions(), batch.to());
+                            List<ConfigRevision> matching = matching(batch.revisions());
+                            if (reveal.needsKeys(secretsOf(matching))) {
+                                // Keys of tenant secrets come from the tenant service: continue once they are here.
+                                deliver(matching, batch.to()).subscribe().with(ignored -> run(), this::fail);
+                                return;
+                            }
+                            emit(reveal, matching, batch.to());
                         }
                     }
                     continue;
@@ -128,18 +134,43 @@ final class WatchSession {
             List<ConfigRevision> read = page.revisions();
             boolean full = read.size() == batchSize;
             long last = read.isEmpty() ? after : read.get(read.size() - 1).revision();
-            deliver(read, full ? last : Math.max(state.head(), last));
-            return full ? catchUp() : Uni.createFrom().voidItem();
+            return deliver(matching(read), full ? last : Math.max(state.head(), last))
+                    .flatMap(ignored -> full ? catchUp() : Uni.createFrom().voidItem());
         });
     }
 
-    /** Sends the matching revisions after the cursor and moves the cursor to {@code upTo}. */
-    private void deliver(List<ConfigRevision> revisions, long upTo) {
-        List<RevisionView> changes = new ArrayList<>();
+    /** The revisions after the cursor that this watcher wants. */
+    private List<ConfigRevision> matching(List<ConfigRevision> revisions) {
+        List<ConfigRevision> matching = new ArrayList<>();
         for (ConfigRevision revision : revisions) {
             if (revision.revision() > cursor && filter.matches(revision)) {
-                changes.add(new RevisionView(revision, revision.value().map(v -> reveal.show(revision.key(), v))));
+                matching.add(revision);
             }
+        }
+        return matching;
+    }
+
+    private static List<SecretCipher.SealedSecret> secretsOf(List<ConfigRevision> revisions) {
+        List<SecretCipher.SealedSecret> secrets = new ArrayList<>();
+        for (ConfigRevision revision : revisions) {
+            revision.value().flatMap(v -> SecretCipher.SealedSecret.of(revision.key(), v)).ifPresent(secrets::add);
+        }
+        return secrets;
+    }
+
+    /** Fetches the keys the secrets among the revisions need (none usually), then sends them. */
+    private Uni<Void> deliver(List<ConfigRevision> matching, long upTo) {
+        return reveal.prepared(secretsOf(matching)).invoke(prepared -> emit(prepared, matching, upTo)).replaceWithVoid();
+    }
+
+    /** Sends the matching revisions and moves the cursor to {@code upTo}. */
+    private void emit(SecretReveal shownAs, List<ConfigRevision> matching, long upTo) {
+        if (closed) {
+            return;
+        }
+        List<RevisionView> changes = new ArrayList<>(matching.size());
+        for (ConfigRevision revision : matching) {
+            changes.add(new RevisionView(revision, revision.value().map(v -> shownAs.show(revision.key(), v))));
         }
         long next = Math.max(cursor, upTo);
         // The first message tells the client the watch is live, even when nothing changed.
@@ -152,6 +183,8 @@ final class WatchSession {
 
     private void fail(Throwable failure) {
         closed = true;
-        emitter.fail(failure);
+        emitter.fail(failure instanceof SecretAccess.KeysUnreachable unreachable
+                ? new WatchChanges.WatchStopped(unreachable.problem())
+                : failure);
     }
 }

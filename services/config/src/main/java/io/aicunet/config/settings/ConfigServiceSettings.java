@@ -54,6 +54,40 @@ public interface ConfigServiceSettings {
 
     Authorization authorization();
 
+    Privacy privacy();
+
+    /** Privacy requests and the retention of tenants' history (docs/config.md, Privacy). */
+    interface Privacy {
+
+        /** Rows one statement of an export or erasure reads or deletes; an erasure loops until none is left. */
+        @WithDefault("1000")
+        int batchMax();
+
+        /** Most records (entries and revisions) one export holds; a larger one fails loudly (and the request with it). */
+        @WithDefault("200000")
+        int exportRecordsMax();
+
+        /** Whether this replica runs the retention of tenants' history (safe on many replicas). */
+        @WithDefault("true")
+        boolean retentionEnabled();
+
+        /** How often the retention of tenants' history runs. */
+        @WithDefault("1h")
+        String retentionInterval();
+
+        /** Revisions one retention transaction deletes. */
+        @WithDefault("1000")
+        int retentionBatchMax();
+
+        /** Batches one run spends on one tenant; the rest waits for the next run. */
+        @WithDefault("100")
+        int retentionBatchesPerTenantMax();
+
+        /** Tenants one run looks at; the next run goes on after the last of them. */
+        @WithDefault("10000")
+        int retentionTenantsPerRunMax();
+    }
+
     /** How long policy decisions are kept (see PolicyDecisions). */
     interface Authorization {
 
@@ -114,8 +148,9 @@ public interface ConfigServiceSettings {
     }
 
     /**
-     * How secret values are sealed. Today one AES-256-GCM key from configuration;
-     * issue 8 replaces it with per-tenant data keys behind the same SecretCipher port.
+     * How platform-level secret values are sealed: one AES-256-GCM key of the service.
+     * Secrets of tenant scopes are sealed with the tenant's data key instead (from the
+     * tenant service); this key still opens those written before that.
      */
     interface Secrets {
 

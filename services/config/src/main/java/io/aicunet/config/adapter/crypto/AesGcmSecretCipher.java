@@ -1,6 +1,5 @@
 package io.aicunet.config.adapter.crypto;
 
-import io.aicunet.config.application.SecretCipher;
 import io.aicunet.config.domain.EntryKey;
 import io.aicunet.config.domain.StoredValue;
 import io.aicunet.config.settings.ConfigServiceSettings;
@@ -16,13 +15,15 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * AES-256-GCM under one key from configuration ({@code config.secrets.key}). A sealed
- * value is a random 12-byte nonce followed by the ciphertext and its 16-byte tag; the
- * entry's namespace, key and scope are authenticated as associated data, so a sealed
- * value moved to another entry (or another tenant) fails to open.
+ * AES-256-GCM under the service's own key from configuration ({@code config.secrets.key}):
+ * what seals platform-level secrets (global and service scope), and what sealed tenant
+ * secrets too before they had data keys of their own. A sealed value is a random 12-byte
+ * nonce followed by the ciphertext and its 16-byte tag; the entry's namespace, key and
+ * scope are authenticated as associated data, so a sealed value moved to another entry
+ * (or another tenant) fails to open.
  */
 @ApplicationScoped
-public class AesGcmSecretCipher implements SecretCipher {
+public class AesGcmSecretCipher {
 
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
@@ -47,7 +48,11 @@ public class AesGcmSecretCipher implements SecretCipher {
         this.keyId = settings.secrets().keyId();
     }
 
-    @Override
+    /** The id sealed values of this key carry. */
+    public String keyId() {
+        return keyId;
+    }
+
     public StoredValue.Sealed seal(EntryKey entry, String json) {
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
@@ -63,7 +68,7 @@ public class AesGcmSecretCipher implements SecretCipher {
         }
     }
 
-    @Override
+    /** The JSON text; fails (a bug or tampering) when the value does not open. */
     public String open(EntryKey entry, StoredValue.Sealed sealed) {
         if (!keyId.equals(sealed.keyId())) {
             throw new IllegalStateException("secret of " + entry + " is sealed under key " + sealed.keyId()
@@ -81,7 +86,11 @@ public class AesGcmSecretCipher implements SecretCipher {
     }
 
     private static byte[] associatedData(EntryKey entry) {
-        return ("aicunet-config-v1\n" + entry.namespace() + "\n" + entry.key() + "\n" + entry.scope().id())
-                .getBytes(StandardCharsets.UTF_8);
+        return boundTo(entry).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The entry's identity as both ciphers bind a sealed value to it. */
+    static String boundTo(EntryKey entry) {
+        return "aicunet-config-v1\n" + entry.namespace() + "\n" + entry.key() + "\n" + entry.scope().id();
     }
 }

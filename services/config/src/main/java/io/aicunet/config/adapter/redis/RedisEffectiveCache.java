@@ -111,6 +111,12 @@ public class RedisEffectiveCache implements EffectiveCache {
                 });
     }
 
+    @Override
+    public Uni<Long> forget(TenantId tenant) {
+        // Deleted even when caching is switched off: an earlier configuration may have filled it.
+        return keys.del(hashKey(Optional.of(tenant))).map(Integer::longValue).ifNoItem().after(timeout).fail();
+    }
+
     /** The service and the sorted namespace selection; long selections by their SHA-256. */
     private static String field(Optional<String> service, List<String> namespaces) {
         List<String> sorted = new ArrayList<>(namespaces);

@@ -50,21 +50,25 @@ final class ConfigJson {
         }
     }
 
-    record ValueBody(@JsonRawValue String value, boolean secret, boolean masked) {
+    /** {@code unavailable} (only when set) says why a masked secret cannot be read by anyone, e.g. TENANT_KEY_DESTROYED. */
+    record ValueBody(@JsonRawValue String value, boolean secret, boolean masked,
+                     @JsonInclude(JsonInclude.Include.NON_EMPTY) String unavailable) {
 
         static ValueBody of(ValueView view) {
-            return new ValueBody(view.masked() ? null : view.json(), view.secret(), view.masked());
+            return new ValueBody(view.masked() ? null : view.json(), view.secret(), view.masked(), view.unavailable());
         }
     }
 
     record EntryBody(String namespace, String key, ScopeBody scope, @JsonRawValue String value, boolean secret,
-                     boolean masked, long revision, @JsonProperty("schema_version") int schemaVersion,
+                     boolean masked, @JsonInclude(JsonInclude.Include.NON_EMPTY) String unavailable, long revision,
+                     @JsonProperty("schema_version") int schemaVersion,
                      @JsonProperty("updated_by") String updatedBy, @JsonProperty("updated_at") Instant updatedAt) {
 
         static EntryBody of(EntryView view) {
             return new EntryBody(view.key().namespace(), view.key().key(), ScopeBody.of(view.key().scope()),
                     view.value().masked() ? null : view.value().json(), view.value().secret(), view.value().masked(),
-                    view.revision(), view.schemaVersion(), view.updatedBy(), view.updatedAt());
+                    view.value().unavailable(), view.revision(), view.schemaVersion(), view.updatedBy(),
+                    view.updatedAt());
         }
     }
 

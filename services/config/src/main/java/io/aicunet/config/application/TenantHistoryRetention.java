@@ -1,0 +1,148 @@
+package io.aicunet.config.application;
+
+import io.aicunet.config.settings.ConfigServiceSettings;
+import io.aicunet.platform.privacy.DataClass;
+import io.aicunet.platform.privacy.TenantRetentions;
+import io.aicunet.platform.problem.Result;
+import io.aicunet.platform.tenancy.TenantId;
+import io.aicunet.platform.tenancy.TenantScope;
+import io.aicunet.platform.tenancy.TenantTransactions;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+
+/**
+ * Keeps each tenant's configuration history only as long as the tenant's retention
+ * allows. A superseded revision is operational data that names its author and a reason
+ * (personal), so the shorter of the tenant's OPERATIONAL and PERSONAL periods applies;
+ * current values are never touched (they are the configuration in force, kept while the
+ * tenant exists). The rule is compaction's, for one tenant: up to the tenant's newest
+ * revision before the cutoff, revisions a later one superseded go, then deletes that
+ * ended an entry. The global compaction mark moves there first (as compaction does), so
+ * a watch or diff from before it gets REVISION_COMPACTED and reloads rather than miss
+ * the removed revisions.
+ *
+ * <p>Safe with many replicas: each transaction takes a transaction-scoped advisory lock
+ * on the tenant without waiting (a replica that does not get it leaves the tenant to the
+ * one that did), deleting is idempotent, and the mark only moves forward. Bounded:
+ * batches of {@code config.privacy.retention-batch-max} revisions, each its own
+ * transaction, at most {@code retention-batches-per-tenant-max} per tenant and run. A
+ * tenant the tenant service does not know, or erased, is left to its erasure; one whose
+ * periods cannot be fetched is tried again next run.
+ */
+@ApplicationScoped
+public class TenantHistoryRetention {
+
+    static final String JOB = "tenant-history-retention";
+    static final String AUTHOR = "config:retention";
+
+    private static final Logger LOG = Logger.getLogger(TenantHistoryRetention.class);
+
+    private final TenantConfigurations tenants;
+    private final CompactRevisions compaction;
+    private final TenantRetentions retentions;
+    private final Pool pool;
+    private final ConfigServiceSettings.Privacy settings;
+
+    public TenantHistoryRetention(TenantConfigurations tenants, CompactRevisions compaction,
+                                  TenantRetentions retentions, Pool pool, ConfigServiceSettings settings) {
+        this.tenants = tenants;
+        this.compaction = compaction;
+        this.retentions = retentions;
+        this.pool = pool;
+        this.settings = settings.privacy();
+    }
+
+    @Scheduled(every = "${config.privacy.retention-interval:1h}", delayed = "2m",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> run() {
+        if (!settings.retentionEnabled()) {
+            return Uni.createFrom().voidItem();
+        }
+        return runOnce(Instant.now())
+                .invoke(deleted -> {
+                    if (deleted > 0) {
+                        LOG.infof("tenant history retention deleted %d revisions", deleted);
+                    }
+                })
+                .onFailure().invoke(failure -> LOG.warnf("tenant history retention failed, retried next run: %s",
+                        failure.toString()))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    /** One pass over the tenants with history; returns how many revisions went. */
+    public Uni<Long> runOnce(Instant now) {
+        return tenantsPage(now, Optional.empty(), 0, 0L);
+    }
+
+    private Uni<Long> tenantsPage(Instant now, Optional<TenantId> after, int seen, long deletedSoFar) {
+        int pageSize = Math.min(settings.batchMax(), settings.retentionTenantsPerRunMax() - seen);
+        if (pageSize <= 0) {
+            return Uni.createFrom().item(deletedSoFar);
+        }
+        return TenantTransactions.inTenant(pool, TenantScope.platform(),
+                        connection -> tenants.tenantsWithHistory(connection, after, pageSize).map(Result::ok))
+                .flatMap(page -> {
+                    List<TenantId> found = page.value();
+                    Uni<Long> done = Uni.createFrom().item(deletedSoFar);
+                    for (TenantId tenant : found) {
+                        done = done.flatMap(total -> applyTo(tenant, now).map(deleted -> total + deleted));
+                    }
+                    return found.size() < pageSize
+                            ? done
+                            : done.flatMap(total -> tenantsPage(now, Optional.of(found.get(found.size() - 1)),
+                                    seen + found.size(), total));
+                });
+    }
+
+    /** Applies the tenant's retention; returns how many revisions went. Never fails for one tenant's trouble. */
+    public Uni<Long> applyTo(TenantId tenant, Instant now) {
+        return retentions.of(tenant)
+                .flatMap(periods -> {
+                    Optional<Instant> cutoff = periods.flatMap(p -> Stream.of(DataClass.OPERATIONAL, DataClass.PERSONAL)
+                            .<Instant>flatMap(dataClass -> p.cutoff(dataClass, now).stream())
+                            .max(Instant::compareTo));
+                    return cutoff.isEmpty() ? Uni.createFrom().item(0L) : applyBefore(tenant, cutoff.get());
+                })
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.warnf("retention of tenant %s skipped this run: %s", tenant, failure.toString());
+                    return 0L;
+                });
+    }
+
+    private Uni<Long> applyBefore(TenantId tenant, Instant cutoff) {
+        return TenantTransactions.inTenant(pool, TenantScope.of(tenant), connection ->
+                        tenants.tryLock(connection, tenant, JOB).flatMap(locked -> !locked
+                                ? Uni.createFrom().item(Result.ok(0L))
+                                : tenants.newestRevisionBefore(connection, tenant, cutoff).flatMap(upTo -> upTo == 0
+                                        ? Uni.createFrom().item(Result.ok(0L))
+                                        : tenants.hasSuperseded(connection, tenant, upTo).flatMap(any -> !any
+                                                ? Uni.createFrom().item(Result.ok(0L))
+                                                : compaction.markAtLeast(connection, upTo, AUTHOR)
+                                                        .replaceWith(Result.ok(upTo))))))
+                .flatMap(marked -> marked.value() == 0
+                        ? Uni.createFrom().item(0L)
+                        : deleteBatches(tenant, marked.value(), 0, 0L));
+    }
+
+    private Uni<Long> deleteBatches(TenantId tenant, long upTo, int batches, long deletedSoFar) {
+        if (batches >= settings.retentionBatchesPerTenantMax()) {
+            return Uni.createFrom().item(deletedSoFar);
+        }
+        return TenantTransactions.inTenant(pool, TenantScope.of(tenant), connection ->
+                        tenants.tryLock(connection, tenant, JOB).flatMap(locked -> !locked
+                                ? Uni.createFrom().item(Result.ok(0L))
+                                : tenants.deleteSuperseded(connection, tenant, upTo, settings.retentionBatchMax())
+                                        .map(Result::ok)))
+                .flatMap(deleted -> deleted.value() == 0
+                        ? Uni.createFrom().item(deletedSoFar)
+                        : deleteBatches(tenant, upTo, batches + 1, deletedSoFar + deleted.value()));
+    }
+}
