@@ -1,5 +1,8 @@
 package io.aicunet.ledger;
 
+import static org.awaitility.Awaitility.await;
+
+
 import io.aicunet.contracts.ledger.v1.Account;
 import io.aicunet.contracts.ledger.v1.Balances;
 import io.aicunet.contracts.ledger.v1.CreateAccountRequest;
@@ -9,6 +12,7 @@ import io.aicunet.contracts.ledger.v1.LedgerServiceGrpc.LedgerServiceBlockingStu
 import io.aicunet.contracts.ledger.v1.NewTransfer;
 import io.aicunet.contracts.ledger.v1.TransferOutcome;
 import io.aicunet.platform.testing.FleetTestResource;
+import io.aicunet.platform.testing.TenantServiceProcess;
 import io.aicunet.platform.testing.TestCallers;
 import io.quarkus.test.common.http.TestHTTPResource;
 import java.net.URL;
@@ -16,6 +20,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -33,8 +38,19 @@ abstract class LedgerTestBase {
 
     LedgerGrpcClient client;
 
-    /** This test's tenant. */
-    final String tenant = UUID.randomUUID().toString();
+    /**
+     * This test's tenant: a random id, which the ledger accepts for everything but
+     * personal data; tests that store personal data replace it in their own
+     * {@code @BeforeEach} with a tenant of the real tenant service ({@link #useRealTenant}).
+     */
+    String tenant = UUID.randomUUID().toString();
+
+    /** Makes this test's tenant one the tenant service knows (with a data key), once the ledger has opened its default accounts. */
+    void useRealTenant() {
+        tenant = TenantServiceProcess.createTenant();
+        await().atMost(Duration.ofSeconds(60)).until(() -> count(
+                "SELECT count(*) FROM ledger.accounts WHERE tenant_id = ?::uuid", tenant) == 3);
+    }
 
     @BeforeEach
     void connect() {

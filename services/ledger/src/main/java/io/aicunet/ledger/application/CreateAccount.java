@@ -9,6 +9,7 @@ import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Problem.FieldViolation;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
+import io.aicunet.platform.tenancy.TenantId;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -16,10 +17,13 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Opens an account with a client-chosen id, once: the same id with the same code,
- * unit and flags returns the account as a replay; with another body it is a conflict.
+ * unit, flags and subject returns the account as a replay; with another body it is a
+ * conflict. An account naming a data subject is personal data: the tenant must have a
+ * data key (the ledger stores personal data only for tenants the tenant service knows).
  */
 @ApplicationScoped
 public class CreateAccount {
@@ -32,10 +36,12 @@ public class CreateAccount {
 
     private final LedgerAccess access;
     private final Accounts accounts;
+    private final PersonalDataCipher cipher;
 
-    public CreateAccount(LedgerAccess access, Accounts accounts) {
+    public CreateAccount(LedgerAccess access, Accounts accounts, PersonalDataCipher cipher) {
         this.access = access;
         this.accounts = accounts;
+        this.cipher = cipher;
     }
 
     public Uni<Result<Created>> execute(Caller caller, CreateAccountCommand command) {
@@ -48,13 +54,18 @@ public class CreateAccount {
         AccountRules.checkUnit(command.unit(), violations);
         AccountRules.checkFlags(command.debitsMustNotExceedCredits(), command.creditsMustNotExceedDebits(),
                 violations);
+        AccountRules.checkSubject(command.subjectId(), violations);
         if (!violations.isEmpty()) {
             return Uni.createFrom().item(Result.failed(new Problem.InvalidArgument(violations)));
         }
+        Optional<String> subject = Optional.ofNullable(command.subjectId()).filter(s -> !s.isEmpty());
         AccountSpec spec = new AccountSpec(command.code(), command.unit(), command.debitsMustNotExceedCredits(),
-                command.creditsMustNotExceedDebits());
-        return access.inTenant(caller, command.tenantId(), ACTION, "account", id.get().toString(),
-                (connection, tenant) -> {
+                command.creditsMustNotExceedDebits(), subject);
+        Function<TenantId, Uni<Result<Boolean>>> keyCheck = subject.isPresent()
+                ? tenant -> cipher.keyForWriting(tenant).map(key -> key.map(found -> true))
+                : tenant -> Uni.createFrom().item(Result.ok(true));
+        return access.<Boolean, Created>inTenant(caller, command.tenantId(), ACTION, "account", id.get().toString(),
+                keyCheck, (connection, tenant, checked) -> {
                     Account account = Account.open(id.get(), tenant, spec,
                             Instant.now().truncatedTo(ChronoUnit.MICROS));
                     return accounts.insert(connection, account).flatMap(inserted -> inserted
@@ -69,7 +80,7 @@ public class CreateAccount {
         if (!existing.spec().equals(spec)) {
             return Result.failed(new Problem.Conflict("ACCOUNT_EXISTS_WITH_DIFFERENT_BODY",
                     "account " + existing.id() + " exists with code " + existing.code() + ", unit "
-                            + existing.unit() + " and other flags than requested"));
+                            + existing.unit() + " and other flags or another subject than requested"));
         }
         return Result.ok(new Created(existing, true));
     }

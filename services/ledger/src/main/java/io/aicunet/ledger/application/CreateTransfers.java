@@ -6,6 +6,7 @@ import io.aicunet.ledger.domain.CheckedTransfer;
 import io.aicunet.ledger.domain.TransferBatch;
 import io.aicunet.ledger.domain.TransferOutcome;
 import io.aicunet.ledger.domain.TransferRules;
+import io.aicunet.platform.privacy.DataKey;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
@@ -18,12 +19,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Creates a batch of transfers for one tenant and answers one outcome per transfer.
  * A batch whose transfers all failed still succeeds as a call; the call itself fails
  * only when it is malformed as a whole (no transfers, too many, no tenant), not
- * allowed, or the tenant is suspended and the batch opens new debits.
+ * allowed, the tenant is suspended and the batch opens new debits, or the batch
+ * carries personal metadata and the tenant has no data key to encrypt it with.
  */
 @ApplicationScoped
 public class CreateTransfers {
@@ -37,14 +40,16 @@ public class CreateTransfers {
     private final LedgerTenants tenants;
     private final LedgerServiceConfig config;
     private final MeterRegistry meters;
+    private final PersonalDataCipher cipher;
 
     public CreateTransfers(LedgerAccess access, PostBatch postBatch, LedgerTenants tenants,
-                           LedgerServiceConfig config, MeterRegistry meters) {
+                           LedgerServiceConfig config, MeterRegistry meters, PersonalDataCipher cipher) {
         this.access = access;
         this.postBatch = postBatch;
         this.tenants = tenants;
         this.config = config;
         this.meters = meters;
+        this.cipher = cipher;
     }
 
     public Uni<Result<List<TransferOutcome>>> execute(Caller caller, CreateTransfersCommand command) {
@@ -56,9 +61,14 @@ public class CreateTransfers {
         List<CheckedTransfer> batch = new ArrayList<>(command.transfers().size());
         command.transfers().forEach(draft -> batch.add(TransferRules.check(draft)));
         boolean opensDebits = TransferBatch.opensDebits(batch);
-        return access.<List<TransferOutcome>>inTenant(caller, command.tenantId(), ACTION, "transfer", "",
-                        (connection, tenant) -> postBatch.post(connection, tenant, batch, Instant.now(), List.of(),
-                                        opensDebits ? suspended(connection, tenant) : NO_REFUSAL)
+        // The key is fetched once per batch, and only when a transfer carries personal data.
+        Function<TenantId, Uni<Result<Optional<DataKey>>>> key = carriesPersonalData(batch)
+                ? tenant -> cipher.keyForWriting(tenant).map(found -> found.map(Optional::of))
+                : tenant -> Uni.createFrom().item(Result.ok(Optional.empty()));
+        return access.<Optional<DataKey>, List<TransferOutcome>>inTenant(caller, command.tenantId(), ACTION,
+                        "transfer", "", key,
+                        (connection, tenant, dataKey) -> postBatch.post(connection, tenant, batch, Instant.now(),
+                                        List.of(), opensDebits ? suspended(connection, tenant) : NO_REFUSAL, dataKey)
                                 .map(result -> result.map(TransferBatch.Plan::outcomes)))
                 // A concurrent batch took one of these ids first: run again, and the
                 // retry answers EXISTS or EXISTS_WITH_DIFFERENT_BODY for it.
@@ -67,7 +77,20 @@ public class CreateTransfers {
                     if (result.isOk()) {
                         count(result.value());
                     }
-                });
+                })
+                // Replays carry the stored transfer, its personal metadata sealed.
+                .flatMap(result -> result.isOk() ? cipher.openOutcomes(result.value())
+                        : Uni.createFrom().item(result));
+    }
+
+    private static boolean carriesPersonalData(List<CheckedTransfer> batch) {
+        for (CheckedTransfer transfer : batch) {
+            if (transfer instanceof CheckedTransfer.WellFormed wellFormed
+                    && !wellFormed.request().personalMetadata().isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** FAILED_PRECONDITION when the tenant is suspended: it takes no new debits. */

@@ -76,7 +76,8 @@ public class ExpirePendingTransfers {
                                 List<TransferId> pendingIds, Instant now) {
         List<CheckedTransfer> batch = new ArrayList<>(pendingIds.size());
         pendingIds.forEach(id -> batch.add(new CheckedTransfer.WellFormed(TransferRequest.expiry(id))));
-        return postBatch.post(connection, tenant, batch, now, pendingIds, Uni.createFrom().item(Optional.empty()))
+        return postBatch.post(connection, tenant, batch, now, pendingIds, Uni.createFrom().item(Optional.empty()),
+                        Optional.empty())
                 .map(result -> (int) result.value().outcomes().stream()
                         .filter(o -> o.result() == TransferResult.OK).count());
     }

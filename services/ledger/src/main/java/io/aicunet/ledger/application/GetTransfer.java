@@ -8,9 +8,10 @@ import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import java.util.Optional;
 
-/** Reads one transfer by id. Another tenant's transfer is NOT_FOUND. */
+/** Reads one transfer by id, its personal metadata decrypted. Another tenant's transfer is NOT_FOUND. */
 @ApplicationScoped
 public class GetTransfer {
 
@@ -18,10 +19,12 @@ public class GetTransfer {
 
     private final LedgerAccess access;
     private final Transfers transfers;
+    private final PersonalDataCipher cipher;
 
-    public GetTransfer(LedgerAccess access, Transfers transfers) {
+    public GetTransfer(LedgerAccess access, Transfers transfers, PersonalDataCipher cipher) {
         this.access = access;
         this.transfers = transfers;
+        this.cipher = cipher;
     }
 
     public Uni<Result<Transfer>> execute(Caller caller, TransferQuery query) {
@@ -32,6 +35,9 @@ public class GetTransfer {
         return access.inTenant(caller, query.tenantId(), ACTION, "transfer", id.get().toString(),
                 (connection, tenant) -> transfers.find(connection, tenant, id.get()).map(found -> found
                         .<Result<Transfer>>map(Result::ok)
-                        .orElseGet(() -> Result.failed(new Problem.NotFound("transfer", query.transferId())))));
+                        .orElseGet(() -> Result.failed(new Problem.NotFound("transfer", query.transferId())))))
+                .flatMap(found -> found.isOk()
+                        ? cipher.open(List.of(found.value())).map(opened -> opened.map(list -> list.get(0)))
+                        : Uni.createFrom().item(found));
     }
 }

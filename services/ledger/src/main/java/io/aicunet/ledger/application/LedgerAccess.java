@@ -68,6 +68,32 @@ public class LedgerAccess {
                         connection -> work.apply(connection, tenant.value())));
     }
 
+    /** Work in a tenant's transaction given what was prepared for it before the transaction. */
+    @FunctionalInterface
+    public interface PreparedWork<P, T> {
+        Uni<Result<T>> apply(SqlConnection connection, TenantId tenant, P prepared);
+    }
+
+    /**
+     * Like {@link #inTenant(Caller, String, String, String, String, BiFunction)}, with a
+     * step between authorization and the transaction (e.g. fetching the tenant's data
+     * key), so that step holds no connection and is never done for a refused caller. A
+     * failed preparation is the answer; nothing is written.
+     */
+    public <P, T> Uni<Result<T>> inTenant(Caller caller, String tenantId, String action, String resourceType,
+                                          String resourceId, Function<TenantId, Uni<Result<P>>> prepare,
+                                          PreparedWork<P, T> work) {
+        Result<TenantId> tenant = tenantOf(caller, tenantId);
+        if (!tenant.isOk()) {
+            return Uni.createFrom().item(Result.failed(tenant.problem()));
+        }
+        return authorized(caller, action, Resource.owned(resourceType, resourceId, tenant.value()),
+                () -> prepare.apply(tenant.value()).flatMap(prepared -> prepared.isOk()
+                        ? TenantTransactions.inTenant(pool, TenantScope.of(tenant.value()),
+                                connection -> work.apply(connection, tenant.value(), prepared.value()))
+                        : Uni.createFrom().item(Result.<T>failed(prepared.problem()))));
+    }
+
     /** Authorization without a transaction, for work that opens its own. */
     public <T> Uni<Result<T>> authorized(Caller caller, String action, Resource resource,
                                          Supplier<Uni<Result<T>>> work) {

@@ -15,8 +15,10 @@ public final class LedgerCommands {
     private LedgerCommands() {
     }
 
+    /** {@code subjectId} empty or null: the account belongs to no data subject. */
     public record CreateAccountCommand(String tenantId, String accountId, String code, String unit,
-                                       boolean debitsMustNotExceedCredits, boolean creditsMustNotExceedDebits) {
+                                       boolean debitsMustNotExceedCredits, boolean creditsMustNotExceedDebits,
+                                       String subjectId) {
     }
 
     public record AccountQuery(String tenantId, String accountId) {

@@ -30,7 +30,8 @@ public final class LedgerEvents {
     }
 
     private static Message payload(Transfer transfer) {
-        io.aicunet.contracts.ledger.v1.Transfer proto = LedgerProtos.toProto(transfer);
+        // Events go to every consumer of the topic (and into the audit log): never personal data.
+        io.aicunet.contracts.ledger.v1.Transfer proto = LedgerProtos.toProto(transfer, false);
         return switch (transfer.kind()) {
             case POSTED, PENDING -> TransferCreated.newBuilder().setTransfer(proto).build();
             case POST_PENDING -> PendingPosted.newBuilder().setTransfer(proto).build();

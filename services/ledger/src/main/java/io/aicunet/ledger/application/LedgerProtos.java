@@ -27,6 +27,7 @@ public final class LedgerProtos {
                 .setClosed(account.closed())
                 .setBalances(toProto(account.balances()))
                 .setCreatedAt(timestamp(account.createdAt()))
+                .setSubjectId(account.subjectId().orElse(""))
                 .build();
     }
 
@@ -39,7 +40,13 @@ public final class LedgerProtos {
                 .build();
     }
 
+    /** A transfer for its readers: with its personal metadata, which must have been opened. */
     public static io.aicunet.contracts.ledger.v1.Transfer toProto(Transfer transfer) {
+        return toProto(transfer, true);
+    }
+
+    /** A transfer, with its (opened) personal metadata or, for events, without. */
+    public static io.aicunet.contracts.ledger.v1.Transfer toProto(Transfer transfer, boolean withPersonalMetadata) {
         io.aicunet.contracts.ledger.v1.Transfer.Builder proto = io.aicunet.contracts.ledger.v1.Transfer.newBuilder()
                 .setId(transfer.id().toString())
                 .setTenantId(transfer.tenant().toString())
@@ -55,6 +62,9 @@ public final class LedgerProtos {
                 .setTimestamp(timestamp(transfer.timestamp()));
         transfer.pendingId().ifPresent(id -> proto.setPendingId(id.toString()));
         transfer.expiresAt().ifPresent(at -> proto.setExpiresAt(timestamp(at)));
+        if (withPersonalMetadata) {
+            proto.putAllPersonalMetadata(transfer.personalMetadata().entries());
+        }
         return proto.build();
     }
 

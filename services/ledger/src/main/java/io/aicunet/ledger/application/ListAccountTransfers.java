@@ -18,7 +18,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * An account's statement: its transfers in timestamp order, a page at a time. The
+ * An account's statement: its transfers in timestamp order, a page at a time, their
+ * personal metadata decrypted. The
  * page token is the timestamp of the last transfer of the previous page; timestamps
  * are unique per account, so pages neither skip nor repeat while transfers are added.
  */
@@ -35,13 +36,15 @@ public class ListAccountTransfers {
     private final Accounts accounts;
     private final Transfers transfers;
     private final LedgerServiceConfig config;
+    private final PersonalDataCipher cipher;
 
     public ListAccountTransfers(LedgerAccess access, Accounts accounts, Transfers transfers,
-                                LedgerServiceConfig config) {
+                                LedgerServiceConfig config, PersonalDataCipher cipher) {
         this.access = access;
         this.accounts = accounts;
         this.transfers = transfers;
         this.config = config;
+        this.cipher = cipher;
     }
 
     public Uni<Result<Page>> execute(Caller caller, StatementQuery query) {
@@ -66,7 +69,11 @@ public class ListAccountTransfers {
                             List<Transfer> page = more ? found.subList(0, pageSize) : found;
                             String next = more ? encode(page.get(page.size() - 1).timestamp()) : "";
                             return Result.ok(new Page(List.copyOf(page), next));
-                        })));
+                        })))
+                .flatMap(found -> found.isOk()
+                        ? cipher.open(found.value().transfers()).map(opened -> opened.map(
+                                list -> new Page(list, found.value().nextPageToken())))
+                        : Uni.createFrom().item(found));
     }
 
     private static String encode(Instant timestamp) {

@@ -9,6 +9,7 @@ import io.aicunet.ledger.domain.TransferBatch;
 import io.aicunet.ledger.domain.TransferId;
 import io.aicunet.ledger.domain.TransferKind;
 import io.aicunet.platform.outbox.Outbox;
+import io.aicunet.platform.privacy.DataKey;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.TenantId;
@@ -32,7 +33,8 @@ import java.util.Set;
  * <li>only then read the transfers the batch names and how its pending transfers
  *     were settled: a concurrent batch on the same accounts has committed or not
  *     started, so this read is current;</li>
- * <li>plan the batch in memory ({@link TransferBatch}) and write it with one statement.</li>
+ * <li>plan the batch in memory ({@link TransferBatch}) and write it with one statement,
+ *     the new transfers' personal metadata sealed with the tenant's data key.</li>
  * </ol>
  */
 @ApplicationScoped
@@ -54,11 +56,15 @@ public class PostBatch {
      * Plans and writes the batch; {@code timeoutsSettled} are pending transfers whose
      * timeout entries the write removes (the expiry job's claimed ones). {@code refusal}
      * is a read that may refuse the whole batch (a suspended tenant); it is sent with
-     * the batch's own reads, so it costs no round trip of its own.
+     * the batch's own reads, so it costs no round trip of its own. {@code key} is the
+     * tenant's data key when a transfer of the batch carries personal metadata (fetched
+     * once per batch, before the transaction); the plan's outcomes keep it in plaintext
+     * for the caller, only what is written is sealed.
      */
     public Uni<Result<TransferBatch.Plan>> post(SqlConnection connection, TenantId tenant,
                                                 List<CheckedTransfer> batch, Instant now,
-                                                List<TransferId> timeoutsSettled, Uni<Optional<Problem>> refusal) {
+                                                List<TransferId> timeoutsSettled, Uni<Optional<Problem>> refusal,
+                                                Optional<DataKey> key) {
         Set<TransferId> pendingIds = TransferBatch.pendingNamed(batch);
         Uni<List<Transfer>> pendingBeforeLock = pendingIds.isEmpty()
                 ? Uni.createFrom().item(List.of())
@@ -83,8 +89,10 @@ public class PostBatch {
             if (plan.created().isEmpty() && timeoutsSettled.isEmpty()) {
                 return Uni.createFrom().item(Result.ok(plan));
             }
-            return postings.write(connection, tenant, plan, LedgerEvents.of(outbox, plan.created()), timeoutsSettled)
-                    .replaceWith(Result.ok(plan));
+            TransferBatch.Plan toWrite = key.isEmpty() ? plan : new TransferBatch.Plan(plan.outcomes(),
+                    PersonalDataCipher.seal(key.get(), plan.created()), plan.changedAccounts());
+            return postings.write(connection, tenant, toWrite, LedgerEvents.of(outbox, plan.created()),
+                    timeoutsSettled).replaceWith(Result.ok(plan));
         });
     }
 

@@ -50,6 +50,12 @@ public interface LedgerServiceConfig {
     /** FinOps reports. */
     Reports reports();
 
+    /** Privacy requests (export and erasure of a tenant's or a data subject's personal data). */
+    Privacy privacy();
+
+    /** Retention of personal data per the tenant's periods (docs/ledger.md, Privacy). */
+    Retention retention();
+
     interface PolicyCache {
         /**
          * How long an allow decision is reused for exactly the same caller, action and
@@ -91,5 +97,40 @@ public interface LedgerServiceConfig {
         /** Most rows one report returns; a longer report says it was truncated. */
         @WithDefault("1000")
         int rowsMax();
+    }
+
+    interface Privacy {
+        /**
+         * Most accounts one export or subject erasure covers; a request over more fails
+         * (and the tenant service reports it) rather than being answered incompletely.
+         */
+        @WithDefault("100000")
+        int accountsMax();
+
+        /** Most transfers one export holds; a larger export fails rather than being incomplete. */
+        @WithDefault("1000000")
+        int exportTransfersMax();
+
+        /** Rows one statement of an export or erasure reads or changes. */
+        @WithDefault("1000")
+        int batchSize();
+    }
+
+    interface Retention {
+        /** How often each replica removes personal data past the tenants' periods (a Quarkus duration). */
+        @WithDefault("1h")
+        String interval();
+
+        /** Tenants one pass looks at; the next pass goes on after the last of them. */
+        @WithDefault("100")
+        int tenantsPerPass();
+
+        /** Rows one retention statement changes (one short transaction each). */
+        @WithDefault("1000")
+        int batchSize();
+
+        /** Most batches per tenant and pass, so one tenant's backlog cannot hold up the others for long. */
+        @WithDefault("100")
+        int batchesPerTenantMax();
     }
 }

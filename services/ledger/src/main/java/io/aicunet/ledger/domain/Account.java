@@ -12,6 +12,8 @@ import java.util.Optional;
  * @param lastTransferAt the timestamp of the newest transfer that touched the account;
  *                       the next one gets a later timestamp, so timestamps are strictly
  *                       increasing per account whatever the replicas' clocks say
+ * @param subjectId      the data subject (person) the account belongs to, if any:
+ *                       personal data, emptied by erasure
  */
 public record Account(
         AccountId id,
@@ -23,7 +25,8 @@ public record Account(
         boolean closed,
         Balances balances,
         Instant createdAt,
-        Optional<Instant> lastTransferAt) {
+        Optional<Instant> lastTransferAt,
+        Optional<String> subjectId) {
 
     public Account {
         Objects.requireNonNull(id, "id");
@@ -33,6 +36,7 @@ public record Account(
         Objects.requireNonNull(balances, "balances");
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(lastTransferAt, "lastTransferAt");
+        Objects.requireNonNull(subjectId, "subjectId");
         if (debitsMustNotExceedCredits && creditsMustNotExceedDebits) {
             throw new IllegalArgumentException("an account limits debits or credits, not both");
         }
@@ -41,21 +45,21 @@ public record Account(
     /** A new, open account with zero balances. */
     public static Account open(AccountId id, TenantId tenant, AccountSpec spec, Instant now) {
         return new Account(id, tenant, spec.code(), spec.unit(), spec.debitsMustNotExceedCredits(),
-                spec.creditsMustNotExceedDebits(), false, Balances.ZERO, now, Optional.empty());
+                spec.creditsMustNotExceedDebits(), false, Balances.ZERO, now, Optional.empty(), spec.subjectId());
     }
 
     /** What the client chose for this account: the body an idempotent retry must repeat. */
     public AccountSpec spec() {
-        return new AccountSpec(code, unit, debitsMustNotExceedCredits, creditsMustNotExceedDebits);
+        return new AccountSpec(code, unit, debitsMustNotExceedCredits, creditsMustNotExceedDebits, subjectId);
     }
 
     public Account close() {
         return new Account(id, tenant, code, unit, debitsMustNotExceedCredits, creditsMustNotExceedDebits, true,
-                balances, createdAt, lastTransferAt);
+                balances, createdAt, lastTransferAt, subjectId);
     }
 
     Account withBalances(Balances changed, Instant transferAt) {
         return new Account(id, tenant, code, unit, debitsMustNotExceedCredits, creditsMustNotExceedDebits, closed,
-                changed, createdAt, Optional.of(transferAt));
+                changed, createdAt, Optional.of(transferAt), subjectId);
     }
 }

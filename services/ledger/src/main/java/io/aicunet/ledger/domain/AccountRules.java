@@ -4,7 +4,7 @@ import io.aicunet.platform.problem.Problem.FieldViolation;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** What makes an account's code and unit well-formed. */
+/** What makes an account's code, unit, flags and subject well-formed. */
 public final class AccountRules {
 
     /** Account and transfer codes: what they are for, e.g. {@code usage.llm}. */
@@ -26,6 +26,18 @@ public final class AccountRules {
         if (unit == null || !UNIT.matcher(unit).matches()) {
             violations.add(new FieldViolation("unit",
                     "must be 1 to 32 characters of upper-case letters, digits and _, starting with a letter"));
+        }
+    }
+
+    /** The longest data subject id an account may name. */
+    public static final int SUBJECT_ID_LENGTH_MAX = 256;
+
+    /** Empty (no subject) or 1 to 256 characters without control characters. */
+    public static void checkSubject(String subjectId, List<FieldViolation> violations) {
+        if (subjectId != null && !subjectId.isEmpty() && (subjectId.length() > SUBJECT_ID_LENGTH_MAX
+                || subjectId.isBlank() || subjectId.chars().anyMatch(Character::isISOControl))) {
+            violations.add(new FieldViolation("subject_id", "must be empty or 1 to " + SUBJECT_ID_LENGTH_MAX
+                    + " characters without control characters, not only blanks"));
         }
     }
 

@@ -27,6 +27,7 @@ public record Transfer(
         Optional<Instant> expiresAt,
         String code,
         Map<String, String> metadata,
+        PersonalMetadata personalMetadata,
         Instant timestamp,
         RequestDigest digest,
         Balances debitBalancesAfter,
@@ -42,6 +43,7 @@ public record Transfer(
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(expiresAt, "expiresAt");
         Objects.requireNonNull(code, "code");
+        Objects.requireNonNull(personalMetadata, "personalMetadata");
         Objects.requireNonNull(timestamp, "timestamp");
         Objects.requireNonNull(digest, "digest");
         Objects.requireNonNull(debitBalancesAfter, "debitBalancesAfter");
@@ -54,6 +56,13 @@ public record Transfer(
         if (debitAccount.equals(creditAccount)) {
             throw new IllegalArgumentException("a transfer moves between two different accounts");
         }
+    }
+
+    /** The same transfer with its personal metadata in another form (sealed for storage, opened for reading). */
+    public Transfer withPersonalMetadata(PersonalMetadata changed) {
+        return new Transfer(id, tenant, debitAccount, creditAccount, amount, unit, pendingId, kind, linked,
+                timeoutSeconds, expiresAt, code, metadata, changed, timestamp, digest, debitBalancesAfter,
+                creditBalancesAfter);
     }
 
     /** The balances this transfer left on {@code account}, one of its two accounts. */

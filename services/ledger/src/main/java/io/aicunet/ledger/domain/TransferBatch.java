@@ -227,7 +227,8 @@ public final class TransferBatch {
                 : Optional.empty();
         return record(index, new Transfer(request.id(), tenant, debit.id(), credit.id(), amount, debit.unit(),
                 Optional.empty(), request.kind(), request.linked(), request.timeoutSeconds(), expiresAt,
-                request.code(), request.metadata(), timestamp, request.digest(), debitAfter.get(),
+                request.code(), request.metadata(), request.personalMetadata(), timestamp, request.digest(),
+                debitAfter.get(),
                 creditAfter.get()), debit, credit);
     }
 
@@ -304,7 +305,8 @@ public final class TransferBatch {
         Instant timestamp = nextTimestamp(debit, credit);
         return record(index, new Transfer(request.id(), tenant, debit.id(), credit.id(), amount, pending.unit(),
                 Optional.of(pendingId), request.kind(), request.linked(), 0, Optional.empty(),
-                request.code().isEmpty() ? pending.code() : request.code(), request.metadata(), timestamp,
+                request.code().isEmpty() ? pending.code() : request.code(), request.metadata(),
+                request.personalMetadata(), timestamp,
                 request.digest(), debitAfter.get(), creditAfter.get()), debit, credit);
     }
 

@@ -30,6 +30,14 @@ public record TransferOutcome(int index, String id, TransferResult result, Optio
         return new TransferOutcome(index, id, result, Optional.empty(), field, detail);
     }
 
+    /** The same outcome with the transfer in another form (its personal metadata opened). */
+    public TransferOutcome withTransfer(Transfer changed) {
+        if (transfer.isEmpty() || !transfer.get().id().equals(changed.id())) {
+            throw new IllegalArgumentException("outcome " + index + " has no transfer " + changed.id());
+        }
+        return new TransferOutcome(index, id, result, Optional.of(changed), field, detail);
+    }
+
     /** True when the transfer existed with the same body: the first result, repeated. */
     public boolean replayed() {
         return result == TransferResult.EXISTS;

@@ -22,6 +22,7 @@ public record TransferRequest(
         int timeoutSeconds,
         String code,
         Map<String, String> metadata,
+        PersonalMetadata.Plain personalMetadata,
         RequestDigest digest) {
 
     public TransferRequest {
@@ -33,6 +34,7 @@ public record TransferRequest(
         Objects.requireNonNull(code, "code");
         Objects.requireNonNull(digest, "digest");
         metadata = Collections.unmodifiableMap(new TreeMap<>(metadata));
+        Objects.requireNonNull(personalMetadata, "personalMetadata");
         if (amount < 0) {
             throw new IllegalArgumentException("amount is never negative");
         }
@@ -45,7 +47,7 @@ public record TransferRequest(
     public static TransferRequest expiry(TransferId pendingId) {
         TransferId id = TransferId.random();
         return new TransferRequest(id, TransferKind.EXPIRE_PENDING, false, Optional.empty(), Optional.empty(), 0,
-                Optional.of(pendingId), 0, "", Map.of(),
+                Optional.of(pendingId), 0, "", Map.of(), PersonalMetadata.NONE,
                 RequestDigest.of(java.util.List.of(id.toString(), TransferKind.EXPIRE_PENDING.wireName(),
                         pendingId.toString())));
     }

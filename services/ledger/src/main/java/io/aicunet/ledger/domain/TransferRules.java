@@ -90,14 +90,24 @@ public final class TransferRules {
         if (metadataProblem != null) {
             return malformed(draft, "metadata", metadataProblem);
         }
+        Map<String, String> personalMetadata = draft.personalMetadata() == null ? Map.of() : draft.personalMetadata();
+        String personalMetadataProblem = metadataProblem(personalMetadata);
+        if (personalMetadataProblem != null) {
+            return malformed(draft, "personal_metadata", personalMetadataProblem);
+        }
         long checkedAmount = amount.longValueExact();
         return new CheckedTransfer.WellFormed(new TransferRequest(id.get(), kind, draft.linked(), debit, credit,
                 checkedAmount, pendingId, (int) draft.timeoutSeconds(), code, metadata,
+                new PersonalMetadata.Plain(personalMetadata),
                 digest(id.get(), kind, draft.linked(), debit, credit, checkedAmount, pendingId,
                         (int) draft.timeoutSeconds(), code, metadata)));
     }
 
-    /** The digest of the request's meaning, so the same transfer sent in any spelling matches. */
+    /**
+     * The digest of the request's meaning, so the same transfer sent in any spelling
+     * matches. Personal metadata is left out on purpose: the digest outlives erasure, and
+     * a hash of personal data would let anyone holding the row confirm a guess of it.
+     */
     static RequestDigest digest(TransferId id, TransferKind kind, boolean linked, Optional<AccountId> debit,
                                 Optional<AccountId> credit, long amount, Optional<TransferId> pendingId,
                                 int timeoutSeconds, String code, Map<String, String> metadata) {

@@ -189,7 +189,7 @@ class TransferBatchTest {
     private AccountId account(String code, boolean debitsMustNotExceedCredits, Balances balances) {
         AccountId id = new AccountId(UUID.randomUUID());
         accounts.put(id, new Account(id, TENANT, code, "CREDIT", debitsMustNotExceedCredits, false, false, balances,
-                NOW.minusSeconds(60), Optional.empty()));
+                NOW.minusSeconds(60), Optional.empty(), Optional.empty()));
         return id;
     }
 
@@ -200,7 +200,7 @@ class TransferBatchTest {
         Balances creditAfter = to.balances().plus(0, 0, 0, amount).orElseThrow();
         Transfer pending = new Transfer(TransferId.random(), TENANT, debit, credit, amount, "CREDIT", Optional.empty(),
                 TransferKind.PENDING, false, 10, Optional.of(expiresAt), "test.usage", Map.of(),
-                expiresAt.minusSeconds(10), RequestDigest.of(List.of("stored")), debitAfter, creditAfter);
+                PersonalMetadata.NONE, expiresAt.minusSeconds(10), RequestDigest.of(List.of("stored")), debitAfter, creditAfter);
         transfers.put(pending.id(), pending);
         accounts.put(debit, from.withBalances(debitAfter, pending.timestamp()));
         accounts.put(credit, to.withBalances(creditAfter, pending.timestamp()));

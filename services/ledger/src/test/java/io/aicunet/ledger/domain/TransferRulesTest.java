@@ -75,6 +75,28 @@ class TransferRulesTest {
         assertThat(other).isNotEqualTo(first);
     }
 
+    /**
+     * Proves: personal metadata has the limits of metadata, reaches the request in
+     * plaintext (sealed only on its way to the database), and is no part of the digest,
+     * which outlives its erasure.
+     */
+    @Test
+    void personalMetadataIsCheckedAndLeftOutOfTheDigest() {
+        String id = UUID.randomUUID().toString();
+        Map<String, String> tooLong = Map.of("buyer", "x".repeat(TransferRules.METADATA_VALUE_LENGTH_MAX + 1));
+        assertMalformed(new TransferDraft(id, DEBIT, CREDIT, BigInteger.ONE, "", "posted", false, 0, "x", Map.of(),
+                tooLong), "personal_metadata");
+        TransferDraft alice = new TransferDraft(id, DEBIT, CREDIT, BigInteger.ONE, "", "posted", false, 0, "x",
+                Map.of(), Map.of("buyer", "Alice"));
+        TransferDraft bob = new TransferDraft(id, DEBIT, CREDIT, BigInteger.ONE, "", "posted", false, 0, "x",
+                Map.of(), Map.of("buyer", "Bob"));
+        TransferRequest request = ((CheckedTransfer.WellFormed) TransferRules.check(alice)).request();
+        assertThat(request.personalMetadata().entries()).containsEntry("buyer", "Alice");
+        assertThat(request.personalMetadata().needsSealing()).isTrue();
+        assertThat(digest(bob)).isEqualTo(digest(alice));
+        assertThat(request.personalMetadata().toString()).doesNotContain("Alice");
+    }
+
     private static RequestDigest digest(TransferDraft draft) {
         return ((CheckedTransfer.WellFormed) TransferRules.check(draft)).request().digest();
     }

@@ -74,7 +74,7 @@ public class LedgerGrpcService implements LedgerService {
     public Uni<CreateAccountResponse> createAccount(CreateAccountRequest request) {
         CreateAccountCommand command = new CreateAccountCommand(request.getTenantId(), request.getId(),
                 request.getCode(), request.getUnit(), request.getDebitsMustNotExceedCredits(),
-                request.getCreditsMustNotExceedDebits());
+                request.getCreditsMustNotExceedDebits(), request.getSubjectId());
         return GrpcCallers.serve(caller -> createAccount.execute(caller, command),
                 created -> CreateAccountResponse.newBuilder()
                         .setAccount(LedgerProtos.toProto(created.account()))
@@ -128,7 +128,7 @@ public class LedgerGrpcService implements LedgerService {
             drafts.add(new TransferDraft(transfer.getId(), transfer.getDebitAccountId(),
                     transfer.getCreditAccountId(), BigInteger.valueOf(transfer.getAmount()), transfer.getPendingId(),
                     LedgerProtos.wireName(transfer.getKind()), transfer.getLinked(), transfer.getTimeoutSeconds(),
-                    transfer.getCode(), transfer.getMetadataMap()));
+                    transfer.getCode(), transfer.getMetadataMap(), transfer.getPersonalMetadataMap()));
         }
         CreateTransfersCommand command = new CreateTransfersCommand(request.getTenantId(), drafts);
         return GrpcCallers.serve(caller -> createTransfers.execute(caller, command), outcomes -> {

@@ -23,7 +23,7 @@ import java.util.UUID;
 public class PgAccounts implements Accounts {
 
     private static final String INSERT = "INSERT INTO accounts (" + ACCOUNT_COLUMNS + ")"
-            + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+            + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
             + " ON CONFLICT (tenant_id, account_id) DO NOTHING";
 
     @Override
@@ -100,6 +100,7 @@ public class PgAccounts implements Accounts {
                 .addLong(account.balances().debitsPending())
                 .addLong(account.balances().creditsPending())
                 .addOffsetDateTime(LedgerRows.utc(account.createdAt()))
-                .addOffsetDateTime(account.lastTransferAt().map(LedgerRows::utc).orElse((OffsetDateTime) null));
+                .addOffsetDateTime(account.lastTransferAt().map(LedgerRows::utc).orElse((OffsetDateTime) null))
+                .addString(account.subjectId().orElse(null));
     }
 }

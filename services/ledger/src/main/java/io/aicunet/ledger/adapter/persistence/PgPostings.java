@@ -52,33 +52,33 @@ public class PgPostings implements Postings {
                                        recorded_at, request_sha256,
                                        debit_debits_posted, debit_credits_posted, debit_debits_pending,
                                        debit_credits_pending, credit_debits_posted, credit_credits_posted,
-                                       credit_debits_pending, credit_credits_pending)
+                                       credit_debits_pending, credit_credits_pending, personal_metadata)
                 SELECT $1, t.* FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::bigint[], $6::text[], $7::uuid[],
                                            $8::text[], $9::boolean[], $10::integer[], $11::timestamptz[], $12::text[],
                                            $13::jsonb[], $14::timestamptz[], $15::bytea[], $16::bigint[],
                                            $17::bigint[], $18::bigint[], $19::bigint[], $20::bigint[],
-                                           $21::bigint[], $22::bigint[], $23::bigint[]) AS t
+                                           $21::bigint[], $22::bigint[], $23::bigint[], $24::text[]) AS t
             ), changed_accounts AS (
                 UPDATE accounts a
                    SET debits_posted = c.debits_posted, credits_posted = c.credits_posted,
                        debits_pending = c.debits_pending, credits_pending = c.credits_pending,
                        last_transfer_at = c.last_transfer_at
-                  FROM unnest($24::uuid[], $25::bigint[], $26::bigint[], $27::bigint[], $28::bigint[],
-                              $29::timestamptz[])
+                  FROM unnest($25::uuid[], $26::bigint[], $27::bigint[], $28::bigint[], $29::bigint[],
+                              $30::timestamptz[])
                        AS c (account_id, debits_posted, credits_posted, debits_pending, credits_pending,
                              last_transfer_at)
                  WHERE a.tenant_id = $1 AND a.account_id = c.account_id
                 RETURNING 1
             ), new_timeouts AS (
                 INSERT INTO pending_timeouts (tenant_id, transfer_id, expires_at)
-                SELECT $1, n.* FROM unnest($30::uuid[], $31::timestamptz[]) AS n
+                SELECT $1, n.* FROM unnest($31::uuid[], $32::timestamptz[]) AS n
             ), settled_timeouts AS (
-                DELETE FROM pending_timeouts WHERE tenant_id = $1 AND transfer_id = ANY($32::uuid[])
+                DELETE FROM pending_timeouts WHERE tenant_id = $1 AND transfer_id = ANY($33::uuid[])
             ), events AS (
                 INSERT INTO outbox_events (event_id, topic, event_key, bucket, event_type, source, tenant_id,
                                            aggregate_id, occurred_at, payload)
-                SELECT e.* FROM unnest($33::uuid[], $34::text[], $35::text[], $36::smallint[], $37::text[],
-                                       $38::text[], $39::uuid[], $40::text[], $41::timestamptz[], $42::bytea[]) AS e
+                SELECT e.* FROM unnest($34::uuid[], $35::text[], $36::text[], $37::smallint[], $38::text[],
+                                       $39::text[], $40::uuid[], $41::text[], $42::timestamptz[], $43::bytea[]) AS e
             )
             SELECT count(*) AS accounts_changed FROM changed_accounts""");
 
@@ -139,6 +139,7 @@ public class PgPostings implements Postings {
         OffsetDateTime[] recordedAt = new OffsetDateTime[count];
         Buffer[] digests = new Buffer[count];
         Long[][] balances = new Long[8][count];
+        String[] personal = new String[count];
         for (int i = 0; i < count; i++) {
             Transfer transfer = transfers.get(i);
             ids[i] = transfer.id().value();
@@ -163,6 +164,7 @@ public class PgPostings implements Postings {
             balances[5][i] = transfer.creditBalancesAfter().creditsPosted();
             balances[6][i] = transfer.creditBalancesAfter().debitsPending();
             balances[7][i] = transfer.creditBalancesAfter().creditsPending();
+            personal[i] = LedgerRows.personalMetadataColumn(transfer);
         }
         tuple.addArrayOfUUID(ids).addArrayOfUUID(debits).addArrayOfUUID(credits).addArrayOfLong(amounts)
                 .addArrayOfString(units).addArrayOfUUID(pendingIds).addArrayOfString(kinds)
@@ -173,6 +175,7 @@ public class PgPostings implements Postings {
         for (Long[] column : balances) {
             tuple.addArrayOfLong(column);
         }
+        tuple.addArrayOfString(personal);
     }
 
     private static void addAccounts(Tuple tuple, List<Account> accounts) {

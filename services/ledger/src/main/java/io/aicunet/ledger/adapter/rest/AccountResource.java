@@ -71,7 +71,7 @@ public class AccountResource {
             return missingBody();
         }
         CreateAccountCommand command = new CreateAccountCommand(body.tenantId(), body.id(), body.code(), body.unit(),
-                body.debitsMustNotExceedCredits(), body.creditsMustNotExceedDebits());
+                body.debitsMustNotExceedCredits(), body.creditsMustNotExceedDebits(), body.subjectId());
         return HttpCallers.serve(headers, caller -> createAccount.execute(caller, command),
                 created -> Response.status(created.replayed() ? 200 : 201)
                         .entity(AccountBody.of(created.account()))

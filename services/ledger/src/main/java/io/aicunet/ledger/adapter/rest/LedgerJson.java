@@ -31,7 +31,8 @@ final class LedgerJson {
             String code,
             String unit,
             @JsonProperty("debits_must_not_exceed_credits") boolean debitsMustNotExceedCredits,
-            @JsonProperty("credits_must_not_exceed_debits") boolean creditsMustNotExceedDebits) {
+            @JsonProperty("credits_must_not_exceed_debits") boolean creditsMustNotExceedDebits,
+            @JsonProperty("subject_id") String subjectId) {
     }
 
     record BalancesBody(
@@ -46,6 +47,7 @@ final class LedgerJson {
         }
     }
 
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     record AccountBody(
             String id,
             @JsonProperty("tenant_id") String tenantId,
@@ -55,12 +57,14 @@ final class LedgerJson {
             @JsonProperty("credits_must_not_exceed_debits") boolean creditsMustNotExceedDebits,
             boolean closed,
             BalancesBody balances,
-            @JsonProperty("created_at") Instant createdAt) {
+            @JsonProperty("created_at") Instant createdAt,
+            @JsonProperty("subject_id") String subjectId) {
 
         static AccountBody of(Account account) {
             return new AccountBody(account.id().toString(), account.tenant().toString(), account.code(),
                     account.unit(), account.debitsMustNotExceedCredits(), account.creditsMustNotExceedDebits(),
-                    account.closed(), BalancesBody.of(account.balances()), account.createdAt());
+                    account.closed(), BalancesBody.of(account.balances()), account.createdAt(),
+                    account.subjectId().orElse(null));
         }
     }
 
@@ -87,11 +91,12 @@ final class LedgerJson {
             boolean linked,
             @JsonProperty("timeout_seconds") long timeoutSeconds,
             String code,
-            Map<String, String> metadata) {
+            Map<String, String> metadata,
+            @JsonProperty("personal_metadata") Map<String, String> personalMetadata) {
 
         TransferDraft toDraft() {
             return new TransferDraft(id, debitAccountId, creditAccountId, exactAmount(), pendingId, kind, linked,
-                    timeoutSeconds, code, metadata);
+                    timeoutSeconds, code, metadata, personalMetadata);
         }
 
         /** The amount as an integer; a fraction becomes -1, which the rules refuse as out of range. */
@@ -125,6 +130,7 @@ final class LedgerJson {
             @JsonProperty("expires_at") Instant expiresAt,
             String code,
             Map<String, String> metadata,
+            @JsonProperty("personal_metadata") Map<String, String> personalMetadata,
             Instant timestamp) {
 
         static TransferBody of(Transfer transfer) {
@@ -132,7 +138,8 @@ final class LedgerJson {
                     transfer.debitAccount().toString(), transfer.creditAccount().toString(), transfer.amount(),
                     transfer.unit(), transfer.pendingId().map(TransferId::toString).orElse(null),
                     transfer.kind().wireName(), transfer.linked(), transfer.timeoutSeconds(),
-                    transfer.expiresAt().orElse(null), transfer.code(), transfer.metadata(), transfer.timestamp());
+                    transfer.expiresAt().orElse(null), transfer.code(), transfer.metadata(),
+                    transfer.personalMetadata().entries(), transfer.timestamp());
         }
     }
 

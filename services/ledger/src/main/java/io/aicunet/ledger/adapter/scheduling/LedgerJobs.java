@@ -1,16 +1,19 @@
 package io.aicunet.ledger.adapter.scheduling;
 
+import io.aicunet.ledger.application.EnforceRetention;
 import io.aicunet.ledger.application.ExpirePendingTransfers;
 import io.aicunet.ledger.application.VerifyInvariant;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import org.jboss.logging.Logger;
 
 /**
  * The ledger's scheduled work, run by every replica: expiring pending transfers
- * (safe with many replicas, see {@link ExpirePendingTransfers}) and verifying the
- * debits-equal-credits invariant (read-only). A failed pass is logged and tried again
+ * (safe with many replicas, see {@link ExpirePendingTransfers}), verifying the
+ * debits-equal-credits invariant (read-only) and removing personal data past the
+ * tenants' retention periods (safe with many replicas, see {@link EnforceRetention}). A failed pass is logged and tried again
  * at the next tick.
  */
 @ApplicationScoped
@@ -20,10 +23,27 @@ public class LedgerJobs {
 
     private final ExpirePendingTransfers expirePendingTransfers;
     private final VerifyInvariant verifyInvariant;
+    private final EnforceRetention enforceRetention;
 
-    public LedgerJobs(ExpirePendingTransfers expirePendingTransfers, VerifyInvariant verifyInvariant) {
+    public LedgerJobs(ExpirePendingTransfers expirePendingTransfers, VerifyInvariant verifyInvariant,
+                      EnforceRetention enforceRetention) {
         this.expirePendingTransfers = expirePendingTransfers;
         this.verifyInvariant = verifyInvariant;
+        this.enforceRetention = enforceRetention;
+    }
+
+    @Scheduled(every = "${ledger.retention.interval:1h}", delayed = "1m",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> enforceRetention() {
+        return enforceRetention.enforce(Instant.now())
+                .invoke(removed -> {
+                    if (removed > 0) {
+                        LOG.infof("retention removed the personal data of %d rows", removed);
+                    }
+                })
+                .onFailure().invoke(failure -> LOG.warnf(failure, "retention pass failed, will retry"))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
     }
 
     @Scheduled(every = "${ledger.expiry.interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
