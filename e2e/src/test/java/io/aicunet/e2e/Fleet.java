@@ -1,0 +1,96 @@
+package io.aicunet.e2e;
+
+import io.aicunet.platform.testing.FleetStack;
+import io.aicunet.platform.testing.ServiceProcess;
+import io.aicunet.platform.testing.TestCallers;
+import io.aicunet.platform.testing.TestDatabase;
+import io.grpc.Channel;
+import io.grpc.ManagedChannel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The five services of the fleet as processes of their packaged jars, each with a
+ * database of its own, sharing one topic prefix and one object store directory: the
+ * fleet as it runs, on the real local stack.
+ */
+final class Fleet implements AutoCloseable {
+
+    static final List<String> ANSWERING = List.of("ledger", "agent-state", "audit", "config");
+
+    final String topicPrefix = "e2e-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+    final Path objectStore;
+    private final Map<String, TestDatabase> databases = new LinkedHashMap<>();
+    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private final Map<String, ManagedChannel> channels = new HashMap<>();
+
+    private Fleet() {
+        try {
+            objectStore = Files.createTempDirectory("aicunet-e2e-objects-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts the tenant service, then the four others beside each other. */
+    static Fleet start() {
+        FleetStack.ensureRunning();
+        Fleet fleet = new Fleet();
+        try {
+            // One at a time: the create script alters shared roles, which Postgres will not do concurrently.
+            for (String name : List.of("tenant", "ledger", "agent-state", "audit", "config")) {
+                fleet.databases.put(name, TestDatabase.create(name));
+            }
+            fleet.startService("tenant", Map.of("tenant.privacy-services", String.join(",", ANSWERING)));
+            Map<String, String> keys = Map.of(
+                    "quarkus.grpc.clients.tenant-keys.host", FleetStack.host(),
+                    "quarkus.grpc.clients.tenant-keys.port", Integer.toString(fleet.port("tenant")));
+            CompletableFuture.allOf(ANSWERING.stream()
+                    .map(name -> CompletableFuture.runAsync(() -> fleet.startService(name, keys)))
+                    .toArray(CompletableFuture[]::new)).join();
+            return fleet;
+        } catch (RuntimeException failed) {
+            fleet.close();
+            throw failed;
+        }
+    }
+
+    private void startService(String name, Map<String, String> extra) {
+        TestDatabase database = database(name);
+        Map<String, String> config = new HashMap<>(ServiceProcess.fleetSettings(database, topicPrefix, objectStore));
+        config.putAll(extra);
+        ServiceProcess process = ServiceProcess.start(name, config);
+        synchronized (this) {
+            services.put(name, process);
+            channels.put(name, TestCallers.channel(process.port()));
+        }
+    }
+
+    synchronized int port(String service) {
+        return services.get(service).port();
+    }
+
+    synchronized TestDatabase database(String service) {
+        return databases.get(service);
+    }
+
+    /** A channel to the service sending these caller headers. */
+    synchronized Channel as(String service, Map<String, String> caller) {
+        return TestCallers.as(channels.get(service), caller);
+    }
+
+    @Override
+    public synchronized void close() {
+        channels.values().forEach(ManagedChannel::shutdownNow);
+        services.values().forEach(ServiceProcess::close);
+        databases.values().forEach(TestDatabase::drop);
+    }
+}
