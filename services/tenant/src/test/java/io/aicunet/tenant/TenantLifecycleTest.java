@@ -1,5 +1,7 @@
 package io.aicunet.tenant;
 
+import io.aicunet.platform.privacy.DataClass;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 

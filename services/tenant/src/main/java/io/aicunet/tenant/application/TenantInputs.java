@@ -7,7 +7,7 @@ import io.aicunet.tenant.application.TenantCommands.CreateTenantCommand;
 import io.aicunet.tenant.application.TenantCommands.QuotasInput;
 import io.aicunet.tenant.application.TenantCommands.RetentionInput;
 import io.aicunet.tenant.application.TenantCommands.UpdateTenantCommand;
-import io.aicunet.tenant.domain.DataClass;
+import io.aicunet.platform.privacy.DataClass;
 import io.aicunet.tenant.domain.Quotas;
 import io.aicunet.tenant.domain.Retention;
 import io.aicunet.tenant.domain.TenantRules;

@@ -1,5 +1,7 @@
 package io.aicunet.tenant.application;
 
+import io.aicunet.platform.privacy.DataClass;
+
 import com.google.protobuf.Timestamp;
 import io.aicunet.contracts.tenant.v1.Quotas;
 import io.aicunet.contracts.tenant.v1.RetentionPeriod;

@@ -1,5 +1,7 @@
 package io.aicunet.tenant.domain;
 
+import io.aicunet.platform.privacy.DataClass;
+
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package io.aicunet.tenant.adapter.grpc;
 
+import io.aicunet.platform.privacy.DataClass;
+
 import io.aicunet.contracts.tenant.v1.CreateTenantRequest;
 import io.aicunet.contracts.tenant.v1.CreateTenantResponse;
 import io.aicunet.contracts.tenant.v1.GetTenantRequest;

@@ -2,7 +2,7 @@ package io.aicunet.tenant.adapter.persistence;
 
 import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.tenant.application.Tenants;
-import io.aicunet.tenant.domain.DataClass;
+import io.aicunet.platform.privacy.DataClass;
 import io.aicunet.tenant.domain.Quotas;
 import io.aicunet.tenant.domain.Retention;
 import io.aicunet.tenant.domain.Tenant;
