@@ -31,6 +31,7 @@ final class Fleet implements AutoCloseable {
     private final Map<String, TestDatabase> databases = new LinkedHashMap<>();
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private final Map<String, ManagedChannel> channels = new HashMap<>();
+    private final Map<String, Map<String, String>> configs = new HashMap<>();
 
     private Fleet() {
         try {
@@ -69,8 +70,32 @@ final class Fleet implements AutoCloseable {
         config.putAll(extra);
         ServiceProcess process = ServiceProcess.start(name, config);
         synchronized (this) {
+            configs.put(name, config);
             services.put(name, process);
             channels.put(name, TestCallers.channel(process.port()));
+        }
+    }
+
+    synchronized boolean running(String service) {
+        return services.containsKey(service);
+    }
+
+    /** Stops the service's process, as a crash or a deployment would. */
+    synchronized void stop(String service) {
+        channels.remove(service).shutdownNow();
+        services.remove(service).close();
+    }
+
+    /** Starts a stopped service again: the same database, topics and consumer groups, a new port. */
+    void restart(String service) {
+        Map<String, String> config;
+        synchronized (this) {
+            config = configs.get(service);
+        }
+        ServiceProcess process = ServiceProcess.start(service, config);
+        synchronized (this) {
+            services.put(service, process);
+            channels.put(service, TestCallers.channel(process.port()));
         }
     }
 
@@ -80,6 +105,11 @@ final class Fleet implements AutoCloseable {
 
     synchronized TestDatabase database(String service) {
         return databases.get(service);
+    }
+
+    /** A plain channel to the service. */
+    synchronized Channel channel(String service) {
+        return channels.get(service);
     }
 
     /** A channel to the service sending these caller headers. */

@@ -29,6 +29,7 @@ import io.aicunet.contracts.privacy.v1.TenantKeyServiceGrpc;
 import io.aicunet.contracts.tenant.v1.TenantServiceGrpc;
 import io.aicunet.platform.testing.AuditFixtures;
 import io.aicunet.platform.testing.ConfigFixtures;
+import io.aicunet.platform.testing.PrivacyRequests;
 import io.aicunet.platform.testing.TenantFixtures;
 import io.aicunet.platform.testing.TestCallers;
 import io.aicunet.platform.testing.TestDatabase;
@@ -73,8 +74,6 @@ class PrivacyEndToEndTest {
     private static final String EMAIL = "erika.mustermann@example.org";
     /** A tenant's secret: sealed with its key, masked in exports (a bundle carries no working credentials). */
     private static final String SECRET_TOKEN = "crm-token-" + UUID.randomUUID();
-    private static final Map<String, String> PRIVACY_OFFICER =
-            TestCallers.headers("platform", "dpo@aicunet.io", Set.of("platform-privacy-officer"));
     private static final Map<String, String> PLATFORM_SERVICE =
             TestCallers.headers("platform", "svc:e2e", Set.of("platform-service"));
 
@@ -105,14 +104,12 @@ class PrivacyEndToEndTest {
             assertThat(occurrences(fleet.database(service), EMAIL)).as("%s encrypts it", service).isEmpty();
         }
 
-        PrivacyRequest export = awaitDone(create(PrivacyRequestKind.PRIVACY_REQUEST_KIND_EXPORT, tenant));
-        assertThat(export.getStatus()).as(export.getFailureReason())
-                .isEqualTo(PrivacyRequestStatus.PRIVACY_REQUEST_STATUS_COMPLETED);
+        PrivacyRequest export = PrivacyRequests.completed(fleet.channel("tenant"),
+                PrivacyRequestKind.PRIVACY_REQUEST_KIND_EXPORT, tenant, "");
         assertTheBundleHoldsEveryServicesPart(export);
 
-        PrivacyRequest erasure = awaitDone(create(PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE, tenant));
-        assertThat(erasure.getStatus()).as(erasure.getFailureReason())
-                .isEqualTo(PrivacyRequestStatus.PRIVACY_REQUEST_STATUS_COMPLETED);
+        PrivacyRequest erasure = PrivacyRequests.completed(fleet.channel("tenant"),
+                PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE, tenant, "");
         assertThat(erasure.hasKeyDestroyedAt()).isTrue();
         assertThat(erasure.getPartsList()).extracting(ServicePart::getService)
                 .containsExactlyInAnyOrderElementsOf(Fleet.ANSWERING);
@@ -122,6 +119,40 @@ class PrivacyEndToEndTest {
         assertNoDatabaseHoldsThePlainText();
         assertTheCiphertextLeftCannotBeDecrypted(tenant);
         assertTheAuditLogVerifiesAndRecordsTheProof(tenant, erasure);
+    }
+
+    /**
+     * A service that is down when a request arrives answers when it is back: the request
+     * stays pending meanwhile (never completes without it), then completes.
+     */
+    @Test
+    void aRequestWaitsForAServiceThatIsDownAndCompletesWhenItIsBack() {
+        String tenant = TenantServiceGrpc.newBlockingStub(fleet.as("tenant", TestCallers.platformAdmin()))
+                .createTenant(TenantFixtures.aTenant().build()).getTenant().getId();
+        fleet.stop("config");
+        try {
+            var privacy = PrivacyServiceGrpc.newBlockingStub(fleet.as("tenant", PrivacyRequests.PRIVACY_OFFICER));
+            PrivacyRequest created = privacy.createPrivacyRequest(CreatePrivacyRequestRequest.newBuilder()
+                    .setIdempotencyKey("e2e-" + UUID.randomUUID()).setTenantId(tenant)
+                    .setKind(PrivacyRequestKind.PRIVACY_REQUEST_KIND_EXPORT).build()).getRequest();
+            GetPrivacyRequestRequest get = GetPrivacyRequestRequest.newBuilder()
+                    .setRequestId(created.getRequestId()).build();
+            PrivacyRequest waiting = await().atMost(WAIT).until(() -> privacy.getPrivacyRequest(get).getRequest(),
+                    found -> found.getPartsList().stream().filter(ServicePart::getFulfilled).count() == 3);
+            assertThat(waiting.getStatus()).isEqualTo(PrivacyRequestStatus.PRIVACY_REQUEST_STATUS_PENDING);
+            assertThat(PrivacyRequests.partOf(waiting, "config").getFulfilled()).isFalse();
+
+            fleet.restart("config");
+            PrivacyRequest done = await().atMost(WAIT).until(() -> privacy.getPrivacyRequest(get).getRequest(),
+                    found -> found.getStatus() != PrivacyRequestStatus.PRIVACY_REQUEST_STATUS_PENDING);
+            assertThat(done.getStatus()).as(done.getFailureReason())
+                    .isEqualTo(PrivacyRequestStatus.PRIVACY_REQUEST_STATUS_COMPLETED);
+            assertThat(PrivacyRequests.partOf(done, "config").getFulfilled()).isTrue();
+        } finally {
+            if (!fleet.running("config")) {
+                fleet.restart("config");
+            }
+        }
     }
 
     /** Where the test put personal data, to look for it again after the erasure. */
@@ -268,45 +299,27 @@ class PrivacyEndToEndTest {
         assertThat(erasure.getRequestId()).isNotBlank();
     }
 
-    private PrivacyRequest create(PrivacyRequestKind kind, String tenant) {
-        return PrivacyServiceGrpc.newBlockingStub(fleet.as("tenant", PRIVACY_OFFICER))
-                .createPrivacyRequest(CreatePrivacyRequestRequest.newBuilder()
-                        .setIdempotencyKey("e2e-" + UUID.randomUUID()).setKind(kind).setTenantId(tenant).build())
-                .getRequest();
-    }
-
-    private PrivacyRequest awaitDone(PrivacyRequest request) {
-        var privacy = PrivacyServiceGrpc.newBlockingStub(fleet.as("tenant", PRIVACY_OFFICER));
-        return await().atMost(WAIT).until(() -> privacy.getPrivacyRequest(GetPrivacyRequestRequest.newBuilder()
-                        .setRequestId(request.getRequestId()).build()).getRequest(),
-                found -> found.getStatus() != PrivacyRequestStatus.PRIVACY_REQUEST_STATUS_PENDING);
-    }
-
     /** Where the text occurs in the database: "table.column" for every hit, in text and in bytes. */
     static List<String> occurrences(TestDatabase database, String text) throws SQLException {
         byte[] needle = text.getBytes(StandardCharsets.UTF_8);
         List<String> hits = new ArrayList<>();
-        try (Connection connection = database.connectAsSuperuser(); Statement statement = connection.createStatement()) {
-            for (String table : tables(connection, database.rolePrefix())) {
-                try (ResultSet rows = statement.executeQuery("SELECT * FROM " + database.rolePrefix() + "." + table)) {
-                    int columns = rows.getMetaData().getColumnCount();
-                    while (rows.next()) {
-                        for (int column = 1; column <= columns; column++) {
-                            byte[] value = rows.getBytes(column);
-                            if (value != null && (contains(value, needle)
-                                    || String.valueOf(rows.getString(column)).contains(text))) {
-                                hits.add(table + "." + rows.getMetaData().getColumnName(column));
-                            }
-                        }
-                    }
-                }
+        forEachValue(database, (column, value) -> {
+            if (contains(value, needle)) {
+                hits.add(column);
             }
-        }
+        });
         return hits;
     }
 
     private static List<String> textValues(TestDatabase database) throws SQLException {
         List<String> values = new ArrayList<>();
+        forEachValue(database, (column, value) -> values.add(new String(value, StandardCharsets.UTF_8)));
+        return values;
+    }
+
+    /** Every non-null value of every table of the service's schema, as its bytes, read as superuser. */
+    private static void forEachValue(TestDatabase database, java.util.function.BiConsumer<String, byte[]> visit)
+            throws SQLException {
         try (Connection connection = database.connectAsSuperuser(); Statement statement = connection.createStatement()) {
             for (String table : tables(connection, database.rolePrefix())) {
                 try (ResultSet rows = statement.executeQuery("SELECT * FROM " + database.rolePrefix() + "." + table)) {
@@ -315,14 +328,13 @@ class PrivacyEndToEndTest {
                         for (int column = 1; column <= columns; column++) {
                             byte[] value = rows.getBytes(column);
                             if (value != null) {
-                                values.add(new String(value, StandardCharsets.UTF_8));
+                                visit.accept(table + "." + rows.getMetaData().getColumnName(column), value);
                             }
                         }
                     }
                 }
             }
         }
-        return values;
     }
 
     private static List<String> tables(Connection connection, String schema) throws SQLException {

@@ -29,6 +29,7 @@ import io.aicunet.contracts.privacy.v1.ServicePart;
 import io.aicunet.platform.privacy.FieldCipher;
 import io.aicunet.platform.privacy.LocalDirectoryObjectStore;
 import io.aicunet.platform.testing.FleetTestResource;
+import io.aicunet.platform.testing.PrivacyRequests;
 import io.aicunet.platform.testing.TenantServiceProcess;
 import io.aicunet.platform.testing.TestCallers;
 import io.grpc.Status;
@@ -94,9 +95,9 @@ class PrivacyRequestsTest extends GrpcTestBase {
                 .containsOnly(subjectOf(AgentStateFixtures.runtimeOf(tenant)));
         assertThat(redisValues()).isNotEmpty().noneSatisfy(value -> assertThat(value).contains(secret));
 
-        PrivacyRequest done = completed(request(PrivacyRequestKind.PRIVACY_REQUEST_KIND_EXPORT, ""));
+        PrivacyRequest done = PrivacyRequests.completed(PrivacyRequestKind.PRIVACY_REQUEST_KIND_EXPORT, tenant, "");
 
-        ServicePart part = part(done);
+        ServicePart part = partOf(done);
         byte[] content = Files.readAllBytes(FleetTestResource.objectStoreDirectory().resolve(part.getObject()));
         assertThat(LocalDirectoryObjectStore.sha256Hex(content)).isEqualTo(part.getSha256());
         List<JsonObject> lines = lines(content);
@@ -141,19 +142,18 @@ class PrivacyRequestsTest extends GrpcTestBase {
         String cacheKey = RedisProbe.prefix(tenant) + "thread:" + hers.getThreadId() + ":latest";
         assertThat(RedisProbe.send(redis, Command.HGET, cacheKey, "checkpoint")).isNotNull();
 
-        PrivacyRequest exported = completed(request(PrivacyRequestKind.PRIVACY_REQUEST_KIND_EXPORT,
-                subjectOf(alice)));
+        PrivacyRequest exported = PrivacyRequests.completed(PrivacyRequestKind.PRIVACY_REQUEST_KIND_EXPORT, tenant, subjectOf(alice));
         List<JsonObject> lines = lines(Files.readAllBytes(FleetTestResource.objectStoreDirectory()
-                .resolve(part(exported).getObject())));
+                .resolve(partOf(exported).getObject())));
         assertThat(ofKind(lines, "checkpoints")).hasSize(3)
                 .allSatisfy(record -> assertThat(record.getString("created_by")).isEqualTo(subjectOf(alice)));
         assertThat(ofKind(lines, "agents")).hasSize(1);
         assertThat(ofKind(lines, "threads")).hasSize(2);
         assertThat(ofKind(lines, "idempotency_keys")).hasSize(1);
 
-        PrivacyRequest erased = completed(request(PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE, subjectOf(alice)));
+        PrivacyRequest erased = PrivacyRequests.completed(PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE, tenant, subjectOf(alice));
 
-        assertThat(part(erased).getCountsMap()).containsEntry("threads", 1L).containsEntry("checkpoints", 1L)
+        assertThat(partOf(erased).getCountsMap()).containsEntry("threads", 1L).containsEntry("checkpoints", 1L)
                 .containsEntry("agents_anonymised", 1L).containsEntry("idempotency_keys", 1L);
         assertThat(count("SELECT count(*) FROM agent_state.checkpoints WHERE created_by = ?", subjectOf(alice)))
                 .isZero();
@@ -170,8 +170,8 @@ class PrivacyRequestsTest extends GrpcTestBase {
                 GetLatestCheckpointRequest.newBuilder().setAgentId(agent.getId()).setThreadId(hers.getThreadId())
                         .build())))).isEqualTo(Status.Code.NOT_FOUND);
 
-        PrivacyRequest again = completed(request(PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE, subjectOf(alice)));
-        assertThat(part(again).getCountsMap()).as("a repeat finds nothing").containsOnly(
+        PrivacyRequest again = PrivacyRequests.completed(PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE, tenant, subjectOf(alice));
+        assertThat(partOf(again).getCountsMap()).as("a repeat finds nothing").containsOnly(
                 Map.entry("threads", 0L), Map.entry("checkpoints", 0L), Map.entry("agents_anonymised", 0L),
                 Map.entry("idempotency_keys", 0L));
     }
@@ -196,11 +196,11 @@ class PrivacyRequestsTest extends GrpcTestBase {
         other.saveCheckpoint(AgentStateFixtures.aFirstCheckpoint(kept.getId()).build());
         assertThat(redisKeys(tenant)).isNotEmpty();
 
-        PrivacyRequest done = completed(request(PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE, ""));
+        PrivacyRequest done = PrivacyRequests.completed(PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE, tenant, "");
 
-        assertThat(part(done).getCountsMap()).containsEntry("agents", 1L).containsEntry("threads", 1L)
+        assertThat(partOf(done).getCountsMap()).containsEntry("agents", 1L).containsEntry("threads", 1L)
                 .containsEntry("checkpoints", 1L).containsKey("redis_keys");
-        assertThat(part(done).getCountsMap().get("redis_keys")).isGreaterThanOrEqualTo(3L);
+        assertThat(partOf(done).getCountsMap().get("redis_keys")).isGreaterThanOrEqualTo(3L);
         for (String table : List.of("agents", "threads", "checkpoints", "retention_policies", "idempotency_keys",
                 "cache_repairs")) {
             assertThat(count("SELECT count(*) FROM agent_state." + table + " WHERE tenant_id = ?::uuid", tenant))
@@ -269,30 +269,8 @@ class PrivacyRequestsTest extends GrpcTestBase {
         assertThat(dead.get(0).getReason()).isEqualTo("could not mail " + secret);
     }
 
-    private PrivacyRequest request(PrivacyRequestKind kind, String subject) {
-        return privacy().createPrivacyRequest(CreatePrivacyRequestRequest.newBuilder()
-                .setIdempotencyKey("privacy-" + UUID.randomUUID()).setTenantId(tenant).setKind(kind)
-                .setSubjectId(subject).build()).getRequest();
-    }
-
-    private PrivacyRequest completed(PrivacyRequest request) {
-        return Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(
-                () -> privacy().getPrivacyRequest(GetPrivacyRequestRequest.newBuilder()
-                        .setRequestId(request.getRequestId()).build()).getRequest(),
-                current -> {
-                    assertThat(current.getStatus()).as(current.getFailureReason())
-                            .isNotEqualTo(PrivacyRequestStatus.PRIVACY_REQUEST_STATUS_FAILED);
-                    return current.getStatus() == PrivacyRequestStatus.PRIVACY_REQUEST_STATUS_COMPLETED;
-                });
-    }
-
-    private static PrivacyServiceGrpc.PrivacyServiceBlockingStub privacy() {
-        return PrivacyServiceGrpc.newBlockingStub(TestCallers.as(TenantServiceProcess.channel(), PRIVACY_OFFICER));
-    }
-
-    private static ServicePart part(PrivacyRequest request) {
-        return request.getPartsList().stream().filter(part -> part.getService().equals("agent-state")).findFirst()
-                .orElseThrow();
+    private static ServicePart partOf(PrivacyRequest request) {
+        return PrivacyRequests.partOf(request, "agent-state");
     }
 
     private static String subjectOf(Map<String, String> caller) {

@@ -1,5 +1,7 @@
 package io.aicunet.audit;
 
+import io.aicunet.platform.testing.PrivacyRequests;
+
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -82,7 +84,7 @@ class AuditPrivacyRequestsTest {
             client.asService().append(PrivacyCalls.withDetails(tenant, "bob", 3));
         }
 
-        PrivacyRequest whole = PrivacyCalls.completed(tenant, PrivacyRequestKind.PRIVACY_REQUEST_KIND_EXPORT, "");
+        PrivacyRequest whole = PrivacyRequests.completed(PrivacyRequestKind.PRIVACY_REQUEST_KIND_EXPORT, tenant, "");
         ServicePart part = auditPart(whole);
         byte[] content = Files.readAllBytes(FleetTestResource.objectStoreDirectory().resolve(part.getObject()));
         assertThat(part.getObject()).endsWith("/audit.jsonl");
@@ -97,7 +99,7 @@ class AuditPrivacyRequestsTest {
         assertThat(appended).extracting(r -> new String(Base64.getDecoder().decode(r.getString("details")),
                 StandardCharsets.UTF_8)).contains(PrivacyCalls.secret("alice", 0), PrivacyCalls.secret("bob", 2));
 
-        PrivacyRequest subject = PrivacyCalls.completed(tenant, PrivacyRequestKind.PRIVACY_REQUEST_KIND_EXPORT, "bob");
+        PrivacyRequest subject = PrivacyRequests.completed(PrivacyRequestKind.PRIVACY_REQUEST_KIND_EXPORT, tenant, "bob");
         String bobs = Files.readString(FleetTestResource.objectStoreDirectory().resolve(auditPart(subject).getObject()));
         assertThat(bobs.lines().map(JsonObject::new).map(l -> l.getJsonObject("record").getString("actor")))
                 .containsExactly("bob", "bob", "bob");
@@ -116,7 +118,7 @@ class AuditPrivacyRequestsTest {
             client.asService().append(PrivacyCalls.withDetails(tenant, "alice", 2));
             client.asService().append(PrivacyCalls.withDetails(tenant, "bob", 3));
 
-            PrivacyRequest erased = PrivacyCalls.completed(tenant, PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE, "bob");
+            PrivacyRequest erased = PrivacyRequests.completed(PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE, tenant, "bob");
             assertThat(auditPart(erased).getCountsMap()).containsEntry(AuditPrivacy.RECORDS + ".redacted", 3L);
 
             List<PrivacyCalls.StoredRow> rows = PrivacyCalls.stored(tenant);
@@ -135,7 +137,7 @@ class AuditPrivacyRequestsTest {
                     .containsOnly("decrypted");
             assertVerifies(client, tenant);
 
-            PrivacyRequest again = PrivacyCalls.completed(tenant, PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE, "bob");
+            PrivacyRequest again = PrivacyRequests.completed(PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE, tenant, "bob");
             assertThat(auditPart(again).getCountsMap()).containsEntry(AuditPrivacy.RECORDS + ".redacted", 0L);
         }
     }
@@ -149,7 +151,7 @@ class AuditPrivacyRequestsTest {
             client.as(AuditFixtures.platformCompliance()).setLegalHold(SetLegalHoldRequest.newBuilder()
                     .setTenantId(tenant).setHeld(true).setReason("litigation 2026-17").build());
 
-            PrivacyRequest erased = PrivacyCalls.completed(tenant, PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE,
+            PrivacyRequest erased = PrivacyRequests.completed(PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE, tenant,
                     "frank");
             assertThat(auditPart(erased).getCountsMap()).containsEntry(AuditPrivacy.RECORDS + ".held", 2L)
                     .containsEntry(AuditPrivacy.RECORDS + ".redacted", 0L);
@@ -172,7 +174,7 @@ class AuditPrivacyRequestsTest {
             client.asService().append(PrivacyCalls.withDetails(tenant, "grace", 4));
             long recordsBefore = PrivacyCalls.stored(tenant).size();
 
-            PrivacyRequest erased = PrivacyCalls.completed(tenant, PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE, "");
+            PrivacyRequest erased = PrivacyRequests.completed(PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE, tenant, "");
             assertThat(erased.hasKeyDestroyedAt()).isTrue();
             assertThat(auditPart(erased).getCountsMap().get(AuditPrivacy.RECORDS + ".sealed")).isGreaterThanOrEqualTo(4L);
             assertThat(PrivacyCalls.stored(tenant).size()).isGreaterThanOrEqualTo((int) recordsBefore);

@@ -26,7 +26,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-/** Privacy requests on the real tenant service, records with details, and a look into the audit database. */
+/** Records with details, and a look into the audit database. */
 final class PrivacyCalls {
 
     /** One record's stored columns, as the database holds them. */
@@ -34,28 +34,6 @@ final class PrivacyCalls {
     }
 
     private PrivacyCalls() {
-    }
-
-    static PrivacyServiceBlockingStub privacyOfficer() {
-        return PrivacyServiceGrpc.newBlockingStub(TestCallers.as(TenantServiceProcess.channel(),
-                TestCallers.headers("platform", "dpo@aicunet.io", Set.of("platform-privacy-officer"))))
-                .withDeadlineAfter(30, TimeUnit.SECONDS);
-    }
-
-    /** Creates a request and waits until the tenant service completes it (audit being the one service it expects). */
-    static PrivacyRequest completed(String tenant, PrivacyRequestKind kind, String subject) {
-        PrivacyRequest created = privacyOfficer().createPrivacyRequest(CreatePrivacyRequestRequest.newBuilder()
-                .setIdempotencyKey(UUID.randomUUID().toString()).setKind(kind).setTenantId(tenant)
-                .setSubjectId(subject).build()).getRequest();
-        GetPrivacyRequestRequest get = GetPrivacyRequestRequest.newBuilder().setRequestId(created.getRequestId())
-                .build();
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> privacyOfficer()
-                .getPrivacyRequest(get).getRequest().getStatus() != PrivacyRequestStatus.PRIVACY_REQUEST_STATUS_PENDING);
-        PrivacyRequest done = privacyOfficer().getPrivacyRequest(get).getRequest();
-        if (done.getStatus() != PrivacyRequestStatus.PRIVACY_REQUEST_STATUS_COMPLETED) {
-            throw new AssertionError("privacy request did not complete: " + done);
-        }
-        return done;
     }
 
     /** An Append for {@code tenant} of records by {@code actor}, each with details "<actor>'s secret <i>". */

@@ -37,6 +37,7 @@ import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.tenancy.TenantScope;
 import io.aicunet.platform.tenancy.TenantTransactions;
 import io.aicunet.platform.testing.FleetTestResource;
+import io.aicunet.platform.testing.PrivacyRequests;
 import io.aicunet.platform.testing.TenantFixtures;
 import io.aicunet.platform.testing.TenantServiceProcess;
 import io.aicunet.platform.testing.TestCallers;
@@ -135,7 +136,7 @@ class PrivacyTest extends ConfigTestBase {
         put(namespace, "contact", tenantScope(other), "\"someone@other.example\"");
         put(namespace, "platform_only", globalScope(), "1");
 
-        PrivacyRequest done = awaitCompleted(create(tenant, PrivacyRequestKind.PRIVACY_REQUEST_KIND_EXPORT));
+        PrivacyRequest done = PrivacyRequests.completed(PrivacyRequestKind.PRIVACY_REQUEST_KIND_EXPORT, tenant, "");
 
         ServicePart part = configPart(done);
         byte[] content = Files.readAllBytes(FleetTestResource.objectStoreDirectory().resolve(part.getObject()));
@@ -168,13 +169,13 @@ class PrivacyTest extends ConfigTestBase {
                 .putEntry(entry(namespace, "by_alice", tenantScope(tenant), "\"hers\"").build());
         put(namespace, "by_ops", tenantScope(tenant), "\"theirs\"");
 
-        PrivacyRequest exported = awaitCompleted(create(tenant, PrivacyRequestKind.PRIVACY_REQUEST_KIND_EXPORT, alice));
+        PrivacyRequest exported = PrivacyRequests.completed(PrivacyRequestKind.PRIVACY_REQUEST_KIND_EXPORT, tenant, alice);
         ServicePart part = configPart(exported);
         assertThat(part.getCountsMap()).containsEntry("entries", 1L).containsEntry("revisions", 1L);
         String text = Files.readString(FleetTestResource.objectStoreDirectory().resolve(part.getObject()));
         assertThat(text).contains("by_alice", alice).doesNotContain("by_ops");
 
-        PrivacyRequest erased = awaitCompleted(create(tenant, PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE, alice));
+        PrivacyRequest erased = PrivacyRequests.completed(PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE, tenant, alice);
         assertThat(configPart(erased).getCountsMap()).containsEntry("entries", 0L).containsEntry("revisions", 0L);
         assertThat(count("SELECT count(*) FROM config.entries WHERE tenant_id = ?::uuid", tenant)).isEqualTo(2);
     }
@@ -210,7 +211,7 @@ class PrivacyTest extends ConfigTestBase {
 
         try (WatchRecorder watcher = client.watch(TestCallers.platformAdmin(), WatchRequest.newBuilder()
                 .setAfterRevision(head()).setTenantId(tenant).addNamespaces(namespace).build()).awaitLive()) {
-            PrivacyRequest done = awaitCompleted(create(tenant, PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE));
+            PrivacyRequest done = PrivacyRequests.completed(PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE, tenant, "");
 
             assertThat(configPart(done).getCountsMap()).containsEntry("entries", 2L)
                     .containsEntry("revisions", 5L).containsKey("redis_keys");
@@ -302,35 +303,8 @@ class PrivacyTest extends ConfigTestBase {
         assertThat(compacted).isGreaterThanOrEqualTo(left.get(0)).isLessThan(young);
     }
 
-    private PrivacyRequest create(String tenant, PrivacyRequestKind kind) {
-        return create(tenant, kind, "");
-    }
-
-    private PrivacyRequest create(String tenant, PrivacyRequestKind kind, String subject) {
-        return privacy().createPrivacyRequest(CreatePrivacyRequestRequest.newBuilder()
-                .setIdempotencyKey("config-" + UUID.randomUUID()).setTenantId(tenant).setKind(kind)
-                .setSubjectId(subject).build())
-                .getRequest();
-    }
-
-    private PrivacyRequest awaitCompleted(PrivacyRequest request) {
-        return Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(
-                () -> privacy().getPrivacyRequest(GetPrivacyRequestRequest.newBuilder()
-                        .setRequestId(request.getRequestId()).build()).getRequest(),
-                current -> {
-                    assertThat(current.getStatus()).as(current.getFailureReason())
-                            .isNotEqualTo(PrivacyRequestStatus.PRIVACY_REQUEST_STATUS_FAILED);
-                    return current.getStatus() == PrivacyRequestStatus.PRIVACY_REQUEST_STATUS_COMPLETED;
-                });
-    }
-
-    private static PrivacyServiceGrpc.PrivacyServiceBlockingStub privacy() {
-        return PrivacyServiceGrpc.newBlockingStub(TestCallers.as(TenantServiceProcess.channel(), PRIVACY_OFFICER));
-    }
-
     private static ServicePart configPart(PrivacyRequest request) {
-        return request.getPartsList().stream().filter(part -> part.getService().equals("config")).findFirst()
-                .orElseThrow();
+        return PrivacyRequests.partOf(request, "config");
     }
 
     private Map<String, Long> erase(String tenant) {

@@ -35,6 +35,7 @@ import io.aicunet.platform.outbox.ReceivedEvent;
 import io.aicunet.platform.privacy.LocalDirectoryObjectStore;
 import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.testing.FleetTestResource;
+import io.aicunet.platform.testing.PrivacyRequests;
 import io.aicunet.platform.testing.TenantServiceProcess;
 import io.aicunet.platform.testing.TestCallers;
 import io.aicunet.platform.testing.TopicReader;
@@ -178,7 +179,7 @@ class PrivacyRequestsTest extends LedgerTestBase {
                 aTransfer(funding, bob.getId(), 40).putAllPersonalMetadata(BOB),
                 aTransfer(funding, available, 7));
 
-        PrivacyRequest whole = complete(PrivacyRequestKind.PRIVACY_REQUEST_KIND_EXPORT, "");
+        PrivacyRequest whole = PrivacyRequests.completed(PrivacyRequestKind.PRIVACY_REQUEST_KIND_EXPORT, tenant, "");
         ServicePart part = ledgerPart(whole);
         byte[] content = Files.readAllBytes(FleetTestResource.objectStoreDirectory().resolve(part.getObject()));
         assertThat(LocalDirectoryObjectStore.sha256Hex(content)).isEqualTo(part.getSha256());
@@ -191,7 +192,7 @@ class PrivacyRequestsTest extends LedgerTestBase {
         assertThat(personalOf(records, bob.getId())).isEqualTo(new JsonObject(new HashMap<>(BOB)));
         assertThat(records.get("tenants").get(0).getString("status")).isEqualTo("active");
 
-        PrivacyRequest subject = complete(PrivacyRequestKind.PRIVACY_REQUEST_KIND_EXPORT, "user-1");
+        PrivacyRequest subject = PrivacyRequests.completed(PrivacyRequestKind.PRIVACY_REQUEST_KIND_EXPORT, tenant, "user-1");
         Map<String, List<JsonObject>> own = records(Files.readAllBytes(
                 FleetTestResource.objectStoreDirectory().resolve(ledgerPart(subject).getObject())));
         assertThat(own.get("accounts")).extracting(a -> a.getString("id")).containsExactly(alice.getId());
@@ -215,7 +216,7 @@ class PrivacyRequestsTest extends LedgerTestBase {
                 aTransfer(funding, alice.getId(), 100).putMetadata("order", "o-1").putAllPersonalMetadata(ALICE),
                 aTransfer(funding, bob.getId(), 40).putAllPersonalMetadata(BOB));
 
-        PrivacyRequest erased = complete(PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE, "user-1");
+        PrivacyRequest erased = PrivacyRequests.completed(PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE, tenant, "user-1");
 
         assertThat(ledgerPart(erased).getCountsMap()).containsEntry("transfers_personal_metadata_erased", 1L)
                 .containsEntry("accounts_subject_erased", 1L);
@@ -233,7 +234,7 @@ class PrivacyRequestsTest extends LedgerTestBase {
                 .getTransfer().getPersonalMetadataMap()).isEqualTo(BOB);
         assertThat(operator().verifyInvariant(VerifyInvariantRequest.getDefaultInstance()).getHolds()).isTrue();
 
-        PrivacyRequest again = complete(PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE, "user-1");
+        PrivacyRequest again = PrivacyRequests.completed(PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE, tenant, "user-1");
         assertThat(ledgerPart(again).getCountsMap()).containsEntry("transfers_personal_metadata_erased", 0L)
                 .containsEntry("accounts_subject_erased", 0L);
         assertThat(personalMetadataColumn(posted.get(1).getId())).startsWith("aes1:");
@@ -253,7 +254,7 @@ class PrivacyRequestsTest extends LedgerTestBase {
                 aTransfer(funding, bob.getId(), 40).putAllPersonalMetadata(BOB), aTransfer(funding, available, 7));
         String ciphertextBefore = personalMetadataColumn(posted.get(1).getId());
 
-        PrivacyRequest erased = complete(PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE, "");
+        PrivacyRequest erased = PrivacyRequests.completed(PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE, tenant, "");
 
         assertThat(erased.hasKeyDestroyedAt()).isTrue();
         assertThat(ledgerPart(erased).getCountsMap()).containsEntry("transfers_personal_metadata_erased", 2L)
@@ -291,24 +292,8 @@ class PrivacyRequestsTest extends LedgerTestBase {
         return writer().getAccount(GetAccountRequest.newBuilder().setAccountId(id).build()).getAccount();
     }
 
-    /** Makes a privacy request at the tenant service and waits until it completed (the ledger answered). */
-    private PrivacyRequest complete(PrivacyRequestKind kind, String subject) {
-        var privacy = PrivacyServiceGrpc.newBlockingStub(TestCallers.as(TenantServiceProcess.channel(),
-                PRIVACY_OFFICER));
-        PrivacyRequest request = privacy.createPrivacyRequest(CreatePrivacyRequestRequest.newBuilder()
-                .setIdempotencyKey("ledger-test-" + UUID.randomUUID()).setTenantId(tenant).setKind(kind)
-                .setSubjectId(subject).build()).getRequest();
-        PrivacyRequest done = await().atMost(WAIT).until(() -> privacy.getPrivacyRequest(GetPrivacyRequestRequest
-                        .newBuilder().setRequestId(request.getRequestId()).build()).getRequest(),
-                found -> found.getStatus() != PrivacyRequestStatus.PRIVACY_REQUEST_STATUS_PENDING);
-        assertThat(done.getStatus()).as(done.getFailureReason())
-                .isEqualTo(PrivacyRequestStatus.PRIVACY_REQUEST_STATUS_COMPLETED);
-        return done;
-    }
-
     private static ServicePart ledgerPart(PrivacyRequest request) {
-        return request.getPartsList().stream().filter(part -> part.getService().equals("ledger")).findFirst()
-                .orElseThrow();
+        return PrivacyRequests.partOf(request, "ledger");
     }
 
     /** The export's JSON Lines, per kind. */
