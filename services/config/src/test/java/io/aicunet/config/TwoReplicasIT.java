@@ -10,30 +10,21 @@ import io.aicunet.contracts.config.v1.WatchRequest;
 import io.aicunet.platform.testing.ConfigFixtures;
 import io.aicunet.platform.testing.FleetStack;
 import io.aicunet.platform.testing.FleetTestResource;
+import io.aicunet.platform.testing.ServiceProcess;
 import io.aicunet.platform.testing.TenantServiceProcess;
 import io.aicunet.platform.testing.TestCallers;
-import io.aicunet.platform.testing.TestDatabase;
 import io.grpc.ManagedChannel;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,12 +48,10 @@ class TwoReplicasIT {
      */
     @Test
     void bothReplicasDeliverEveryChange() throws Exception {
-        int secondPort = freePort();
-        Process second = startSecondReplica(secondPort);
+        ServiceProcess second = startSecondReplica();
         ManagedChannel toFirst = TestCallers.channel(first.getPort());
-        ManagedChannel toSecond = TestCallers.channel(secondPort);
+        ManagedChannel toSecond = TestCallers.channel(second.port());
         try {
-            awaitReady(secondPort, second);
             ConfigServiceBlockingStub one = stub(toFirst);
             ConfigServiceBlockingStub two = stub(toSecond);
             String namespace = one.createNamespace(ConfigFixtures.aNamespace().build()).getNamespace().getName();
@@ -95,10 +84,7 @@ class TwoReplicasIT {
         } finally {
             toFirst.shutdownNow();
             toSecond.shutdownNow();
-            second.destroy();
-            if (!second.waitFor(30, TimeUnit.SECONDS)) {
-                second.destroyForcibly();
-            }
+            second.close();
         }
     }
 
@@ -119,57 +105,14 @@ class TwoReplicasIT {
                 .withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
-    /** The same jar, the same database and topics, another port. */
-    private static Process startSecondReplica(int port) throws IOException {
-        TestDatabase database = FleetTestResource.database();
-        Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("no packaged application at " + jar);
-        }
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m",
-                "-Dquarkus.http.port=" + port,
-                "-Dquarkus.datasource.reactive.url=" + database.reactiveUrl(),
-                "-Dquarkus.datasource.jdbc.url=" + database.jdbcUrl(),
-                "-Dquarkus.datasource.username=" + database.appUser(),
-                "-Dquarkus.datasource.password=" + database.appPassword(),
-                "-Dquarkus.liquibase.username=" + database.ownerUser(),
-                "-Dquarkus.liquibase.password=" + database.ownerPassword(),
-                "-Dkafka.bootstrap.servers=" + FleetStack.kafkaBootstrapServers(),
-                "-Daicunet.outbox.topic-prefix=" + FleetTestResource.topicPrefix(),
-                "-Daicunet.policy.opa-url=" + FleetStack.opaUrl(),
-                "-Dquarkus.redis.hosts=redis://" + FleetStack.host() + ":" + FleetStack.redisPort(),
-                // The same tenant service as the first replica: tenants' data keys and retention periods.
-                "-Dquarkus.grpc.clients.tenant-keys.host=" + FleetStack.host(),
-                "-Dquarkus.grpc.clients.tenant-keys.port=" + TenantServiceProcess.port(),
-                "-Daicunet.privacy.object-store-directory=" + FleetTestResource.objectStoreDirectory()));
-        SlowPolling.SETTINGS.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.add("-jar");
-        command.add(jar.toString());
-        Path log = Path.of("target/second-replica.log").toAbsolutePath();
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    }
-
-    private static void awaitReady(int port, Process process) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            if (!process.isAlive()) {
-                throw new AssertionError("the second replica exited; see target/second-replica.log");
-            }
-            try {
-                return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding())
-                        .statusCode() == 200;
-            } catch (IOException notYet) {
-                return false;
-            }
-        });
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    /** The same jar, the same database, topics and tenant service, another port. */
+    private static ServiceProcess startSecondReplica() {
+        Map<String, String> config = new HashMap<>(ServiceProcess.fleetSettings(FleetTestResource.database(),
+                FleetTestResource.topicPrefix(), FleetTestResource.objectStoreDirectory()));
+        config.put("quarkus.grpc.clients.tenant-keys.host", FleetStack.host());
+        config.put("quarkus.grpc.clients.tenant-keys.port", Integer.toString(TenantServiceProcess.port()));
+        config.putAll(SlowPolling.SETTINGS);
+        return ServiceProcess.start("config", config);
     }
 
     /** Both replicas poll once an hour: only the Redis fan-out can carry changes between them in time. */

@@ -3,6 +3,7 @@ package io.aicunet.platform.privacy;
 import io.aicunet.contracts.privacy.v1.GetDataKeyRequest;
 import io.aicunet.contracts.privacy.v1.MutinyTenantKeyServiceGrpc.MutinyTenantKeyServiceStub;
 import io.aicunet.platform.tenancy.CallerHeaders;
+import io.grpc.ClientInterceptor;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -33,17 +34,22 @@ public class GrpcTenantDataKeys {
             @ConfigProperty(name = "aicunet.privacy.data-key-cache-entries-max", defaultValue = "10000")
                     int cacheEntriesMax,
             @ConfigProperty(name = "aicunet.privacy.data-key-timeout-millis", defaultValue = "2000") long timeoutMillis) {
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of(CallerHeaders.TENANT, Metadata.ASCII_STRING_MARSHALLER), "platform");
-        headers.put(Metadata.Key.of(CallerHeaders.SUBJECT, Metadata.ASCII_STRING_MARSHALLER), "svc:" + service);
-        headers.put(Metadata.Key.of(CallerHeaders.ROLES, Metadata.ASCII_STRING_MARSHALLER), "platform-service");
-        MutinyTenantKeyServiceStub caller = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        MutinyTenantKeyServiceStub caller = stub.withInterceptors(asServiceAccount(service));
         TenantDataKeys.Source source = (tenant, keyId) -> caller
                 .withDeadlineAfter(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS)
                 .getDataKey(GetDataKeyRequest.newBuilder().setTenantId(tenant.toString()).setKeyId(keyId).build())
                 .map(response -> Optional.of(new DataKey(tenant, response.getKeyId(), response.getKey().toByteArray())))
                 .onFailure(GrpcTenantDataKeys::keyIsGone).recoverWithItem(Optional.empty());
         return new TenantDataKeys(source, Duration.ofSeconds(cacheSeconds), cacheEntriesMax, Clock.systemUTC());
+    }
+
+    /** Calls as this service's account at platform scope, with the platform-service role. */
+    static ClientInterceptor asServiceAccount(String service) {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of(CallerHeaders.TENANT, Metadata.ASCII_STRING_MARSHALLER), "platform");
+        headers.put(Metadata.Key.of(CallerHeaders.SUBJECT, Metadata.ASCII_STRING_MARSHALLER), "svc:" + service);
+        headers.put(Metadata.Key.of(CallerHeaders.ROLES, Metadata.ASCII_STRING_MARSHALLER), "platform-service");
+        return MetadataUtils.newAttachHeadersInterceptor(headers);
     }
 
     /** NOT_FOUND or FAILED_PRECONDITION: the tenant or its key no longer exists. Anything else is an outage. */

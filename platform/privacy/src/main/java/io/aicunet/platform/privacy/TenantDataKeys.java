@@ -1,5 +1,7 @@
 package io.aicunet.platform.privacy;
 
+import io.aicunet.platform.problem.Problem;
+import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.TenantId;
 import io.smallrye.mutiny.Uni;
 import java.time.Clock;
@@ -10,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
+import org.jboss.logging.Logger;
 
 /**
  * Tenants' data keys as a service holds them: fetched from the tenant service and kept
@@ -18,6 +21,11 @@ import java.util.function.BiFunction;
  * for at most {@code timeToLive}; then never again.
  */
 public final class TenantDataKeys {
+
+    /** The type of the refusal to store personal data for a tenant without a data key. */
+    public static final String KEY_UNAVAILABLE = "TENANT_DATA_KEY_UNAVAILABLE";
+
+    private static final Logger LOG = Logger.getLogger(TenantDataKeys.class);
 
     /** Fetches a key: (tenant, key id or "" for the current one) → the key, or empty when destroyed or unknown. */
     public interface Source extends BiFunction<TenantId, String, Uni<Optional<DataKey>>> {
@@ -48,6 +56,33 @@ public final class TenantDataKeys {
     /** The tenant's current key; empty when it was destroyed. */
     public Uni<Optional<DataKey>> current(TenantId tenant) {
         return lookUp(new CacheKey(tenant, ""));
+    }
+
+    /**
+     * The tenant's current key, to write personal data with: FAILED_PRECONDITION
+     * {@value #KEY_UNAVAILABLE} when the tenant has none (unknown to the tenant service, or
+     * erased), saying that {@code what} cannot be stored; UNAVAILABLE when the tenant
+     * service does not answer.
+     */
+    public Uni<Result<DataKey>> forWriting(TenantId tenant, String what) {
+        return current(tenant)
+                .map(key -> key.<Result<DataKey>>map(Result::ok)
+                        .orElseGet(() -> Result.failed(keyUnavailable(tenant, what))))
+                .onFailure().recoverWithItem(failure -> Result.failed(keyServiceUnavailable(tenant, failure)));
+    }
+
+    /** The refusal for a tenant without a data key: {@code what} can be neither stored nor read. */
+    public static Problem keyUnavailable(TenantId tenant, String what) {
+        return new Problem.FailedPrecondition(KEY_UNAVAILABLE, "tenants/" + tenant,
+                "tenant " + tenant + " has no data key (the tenant service does not know it, or it was erased),"
+                        + " so " + what + " of it can be neither stored nor read; nothing was changed");
+    }
+
+    /** The answer when the tenant service, which holds the data keys, cannot be asked. */
+    public static Problem keyServiceUnavailable(TenantId tenant, Throwable failure) {
+        LOG.warnf("the tenant service did not hand out the data key of tenant %s: %s", tenant, failure.toString());
+        return new Problem.Unavailable("the tenant service, which holds tenant " + tenant
+                + "'s data key, does not answer; retry later");
     }
 
     /** The key a ciphertext names; empty when it was destroyed. */

@@ -5,12 +5,9 @@ import io.aicunet.contracts.tenant.v1.MutinyTenantServiceGrpc.MutinyTenantServic
 import io.aicunet.contracts.tenant.v1.RetentionPeriod;
 import io.aicunet.contracts.tenant.v1.Tenant;
 import io.aicunet.contracts.tenant.v1.TenantStatus;
-import io.aicunet.platform.tenancy.CallerHeaders;
 import io.aicunet.platform.tenancy.TenantId;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.MetadataUtils;
 import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -62,11 +59,7 @@ public class TenantRetentions {
                                     long cacheSeconds,
                             @ConfigProperty(name = "aicunet.privacy.data-key-timeout-millis", defaultValue = "2000")
                                     long timeoutMillis) {
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of(CallerHeaders.TENANT, Metadata.ASCII_STRING_MARSHALLER), "platform");
-        headers.put(Metadata.Key.of(CallerHeaders.SUBJECT, Metadata.ASCII_STRING_MARSHALLER), "svc:" + service);
-        headers.put(Metadata.Key.of(CallerHeaders.ROLES, Metadata.ASCII_STRING_MARSHALLER), "platform-service");
-        this.tenants = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        this.tenants = stub.withInterceptors(GrpcTenantDataKeys.asServiceAccount(service));
         this.cacheFor = Duration.ofSeconds(cacheSeconds);
         this.timeoutMillis = timeoutMillis;
     }

@@ -29,12 +29,11 @@ import java.util.Set;
  */
 public final class AgentStatePersonalData {
 
-    public static final PersonalData DECLARATION = new PersonalData(
+    public static final PersonalData DECLARATION = PersonalData.withOutboxAndInbox(
             Map.of(
                     "agents", Set.of("labels", "owner", "created_by"),
                     "checkpoints", Set.of("state", "metadata", "created_by"),
-                    "idempotency_keys", Set.of("subject"),
-                    "outbox_events", Set.of("payload")),
+                    "idempotency_keys", Set.of("subject")),
             Map.of(
                     "agents", Set.of("agent_id", "tenant_id", "kind", "status", "lease_token", "version",
                             "heartbeat_monitored", "heartbeat_checked_at", "created_at", "status_changed_at"),
@@ -46,10 +45,7 @@ public final class AgentStatePersonalData {
                             "updated_at"),
                     "idempotency_keys", Set.of("tenant_id", "idempotency_key", "request_sha256", "result_id",
                             "created_at"),
-                    "cache_repairs", Set.of("tenant_id", "thread_id", "created_at"),
-                    "outbox_events", Set.of("id", "event_id", "topic", "event_key", "bucket", "event_type", "source",
-                            "tenant_id", "aggregate_id", "occurred_at", "created_at"),
-                    "inbox_events", Set.of("consumer", "event_id", "received_at")));
+                    "cache_repairs", Set.of("tenant_id", "thread_id", "created_at")));
 
     private AgentStatePersonalData() {
     }

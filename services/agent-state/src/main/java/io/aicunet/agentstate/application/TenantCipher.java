@@ -4,7 +4,6 @@ import io.aicunet.agentstate.domain.Checkpoint;
 import io.aicunet.platform.privacy.DataKey;
 import io.aicunet.platform.privacy.FieldCipher;
 import io.aicunet.platform.privacy.TenantDataKeys;
-import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.TenantId;
 import io.smallrye.mutiny.Multi;
@@ -13,7 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.jboss.logging.Logger;
 
 /**
  * Encrypts and decrypts the personal fields the service stores (checkpoint states, task
@@ -30,9 +28,9 @@ import org.jboss.logging.Logger;
 public class TenantCipher {
 
     /** The precondition type of a refusal for want of a data key. */
-    public static final String KEY_UNAVAILABLE = "TENANT_DATA_KEY_UNAVAILABLE";
+    public static final String KEY_UNAVAILABLE = TenantDataKeys.KEY_UNAVAILABLE;
 
-    private static final Logger LOG = Logger.getLogger(TenantCipher.class);
+    private static final String PERSONAL_DATA = "personal data (checkpoint states, task payloads and reasons)";
 
     private final TenantDataKeys keys;
 
@@ -42,9 +40,7 @@ public class TenantCipher {
 
     /** The tenant's current key; a refusal when it has none, UNAVAILABLE when the tenant service does not answer. */
     public Uni<Result<DataKey>> currentKey(TenantId tenant) {
-        return keys.current(tenant)
-                .map(key -> key.<Result<DataKey>>map(Result::ok).orElseGet(() -> Result.failed(keyUnavailable(tenant))))
-                .onFailure().recoverWithItem(failure -> Result.failed(keyServiceUnavailable(failure)));
+        return keys.forWriting(tenant, PERSONAL_DATA);
     }
 
     /** The plaintext encrypted with the key. */
@@ -63,9 +59,9 @@ public class TenantCipher {
         }
         return keys.forCiphertext(tenant, stored)
                 .map(key -> key.<Result<String>>map(k -> Result.ok(decrypt(k, stored)))
-                        .orElseGet(() -> Result.failed(keyUnavailable(tenant))))
+                        .orElseGet(() -> Result.failed(TenantDataKeys.keyUnavailable(tenant, PERSONAL_DATA))))
                 .onFailure(failure -> !(failure instanceof IllegalStateException))
-                .recoverWithItem(failure -> Result.failed(keyServiceUnavailable(failure)));
+                .recoverWithItem(failure -> Result.failed(TenantDataKeys.keyServiceUnavailable(tenant, failure)));
     }
 
     /** The checkpoint with its state decrypted; a refusal when the tenant's key was destroyed. */
@@ -103,17 +99,5 @@ public class TenantCipher {
     /** Whether a stored text is a ciphertext (else it was written before encryption). */
     public static boolean isSealed(String stored) {
         return FieldCipher.keyIdOf(stored).isPresent();
-    }
-
-    static Problem keyUnavailable(TenantId tenant) {
-        return new Problem.FailedPrecondition(KEY_UNAVAILABLE, "tenants/" + tenant,
-                "the tenant has no data key (the tenant service does not know it, or it was erased), so personal"
-                        + " data of it can be neither stored nor read");
-    }
-
-    private static Problem keyServiceUnavailable(Throwable failure) {
-        LOG.warnf("the tenant service did not hand out a data key: %s", failure.toString());
-        return new Problem.Unavailable("the tenant service, which holds the tenants' data keys, does not answer;"
-                + " retry");
     }
 }

@@ -4,6 +4,7 @@ import io.aicunet.audit.config.AuditServiceConfig;
 import io.aicunet.audit.domain.AuditRules;
 import io.aicunet.audit.domain.RecordDraft;
 import io.aicunet.audit.verifier.SealedDetails;
+import io.aicunet.platform.privacy.TenantDataKeys;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Problem.FieldViolation;
 import io.aicunet.platform.problem.Result;
@@ -24,7 +25,7 @@ public class AppendRecords {
     public static final String ACTION = "audit.records.append";
 
     /** The reason of the refusal of details for a tenant without a data key. */
-    public static final String NO_DATA_KEY = "TENANT_DATA_KEY_UNAVAILABLE";
+    public static final String NO_DATA_KEY = TenantDataKeys.KEY_UNAVAILABLE;
 
     /** One record as the caller states it. */
     public record RecordInput(String recordId, String actor, String action, String resource, String outcome,

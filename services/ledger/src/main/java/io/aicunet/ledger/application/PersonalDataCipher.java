@@ -35,7 +35,7 @@ import org.jboss.logging.Logger;
 public class PersonalDataCipher {
 
     /** The refusal of personal data for a tenant without a data key. */
-    public static final String KEY_UNAVAILABLE = "TENANT_DATA_KEY_UNAVAILABLE";
+    public static final String KEY_UNAVAILABLE = TenantDataKeys.KEY_UNAVAILABLE;
 
     private static final Logger LOG = Logger.getLogger(PersonalDataCipher.class);
 
@@ -51,17 +51,7 @@ public class PersonalDataCipher {
      * tenant service cannot be asked.
      */
     public Uni<Result<DataKey>> keyForWriting(TenantId tenant) {
-        return keys.current(tenant)
-                .map(key -> key.<Result<DataKey>>map(Result::ok).orElseGet(() -> Result.failed(
-                        new Problem.FailedPrecondition(KEY_UNAVAILABLE, "tenants/" + tenant,
-                                "tenant " + tenant + " has no data key (the tenant service does not know it, or it"
-                                        + " was erased), so the ledger cannot store personal data for it"
-                                        + " (personal_metadata, subject_id); nothing was written"))))
-                .onFailure().recoverWithItem(failure -> {
-                    LOG.warnf(failure, "cannot get the data key of tenant %s", tenant);
-                    return Result.failed(new Problem.Unavailable("the tenant service, which holds tenant "
-                            + tenant + "'s data key, cannot be reached; retry later"));
-                });
+        return keys.forWriting(tenant, "personal data (personal_metadata, subject_id)");
     }
 
     /** The transfers with their personal metadata sealed with {@code key}; those without any stay as they are. */
