@@ -1,4 +1,4 @@
-# What the roles may do in the agent-state service (see authz.rego for how grants apply).
+# What may be done in the agent-state service (see authz.rego for how grants apply).
 package aicunet.authz
 
 agent_state_runtime_actions := {
@@ -9,11 +9,7 @@ agent_state_runtime_actions := {
 }
 
 platform_grant contains {"role": role, "action": action} if {
-	some role, actions in {
-		"platform-operator": {"agent-state.retention.read", "agent-state.retention.write"},
-		# The tenant service's offboarding erases a tenant's data in every service.
-		"platform-service": {"agent-state.retention.read", "agent-state.tenants.erase"},
-	}
+	some role, actions in {"platform-operator": {"agent-state.retention.read", "agent-state.retention.write"}}
 	some action in actions
 }
 
@@ -30,3 +26,7 @@ tenant_grant contains {"role": role, "action": action} if {
 	}
 	some action in actions
 }
+
+# Only the tenant service starts an erasure (a tenant's offboarding), naming the tenant
+# it erases as the scope of the call. No other service erases, at any scope.
+service_grant contains {"service": "tenant", "action": "agent-state.tenants.erase", "scope": "tenant"}

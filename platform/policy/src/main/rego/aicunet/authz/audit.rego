@@ -1,12 +1,11 @@
-# What the roles may do in the audit service (see authz.rego for how grants apply).
+# What may be done in the audit service (see authz.rego for how grants apply).
 # Reading the audit log is a permission of its own: no role that runs a tenant's
-# business (tenant-admin, tenant-viewer) reads its audit log by that role alone.
+# business (tenant-admin, tenant-viewer) reads its audit log by that role alone, and
+# no fleet service reads it at all.
 package aicunet.authz
 
 platform_grant contains {"role": role, "action": action} if {
 	some role, actions in {
-		# Services of the fleet write direct records for any tenant; they read nothing.
-		"platform-service": {"audit.records.append"},
 		# Auditors read, export and verify every tenant's log, and ask for checkpoints.
 		"platform-auditor": {
 			"audit.records.read", "audit.records.export", "audit.log.verify",
@@ -32,4 +31,12 @@ tenant_grant contains {"role": role, "action": action} if {
 		"tenant-service": {"audit.records.append"},
 	}
 	some action in actions
+}
+
+# The other services of the fleet append direct records, for the tenant they name or,
+# at platform scope, for any tenant. They read nothing; the audit service itself
+# writes its own records without a call, so it has no grant here.
+service_grant contains {"service": service, "action": "audit.records.append", "scope": scope} if {
+	some service in {"tenant", "ledger", "agent-state", "config"}
+	some scope in {"tenant", "platform"}
 }

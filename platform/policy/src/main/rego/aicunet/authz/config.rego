@@ -1,4 +1,4 @@
-# What the roles may do in the config service (see authz.rego for how grants apply).
+# What may be done in the config service (see authz.rego for how grants apply).
 #
 # Resources: "config-entry" (entries, effective configuration, history, diff, watch),
 # "config-schema" (namespaces and their schemas), "config-secret" (plain-text secret
@@ -13,8 +13,6 @@ platform_grant contains {"role": role, "action": action} if {
 			"config.entries.read", "config.entries.write",
 			"config.schemas.read", "config.schemas.write",
 		},
-		# Service accounts of other services read their configuration and follow changes.
-		"platform-service": {"config.entries.read", "config.schemas.read"},
 		# Reading secrets in plain text is a permission of its own, granted on top.
 		"config-secret-reader": {"config.secrets.read"},
 	}
@@ -31,4 +29,13 @@ tenant_grant contains {"role": role, "action": action} if {
 		"config-secret-reader": {"config.secrets.read"},
 	}
 	some action in actions
+}
+
+# Every service of the fleet reads its configuration and its schemas and follows
+# changes, for the tenant it names or at platform scope. None writes, none reads a
+# secret in plain text.
+service_grant contains {"service": service, "action": action, "scope": scope} if {
+	some service in {"tenant", "ledger", "agent-state", "audit", "config"}
+	some action in {"config.entries.read", "config.schemas.read"}
+	some scope in {"tenant", "platform"}
 }

@@ -1,11 +1,12 @@
-# What the roles may do in the ledger service (see authz.rego for how grants apply).
+# What may be done in the ledger service (see authz.rego for how grants apply).
+# No fleet service calls the ledger with its own account: it has no service grants.
 package aicunet.authz
 
 platform_grant contains {"role": role, "action": action} if {
 	some role, actions in {
-		# Service accounts of other services (metering, agent runtime) open accounts,
-		# reserve and post usage, and read balances, for any tenant.
-		"platform-service": {
+		# Platform callers outside the fleet (metering, agent runtime billing) open
+		# accounts, reserve and post usage, and read balances, for any tenant.
+		"platform-metering": {
 			"ledger.accounts.create", "ledger.accounts.read",
 			"ledger.transfers.create", "ledger.transfers.read",
 			"ledger.balances.read",

@@ -1,4 +1,4 @@
-# What the roles may do in the tenant service (see authz.rego for how grants apply).
+# What may be done in the tenant service (see authz.rego for how grants apply).
 package aicunet.authz
 
 platform_grant contains {"role": role, "action": action} if {
@@ -7,9 +7,6 @@ platform_grant contains {"role": role, "action": action} if {
 			"tenant.tenants.read", "tenant.tenants.list",
 			"tenant.tenants.suspend", "tenant.tenants.reactivate",
 		},
-		# Service accounts of other services read tenants (quotas, retention, status)
-		# and fetch tenants' data keys to encrypt personal data.
-		"platform-service": {"tenant.tenants.read", "tenant.tenants.list", "tenant.data-keys.read"},
 		# GDPR requests are their own permission.
 		"platform-privacy-officer": {"tenant.privacy-requests.create", "tenant.privacy-requests.read"},
 	}
@@ -23,4 +20,12 @@ tenant_grant contains {"role": role, "action": action} if {
 		"tenant-viewer": {"tenant.tenants.read"},
 	}
 	some action in actions
+}
+
+# The services that encrypt personal data with a tenant's data key fetch that key, and
+# read the tenant (status, retention periods), for the one tenant they name: never at
+# platform scope, never another tenant's. The tenant service itself needs neither.
+service_grant contains {"service": service, "action": action, "scope": "tenant"} if {
+	some service in {"ledger", "agent-state", "audit", "config"}
+	some action in {"tenant.data-keys.read", "tenant.tenants.read"}
 }
