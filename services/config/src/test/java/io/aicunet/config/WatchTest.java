@@ -113,7 +113,8 @@ class WatchTest extends ConfigTestBase {
             });
             long announcedBefore = replica.announcementsReceived();
             List<Long> secondReplica = new CopyOnWriteArrayList<>();
-            Caller caller = new Caller("ops@aicunet.io", Set.of("platform-admin"), TenantScope.platform());
+            Caller caller = new Caller("ops@aicunet.io", Set.of("platform-admin"), TenantScope.platform(),
+                    java.util.Optional.empty(), java.util.Optional.empty());
             Cancellable subscription = watchChanges.execute(caller,
                             new WatchQuery(start, "", "", List.of(namespace), true), replica)
                     .subscribe().with(batch -> batch.changes().forEach(c -> secondReplica.add(c.revision().revision())));

@@ -66,13 +66,16 @@ class PrivacyRequestsTest extends GrpcTestBase {
     private static final List<String> SERVICES = List.of("ledger", "agent-state", "audit", "config");
     private static final Map<String, String> PRIVACY_OFFICER =
             TestCallers.headers("platform", "dpo@aicunet.io", Set.of("platform-privacy-officer"));
-    private static final Map<String, String> FLEET_SERVICE =
-            TestCallers.headers("platform", "svc:ledger", Set.of("platform-service"));
 
     private static KafkaEventPublisher kafka;
 
     @Inject
     FinishPrivacyRequests finishPrivacyRequests;
+
+    /** The ledger service's own account, acting on the tenant (the key's owner). */
+    private static Map<String, String> asLedger(Tenant tenant) {
+        return TestCallers.service("ledger", tenant.getId());
+    }
 
     @BeforeAll
     static void connectKafka() {
@@ -84,20 +87,44 @@ class PrivacyRequestsTest extends GrpcTestBase {
         kafka.close();
     }
 
+    /**
+     * Proves least privilege on data keys: a service that encrypts gets the key of the
+     * tenant it names, the same each time; it does not get another tenant's key while
+     * naming one tenant, nor any key at platform scope; the tenant service's own account
+     * (which encrypts nothing) and a tenant's own admin get none.
+     */
+    @Test
+    void dataKeysGoOnlyToEncryptingServicesForTheNamedTenant() {
+        Tenant tenant = newTenant();
+        Tenant other = newTenant();
+        GetDataKeyRequest ask = GetDataKeyRequest.newBuilder().setTenantId(tenant.getId()).build();
+        assertThat(client.keysAs(TestCallers.service("config", tenant.getId())).getDataKey(ask).getKey().size())
+                .isEqualTo(32);
+        for (Map<String, String> refused : List.of(
+                TestCallers.service("config", other.getId()),
+                TestCallers.service("config", "platform"),
+                TestCallers.service("tenant", tenant.getId()))) {
+            StatusRuntimeException denied = catchThrowableOfType(StatusRuntimeException.class,
+                    () -> client.keysAs(refused).getDataKey(ask));
+            assertThat(denied.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        }
+    }
+
     /** Proves: a fleet service gets the tenant's data key, the same each time; a tenant's own admin does not. */
     @Test
     void dataKeysGoOnlyToFleetServices() {
         Tenant tenant = newTenant();
         GetDataKeyRequest ask = GetDataKeyRequest.newBuilder().setTenantId(tenant.getId()).build();
 
-        GetDataKeyResponse first = client.keysAs(FLEET_SERVICE).getDataKey(ask);
-        GetDataKeyResponse second = client.keysAs(FLEET_SERVICE).getDataKey(ask);
+        GetDataKeyResponse first = client.keysAs(asLedger(tenant)).getDataKey(ask);
+        GetDataKeyResponse second = client.keysAs(asLedger(tenant)).getDataKey(ask);
 
         assertThat(first.getKey().size()).isEqualTo(32);
         assertThat(second.getKey()).isEqualTo(first.getKey());
         assertThat(first.getKeyId()).isEqualTo("dk-1");
         StatusRuntimeException denied = catchThrowableOfType(StatusRuntimeException.class,
                 () -> client.keysAs(TestCallers.ofTenant(tenant.getId(), "tenant-admin")).getDataKey(ask));
+        assertThat(denied.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
         assertThat(TenantGrpcClient.codeOf(denied)).isEqualTo(Status.Code.PERMISSION_DENIED);
     }
 
@@ -158,7 +185,7 @@ class PrivacyRequestsTest extends GrpcTestBase {
     @Test
     void tenantErasureDestroysTheKeyLast() throws Exception {
         Tenant tenant = newTenant();
-        GetDataKeyResponse key = client.keysAs(FLEET_SERVICE)
+        GetDataKeyResponse key = client.keysAs(asLedger(tenant))
                 .getDataKey(GetDataKeyRequest.newBuilder().setTenantId(tenant.getId()).build());
         DataKey dataKey = new DataKey(TenantId.parse(tenant.getId()).orElseThrow(), key.getKeyId(),
                 key.getKey().toByteArray());
@@ -179,7 +206,7 @@ class PrivacyRequestsTest extends GrpcTestBase {
         assertThat(done.hasKeyDestroyedAt()).isTrue();
         assertThat(done.getPartsList()).allSatisfy(part -> assertThat(part.getCountsMap()).containsEntry("rows_removed", 3L));
         assertThat(tenantStatus(tenant)).isEqualTo(TenantStatus.TENANT_STATUS_ERASED);
-        StatusRuntimeException gone = catchThrowableOfType(StatusRuntimeException.class, () -> client.keysAs(FLEET_SERVICE)
+        StatusRuntimeException gone = catchThrowableOfType(StatusRuntimeException.class, () -> client.keysAs(asLedger(tenant))
                 .getDataKey(GetDataKeyRequest.newBuilder().setTenantId(tenant.getId()).build()));
         assertThat(TenantGrpcClient.statusOf(gone).getDetails(0).unpack(PreconditionFailure.class)
                 .getViolations(0).getType()).isEqualTo("TENANT_KEY_DESTROYED");

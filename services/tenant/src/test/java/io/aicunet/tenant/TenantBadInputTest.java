@@ -145,10 +145,10 @@ class TenantBadInputTest extends GrpcTestBase {
         assertThat(tenantCount()).isEqualTo(before);
     }
 
-    /** Proves: over REST, a missing tenant header is 400 problem+json naming the header. */
+    /** Proves: over REST, a platform user's valid token without a tenant header is 400 problem+json naming the header. */
     @Test
     void restMissingTenantHeaderIsProblemJson() {
-        given().header("x-aicunet-subject", "ops").header("x-aicunet-roles", "platform-admin")
+        given().headers(TestCallers.headers(null, "ops", Set.of("platform-admin")))
                 .when().get("/v1/tenants")
                 .then().statusCode(400)
                 .contentType("application/problem+json")

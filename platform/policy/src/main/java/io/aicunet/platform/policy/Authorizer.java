@@ -13,6 +13,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +21,10 @@ import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * Asks OPA whether a caller may do an action on a resource. Fails closed: when OPA
- * cannot be reached or does not answer in time, the answer is UNAVAILABLE, never
- * allow. The OPA client blocks, so queries run on the worker pool, never on an
+ * Asks OPA whether a caller may do an action on a resource. The input holds only
+ * what was verified (the token's subject, roles, home tenant and service) and what the
+ * request asks (its tenant scope, action and resource). Fails closed: when OPA cannot
+ * be reached or does not answer in time, the answer is UNAVAILABLE, never allow. The OPA client blocks, so queries run on the worker pool, never on an
  * event loop.
  */
 @ApplicationScoped
@@ -40,10 +42,7 @@ public class Authorizer {
         HttpClient http = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofMillis(config.connectTimeoutMillis()))
                 .build();
-        this.opa = new OpaQueryClient(new OpaRestClient(
-                new OpaConfiguration(config.opaUrl(), HttpClient.Version.HTTP_1_1),
-                http,
-                ObjectMapperFactory.getInstance().create()));
+        this.opa = new OpaQueryClient(new AuthenticatedOpaClient(config, http));
     }
 
     /** Empty when the policy allows it; otherwise PERMISSION_DENIED or UNAVAILABLE. */
@@ -51,6 +50,8 @@ public class Authorizer {
         Map<String, Object> input = Map.of(
                 "subject", caller.subject(),
                 "roles", List.copyOf(caller.roles()),
+                "principal_tenant", caller.homeTenant().map(Object::toString).orElse(""),
+                "service", caller.service().orElse(""),
                 "tenant", caller.scope().asText(),
                 "action", action,
                 "resource", Map.of(
@@ -84,6 +85,30 @@ public class Authorizer {
         LOG.warnf("policy decision for %s failed closed: %s", action, failure.toString());
         meters.counter("aicunet.policy.unavailable", "action", action).increment();
         return Optional.of(new Problem.Unavailable("the policy engine cannot be reached; nothing was changed"));
+    }
+
+    /**
+     * The OPA REST client, sending the bearer token OPA's API requires and bounding every
+     * request, so a hanging OPA never holds a worker thread longer than the timeout.
+     */
+    private static final class AuthenticatedOpaClient extends OpaRestClient {
+
+        private final Optional<String> authorization;
+        private final Duration timeout;
+
+        AuthenticatedOpaClient(PolicyConfig config, HttpClient http) {
+            super(new OpaConfiguration(config.opaUrl(), HttpClient.Version.HTTP_1_1), http,
+                    ObjectMapperFactory.getInstance().create());
+            this.authorization = config.bearerToken().map(token -> "Bearer " + token);
+            this.timeout = Duration.ofMillis(config.timeoutMillis());
+        }
+
+        @Override
+        public HttpRequest.Builder getBasicRequestBuilder(String endpoint) {
+            HttpRequest.Builder request = super.getBasicRequestBuilder(endpoint).timeout(timeout);
+            authorization.ifPresent(value -> request.header("Authorization", value));
+            return request;
+        }
     }
 
     /** The decision document the Rego policy returns: {@code {"allow": bool, "reasons": [string]}}. */

@@ -2,8 +2,10 @@ package io.aicunet.platform.policy;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.util.Optional;
 
-/** How services reach the policy engine. */
+/** How services reach the policy engine, and how long they remember its allows. */
 @ConfigMapping(prefix = "aicunet.policy")
 public interface PolicyConfig {
 
@@ -15,11 +17,36 @@ public interface PolicyConfig {
     @WithDefault("aicunet/authz/decision")
     String decisionPath();
 
-    /** How long a decision may take before the call fails closed with UNAVAILABLE. */
+    /**
+     * The bearer token OPA's API asks for (OPA runs with token authentication and a
+     * system policy that admits only decision queries with it). Required outside dev/test.
+     */
+    Optional<String> bearerToken();
+
+    /** How long a decision may take, connecting included, before the call fails closed with UNAVAILABLE. */
     @WithDefault("1000")
     long timeoutMillis();
 
     /** How long connecting to OPA may take; part of timeoutMillis. */
     @WithDefault("250")
     long connectTimeoutMillis();
+
+    /** The pipeline's memory of allows (refusals are never remembered). */
+    AllowCache allowCache();
+
+    interface AllowCache {
+
+        /**
+         * How long an allow of the same question (principal, scope, action, resource) is
+         * reused without asking OPA again; a policy change takes effect within this time.
+         * 0 asks OPA every time.
+         */
+        @WithName("time-to-live-millis")
+        @WithDefault("1000")
+        long timeToLiveMillis();
+
+        /** How many allows are remembered at most; the memory is emptied when it is full. */
+        @WithDefault("10000")
+        int entriesMax();
+    }
 }

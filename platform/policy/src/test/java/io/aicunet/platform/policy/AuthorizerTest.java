@@ -69,7 +69,7 @@ class AuthorizerTest {
             closedPort = socket.getLocalPort();
         }
         Optional<Problem> refusal = authorizer("http://127.0.0.1:" + closedPort)
-                .check(new Caller("ops", Set.of("platform-admin"), TenantScope.platform()), "tenant.tenants.create",
+                .check(platformAdmin(), "tenant.tenants.create",
                         Resource.platform("tenant"))
                 .await().atMost(WAIT);
         assertThat(refusal).get().isInstanceOf(Problem.Unavailable.class);
@@ -92,7 +92,7 @@ class AuthorizerTest {
             acceptor.setDaemon(true);
             acceptor.start();
             Optional<Problem> refusal = authorizer("http://127.0.0.1:" + hanging.getLocalPort())
-                    .check(new Caller("ops", Set.of("platform-admin"), TenantScope.platform()),
+                    .check(platformAdmin(),
                             "tenant.tenants.create", Resource.platform("tenant"))
                     .await().atMost(WAIT);
             assertThat(refusal).get().isInstanceOf(Problem.Unavailable.class);
@@ -103,12 +103,40 @@ class AuthorizerTest {
         }
     }
 
+    /** Proves: OPA's API refuses a decision query without its bearer token, and the answer fails closed. */
+    @Test
+    void opaRefusesQueriesWithoutItsToken() {
+        Optional<Problem> refusal = authorizer(FleetStack.opaUrl(), Optional.empty())
+                .check(tenantCaller(TENANT_A, "tenant-admin"), "tenant.tenants.update",
+                        Resource.owned("tenant", TENANT_A.toString(), TENANT_A))
+                .await().atMost(WAIT);
+        assertThat(refusal).get().isInstanceOf(Problem.Unavailable.class);
+    }
+
     private static Caller tenantCaller(TenantId tenant, String role) {
-        return new Caller("user-" + role, Set.of(role), TenantScope.of(tenant));
+        return new Caller("user-" + role, Set.of(role), TenantScope.of(tenant), Optional.of(tenant), Optional.empty());
+    }
+
+    private static Caller platformAdmin() {
+        return new Caller("ops", Set.of("platform-admin"), TenantScope.platform(), Optional.empty(), Optional.empty());
     }
 
     private static Authorizer authorizer(String opaUrl) {
+        return authorizer(opaUrl, Optional.of(FleetStack.opaToken()));
+    }
+
+    private static Authorizer authorizer(String opaUrl, Optional<String> token) {
         return new Authorizer(new PolicyConfig() {
+            @Override
+            public Optional<String> bearerToken() {
+                return token;
+            }
+
+            @Override
+            public AllowCache allowCache() {
+                throw new UnsupportedOperationException("the authorizer keeps no cache");
+            }
+
             @Override
             public String opaUrl() {
                 return opaUrl;

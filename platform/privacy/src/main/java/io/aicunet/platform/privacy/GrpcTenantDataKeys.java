@@ -3,6 +3,8 @@ package io.aicunet.platform.privacy;
 import io.aicunet.contracts.privacy.v1.GetDataKeyRequest;
 import io.aicunet.contracts.privacy.v1.MutinyTenantKeyServiceGrpc.MutinyTenantKeyServiceStub;
 import io.aicunet.platform.tenancy.CallerHeaders;
+import io.aicunet.platform.tenancy.ServiceAccount;
+import io.aicunet.platform.tenancy.TenantId;
 import io.grpc.ClientInterceptor;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -20,7 +22,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Wires {@link TenantDataKeys} to the tenant service's TenantKeyService over gRPC
  * (client {@code tenant-keys}: {@code quarkus.grpc.clients.tenant-keys.host/port}),
- * calling as this service's account with the platform-service role.
+ * calling with this service's own account ({@link ServiceAccount}) and acting on the one
+ * tenant whose key it asks for: the policy hands a key only to the services that
+ * encrypt, and only for the tenant the request names.
  */
 @ApplicationScoped
 public class GrpcTenantDataKeys {
@@ -29,13 +33,14 @@ public class GrpcTenantDataKeys {
     @ApplicationScoped
     TenantDataKeys tenantDataKeys(
             @GrpcClient("tenant-keys") MutinyTenantKeyServiceStub stub,
-            @ConfigProperty(name = "quarkus.application.name") String service,
+            ServiceAccount account,
             @ConfigProperty(name = "aicunet.privacy.data-key-cache-seconds", defaultValue = "60") long cacheSeconds,
             @ConfigProperty(name = "aicunet.privacy.data-key-cache-entries-max", defaultValue = "10000")
                     int cacheEntriesMax,
             @ConfigProperty(name = "aicunet.privacy.data-key-timeout-millis", defaultValue = "2000") long timeoutMillis) {
-        MutinyTenantKeyServiceStub caller = stub.withInterceptors(asServiceAccount(service));
+        MutinyTenantKeyServiceStub caller = stub.withCallCredentials(account.callCredentials());
         TenantDataKeys.Source source = (tenant, keyId) -> caller
+                .withInterceptors(actingOn(tenant))
                 .withDeadlineAfter(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS)
                 .getDataKey(GetDataKeyRequest.newBuilder().setTenantId(tenant.toString()).setKeyId(keyId).build())
                 .map(response -> Optional.of(new DataKey(tenant, response.getKeyId(), response.getKey().toByteArray())))
@@ -43,12 +48,10 @@ public class GrpcTenantDataKeys {
         return new TenantDataKeys(source, Duration.ofSeconds(cacheSeconds), cacheEntriesMax, Clock.systemUTC());
     }
 
-    /** Calls as this service's account at platform scope, with the platform-service role. */
-    static ClientInterceptor asServiceAccount(String service) {
+    /** Names the tenant a call acts on (the tenant header; the token says who calls). */
+    static ClientInterceptor actingOn(TenantId tenant) {
         Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of(CallerHeaders.TENANT, Metadata.ASCII_STRING_MARSHALLER), "platform");
-        headers.put(Metadata.Key.of(CallerHeaders.SUBJECT, Metadata.ASCII_STRING_MARSHALLER), "svc:" + service);
-        headers.put(Metadata.Key.of(CallerHeaders.ROLES, Metadata.ASCII_STRING_MARSHALLER), "platform-service");
+        headers.put(Metadata.Key.of(CallerHeaders.TENANT, Metadata.ASCII_STRING_MARSHALLER), tenant.toString());
         return MetadataUtils.newAttachHeadersInterceptor(headers);
     }
 

@@ -5,6 +5,7 @@ import io.aicunet.contracts.tenant.v1.MutinyTenantServiceGrpc.MutinyTenantServic
 import io.aicunet.contracts.tenant.v1.RetentionPeriod;
 import io.aicunet.contracts.tenant.v1.Tenant;
 import io.aicunet.contracts.tenant.v1.TenantStatus;
+import io.aicunet.platform.tenancy.ServiceAccount;
 import io.aicunet.platform.tenancy.TenantId;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -23,7 +24,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * How long each class of a tenant's data is kept, as the tenant service says (its
  * {@code retention}, days per data class), for services' retention jobs. Asked over gRPC
- * (client {@code tenant-keys}, as this service's account) and cached for
+ * (client {@code tenant-keys}, with this service's own account, acting on that tenant) and cached for
  * {@code aicunet.privacy.retention-cache-seconds}. Empty for a tenant the tenant service
  * does not know or has erased: a retention job leaves such data to the erasure.
  */
@@ -54,12 +55,12 @@ public class TenantRetentions {
     private final Map<TenantId, Entry> cache = new ConcurrentHashMap<>();
 
     public TenantRetentions(@GrpcClient("tenant-keys") MutinyTenantServiceStub stub,
-                            @ConfigProperty(name = "quarkus.application.name") String service,
+                            ServiceAccount account,
                             @ConfigProperty(name = "aicunet.privacy.retention-cache-seconds", defaultValue = "300")
                                     long cacheSeconds,
                             @ConfigProperty(name = "aicunet.privacy.data-key-timeout-millis", defaultValue = "2000")
                                     long timeoutMillis) {
-        this.tenants = stub.withInterceptors(GrpcTenantDataKeys.asServiceAccount(service));
+        this.tenants = stub.withCallCredentials(account.callCredentials());
         this.cacheFor = Duration.ofSeconds(cacheSeconds);
         this.timeoutMillis = timeoutMillis;
     }
@@ -71,7 +72,8 @@ public class TenantRetentions {
         if (cached != null && cached.expiresAt().isAfter(now)) {
             return Uni.createFrom().item(cached.periods());
         }
-        return tenants.withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS)
+        return tenants.withInterceptors(GrpcTenantDataKeys.actingOn(tenant))
+                .withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS)
                 .getTenant(GetTenantRequest.newBuilder().setTenantId(tenant.toString()).build())
                 .map(response -> periodsOf(response.getTenant()))
                 .onFailure(TenantRetentions::unknownTenant).recoverWithItem(Optional.empty())

@@ -21,10 +21,13 @@ public final class HttpProblems {
     }
 
     public static Response toResponse(Problem problem) {
-        return Response.status(problem.kind().httpStatus())
+        Response.ResponseBuilder response = Response.status(problem.kind().httpStatus())
                 .type(MediaType.valueOf(PROBLEM_JSON))
-                .entity(toBody(problem))
-                .build();
+                .entity(toBody(problem));
+        if (problem instanceof Problem.Unauthenticated unauthenticated) {
+            response.header("WWW-Authenticate", unauthenticated.challenge());
+        }
+        return response.build();
     }
 
     public static Map<String, Object> toBody(Problem problem) {

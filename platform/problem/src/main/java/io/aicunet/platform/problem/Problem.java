@@ -71,11 +71,33 @@ public sealed interface Problem {
         }
     }
 
-    /** The caller did not say who it is (a missing or malformed identity header). */
-    record Unauthenticated(String detail) implements Problem {
+    /**
+     * The caller did not prove who it is: no bearer token, or one that does not verify.
+     * {@code reason} is a short word for metrics and logs ({@code missing}, {@code expired},
+     * {@code signature}, ...); {@code detail} says what to fix, never why a signature failed.
+     */
+    record Unauthenticated(String reason, String detail) implements Problem {
+
+        /** The reason when no token was presented at all (RFC 6750: no error code then). */
+        public static final String MISSING = "missing";
+
+        public Unauthenticated {
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(detail, "detail");
+        }
+
         @Override
         public Kind kind() {
             return Kind.UNAUTHENTICATED;
+        }
+
+        /** The RFC 6750 challenge a REST response carries in {@code WWW-Authenticate}. */
+        public String challenge() {
+            if (MISSING.equals(reason)) {
+                return "Bearer realm=\"aicunet\"";
+            }
+            return "Bearer realm=\"aicunet\", error=\"invalid_token\", error_description=\""
+                    + detail.replace('"', '\'') + "\"";
         }
     }
 

@@ -1,7 +1,9 @@
 package io.aicunet.platform.tenancy;
 
 import io.aicunet.platform.problem.GrpcProblems;
+import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Result;
+import java.util.Set;
 import io.smallrye.mutiny.Uni;
 import java.util.UUID;
 import java.util.function.Function;
@@ -13,17 +15,36 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GlobalInterceptor;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Reads the caller from the metadata of every gRPC call and makes it available to
- * the service method through {@link #current()}. Rejecting a call without a caller
- * is the service's job, so the error is the same on gRPC and REST.
+ * Authenticates every gRPC call from its {@code authorization} metadata (see
+ * {@link CallerAuthentication}) before any service method runs: a call without a
+ * token that verifies is closed with UNAUTHENTICATED (or UNAVAILABLE when the
+ * issuer's keys cannot be fetched) and does nothing. Only the standard health and
+ * reflection services are open. The caller is then available to the service method
+ * through {@link #current()}; a malformed tenant header is refused by {@link #serve},
+ * so the error is the same on gRPC and REST.
  */
 @GlobalInterceptor
 @ApplicationScoped
 public class GrpcCallers implements ServerInterceptor {
+
+    /** Services every client may call without a token: they expose no tenant's data. */
+    private static final Set<String> OPEN_SERVICES = Set.of(
+            "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection");
+    private static final Metadata.Key<String> AUTHORIZATION =
+            Metadata.Key.of(CallerHeaders.AUTHORIZATION, Metadata.ASCII_STRING_MARSHALLER);
+    private static final Metadata.Key<String> TENANT =
+            Metadata.Key.of(CallerHeaders.TENANT, Metadata.ASCII_STRING_MARSHALLER);
+
+    private final CallerAuthentication authentication;
+
+    public GrpcCallers(CallerAuthentication authentication) {
+        this.authentication = authentication;
+    }
 
     private static final Logger LOG = Logger.getLogger(GrpcCallers.class);
     private static final Context.Key<Result<Caller>> CALLER = Context.key("aicunet-caller");
@@ -67,8 +88,16 @@ public class GrpcCallers implements ServerInterceptor {
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(
             ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-        Result<Caller> caller = CallerHeaders.parse(
-                name -> headers.get(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER)));
+        if (OPEN_SERVICES.contains(call.getMethodDescriptor().getServiceName())) {
+            return next.startCall(call, headers);
+        }
+        Result<Caller> caller = authentication.authenticate(headers.get(AUTHORIZATION), headers.get(TENANT));
+        if (!caller.isOk() && !(caller.problem() instanceof Problem.InvalidArgument)) {
+            StatusRuntimeException refusal = GrpcProblems.toException(caller.problem());
+            call.close(refusal.getStatus(), refusal.getTrailers());
+            return new ServerCall.Listener<>() {
+            };
+        }
         return Contexts.interceptCall(Context.current().withValue(CALLER, caller), call, headers, next);
     }
 }

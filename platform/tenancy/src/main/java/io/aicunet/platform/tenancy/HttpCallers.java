@@ -11,7 +11,10 @@ import java.util.UUID;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 
-/** The REST counterpart of {@link GrpcCallers#serve}: same caller headers, same problems. */
+/**
+ * The REST counterpart of {@link GrpcCallers#serve}: the caller authenticated by
+ * {@link RestCallers}, the same problems.
+ */
 public final class HttpCallers {
 
     private static final Logger LOG = Logger.getLogger(HttpCallers.class);
@@ -32,12 +35,13 @@ public final class HttpCallers {
     }
 
     /**
-     * Serves a request: answers {@code application/problem+json} when the caller
-     * headers are missing or malformed or the use case refuses, otherwise the response.
+     * Serves a request: answers {@code application/problem+json} when the tenant header
+     * is malformed or the use case refuses, otherwise the response. ({@code headers} is
+     * kept for the resources' signatures; the caller comes from the verified token.)
      */
     public static <T> Uni<Response> serve(HttpHeaders headers, Function<Caller, Uni<Result<T>>> useCase,
                                           Function<T, Response> response) {
-        Result<Caller> caller = CallerHeaders.parse(headers::getHeaderString);
+        Result<Caller> caller = RestCallers.current();
         if (!caller.isOk()) {
             return Uni.createFrom().item(HttpProblems.toResponse(caller.problem()));
         }

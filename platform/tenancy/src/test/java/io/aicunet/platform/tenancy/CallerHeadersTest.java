@@ -4,50 +4,43 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Result;
-import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Reading the caller from headers: what is accepted and how each bad header is named. */
+/** The tenant scope a request names: what is accepted, the default, and how a bad header is named. */
 class CallerHeadersTest {
 
-    /** Proves: a tenant UUID, a subject and roles make a single-tenant caller. */
+    /** Proves: a tenant UUID names that tenant, whatever the principal's home tenant. */
     @Test
-    void readsTenantCaller() {
-        TenantId tenant = TenantId.random();
-        Result<Caller> caller = CallerHeaders.parse(Map.of(
-                "x-aicunet-tenant", tenant.toString(),
-                "x-aicunet-subject", "svc:ledger",
-                "x-aicunet-roles", "tenant-admin, tenant-viewer")::get);
-        assertThat(caller.value().scope()).isEqualTo(TenantScope.of(tenant));
-        assertThat(caller.value().roles()).containsExactlyInAnyOrder("tenant-admin", "tenant-viewer");
-        assertThat(caller.value().subject()).isEqualTo("svc:ledger");
+    void namedTenantIsTheScope() {
+        TenantId named = TenantId.random();
+        Result<TenantScope> scope = CallerHeaders.scope(" " + named + " ", Optional.of(TenantId.random()));
+        assertThat(scope.value()).isEqualTo(TenantScope.of(named));
     }
 
-    /** Proves: "platform" asks for platform scope. */
+    /** Proves: "platform" asks for platform scope (the policy decides who may have it). */
     @Test
-    void readsPlatformCaller() {
-        Result<Caller> caller = CallerHeaders.parse(Map.of(
-                "x-aicunet-tenant", "platform", "x-aicunet-subject", "ops")::get);
-        assertThat(caller.value().scope()).isInstanceOf(TenantScope.Platform.class);
-        assertThat(caller.value().roles()).isEmpty();
+    void platformIsTheScope() {
+        assertThat(CallerHeaders.scope("platform", Optional.empty()).value()).isEqualTo(TenantScope.platform());
     }
 
-    /** Proves: a missing tenant and a missing subject are both named. */
+    /** Proves: without the header a tenant-bound principal acts in its home tenant. */
     @Test
-    void namesEveryMissingHeader() {
-        Result<Caller> caller = CallerHeaders.parse(Map.<String, String>of()::get);
-        Problem.InvalidArgument problem = (Problem.InvalidArgument) caller.problem();
-        assertThat(problem.violations()).extracting(Problem.FieldViolation::field)
-                .containsExactly("x-aicunet-tenant", "x-aicunet-subject");
+    void homeTenantIsTheDefault() {
+        TenantId home = TenantId.random();
+        assertThat(CallerHeaders.scope(null, Optional.of(home)).value()).isEqualTo(TenantScope.of(home));
+        assertThat(CallerHeaders.scope(" ", Optional.of(home)).value()).isEqualTo(TenantScope.of(home));
     }
 
-    /** Proves: a tenant that is neither a UUID nor "platform" is refused. */
+    /** Proves: a principal bound to no tenant must name one, and a malformed one is named in the violation. */
     @Test
-    void refusesMalformedTenant() {
-        Result<Caller> caller = CallerHeaders.parse(Map.of(
-                "x-aicunet-tenant", "acme", "x-aicunet-subject", "ops")::get);
-        assertThat(caller.isOk()).isFalse();
-        assertThat(((Problem.InvalidArgument) caller.problem()).violations().get(0).description())
-                .contains("UUID");
+    void missingOrMalformedHeaderIsAFieldViolation() {
+        for (Result<TenantScope> refused : new Result[] {
+                CallerHeaders.scope(null, Optional.empty()), CallerHeaders.scope("acme", Optional.empty())}) {
+            assertThat(refused.isOk()).isFalse();
+            Problem.InvalidArgument invalid = (Problem.InvalidArgument) refused.problem();
+            assertThat(invalid.violations()).extracting(Problem.FieldViolation::field)
+                    .containsExactly(CallerHeaders.TENANT);
+        }
     }
 }

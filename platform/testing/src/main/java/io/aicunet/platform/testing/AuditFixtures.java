@@ -36,7 +36,7 @@ public final class AuditFixtures {
 
     /** A fleet service appending direct records for any tenant (platform scope). */
     public static Map<String, String> platformService() {
-        return TestCallers.headers("platform", "ledger-service", Set.of("platform-service"));
+        return TestCallers.service("ledger", "platform");
     }
 
     /** An auditor reading any tenant's log (platform scope). */

@@ -54,6 +54,33 @@ public final class FleetStack {
         return "http://" + HOST + ":" + opaPort();
     }
 
+    /** The OPA API's bearer token on the local stack (a development value). */
+    public static String opaToken() {
+        return env("FLEET_OPA_TOKEN", "fleet-dev-opa-token");
+    }
+
+    public static int keycloakPort() {
+        return port("FLEET_KEYCLOAK_PORT", 18180);
+    }
+
+    /** The local identity provider's realm URL: the issuer of every token the services accept here. */
+    public static String issuer() {
+        return "http://" + HOST + ":" + keycloakPort() + "/realms/aicunet";
+    }
+
+    /**
+     * What a service needs to reach the local identity provider: the issuer and its keys
+     * to verify callers, and where its own account gets tokens (the development client
+     * secret is the tenancy module's %dev/%test default).
+     */
+    public static java.util.Map<String, String> identitySettings() {
+        return java.util.Map.of(
+                "mp.jwt.verify.issuer", issuer(),
+                "mp.jwt.verify.publickey.location", issuer() + "/protocol/openid-connect/certs",
+                "quarkus.oidc-client.auth-server-url", issuer(),
+                "aicunet.policy.bearer-token", opaToken());
+    }
+
     /** Starts the local stack's infrastructure unless all of it already answers. */
     public static synchronized void ensureRunning() {
         if (allListening()) {
@@ -103,7 +130,8 @@ public final class FleetStack {
     }
 
     private static boolean allListening() {
-        return listening(postgresPort()) && listening(redisPort()) && listening(kafkaPort()) && listening(opaPort());
+        return listening(postgresPort()) && listening(redisPort()) && listening(kafkaPort()) && listening(opaPort())
+                && listening(keycloakPort());
     }
 
     private static int port(String name, int fallback) {

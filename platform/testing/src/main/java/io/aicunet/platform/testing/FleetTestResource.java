@@ -46,7 +46,7 @@ public class FleetTestResource implements QuarkusTestResourceLifecycleManager {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the test object store", e);
         }
-        Map<String, String> config = new HashMap<>();
+        Map<String, String> config = new HashMap<>(FleetStack.identitySettings());
         config.put("quarkus.datasource.reactive.url", database.reactiveUrl());
         config.put("quarkus.datasource.jdbc.url", database.jdbcUrl());
         config.put("quarkus.datasource.username", database.appUser());

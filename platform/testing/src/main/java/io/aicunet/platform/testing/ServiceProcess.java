@@ -69,9 +69,15 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    /** The common settings of a fleet service in a test run: its database, Kafka, topic prefix, OPA, Redis. */
+    /**
+     * The common settings of a fleet service in a test run: the local stack's profile
+     * ({@code dev}: development keys are refused in production), its database, Kafka,
+     * topic prefix, OPA, Redis and the identity provider.
+     */
     public static Map<String, String> fleetSettings(TestDatabase database, String topicPrefix, Path objectStore) {
-        return Map.ofEntries(
+        Map<String, String> settings = new java.util.HashMap<>(FleetStack.identitySettings());
+        settings.put("quarkus.profile", "dev");
+        settings.putAll(Map.ofEntries(
                 Map.entry("quarkus.datasource.reactive.url", database.reactiveUrl()),
                 Map.entry("quarkus.datasource.jdbc.url", database.jdbcUrl()),
                 Map.entry("quarkus.datasource.username", database.appUser()),
@@ -82,7 +88,8 @@ public final class ServiceProcess implements AutoCloseable {
                 Map.entry("aicunet.outbox.topic-prefix", topicPrefix),
                 Map.entry("aicunet.policy.opa-url", FleetStack.opaUrl()),
                 Map.entry("aicunet.privacy.object-store-directory", objectStore.toString()),
-                Map.entry("quarkus.redis.hosts", "redis://" + FleetStack.host() + ":" + FleetStack.redisPort()));
+                Map.entry("quarkus.redis.hosts", "redis://" + FleetStack.host() + ":" + FleetStack.redisPort())));
+        return settings;
     }
 
     public String name() {

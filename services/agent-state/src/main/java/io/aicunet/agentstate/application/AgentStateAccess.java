@@ -1,11 +1,10 @@
 package io.aicunet.agentstate.application;
 
 import com.google.protobuf.Message;
-import io.aicunet.agentstate.config.AgentStateConfig;
 import io.aicunet.agentstate.domain.Agent;
 import io.aicunet.agentstate.domain.AgentId;
 import io.aicunet.platform.outbox.Outbox;
-import io.aicunet.platform.policy.Authorizer;
+import io.aicunet.platform.policy.RequestPipeline;
 import io.aicunet.platform.policy.Resource;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Result;
@@ -13,20 +12,17 @@ import io.aicunet.platform.tenancy.Caller;
 import io.aicunet.platform.tenancy.CallerHeaders;
 import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.tenancy.TenantScope;
-import io.aicunet.platform.tenancy.TenantTransactions;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The steps the agent-state use cases share, in their fixed order: (the caller has
- * checked the input,) ask the policy, open a transaction scoped to the caller's
- * tenant, find what is acted on, do the work, and write the change with its event.
+ * The agent-state use cases' steps around the request pipeline ({@link RequestPipeline}):
+ * (the caller has checked the input,) admit the caller, open a transaction scoped to the
+ * caller's tenant, find what is acted on, do the work, and write the change with its event.
  */
 @ApplicationScoped
 public class AgentStateAccess {
@@ -36,20 +32,14 @@ public class AgentStateAccess {
     public static final String CHECKPOINT = "checkpoint";
     public static final String QUEUE = "queue";
 
-    private final Pool pool;
+    private final RequestPipeline pipeline;
     private final Agents agents;
-    private final Authorizer authorizer;
     private final Outbox outbox;
-    private final DecisionCache decisions;
 
-    public AgentStateAccess(Pool pool, Agents agents, Authorizer authorizer, Outbox outbox,
-                            AgentStateConfig config) {
-        this.pool = pool;
+    public AgentStateAccess(RequestPipeline pipeline, Agents agents, Outbox outbox) {
+        this.pipeline = pipeline;
         this.agents = agents;
-        this.authorizer = authorizer;
         this.outbox = outbox;
-        this.decisions = new DecisionCache(TimeUnit.MILLISECONDS.toNanos(config.policyDecisionCacheMillis()),
-                config.policyDecisionCacheEntriesMax(), System::nanoTime);
     }
 
     /**
@@ -64,29 +54,17 @@ public class AgentStateAccess {
                 "must be a tenant UUID for this call: agents, checkpoints, leases and tasks belong to one tenant"));
     }
 
-    /**
-     * Runs {@code work} if the policy allows the caller {@code action} on the resource. A
-     * recent allow of the same question is reused (see {@link DecisionCache}).
-     */
+    /** Runs {@code work} once the request pipeline admits the caller's {@code action} on the resource. */
     public <T> Uni<Result<T>> authorized(Caller caller, String action, Resource resource,
                                          Supplier<Uni<Result<T>>> work) {
-        if (decisions.allowed(caller, action, resource)) {
-            return work.get();
-        }
-        return authorizer.check(caller, action, resource).flatMap(refusal -> {
-            if (refusal.isPresent()) {
-                return Uni.createFrom().item(Result.<T>failed(refusal.get()));
-            }
-            decisions.rememberAllowed(caller, action, resource);
-            return work.get();
-        });
+        return pipeline.admitted(caller, action, resource, work);
     }
 
-    /** Work in one transaction of the caller's tenant, if the policy allows it. */
+    /** Work in one transaction of the caller's tenant, once admitted. */
     public <T> Uni<Result<T>> inTenant(Caller caller, TenantId tenant, String action, String resourceType,
                                        String resourceId, Function<SqlConnection, Uni<Result<T>>> work) {
-        return authorized(caller, action, Resource.owned(resourceType, resourceId, tenant),
-                () -> TenantTransactions.inTenant(pool, TenantScope.of(tenant), work));
+        return pipeline.inTransaction(caller, action, Resource.owned(resourceType, resourceId, tenant),
+                TenantScope.of(tenant), work);
     }
 
     /** Work on one agent of the caller's tenant that exists, locked as asked. */
@@ -112,7 +90,7 @@ public class AgentStateAccess {
 
     /** A transaction at the given scope, for the service's own jobs and for erasure. */
     public <T> Uni<Result<T>> transaction(TenantScope scope, Function<SqlConnection, Uni<Result<T>>> work) {
-        return TenantTransactions.inTenant(pool, scope, work);
+        return pipeline.asService(scope, work);
     }
 
     public Agents agents() {

@@ -23,18 +23,6 @@ public interface AgentStateConfig {
     @WithDefault("1000")
     long redisTimeoutMillis();
 
-    /**
-     * How long an allow of the policy engine is reused for the same caller (subject,
-     * roles, scope), action and resource; 0 asks OPA on every call. Refusals are never
-     * reused; a policy change takes effect within this time.
-     */
-    @WithDefault("1000")
-    long policyDecisionCacheMillis();
-
-    /** Most remembered allows; when full, all are forgotten. */
-    @WithDefault("10000")
-    int policyDecisionCacheEntriesMax();
-
     /** The Redis cache of each thread's latest checkpoint. */
     Cache cache();
 

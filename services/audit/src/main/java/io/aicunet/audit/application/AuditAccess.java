@@ -1,6 +1,6 @@
 package io.aicunet.audit.application;
 
-import io.aicunet.platform.policy.Authorizer;
+import io.aicunet.platform.policy.RequestPipeline;
 import io.aicunet.platform.policy.Resource;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Problem.FieldViolation;
@@ -21,9 +21,9 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * The steps every audit use case shares, in their fixed order: check the input, ask
- * the policy about the tenant's log, open a transaction scoped to the caller's
- * tenant, and do the work. Jobs and the Kafka ingest, which act for the platform,
+ * The audit use cases' steps around the request pipeline ({@link RequestPipeline}):
+ * check the input, admit the caller on the tenant's log, open a transaction scoped to
+ * the caller's tenant, and do the work. Jobs and the Kafka ingest, which act for the platform,
  * use {@link #asPlatform}.
  */
 @ApplicationScoped
@@ -32,14 +32,12 @@ public class AuditAccess {
     /** The resource type of a tenant's audit log in policy inputs. */
     public static final String RESOURCE_TYPE = "audit-log";
 
-    private final Pool pool;
+    private final RequestPipeline pipeline;
     private final AuditLog log;
-    private final Authorizer authorizer;
 
-    public AuditAccess(Pool pool, AuditLog log, Authorizer authorizer) {
-        this.pool = pool;
+    public AuditAccess(RequestPipeline pipeline, AuditLog log) {
+        this.pipeline = pipeline;
         this.log = log;
-        this.authorizer = authorizer;
     }
 
     /**
@@ -59,14 +57,12 @@ public class AuditAccess {
         }
         TenantId id = tenant.get();
         Resource resource = Resource.owned(RESOURCE_TYPE, id.toString(), id);
-        return authorizer.check(caller, action, resource).flatMap(refusal -> refusal.isPresent()
-                ? Uni.createFrom().item(Result.<T>failed(refusal.get()))
-                : TenantTransactions.inTenant(pool, caller.scope(), connection -> work.apply(connection, id.value())));
+        return pipeline.inCallerScope(caller, action, resource, connection -> work.apply(connection, id.value()));
     }
 
     /** Work of the service itself (jobs, ingest), in one transaction at platform scope; commits unless it fails. */
     public <T> Uni<T> asPlatform(Function<SqlConnection, Uni<T>> work) {
-        return pool.withTransaction(connection -> TenantTransactions.setScope(connection, TenantScope.platform())
+        return pipeline.pool().withTransaction(connection -> TenantTransactions.setScope(connection, TenantScope.platform())
                 .flatMap(ignored -> work.apply(connection)));
     }
 

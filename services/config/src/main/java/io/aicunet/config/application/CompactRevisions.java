@@ -57,7 +57,7 @@ public class CompactRevisions {
 
     /** Compacts as the service itself (the retention job); no policy check. */
     public Uni<Result<Compacted>> compact(long upToRevision, String author) {
-        Caller system = new Caller(author, Set.of(), TenantScope.platform());
+        Caller system = Caller.system(author, TenantScope.platform());
         return TenantTransactions.inTenant(pool, system.scope(), connection -> entries.state(connection)
                         .flatMap(state -> {
                             if (upToRevision > state.head()) {

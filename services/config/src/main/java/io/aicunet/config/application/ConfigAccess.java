@@ -1,6 +1,7 @@
 package io.aicunet.config.application;
 
 import io.aicunet.config.domain.ConfigScope;
+import io.aicunet.platform.policy.RequestPipeline;
 import io.aicunet.platform.policy.Resource;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
@@ -15,9 +16,9 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The steps every config use case shares, in their fixed order: (the caller checked
- * the input,) ask the policy, then open a transaction scoped to the caller's tenant,
- * so row-level security holds whatever the use case reads or writes.
+ * The config use cases' steps around the request pipeline ({@link RequestPipeline}):
+ * (the caller checked the input,) admit the caller, then open a transaction scoped to
+ * the caller's tenant, so row-level security holds whatever the use case reads or writes.
  */
 @ApplicationScoped
 public class ConfigAccess {
@@ -27,12 +28,10 @@ public class ConfigAccess {
     static final String SECRET = "config-secret";
     static final String REVISIONS = "config-revisions";
 
-    private final Pool pool;
-    private final PolicyDecisions decisions;
+    private final RequestPipeline pipeline;
 
-    public ConfigAccess(Pool pool, PolicyDecisions decisions) {
-        this.pool = pool;
-        this.decisions = decisions;
+    public ConfigAccess(RequestPipeline pipeline) {
+        this.pipeline = pipeline;
     }
 
     /** The resource a scope's data is: the tenant's own for tenant-bearing scopes, else platform-level. */
@@ -52,21 +51,19 @@ public class ConfigAccess {
 
     /** Runs the work in a transaction of the caller's tenant scope (after the caller was authorized). */
     public <T> Uni<Result<T>> inScope(Caller caller, Function<SqlConnection, Uni<Result<T>>> work) {
-        return TenantTransactions.inTenant(pool, caller.scope(), work);
+        return pipeline.asService(caller.scope(), work);
     }
 
     public <T> Uni<Result<T>> authorized(Caller caller, String action, Resource resource,
                                          Supplier<Uni<Result<T>>> work) {
-        return decisions.check(caller, action, resource).flatMap(refusal -> refusal.isPresent()
-                ? Uni.createFrom().item(Result.<T>failed(refusal.get()))
-                : work.get());
+        return pipeline.admitted(caller, action, resource, work);
     }
 
-    public PolicyDecisions decisions() {
-        return decisions;
+    public RequestPipeline pipeline() {
+        return pipeline;
     }
 
     public Pool pool() {
-        return pool;
+        return pipeline.pool();
     }
 }

@@ -5,6 +5,7 @@ import io.aicunet.config.application.SecretCipher.Opened;
 import io.aicunet.config.application.SecretCipher.SealedSecret;
 import io.aicunet.config.domain.EntryKey;
 import io.aicunet.config.domain.StoredValue;
+import io.aicunet.platform.policy.RequestPipeline;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
@@ -30,11 +31,11 @@ public class SecretAccess {
 
     public static final String ACTION = "config.secrets.read";
 
-    private final PolicyDecisions decisions;
+    private final RequestPipeline pipeline;
     private final SecretCipher cipher;
 
-    public SecretAccess(PolicyDecisions decisions, SecretCipher cipher) {
-        this.decisions = decisions;
+    public SecretAccess(RequestPipeline pipeline, SecretCipher cipher) {
+        this.pipeline = pipeline;
         this.cipher = cipher;
     }
 
@@ -60,7 +61,7 @@ public class SecretAccess {
     }
 
     private Uni<Boolean> allowed(Caller caller, Optional<TenantId> owner) {
-        return decisions.check(caller, ACTION, ConfigAccess.resourceOf(ConfigAccess.SECRET, "", owner))
+        return pipeline.admit(caller, ACTION, ConfigAccess.resourceOf(ConfigAccess.SECRET, "", owner))
                 .map(Optional::isEmpty);
     }
 

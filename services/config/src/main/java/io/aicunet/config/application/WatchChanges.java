@@ -83,8 +83,8 @@ public class WatchChanges {
             return Multi.createFrom().failure(new WatchStopped(new Problem.InvalidArgument(violations)));
         }
         Entries.RevisionFilter filter = new Entries.RevisionFilter(tenant, query.allTenants(), service, namespaces);
-        return access.decisions()
-                .check(caller, ACTION, ConfigAccess.resourceOf(ConfigAccess.ENTRY, "", tenant))
+        return access.pipeline()
+                .admit(caller, ACTION, ConfigAccess.resourceOf(ConfigAccess.ENTRY, "", tenant))
                 .flatMap(refusal -> refusal.isPresent()
                         ? Uni.createFrom().<SecretAccess.SecretReveal>failure(new WatchStopped(refusal.get()))
                         : secrets.decide(caller, true))

@@ -52,8 +52,6 @@ public interface ConfigServiceSettings {
 
     Revisions revisions();
 
-    Authorization authorization();
-
     Privacy privacy();
 
     /** Privacy requests and the retention of tenants' history (docs/config.md, Privacy). */
@@ -88,17 +86,6 @@ public interface ConfigServiceSettings {
         int retentionTenantsPerRunMax();
     }
 
-    /** How long policy decisions are kept (see PolicyDecisions). */
-    interface Authorization {
-
-        /** How long an allow or deny of OPA is reused for the same caller, action and resource; 0 asks every time. */
-        @WithDefault("1s")
-        Duration decisionTtl();
-
-        /** Most decisions kept; beyond it all are dropped and asked anew. */
-        @WithDefault("10000")
-        int decisionsMax();
-    }
 
     /** The Redis cache of effective configurations. */
     interface Cache {

@@ -1,7 +1,6 @@
 package io.aicunet.ledger.application;
 
-import io.aicunet.ledger.config.LedgerServiceConfig;
-import io.aicunet.platform.policy.Authorizer;
+import io.aicunet.platform.policy.RequestPipeline;
 import io.aicunet.platform.policy.Resource;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Result;
@@ -9,7 +8,6 @@ import io.aicunet.platform.tenancy.Caller;
 import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.tenancy.TenantScope;
 import io.aicunet.platform.tenancy.TenantTransactions;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -20,26 +18,18 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The steps every ledger use case shares, in their fixed order: find the tenant the
- * request acts on, ask the policy (whose allows are remembered for a second, see
- * {@link PolicyDecisionCache}), then work in one transaction whose row-level security
- * is that tenant's (also for platform callers, so a ledger call never sees two
- * tenants' rows).
+ * The ledger's use of the request pipeline ({@link RequestPipeline}): find the tenant
+ * the request acts on, admit the caller, then work in one transaction whose row-level
+ * security is that tenant's (also for platform callers, so a ledger call never sees
+ * two tenants' rows).
  */
 @ApplicationScoped
 public class LedgerAccess {
 
-    private final Pool pool;
-    private final Authorizer authorizer;
-    private final PolicyDecisionCache decisions;
-    private final MeterRegistry meters;
+    private final RequestPipeline pipeline;
 
-    public LedgerAccess(Pool pool, Authorizer authorizer, LedgerServiceConfig config, MeterRegistry meters) {
-        this.pool = pool;
-        this.authorizer = authorizer;
-        this.decisions = new PolicyDecisionCache(config.policyCache().timeToLiveMillis(),
-                config.policyCache().entriesMax(), System::nanoTime);
-        this.meters = meters;
+    public LedgerAccess(RequestPipeline pipeline) {
+        this.pipeline = pipeline;
     }
 
     /** The tenant named by {@code tenantId}, or else the caller's own; a platform caller must name one. */
@@ -63,9 +53,8 @@ public class LedgerAccess {
         if (!tenant.isOk()) {
             return Uni.createFrom().item(Result.failed(tenant.problem()));
         }
-        return authorized(caller, action, Resource.owned(resourceType, resourceId, tenant.value()),
-                () -> TenantTransactions.inTenant(pool, TenantScope.of(tenant.value()),
-                        connection -> work.apply(connection, tenant.value())));
+        return pipeline.inTransaction(caller, action, Resource.owned(resourceType, resourceId, tenant.value()),
+                TenantScope.of(tenant.value()), connection -> work.apply(connection, tenant.value()));
     }
 
     /** Work in a tenant's transaction given what was prepared for it before the transaction. */
@@ -89,35 +78,24 @@ public class LedgerAccess {
         }
         return authorized(caller, action, Resource.owned(resourceType, resourceId, tenant.value()),
                 () -> prepare.apply(tenant.value()).flatMap(prepared -> prepared.isOk()
-                        ? TenantTransactions.inTenant(pool, TenantScope.of(tenant.value()),
+                        ? TenantTransactions.inTenant(pool(), TenantScope.of(tenant.value()),
                                 connection -> work.apply(connection, tenant.value(), prepared.value()))
                         : Uni.createFrom().item(Result.<T>failed(prepared.problem()))));
     }
 
-    /** Authorization without a transaction, for work that opens its own. */
+    /** Admission without a transaction, for work that opens its own. */
     public <T> Uni<Result<T>> authorized(Caller caller, String action, Resource resource,
                                          Supplier<Uni<Result<T>>> work) {
-        PolicyDecisionCache.Question question = PolicyDecisionCache.Question.of(caller, action, resource);
-        if (decisions.allowed(question)) {
-            meters.counter("aicunet.ledger.policy.cached.allows", "action", action).increment();
-            return work.get();
-        }
-        return authorizer.check(caller, action, resource).flatMap(refusal -> {
-            if (refusal.isPresent()) {
-                return Uni.createFrom().item(Result.<T>failed(refusal.get()));
-            }
-            decisions.rememberAllowed(question);
-            return work.get();
-        });
+        return pipeline.admitted(caller, action, resource, work);
     }
 
     /** Work at the caller's own scope (platform: every tenant), for checks across tenants. */
     public <T> Uni<Result<T>> inCallerScope(Caller caller, String action, Resource resource,
                                             Function<SqlConnection, Uni<Result<T>>> work) {
-        return authorized(caller, action, resource, () -> TenantTransactions.inTenant(pool, caller.scope(), work));
+        return pipeline.inCallerScope(caller, action, resource, work);
     }
 
     public Pool pool() {
-        return pool;
+        return pipeline.pool();
     }
 }

@@ -38,9 +38,6 @@ public interface LedgerServiceConfig {
     @WithDefault("funding:CREDIT,available:CREDIT:debits_must_not_exceed_credits,usage:CREDIT")
     List<String> defaultAccounts();
 
-    /** Policy allow decisions remembered in this replica. */
-    PolicyCache policyCache();
-
     /** Pending transfers whose timeout passed. */
     Expiry expiry();
 
@@ -56,18 +53,6 @@ public interface LedgerServiceConfig {
     /** Retention of personal data per the tenant's periods (docs/ledger.md, Privacy). */
     Retention retention();
 
-    interface PolicyCache {
-        /**
-         * How long an allow decision is reused for exactly the same caller, action and
-         * resource; 0 asks the policy every time. A changed policy applies after at most this.
-         */
-        @WithDefault("1000")
-        long timeToLiveMillis();
-
-        /** Most decisions remembered; when full, the cache starts over. */
-        @WithDefault("10000")
-        int entriesMax();
-    }
 
     interface Expiry {
         /** How often each replica looks for expired pending transfers (a Quarkus duration, e.g. 1s). */

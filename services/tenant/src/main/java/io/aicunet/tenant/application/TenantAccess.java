@@ -2,7 +2,7 @@ package io.aicunet.tenant.application;
 
 import com.google.protobuf.Message;
 import io.aicunet.platform.outbox.Outbox;
-import io.aicunet.platform.policy.Authorizer;
+import io.aicunet.platform.policy.RequestPipeline;
 import io.aicunet.platform.policy.Resource;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Result;
@@ -19,24 +19,22 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * The steps every tenant use case shares, in their fixed order: check the input,
- * ask the policy, open a transaction scoped to the caller's tenant, find the
- * tenant, do the work, and write the change with its event.
+ * The tenant use cases' steps around the request pipeline ({@link RequestPipeline}):
+ * check the input, admit the caller, open a transaction scoped to the caller's tenant,
+ * find the tenant, do the work, and write the change with its event.
  */
 @ApplicationScoped
 public class TenantAccess {
 
     static final String RESOURCE_TYPE = "tenant";
 
-    private final Pool pool;
+    private final RequestPipeline pipeline;
     private final Tenants tenants;
-    private final Authorizer authorizer;
     private final Outbox outbox;
 
-    public TenantAccess(Pool pool, Tenants tenants, Authorizer authorizer, Outbox outbox) {
-        this.pool = pool;
+    public TenantAccess(RequestPipeline pipeline, Tenants tenants, Outbox outbox) {
+        this.pipeline = pipeline;
         this.tenants = tenants;
-        this.authorizer = authorizer;
         this.outbox = outbox;
     }
 
@@ -48,17 +46,16 @@ public class TenantAccess {
             return Uni.createFrom().item(Result.failed(Problem.InvalidArgument.of("tenant_id", "must be a UUID")));
         }
         Resource resource = Resource.owned(RESOURCE_TYPE, id.get().toString(), id.get());
-        return authorized(caller, action, resource, () -> TenantTransactions.inTenant(pool, caller.scope(),
+        return pipeline.inCallerScope(caller, action, resource,
                 connection -> tenants.find(connection, id.get(), lock).flatMap(found -> found.isEmpty()
                         ? Uni.createFrom().item(Result.failed(new Problem.NotFound(RESOURCE_TYPE, rawTenantId)))
-                        : work.apply(connection, found.get()))));
+                        : work.apply(connection, found.get())));
     }
 
     /** Work on no single tenant (creating or listing tenants). */
     public <T> Uni<Result<T>> onPlatform(Caller caller, String action,
                                          Function<SqlConnection, Uni<Result<T>>> work) {
-        return authorized(caller, action, Resource.platform(RESOURCE_TYPE),
-                () -> TenantTransactions.inTenant(pool, caller.scope(), work));
+        return pipeline.inCallerScope(caller, action, Resource.platform(RESOURCE_TYPE), work);
     }
 
     /** Stores the changed tenant and its event in the current transaction. */
@@ -71,17 +68,17 @@ public class TenantAccess {
 
     /** A transaction in the caller's scope, for work that must read before it can ask the policy. */
     public <T> Uni<Result<T>> inCallerScope(Caller caller, Function<SqlConnection, Uni<Result<T>>> work) {
-        return TenantTransactions.inTenant(pool, caller.scope(), work);
+        return pipeline.asService(caller.scope(), work);
     }
 
     /** A transaction at platform scope, for the service's own jobs and event handlers (no caller). */
     public <T> Uni<Result<T>> asPlatform(Function<SqlConnection, Uni<Result<T>>> work) {
-        return TenantTransactions.inTenant(pool, io.aicunet.platform.tenancy.TenantScope.platform(), work);
+        return pipeline.asService(io.aicunet.platform.tenancy.TenantScope.platform(), work);
     }
 
-    /** Empty when the policy allows the caller the action on the resource. */
+    /** Empty when the request pipeline admits the caller's action on the resource. */
     public Uni<Optional<Problem>> authorize(Caller caller, String action, Resource resource) {
-        return authorizer.check(caller, action, resource);
+        return pipeline.admit(caller, action, resource);
     }
 
     public Outbox outbox() {
@@ -90,12 +87,5 @@ public class TenantAccess {
 
     public Tenants tenants() {
         return tenants;
-    }
-
-    private <T> Uni<Result<T>> authorized(Caller caller, String action, Resource resource,
-                                          java.util.function.Supplier<Uni<Result<T>>> work) {
-        return authorizer.check(caller, action, resource).flatMap(refusal -> refusal.isPresent()
-                ? Uni.createFrom().item(Result.<T>failed(refusal.get()))
-                : work.get());
     }
 }
