@@ -9,7 +9,8 @@ fleet_config() {
   # Which ports the caller chose explicitly (`fleet test` moves only the others).
   local var
   FLEET_PORTS_FROM_ENV=" "
-  for var in FLEET_PG_PORT FLEET_REDIS_PORT FLEET_KAFKA_PORT FLEET_KAFKA_CONTROLLER_PORT FLEET_OPA_PORT; do
+  for var in FLEET_PG_PORT FLEET_REDIS_PORT FLEET_KAFKA_PORT FLEET_KAFKA_CONTROLLER_PORT FLEET_OPA_PORT \
+    FLEET_KEYCLOAK_PORT FLEET_KEYCLOAK_MANAGEMENT_PORT; do
     [[ -n ${!var+set} ]] && FLEET_PORTS_FROM_ENV+="$var "
   done
   FLEET_HOME="${FLEET_HOME:-$FLEET_ROOT/.fleet}"
@@ -21,6 +22,10 @@ fleet_config() {
   export FLEET_KAFKA_PORT="${FLEET_KAFKA_PORT:-19092}"
   export FLEET_KAFKA_CONTROLLER_PORT="${FLEET_KAFKA_CONTROLLER_PORT:-19093}"
   export FLEET_OPA_PORT="${FLEET_OPA_PORT:-18181}"
+  export FLEET_KEYCLOAK_PORT="${FLEET_KEYCLOAK_PORT:-18180}"
+  export FLEET_KEYCLOAK_MANAGEMENT_PORT="${FLEET_KEYCLOAK_MANAGEMENT_PORT:-18190}"
+  # The bearer token OPA's API asks for (a development value: local stack only).
+  export FLEET_OPA_TOKEN="${FLEET_OPA_TOKEN:-fleet-dev-opa-token}"
   export FLEET_PG_SUPERUSER_PASSWORD="${FLEET_PG_SUPERUSER_PASSWORD:-fleet-dev}"
 
   # Used by the other helpers, which source this file.

@@ -1,6 +1,8 @@
 # shellcheck shell=bash
 # OPA of the local stack: a policy server on 127.0.0.1:$FLEET_OPA_PORT serving the
 # project's Rego policies (platform/policy/src/main/rego), reloaded when they change.
+# Its REST API is closed: the system policy (rego/system/authz.rego) lets through only
+# GET /health and decision queries that carry the bearer token $FLEET_OPA_TOKEN.
 # Sourced by ./fleet; needs common.sh.
 
 # Pinned: the same OPA in every developer's stack and in CI.
@@ -53,10 +55,18 @@ opa_start() {
   dir="$(opa_policy_dir)"
   # The policy module may have no Rego yet; OPA still needs the directory to watch.
   mkdir -p "$dir"
+  [[ -f $dir/system/authz.rego ]] ||
+    die "opa: ${dir#"$FLEET_ROOT"/}/system/authz.rego is missing (it closes OPA's API)"
+  [[ -n $FLEET_OPA_TOKEN ]] || die "opa: FLEET_OPA_TOKEN is empty"
   info "opa: starting on 127.0.0.1:$FLEET_OPA_PORT (policies from ${dir#"$FLEET_ROOT"/}, reloaded on change)"
   # Policy tests are for `opa test` only; the server serves the policies themselves.
+  # Every API request passes data.system.authz.allow (--authorization=basic), which
+  # compares the request's bearer token (--authentication=token) with the environment
+  # variable AICUNET_OPA_TOKEN; the token never appears on the command line.
   spawn "$(opa_pid_file)" "$(opa_log)" \
+    env AICUNET_OPA_TOKEN="$FLEET_OPA_TOKEN" \
     "$bin" run --server --addr "127.0.0.1:$FLEET_OPA_PORT" --log-level error \
+    --authentication=token --authorization=basic \
     --watch --ignore '*_test.rego' "$dir"
 }
 

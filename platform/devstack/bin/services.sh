@@ -55,7 +55,8 @@ service_start() {
     spawn "$(service_pid_file "$service")" "$(service_log "$service")" \
       env QUARKUS_HTTP_PORT="$port" FLEET_PG_PORT="$FLEET_PG_PORT" \
       FLEET_REDIS_PORT="$FLEET_REDIS_PORT" FLEET_KAFKA_PORT="$FLEET_KAFKA_PORT" \
-      FLEET_OPA_PORT="$FLEET_OPA_PORT" \
+      FLEET_OPA_PORT="$FLEET_OPA_PORT" FLEET_OPA_TOKEN="$FLEET_OPA_TOKEN" \
+      FLEET_KEYCLOAK_PORT="$FLEET_KEYCLOAK_PORT" \
       "$(java_bin)" $FLEET_SERVICE_JAVA_OPTS -jar "$(service_jar "$service")")
 }
 
