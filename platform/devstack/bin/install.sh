@@ -28,6 +28,8 @@ fleet_ensure_tools() {
   command -v redis-server >/dev/null 2>&1 || pkgs+=(redis-server)
   command -v redis-cli >/dev/null 2>&1 || pkgs+=(redis-tools)
   command -v curl >/dev/null 2>&1 || pkgs+=(curl)
+  # ./fleet token reads and writes JSON (Keycloak's admin API) with jq.
+  command -v jq >/dev/null 2>&1 || pkgs+=(jq)
   command -v "$(java_bin)" >/dev/null 2>&1 || pkgs+=(openjdk-17-jdk-headless)
   command -v mvn >/dev/null 2>&1 || pkgs+=(maven)
   ((${#pkgs[@]} == 0)) || apt_install "${pkgs[@]}"
