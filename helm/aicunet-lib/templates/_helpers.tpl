@@ -150,6 +150,71 @@ livenessProbe:
 {{- end -}}
 
 {{/*
+The identity provider's issuer whose tokens the service accepts: auth.issuer, else
+global.auth.issuer (helm/fleet sets it once for every service). No default: a
+service that trusted some guessed issuer would refuse every real token, or worse.
+*/}}
+{{- define "aicunet-lib.authIssuer" -}}
+{{- $global := (.Values.global | default dict).auth | default dict -}}
+{{- $issuer := .Values.auth.issuer | default $global.issuer -}}
+{{- if not $issuer -}}
+{{- fail (printf "auth.issuer is required: the issuer (iss) of the identity provider whose tokens %s accepts, e.g. https://id.example.com/realms/aicunet (or global.auth.issuer, which helm/fleet passes to every service)" .Values.serviceName) -}}
+{{- end -}}
+{{- trimSuffix "/" $issuer -}}
+{{- end -}}
+
+{{/* The JWKS URL: auth.jwksUrl, else global.auth.jwksUrl, else Keycloak's path under the issuer. */}}
+{{- define "aicunet-lib.authJwksUrl" -}}
+{{- $global := (.Values.global | default dict).auth | default dict -}}
+{{- .Values.auth.jwksUrl | default $global.jwksUrl | default (printf "%s/protocol/openid-connect/certs" (include "aicunet-lib.authIssuer" .)) -}}
+{{- end -}}
+
+{{/* The token endpoint of client credentials: auth.tokenUrl, else global.auth.tokenUrl, else Keycloak's path under the issuer. */}}
+{{- define "aicunet-lib.authTokenUrl" -}}
+{{- $global := (.Values.global | default dict).auth | default dict -}}
+{{- .Values.auth.tokenUrl | default $global.tokenUrl | default (printf "%s/protocol/openid-connect/token" (include "aicunet-lib.authIssuer" .)) -}}
+{{- end -}}
+
+{{/*
+The authentication settings (non-secret), as environment variables (a YAML map):
+how callers' tokens are verified (SmallRye JWT) and where the service's own account
+gets its tokens (quarkus-oidc-client, discovery off). The client secret comes from
+a Secret (aicunet-lib.authSecretEnv).
+*/}}
+{{- define "aicunet-lib.authConfigEnv" -}}
+{{- $auth := .Values.auth -}}
+MP_JWT_VERIFY_ISSUER: {{ include "aicunet-lib.authIssuer" . | quote }}
+MP_JWT_VERIFY_PUBLICKEY_LOCATION: {{ include "aicunet-lib.authJwksUrl" . | quote }}
+MP_JWT_VERIFY_AUDIENCES: {{ $auth.audience | default (printf "aicunet-%s" .Values.serviceName) | quote }}
+MP_JWT_VERIFY_PUBLICKEY_ALGORITHM: {{ $auth.algorithm | quote }}
+SMALLRYE_JWT_PATH_GROUPS: {{ $auth.rolesClaim | quote }}
+QUARKUS_OIDC_CLIENT_DISCOVERY_ENABLED: "false"
+QUARKUS_OIDC_CLIENT_TOKEN_PATH: {{ include "aicunet-lib.authTokenUrl" . | quote }}
+QUARKUS_OIDC_CLIENT_CLIENT_ID: {{ $auth.client.id | default .Values.serviceName | quote }}
+{{- end -}}
+
+{{/* The service's own account's client secret, from an existing Secret (the app only). */}}
+{{- define "aicunet-lib.authSecretEnv" -}}
+{{- $secret := .Values.auth.client.secret -}}
+{{- if not $secret.secretName }}
+{{- fail (printf "auth.client.secret.secretName is required: the existing Secret holding the client secret of %s's own account at the identity provider (key auth.client.secret.key, %q)" .Values.serviceName $secret.key) }}
+{{- end }}
+{{ include "aicunet-lib.secretEnvEntry" (dict "name" "QUARKUS_OIDC_CLIENT_CREDENTIALS_SECRET" "secretName" $secret.secretName "key" $secret.key) }}
+{{- end -}}
+
+{{/*
+The bearer token of OPA's API, from an existing Secret: the service sends it
+(aicunet.policy.bearer-token) and the OPA sidecar admits only requests that carry it.
+*/}}
+{{- define "aicunet-lib.opaTokenSecretEnvEntry" -}}
+{{- $token := .context.Values.opa.token -}}
+{{- if not $token.secretName }}
+{{- fail (printf "opa.token.secretName is required: the existing Secret holding the bearer token of OPA's API, which %s sends and its OPA requires (key opa.token.key, %q)" .context.Values.serviceName $token.key) }}
+{{- end }}
+{{- include "aicunet-lib.secretEnvEntry" (dict "name" .name "secretName" $token.secretName "key" $token.key) }}
+{{- end -}}
+
+{{/*
 The service's non-secret settings, as environment variables (a YAML map). The
 ConfigMap holds them for the Deployment; the migration Job, which runs before the
 ConfigMap exists (pre-install hook), sets them inline. Liquibase stays off in the
@@ -167,6 +232,7 @@ KAFKA_SECURITY_PROTOCOL: {{ .Values.kafka.securityProtocol | quote }}
 KAFKA_SASL_MECHANISM: {{ .Values.kafka.saslMechanism | quote }}
 {{- end }}
 AICUNET_POLICY_OPA_URL: {{ include "aicunet-lib.opaUrl" . | quote }}
+{{ include "aicunet-lib.authConfigEnv" . }}
 {{- if .Values.redis.enabled }}
 QUARKUS_REDIS_HOSTS: {{ .Values.redis.hosts | quote }}
 {{- end }}
@@ -202,13 +268,23 @@ Kafka SASL, Redis, and the operator's own secretEnv entries.
 {{- end }}
 {{- end -}}
 
-{{/* The app's credentials: the app role only (rows, no DDL), and the tenant service's master keys. */}}
+{{/*
+The app's credentials, every one from an existing Secret: the app role only (rows, no
+DDL), the reporting role (ledger), Kafka and Redis, its own account's client secret,
+OPA's bearer token, and the keys of the service that holds any (tenant's master keys,
+audit's signing keys, config's secrets key).
+*/}}
 {{- define "aicunet-lib.appSecretEnv" -}}
 {{- $credentials := .Values.database.appCredentials -}}
 {{ include "aicunet-lib.secretEnvEntry" (dict "name" "QUARKUS_DATASOURCE_USERNAME" "secretName" $credentials.secretName "key" $credentials.usernameKey) }}
 {{ include "aicunet-lib.secretEnvEntry" (dict "name" "QUARKUS_DATASOURCE_PASSWORD" "secretName" $credentials.secretName "key" $credentials.passwordKey) }}
+{{- include "aicunet-lib.reportingSecretEnv" . }}
 {{- include "aicunet-lib.sharedSecretEnv" . }}
+{{- include "aicunet-lib.authSecretEnv" . }}
+{{ include "aicunet-lib.opaTokenSecretEnvEntry" (dict "context" . "name" "AICUNET_POLICY_BEARER_TOKEN") }}
 {{- include "aicunet-lib.masterKeySecretEnv" . }}
+{{- include "aicunet-lib.auditSigningKeySecretEnv" . }}
+{{- include "aicunet-lib.configSecretsKeySecretEnv" . }}
 {{- end -}}
 
 {{/*
@@ -231,6 +307,80 @@ underscore in it, so ids are lower-case letters and digits (the schema says so t
 {{- end }}
 {{ include "aicunet-lib.secretEnvEntry" (dict "name" (printf "TENANT_MASTER_KEYS_%s" (upper (toString .))) "secretName" $keys.secretName "key" (toString .)) }}
 {{- end }}
+{{- end }}
+{{- end -}}
+
+{{/*
+The audit service's Ed25519 checkpoint keys, all from one existing Secret: the active
+(signing) key's id (audit.signing.active-key-id) and, per id, its public key and, when
+the Secret holds one, its private key (audit.signing.keys.<id>.public-key and
+.private-key). A rotated-out id keeps only its public key, so the private key is an
+optional reference: the service refuses to start when the active key has none. The
+app only. Ids as for master keys: lower-case letters and digits.
+*/}}
+{{- define "aicunet-lib.auditSigningKeySecretEnv" -}}
+{{- $keys := .Values.keys.auditSigning -}}
+{{- if $keys.enabled }}
+{{- if or (not $keys.secretName) (not $keys.keyIds) }}
+{{- fail "keys.auditSigning.enabled needs keys.auditSigning.secretName and at least one id in keys.auditSigning.keyIds" }}
+{{- end }}
+{{ include "aicunet-lib.secretEnvEntry" (dict "name" "AUDIT_SIGNING_ACTIVE_KEY_ID" "secretName" $keys.secretName "key" $keys.activeKeyIdKey) }}
+{{- range $keys.keyIds }}
+{{- $id := toString . }}
+{{- if not (regexMatch "^[a-z0-9]+$" $id) }}
+{{- fail (printf "keys.auditSigning.keyIds: %q is not lower-case letters and digits" $id) }}
+{{- end }}
+{{ include "aicunet-lib.secretEnvEntry" (dict "name" (printf "AUDIT_SIGNING_KEYS_%s_PUBLIC_KEY" (upper $id)) "secretName" $keys.secretName "key" (printf "%s.public-key" $id)) }}
+- name: {{ printf "AUDIT_SIGNING_KEYS_%s_PRIVATE_KEY" (upper $id) }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ $keys.secretName }}
+      key: {{ printf "%s.private-key" $id }}
+      optional: true
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/*
+The config service's AES-256 key for platform-level secrets (config.secrets.key) and
+its id (config.secrets.key-id), from one existing Secret, so that a rotation changes
+both at once. The app only.
+*/}}
+{{- define "aicunet-lib.configSecretsKeySecretEnv" -}}
+{{- $key := .Values.keys.configSecrets -}}
+{{- if $key.enabled }}
+{{- if not $key.secretName }}
+{{- fail "keys.configSecrets.enabled needs keys.configSecrets.secretName: the existing Secret with the config service's secrets key and its id" }}
+{{- end }}
+{{ include "aicunet-lib.secretEnvEntry" (dict "name" "CONFIG_SECRETS_KEY_ID" "secretName" $key.secretName "key" $key.keyIdKey) }}
+{{ include "aicunet-lib.secretEnvEntry" (dict "name" "CONFIG_SECRETS_KEY" "secretName" $key.secretName "key" $key.keyKey) }}
+{{- end }}
+{{- end -}}
+
+{{/*
+The ledger's reporting datasource (FinOps reports, quarkus.datasource.reporting): its
+own read-only role from an existing Secret. Its URL is a setting
+(aicunet-lib.reportingConfigEnv). The app only.
+*/}}
+{{- define "aicunet-lib.reportingSecretEnv" -}}
+{{- $reporting := .Values.database.reporting -}}
+{{- if $reporting.enabled }}
+{{- if not $reporting.credentials.secretName }}
+{{- fail "database.reporting.enabled needs database.reporting.credentials.secretName: the existing Secret with the reporting role's credentials" }}
+{{- end }}
+{{ include "aicunet-lib.secretEnvEntry" (dict "name" "QUARKUS_DATASOURCE_REPORTING_USERNAME" "secretName" $reporting.credentials.secretName "key" $reporting.credentials.usernameKey) }}
+{{ include "aicunet-lib.secretEnvEntry" (dict "name" "QUARKUS_DATASOURCE_REPORTING_PASSWORD" "secretName" $reporting.credentials.secretName "key" $reporting.credentials.passwordKey) }}
+{{- end }}
+{{- end -}}
+
+{{/* The reporting datasource's URL (a YAML map): its own host (a read replica) or the service's database. The app only. */}}
+{{- define "aicunet-lib.reportingConfigEnv" -}}
+{{- $database := .Values.database -}}
+{{- $reporting := $database.reporting -}}
+{{- if $reporting.enabled }}
+{{- $host := $reporting.host | default $database.host }}
+{{- $port := ternary $reporting.port $database.port (not (empty $reporting.host)) }}
+QUARKUS_DATASOURCE_REPORTING_REACTIVE_URL: {{ printf "postgresql://%s:%d/%s?%s" $host (int $port) $database.name (include "aicunet-lib.databaseParameters" .) | quote }}
 {{- end }}
 {{- end -}}
 

@@ -1,7 +1,8 @@
 {{/*
 Network policies: the service's pods accept calls only from named callers (and
-metrics scrapes), and reach only their own Postgres, Redis (where used), Kafka,
-OPA (unless it is a sidecar), the tenant service (every service but tenant) and DNS.
+metrics scrapes), and reach only their own Postgres (and the ledger's reporting
+replica), Redis (where used), Kafka, OPA (unless it is a sidecar), the identity
+provider, the tenant service (every service but tenant) and DNS.
 Everything else is denied.
 */}}
 
@@ -98,6 +99,24 @@ spec:
         {{- toYaml .Values.opa.egressTo | nindent 8 }}
       ports:
         - port: {{ .Values.opa.port }}
+          protocol: TCP
+    {{- end }}
+    # The identity provider: its signing keys (JWKS) and the token endpoint of the
+    # service's own account.
+    - to:
+        {{- toYaml .Values.auth.egressTo | nindent 8 }}
+      ports:
+        {{- range .Values.auth.ports }}
+        - port: {{ . }}
+          protocol: TCP
+        {{- end }}
+    {{- $reporting := .Values.database.reporting }}
+    {{- if and $reporting.enabled $reporting.egressTo }}
+    # The reporting datasource's own host (a read replica).
+    - to:
+        {{- toYaml $reporting.egressTo | nindent 8 }}
+      ports:
+        - port: {{ $reporting.host | empty | ternary .Values.database.port $reporting.port }}
           protocol: TCP
     {{- end }}
     {{- if .Values.privacy.tenantService.enabled }}

@@ -31,14 +31,26 @@ metadata:
 data:
   {{- include "aicunet-lib.configEnv" . | nindent 2 }}
   {{- include "aicunet-lib.privacyConfigEnv" . | nindent 2 }}
+  {{- with include "aicunet-lib.reportingConfigEnv" . | trim }}
+  {{- . | nindent 2 }}
+  {{- end }}
 {{- end -}}
 
-{{/* The Rego policies the OPA sidecar serves: the chart's files/policy/*.rego. */}}
+{{/*
+The Rego the OPA sidecar loads: the policies it serves (the chart's
+files/policy/*.rego) and OPA's own authorization policy (files/system/authz.rego,
+package system.authz, as system.authz.rego), which closes its API to everything
+but health and the decision query with the bearer token.
+*/}}
 {{- define "aicunet-lib.policyConfigMap" -}}
 {{- if .Values.opa.sidecar.enabled }}
 {{- $policies := .Files.Glob "files/policy/*.rego" }}
 {{- if not $policies }}
 {{- fail "opa.sidecar.enabled needs the Rego policies in files/policy/*.rego (run helm/sync-chart-files.sh)" }}
+{{- end }}
+{{- $systemPolicy := .Files.Get "files/system/authz.rego" }}
+{{- if not $systemPolicy }}
+{{- fail "opa.sidecar.enabled needs OPA's authorization policy in files/system/authz.rego (run helm/sync-chart-files.sh)" }}
 {{- end }}
 apiVersion: v1
 kind: ConfigMap
@@ -52,7 +64,14 @@ data:
   {{ base $path }}: |-
     {{- toString $content | nindent 4 }}
   {{- end }}
+  system.authz.rego: |-
+    {{- $systemPolicy | nindent 4 }}
 {{- end }}
+{{- end -}}
+
+{{/* The environment variable through which the OPA sidecar's system policy reads the bearer token. */}}
+{{- define "aicunet-lib.opaTokenEnvName" -}}
+AICUNET_OPA_TOKEN
 {{- end -}}
 
 {{- define "aicunet-lib.opaSidecar" -}}
@@ -60,16 +79,22 @@ data:
 - name: opa
   image: {{ include "aicunet-lib.imageReference" (dict "image" $sidecar.image "global" .Values.global) }}
   imagePullPolicy: {{ $sidecar.image.pullPolicy }}
-  # Decisions on loopback only: nothing outside the pod can ask or change OPA.
-  # Health answers on the diagnostic port, which serves nothing else.
+  # Decisions on loopback only: nothing outside the pod can reach OPA's API, and even
+  # inside it the API is closed: token authentication, and the system policy
+  # (system.authz.rego) admits only GET /health and the decision query carrying the
+  # bearer token. Health also answers on the diagnostic port, which serves nothing else.
   args:
     - run
     - --server
     - --addr=127.0.0.1:{{ $sidecar.port }}
     - --diagnostic-addr=0.0.0.0:{{ $sidecar.diagnosticPort }}
-    - --disable-telemetry
+    - --authentication=token
+    - --authorization=basic
+    - --skip-version-check
     - --log-level={{ $sidecar.logLevel }}
     - /policies
+  env:
+    {{- include "aicunet-lib.opaTokenSecretEnvEntry" (dict "context" . "name" (include "aicunet-lib.opaTokenEnvName" .)) | nindent 4 }}
   ports:
     - name: opa-diagnostic
       containerPort: {{ $sidecar.diagnosticPort }}

@@ -90,7 +90,7 @@ class ComposeFileTest {
                     .containsEntry("AICUNET_POLICY_OPA_URL", "http://opa:8181");
             assertThat(environment.containsKey("QUARKUS_REDIS_HOSTS")).as("%s uses Redis", service)
                     .isEqualTo(Fleet.REDIS_SERVICES.contains(service));
-            assertThat(environment.keySet()).noneMatch(key -> ManifestSecurityTest.CREDENTIAL_NAME.matcher(key).matches());
+            assertThat(environment.keySet()).noneMatch(ManifestSecurityTest::isCredentialName);
             int port = Fleet.HTTP_PORTS.get(service);
             assertThat(Yaml.list(definition.get("ports"))).containsExactly("127.0.0.1:" + port + ":" + port);
             assertThat(Yaml.map(definition.get("depends_on"))).containsKeys("postgres", "kafka", "opa");

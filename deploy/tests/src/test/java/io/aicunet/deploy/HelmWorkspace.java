@@ -97,12 +97,16 @@ final class HelmWorkspace {
 
     /** helm template of the chart as release "rel" in namespace "fleet-test", with optional values files. */
     RenderedManifests template(String chart, Path... valuesFiles) {
+        return RenderedManifests.parse(templateText(chart, valuesFiles));
+    }
+
+    /** The text helm template writes (hooks included), for checks on the text itself. */
+    String templateText(String chart, Path... valuesFiles) {
         TemplateCommand command = new Helm(chart(chart)).template().withName("rel").withNamespace("fleet-test");
         for (Path valuesFile : valuesFiles) {
             command = command.withValuesFile(valuesFile);
         }
-        String manifest = command.call().replace(VISIBLE_HOOK_PREFIX, "helm.sh/");
-        return RenderedManifests.parse(manifest);
+        return command.call().replace(VISIBLE_HOOK_PREFIX, "helm.sh/");
     }
 
     /** A values file of the workspace's own (for bad-value tests). */

@@ -73,7 +73,7 @@ class ManifestCoverageTest {
         });
     }
 
-    /** Proves: a Deployment may reach only DNS and the ports of its own Postgres, Kafka, (agent-state, config) Redis and (every service but tenant) the tenant pods, each rule with named peers; the migration only DNS and Postgres. */
+    /** Proves: a Deployment may reach only DNS and the ports of its own Postgres (and the ledger's reporting host), Kafka, (agent-state, config) Redis, the identity provider and (every service but tenant) the tenant pods, each rule with named peers; the migration only DNS and Postgres. */
     @ParameterizedTest
     @MethodSource("renders")
     void egressOnlyToOwnDependencies(String chart, Variant variant) {
@@ -94,6 +94,14 @@ class ManifestCoverageTest {
             if (!service.equals("tenant")) {
                 // The tenant pods' container port, which the tenant Service's grpc port reaches.
                 expected.add(Fleet.HTTP_PORTS.get("tenant"));
+            }
+            if (settings.containsKey("QUARKUS_DATASOURCE_REPORTING_REACTIVE_URL")) {
+                expected.add(port(settings.get("QUARKUS_DATASOURCE_REPORTING_REACTIVE_URL")));
+            }
+            // The identity provider (JWKS, token endpoint): its pods' or endpoint's ports, as configured.
+            Map<String, Object> values = Renders.valuesOf(chart, variant, service);
+            for (Object identityProviderPort : Yaml.list(Yaml.at(values, "auth.ports"))) {
+                expected.add((Integer) identityProviderPort);
             }
             assertThat(settings.get("AICUNET_POLICY_OPA_URL")).as("OPA is the pod's sidecar").startsWith("http://127.0.0.1:");
 

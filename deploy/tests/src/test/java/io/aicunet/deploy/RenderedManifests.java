@@ -21,9 +21,10 @@ import java.util.stream.Stream;
 
 /**
  * The objects of one helm template run, parsed into fabric8's Kubernetes model
- * (custom resources such as ServiceMonitor and PrometheusRule stay generic).
+ * (custom resources such as ServiceMonitor and PrometheusRule stay generic), and the
+ * text they were parsed from.
  */
-record RenderedManifests(List<HasMetadata> objects) {
+record RenderedManifests(List<HasMetadata> objects, String text) {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -45,7 +46,7 @@ record RenderedManifests(List<HasMetadata> objects) {
             Class<? extends HasMetadata> modelType = TYPES.getOrDefault(type, GenericKubernetesResource.class);
             objects.add(MAPPER.convertValue(document, modelType));
         }
-        return new RenderedManifests(List.copyOf(objects));
+        return new RenderedManifests(List.copyOf(objects), manifest);
     }
 
     <T extends HasMetadata> List<T> all(Class<T> type) {

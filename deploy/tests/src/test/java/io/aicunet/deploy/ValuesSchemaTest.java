@@ -33,6 +33,20 @@ class ValuesSchemaTest {
                 Arguments.of("privacy:\n  masterKeys:\n    keyIds: [prod-1]\n", "/privacy/masterKeys/keyIds/0"),
                 Arguments.of("privacy:\n  masterKeys:\n    enabled: true\n    secretName: \"\"\n    keyIds: [k1]\n",
                         "/privacy/masterKeys/secretName"),
+                Arguments.of("auth:\n  algorithm: HS256\n", "/auth/algorithm"),
+                Arguments.of("auth:\n  algorithm: none\n", "/auth/algorithm"),
+                Arguments.of("auth:\n  issuer: id.example.com/realms/aicunet\n", "/auth/issuer"),
+                Arguments.of("auth:\n  jwksUrl: file:///etc/jwks.json\n", "/auth/jwksUrl"),
+                Arguments.of("auth:\n  client:\n    secret:\n      key: \"\"\n", "/auth/client/secret/key"),
+                Arguments.of("auth:\n  ports: []\n", "/auth/ports"),
+                Arguments.of("global:\n  auth:\n    issuer: not a url\n", "/global/auth/issuer"),
+                Arguments.of("opa:\n  token:\n    secretName: Not_A_Name\n", "/opa/token/secretName"),
+                Arguments.of("keys:\n  auditSigning:\n    enabled: true\n    secretName: \"\"\n    keyIds: [k1]\n",
+                        "/keys/auditSigning/secretName"),
+                Arguments.of("keys:\n  auditSigning:\n    keyIds: [local-2]\n", "/keys/auditSigning/keyIds/0"),
+                Arguments.of("keys:\n  configSecrets:\n    enabled: true\n    secretName: \"\"\n", "/keys/configSecrets/secretName"),
+                Arguments.of("database:\n  reporting:\n    enabled: true\n    credentials:\n      secretName: \"\"\n",
+                        "/database/reporting/credentials/secretName"),
                 Arguments.of("unknownSetting: true\n", "unknownSetting"));
     }
 
@@ -91,7 +105,7 @@ class ValuesSchemaTest {
         HelmWorkspace workspace = HelmWorkspace.get();
         Path file = workspace.valuesFile("right", "replicaCount: 3\nautoscaling:\n  enabled: false\n");
 
-        RenderedManifests manifests = workspace.template("ledger", file);
+        RenderedManifests manifests = workspace.template("ledger", Renders.requiredValues("ledger"), file);
 
         assertThat(manifests.onlyDeployment().getSpec().getReplicas()).isEqualTo(3);
     }
