@@ -39,6 +39,8 @@ public class FleetTestResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
+        // Before the service starts: it fetches the issuer's keys at the first token it verifies.
+        ForgedTokens.registerIfPossible();
         database = TestDatabase.create(service);
         topicPrefix = "test-" + UUID.randomUUID().toString().substring(0, 8) + ".";
         try {
