@@ -53,7 +53,7 @@ service_start() {
   # shellcheck disable=SC2086 # FLEET_SERVICE_JAVA_OPTS is a list of JVM options
   (cd "$(service_dir "$service")" &&
     spawn "$(service_pid_file "$service")" "$(service_log "$service")" \
-      env QUARKUS_HTTP_PORT="$port" FLEET_PG_PORT="$FLEET_PG_PORT" \
+      env QUARKUS_PROFILE=dev QUARKUS_HTTP_PORT="$port" FLEET_PG_PORT="$FLEET_PG_PORT" \
       FLEET_REDIS_PORT="$FLEET_REDIS_PORT" FLEET_KAFKA_PORT="$FLEET_KAFKA_PORT" \
       FLEET_OPA_PORT="$FLEET_OPA_PORT" FLEET_OPA_TOKEN="$FLEET_OPA_TOKEN" \
       FLEET_KEYCLOAK_PORT="$FLEET_KEYCLOAK_PORT" \

@@ -74,8 +74,6 @@ class PrivacyEndToEndTest {
     private static final String EMAIL = "erika.mustermann@example.org";
     /** A tenant's secret: sealed with its key, masked in exports (a bundle carries no working credentials). */
     private static final String SECRET_TOKEN = "crm-token-" + UUID.randomUUID();
-    private static final Map<String, String> PLATFORM_SERVICE =
-            TestCallers.headers("platform", "svc:e2e", Set.of("platform-service"));
 
     private static Fleet fleet;
 
@@ -274,7 +272,7 @@ class PrivacyEndToEndTest {
             }
         }
         assertThat(keyIds).as("ciphertext under the tenant's key is left in the audit log").isNotEmpty();
-        var keys = TenantKeyServiceGrpc.newBlockingStub(fleet.as("tenant", PLATFORM_SERVICE));
+        var keys = TenantKeyServiceGrpc.newBlockingStub(fleet.as("tenant", TestCallers.service("audit", tenant)));
         for (String keyId : keyIds) {
             assertThat(statusOf(() -> keys.getDataKey(GetDataKeyRequest.newBuilder().setTenantId(tenant)
                     .setKeyId(keyId).build()))).as("key %s", keyId).isEqualTo(Status.Code.FAILED_PRECONDITION);

@@ -274,7 +274,7 @@ class PrivacyRequestsTest extends GrpcTestBase {
     }
 
     private static String subjectOf(Map<String, String> caller) {
-        return caller.get("x-aicunet-subject");
+        return TestCallers.subjectOf(caller);
     }
 
     private static List<JsonObject> lines(byte[] content) {

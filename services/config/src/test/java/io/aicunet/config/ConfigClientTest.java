@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.aicunet.config.client.ConfigChange;
 import io.aicunet.config.client.ConfigClient;
 import io.aicunet.contracts.config.v1.DeleteEntryRequest;
+import io.aicunet.platform.testing.TestTokens;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.quarkus.test.junit.QuarkusTest;
@@ -93,7 +94,7 @@ class ConfigClientTest extends ConfigTestBase {
 
     private static ConfigClient client(ManagedChannel channel, String tenant, String namespace) {
         return ConfigClient.builder(channel)
-                .caller("platform", "svc-agent-state", "platform-service")
+                .caller("platform", () -> TestTokens.service("agent-state"))
                 .tenant(tenant)
                 .service("agent-state")
                 .namespaces(List.of(namespace))

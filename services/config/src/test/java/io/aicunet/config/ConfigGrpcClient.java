@@ -36,14 +36,14 @@ public final class ConfigGrpcClient implements AutoCloseable {
         return recorder;
     }
 
-    /** A platform service account that may read configuration but not secrets. */
+    /** A fleet service's own account (agent-state) reading configuration at platform scope, but not secrets. */
     public static Map<String, String> platformService() {
-        return TestCallers.headers("platform", "svc-agent-state", Set.of("platform-service"));
+        return TestCallers.service("agent-state", "platform");
     }
 
-    /** A platform service account that may also read secrets in the clear. */
+    /** A platform operator who may also read secrets in the clear. */
     public static Map<String, String> platformSecretReader() {
-        return TestCallers.headers("platform", "svc-gateway", Set.of("platform-service", "config-secret-reader"));
+        return TestCallers.headers("platform", "gateway@aicunet.io", Set.of("platform-operator", "config-secret-reader"));
     }
 
     public static com.google.rpc.Status statusOf(StatusRuntimeException failure) {

@@ -78,8 +78,6 @@ class PrivacyTest extends ConfigTestBase {
     private static final String SECRET = "sk-tenant-0123456789";
     private static final Map<String, String> PRIVACY_OFFICER =
             TestCallers.headers("platform", "dpo@aicunet.io", Set.of("platform-privacy-officer"));
-    private static final Map<String, String> FLEET_SERVICE =
-            TestCallers.headers("platform", "svc:config", Set.of("platform-service"));
 
     @Inject
     RedisDataSource redis;
@@ -233,7 +231,8 @@ class PrivacyTest extends ConfigTestBase {
         assertThat(effective(other, "gateway", namespace).get("model").getJson()).isEqualTo("\"small\"");
         assertThat(redis.key().exists(cacheKey)).as("the tenant's cache is gone").isFalse();
         StatusRuntimeException keyGone = catchThrowableOfType(StatusRuntimeException.class, () ->
-                TenantKeyServiceGrpc.newBlockingStub(TestCallers.as(TenantServiceProcess.channel(), FLEET_SERVICE))
+                TenantKeyServiceGrpc.newBlockingStub(TestCallers.as(TenantServiceProcess.channel(),
+                        TestCallers.service("config", tenant)))
                         .getDataKey(GetDataKeyRequest.newBuilder().setTenantId(tenant).build()));
         assertThat(keyGone.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
 

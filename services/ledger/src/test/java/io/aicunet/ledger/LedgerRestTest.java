@@ -66,14 +66,20 @@ class LedgerRestTest {
                 .then().statusCode(400).body("errors[0].field", equalTo("as_of"));
     }
 
-    /** Proves: a call without caller headers is a 400 problem naming the header, and changes nothing. */
+    /**
+     * Proves: a call without a token is 401 problem+json with a Bearer challenge, even with
+     * the identity headers callers used to be believed on; the account is not opened.
+     */
     @Test
     void missingCallerIsRefused() {
-        given().contentType("application/json").body(Map.of("id", UUID.randomUUID().toString(), "code", "x",
-                        "unit", "CREDIT"))
+        String id = UUID.randomUUID().toString();
+        given().contentType("application/json").body(Map.of("id", id, "code", "x", "unit", "CREDIT"))
+                .header("x-aicunet-tenant", tenant).header("x-aicunet-subject", "ops")
+                .header("x-aicunet-roles", "platform-admin")
                 .when().post("/v1/accounts")
-                .then().statusCode(400).contentType("application/problem+json")
-                .body("errors.field", org.hamcrest.Matchers.hasItem("x-aicunet-tenant"));
+                .then().statusCode(401).contentType("application/problem+json")
+                .header("WWW-Authenticate", org.hamcrest.Matchers.startsWith("Bearer"));
+        given().headers(viewer()).when().get("/v1/accounts/{id}", id).then().statusCode(404);
     }
 
     /** Proves: the OpenAPI document describes the ledger's paths; health is UP; ledger metrics are exported. */

@@ -71,8 +71,6 @@ class PrivacyRequestsTest extends LedgerTestBase {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final Map<String, String> PRIVACY_OFFICER =
             TestCallers.headers("platform", "dpo@aicunet.io", Set.of("platform-privacy-officer"));
-    private static final Map<String, String> FLEET_SERVICE =
-            TestCallers.headers("platform", "svc:ledger", Set.of("platform-service"));
     private static final Map<String, String> ALICE = Map.of("buyer", "Alice Example", "email", "alice@example.com");
     private static final Map<String, String> BOB = Map.of("buyer", "Bob Example");
 
@@ -269,7 +267,7 @@ class PrivacyRequestsTest extends LedgerTestBase {
         assertThat(ciphertextBefore).startsWith("aes1:");
         StatusRuntimeException keyGone = catchThrowableOfType(StatusRuntimeException.class,
                 () -> TenantKeyServiceGrpc.newBlockingStub(TestCallers.as(TenantServiceProcess.channel(),
-                        FLEET_SERVICE)).getDataKey(GetDataKeyRequest.newBuilder().setTenantId(tenant).build()));
+                        TestCallers.service("ledger", tenant))).getDataKey(GetDataKeyRequest.newBuilder().setTenantId(tenant).build()));
         assertThat(keyGone.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
         // The ledger drops its cached key on TenantDataKeyDestroyed.
         await().atMost(WAIT).untilAsserted(() -> assertRefusedForMissingKey(catchThrowableOfType(

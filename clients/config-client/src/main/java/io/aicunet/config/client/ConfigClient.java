@@ -15,6 +15,12 @@ import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
 import io.grpc.Context;
 import io.grpc.Metadata;
+import java.util.function.Supplier;
+import io.grpc.ForwardingClientCall;
+import io.grpc.CallOptions;
+import io.grpc.MethodDescriptor;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
@@ -86,10 +92,9 @@ public final class ConfigClient implements AutoCloseable {
 
     private ConfigClient(Builder builder) {
         Metadata headers = new Metadata();
-        builder.callerHeaders.forEach((name, value) ->
-                headers.put(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER), value));
+        headers.put(Metadata.Key.of("x-aicunet-tenant", Metadata.ASCII_STRING_MARSHALLER), builder.tenantHeader);
         Channel channel = ClientInterceptors.intercept(builder.channel,
-                MetadataUtils.newAttachHeadersInterceptor(headers));
+                MetadataUtils.newAttachHeadersInterceptor(headers), bearer(builder.bearerToken));
         this.blocking = ConfigServiceGrpc.newBlockingStub(channel);
         this.async = ConfigServiceGrpc.newStub(channel);
         this.tenantId = builder.tenantId;
@@ -435,10 +440,29 @@ public final class ConfigClient implements AutoCloseable {
     }
 
     /** How to build a client. Tenant and service name whose configuration it follows. */
+    /** Sends {@code authorization: Bearer <token>} with every call, the token asked for each time. */
+    private static ClientInterceptor bearer(Supplier<String> token) {
+        Metadata.Key<String> authorization = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+        return new ClientInterceptor() {
+            @Override
+            public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options,
+                                                         Channel next) {
+                return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+                    @Override
+                    public void start(Listener<R> listener, Metadata headers) {
+                        headers.put(authorization, "Bearer " + token.get());
+                        super.start(listener, headers);
+                    }
+                };
+            }
+        };
+    }
+
     public static final class Builder {
 
         private final Channel channel;
-        private final Map<String, String> callerHeaders = new LinkedHashMap<>();
+        private String tenantHeader;
+        private Supplier<String> bearerToken;
         private String tenantId = "";
         private String service = "";
         private List<String> namespaces = List.of();
@@ -451,11 +475,15 @@ public final class ConfigClient implements AutoCloseable {
             this.channel = Objects.requireNonNull(channel, "channel");
         }
 
-        /** The caller headers sent with every call: x-aicunet-tenant, x-aicunet-subject, x-aicunet-roles. */
-        public Builder caller(String tenantHeader, String subject, String roles) {
-            callerHeaders.put("x-aicunet-tenant", tenantHeader);
-            callerHeaders.put("x-aicunet-subject", subject);
-            callerHeaders.put("x-aicunet-roles", roles);
+        /**
+         * Who calls: the tenant scope to act in (x-aicunet-tenant: a tenant UUID, or
+         * {@code platform}) and the caller's bearer token, asked for before every call (so
+         * a token source that refreshes, such as an OAuth2 client-credentials client, keeps
+         * a long watch authenticated across reconnections).
+         */
+        public Builder caller(String tenantHeader, Supplier<String> bearerToken) {
+            this.tenantHeader = Objects.requireNonNull(tenantHeader, "tenantHeader");
+            this.bearerToken = Objects.requireNonNull(bearerToken, "bearerToken");
             return this;
         }
 
@@ -494,8 +522,8 @@ public final class ConfigClient implements AutoCloseable {
         }
 
         public ConfigClient build() {
-            if (!callerHeaders.containsKey("x-aicunet-tenant")) {
-                throw new IllegalStateException("the caller headers are required: call caller(...)");
+            if (tenantHeader == null) {
+                throw new IllegalStateException("the caller is required: call caller(...)");
             }
             return new ConfigClient(this);
         }

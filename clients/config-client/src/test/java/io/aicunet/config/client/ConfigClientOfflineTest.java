@@ -44,7 +44,7 @@ class ConfigClientOfflineTest {
         }
         ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", closedPort).usePlaintext().build();
         try (ConfigClient client = ConfigClient.builder(channel)
-                .caller("6f1c2b1e-0000-4000-8000-00000000000a", "svc", "tenant-viewer")
+                .caller("6f1c2b1e-0000-4000-8000-00000000000a", () -> "not-a-token-the-service-is-down-anyway")
                 .tenant("6f1c2b1e-0000-4000-8000-00000000000a")
                 .callTimeout(Duration.ofSeconds(2))
                 .lastKnownFile(file)

@@ -5,6 +5,7 @@ import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Result;
 import io.smallrye.common.vertx.ContextLocals;
 import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.util.Optional;
@@ -15,7 +16,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  * runs (see {@link CallerAuthentication}): without a token that verifies, the answer
  * is 401 {@code application/problem+json} with a {@code WWW-Authenticate} challenge
  * (503 when the issuer's keys cannot be fetched) and nothing is done. Health, metrics
- * and OpenAPI are not REST resources ({@code /q/...}) and stay open. The caller is
+ * and OpenAPI are not REST resources ({@code /q/...}) and stay open, as do methods
+ * marked {@link PublicResource}. The caller is
  * handed to {@link HttpCallers#serve} through the request's context.
  */
 public class RestCallers {
@@ -29,7 +31,10 @@ public class RestCallers {
     }
 
     @ServerRequestFilter
-    public Optional<Response> authenticate(ContainerRequestContext request) {
+    public Optional<Response> authenticate(ContainerRequestContext request, ResourceInfo resource) {
+        if (resource.getResourceMethod() != null && resource.getResourceMethod().isAnnotationPresent(PublicResource.class)) {
+            return Optional.empty();
+        }
         Result<Caller> caller = authentication.authenticate(
                 request.getHeaderString(HttpHeaders.AUTHORIZATION), request.getHeaderString(CallerHeaders.TENANT));
         if (!caller.isOk() && !(caller.problem() instanceof Problem.InvalidArgument)) {

@@ -68,6 +68,15 @@ public final class TestCallers {
         return headers;
     }
 
+    /** The subject the services see for these headers: the token's principal name (Keycloak's user names are lower case). */
+    public static String subjectOf(Map<String, String> headers) {
+        String authorization = headers.get(AUTHORIZATION);
+        if (authorization == null) {
+            throw new IllegalArgumentException("these headers carry no token");
+        }
+        return TestTokens.claimsOf(authorization.substring("Bearer ".length())).get("preferred_username").asText();
+    }
+
     /** A plaintext channel to a service under test on 127.0.0.1. */
     public static ManagedChannel channel(int port) {
         return ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();

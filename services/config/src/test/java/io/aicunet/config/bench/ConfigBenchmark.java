@@ -1,5 +1,7 @@
 package io.aicunet.config.bench;
 
+import io.aicunet.platform.testing.TestCallers;
+
 import io.aicunet.contracts.config.v1.ConfigServiceGrpc;
 import io.aicunet.contracts.config.v1.ConfigServiceGrpc.ConfigServiceBlockingStub;
 import io.aicunet.contracts.config.v1.CreateNamespaceRequest;
@@ -10,12 +12,9 @@ import io.aicunet.contracts.config.v1.ScopeKind;
 import io.aicunet.contracts.config.v1.WatchRequest;
 import io.aicunet.contracts.config.v1.WatchResponse;
 import io.grpc.Channel;
-import io.grpc.ClientInterceptors;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
-import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -90,8 +89,9 @@ public final class ConfigBenchmark {
     }
 
     private static void runConfig(ManagedChannel channel, Duration phase) throws Exception {
-        Channel admin = as(channel, "platform", "bench@aicunet.io", "platform-admin");
-        Channel reader = as(channel, "platform", "svc-bench", "platform-service");
+        Channel admin = TestCallers.as(channel, TestCallers.headers("platform", "bench@aicunet.io",
+                java.util.Set.of("platform-admin")));
+        Channel reader = TestCallers.as(channel, TestCallers.service("agent-state", "platform"));
         ConfigServiceBlockingStub adminStub = ConfigServiceGrpc.newBlockingStub(admin);
         String namespace = "bench-" + UUID.randomUUID().toString().substring(0, 8) + ".routing";
         String tenant = UUID.randomUUID().toString();
@@ -359,13 +359,6 @@ public final class ConfigBenchmark {
         return Scope.newBuilder().setKind(kind).setTenantId(tenant).setService(service).build();
     }
 
-    private static Channel as(ManagedChannel channel, String tenant, String subject, String roles) {
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("x-aicunet-tenant", Metadata.ASCII_STRING_MARSHALLER), tenant);
-        headers.put(Metadata.Key.of("x-aicunet-subject", Metadata.ASCII_STRING_MARSHALLER), subject);
-        headers.put(Metadata.Key.of("x-aicunet-roles", Metadata.ASCII_STRING_MARSHALLER), roles);
-        return ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
-    }
 
     private static Path etcdBinary() {
         List<String> candidates = new ArrayList<>();

@@ -32,6 +32,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
+import io.aicunet.platform.tenancy.PublicResource;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -170,6 +171,7 @@ public class AuditResource {
 
     @GET
     @Path("/keys")
+    @PublicResource
     @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
     @Operation(summary = "The public keys that verify checkpoints",
             description = "format=text prints one 'KEY_ID BASE64' line per key, the verifier's --keys file.")
