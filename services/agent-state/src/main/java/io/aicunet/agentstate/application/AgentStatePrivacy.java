@@ -21,7 +21,7 @@ import java.util.TreeMap;
 /**
  * The agent-state service's part of privacy requests (docs/privacy-requests.md).
  *
- * <p>A data subject is the {@code x-aicunet-subject} of the calls that created records:
+ * <p>A data subject is the subject (the verified token's principal name) of the calls that created records:
  * {@code created_by} of agents (RegisterAgent) and checkpoints (SaveCheckpoint,
  * ForkThread), {@code subject} of idempotency keys. Records written before creators
  * were recorded belong to no subject; a tenant request covers them.

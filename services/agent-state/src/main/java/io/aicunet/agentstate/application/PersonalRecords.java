@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /**
  * The service's records as privacy requests see them: a tenant's, or one data subject's
- * (the {@code x-aicunet-subject} recorded as {@code created_by} on agents and
+ * (the verified caller's subject recorded as {@code created_by} on agents and
  * checkpoints, and as {@code subject} on idempotency keys). Every method works in the
  * caller's transaction, scoped to the tenant.
  */

@@ -32,7 +32,7 @@ import org.jboss.logging.Logger;
  * scopes), plain values as they are, secrets masked: they are credentials, not data
  * about a person, and a bundle that leaves the platform must not carry working ones.
  * For a subject, the entries last written and the revisions written by that subject
- * (the {@code x-aicunet-subject} of the writes).
+ * (the verified subject of the writes).
  *
  * <p>Erasure of a whole tenant: its revisions go first (the compaction mark moves past
  * the newest of them, so a watcher resuming from before reloads, exactly as after

@@ -8,8 +8,8 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Hands a tenant's data key to a service of the fleet (policy: platform-service at
- * platform scope). A tenant without a key yet gets one; an erased tenant's key is gone.
+ * Hands a tenant's data key to a service of the fleet (policy: the services that
+ * encrypt, with their own account, for the tenant the request names). A tenant without a key yet gets one; an erased tenant's key is gone.
  */
 @ApplicationScoped
 public class GetDataKey {

@@ -45,8 +45,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * The audit API over REST, the same use cases as gRPC. Every call carries the caller
- * headers x-aicunet-tenant, x-aicunet-subject and x-aicunet-roles; failures are
+ * The audit API over REST, the same use cases as gRPC. Every call carries the bearer token (and optionally x-aicunet-tenant, the tenant to act on); failures are
  * application/problem+json.
  */
 @Path("/v1/audit")

@@ -65,8 +65,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The config API over REST, the same use cases as gRPC (the watch is gRPC only).
- * Every call carries the caller headers x-aicunet-tenant, x-aicunet-subject and
- * x-aicunet-roles; failures are application/problem+json. An entry's scope is given by
+ * Every call carries the bearer token (and optionally x-aicunet-tenant, the tenant to act on); failures are application/problem+json. An entry's scope is given by
  * the query parameters scope (global, service, tenant, tenant_service), tenant_id and service.
  */
 @Path("/v1/config")

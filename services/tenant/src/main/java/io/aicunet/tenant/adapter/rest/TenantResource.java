@@ -43,7 +43,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The tenant API over REST, the same use cases as gRPC. Every call carries the
- * caller headers x-aicunet-tenant, x-aicunet-subject and x-aicunet-roles; failures
+ * bearer token (and optionally x-aicunet-tenant, the tenant to act on); failures
  * are application/problem+json.
  */
 @Path("/v1/tenants")
