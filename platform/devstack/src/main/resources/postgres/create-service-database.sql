@@ -30,7 +30,12 @@ SELECT format('CREATE DATABASE %I OWNER %I', :'database', :'owner')
 -- other database: the maintenance database is the superuser's alone.
 REVOKE CONNECT ON DATABASE postgres FROM PUBLIC;
 SELECT format('REVOKE ALL ON DATABASE %I FROM PUBLIC', :'database') \gexec
-SELECT format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO %I', :'database', :'app') \gexec
+-- The app role may connect, nothing more: no TEMPORARY, because a temporary table
+-- shadows a real one of the same name in any function whose search_path does not put
+-- pg_temp last (the owner's SECURITY DEFINER functions run with the owner's rights).
+-- The REVOKE takes it back from databases this script created when it still granted it.
+SELECT format('GRANT CONNECT ON DATABASE %I TO %I', :'database', :'app') \gexec
+SELECT format('REVOKE TEMPORARY ON DATABASE %I FROM %I', :'database', :'app') \gexec
 SELECT format('GRANT ALL ON DATABASE %I TO %I', :'database', :'owner') \gexec
 
 \connect :database

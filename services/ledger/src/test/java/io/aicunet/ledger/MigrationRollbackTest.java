@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class MigrationRollbackTest {
 
     private static final String CHANGELOG = "db/changelog/db.changelog-master.yaml";
-    private static final int CHANGESETS = 9;
+    private static final int CHANGESETS = 10;
 
     /**
      * Proves: every change set of the ledger's changelog rolls back: after update and
