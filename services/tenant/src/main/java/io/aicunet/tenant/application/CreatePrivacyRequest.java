@@ -72,7 +72,8 @@ public class CreatePrivacyRequest {
         }
         byte[] digest = digest(kind.get(), command.tenantId(), subjectId);
         return access.onTenant(caller, command.tenantId(), ACTION, true, (connection, tenant) ->
-                requests.findByKey(connection, caller.subject(), command.idempotencyKey()).flatMap(used -> used.isPresent()
+                requests.findByKey(connection, tenant.id(), caller.subject(), command.idempotencyKey())
+                        .flatMap(used -> used.isPresent()
                         ? replay(connection, used.get(), digest, command.idempotencyKey())
                         : create(connection, caller, command, tenant, kind.get(), subjectId, digest)));
     }
@@ -92,7 +93,7 @@ public class CreatePrivacyRequest {
                 .flatMap(registration -> {
                     switch (registration) {
                         case KEY_USED:
-                            return requests.findByKey(connection, caller.subject(), command.idempotencyKey())
+                            return requests.findByKey(connection, tenant.id(), caller.subject(), command.idempotencyKey())
                                     .flatMap(used -> replay(connection, used.orElseThrow(), digest,
                                             command.idempotencyKey()));
                         case ERASURE_PENDING:

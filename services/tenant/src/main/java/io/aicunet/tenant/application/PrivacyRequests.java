@@ -1,5 +1,6 @@
 package io.aicunet.tenant.application;
 
+import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.tenant.domain.PrivacyRequest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -14,12 +15,12 @@ public interface PrivacyRequests {
     /** The outcome of registering a request under an idempotency key. */
     enum Registration { CREATED, KEY_USED, ERASURE_PENDING }
 
-    /** Stores a new pending request unless the key was used or an erasure of the same subject is pending. */
+    /** Stores a new pending request unless the key was used (in the request's tenant) or an erasure of the same subject is pending. */
     Uni<Registration> register(SqlConnection connection, PrivacyRequest request, String requestedBy,
                                String idempotencyKey, byte[] requestDigest);
 
-    /** The request a caller's idempotency key stands for, with the digest of what was asked. */
-    Uni<Optional<Keyed>> findByKey(SqlConnection connection, String requestedBy, String idempotencyKey);
+    /** The request a caller's idempotency key stands for in the tenant, with the digest of what was asked. */
+    Uni<Optional<Keyed>> findByKey(SqlConnection connection, TenantId tenant, String requestedBy, String idempotencyKey);
 
     /** The request with its parts, locked for update when {@code lock} is set. */
     Uni<Optional<PrivacyRequest>> find(SqlConnection connection, UUID id, boolean lock);

@@ -40,7 +40,7 @@ public class PgPrivacyRequests implements PrivacyRequests {
                                 INSERT INTO privacy_requests (request_id, tenant_id, kind, subject_id, status,
                                     requested_by, idempotency_key, request_sha256, expected_services, created_at, deadline)
                                 VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, $9, $10)
-                                ON CONFLICT (requested_by, idempotency_key) DO NOTHING""")
+                                ON CONFLICT (tenant_id, requested_by, idempotency_key) DO NOTHING""")
                         .execute(Tuple.tuple()
                                 .addUUID(request.id())
                                 .addUUID(request.tenant().value())
@@ -59,11 +59,12 @@ public class PgPrivacyRequests implements PrivacyRequests {
     }
 
     @Override
-    public Uni<Optional<Keyed>> findByKey(SqlConnection connection, String requestedBy, String idempotencyKey) {
+    public Uni<Optional<Keyed>> findByKey(SqlConnection connection, TenantId tenant, String requestedBy,
+                                          String idempotencyKey) {
         return connection.preparedQuery("""
                         SELECT request_id, request_sha256 FROM privacy_requests
-                         WHERE requested_by = $1 AND idempotency_key = $2""")
-                .execute(Tuple.of(requestedBy, idempotencyKey))
+                         WHERE tenant_id = $1 AND requested_by = $2 AND idempotency_key = $3""")
+                .execute(Tuple.of(tenant.value(), requestedBy, idempotencyKey))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(new Keyed(
                         rows.iterator().next().getUUID("request_id"),
                         rows.iterator().next().getBuffer("request_sha256").getBytes())));
