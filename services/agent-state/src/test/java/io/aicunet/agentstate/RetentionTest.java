@@ -172,7 +172,9 @@ class RetentionTest extends GrpcTestBase {
     /**
      * Proves: erasure, repeated until complete, deletes every row and every Redis key of
      * the tenant (agents, threads, checkpoints, policy, cache, heartbeat, lease, queue),
-     * and nothing of another tenant.
+     * and nothing of another tenant; only the tenant service's own account may start it,
+     * and only for the tenant it names (the ledger's account, or the tenant service at
+     * platform scope or naming another tenant, is refused and erases nothing).
      */
     @Test
     void erasureDeletesEverythingOfTheTenant() throws Exception {
@@ -190,11 +192,20 @@ class RetentionTest extends GrpcTestBase {
         other.saveCheckpoint(AgentStateFixtures.aFirstCheckpoint(kept.getId()).build());
         assertThat(keys(tenant)).isNotEmpty();
 
+        for (var refused : List.of(TestCallers.service("ledger", tenant), TestCallers.service("tenant", "platform"),
+                TestCallers.service("tenant", survivor))) {
+            // Least privilege: no service but the tenant service erases, and it only the tenant it names.
+            StatusRuntimeException denied = catchThrowableOfType(StatusRuntimeException.class, () -> client
+                    .as(refused).eraseTenantData(EraseTenantDataRequest.newBuilder().setTenantId(tenant).build()));
+            assertThat(codeOf(denied)).isEqualTo(Status.Code.PERMISSION_DENIED);
+        }
+        assertThat(keys(tenant)).as("a refused erasure erased nothing").isNotEmpty();
+
         EraseTenantDataResponse erased;
         int calls = 0;
         do {
-            erased = client.as(TestCallers.platformAdmin()).eraseTenantData(EraseTenantDataRequest.newBuilder()
-                    .setTenantId(tenant).build());
+            erased = client.as(TestCallers.service("tenant", tenant)).eraseTenantData(EraseTenantDataRequest
+                    .newBuilder().setTenantId(tenant).build());
             calls++;
         } while (!erased.getComplete() && calls < 20);
         assertThat(erased.getComplete()).isTrue();
