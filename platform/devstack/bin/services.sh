@@ -50,6 +50,8 @@ service_start() {
   require_free_port "$service" "$port" "the port in $FLEET_SERVICES_CONF"
   info "$service: starting on 127.0.0.1:$port"
   # From the service's directory, so Quarkus picks up its .env/config/ there if any.
+  # The dev profile: the local stack's settings, development keys among them, exist only
+  # there (and in test); in any other profile a service refuses development keys.
   # shellcheck disable=SC2086 # FLEET_SERVICE_JAVA_OPTS is a list of JVM options
   (cd "$(service_dir "$service")" &&
     spawn "$(service_pid_file "$service")" "$(service_log "$service")" \

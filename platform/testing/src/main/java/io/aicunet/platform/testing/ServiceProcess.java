@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,10 +21,21 @@ import java.util.Map;
  * its own process on a free port, for tests that need a real peer service: the tenant
  * service handing out data keys, the whole fleet in the end-to-end test. Its log goes to
  * {@code target/<name>-process.log} of the module under test.
+ *
+ * <p>It runs in the {@code dev} profile, like the local stack: the development settings,
+ * development keys among them, exist only there and in {@code test}; in any other
+ * profile a service refuses development keys (platform/privacy's ProductionKeyCheck).
+ * A test that means another profile sets {@code quarkus.profile}.
  */
 public final class ServiceProcess implements AutoCloseable {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    /** The profile a packaged service runs in unless the test's config names one. */
+    public static final String PROFILE = "dev";
+
+    /** How a process that was meant to stop on its own ended: its exit code and its log. */
+    public record Exit(int code, String log) {
+    }
 
     private final String name;
     private final int port;
@@ -42,6 +54,34 @@ public final class ServiceProcess implements AutoCloseable {
      * application.properties) and waits until it reports ready.
      */
     public static ServiceProcess start(String name, Map<String, String> config) {
+        ServiceProcess started = launch(name, config);
+        started.awaitReady();
+        return started;
+    }
+
+    /**
+     * Starts the service like {@link #start} and waits for it to exit on its own (a service
+     * that refuses to start), up to {@code timeout}; fails if it is still running then.
+     */
+    public static Exit runUntilExit(String name, Map<String, String> config, Duration timeout) {
+        ServiceProcess started = launch(name, config);
+        try {
+            if (!started.process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                started.close();
+                throw new IllegalStateException("the " + name + " service was still running after " + timeout
+                        + "; see " + started.log);
+            }
+            return new Exit(started.process.exitValue(), Files.readString(started.log));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            started.close();
+            throw new IllegalStateException("interrupted while waiting for " + name + " to exit", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + started.log, e);
+        }
+    }
+
+    private static ServiceProcess launch(String name, Map<String, String> config) {
         Path jar = FleetStack.repositoryRoot().resolve("services").resolve(name)
                 .resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
@@ -52,7 +92,10 @@ public final class ServiceProcess implements AutoCloseable {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
                 "-Dquarkus.http.port=" + port));
-        config.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("quarkus.profile", PROFILE);
+        settings.putAll(config);
+        settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(jar.toString());
         Path log = Path.of("target", name + "-process.log").toAbsolutePath();
@@ -62,7 +105,6 @@ public final class ServiceProcess implements AutoCloseable {
                     .start();
             ServiceProcess started = new ServiceProcess(name, port, process, log);
             Runtime.getRuntime().addShutdownHook(new Thread(started::close));
-            started.awaitReady();
             return started;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the " + name + " service", e);
