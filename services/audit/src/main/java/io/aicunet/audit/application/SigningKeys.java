@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import org.jboss.logging.Logger;
 
 /**
  * The Ed25519 keys of checkpoints: the active one signs, every configured one
@@ -20,8 +19,6 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class SigningKeys {
-
-    private static final Logger LOG = Logger.getLogger(SigningKeys.class);
 
     private final String activeKeyId;
     private final PrivateKey activeKey;
@@ -36,12 +33,9 @@ public class SigningKeys {
             throw new IllegalStateException("audit.signing.active-key-id " + activeKeyId
                     + " has no audit.signing.keys." + activeKeyId + ".private-key");
         }
+        // The development keys (local-1, local-2) are in the repository; outside the dev and
+        // test profiles platform/privacy's ProductionKeyCheck refuses to start with them.
         activeKey = TreeHeadSignatures.privateKey(active.privateKey().get());
-        if (activeKeyId.startsWith("local-")) {
-            // The local stack's keys are in the repository: fine on a laptop, a forgery kit anywhere else.
-            LOG.warnf("checkpoints are signed with %s, a local-stack key whose private half is public;"
-                    + " any deployment must set audit.signing.* from a secret", activeKeyId);
-        }
         // A mismatched pair would sign checkpoints nobody can verify: refuse to start.
         SignedTreeHead probe = TreeHeadSignatures.sign(activeKey, activeKeyId, new UUID(0, 0), 1, new byte[32],
                 Instant.EPOCH);

@@ -141,8 +141,10 @@ public interface ConfigServiceSettings {
      */
     interface Secrets {
 
-        /** Names the key in every sealed value, so a later key can open older values. */
-        @WithDefault("local-1")
+        /**
+         * Names the key in every sealed value, so a later key can open older values. No
+         * default: a deployment sets it with the key; the dev and test profiles set local-1.
+         */
         String keyId();
 
         /** The AES-256 key, base64 (32 bytes). No default in code: deployments must set it from a secret. */

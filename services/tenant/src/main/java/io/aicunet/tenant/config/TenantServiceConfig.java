@@ -25,13 +25,15 @@ public interface TenantServiceConfig {
     @WithDefault("7")
     int idempotencyKeyRetentionDays();
 
-    /** Id of the master key that wraps new data keys; it must be one of {@link #masterKeys()}. */
-    @WithDefault("dev-1")
+    /**
+     * Id of the master key that wraps new data keys; it must be one of {@link #masterKeys()}.
+     * No default: a deployment sets it from a secret; the dev and test profiles set dev-1.
+     */
     String masterKeyId();
 
     /**
      * Master keys by id, each 32 bytes in base64; older ids stay to unwrap older data
-     * keys. From a secret in production; application.properties holds a development key.
+     * keys. From a secret in a deployment; the dev and test profiles hold a development key.
      */
     Map<String, String> masterKeys();
 

@@ -1,0 +1,107 @@
+package io.aicunet.tenant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aicunet.platform.testing.ServiceProcess;
+import io.aicunet.platform.testing.TestDatabase;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged tenant service started as a process in the prod profile (what a
+ * deployment runs), on a database of its own: with the repository's development master
+ * key, or with none, it exits naming the setting; with a key of its own it starts. The
+ * rules themselves are platform/privacy's ProductionKeyCheckTest; this proves a service
+ * really stops on them. The other services with keys (config, audit) declare theirs the
+ * same way (their *KeySettings).
+ */
+class ProductionKeysIT {
+
+    private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(90);
+
+    private static TestDatabase database;
+    private static Path objectStore;
+
+    @BeforeAll
+    static void createDatabase() throws IOException {
+        database = TestDatabase.create("tenant");
+        objectStore = Files.createTempDirectory("aicunet-objects-");
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        if (database != null) {
+            database.drop();
+        }
+    }
+
+    /** Proves: in prod, the development master key and its id (as %dev gives them) stop the service, naming both settings. */
+    @Test
+    void developmentMasterKeyStopsTheService() throws IOException {
+        Properties application = applicationProperties();
+        Map<String, String> config = prod();
+        config.put("tenant.master-key-id", application.getProperty("%dev.tenant.master-key-id"));
+        config.put("tenant.master-keys.dev-1", application.getProperty("%dev.tenant.master-keys.dev-1"));
+
+        ServiceProcess.Exit exit = ServiceProcess.runUntilExit("tenant", config, EXIT_TIMEOUT);
+
+        assertThat(exit.code()).as(exit.log()).isNotZero();
+        assertThat(exit.log())
+                .contains("the tenant service does not start in profile prod with development or missing keys")
+                .contains("tenant.master-key-id is a development value")
+                .contains("tenant.master-keys.dev-1 is a development value")
+                .contains("dev-1 is a development key id");
+    }
+
+    /** Proves: in prod, without a master key the service stops, naming the missing setting. */
+    @Test
+    void missingMasterKeyStopsTheService() {
+        ServiceProcess.Exit exit = ServiceProcess.runUntilExit("tenant", prod(), EXIT_TIMEOUT);
+
+        assertThat(exit.code()).as(exit.log()).isNotZero();
+        assertThat(exit.log()).contains("tenant.master-key-id");
+    }
+
+    /** Proves: in prod, a master key of the deployment's own (from outside the application) lets the service start. */
+    @Test
+    void deploymentKeyStarts() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        Map<String, String> config = prod();
+        config.put("tenant.master-key-id", "k1");
+        config.put("tenant.master-keys.k1", Base64.getEncoder().encodeToString(key));
+
+        try (ServiceProcess started = ServiceProcess.start("tenant", config)) {
+            assertThat(started.alive()).isTrue();
+        }
+    }
+
+    /** The settings of a run against the local stack, in the prod profile. */
+    private static Map<String, String> prod() {
+        Map<String, String> config = new HashMap<>(ServiceProcess.fleetSettings(database,
+                "test-" + UUID.randomUUID().toString().substring(0, 8) + ".", objectStore));
+        config.put("quarkus.profile", "prod");
+        return config;
+    }
+
+    private static Properties applicationProperties() throws IOException {
+        Properties properties = new Properties();
+        try (InputStream in = ProductionKeysIT.class.getClassLoader().getResourceAsStream("application.properties")) {
+            assertThat(in).isNotNull();
+            properties.load(in);
+        }
+        return properties;
+    }
+}
