@@ -62,7 +62,9 @@ class ProductionKeysIT {
                 .contains("the tenant service does not start in profile prod with development or missing keys")
                 .contains("tenant.master-key-id is a development value")
                 .contains("tenant.master-keys.dev-1 is a development value")
-                .contains("dev-1 is a development key id");
+                .contains("dev-1 is a development key id")
+                .contains("aicunet.policy.bearer-token is a development value")
+                .contains("mp.jwt.verify.issuer is a development value");
     }
 
     /** Proves: in prod, without a master key the service stops, naming the missing setting. */
@@ -82,10 +84,24 @@ class ProductionKeysIT {
         Map<String, String> config = prod();
         config.put("tenant.master-key-id", "k1");
         config.put("tenant.master-keys.k1", Base64.getEncoder().encodeToString(key));
+        config.putAll(deploymentTrust());
 
         try (ServiceProcess started = ServiceProcess.start("tenant", config)) {
             assertThat(started.alive()).isTrue();
         }
+    }
+
+    /**
+     * Trust settings as a deployment gives them: an issuer and keys location that are not
+     * the local stack's literal values (the same Keycloak, reached as localhost), and
+     * secrets of its own.
+     */
+    private static Map<String, String> deploymentTrust() {
+        String issuer = "http://localhost:" + io.aicunet.platform.testing.FleetStack.keycloakPort() + "/realms/aicunet";
+        return Map.of("mp.jwt.verify.issuer", issuer,
+                "mp.jwt.verify.publickey.location", issuer + "/protocol/openid-connect/certs",
+                "quarkus.oidc-client.credentials.secret", UUID.randomUUID().toString(),
+                "aicunet.policy.bearer-token", UUID.randomUUID().toString());
     }
 
     /** The settings of a run against the local stack, in the prod profile. */

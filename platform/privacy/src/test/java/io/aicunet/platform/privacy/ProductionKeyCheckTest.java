@@ -67,6 +67,33 @@ class ProductionKeyCheckTest {
                 .contains("tenant.master-key-id");
     }
 
+    /**
+     * Proves: a development value written as an expression (the fleet's %dev/%test client
+     * secret and OPA token) is refused in prod in its resolved form, and a deployment's own
+     * values pass.
+     */
+    @Test
+    void developmentValuesWrittenAsExpressionsAreRefused() {
+        Map<String, String> application = Map.of(
+                "quarkus.application.name", "ledger",
+                "%dev.quarkus.oidc-client.credentials.secret", "${quarkus.application.name}-dev-client-secret",
+                "%test.aicunet.policy.bearer-token", "${NO_SUCH_VARIABLE_IN_TESTS:fleet-dev-opa-token}");
+        KeySettings trust = KeySettings.none().setting("quarkus.oidc-client.credentials.secret")
+                .setting("aicunet.policy.bearer-token");
+
+        List<String> refused = ProductionKeyCheck.problems(config("prod", application, Map.of(
+                "quarkus.oidc-client.credentials.secret", "ledger-dev-client-secret",
+                "aicunet.policy.bearer-token", "fleet-dev-opa-token")), trust);
+        List<String> accepted = ProductionKeyCheck.problems(config("prod", application, Map.of(
+                "quarkus.oidc-client.credentials.secret", "s3cr3t-of-this-deployment",
+                "aicunet.policy.bearer-token", "opa-token-of-this-deployment")), trust);
+
+        assertThat(refused).anySatisfy(p -> assertThat(p)
+                        .startsWith("quarkus.oidc-client.credentials.secret is a development value"))
+                .anySatisfy(p -> assertThat(p).startsWith("aicunet.policy.bearer-token is a development value"));
+        assertThat(accepted).isEmpty();
+    }
+
     /** Proves: in prod, a missing key id and key are named as not set. */
     @Test
     void missingKeysAreNamed() {
