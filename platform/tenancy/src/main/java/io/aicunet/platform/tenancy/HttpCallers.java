@@ -3,7 +3,6 @@ package io.aicunet.platform.tenancy;
 import io.aicunet.platform.problem.HttpProblems;
 import io.aicunet.platform.problem.Result;
 import io.smallrye.mutiny.Uni;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,10 +35,9 @@ public final class HttpCallers {
 
     /**
      * Serves a request: answers {@code application/problem+json} when the tenant header
-     * is malformed or the use case refuses, otherwise the response. ({@code headers} is
-     * kept for the resources' signatures; the caller comes from the verified token.)
+     * is malformed or the use case refuses, otherwise the response.
      */
-    public static <T> Uni<Response> serve(HttpHeaders headers, Function<Caller, Uni<Result<T>>> useCase,
+    public static <T> Uni<Response> serve(Function<Caller, Uni<Result<T>>> useCase,
                                           Function<T, Response> response) {
         Result<Caller> caller = RestCallers.current();
         if (!caller.isOk()) {

@@ -36,8 +36,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.OptionalLong;
@@ -46,7 +44,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Agents over REST: registration, status, heartbeats and leases; the same use cases
- * as gRPC. Every call carries the caller headers; failures are application/problem+json.
+ * as gRPC. Every call carries a bearer token; failures are application/problem+json.
  * Watching an agent's status is gRPC only (WatchAgent).
  */
 @Path("/v1/agents")
@@ -79,13 +77,13 @@ public class AgentResource {
     @Operation(summary = "Register an agent",
             description = "Idempotent by the Idempotency-Key header: a retry returns the first result (200), "
                     + "the first call answers 201.")
-    public Uni<Response> register(@Context HttpHeaders headers, @HeaderParam("Idempotency-Key") String key,
+    public Uni<Response> register(@HeaderParam("Idempotency-Key") String key,
                                   RegisterAgentBody body) {
         if (body == null) {
             return RestBodies.missingBody();
         }
         RegisterAgentCommand command = new RegisterAgentCommand(key, body.kind(), body.labels());
-        return HttpCallers.serve(headers, caller -> registerAgent.execute(caller, command),
+        return HttpCallers.serve(caller -> registerAgent.execute(caller, command),
                 registered -> Response.status(registered.replayed() ? 200 : 201)
                         .entity(new RegisteredBody(AgentBody.of(registered.agent()), registered.replayed()))
                         .header("Location", "/v1/agents/" + registered.agent().id())
@@ -95,8 +93,8 @@ public class AgentResource {
     @GET
     @Path("/{agentId}")
     @Operation(summary = "Read an agent")
-    public Uni<Response> get(@Context HttpHeaders headers, @PathParam("agentId") String agentId) {
-        return HttpCallers.serve(headers, caller -> getAgent.execute(caller, new GetAgentQuery(agentId)),
+    public Uni<Response> get(@PathParam("agentId") String agentId) {
+        return HttpCallers.serve(caller -> getAgent.execute(caller, new GetAgentQuery(agentId)),
                 agent -> Response.ok(AgentBody.of(agent)).build());
     }
 
@@ -106,7 +104,7 @@ public class AgentResource {
     @Operation(summary = "Move an agent to another status",
             description = "Only legal transitions; with expected_version only at that version (409), with "
                     + "fencing_token only for the newest lease holder (409 stale-fencing-token).")
-    public Uni<Response> changeStatus(@Context HttpHeaders headers, @PathParam("agentId") String agentId,
+    public Uni<Response> changeStatus(@PathParam("agentId") String agentId,
                                       ChangeStatusBody body) {
         if (body == null) {
             return RestBodies.missingBody();
@@ -114,15 +112,15 @@ public class AgentResource {
         ChangeAgentStatusCommand command = new ChangeAgentStatusCommand(agentId, body.status(),
                 body.expectedVersion() == null ? OptionalLong.empty() : OptionalLong.of(body.expectedVersion()),
                 AgentStateJson.orZero(body.fencingToken()), body.reason());
-        return HttpCallers.serve(headers, caller -> changeAgentStatus.execute(caller, command),
+        return HttpCallers.serve(caller -> changeAgentStatus.execute(caller, command),
                 agent -> Response.ok(AgentBody.of(agent)).build());
     }
 
     @POST
     @Path("/{agentId}/heartbeats")
     @Operation(summary = "Say the agent is alive", description = "503 when Redis does not answer.")
-    public Uni<Response> heartbeat(@Context HttpHeaders headers, @PathParam("agentId") String agentId) {
-        return HttpCallers.serve(headers, caller -> recordHeartbeat.execute(caller, new HeartbeatCommand(agentId)),
+    public Uni<Response> heartbeat(@PathParam("agentId") String agentId) {
+        return HttpCallers.serve(caller -> recordHeartbeat.execute(caller, new HeartbeatCommand(agentId)),
                 lostAfter -> Response.ok(new HeartbeatBody(lostAfter.toMillis())).build());
     }
 
@@ -130,14 +128,14 @@ public class AgentResource {
     @Path("/{agentId}/lease")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Claim the agent's lease and a new fencing token", description = "503 without Redis.")
-    public Uni<Response> claimLease(@Context HttpHeaders headers, @PathParam("agentId") String agentId,
+    public Uni<Response> claimLease(@PathParam("agentId") String agentId,
                                     ClaimLeaseBody body) {
         if (body == null) {
             return RestBodies.missingBody();
         }
         ClaimLeaseCommand command = new ClaimLeaseCommand(agentId, body.workerId(),
                 AgentStateJson.orZero(body.ttlMillis()));
-        return HttpCallers.serve(headers, caller -> claimLease.execute(caller, command),
+        return HttpCallers.serve(caller -> claimLease.execute(caller, command),
                 lease -> Response.ok(new LeaseBody(lease.fencingToken(), lease.expiresAt())).build());
     }
 
@@ -145,25 +143,25 @@ public class AgentResource {
     @Path("/{agentId}/lease")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Renew a lease this worker holds with this token")
-    public Uni<Response> renewLease(@Context HttpHeaders headers, @PathParam("agentId") String agentId,
+    public Uni<Response> renewLease(@PathParam("agentId") String agentId,
                                     RenewLeaseBody body) {
         if (body == null) {
             return RestBodies.missingBody();
         }
         RenewLeaseCommand command = new RenewLeaseCommand(agentId, body.workerId(),
                 AgentStateJson.orZero(body.fencingToken()), AgentStateJson.orZero(body.ttlMillis()));
-        return HttpCallers.serve(headers, caller -> renewLease.execute(caller, command),
+        return HttpCallers.serve(caller -> renewLease.execute(caller, command),
                 lease -> Response.ok(new LeaseBody(lease.fencingToken(), lease.expiresAt())).build());
     }
 
     @DELETE
     @Path("/{agentId}/lease")
     @Operation(summary = "Release a lease early", description = "204 also when the lease was no longer held.")
-    public Uni<Response> releaseLease(@Context HttpHeaders headers, @PathParam("agentId") String agentId,
+    public Uni<Response> releaseLease(@PathParam("agentId") String agentId,
                                       @QueryParam("worker_id") String workerId,
                                       @QueryParam("fencing_token") @DefaultValue("0") long fencingToken) {
         ReleaseLeaseCommand command = new ReleaseLeaseCommand(agentId, workerId, fencingToken);
-        return HttpCallers.serve(headers, caller -> releaseLease.execute(caller, command),
+        return HttpCallers.serve(caller -> releaseLease.execute(caller, command),
                 released -> Response.noContent().build());
     }
 }

@@ -28,8 +28,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
@@ -65,7 +63,7 @@ public class CheckpointResource {
             description = "Compare-and-set on expected_version (0 starts the thread): 409 version-conflict with "
                     + "current_version when the thread moved on. Optional Idempotency-Key: a retry returns the "
                     + "first result (200); the first save answers 201.")
-    public Uni<Response> save(@Context HttpHeaders headers, @PathParam("agentId") String agentId,
+    public Uni<Response> save(@PathParam("agentId") String agentId,
                               @PathParam("threadId") String threadId, @HeaderParam("Idempotency-Key") String key,
                               SaveCheckpointBody body) {
         if (body == null) {
@@ -75,7 +73,7 @@ public class CheckpointResource {
                 AgentStateJson.orZero(body.expectedVersion()), body.stateJson(),
                 body.metadata() == null ? Map.of() : body.metadata(), AgentStateJson.orZero(body.fencingToken()),
                 key);
-        return HttpCallers.serve(headers, caller -> saveCheckpoint.execute(caller, command), outcome -> {
+        return HttpCallers.serve(caller -> saveCheckpoint.execute(caller, command), outcome -> {
             if (outcome instanceof SaveCheckpoint.VersionConflict conflict) {
                 Map<String, Object> problem = new LinkedHashMap<>(HttpProblems.toBody(conflict.problem()));
                 problem.put("current_version", conflict.currentVersion());
@@ -92,32 +90,30 @@ public class CheckpointResource {
     @GET
     @Path("/checkpoints/latest")
     @Operation(summary = "Load the thread's latest checkpoint")
-    public Uni<Response> latest(@Context HttpHeaders headers, @PathParam("agentId") String agentId,
+    public Uni<Response> latest(@PathParam("agentId") String agentId,
                                 @PathParam("threadId") String threadId) {
-        return HttpCallers.serve(headers,
-                caller -> getLatestCheckpoint.execute(caller, new GetLatestCheckpointQuery(agentId, threadId)),
+        return HttpCallers.serve(caller -> getLatestCheckpoint.execute(caller, new GetLatestCheckpointQuery(agentId, threadId)),
                 checkpoint -> Response.ok(CheckpointBody.of(checkpoint)).build());
     }
 
     @GET
     @Path("/checkpoints/{checkpointId}")
     @Operation(summary = "Load one checkpoint of the thread")
-    public Uni<Response> get(@Context HttpHeaders headers, @PathParam("agentId") String agentId,
+    public Uni<Response> get(@PathParam("agentId") String agentId,
                              @PathParam("threadId") String threadId, @PathParam("checkpointId") String checkpointId) {
-        return HttpCallers.serve(headers,
-                caller -> getCheckpoint.execute(caller, new GetCheckpointQuery(agentId, threadId, checkpointId)),
+        return HttpCallers.serve(caller -> getCheckpoint.execute(caller, new GetCheckpointQuery(agentId, threadId, checkpointId)),
                 checkpoint -> Response.ok(CheckpointBody.of(checkpoint)).build());
     }
 
     @GET
     @Path("/checkpoints")
     @Operation(summary = "The thread's history, newest first, a page at a time")
-    public Uni<Response> list(@Context HttpHeaders headers, @PathParam("agentId") String agentId,
+    public Uni<Response> list(@PathParam("agentId") String agentId,
                               @PathParam("threadId") String threadId,
                               @QueryParam("page_size") @DefaultValue("0") int pageSize,
                               @QueryParam("page_token") String pageToken) {
         ListCheckpointsQuery query = new ListCheckpointsQuery(agentId, threadId, pageSize, pageToken);
-        return HttpCallers.serve(headers, caller -> listCheckpoints.execute(caller, query),
+        return HttpCallers.serve(caller -> listCheckpoints.execute(caller, query),
                 page -> Response.ok(new CheckpointPageBody(
                         page.checkpoints().stream().map(CheckpointSummaryBody::of).toList(), page.nextPageToken()))
                         .build());
@@ -127,12 +123,12 @@ public class CheckpointResource {
     @Path("/checkpoints/{checkpointId}/forks")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Start a new thread from this checkpoint", description = "Optional Idempotency-Key.")
-    public Uni<Response> fork(@Context HttpHeaders headers, @PathParam("agentId") String agentId,
+    public Uni<Response> fork(@PathParam("agentId") String agentId,
                               @PathParam("threadId") String threadId, @PathParam("checkpointId") String checkpointId,
                               @HeaderParam("Idempotency-Key") String key, ForkThreadBody body) {
         ForkThreadCommand command = new ForkThreadCommand(agentId, threadId, checkpointId,
                 body == null ? null : body.newThreadId(), key);
-        return HttpCallers.serve(headers, caller -> forkThread.execute(caller, command),
+        return HttpCallers.serve(caller -> forkThread.execute(caller, command),
                 forked -> Response.status(forked.replayed() ? 200 : 201)
                         .entity(new SavedBody(CheckpointSummaryBody.of(forked.checkpoint()), forked.replayed()))
                         .build());

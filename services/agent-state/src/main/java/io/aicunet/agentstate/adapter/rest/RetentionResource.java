@@ -18,8 +18,6 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -45,9 +43,8 @@ public class RetentionResource {
     @GET
     @Path("/retention-policy")
     @Operation(summary = "The tenant's retention of checkpoints")
-    public Uni<Response> get(@Context HttpHeaders headers, @PathParam("tenantId") String tenantId) {
-        return HttpCallers.serve(headers,
-                caller -> getRetentionPolicy.execute(caller, new GetRetentionPolicyQuery(tenantId)),
+    public Uni<Response> get(@PathParam("tenantId") String tenantId) {
+        return HttpCallers.serve(caller -> getRetentionPolicy.execute(caller, new GetRetentionPolicyQuery(tenantId)),
                 policy -> Response.ok(RetentionPolicyBody.of(policy)).build());
     }
 
@@ -55,7 +52,7 @@ public class RetentionResource {
     @Path("/retention-policy")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Set the tenant's retention of checkpoints")
-    public Uni<Response> set(@Context HttpHeaders headers, @PathParam("tenantId") String tenantId,
+    public Uni<Response> set(@PathParam("tenantId") String tenantId,
                              RetentionPolicyBody body) {
         if (body == null) {
             return RestBodies.missingBody();
@@ -63,7 +60,7 @@ public class RetentionResource {
         SetRetentionPolicyCommand command = new SetRetentionPolicyCommand(tenantId,
                 body.keepLastCheckpoints() == null ? 0 : body.keepLastCheckpoints(),
                 AgentStateJson.orZero(body.idleThreadTtlSeconds()));
-        return HttpCallers.serve(headers, caller -> setRetentionPolicy.execute(caller, command),
+        return HttpCallers.serve(caller -> setRetentionPolicy.execute(caller, command),
                 policy -> Response.ok(RetentionPolicyBody.of(policy)).build());
     }
 
@@ -71,9 +68,8 @@ public class RetentionResource {
     @Path("/erasure")
     @Operation(summary = "Delete a bounded batch of the tenant's data",
             description = "Repeat until complete is true; repeating is always safe.")
-    public Uni<Response> erase(@Context HttpHeaders headers, @PathParam("tenantId") String tenantId) {
-        return HttpCallers.serve(headers,
-                caller -> eraseTenantData.execute(caller, new EraseTenantDataCommand(tenantId)),
+    public Uni<Response> erase(@PathParam("tenantId") String tenantId) {
+        return HttpCallers.serve(caller -> eraseTenantData.execute(caller, new EraseTenantDataCommand(tenantId)),
                 erasure -> Response.ok(new ErasureBody(erasure.complete(), erasure.rowsDeleted())).build());
     }
 }

@@ -28,8 +28,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -60,13 +58,12 @@ public class TaskResource {
     @Path("/tasks")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Append a task to the queue")
-    public Uni<Response> enqueue(@Context HttpHeaders headers, @PathParam("queue") String queue,
+    public Uni<Response> enqueue(@PathParam("queue") String queue,
                                  EnqueueTaskBody body) {
         if (body == null) {
             return RestBodies.missingBody();
         }
-        return HttpCallers.serve(headers,
-                caller -> enqueueTask.execute(caller, new EnqueueTaskCommand(queue, body.payloadJson())),
+        return HttpCallers.serve(caller -> enqueueTask.execute(caller, new EnqueueTaskCommand(queue, body.payloadJson())),
                 taskId -> Response.status(201).entity(new TaskIdBody(taskId)).build());
     }
 
@@ -74,13 +71,13 @@ public class TaskResource {
     @Path("/claims")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Claim tasks for a consumer: reclaimed ones first, then new ones")
-    public Uni<Response> claim(@Context HttpHeaders headers, @PathParam("queue") String queue, ClaimTasksBody body) {
+    public Uni<Response> claim(@PathParam("queue") String queue, ClaimTasksBody body) {
         if (body == null) {
             return RestBodies.missingBody();
         }
         ClaimTasksCommand command = new ClaimTasksCommand(queue, body.consumer(),
                 body.count() == null ? 0 : body.count());
-        return HttpCallers.serve(headers, caller -> claimTasks.execute(caller, command),
+        return HttpCallers.serve(caller -> claimTasks.execute(caller, command),
                 tasks -> Response.ok(tasks.stream().map(TaskBody::of).toList()).build());
     }
 
@@ -88,13 +85,12 @@ public class TaskResource {
     @Path("/tasks/{taskId}/ack")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Mark a task this consumer holds as done")
-    public Uni<Response> ack(@Context HttpHeaders headers, @PathParam("queue") String queue,
+    public Uni<Response> ack(@PathParam("queue") String queue,
                              @PathParam("taskId") String taskId, ConsumerBody body) {
         if (body == null) {
             return RestBodies.missingBody();
         }
-        return HttpCallers.serve(headers,
-                caller -> ackTask.execute(caller, new AckTaskCommand(queue, taskId, body.consumer())),
+        return HttpCallers.serve(caller -> ackTask.execute(caller, new AckTaskCommand(queue, taskId, body.consumer())),
                 acked -> Response.noContent().build());
     }
 
@@ -102,23 +98,21 @@ public class TaskResource {
     @Path("/tasks/{taskId}/failure")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Give a task back for another try, or to the dead-letter stream when out of tries")
-    public Uni<Response> fail(@Context HttpHeaders headers, @PathParam("queue") String queue,
+    public Uni<Response> fail(@PathParam("queue") String queue,
                               @PathParam("taskId") String taskId, ConsumerBody body) {
         if (body == null) {
             return RestBodies.missingBody();
         }
-        return HttpCallers.serve(headers,
-                caller -> failTask.execute(caller, new FailTaskCommand(queue, taskId, body.consumer(), body.reason())),
+        return HttpCallers.serve(caller -> failTask.execute(caller, new FailTaskCommand(queue, taskId, body.consumer(), body.reason())),
                 deadLettered -> Response.ok(new DeadLetteredBody(deadLettered)).build());
     }
 
     @GET
     @Path("/dead-tasks")
     @Operation(summary = "The oldest dead-lettered tasks of the queue")
-    public Uni<Response> dead(@Context HttpHeaders headers, @PathParam("queue") String queue,
+    public Uni<Response> dead(@PathParam("queue") String queue,
                               @QueryParam("page_size") @DefaultValue("0") int pageSize) {
-        return HttpCallers.serve(headers,
-                caller -> listDeadTasks.execute(caller, new ListDeadTasksQuery(queue, pageSize)),
+        return HttpCallers.serve(caller -> listDeadTasks.execute(caller, new ListDeadTasksQuery(queue, pageSize)),
                 tasks -> Response.ok(tasks.stream().map(DeadTaskBody::of).toList()).build());
     }
 }

@@ -31,9 +31,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
 import io.aicunet.platform.tenancy.PublicResource;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
@@ -79,7 +77,7 @@ public class AuditResource {
     @Path("/tenants/{tenantId}/records")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Append 1 to 1000 direct records", description = "Idempotent per record_id.")
-    public Uni<Response> append(@Context HttpHeaders headers, @PathParam("tenantId") String tenantId, AppendBody body) {
+    public Uni<Response> append(@PathParam("tenantId") String tenantId, AppendBody body) {
         if (body == null) {
             return problem(Problem.InvalidArgument.of("body", "a JSON body is required"));
         }
@@ -91,7 +89,7 @@ public class AuditResource {
             }
         }
         AppendCommand command = new AppendCommand(tenantId, inputs, "rest");
-        return HttpCallers.serve(headers, caller -> appendRecords.execute(caller, command),
+        return HttpCallers.serve(caller -> appendRecords.execute(caller, command),
                 placed -> Response.ok(placed.stream()
                         .map(p -> new AppendedBody(p.recordId().toString(), p.sequence(), p.replayed())).toList())
                         .build());
@@ -100,7 +98,7 @@ public class AuditResource {
     @GET
     @Path("/tenants/{tenantId}/records")
     @Operation(summary = "Find records by actor, action, resource, outcome and recording time, in sequence order")
-    public Uni<Response> query(@Context HttpHeaders headers, @PathParam("tenantId") String tenantId,
+    public Uni<Response> query(@PathParam("tenantId") String tenantId,
                                @QueryParam("actor") String actor, @QueryParam("action") String action,
                                @QueryParam("resource") String resource, @QueryParam("outcome") String outcome,
                                @QueryParam("recorded_from") String recordedFrom,
@@ -122,7 +120,7 @@ public class AuditResource {
         QueryRecords.Query query = new QueryRecords.Query(tenantId, Optional.ofNullable(actor),
                 Optional.ofNullable(action), Optional.ofNullable(resource), Optional.ofNullable(outcome), from, to,
                 pageSize, pageToken);
-        return HttpCallers.serve(headers, caller -> queryRecords.execute(caller, query),
+        return HttpCallers.serve(caller -> queryRecords.execute(caller, query),
                 page -> Response.ok(new RecordPageBody(page.records().stream().map(RecordBody::of).toList(),
                         page.nextPageToken())).build());
     }
@@ -130,16 +128,16 @@ public class AuditResource {
     @POST
     @Path("/tenants/{tenantId}/checkpoints")
     @Operation(summary = "Sign a checkpoint of the tenant's log now")
-    public Uni<Response> checkpoint(@Context HttpHeaders headers, @PathParam("tenantId") String tenantId) {
-        return HttpCallers.serve(headers, caller -> createCheckpoint.execute(caller, tenantId),
+    public Uni<Response> checkpoint(@PathParam("tenantId") String tenantId) {
+        return HttpCallers.serve(caller -> createCheckpoint.execute(caller, tenantId),
                 checkpoint -> Response.ok(CheckpointBody.of(checkpoint)).build());
     }
 
     @POST
     @Path("/tenants/{tenantId}/verification")
     @Operation(summary = "Verify the tenant's stored log: chain, segments, checkpoints, signatures")
-    public Uni<Response> verify(@Context HttpHeaders headers, @PathParam("tenantId") String tenantId) {
-        return HttpCallers.serve(headers, caller -> verifyLog.execute(caller, tenantId),
+    public Uni<Response> verify(@PathParam("tenantId") String tenantId) {
+        return HttpCallers.serve(caller -> verifyLog.execute(caller, tenantId),
                 report -> Response.ok(VerificationBody.of(report)).build());
     }
 
@@ -147,10 +145,10 @@ public class AuditResource {
     @Path("/tenants/{tenantId}/export")
     @Produces({NDJSON, HttpProblems.PROBLEM_JSON})
     @Operation(summary = "Export records as JSON Lines with checkpoints and proofs, for tools/audit-verifier")
-    public Uni<Response> export(@Context HttpHeaders headers, @PathParam("tenantId") String tenantId,
+    public Uni<Response> export(@PathParam("tenantId") String tenantId,
                                 @QueryParam("first_sequence") @DefaultValue("0") long firstSequence,
                                 @QueryParam("last_sequence") @DefaultValue("0") long lastSequence) {
-        return HttpCallers.serve(headers, caller -> exportRecords.execute(caller, tenantId, firstSequence, lastSequence),
+        return HttpCallers.serve(caller -> exportRecords.execute(caller, tenantId, firstSequence, lastSequence),
                 lines -> Response.ok(lines.stream().map(ExportLine::toJson).collect(Collectors.joining("\n", "", "\n")))
                         .type(NDJSON).build());
     }
@@ -159,12 +157,12 @@ public class AuditResource {
     @Path("/tenants/{tenantId}/legal-hold")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Place or lift a legal hold: while held, retention removes nothing")
-    public Uni<Response> legalHold(@Context HttpHeaders headers, @PathParam("tenantId") String tenantId,
+    public Uni<Response> legalHold(@PathParam("tenantId") String tenantId,
                                    LegalHoldBody body) {
         if (body == null || body.held() == null) {
             return problem(Problem.InvalidArgument.of("held", "is required: true or false"));
         }
-        return HttpCallers.serve(headers, caller -> setLegalHold.execute(caller, tenantId, body.held(), body.reason()),
+        return HttpCallers.serve(caller -> setLegalHold.execute(caller, tenantId, body.held(), body.reason()),
                 held -> Response.ok(new LegalHoldBody(held, body.reason())).build());
     }
 

@@ -54,8 +54,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
@@ -108,13 +106,13 @@ public class ConfigResource {
     @POST
     @Path("/namespaces")
     @Operation(summary = "Register a namespace, optionally with its first JSON Schema")
-    public Uni<Response> createNamespace(@Context HttpHeaders headers, CreateNamespaceBody body) {
+    public Uni<Response> createNamespace(CreateNamespaceBody body) {
         if (body == null) {
             return missingBody();
         }
         CreateNamespaceCommand command = new CreateNamespaceCommand(body.namespace(), body.description(),
                 body.schema() == null ? null : body.schema().toString());
-        return HttpCallers.serve(headers, caller -> createNamespace.execute(caller, command),
+        return HttpCallers.serve(caller -> createNamespace.execute(caller, command),
                 created -> Response.status(201).entity(NamespaceBody.of(created))
                         .header("Location", "/v1/config/namespaces/" + created.name()).build());
     }
@@ -122,8 +120,8 @@ public class ConfigResource {
     @GET
     @Path("/namespaces/{namespace}")
     @Operation(summary = "Read a namespace")
-    public Uni<Response> getNamespace(@Context HttpHeaders headers, @PathParam("namespace") String namespace) {
-        return HttpCallers.serve(headers, caller -> getNamespace.execute(caller, new GetNamespaceQuery(namespace)),
+    public Uni<Response> getNamespace(@PathParam("namespace") String namespace) {
+        return HttpCallers.serve(caller -> getNamespace.execute(caller, new GetNamespaceQuery(namespace)),
                 found -> Response.ok(NamespaceBody.of(found)).build());
     }
 
@@ -132,23 +130,23 @@ public class ConfigResource {
     @Path("/namespaces/{namespace}/schemas")
     @Operation(summary = "Add the next version of a namespace's JSON Schema",
             description = "Refused (400) when an existing entry would violate it.")
-    public Uni<Response> registerSchema(@Context HttpHeaders headers, @PathParam("namespace") String namespace,
+    public Uni<Response> registerSchema(@PathParam("namespace") String namespace,
                                         RegisterSchemaBody body) {
         if (body == null) {
             return missingBody();
         }
         RegisterSchemaCommand command = new RegisterSchemaCommand(namespace,
                 body.schema() == null ? null : body.schema().toString());
-        return HttpCallers.serve(headers, caller -> registerSchema.execute(caller, command),
+        return HttpCallers.serve(caller -> registerSchema.execute(caller, command),
                 schema -> Response.status(201).entity(SchemaBody.of(schema)).build());
     }
 
     @GET
     @Path("/namespaces/{namespace}/schemas/{version}")
     @Operation(summary = "Read one version of a namespace's schema (0: the latest)")
-    public Uni<Response> getSchema(@Context HttpHeaders headers, @PathParam("namespace") String namespace,
+    public Uni<Response> getSchema(@PathParam("namespace") String namespace,
                                    @PathParam("version") int version) {
-        return HttpCallers.serve(headers, caller -> getNamespace.schema(caller, new GetSchemaQuery(namespace, version)),
+        return HttpCallers.serve(caller -> getNamespace.schema(caller, new GetSchemaQuery(namespace, version)),
                 schema -> Response.ok(SchemaBody.of(schema)).build());
     }
 
@@ -158,7 +156,7 @@ public class ConfigResource {
     @Operation(summary = "Write an entry at a scope",
             description = "Validated by the namespace's schema. With expected_revision only if the entry is still "
                     + "at it (0: must not exist), else 409.")
-    public Uni<Response> putEntry(@Context HttpHeaders headers, @PathParam("namespace") String namespace,
+    public Uni<Response> putEntry(@PathParam("namespace") String namespace,
                                   @PathParam("key") String key, @QueryParam("scope") String scope,
                                   @QueryParam("tenant_id") String tenantId, @QueryParam("service") String service,
                                   PutEntryBody body) {
@@ -168,31 +166,31 @@ public class ConfigResource {
         PutEntryCommand command = new PutEntryCommand(namespace, key, new ScopeInput(scope, tenantId, service),
                 body.value() == null ? null : body.value().toString(), VALUE_FIELD,
                 Boolean.TRUE.equals(body.secret()), body.reason(), optional(body.expectedRevision()));
-        return HttpCallers.serve(headers, caller -> putEntry.execute(caller, command), ConfigResource::written);
+        return HttpCallers.serve(caller -> putEntry.execute(caller, command), ConfigResource::written);
     }
 
     @GET
     @Path("/entries/{namespace}/{key}")
     @Operation(summary = "Read an entry at a scope")
-    public Uni<Response> getEntry(@Context HttpHeaders headers, @PathParam("namespace") String namespace,
+    public Uni<Response> getEntry(@PathParam("namespace") String namespace,
                                   @PathParam("key") String key, @QueryParam("scope") String scope,
                                   @QueryParam("tenant_id") String tenantId, @QueryParam("service") String service) {
         GetEntryQuery query = new GetEntryQuery(namespace, key, new ScopeInput(scope, tenantId, service));
-        return HttpCallers.serve(headers, caller -> getEntry.execute(caller, query),
+        return HttpCallers.serve(caller -> getEntry.execute(caller, query),
                 entry -> Response.ok(EntryBody.of(entry)).build());
     }
 
     @DELETE
     @Path("/entries/{namespace}/{key}")
     @Operation(summary = "Delete an entry at a scope (as a revision)")
-    public Uni<Response> deleteEntry(@Context HttpHeaders headers, @PathParam("namespace") String namespace,
+    public Uni<Response> deleteEntry(@PathParam("namespace") String namespace,
                                      @PathParam("key") String key, @QueryParam("scope") String scope,
                                      @QueryParam("tenant_id") String tenantId, @QueryParam("service") String service,
                                      @QueryParam("reason") String reason,
                                      @QueryParam("expected_revision") Long expectedRevision) {
         DeleteEntryCommand command = new DeleteEntryCommand(namespace, key, new ScopeInput(scope, tenantId, service),
                 reason, optional(expectedRevision));
-        return HttpCallers.serve(headers, caller -> deleteEntry.execute(caller, command),
+        return HttpCallers.serve(caller -> deleteEntry.execute(caller, command),
                 written -> Response.ok(new WrittenBody(null, written.revision(), written.changed())).build());
     }
 
@@ -200,7 +198,7 @@ public class ConfigResource {
     @POST
     @Path("/entries/{namespace}/{key}/rollback")
     @Operation(summary = "Restore the value one of the entry's revisions wrote, as a new revision")
-    public Uni<Response> rollbackEntry(@Context HttpHeaders headers, @PathParam("namespace") String namespace,
+    public Uni<Response> rollbackEntry(@PathParam("namespace") String namespace,
                                        @PathParam("key") String key, @QueryParam("scope") String scope,
                                        @QueryParam("tenant_id") String tenantId, @QueryParam("service") String service,
                                        RollbackEntryBody body) {
@@ -209,19 +207,19 @@ public class ConfigResource {
         }
         RollbackEntryCommand command = new RollbackEntryCommand(namespace, key, new ScopeInput(scope, tenantId, service),
                 body.toRevision() == null ? 0 : body.toRevision(), body.reason(), optional(body.expectedRevision()));
-        return HttpCallers.serve(headers, caller -> rollbackEntry.execute(caller, command), ConfigResource::written);
+        return HttpCallers.serve(caller -> rollbackEntry.execute(caller, command), ConfigResource::written);
     }
 
     @GET
     @Path("/effective")
     @Operation(summary = "The merged configuration a tenant and service see, each value with its scope")
-    public Uni<Response> effective(@Context HttpHeaders headers, @QueryParam("tenant_id") String tenantId,
+    public Uni<Response> effective(@QueryParam("tenant_id") String tenantId,
                                    @QueryParam("service") String service,
                                    @QueryParam("namespace") List<String> namespaces,
                                    @QueryParam("include_layers") @DefaultValue("false") boolean includeLayers) {
         EffectiveConfigQuery query = new EffectiveConfigQuery(tenantId, service,
                 namespaces == null ? List.of() : namespaces, includeLayers);
-        return HttpCallers.serve(headers, caller -> getEffectiveConfig.execute(caller, query),
+        return HttpCallers.serve(caller -> getEffectiveConfig.execute(caller, query),
                 effective -> Response.ok(new EffectiveBody(
                         effective.values().stream().map(EntryBody::of).toList(), effective.revision(),
                         effective.layers().stream().map(EntryBody::of).toList())).build());
@@ -230,12 +228,12 @@ public class ConfigResource {
     @GET
     @Path("/revisions")
     @Operation(summary = "Revisions, newest first, a page at a time")
-    public Uni<Response> revisions(@Context HttpHeaders headers, @QueryParam("tenant_id") String tenantId,
+    public Uni<Response> revisions(@QueryParam("tenant_id") String tenantId,
                                    @QueryParam("namespace") String namespace, @QueryParam("key") String key,
                                    @QueryParam("page_size") @DefaultValue("0") int pageSize,
                                    @QueryParam("page_token") String pageToken) {
         ListRevisionsQuery query = new ListRevisionsQuery(tenantId, namespace, key, pageSize, pageToken);
-        return HttpCallers.serve(headers, caller -> listRevisions.execute(caller, query),
+        return HttpCallers.serve(caller -> listRevisions.execute(caller, query),
                 page -> Response.ok(new RevisionPageBody(page.revisions().stream().map(RevisionBody::of).toList(),
                         page.nextPageToken())).build());
     }
@@ -243,11 +241,11 @@ public class ConfigResource {
     @GET
     @Path("/diff")
     @Operation(summary = "What changed between two revisions")
-    public Uni<Response> diff(@Context HttpHeaders headers, @QueryParam("from") @DefaultValue("0") long from,
+    public Uni<Response> diff(@QueryParam("from") @DefaultValue("0") long from,
                               @QueryParam("to") @DefaultValue("0") long to, @QueryParam("tenant_id") String tenantId,
                               @QueryParam("namespace") String namespace) {
         DiffRevisionsQuery query = new DiffRevisionsQuery(from, to, tenantId, namespace);
-        return HttpCallers.serve(headers, caller -> diffRevisions.execute(caller, query),
+        return HttpCallers.serve(caller -> diffRevisions.execute(caller, query),
                 diffs -> Response.ok(new DiffBody(diffs.stream().map(EntryDiffBody::of).toList())).build());
     }
 
@@ -255,13 +253,13 @@ public class ConfigResource {
     @POST
     @Path("/revisions/compaction")
     @Operation(summary = "Forget revisions up to a revision (platform administrators)")
-    public Uni<Response> compact(@Context HttpHeaders headers, CompactRevisionsBody body) {
+    public Uni<Response> compact(CompactRevisionsBody body) {
         if (body == null) {
             return missingBody();
         }
         CompactRevisionsCommand command = new CompactRevisionsCommand(
                 body.upToRevision() == null ? 0 : body.upToRevision());
-        return HttpCallers.serve(headers, caller -> compactRevisions.execute(caller, command),
+        return HttpCallers.serve(caller -> compactRevisions.execute(caller, command),
                 compacted -> Response.ok(new CompactedBody(compacted.compactedRevision(),
                         compacted.revisionsDeleted())).build());
     }

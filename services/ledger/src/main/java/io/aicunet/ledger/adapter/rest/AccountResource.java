@@ -26,8 +26,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
@@ -38,8 +36,8 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * Accounts over REST, the same use cases as gRPC. Every call carries the caller
- * headers; {@code tenant_id} (query or body) names the tenant, else the caller's
+ * Accounts over REST, the same use cases as gRPC. Every call carries a bearer
+ * token; {@code tenant_id} (query or body) names the tenant, else the caller's
  * own. Failures are application/problem+json.
  */
 @Path("/v1/accounts")
@@ -66,13 +64,13 @@ public class AccountResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Open an account with a client-chosen id",
             description = "Idempotent by id: the same body again answers 200 with the account; another body 409.")
-    public Uni<Response> create(@Context HttpHeaders headers, CreateAccountBody body) {
+    public Uni<Response> create(CreateAccountBody body) {
         if (body == null) {
             return missingBody();
         }
         CreateAccountCommand command = new CreateAccountCommand(body.tenantId(), body.id(), body.code(), body.unit(),
                 body.debitsMustNotExceedCredits(), body.creditsMustNotExceedDebits(), body.subjectId());
-        return HttpCallers.serve(headers, caller -> createAccount.execute(caller, command),
+        return HttpCallers.serve(caller -> createAccount.execute(caller, command),
                 created -> Response.status(created.replayed() ? 200 : 201)
                         .entity(AccountBody.of(created.account()))
                         .header("Location", "/v1/accounts/" + created.account().id())
@@ -82,26 +80,25 @@ public class AccountResource {
     @GET
     @Path("/{accountId}")
     @Operation(summary = "Read an account with its current balances")
-    public Uni<Response> get(@Context HttpHeaders headers, @PathParam("accountId") String accountId,
+    public Uni<Response> get(@PathParam("accountId") String accountId,
                              @QueryParam("tenant_id") String tenantId) {
-        return HttpCallers.serve(headers, caller -> getAccount.execute(caller, new AccountQuery(tenantId, accountId)),
+        return HttpCallers.serve(caller -> getAccount.execute(caller, new AccountQuery(tenantId, accountId)),
                 account -> Response.ok(AccountBody.of(account)).build());
     }
 
     @POST
     @Path("/{accountId}/closure")
     @Operation(summary = "Close an account", description = "It takes no new transfers; pending ones may be voided.")
-    public Uni<Response> close(@Context HttpHeaders headers, @PathParam("accountId") String accountId,
+    public Uni<Response> close(@PathParam("accountId") String accountId,
                                @QueryParam("tenant_id") String tenantId) {
-        return HttpCallers.serve(headers,
-                caller -> closeAccount.execute(caller, new AccountQuery(tenantId, accountId)),
+        return HttpCallers.serve(caller -> closeAccount.execute(caller, new AccountQuery(tenantId, accountId)),
                 account -> Response.ok(AccountBody.of(account)).build());
     }
 
     @GET
     @Path("/{accountId}/balance")
     @Operation(summary = "An account's balances, now or as of a past time")
-    public Uni<Response> balance(@Context HttpHeaders headers, @PathParam("accountId") String accountId,
+    public Uni<Response> balance(@PathParam("accountId") String accountId,
                                  @QueryParam("tenant_id") String tenantId,
                                  @Parameter(description = "ISO-8601 instant, e.g. 2026-01-31T23:59:59Z; omitted: now")
                                  @QueryParam("as_of") String asOf) {
@@ -115,20 +112,20 @@ public class AccountResource {
             }
         }
         BalanceQuery query = new BalanceQuery(tenantId, accountId, at);
-        return HttpCallers.serve(headers, caller -> getAccountBalance.execute(caller, query),
+        return HttpCallers.serve(caller -> getAccountBalance.execute(caller, query),
                 balance -> Response.ok(BalanceBody.of(balance)).build());
     }
 
     @GET
     @Path("/{accountId}/transfers")
     @Operation(summary = "An account's statement: its transfers by timestamp, a page at a time")
-    public Uni<Response> statement(@Context HttpHeaders headers, @PathParam("accountId") String accountId,
+    public Uni<Response> statement(@PathParam("accountId") String accountId,
                                    @QueryParam("tenant_id") String tenantId,
                                    @Parameter(description = "1 to 1000; 0 or omitted means 100")
                                    @QueryParam("page_size") @DefaultValue("0") int pageSize,
                                    @QueryParam("page_token") String pageToken) {
         StatementQuery query = new StatementQuery(tenantId, accountId, pageSize, pageToken);
-        return HttpCallers.serve(headers, caller -> listAccountTransfers.execute(caller, query),
+        return HttpCallers.serve(caller -> listAccountTransfers.execute(caller, query),
                 page -> Response.ok(new TransferPageBody(page.transfers().stream().map(TransferBody::of).toList(),
                         page.nextPageToken())).build());
     }

@@ -13,8 +13,6 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.LocalDate;
@@ -44,26 +42,22 @@ public class ReportResource {
     @Operation(summary = "Posted cost per tenant, day (UTC) and unit",
             description = "Read through the reporting role. A tenant's caller sees its own tenant; a platform caller"
                     + " every tenant unless it names one. At most 366 days, 1000 rows (then truncated is true).")
-    public Uni<Response> costPerTenantDay(@Context HttpHeaders headers,
-                                          @QueryParam("tenant_id") String tenantId,
+    public Uni<Response> costPerTenantDay(@QueryParam("tenant_id") String tenantId,
                                           @Parameter(description = "first day, ISO date; default: 30 days before to")
                                           @QueryParam("from") String from,
                                           @Parameter(description = "last day, ISO date; default: today (UTC)")
                                           @QueryParam("to") String to) {
-        return withRange(tenantId, from, to, query -> HttpCallers.serve(headers,
-                caller -> readCostReport.perTenantDay(caller, query),
+        return withRange(tenantId, from, to, query -> HttpCallers.serve(caller -> readCostReport.perTenantDay(caller, query),
                 report -> Response.ok(ReportBody.ofTenantDays(report)).build()));
     }
 
     @GET
     @Path("/reports/cost-per-account-code-day")
     @Operation(summary = "Posted debits and credits per tenant, day (UTC), account code and unit")
-    public Uni<Response> costPerAccountCodeDay(@Context HttpHeaders headers,
-                                               @QueryParam("tenant_id") String tenantId,
+    public Uni<Response> costPerAccountCodeDay(@QueryParam("tenant_id") String tenantId,
                                                @QueryParam("from") String from,
                                                @QueryParam("to") String to) {
-        return withRange(tenantId, from, to, query -> HttpCallers.serve(headers,
-                caller -> readCostReport.perAccountCodeDay(caller, query),
+        return withRange(tenantId, from, to, query -> HttpCallers.serve(caller -> readCostReport.perAccountCodeDay(caller, query),
                 report -> Response.ok(ReportBody.ofAccountCodeDays(report)).build()));
     }
 
@@ -72,8 +66,8 @@ public class ReportResource {
     @Operation(summary = "Verify that debits equal credits per tenant and unit",
             description = "Platform operators only; the same check runs on a schedule and sets the metric"
                     + " aicunet_ledger_invariant_violations.")
-    public Uni<Response> invariant(@Context HttpHeaders headers) {
-        return HttpCallers.serve(headers, verifyInvariant::execute,
+    public Uni<Response> invariant() {
+        return HttpCallers.serve(verifyInvariant::execute,
                 check -> Response.ok(InvariantBody.of(check)).build());
     }
 

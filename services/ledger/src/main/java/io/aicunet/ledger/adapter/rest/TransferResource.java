@@ -20,8 +20,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
@@ -49,7 +47,7 @@ public class TransferResource {
             description = "Answers 200 with one result per transfer, in request order (ok, exists, or why it failed);"
                     + " transfers flagged linked form a chain that succeeds or fails as one. Each transfer's id"
                     + " is its idempotency key.")
-    public Uni<Response> create(@Context HttpHeaders headers, CreateTransfersBody body) {
+    public Uni<Response> create(CreateTransfersBody body) {
         if (body == null) {
             return AccountResource.missingBody();
         }
@@ -59,17 +57,16 @@ public class TransferResource {
                 ? new TransferDraft(null, null, null, null, null, null, false, 0, null, null)
                 : transfer.toDraft()));
         CreateTransfersCommand command = new CreateTransfersCommand(body.tenantId(), drafts);
-        return HttpCallers.serve(headers, caller -> createTransfers.execute(caller, command),
+        return HttpCallers.serve(caller -> createTransfers.execute(caller, command),
                 outcomes -> Response.ok(new OutcomesBody(outcomes.stream().map(OutcomeBody::of).toList())).build());
     }
 
     @GET
     @Path("/{transferId}")
     @Operation(summary = "Read a transfer")
-    public Uni<Response> get(@Context HttpHeaders headers, @PathParam("transferId") String transferId,
+    public Uni<Response> get(@PathParam("transferId") String transferId,
                              @QueryParam("tenant_id") String tenantId) {
-        return HttpCallers.serve(headers,
-                caller -> getTransfer.execute(caller, new TransferQuery(tenantId, transferId)),
+        return HttpCallers.serve(caller -> getTransfer.execute(caller, new TransferQuery(tenantId, transferId)),
                 transfer -> Response.ok(TransferBody.of(transfer)).build());
     }
 }

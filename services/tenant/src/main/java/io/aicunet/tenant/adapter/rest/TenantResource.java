@@ -31,8 +31,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Optional;
@@ -74,8 +72,7 @@ public class TenantResource {
     @Operation(summary = "Register a tenant",
             description = "Idempotent by the Idempotency-Key header: a retry returns the first result (200), "
                     + "the first call answers 201.")
-    public Uni<Response> create(@Context HttpHeaders headers,
-                                @Parameter(description = "1 to 128 characters, chosen by the client")
+    public Uni<Response> create(@Parameter(description = "1 to 128 characters, chosen by the client")
                                 @HeaderParam("Idempotency-Key") String idempotencyKey,
                                 CreateTenantBody body) {
         if (body == null) {
@@ -84,7 +81,7 @@ public class TenantResource {
         CreateTenantCommand command = new CreateTenantCommand(idempotencyKey, body.slug(), body.displayName(),
                 body.region(), body.tier(), Optional.ofNullable(body.quotas()).map(TenantJson.QuotasBody::toInput),
                 TenantJson.RetentionBody.toInputs(body.retention()));
-        return HttpCallers.serve(headers, caller -> createTenant.execute(caller, command),
+        return HttpCallers.serve(caller -> createTenant.execute(caller, command),
                 created -> Response.status(created.replayed() ? 200 : 201)
                         .entity(TenantBody.of(created.tenant()))
                         .header("Location", "/v1/tenants/" + created.tenant().id())
@@ -94,19 +91,18 @@ public class TenantResource {
     @GET
     @Path("/{tenantId}")
     @Operation(summary = "Read a tenant")
-    public Uni<Response> get(@Context HttpHeaders headers, @PathParam("tenantId") String tenantId) {
-        return HttpCallers.serve(headers, caller -> getTenant.execute(caller, new GetTenantQuery(tenantId)),
+    public Uni<Response> get(@PathParam("tenantId") String tenantId) {
+        return HttpCallers.serve(caller -> getTenant.execute(caller, new GetTenantQuery(tenantId)),
                 tenant -> Response.ok(TenantBody.of(tenant)).build());
     }
 
     @GET
     @Operation(summary = "List tenants by slug, a page at a time")
-    public Uni<Response> list(@Context HttpHeaders headers,
-                              @QueryParam("page_size") @DefaultValue("0") int pageSize,
+    public Uni<Response> list(@QueryParam("page_size") @DefaultValue("0") int pageSize,
                               @QueryParam("page_token") String pageToken,
                               @QueryParam("status") String status) {
         ListTenantsQuery query = new ListTenantsQuery(pageSize, pageToken, Optional.ofNullable(status));
-        return HttpCallers.serve(headers, caller -> listTenants.execute(caller, query),
+        return HttpCallers.serve(caller -> listTenants.execute(caller, query),
                 page -> Response.ok(new TenantPageBody(
                         page.tenants().stream().map(TenantBody::of).toList(), page.nextPageToken())).build());
     }
@@ -116,7 +112,7 @@ public class TenantResource {
     @Path("/{tenantId}")
     @Operation(summary = "Change display name, tier, quotas or retention",
             description = "With expected_version, only if the tenant is still at that version (else 409).")
-    public Uni<Response> update(@Context HttpHeaders headers, @PathParam("tenantId") String tenantId,
+    public Uni<Response> update(@PathParam("tenantId") String tenantId,
                                 UpdateTenantBody body) {
         if (body == null) {
             return missingBody();
@@ -126,7 +122,7 @@ public class TenantResource {
                 Optional.ofNullable(body.displayName()), Optional.ofNullable(body.tier()),
                 Optional.ofNullable(body.quotas()).map(TenantJson.QuotasBody::toInput),
                 TenantJson.RetentionBody.toInputs(body.retention()));
-        return HttpCallers.serve(headers, caller -> updateTenant.execute(caller, command),
+        return HttpCallers.serve(caller -> updateTenant.execute(caller, command),
                 tenant -> Response.ok(TenantBody.of(tenant)).build());
     }
 
@@ -134,19 +130,18 @@ public class TenantResource {
     @POST
     @Path("/{tenantId}/suspension")
     @Operation(summary = "Suspend an active tenant")
-    public Uni<Response> suspend(@Context HttpHeaders headers, @PathParam("tenantId") String tenantId,
+    public Uni<Response> suspend(@PathParam("tenantId") String tenantId,
                                  SuspendTenantBody body) {
         SuspendTenantCommand command = new SuspendTenantCommand(tenantId, body == null ? null : body.reason());
-        return HttpCallers.serve(headers, caller -> suspendTenant.execute(caller, command),
+        return HttpCallers.serve(caller -> suspendTenant.execute(caller, command),
                 tenant -> Response.ok(TenantBody.of(tenant)).build());
     }
 
     @POST
     @Path("/{tenantId}/reactivation")
     @Operation(summary = "Reactivate a suspended tenant")
-    public Uni<Response> reactivate(@Context HttpHeaders headers, @PathParam("tenantId") String tenantId) {
-        return HttpCallers.serve(headers,
-                caller -> reactivateTenant.execute(caller, new ReactivateTenantCommand(tenantId)),
+    public Uni<Response> reactivate(@PathParam("tenantId") String tenantId) {
+        return HttpCallers.serve(caller -> reactivateTenant.execute(caller, new ReactivateTenantCommand(tenantId)),
                 tenant -> Response.ok(TenantBody.of(tenant)).build());
     }
 
