@@ -57,7 +57,7 @@ class AuthorizerTest {
                         Resource.owned("tenant", TENANT_A.toString(), TENANT_A))
                 .await().atMost(WAIT);
         assertThat(otherTenant).get().isInstanceOf(Problem.PermissionDenied.class);
-        assertThat(otherTenant.get().detail()).contains("no rule allows");
+        assertThat(otherTenant.get().detail()).contains("only that tenant's resources");
         assertThat(viewer).get().isInstanceOf(Problem.PermissionDenied.class);
     }
 
