@@ -4,6 +4,8 @@ import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
+import io.aicunet.agentstate.application.AgentStateAccess;
+import io.aicunet.agentstate.application.GetLatestCheckpoint;
 import io.aicunet.contracts.agentstate.v1.Agent;
 import io.aicunet.contracts.agentstate.v1.AgentStateServiceGrpc;
 import io.aicunet.contracts.agentstate.v1.AgentStateServiceGrpc.AgentStateServiceFutureStub;
@@ -14,17 +16,25 @@ import io.aicunet.contracts.agentstate.v1.HeartbeatRequest;
 import io.aicunet.contracts.agentstate.v1.RegisterAgentRequest;
 import io.aicunet.contracts.agentstate.v1.SaveCheckpointRequest;
 import io.aicunet.contracts.tenant.v1.TenantServiceGrpc;
+import io.aicunet.platform.policy.Authorizer;
+import io.aicunet.platform.policy.PolicyConfig;
+import io.aicunet.platform.policy.PolicyStep;
+import io.aicunet.platform.policy.Resource;
 import io.aicunet.platform.testing.FleetStack;
+import io.aicunet.platform.testing.PipelineCost;
 import io.aicunet.platform.testing.TenantFixtures;
 import io.aicunet.platform.testing.TestCallers;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +54,10 @@ import org.HdrHistogram.Histogram;
  * <p>Arguments (all optional): seconds per phase [10], calls in flight [32], service
  * port [18083]. Each phase is bounded in time; the whole run takes about four phases
  * plus redis-benchmark (a few seconds).
+ *
+ * <p>It starts with what the request pipeline adds to a latest-checkpoint read
+ * ({@link PipelineCost}: token verification and the policy step, in process);
+ * {@code --pipeline-cost-only} stops there and needs only Keycloak and OPA.
  */
 public final class AgentStateBenchmark {
 
@@ -86,13 +100,21 @@ public final class AgentStateBenchmark {
         }
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] arguments) throws Exception {
+        PipelineCost.Report pipelineCost = PipelineCost.measure("agent-state", Set.of("agent-runtime"),
+                AgentStateBenchmark::policyStep);
+        System.out.print(pipelineCost.text());
+        if (Arrays.asList(arguments).contains("--pipeline-cost-only")) {
+            return;
+        }
+        String[] args = Arrays.stream(arguments).filter(arg -> !arg.startsWith("--")).toArray(String[]::new);
         int seconds = args.length > 0 && !args[0].isBlank() ? Integer.parseInt(args[0]) : 10;
         int inFlight = args.length > 1 ? Integer.parseInt(args[1]) : 32;
         int port = args.length > 2 ? Integer.parseInt(args[2]) : 18083;
         AgentStateBenchmark benchmark = new AgentStateBenchmark(port, Duration.ofSeconds(seconds), inFlight);
         try {
             benchmark.run();
+            System.out.print(pipelineCost.text());
         } finally {
             benchmark.close();
         }
@@ -140,6 +162,19 @@ public final class AgentStateBenchmark {
         double ratio = reads.perSecond() / redis.getPerSecond();
         System.out.printf(Locale.ROOT, "cached reads / redis GET = %.3f (goal >= 0.25: %s)%n", ratio,
                 ratio >= 0.25 ? "met" : "NOT met");
+    }
+
+    /**
+     * agent-state's policy step as the service builds it (allows kept {@code allowCacheMillis}),
+     * asking what a latest-checkpoint read asks: may the caller read a thread of its tenant.
+     */
+    private static PipelineCost.Admission policyStep(long allowCacheMillis) {
+        PolicyConfig config = PipelineCost.policyConfig(PolicyConfig.class, allowCacheMillis);
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        PolicyStep step = new PolicyStep(new Authorizer(config, meters), config, meters);
+        String thread = UUID.randomUUID().toString();
+        return caller -> step.admit(caller, GetLatestCheckpoint.ACTION,
+                Resource.owned(AgentStateAccess.THREAD, thread, caller.homeTenant().orElseThrow()));
     }
 
     private Agent agent() throws Exception {

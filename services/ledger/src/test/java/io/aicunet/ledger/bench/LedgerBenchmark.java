@@ -9,9 +9,16 @@ import io.aicunet.contracts.ledger.v1.NewTransfer;
 import io.aicunet.contracts.ledger.v1.TransferKind;
 import io.aicunet.contracts.ledger.v1.TransferOutcome;
 import io.aicunet.contracts.ledger.v1.TransferResult;
+import io.aicunet.ledger.application.CreateTransfers;
+import io.aicunet.platform.policy.Authorizer;
+import io.aicunet.platform.policy.PolicyConfig;
+import io.aicunet.platform.policy.PolicyStep;
+import io.aicunet.platform.policy.Resource;
 import io.aicunet.platform.testing.FleetStack;
+import io.aicunet.platform.testing.PipelineCost;
 import io.aicunet.platform.testing.TestCallers;
 import io.grpc.ManagedChannel;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -23,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -39,7 +47,10 @@ import java.util.regex.Pattern;
  * PostgreSQL, in a scratch database it creates and drops, as the peer figure.
  *
  * <p>Run: {@code ./fleet bench ledger [--port 18082] [--seconds 10] [--pgbench-seconds 15]
- * [--phases single,100,1000] [--warm-up-seconds 3]} ({@code --pgbench-seconds 0} skips the peer).
+ * [--phases single,100,1000] [--warm-up-seconds 3] [--pipeline-cost-only]} ({@code --pgbench-seconds 0}
+ * skips the peer). It starts with what the request pipeline adds to a CreateTransfers
+ * call ({@link PipelineCost}: token verification and the policy step, in process;
+ * {@code --pipeline-cost-only} stops there and needs only Keycloak and OPA).
  * Each client thread writes its own accounts, so the figures measure the ledger's
  * throughput rather than one hot row (the hot-row case is a correctness test:
  * BalanceLimitConcurrencyTest).
@@ -77,6 +88,12 @@ public final class LedgerBenchmark {
         int port = intArg(args, "--port", 18082);
         int seconds = intArg(args, "--seconds", 10);
         int pgbenchSeconds = intArg(args, "--pgbench-seconds", 15);
+        PipelineCost.Report pipelineCost = PipelineCost.measure("ledger", Set.of("ledger-writer"),
+                LedgerBenchmark::policyStep);
+        System.out.print(pipelineCost.text());
+        if (Arrays.asList(args).contains("--pipeline-cost-only")) {
+            return;
+        }
         ManagedChannel channel = TestCallers.channel(port);
         try {
             LedgerBenchmark benchmark = new LedgerBenchmark(channel);
@@ -119,9 +136,22 @@ public final class LedgerBenchmark {
             double best = figures.stream().mapToDouble(Figures::transfersPerSecond).max().orElse(0);
             System.out.printf(Locale.ROOT, "best batched transfers/s / pgbench TPS = %.1f (goal >= 10)%n",
                     best / pgbenchTps);
+            System.out.print(pipelineCost.text());
         } finally {
             channel.shutdownNow();
         }
+    }
+
+    /**
+     * The ledger's policy step as the service builds it (allows kept {@code allowCacheMillis}),
+     * asking what a CreateTransfers call asks: may the caller create transfers in its tenant.
+     */
+    private static PipelineCost.Admission policyStep(long allowCacheMillis) {
+        PolicyConfig config = PipelineCost.policyConfig(PolicyConfig.class, allowCacheMillis);
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        PolicyStep step = new PolicyStep(new Authorizer(config, meters), config, meters);
+        return caller -> step.admit(caller, CreateTransfers.ACTION,
+                Resource.owned("transfer", "", caller.homeTenant().orElseThrow()));
     }
 
     /** Runs {@code clients} threads, each sending batches of {@code batchSize} for {@code seconds}. */
