@@ -1,0 +1,32 @@
+package io.aicunet.tenant;
+
+import io.aicunet.platform.testing.ReflectionCheck;
+import io.aicunet.platform.testing.TestCallers;
+import io.grpc.ManagedChannel;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Proves: the tenant service answers gRPC server reflection (grpc.reflection.v1 and
+ * v1alpha) and lists and describes its own API, so grpcurl works without the proto files.
+ */
+@QuarkusTest
+class ReflectionTest {
+
+    @TestHTTPResource
+    URL service;
+
+    @Test
+    void reflectionListsAndDescribesTheApi() {
+        ManagedChannel channel = TestCallers.channel(service.getPort());
+        try {
+            ReflectionCheck.assertServicesListed(channel, Set.of("aicunet.tenant.v1.TenantService",
+                    "aicunet.privacy.v1.PrivacyService", "aicunet.privacy.v1.TenantKeyService"));
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+}
