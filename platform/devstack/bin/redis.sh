@@ -1,6 +1,7 @@
 # shellcheck shell=bash
-# Redis of the local stack: one in-memory instance on 127.0.0.1:$FLEET_REDIS_PORT.
-# Sourced by ./fleet; needs common.sh.
+# Redis of the local stack: one instance on 127.0.0.1:$FLEET_REDIS_PORT that keeps its
+# data in $FLEET_HOME/redis (AOF and RDB snapshots, settings in
+# src/main/resources/redis/redis.conf). Sourced by ./fleet; needs common.sh.
 
 redis_pid_file() { printf '%s\n' "$FLEET_RUN/redis.pid"; }
 redis_log() { printf '%s\n' "$FLEET_LOGS/redis.log"; }
@@ -17,13 +18,17 @@ redis_start() {
   mkdir -p "$FLEET_HOME/redis"
   rm -f -- "$(redis_pid_file)"
   info "redis: starting on 127.0.0.1:$FLEET_REDIS_PORT"
-  # Redis daemonizes itself and writes its pid file. No persistence: the stack is
-  # for development and tests, which create what they need.
+  # Redis daemonizes itself and writes its pid file. Persistence as in production
+  # (docs/redis-durability.md): agent-state's task streams, leases and heartbeats live
+  # only in Redis, so a restart must not lose them. The persistence settings are the
+  # shared redis.conf, which agent-state's crash test starts its own Redis with too;
+  # address, port and directories come after it on the command line.
   # Errors before daemonizing go to stdout, hence into the same log.
   # shellcheck disable=SC2094
-  redis-server --bind 127.0.0.1 --port "$FLEET_REDIS_PORT" --protected-mode yes \
+  redis-server "$FLEET_RESOURCES/redis/redis.conf" \
+    --bind 127.0.0.1 --port "$FLEET_REDIS_PORT" --protected-mode yes \
     --daemonize yes --pidfile "$(redis_pid_file)" --dir "$FLEET_HOME/redis" \
-    --logfile "$(redis_log)" --appendonly no --save '' \
+    --logfile "$(redis_log)" \
     </dev/null >>"$(redis_log)" 2>&1 || {
     show_log_tail "$(redis_log)"
     die "redis: redis-server failed to start"

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * The local stack as {@link FleetTestResource} gives it, but with a Redis of the test's
- * own behind a cuttable proxy, so that the test can stop, restart and partition it.
+ * own behind a cuttable proxy, so that the test can kill, stop, restart and partition it.
  */
 public class OwnRedisResource extends FleetTestResource {
 
@@ -28,7 +28,7 @@ public class OwnRedisResource extends FleetTestResource {
             proxy.close();
         }
         if (redis != null) {
-            redis.stop();
+            redis.close();
         }
         super.stop();
     }

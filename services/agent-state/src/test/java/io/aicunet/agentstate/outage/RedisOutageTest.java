@@ -31,10 +31,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Redis taken away: stopped and restarted (its data lost), and cut off by a network
- * partition while it keeps its data. Checkpoints stay readable and writable through
- * PostgreSQL, heartbeats, leases and tasks answer UNAVAILABLE, nothing committed is
- * lost, and the cache never serves a version older than one whose write succeeded.
+ * Redis taken away: stopped and restarted without its data (lost with its disk), and
+ * cut off by a network partition while it keeps its data. Checkpoints stay readable and
+ * writable through PostgreSQL, heartbeats, leases and tasks answer UNAVAILABLE, nothing
+ * committed is lost, and the cache never serves a version older than one whose write
+ * succeeded. (RedisCrashTest: Redis killed and restarted with its data.)
  */
 @QuarkusTest
 @TestProfile(OwnRedisProfile.class)
@@ -78,7 +79,7 @@ class RedisOutageTest {
         assertThat(latest(agent, first).getVersion()).isEqualTo(1);
         runtime().heartbeat(HeartbeatRequest.newBuilder().setAgentId(agent.getId()).build());
 
-        OwnRedisResource.redis().stop();
+        OwnRedisResource.redis().stopAndDeleteData();
         try {
             runtime().saveCheckpoint(first.toBuilder().setExpectedVersion(1).setStateJson("{\"step\": 2}").build());
             assertThat(latest(agent, first).getStateJson()).isEqualTo("{\"step\": 2}");
