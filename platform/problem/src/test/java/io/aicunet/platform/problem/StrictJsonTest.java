@@ -1,0 +1,76 @@
+package io.aicunet.platform.problem;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DatabindException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Proves: with StrictJson, Jackson refuses every coercion and stray value the fleet's
+ * request bodies must not take, and JsonProblems names each by its JSON path; a body
+ * that fits, and free-form JsonNode values of any shape, are read as sent.
+ */
+class StrictJsonTest {
+
+    record Retention(@JsonProperty("data_class") String dataClass, int days) {
+    }
+
+    record Body(String reason, List<Retention> retention, Map<String, String> labels, JsonNode value,
+                Boolean secret, long count, java.math.BigDecimal amount) {
+    }
+
+    private static final ObjectMapper MAPPER = strict();
+
+    private static ObjectMapper strict() {
+        ObjectMapper mapper = new ObjectMapper();
+        new StrictJson().customize(mapper);
+        return mapper;
+    }
+
+    @ParameterizedTest(name = "{0} is refused at {1}")
+    @CsvSource(delimiter = '|', value = {
+        "{\"reason\": false}                                  | reason",
+        "{\"reason\": 0}                                      | reason",
+        "{\"reason\": 1.5}                                    | reason",
+        "{\"retention\": [null]}                              | retention[0]",
+        "{\"retention\": [{\"days\": \"5\"}]}                 | retention[0].days",
+        "{\"retention\": [{\"days\": 1.5}]}                   | retention[0].days",
+        "{\"retention\": [{\"data_class\": \"x\", \"y\": 1}]} | retention[0].y",
+        "{\"labels\": {\"env\": null}}                        | labels.env",
+        "{\"labels\": {\"env\": true}}                        | labels.env",
+        "{\"secret\": \"true\"}                               | secret",
+        "{\"secret\": 1}                                      | secret",
+        "{\"count\": \"7\"}                                   | count",
+        "{\"count\": true}                                    | count",
+        "{\"amount\": \"1\"}                                  | amount",
+        "{\"nope\": 1}                                        | nope",
+    })
+    void refusedAtItsPath(String json, String field) {
+        DatabindException refused = catchThrowableOfType(DatabindException.class,
+                () -> MAPPER.readValue(json, Body.class));
+        assertThat(refused).as(json).isNotNull();
+        Problem.InvalidArgument problem = JsonProblems.problemOf(refused);
+        assertThat(problem.violations()).extracting(Problem.FieldViolation::field).containsExactly(field);
+    }
+
+    @Test
+    void aFittingBodyAndFreeFormValuesAreReadAsSent() throws Exception {
+        Body body = MAPPER.readValue("{\"reason\": \"r\", \"retention\": [{\"data_class\": \"personal\", \"days\": 3}],"
+                + " \"value\": {\"a\": [null, 1, true, \"x\"], \"b\": null}, \"secret\": true, \"count\": 2,"
+                + " \"amount\": 42}", Body.class);
+        assertThat(body.reason()).isEqualTo("r");
+        assertThat(body.retention()).containsExactly(new Retention("personal", 3));
+        assertThat(body.value().toString()).isEqualTo("{\"a\":[null,1,true,\"x\"],\"b\":null}");
+        assertThat(body.amount()).isEqualByComparingTo("42");
+        assertThat(MAPPER.readValue("{\"value\": 0}", Body.class).value().intValue()).isZero();
+        assertThat(MAPPER.readValue("{\"value\": \"text\"}", Body.class).value().asText()).isEqualTo("text");
+    }
+}
