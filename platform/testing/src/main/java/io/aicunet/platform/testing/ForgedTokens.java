@@ -83,12 +83,14 @@ public final class ForgedTokens {
     private final String subject;
     private final Optional<String> tenant;
     private final Set<String> roles;
+    private final SigningKey key;
 
-    private ForgedTokens(String service, String subject, Optional<String> tenant, Set<String> roles) {
+    private ForgedTokens(String service, String subject, Optional<String> tenant, Set<String> roles, SigningKey key) {
         this.service = service;
         this.subject = subject;
         this.tenant = tenant;
         this.roles = Set.copyOf(roles);
+        this.key = key;
     }
 
     /**
@@ -97,12 +99,22 @@ public final class ForgedTokens {
      */
     public static ForgedTokens of(String service, String subject, Optional<String> tenant, Set<String> roles) {
         register();
-        return new ForgedTokens(service, subject, tenant, roles);
+        return new ForgedTokens(service, subject, tenant, roles, signingKey());
+    }
+
+    /**
+     * Like {@link #of}, but signing with a key added to the realm now, as a signing-key
+     * rotation adds one: a service that already holds the realm's keys has never seen it.
+     * The key is removed when the JVM ends.
+     */
+    public static ForgedTokens ofNewKey(String service, String subject, Optional<String> tenant, Set<String> roles) {
+        FleetStack.ensureRunning();
+        return new ForgedTokens(service, subject, tenant, roles, registerKey());
     }
 
     /** The token with no flaw: verifies at {@code service} like a token of the identity provider. */
     public String control() {
-        return signed(claims(Instant.now()), signingKey().privateKey());
+        return signed(claims(Instant.now()), key.privateKey());
     }
 
     /** The control token with exactly this flaw. */
@@ -113,26 +125,26 @@ public final class ForgedTokens {
             case EXPIRED -> {
                 claims.put("iat", now.minus(LIFETIME.multipliedBy(2)).getEpochSecond());
                 claims.put("exp", now.minus(LIFETIME).getEpochSecond());
-                yield signed(claims, signingKey().privateKey());
+                yield signed(claims, key.privateKey());
             }
             case NOT_YET_VALID -> {
                 claims.put("nbf", now.plus(LIFETIME).getEpochSecond());
                 claims.put("exp", now.plus(LIFETIME.multipliedBy(2)).getEpochSecond());
-                yield signed(claims, signingKey().privateKey());
+                yield signed(claims, key.privateKey());
             }
             case WRONG_ISSUER -> {
                 claims.put("iss", FleetStack.issuer().replace("/realms/aicunet", "/realms/master"));
-                yield signed(claims, signingKey().privateKey());
+                yield signed(claims, key.privateKey());
             }
             case WRONG_AUDIENCE -> {
                 claims.putArray("aud").add("aicunet-" + anotherServiceThan(service));
-                yield signed(claims, signingKey().privateKey());
+                yield signed(claims, key.privateKey());
             }
             case WRONG_SIGNATURE -> signed(claims, generateKeyPair().getPrivate());
             case UNSIGNED -> encode(header("none")) + "." + encode(claims) + ".";
             case HMAC_WITH_PUBLIC_KEY -> {
                 String content = encode(header("HS256")) + "." + encode(claims);
-                yield content + "." + base64Url(hmacSha256(signingKey().publicKeyPem(), content));
+                yield content + "." + base64Url(hmacSha256(key.publicKeyPem(), content));
             }
         };
     }
@@ -189,21 +201,21 @@ public final class ForgedTokens {
         return claims;
     }
 
-    private static ObjectNode header(String algorithm) {
+    private ObjectNode header(String algorithm) {
         ObjectNode header = JSON.createObjectNode();
         header.put("alg", algorithm);
         header.put("typ", "JWT");
         if (!"none".equals(algorithm)) {
-            header.put("kid", signingKey().keyId());
+            header.put("kid", key.keyId());
         }
         return header;
     }
 
-    private static String signed(ObjectNode claims, PrivateKey key) {
+    private String signed(ObjectNode claims, PrivateKey privateKey) {
         String content = encode(header("RS256")) + "." + encode(claims);
         try {
             Signature signature = Signature.getInstance("SHA256withRSA");
-            signature.initSign(key);
+            signature.initSign(privateKey);
             signature.update(content.getBytes(StandardCharsets.US_ASCII));
             return content + "." + base64Url(signature.sign());
         } catch (GeneralSecurityException e) {
