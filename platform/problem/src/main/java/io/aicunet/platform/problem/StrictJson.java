@@ -7,8 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.type.LogicalType;
-import io.quarkus.jackson.ObjectMapperCustomizer;
-import jakarta.inject.Singleton;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.ext.ContextResolver;
+import jakarta.ws.rs.ext.Provider;
 
 /**
  * The JSON every REST edge of the fleet accepts: exactly what the body's type says, no
@@ -23,14 +24,32 @@ import jakarta.inject.Singleton;
  * {@code JsonNode}) are not affected: a tree keeps every JSON value, {@code null}s
  * included, as it was sent. An explicit {@code null} for a primitive field reads as
  * that field left out (0, false), as in proto3: Jackson cannot refuse the one without
- * refusing the other. Runs after Quarkus's own settings (lower priority), so
- * {@code quarkus.jackson.fail-on-unknown-properties=false} cannot undo it.
+ * refusing the other.
+ *
+ * <p>Only REST bodies: Quarkus REST reads and writes them with the mapper this
+ * {@link ContextResolver} gives, a strict copy of the application's ObjectMapper (its
+ * modules and settings kept). The application's mapper itself stays as it was, because
+ * Vert.x decodes JSON with it too (jsonb columns, {@code new JsonObject(text)}), where a
+ * {@code null} member is data: making that mapper strict (an ObjectMapperCustomizer)
+ * broke agent-state's privacy exports, whose records hold {@code "owner": null}.
  */
-@Singleton
-public class StrictJson implements ObjectMapperCustomizer {
+@Provider
+public class StrictJson implements ContextResolver<ObjectMapper> {
+
+    private final ObjectMapper strict;
+
+    @Inject
+    public StrictJson(ObjectMapper applicationMapper) {
+        this.strict = applyTo(applicationMapper.copy());
+    }
 
     @Override
-    public void customize(ObjectMapper mapper) {
+    public ObjectMapper getContext(Class<?> type) {
+        return strict;
+    }
+
+    /** Makes {@code mapper} strict as described above, and returns it. */
+    public static ObjectMapper applyTo(ObjectMapper mapper) {
         mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
@@ -59,10 +78,6 @@ public class StrictJson implements ObjectMapperCustomizer {
                 .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
-    }
-
-    @Override
-    public int priority() {
-        return MINIMUM_PRIORITY;
+        return mapper;
     }
 }

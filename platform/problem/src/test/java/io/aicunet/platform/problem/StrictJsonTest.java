@@ -30,9 +30,7 @@ class StrictJsonTest {
     private static final ObjectMapper MAPPER = strict();
 
     private static ObjectMapper strict() {
-        ObjectMapper mapper = new ObjectMapper();
-        new StrictJson().customize(mapper);
-        return mapper;
+        return StrictJson.applyTo(new ObjectMapper());
     }
 
     @ParameterizedTest(name = "{0} is refused at {1}")
