@@ -189,6 +189,7 @@ MP_JWT_VERIFY_AUDIENCES: {{ $auth.audience | default (printf "aicunet-%s" .Value
 MP_JWT_VERIFY_PUBLICKEY_ALGORITHM: {{ $auth.algorithm | quote }}
 SMALLRYE_JWT_PATH_GROUPS: {{ $auth.rolesClaim | quote }}
 QUARKUS_OIDC_CLIENT_DISCOVERY_ENABLED: "false"
+QUARKUS_OIDC_CLIENT_AUTH_SERVER_URL: {{ include "aicunet-lib.authIssuer" . | quote }}
 QUARKUS_OIDC_CLIENT_TOKEN_PATH: {{ include "aicunet-lib.authTokenUrl" . | quote }}
 QUARKUS_OIDC_CLIENT_CLIENT_ID: {{ $auth.client.id | default .Values.serviceName | quote }}
 {{- end -}}

@@ -66,6 +66,7 @@ class TrustedCallersTest {
                     "MP_JWT_VERIFY_PUBLICKEY_ALGORITHM", "RS256",
                     "SMALLRYE_JWT_PATH_GROUPS", "roles",
                     "QUARKUS_OIDC_CLIENT_DISCOVERY_ENABLED", "false",
+                    "QUARKUS_OIDC_CLIENT_AUTH_SERVER_URL", issuer,
                     "QUARKUS_OIDC_CLIENT_TOKEN_PATH", issuer + "/protocol/openid-connect/token",
                     "QUARKUS_OIDC_CLIENT_CLIENT_ID", service);
 

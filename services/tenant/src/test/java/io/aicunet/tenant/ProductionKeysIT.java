@@ -98,8 +98,11 @@ class ProductionKeysIT {
      */
     private static Map<String, String> deploymentTrust() {
         String issuer = "http://localhost:" + io.aicunet.platform.testing.FleetStack.keycloakPort() + "/realms/aicunet";
+        // As the charts render it: the issuer as the client's server, the token endpoint as an absolute URL.
         return Map.of("mp.jwt.verify.issuer", issuer,
                 "mp.jwt.verify.publickey.location", issuer + "/protocol/openid-connect/certs",
+                "quarkus.oidc-client.auth-server-url", issuer,
+                "quarkus.oidc-client.token-path", issuer + "/protocol/openid-connect/token",
                 "quarkus.oidc-client.credentials.secret", UUID.randomUUID().toString(),
                 "aicunet.policy.bearer-token", UUID.randomUUID().toString());
     }
