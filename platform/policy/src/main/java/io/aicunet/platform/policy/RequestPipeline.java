@@ -74,8 +74,11 @@ public class RequestPipeline {
         return inTransaction(caller, action, resource, caller.scope(), work);
     }
 
-    /** A transaction of the service itself (jobs, consumers), at {@code scope}: no caller, no policy. */
-    public <T> Uni<Result<T>> asService(TenantScope scope, Function<SqlConnection, Uni<Result<T>>> work) {
+    /**
+     * A transaction at {@code scope} without admission: for the service's own jobs and
+     * consumers (no caller), or for work whose caller was admitted already.
+     */
+    public <T> Uni<Result<T>> transaction(TenantScope scope, Function<SqlConnection, Uni<Result<T>>> work) {
         return TenantTransactions.inTenant(pool, scope, work);
     }
 

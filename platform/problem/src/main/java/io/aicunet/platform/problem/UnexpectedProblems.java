@@ -23,6 +23,11 @@ public class UnexpectedProblems implements ExceptionMapper<Throwable> {
 
     @Override
     public Response toResponse(Throwable exception) {
+        return incident(exception);
+    }
+
+    /** The 500 problem for an unexpected failure, logged under a new incident id; also for failures of a use case's Uni. */
+    public static Response incident(Throwable exception) {
         String incident = UUID.randomUUID().toString();
         LOG.errorf(exception, "unexpected failure of a REST request, incident %s", incident);
         Map<String, Object> body = new LinkedHashMap<>();

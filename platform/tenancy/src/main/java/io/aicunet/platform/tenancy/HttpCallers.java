@@ -2,13 +2,10 @@ package io.aicunet.platform.tenancy;
 
 import io.aicunet.platform.problem.HttpProblems;
 import io.aicunet.platform.problem.Result;
+import io.aicunet.platform.problem.UnexpectedProblems;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.core.Response;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.UUID;
 import java.util.function.Function;
-import org.jboss.logging.Logger;
 
 /**
  * The REST counterpart of {@link GrpcCallers#serve}: the caller authenticated by
@@ -16,21 +13,7 @@ import org.jboss.logging.Logger;
  */
 public final class HttpCallers {
 
-    private static final Logger LOG = Logger.getLogger(HttpCallers.class);
-
     private HttpCallers() {
-    }
-
-    /** A bug or broken infrastructure: logged here with an id, reported to the caller without internals. */
-    private static Response internal(Throwable failure) {
-        String incident = UUID.randomUUID().toString();
-        LOG.errorf(failure, "incident %s: HTTP request failed unexpectedly", incident);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "about:blank");
-        body.put("title", "Internal Server Error");
-        body.put("status", 500);
-        body.put("detail", "internal error, incident " + incident);
-        return Response.status(500).type(HttpProblems.PROBLEM_JSON).entity(body).build();
     }
 
     /**
@@ -47,6 +30,6 @@ public final class HttpCallers {
                 .map(result -> result.isOk()
                         ? response.apply(result.value())
                         : HttpProblems.toResponse(result.problem()))
-                .onFailure().recoverWithItem(HttpCallers::internal);
+                .onFailure().recoverWithItem(UnexpectedProblems::incident);
     }
 }

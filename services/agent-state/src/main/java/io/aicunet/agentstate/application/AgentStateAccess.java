@@ -90,7 +90,7 @@ public class AgentStateAccess {
 
     /** A transaction at the given scope, for the service's own jobs and for erasure. */
     public <T> Uni<Result<T>> transaction(TenantScope scope, Function<SqlConnection, Uni<Result<T>>> work) {
-        return pipeline.asService(scope, work);
+        return pipeline.transaction(scope, work);
     }
 
     public Agents agents() {

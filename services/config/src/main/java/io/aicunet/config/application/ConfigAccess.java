@@ -51,7 +51,7 @@ public class ConfigAccess {
 
     /** Runs the work in a transaction of the caller's tenant scope (after the caller was authorized). */
     public <T> Uni<Result<T>> inScope(Caller caller, Function<SqlConnection, Uni<Result<T>>> work) {
-        return pipeline.asService(caller.scope(), work);
+        return pipeline.transaction(caller.scope(), work);
     }
 
     public <T> Uni<Result<T>> authorized(Caller caller, String action, Resource resource,

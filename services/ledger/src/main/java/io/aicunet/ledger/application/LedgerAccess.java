@@ -7,7 +7,6 @@ import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
 import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.tenancy.TenantScope;
-import io.aicunet.platform.tenancy.TenantTransactions;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -78,7 +77,7 @@ public class LedgerAccess {
         }
         return authorized(caller, action, Resource.owned(resourceType, resourceId, tenant.value()),
                 () -> prepare.apply(tenant.value()).flatMap(prepared -> prepared.isOk()
-                        ? TenantTransactions.inTenant(pool(), TenantScope.of(tenant.value()),
+                        ? pipeline.transaction(TenantScope.of(tenant.value()),
                                 connection -> work.apply(connection, tenant.value(), prepared.value()))
                         : Uni.createFrom().item(Result.<T>failed(prepared.problem()))));
     }

@@ -68,12 +68,12 @@ public class TenantAccess {
 
     /** A transaction in the caller's scope, for work that must read before it can ask the policy. */
     public <T> Uni<Result<T>> inCallerScope(Caller caller, Function<SqlConnection, Uni<Result<T>>> work) {
-        return pipeline.asService(caller.scope(), work);
+        return pipeline.transaction(caller.scope(), work);
     }
 
     /** A transaction at platform scope, for the service's own jobs and event handlers (no caller). */
     public <T> Uni<Result<T>> asPlatform(Function<SqlConnection, Uni<Result<T>>> work) {
-        return pipeline.asService(io.aicunet.platform.tenancy.TenantScope.platform(), work);
+        return pipeline.transaction(io.aicunet.platform.tenancy.TenantScope.platform(), work);
     }
 
     /** Empty when the request pipeline admits the caller's action on the resource. */
