@@ -2,14 +2,14 @@ package io.aicunet.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aicunet.audit.verifier.AuditRecord;
-import io.aicunet.audit.verifier.RecordEncoding;
 import io.aicunet.contracts.audit.v1.AppendRequest;
 import io.aicunet.contracts.audit.v1.AppendResponse;
 import io.aicunet.contracts.audit.v1.AppendedRecord;
 import io.aicunet.contracts.audit.v1.QueryRecordsRequest;
 import io.aicunet.contracts.audit.v1.QueryRecordsResponse;
 import io.aicunet.contracts.audit.v1.VerifyLogRequest;
+import io.aicunet.platform.auditlog.AuditRecord;
+import io.aicunet.platform.auditlog.RecordEncoding;
 import io.aicunet.platform.testing.AuditFixtures;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;

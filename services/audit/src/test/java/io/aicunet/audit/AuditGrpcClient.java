@@ -4,7 +4,7 @@ import io.aicunet.contracts.audit.v1.AuditServiceGrpc;
 import io.aicunet.contracts.audit.v1.AuditServiceGrpc.AuditServiceBlockingStub;
 import io.aicunet.contracts.audit.v1.ExportRecordsRequest;
 import io.aicunet.contracts.audit.v1.ListVerificationKeysRequest;
-import io.aicunet.audit.verifier.TreeHeadSignatures;
+import io.aicunet.platform.auditlog.TreeHeadSignatures;
 import io.aicunet.platform.testing.AuditFixtures;
 import io.aicunet.platform.testing.TestCallers;
 import io.grpc.ManagedChannel;

@@ -7,12 +7,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import com.google.rpc.PreconditionFailure;
-import io.aicunet.audit.verifier.ExportVerifier;
-import io.aicunet.audit.verifier.SealedDetails;
-import io.aicunet.audit.verifier.VerificationReport;
 import io.aicunet.contracts.audit.v1.AuditRecord;
 import io.aicunet.contracts.audit.v1.QueryRecordsRequest;
 import io.aicunet.contracts.audit.v1.VerifyLogRequest;
+import io.aicunet.platform.auditlog.ExportVerifier;
+import io.aicunet.platform.auditlog.SealedDetails;
+import io.aicunet.platform.auditlog.VerificationReport;
 import io.aicunet.platform.outbox.OutboxEvent;
 import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.testing.AuditFixtures;

@@ -3,12 +3,12 @@ package io.aicunet.audit;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aicunet.audit.verifier.ExportVerifier;
-import io.aicunet.audit.verifier.Finding;
-import io.aicunet.audit.verifier.TreeHeadSignatures;
-import io.aicunet.audit.verifier.VerificationReport;
 import io.aicunet.audit.verifier.VerifierCommand;
 import io.aicunet.contracts.audit.v1.CreateCheckpointRequest;
+import io.aicunet.platform.auditlog.ExportVerifier;
+import io.aicunet.platform.auditlog.Finding;
+import io.aicunet.platform.auditlog.TreeHeadSignatures;
+import io.aicunet.platform.auditlog.VerificationReport;
 import io.aicunet.platform.testing.AuditFixtures;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.aicunet.audit.application.IngestEvents;
-import io.aicunet.audit.verifier.Sha256;
 import io.aicunet.contracts.audit.v1.QueryRecordsRequest;
 import io.aicunet.contracts.tenant.v1.RetentionPeriod;
 import io.aicunet.contracts.tenant.v1.Tenant;
 import io.aicunet.contracts.tenant.v1.TenantCreated;
 import io.aicunet.contracts.tenant.v1.TenantUpdated;
+import io.aicunet.platform.auditlog.Sha256;
 import io.aicunet.platform.outbox.KafkaEventPublisher;
 import io.aicunet.platform.outbox.OutboxEvent;
 import io.aicunet.platform.tenancy.TenantId;

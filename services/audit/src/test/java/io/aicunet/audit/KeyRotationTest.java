@@ -2,15 +2,15 @@ package io.aicunet.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aicunet.audit.verifier.ExportVerifier;
-import io.aicunet.audit.verifier.Finding;
-import io.aicunet.audit.verifier.MerkleTree;
-import io.aicunet.audit.verifier.SignedTreeHead;
-import io.aicunet.audit.verifier.TreeHeadSignatures;
-import io.aicunet.audit.verifier.TreeNodes;
 import io.aicunet.contracts.audit.v1.QueryRecordsRequest;
 import io.aicunet.contracts.audit.v1.VerifyLogRequest;
 import io.aicunet.contracts.audit.v1.VerifyLogResponse;
+import io.aicunet.platform.auditlog.ExportVerifier;
+import io.aicunet.platform.auditlog.Finding;
+import io.aicunet.platform.auditlog.MerkleTree;
+import io.aicunet.platform.auditlog.SignedTreeHead;
+import io.aicunet.platform.auditlog.TreeHeadSignatures;
+import io.aicunet.platform.auditlog.TreeNodes;
 import io.aicunet.platform.testing.AuditFixtures;
 import io.aicunet.platform.testing.FleetTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;

@@ -3,7 +3,7 @@ package io.aicunet.audit.application;
 import io.aicunet.audit.config.AuditServiceConfig;
 import io.aicunet.audit.domain.AuditRules;
 import io.aicunet.audit.domain.RecordDraft;
-import io.aicunet.audit.verifier.SealedDetails;
+import io.aicunet.platform.auditlog.SealedDetails;
 import io.aicunet.platform.privacy.TenantDataKeys;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Problem.FieldViolation;

@@ -2,8 +2,8 @@ package io.aicunet.audit.application;
 
 import io.aicunet.audit.domain.LogHead;
 import io.aicunet.audit.domain.RetentionPolicy;
-import io.aicunet.audit.verifier.AuditRecord;
-import io.aicunet.audit.verifier.SignedTreeHead;
+import io.aicunet.platform.auditlog.AuditRecord;
+import io.aicunet.platform.auditlog.SignedTreeHead;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import java.time.Instant;

@@ -1,8 +1,8 @@
 package io.aicunet.audit.application;
 
 import io.aicunet.audit.config.AuditServiceConfig;
-import io.aicunet.audit.verifier.AuditRecord;
-import io.aicunet.audit.verifier.Sha256;
+import io.aicunet.platform.auditlog.AuditRecord;
+import io.aicunet.platform.auditlog.Sha256;
 import io.aicunet.platform.privacy.PrivacyPart;
 import io.aicunet.platform.privacy.PrivacyScope;
 import io.smallrye.mutiny.Uni;

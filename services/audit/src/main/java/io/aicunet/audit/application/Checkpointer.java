@@ -1,8 +1,8 @@
 package io.aicunet.audit.application;
 
 import io.aicunet.audit.domain.LogHead;
-import io.aicunet.audit.verifier.MerkleTree;
-import io.aicunet.audit.verifier.SignedTreeHead;
+import io.aicunet.platform.auditlog.MerkleTree;
+import io.aicunet.platform.auditlog.SignedTreeHead;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;

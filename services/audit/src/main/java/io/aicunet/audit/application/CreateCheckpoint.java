@@ -1,6 +1,6 @@
 package io.aicunet.audit.application;
 
-import io.aicunet.audit.verifier.SignedTreeHead;
+import io.aicunet.platform.auditlog.SignedTreeHead;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;

@@ -1,8 +1,8 @@
 package io.aicunet.audit.application;
 
 import io.aicunet.audit.domain.RecordDraft;
-import io.aicunet.audit.verifier.AuditRecord;
-import io.aicunet.audit.verifier.SealedDetails;
+import io.aicunet.platform.auditlog.AuditRecord;
+import io.aicunet.platform.auditlog.SealedDetails;
 import io.aicunet.platform.privacy.DataKey;
 import io.aicunet.platform.privacy.FieldCipher;
 import io.aicunet.platform.privacy.TenantDataKeys;

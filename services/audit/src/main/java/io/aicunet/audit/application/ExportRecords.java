@@ -2,9 +2,9 @@ package io.aicunet.audit.application;
 
 import io.aicunet.audit.config.AuditServiceConfig;
 import io.aicunet.audit.domain.LogHead;
-import io.aicunet.audit.verifier.ExportAssembly;
-import io.aicunet.audit.verifier.ExportLine;
-import io.aicunet.audit.verifier.SignedTreeHead;
+import io.aicunet.platform.auditlog.ExportAssembly;
+import io.aicunet.platform.auditlog.ExportLine;
+import io.aicunet.platform.auditlog.SignedTreeHead;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Problem.FieldViolation;
 import io.aicunet.platform.problem.Result;
@@ -97,7 +97,7 @@ public class ExportRecords {
      * revealed now: readable while the tenant's key exists, null once it is gone.
      */
     private List<ExportLine> lines(List<DetailsSealing.RevealedRecord> records, SignedTreeHead head,
-                                   List<SignedTreeHead> older, io.aicunet.audit.verifier.MerkleTree.Nodes nodes) {
+                                   List<SignedTreeHead> older, io.aicunet.platform.auditlog.MerkleTree.Nodes nodes) {
         Map<Long, DetailsSealing.RevealedRecord> bySequence = new HashMap<>();
         records.forEach(r -> bySequence.put(r.record().sequence(), r));
         List<ExportLine> lines = ExportAssembly.assemble(records.stream().map(DetailsSealing.RevealedRecord::record)

@@ -1,7 +1,7 @@
 package io.aicunet.audit.application;
 
 import io.aicunet.audit.config.AuditServiceConfig;
-import io.aicunet.audit.verifier.SignedTreeHead;
+import io.aicunet.platform.auditlog.SignedTreeHead;
 import io.aicunet.platform.problem.Problem.FieldViolation;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;

@@ -1,9 +1,9 @@
 package io.aicunet.audit.application;
 
 import io.aicunet.audit.domain.LogHead;
-import io.aicunet.audit.verifier.AuditRecord;
-import io.aicunet.audit.verifier.MerkleTree;
-import io.aicunet.audit.verifier.SignedTreeHead;
+import io.aicunet.platform.auditlog.AuditRecord;
+import io.aicunet.platform.auditlog.MerkleTree;
+import io.aicunet.platform.auditlog.SignedTreeHead;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Problem.FieldViolation;
 import io.aicunet.platform.problem.Result;

@@ -2,7 +2,7 @@ package io.aicunet.audit.application;
 
 import io.aicunet.audit.domain.LogHead;
 import io.aicunet.audit.domain.RetentionDecision;
-import io.aicunet.audit.verifier.SignedTreeHead;
+import io.aicunet.platform.auditlog.SignedTreeHead;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,8 +1,8 @@
 package io.aicunet.audit.application;
 
 import io.aicunet.audit.config.AuditServiceConfig;
-import io.aicunet.audit.verifier.SignedTreeHead;
-import io.aicunet.audit.verifier.TreeHeadSignatures;
+import io.aicunet.platform.auditlog.SignedTreeHead;
+import io.aicunet.platform.auditlog.TreeHeadSignatures;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.PrivateKey;
 import java.security.PublicKey;

@@ -1,9 +1,9 @@
 package io.aicunet.audit.application;
 
 import io.aicunet.audit.domain.LogHead;
-import io.aicunet.audit.verifier.MerkleTree;
-import io.aicunet.audit.verifier.NodeRange;
-import io.aicunet.audit.verifier.TreeNodes;
+import io.aicunet.platform.auditlog.MerkleTree;
+import io.aicunet.platform.auditlog.NodeRange;
+import io.aicunet.platform.auditlog.TreeNodes;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;

@@ -1,7 +1,7 @@
 package io.aicunet.audit.application;
 
 import io.aicunet.audit.config.AuditServiceConfig;
-import io.aicunet.audit.verifier.VerificationReport;
+import io.aicunet.platform.auditlog.VerificationReport;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;

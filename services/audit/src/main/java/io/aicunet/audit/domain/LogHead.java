@@ -1,6 +1,6 @@
 package io.aicunet.audit.domain;
 
-import io.aicunet.audit.verifier.AuditRecord;
+import io.aicunet.platform.auditlog.AuditRecord;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

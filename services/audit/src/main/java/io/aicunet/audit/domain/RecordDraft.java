@@ -1,8 +1,8 @@
 package io.aicunet.audit.domain;
 
-import io.aicunet.audit.verifier.AuditRecord;
-import io.aicunet.audit.verifier.RecordEncoding;
-import io.aicunet.audit.verifier.SealedDetails;
+import io.aicunet.platform.auditlog.AuditRecord;
+import io.aicunet.platform.auditlog.RecordEncoding;
+import io.aicunet.platform.auditlog.SealedDetails;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;

@@ -2,20 +2,20 @@ package io.aicunet.audit.bench;
 
 import static org.awaitility.Awaitility.await;
 
-import io.aicunet.audit.verifier.AuditRecord;
-import io.aicunet.audit.verifier.ExportLine;
-import io.aicunet.audit.verifier.ExportVerifier;
-import io.aicunet.audit.verifier.MerkleTree;
-import io.aicunet.audit.verifier.SignedTreeHead;
-import io.aicunet.audit.verifier.TreeHeadSignatures;
-import io.aicunet.audit.verifier.TreeNodes;
-import io.aicunet.audit.verifier.VerificationReport;
 import io.aicunet.contracts.audit.v1.AppendRequest;
 import io.aicunet.contracts.audit.v1.AuditServiceGrpc;
 import io.aicunet.contracts.audit.v1.AuditServiceGrpc.AuditServiceBlockingStub;
 import io.aicunet.contracts.audit.v1.CreateCheckpointRequest;
 import io.aicunet.contracts.audit.v1.GetInclusionProofRequest;
 import io.aicunet.contracts.audit.v1.GetInclusionProofResponse;
+import io.aicunet.platform.auditlog.AuditRecord;
+import io.aicunet.platform.auditlog.ExportLine;
+import io.aicunet.platform.auditlog.ExportVerifier;
+import io.aicunet.platform.auditlog.MerkleTree;
+import io.aicunet.platform.auditlog.SignedTreeHead;
+import io.aicunet.platform.auditlog.TreeHeadSignatures;
+import io.aicunet.platform.auditlog.TreeNodes;
+import io.aicunet.platform.auditlog.VerificationReport;
 import io.aicunet.platform.outbox.KafkaEventPublisher;
 import io.aicunet.platform.outbox.OutboxEvent;
 import io.aicunet.platform.tenancy.TenantId;

@@ -1,5 +1,9 @@
 package io.aicunet.audit.verifier;
 
+import io.aicunet.platform.auditlog.ExportVerifier;
+import io.aicunet.platform.auditlog.Finding;
+import io.aicunet.platform.auditlog.TreeHeadSignatures;
+import io.aicunet.platform.auditlog.VerificationReport;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

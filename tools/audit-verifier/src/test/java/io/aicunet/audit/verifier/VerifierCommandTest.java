@@ -2,6 +2,9 @@ package io.aicunet.audit.verifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aicunet.platform.auditlog.AuditRecord;
+import io.aicunet.platform.auditlog.TestLogs;
+import io.aicunet.platform.auditlog.TreeHeadSignatures;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

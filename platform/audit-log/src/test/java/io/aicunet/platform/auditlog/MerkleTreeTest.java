@@ -1,4 +1,4 @@
-package io.aicunet.audit.verifier;
+package io.aicunet.platform.auditlog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.aicunet.audit.verifier;
+package io.aicunet.platform.auditlog;
 
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.aicunet.audit.verifier;
+package io.aicunet.platform.auditlog;
 
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -7,17 +7,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** Builds chained logs, signed checkpoints and exports for the verifier's tests. */
-final class TestLogs {
+/**
+ * Builds chained logs, signed checkpoints and exports for the tests of the log format and
+ * of the verifier CLI (which reads this class from this module's test jar).
+ */
+public final class TestLogs {
 
-    static final KeyPair KEYS = TreeHeadSignatures.generate();
-    static final String KEY_ID = "test-key-1";
+    public static final KeyPair KEYS = TreeHeadSignatures.generate();
+    public static final String KEY_ID = "test-key-1";
 
     private TestLogs() {
     }
 
     /** {@code count} chained records of a new tenant, sequences 1..count. */
-    static List<AuditRecord> log(UUID tenant, int count) {
+    public static List<AuditRecord> log(UUID tenant, int count) {
         List<AuditRecord> records = new ArrayList<>(count);
         byte[] previous = AuditRecord.GENESIS_HASH;
         Instant start = Instant.parse("2025-01-01T00:00:00.000001Z");
@@ -32,18 +35,18 @@ final class TestLogs {
         return records;
     }
 
-    static TreeNodes nodes(List<AuditRecord> records) {
+    public static TreeNodes nodes(List<AuditRecord> records) {
         return new TreeNodes().withLeaves(0, records.stream().map(r -> MerkleTree.leafHash(r.recordHash())).toList());
     }
 
-    static SignedTreeHead checkpoint(List<AuditRecord> records, int size) {
+    public static SignedTreeHead checkpoint(List<AuditRecord> records, int size) {
         byte[] root = MerkleTree.root(nodes(records), size);
         return TreeHeadSignatures.sign(KEYS.getPrivate(), KEY_ID, records.get(0).tenantId(), size, root,
                 Instant.parse("2025-02-01T00:00:00Z"));
     }
 
     /** An export of records [from, to] (1-based, inclusive) against a checkpoint of size {@code size}. */
-    static List<String> export(List<AuditRecord> log, int from, int to, int size, int... olderSizes) {
+    public static List<String> export(List<AuditRecord> log, int from, int to, int size, int... olderSizes) {
         List<SignedTreeHead> older = new ArrayList<>();
         for (int olderSize : olderSizes) {
             older.add(checkpoint(log, olderSize));

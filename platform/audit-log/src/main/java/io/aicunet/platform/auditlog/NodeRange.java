@@ -1,4 +1,4 @@
-package io.aicunet.audit.verifier;
+package io.aicunet.platform.auditlog;
 
 /** The leaves {@code [start, end)} of a Merkle tree (0-based leaf indexes): one node of it. */
 public record NodeRange(long start, long end) {

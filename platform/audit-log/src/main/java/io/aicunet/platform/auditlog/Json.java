@@ -1,4 +1,4 @@
-package io.aicunet.audit.verifier;
+package io.aicunet.platform.auditlog;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * The little JSON the export format needs: one object per line, with strings,
- * integers, booleans, null, arrays and objects. Written here so the verifier has no
- * dependencies an auditor would have to trust or fetch.
+ * integers, booleans, null, arrays and objects. Written here so this library, and the
+ * verifier CLI built on it, has no dependencies an auditor would have to trust or fetch.
  */
 public final class Json {
 

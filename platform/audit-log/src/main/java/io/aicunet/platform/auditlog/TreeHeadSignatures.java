@@ -1,4 +1,4 @@
-package io.aicunet.audit.verifier;
+package io.aicunet.platform.auditlog;
 
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
