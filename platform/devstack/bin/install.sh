@@ -33,5 +33,18 @@ fleet_ensure_tools() {
   command -v "$(java_bin)" >/dev/null 2>&1 || pkgs+=(openjdk-17-jdk-headless)
   command -v mvn >/dev/null 2>&1 || pkgs+=(maven)
   ((${#pkgs[@]} == 0)) || apt_install "${pkgs[@]}"
+  pg_audit_ensure
   opa_ensure
+}
+
+# pgaudit (Debian's postgresql-<major>-pgaudit) for the server that pg_bindir finds,
+# which on a fresh machine exists only after the install above: so a second,
+# separate apt-get run, with its own update, only when the library is missing.
+pg_audit_ensure() {
+  local major
+  pg_audit_library >/dev/null && return 0
+  major="$(pg_major)" || die "postgres: cannot tell the server's major version (set FLEET_PG_BIN)"
+  apt_install "postgresql-$major-pgaudit"
+  pg_audit_library >/dev/null ||
+    die "postgres: postgresql-$major-pgaudit is installed but $(pg_audit_library_path) is missing (FLEET_PG_BIN points to another server?)"
 }

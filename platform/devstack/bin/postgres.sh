@@ -23,6 +23,34 @@ pg_bindir() {
   return 1
 }
 
+# The server's major version (15 for /usr/lib/postgresql/15/bin), which names the
+# Debian packages built for it (postgresql-15-pgaudit).
+pg_major() {
+  local bin version
+  bin="$(pg_bindir)" || return 1
+  version="$("$bin/postgres" --version)" || return 1
+  version="${version##* }"
+  printf '%s\n' "${version%%.*}"
+}
+
+# Where the server loads pgaudit from: its pkglibdir (Debian: /usr/lib/postgresql/NN/lib).
+pg_audit_library_path() {
+  local bin libdir
+  bin="$(pg_bindir)" || return 1
+  if [[ -x $bin/pg_config ]]; then
+    libdir="$("$bin/pg_config" --pkglibdir)"
+  else
+    libdir="$(dirname -- "$bin")/lib"
+  fi
+  printf '%s\n' "$libdir/pgaudit.so"
+}
+
+pg_audit_library() {
+  local path
+  path="$(pg_audit_library_path)" || return 1
+  [[ -f $path ]] && printf '%s\n' "$path"
+}
+
 # Postgres refuses to run as root: as root, the cluster belongs to the postgres user.
 as_pg_owner() {
   if ((EUID == 0)); then
@@ -103,6 +131,24 @@ fsync = on
 password_encryption = 'scram-sha-256'
 timezone = 'UTC'
 log_timezone = 'UTC'
+
+# Administrative access is recorded (docs/admin-access.md). Every line names when,
+# which process, who, in which database, from which program and which address.
+log_line_prefix = '%m [%p] user=%u db=%d app=%a client=%h '
+log_connections = on
+log_disconnections = on
+# pgaudit (Debian postgresql-NN-pgaudit, installed by ./fleet) writes AUDIT: lines to
+# the same log: schema changes (DDL) and role and privilege changes (ROLE) of every
+# session. Superuser sessions log everything: pg_configure_audit sets
+# pgaudit.log = 'all' on every superuser role. Statement parameters are never logged,
+# so personal data written by the services' app roles stays out of the log.
+shared_preload_libraries = 'pgaudit'
+pgaudit.log = 'ddl, role'
+pgaudit.log_catalog = off
+pgaudit.log_parameter = off
+pgaudit.log_relation = off
+pgaudit.log_statement_once = off
+pgaudit.log_level = 'log'
 EOF
   pg_chown "$data/fleet.conf"
 }
@@ -111,10 +157,13 @@ pg_start() {
   local pid log bin
   if pid="$(pg_pid)"; then
     info "postgres: already running (pid $pid)"
+    pg_apply_conf
     return 0
   fi
   require_free_port postgres "$FLEET_PG_PORT" FLEET_PG_PORT
   bin="$(pg_bindir)" || die "postgres: server binaries not found (apt-get install postgresql, or set FLEET_PG_BIN)"
+  pg_audit_library >/dev/null ||
+    die "postgres: pgaudit is not installed for this server (apt-get install postgresql-$(pg_major || echo NN)-pgaudit)"
   pg_init
   pg_write_conf
   log="$(pg_log)"
@@ -127,6 +176,45 @@ pg_start() {
     show_log_tail "$log"
     die "postgres: did not start"
   fi
+}
+
+# A server started by an earlier ./fleet up runs with that run's settings: write
+# the current ones and reload; settings that only a start applies (a new
+# shared_preload_libraries, when a checkout first brings pgaudit) restart the server
+# once, here, so an existing cluster is upgraded by the next `up` as well.
+pg_apply_conf() {
+  local pending
+  pg_write_conf
+  pg_psql -d postgres -c 'SELECT pg_reload_conf()' >/dev/null ||
+    die "postgres: cannot reload the settings (see $(pg_log))"
+  pending="$(pg_psql -d postgres -At -c "SELECT string_agg(name, ', ' ORDER BY name) FROM pg_settings
+    WHERE pending_restart OR (name = 'shared_preload_libraries' AND setting !~ '\mpgaudit\M')")" ||
+    die "postgres: cannot read the settings (see $(pg_log))"
+  [[ -n $pending ]] || return 0
+  pg_audit_library >/dev/null ||
+    die "postgres: pgaudit is not installed for this server (apt-get install postgresql-$(pg_major || echo NN)-pgaudit)"
+  info "postgres: restarting to apply $pending"
+  pg_stop
+  pg_start
+}
+
+# Superuser sessions are audited in full (pgaudit.log = 'all': reads, writes, DDL,
+# roles, functions, SET): set on every superuser role, so a new one is covered by
+# the next `up`. pgaudit's extension (its event triggers name the objects of DDL in
+# the audit lines) in the maintenance database and every service database, in
+# pg_catalog like plpgsql, so the services' public schemas stay empty.
+pg_configure_audit() {
+  local log="$FLEET_LOGS/postgres-setup.log" service database
+  if ! pg_psql -d postgres -f "$FLEET_RESOURCES/postgres/audit-superusers.sql" >>"$log" 2>&1; then
+    show_log_tail "$log"
+    die "postgres: configuring pgaudit failed"
+  fi
+  for database in postgres $(services_list | while read -r service _; do printf '%s\n' "${service//-/_}"; done); do
+    if ! pg_psql -d "$database" -c 'CREATE EXTENSION IF NOT EXISTS pgaudit SCHEMA pg_catalog' >>"$log" 2>&1; then
+      show_log_tail "$log"
+      die "postgres: CREATE EXTENSION pgaudit in $database failed"
+    fi
+  done
 }
 
 pg_ready() { pg_psql -d postgres -c 'SELECT 1' >/dev/null; }
@@ -162,6 +250,7 @@ pg_create_service_databases() {
       fi
     done
   done < <(services_list)
+  pg_configure_audit
 }
 
 pg_stop() {
