@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aicunet.contracts.ledger.v1.Account;
 import io.aicunet.contracts.ledger.v1.CreateTransfersRequest;
-import io.aicunet.platform.testing.AuthenticationCheck;
 import io.aicunet.platform.testing.AuthenticationCheck.RestAnswer;
+import io.aicunet.platform.testing.AuthenticationCheck;
 import io.aicunet.platform.testing.LedgerFixtures;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;

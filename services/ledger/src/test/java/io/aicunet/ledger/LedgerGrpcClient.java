@@ -1,7 +1,7 @@
 package io.aicunet.ledger;
 
-import io.aicunet.contracts.ledger.v1.LedgerServiceGrpc;
 import io.aicunet.contracts.ledger.v1.LedgerServiceGrpc.LedgerServiceBlockingStub;
+import io.aicunet.contracts.ledger.v1.LedgerServiceGrpc;
 import io.aicunet.platform.testing.TestCallers;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;

@@ -2,7 +2,6 @@ package io.aicunet.ledger;
 
 import static org.awaitility.Awaitility.await;
 
-
 import io.aicunet.contracts.ledger.v1.Account;
 import io.aicunet.contracts.ledger.v1.Balances;
 import io.aicunet.contracts.ledger.v1.CreateAccountRequest;
@@ -31,69 +30,70 @@ import org.junit.jupiter.api.BeforeEach;
  * A gRPC client of the application under test and a tenant of its own for each test
  * (JUnit makes a new instance per test), so tests never see each other's accounts.
  */
-abstract class LedgerTestBase {
+public abstract class LedgerTestBase {
 
     @TestHTTPResource
-    URL service;
+    protected URL service;
 
-    LedgerGrpcClient client;
+    protected LedgerGrpcClient client;
 
     /**
      * This test's tenant: a random id, which the ledger accepts for everything but
      * personal data; tests that store personal data replace it in their own
      * {@code @BeforeEach} with a tenant of the real tenant service ({@link #useRealTenant}).
      */
-    String tenant = UUID.randomUUID().toString();
+    protected String tenant = UUID.randomUUID().toString();
 
     /** Makes this test's tenant one the tenant service knows (with a data key), once the ledger has opened its default accounts. */
-    void useRealTenant() {
+    protected void useRealTenant() {
         tenant = TenantServiceProcess.createTenant();
         await().atMost(Duration.ofSeconds(60)).until(() -> count(
                 "SELECT count(*) FROM ledger.accounts WHERE tenant_id = ?::uuid", tenant) == 3);
     }
 
     @BeforeEach
-    void connect() {
+    protected void connect() {
         client = new LedgerGrpcClient(service.getPort());
     }
 
     @AfterEach
-    void disconnect() {
+    protected void disconnect() {
         client.close();
     }
 
     /** A service account that writes this tenant's ledger. */
-    LedgerServiceBlockingStub writer() {
+    protected LedgerServiceBlockingStub writer() {
         return client.as(TestCallers.ofTenant(tenant, "ledger-writer"));
     }
 
     /** A platform operator (reads, closes accounts, verifies the invariant). */
-    LedgerServiceBlockingStub operator() {
+    protected LedgerServiceBlockingStub operator() {
         return client.as(TestCallers.headers("platform", "oncall@aicunet.io", java.util.Set.of("platform-operator")));
     }
 
-    Account open(CreateAccountRequest.Builder account) {
+    protected Account open(CreateAccountRequest.Builder account) {
         return writer().createAccount(account.build()).getAccount();
     }
 
-    List<TransferOutcome> post(NewTransfer.Builder... transfers) {
+    protected List<TransferOutcome> post(NewTransfer.Builder... transfers) {
         return writer().createTransfers(CreateTransfersRequest.newBuilder()
                 .addAllTransfers(Arrays.stream(transfers).map(NewTransfer.Builder::build).toList())
                 .build()).getResultsList();
     }
 
-    Balances balances(Account account) {
+    protected Balances balances(Account account) {
         return writer().getAccount(GetAccountRequest.newBuilder().setAccountId(account.getId()).build())
                 .getAccount().getBalances();
     }
 
-    static Balances balances(long debitsPosted, long creditsPosted, long debitsPending, long creditsPending) {
+    protected static Balances balances(long debitsPosted, long creditsPosted, long debitsPending,
+                                       long creditsPending) {
         return Balances.newBuilder().setDebitsPosted(debitsPosted).setCreditsPosted(creditsPosted)
                 .setDebitsPending(debitsPending).setCreditsPending(creditsPending).build();
     }
 
     /** A count by the superuser, past row-level security: what is really in the database. */
-    static long count(String sql, Object... parameters) throws SQLException {
+    protected static long count(String sql, Object... parameters) throws SQLException {
         try (Connection db = FleetTestResource.database().connectAsSuperuser();
                 PreparedStatement statement = db.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
@@ -107,7 +107,7 @@ abstract class LedgerTestBase {
     }
 
     /** Rows of this tenant's transfers in the database. */
-    long transferRows() throws SQLException {
+    protected long transferRows() throws SQLException {
         return count("SELECT count(*) FROM ledger.transfers WHERE tenant_id = ?::uuid", tenant);
     }
 }

@@ -1,6 +1,9 @@
 package io.aicunet.ledger.adapter.kafka;
 
-import io.aicunet.ledger.application.ApplyTenantEvent;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.aicunet.contracts.tenant.v1.TenantSuspended;
+import io.aicunet.ledger.application.tenants.ApplyTenantEvent;
+import io.aicunet.ledger.application.tenants.TenantEvent;
 import io.aicunet.platform.outbox.ReceivedEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -23,6 +26,10 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class TenantEventConsumer {
 
+    static final String CREATED = "aicunet.tenant.v1.TenantCreated";
+    static final String SUSPENDED = "aicunet.tenant.v1.TenantSuspended";
+    static final String REACTIVATED = "aicunet.tenant.v1.TenantReactivated";
+
     private static final Logger LOG = Logger.getLogger(TenantEventConsumer.class);
 
     private final ApplyTenantEvent applyTenantEvent;
@@ -44,10 +51,30 @@ public class TenantEventConsumer {
             meters.counter("aicunet.ledger.tenant.events", "outcome", "malformed").increment();
             return Uni.createFrom().voidItem();
         }
-        return applyTenantEvent.apply(event)
+        return applyTenantEvent.apply(decode(event))
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(10)
                 .invoke(applied -> meters.counter("aicunet.ledger.tenant.events", "outcome",
                         applied ? "applied" : "skipped").increment())
                 .replaceWithVoid();
+    }
+
+    /** The event as the ledger reads it: its type, and for a suspension the reason. */
+    static TenantEvent decode(ReceivedEvent event) {
+        TenantEvent.Change change = switch (event.type()) {
+            case CREATED -> new TenantEvent.Created();
+            case SUSPENDED -> new TenantEvent.Suspended(suspensionReason(event));
+            case REACTIVATED -> new TenantEvent.Reactivated();
+            default -> new TenantEvent.Other(event.type());
+        };
+        return new TenantEvent(event.eventId(), event.tenant(), event.time(), change);
+    }
+
+    private static String suspensionReason(ReceivedEvent event) {
+        try {
+            return TenantSuspended.parseFrom(event.payload()).getReason();
+        } catch (InvalidProtocolBufferException malformed) {
+            LOG.warnf("TenantSuspended %s has a malformed payload; suspending without a reason", event.eventId());
+            return "";
+        }
     }
 }

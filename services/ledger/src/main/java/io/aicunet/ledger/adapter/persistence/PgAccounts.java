@@ -2,7 +2,7 @@ package io.aicunet.ledger.adapter.persistence;
 
 import static io.aicunet.ledger.adapter.persistence.LedgerRows.ACCOUNT_COLUMNS;
 
-import io.aicunet.ledger.application.Accounts;
+import io.aicunet.ledger.application.port.Accounts;
 import io.aicunet.ledger.domain.Account;
 import io.aicunet.ledger.domain.AccountId;
 import io.aicunet.platform.tenancy.TenantId;

@@ -1,6 +1,6 @@
 package io.aicunet.ledger.adapter.persistence;
 
-import io.aicunet.ledger.application.CostReports;
+import io.aicunet.ledger.application.port.CostReports;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.tenancy.TenantScope;

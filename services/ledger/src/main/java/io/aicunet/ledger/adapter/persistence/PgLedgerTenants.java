@@ -1,6 +1,6 @@
 package io.aicunet.ledger.adapter.persistence;
 
-import io.aicunet.ledger.application.LedgerTenants;
+import io.aicunet.ledger.application.port.LedgerTenants;
 import io.aicunet.platform.tenancy.TenantId;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;

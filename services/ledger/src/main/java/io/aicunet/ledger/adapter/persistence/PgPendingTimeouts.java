@@ -1,6 +1,6 @@
 package io.aicunet.ledger.adapter.persistence;
 
-import io.aicunet.ledger.application.PendingTimeouts;
+import io.aicunet.ledger.application.port.PendingTimeouts;
 import io.aicunet.ledger.domain.TransferId;
 import io.aicunet.platform.tenancy.TenantId;
 import io.smallrye.mutiny.Uni;

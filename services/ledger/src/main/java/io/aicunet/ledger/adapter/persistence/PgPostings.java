@@ -1,6 +1,6 @@
 package io.aicunet.ledger.adapter.persistence;
 
-import io.aicunet.ledger.application.Postings;
+import io.aicunet.ledger.application.port.Postings;
 import io.aicunet.ledger.domain.Account;
 import io.aicunet.ledger.domain.Transfer;
 import io.aicunet.ledger.domain.TransferBatch;

@@ -2,7 +2,7 @@ package io.aicunet.ledger.adapter.persistence;
 
 import static io.aicunet.ledger.adapter.persistence.LedgerRows.TRANSFER_COLUMNS;
 
-import io.aicunet.ledger.application.Transfers;
+import io.aicunet.ledger.application.port.Transfers;
 import io.aicunet.ledger.domain.AccountId;
 import io.aicunet.ledger.domain.Transfer;
 import io.aicunet.ledger.domain.TransferId;

@@ -2,9 +2,9 @@ package io.aicunet.ledger.adapter.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.aicunet.ledger.application.BalanceTotals;
-import io.aicunet.ledger.application.CostReports;
-import io.aicunet.ledger.application.GetAccountBalance;
+import io.aicunet.ledger.application.accounts.GetAccountBalance;
+import io.aicunet.ledger.application.port.BalanceTotals;
+import io.aicunet.ledger.application.port.CostReports;
 import io.aicunet.ledger.domain.Account;
 import io.aicunet.ledger.domain.Balances;
 import io.aicunet.ledger.domain.Transfer;

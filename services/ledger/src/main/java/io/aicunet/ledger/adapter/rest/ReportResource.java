@@ -2,9 +2,9 @@ package io.aicunet.ledger.adapter.rest;
 
 import io.aicunet.ledger.adapter.rest.LedgerJson.InvariantBody;
 import io.aicunet.ledger.adapter.rest.LedgerJson.ReportBody;
-import io.aicunet.ledger.application.LedgerCommands.ReportQuery;
-import io.aicunet.ledger.application.ReadCostReport;
-import io.aicunet.ledger.application.VerifyInvariant;
+import io.aicunet.ledger.application.reports.ReadCostReport;
+import io.aicunet.ledger.application.reports.ReportQuery;
+import io.aicunet.ledger.application.reports.VerifyInvariant;
 import io.aicunet.platform.problem.HttpProblems;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.tenancy.HttpCallers;

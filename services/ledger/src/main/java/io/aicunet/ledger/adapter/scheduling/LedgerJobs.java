@@ -1,8 +1,8 @@
 package io.aicunet.ledger.adapter.scheduling;
 
-import io.aicunet.ledger.application.EnforceRetention;
-import io.aicunet.ledger.application.ExpirePendingTransfers;
-import io.aicunet.ledger.application.VerifyInvariant;
+import io.aicunet.ledger.application.reports.VerifyInvariant;
+import io.aicunet.ledger.application.retention.EnforceRetention;
+import io.aicunet.ledger.application.transfers.ExpirePendingTransfers;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,4 +1,4 @@
-package io.aicunet.ledger.application;
+package io.aicunet.ledger.application.access;
 
 import io.aicunet.platform.policy.RequestPipeline;
 import io.aicunet.platform.policy.Resource;

@@ -1,6 +1,7 @@
-package io.aicunet.ledger.application;
+package io.aicunet.ledger.application.accounts;
 
-import io.aicunet.ledger.application.LedgerCommands.AccountQuery;
+import io.aicunet.ledger.application.access.LedgerAccess;
+import io.aicunet.ledger.application.port.Accounts;
 import io.aicunet.ledger.domain.Account;
 import io.aicunet.ledger.domain.AccountId;
 import io.aicunet.platform.problem.Problem;

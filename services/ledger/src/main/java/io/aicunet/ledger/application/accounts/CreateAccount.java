@@ -1,12 +1,14 @@
-package io.aicunet.ledger.application;
+package io.aicunet.ledger.application.accounts;
 
-import io.aicunet.ledger.application.LedgerCommands.CreateAccountCommand;
+import io.aicunet.ledger.application.access.LedgerAccess;
+import io.aicunet.ledger.application.port.Accounts;
+import io.aicunet.ledger.application.privacy.PersonalDataCipher;
 import io.aicunet.ledger.domain.Account;
 import io.aicunet.ledger.domain.AccountId;
 import io.aicunet.ledger.domain.AccountRules;
 import io.aicunet.ledger.domain.AccountSpec;
-import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Problem.FieldViolation;
+import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
 import io.aicunet.platform.tenancy.TenantId;

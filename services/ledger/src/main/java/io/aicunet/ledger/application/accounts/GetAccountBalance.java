@@ -1,6 +1,8 @@
-package io.aicunet.ledger.application;
+package io.aicunet.ledger.application.accounts;
 
-import io.aicunet.ledger.application.LedgerCommands.BalanceQuery;
+import io.aicunet.ledger.application.access.LedgerAccess;
+import io.aicunet.ledger.application.port.Accounts;
+import io.aicunet.ledger.application.port.Transfers;
 import io.aicunet.ledger.domain.AccountId;
 import io.aicunet.ledger.domain.Balances;
 import io.aicunet.platform.problem.Problem;

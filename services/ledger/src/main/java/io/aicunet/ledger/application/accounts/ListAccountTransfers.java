@@ -1,11 +1,14 @@
-package io.aicunet.ledger.application;
+package io.aicunet.ledger.application.accounts;
 
-import io.aicunet.ledger.application.LedgerCommands.StatementQuery;
+import io.aicunet.ledger.application.access.LedgerAccess;
+import io.aicunet.ledger.application.port.Accounts;
+import io.aicunet.ledger.application.port.Transfers;
+import io.aicunet.ledger.application.privacy.PersonalDataCipher;
 import io.aicunet.ledger.config.LedgerServiceConfig;
 import io.aicunet.ledger.domain.AccountId;
 import io.aicunet.ledger.domain.Transfer;
-import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Problem.FieldViolation;
+import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
 import io.smallrye.mutiny.Uni;

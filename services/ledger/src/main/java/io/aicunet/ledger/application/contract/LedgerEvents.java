@@ -1,4 +1,4 @@
-package io.aicunet.ledger.application;
+package io.aicunet.ledger.application.contract;
 
 import com.google.protobuf.Message;
 import io.aicunet.contracts.ledger.v1.PendingExpired;

@@ -1,4 +1,4 @@
-package io.aicunet.ledger.application;
+package io.aicunet.ledger.application.port;
 
 import io.aicunet.ledger.domain.AccountId;
 import io.aicunet.ledger.domain.Transfer;

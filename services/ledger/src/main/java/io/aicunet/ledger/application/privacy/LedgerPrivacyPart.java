@@ -1,5 +1,7 @@
-package io.aicunet.ledger.application;
+package io.aicunet.ledger.application.privacy;
 
+import io.aicunet.ledger.application.port.PersonalRecords;
+import io.aicunet.ledger.application.port.Transfers;
 import io.aicunet.ledger.config.LedgerServiceConfig;
 import io.aicunet.ledger.domain.Account;
 import io.aicunet.ledger.domain.AccountId;

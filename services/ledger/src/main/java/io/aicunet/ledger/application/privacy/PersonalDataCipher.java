@@ -1,4 +1,4 @@
-package io.aicunet.ledger.application;
+package io.aicunet.ledger.application.privacy;
 
 import io.aicunet.ledger.domain.PersonalMetadata;
 import io.aicunet.ledger.domain.Transfer;

@@ -1,10 +1,11 @@
-package io.aicunet.ledger.application;
+package io.aicunet.ledger.application.reports;
 
-import io.aicunet.ledger.application.LedgerCommands.ReportQuery;
+import io.aicunet.ledger.application.access.LedgerAccess;
+import io.aicunet.ledger.application.port.CostReports;
 import io.aicunet.ledger.config.LedgerServiceConfig;
 import io.aicunet.platform.policy.Resource;
-import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Problem.FieldViolation;
+import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
 import io.aicunet.platform.tenancy.TenantId;

@@ -1,5 +1,7 @@
-package io.aicunet.ledger.application;
+package io.aicunet.ledger.application.reports;
 
+import io.aicunet.ledger.application.access.LedgerAccess;
+import io.aicunet.ledger.application.port.BalanceTotals;
 import io.aicunet.ledger.config.LedgerServiceConfig;
 import io.aicunet.platform.policy.Resource;
 import io.aicunet.platform.problem.Result;

@@ -1,5 +1,7 @@
-package io.aicunet.ledger.application;
+package io.aicunet.ledger.application.retention;
 
+import io.aicunet.ledger.application.access.LedgerAccess;
+import io.aicunet.ledger.application.port.PersonalRecords;
 import io.aicunet.ledger.config.LedgerServiceConfig;
 import io.aicunet.platform.privacy.DataClass;
 import io.aicunet.platform.privacy.TenantRetentions;

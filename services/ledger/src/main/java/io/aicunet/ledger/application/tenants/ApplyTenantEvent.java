@@ -1,14 +1,14 @@
-package io.aicunet.ledger.application;
+package io.aicunet.ledger.application.tenants;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import io.aicunet.contracts.tenant.v1.TenantSuspended;
+import io.aicunet.ledger.application.access.LedgerAccess;
+import io.aicunet.ledger.application.port.Accounts;
+import io.aicunet.ledger.application.port.LedgerTenants;
 import io.aicunet.ledger.config.LedgerServiceConfig;
 import io.aicunet.ledger.domain.Account;
 import io.aicunet.ledger.domain.AccountId;
 import io.aicunet.ledger.domain.AccountRules;
 import io.aicunet.ledger.domain.AccountSpec;
 import io.aicunet.platform.outbox.Inbox;
-import io.aicunet.platform.outbox.ReceivedEvent;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.TenantId;
@@ -37,10 +37,6 @@ public class ApplyTenantEvent {
     /** The inbox name of this consumer. */
     public static final String CONSUMER = "ledger.tenant-events";
 
-    static final String CREATED = "aicunet.tenant.v1.TenantCreated";
-    static final String SUSPENDED = "aicunet.tenant.v1.TenantSuspended";
-    static final String REACTIVATED = "aicunet.tenant.v1.TenantReactivated";
-
     private static final Logger LOG = Logger.getLogger(ApplyTenantEvent.class);
 
     private final LedgerAccess access;
@@ -57,7 +53,7 @@ public class ApplyTenantEvent {
     }
 
     /** Applies the event unless it was applied before; true when it changed something now. */
-    public Uni<Boolean> apply(ReceivedEvent event) {
+    public Uni<Boolean> apply(TenantEvent event) {
         return TenantTransactions.<Boolean>inTenant(access.pool(), TenantScope.of(event.tenant()),
                         connection -> Inbox.firstDelivery(connection, CONSUMER, event.eventId())
                                 .flatMap(first -> first
@@ -66,24 +62,24 @@ public class ApplyTenantEvent {
                 .map(Result::value);
     }
 
-    private Uni<Boolean> applyFirst(SqlConnection connection, ReceivedEvent event) {
+    private Uni<Boolean> applyFirst(SqlConnection connection, TenantEvent event) {
         Instant at = event.time().truncatedTo(ChronoUnit.MICROS);
-        switch (event.type()) {
-            case CREATED:
-                return tenants.markActive(connection, event.tenant(), at)
-                        .flatMap(ignored -> accounts.insertMissing(connection, defaultAccountsOf(event.tenant(), at)))
-                        .invoke(opened -> LOG.infof("tenant %s created: opened %d default accounts", event.tenant(),
-                                opened))
-                        .replaceWith(true);
-            case SUSPENDED:
-                return tenants.markSuspended(connection, event.tenant(), suspensionReason(event), at)
-                        .replaceWith(true);
-            case REACTIVATED:
-                return tenants.markActive(connection, event.tenant(), at).replaceWith(true);
-            default:
-                // Other tenant events (e.g. TenantUpdated) do not concern the ledger.
-                return Uni.createFrom().item(false);
+        if (event.change() instanceof TenantEvent.Created) {
+            return tenants.markActive(connection, event.tenant(), at)
+                    .flatMap(ignored -> accounts.insertMissing(connection, defaultAccountsOf(event.tenant(), at)))
+                    .invoke(opened -> LOG.infof("tenant %s created: opened %d default accounts", event.tenant(),
+                            opened))
+                    .replaceWith(true);
         }
+        if (event.change() instanceof TenantEvent.Suspended suspended) {
+            String reason = suspended.reason().isBlank() ? "suspended by the tenant service" : suspended.reason();
+            return tenants.markSuspended(connection, event.tenant(), reason, at).replaceWith(true);
+        }
+        if (event.change() instanceof TenantEvent.Reactivated) {
+            return tenants.markActive(connection, event.tenant(), at).replaceWith(true);
+        }
+        // Other tenant events (e.g. TenantUpdated) do not concern the ledger.
+        return Uni.createFrom().item(false);
     }
 
     /** The id of a tenant's default account with this code: the same in every replica and for every caller. */
@@ -97,16 +93,6 @@ public class ApplyTenantEvent {
             opened.add(Account.open(defaultAccountId(tenant, spec.code()), tenant, spec, at));
         }
         return opened;
-    }
-
-    private static String suspensionReason(ReceivedEvent event) {
-        try {
-            String reason = TenantSuspended.parseFrom(event.payload()).getReason();
-            return reason.isBlank() ? "suspended by the tenant service" : reason;
-        } catch (InvalidProtocolBufferException malformed) {
-            LOG.warnf("TenantSuspended %s has a malformed payload; suspending without a reason", event.eventId());
-            return "suspended by the tenant service";
-        }
     }
 
     /** Reads {@code code:UNIT[:flag]} entries; a malformed entry stops the service at start-up. */

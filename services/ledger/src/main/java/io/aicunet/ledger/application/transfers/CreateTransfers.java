@@ -1,6 +1,9 @@
-package io.aicunet.ledger.application;
+package io.aicunet.ledger.application.transfers;
 
-import io.aicunet.ledger.application.LedgerCommands.CreateTransfersCommand;
+import io.aicunet.ledger.application.access.LedgerAccess;
+import io.aicunet.ledger.application.port.LedgerTenants;
+import io.aicunet.ledger.application.port.Postings;
+import io.aicunet.ledger.application.privacy.PersonalDataCipher;
 import io.aicunet.ledger.config.LedgerServiceConfig;
 import io.aicunet.ledger.domain.CheckedTransfer;
 import io.aicunet.ledger.domain.TransferBatch;

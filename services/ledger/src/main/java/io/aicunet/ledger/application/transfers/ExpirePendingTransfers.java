@@ -1,5 +1,7 @@
-package io.aicunet.ledger.application;
+package io.aicunet.ledger.application.transfers;
 
+import io.aicunet.ledger.application.access.LedgerAccess;
+import io.aicunet.ledger.application.port.PendingTimeouts;
 import io.aicunet.ledger.config.LedgerServiceConfig;
 import io.aicunet.ledger.domain.CheckedTransfer;
 import io.aicunet.ledger.domain.TransferId;

@@ -1,6 +1,8 @@
-package io.aicunet.ledger.application;
+package io.aicunet.ledger.application.transfers;
 
-import io.aicunet.ledger.application.LedgerCommands.TransferQuery;
+import io.aicunet.ledger.application.access.LedgerAccess;
+import io.aicunet.ledger.application.port.Transfers;
+import io.aicunet.ledger.application.privacy.PersonalDataCipher;
 import io.aicunet.ledger.domain.Transfer;
 import io.aicunet.ledger.domain.TransferId;
 import io.aicunet.platform.problem.Problem;

@@ -1,5 +1,10 @@
-package io.aicunet.ledger.application;
+package io.aicunet.ledger.application.transfers;
 
+import io.aicunet.ledger.application.contract.LedgerEvents;
+import io.aicunet.ledger.application.port.Accounts;
+import io.aicunet.ledger.application.port.Postings;
+import io.aicunet.ledger.application.port.Transfers;
+import io.aicunet.ledger.application.privacy.PersonalDataCipher;
 import io.aicunet.ledger.domain.Account;
 import io.aicunet.ledger.domain.AccountId;
 import io.aicunet.ledger.domain.CheckedTransfer;

@@ -1,4 +1,4 @@
-package io.aicunet.ledger;
+package io.aicunet.ledger.application.tenants;
 
 import static io.aicunet.platform.testing.LedgerFixtures.aPendingTransfer;
 import static io.aicunet.platform.testing.LedgerFixtures.aTransfer;
@@ -16,7 +16,8 @@ import io.aicunet.contracts.tenant.v1.Tenant;
 import io.aicunet.contracts.tenant.v1.TenantCreated;
 import io.aicunet.contracts.tenant.v1.TenantReactivated;
 import io.aicunet.contracts.tenant.v1.TenantSuspended;
-import io.aicunet.ledger.application.ApplyTenantEvent;
+import io.aicunet.ledger.LedgerGrpcClient;
+import io.aicunet.ledger.LedgerTestBase;
 import io.aicunet.platform.outbox.KafkaEventPublisher;
 import io.aicunet.platform.outbox.OutboxEvent;
 import io.aicunet.platform.tenancy.TenantId;

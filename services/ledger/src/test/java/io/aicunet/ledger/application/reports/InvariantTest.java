@@ -1,4 +1,4 @@
-package io.aicunet.ledger;
+package io.aicunet.ledger.application.reports;
 
 import static io.aicunet.platform.testing.LedgerFixtures.aPendingTransfer;
 import static io.aicunet.platform.testing.LedgerFixtures.aTransfer;
@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.equalTo;
 import io.aicunet.contracts.ledger.v1.Account;
 import io.aicunet.contracts.ledger.v1.VerifyInvariantRequest;
 import io.aicunet.contracts.ledger.v1.VerifyInvariantResponse;
+import io.aicunet.ledger.LedgerTestBase;
 import io.aicunet.platform.testing.FleetTestResource;
 import io.aicunet.platform.testing.TestCallers;
 import io.grpc.Status;

@@ -1,4 +1,4 @@
-package io.aicunet.ledger;
+package io.aicunet.ledger.application.retention;
 
 import static io.aicunet.platform.testing.LedgerFixtures.aTransfer;
 import static io.aicunet.platform.testing.LedgerFixtures.anAccount;
@@ -14,8 +14,8 @@ import io.aicunet.contracts.ledger.v1.TransferOutcome;
 import io.aicunet.contracts.ledger.v1.VerifyInvariantRequest;
 import io.aicunet.contracts.tenant.v1.RetentionPeriod;
 import io.aicunet.contracts.tenant.v1.TenantServiceGrpc;
-import io.aicunet.ledger.application.ApplyTenantEvent;
-import io.aicunet.ledger.application.EnforceRetention;
+import io.aicunet.ledger.LedgerTestBase;
+import io.aicunet.ledger.application.tenants.ApplyTenantEvent;
 import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.testing.TenantFixtures;
 import io.aicunet.platform.testing.TenantServiceProcess;

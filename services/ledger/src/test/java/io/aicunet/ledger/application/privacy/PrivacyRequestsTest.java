@@ -1,4 +1,4 @@
-package io.aicunet.ledger;
+package io.aicunet.ledger.application.privacy;
 
 import static io.aicunet.platform.testing.LedgerFixtures.aTransfer;
 import static io.aicunet.platform.testing.LedgerFixtures.anAccount;
@@ -29,8 +29,10 @@ import io.aicunet.contracts.privacy.v1.PrivacyRequestStatus;
 import io.aicunet.contracts.privacy.v1.PrivacyServiceGrpc;
 import io.aicunet.contracts.privacy.v1.ServicePart;
 import io.aicunet.contracts.privacy.v1.TenantKeyServiceGrpc;
-import io.aicunet.ledger.application.ApplyTenantEvent;
-import io.aicunet.ledger.application.LedgerEvents;
+import io.aicunet.ledger.LedgerGrpcClient;
+import io.aicunet.ledger.LedgerTestBase;
+import io.aicunet.ledger.application.contract.LedgerEvents;
+import io.aicunet.ledger.application.tenants.ApplyTenantEvent;
 import io.aicunet.platform.outbox.ReceivedEvent;
 import io.aicunet.platform.privacy.LocalDirectoryObjectStore;
 import io.aicunet.platform.tenancy.TenantId;
