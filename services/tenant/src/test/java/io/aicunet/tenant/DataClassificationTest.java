@@ -2,7 +2,7 @@ package io.aicunet.tenant;
 
 import io.aicunet.platform.testing.DataClassificationCheck;
 import io.aicunet.platform.testing.FleetTestResource;
-import io.aicunet.tenant.domain.TenantPersonalData;
+import io.aicunet.tenant.adapter.persistence.TenantPersonalData;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -6,12 +6,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 /** A gRPC client of the application under test, fresh for each test. */
-abstract class GrpcTestBase {
+public abstract class GrpcTestBase {
 
     @TestHTTPResource
-    URL service;
+    protected URL service;
 
-    TenantGrpcClient client;
+    protected TenantGrpcClient client;
 
     @BeforeEach
     void connect() {

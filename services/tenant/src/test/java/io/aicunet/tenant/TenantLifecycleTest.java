@@ -25,7 +25,7 @@ import io.aicunet.platform.testing.FleetTestResource;
 import io.aicunet.platform.testing.TenantFixtures;
 import io.aicunet.platform.testing.TestCallers;
 import io.aicunet.platform.testing.TopicReader;
-import io.aicunet.tenant.application.TenantEvents;
+import io.aicunet.tenant.application.contract.TenantEvents;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;

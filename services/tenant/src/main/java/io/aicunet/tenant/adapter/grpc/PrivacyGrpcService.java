@@ -4,16 +4,14 @@ import io.aicunet.contracts.privacy.v1.CreatePrivacyRequestRequest;
 import io.aicunet.contracts.privacy.v1.CreatePrivacyRequestResponse;
 import io.aicunet.contracts.privacy.v1.GetPrivacyRequestRequest;
 import io.aicunet.contracts.privacy.v1.GetPrivacyRequestResponse;
-import io.aicunet.contracts.privacy.v1.PrivacyRequestKind;
 import io.aicunet.contracts.privacy.v1.PrivacyService;
 import io.aicunet.platform.tenancy.GrpcCallers;
-import io.aicunet.tenant.application.CreatePrivacyRequest;
-import io.aicunet.tenant.application.CreatePrivacyRequest.CreatePrivacyRequestCommand;
-import io.aicunet.tenant.application.GetPrivacyRequest;
-import io.aicunet.tenant.application.PrivacyProtos;
+import io.aicunet.tenant.application.privacy.CreatePrivacyRequest;
+import io.aicunet.tenant.application.privacy.CreatePrivacyRequest.CreatePrivacyRequestCommand;
+import io.aicunet.tenant.application.privacy.GetPrivacyRequest;
+import io.aicunet.tenant.application.contract.PrivacyProtos;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
-import java.util.Locale;
 
 /** PrivacyService over gRPC. */
 @GrpcService
@@ -29,12 +27,8 @@ public class PrivacyGrpcService implements PrivacyService {
 
     @Override
     public Uni<CreatePrivacyRequestResponse> createPrivacyRequest(CreatePrivacyRequestRequest request) {
-        String kind = request.getKind() == PrivacyRequestKind.PRIVACY_REQUEST_KIND_UNSPECIFIED
-                || request.getKind() == PrivacyRequestKind.UNRECOGNIZED
-                ? null
-                : request.getKind().name().substring("PRIVACY_REQUEST_KIND_".length()).toLowerCase(Locale.ROOT);
-        CreatePrivacyRequestCommand command = new CreatePrivacyRequestCommand(request.getIdempotencyKey(), kind,
-                request.getTenantId(), request.getSubjectId());
+        CreatePrivacyRequestCommand command = new CreatePrivacyRequestCommand(request.getIdempotencyKey(),
+                PrivacyProtos.wireName(request.getKind()), request.getTenantId(), request.getSubjectId());
         return GrpcCallers.serve(caller -> createPrivacyRequest.execute(caller, command),
                 created -> CreatePrivacyRequestResponse.newBuilder()
                         .setRequest(PrivacyProtos.toProto(created.request()))

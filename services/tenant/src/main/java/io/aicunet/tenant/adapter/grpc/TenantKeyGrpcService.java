@@ -5,7 +5,7 @@ import io.aicunet.contracts.privacy.v1.GetDataKeyRequest;
 import io.aicunet.contracts.privacy.v1.GetDataKeyResponse;
 import io.aicunet.contracts.privacy.v1.TenantKeyService;
 import io.aicunet.platform.tenancy.GrpcCallers;
-import io.aicunet.tenant.application.GetDataKey;
+import io.aicunet.tenant.application.keys.GetDataKey;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
 

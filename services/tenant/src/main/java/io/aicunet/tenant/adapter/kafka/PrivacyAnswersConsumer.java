@@ -3,7 +3,8 @@ package io.aicunet.tenant.adapter.kafka;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.aicunet.contracts.privacy.v1.PrivacyRequestFulfilled;
 import io.aicunet.platform.outbox.ReceivedEvent;
-import io.aicunet.tenant.application.FinishPrivacyRequests;
+import io.aicunet.tenant.application.contract.PrivacyProtos;
+import io.aicunet.tenant.application.privacy.FinishPrivacyRequests;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -44,7 +45,7 @@ public class PrivacyAnswersConsumer {
             return Uni.createFrom().voidItem();
         }
         // A database hiccup must not drop an answer: retry with back-off before giving up on the record.
-        return finishPrivacyRequests.recordAnswer(event.eventId(), answer)
+        return finishPrivacyRequests.recordAnswer(event.eventId(), answer.getRequestId(), PrivacyProtos.part(answer))
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(10)
                 .onFailure().invoke(failure -> LOG.errorf(failure,
                         "could not record privacy answer %s of %s; the request will fail at its deadline",

@@ -1,7 +1,7 @@
 package io.aicunet.tenant.adapter.persistence;
 
 import io.aicunet.platform.tenancy.TenantId;
-import io.aicunet.tenant.application.PrivacyRequests;
+import io.aicunet.tenant.application.port.PrivacyRequests;
 import io.aicunet.tenant.domain.PrivacyRequest;
 import io.aicunet.tenant.domain.PrivacyRequest.Part;
 import io.smallrye.mutiny.Uni;

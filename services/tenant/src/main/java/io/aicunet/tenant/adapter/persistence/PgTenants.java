@@ -1,7 +1,7 @@
 package io.aicunet.tenant.adapter.persistence;
 
 import io.aicunet.platform.tenancy.TenantId;
-import io.aicunet.tenant.application.Tenants;
+import io.aicunet.tenant.application.port.Tenants;
 import io.aicunet.platform.privacy.DataClass;
 import io.aicunet.tenant.domain.Quotas;
 import io.aicunet.tenant.domain.Retention;

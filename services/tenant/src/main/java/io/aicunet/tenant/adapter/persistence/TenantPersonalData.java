@@ -1,4 +1,4 @@
-package io.aicunet.tenant.domain;
+package io.aicunet.tenant.adapter.persistence;
 
 import io.aicunet.platform.privacy.PersonalData;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package io.aicunet.tenant.adapter.rest;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.aicunet.tenant.application.TenantCommands.QuotasInput;
-import io.aicunet.tenant.application.TenantCommands.RetentionInput;
+import io.aicunet.tenant.application.tenants.TenantCommands.QuotasInput;
+import io.aicunet.tenant.application.tenants.TenantCommands.RetentionInput;
 import io.aicunet.tenant.domain.Tenant;
 import java.time.Instant;
 import java.util.List;

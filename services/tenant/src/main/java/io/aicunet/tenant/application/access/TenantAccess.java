@@ -1,14 +1,15 @@
-package io.aicunet.tenant.application;
+package io.aicunet.tenant.application.access;
 
-import com.google.protobuf.Message;
 import io.aicunet.platform.outbox.Outbox;
+import io.aicunet.platform.outbox.OutboxEvent;
 import io.aicunet.platform.policy.RequestPipeline;
 import io.aicunet.platform.policy.Resource;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
 import io.aicunet.platform.tenancy.TenantId;
-import io.aicunet.platform.tenancy.TenantTransactions;
+import io.aicunet.platform.tenancy.TenantScope;
+import io.aicunet.tenant.application.port.Tenants;
 import io.aicunet.tenant.domain.Tenant;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -58,11 +59,10 @@ public class TenantAccess {
         return pipeline.inCallerScope(caller, action, Resource.platform(RESOURCE_TYPE), work);
     }
 
-    /** Stores the changed tenant and its event in the current transaction. */
-    public Uni<Result<Tenant>> save(SqlConnection connection, Tenant changed, Message event) {
+    /** Stores the changed tenant and the event announcing it in the current transaction. */
+    public Uni<Result<Tenant>> save(SqlConnection connection, Tenant changed, OutboxEvent event) {
         return tenants.update(connection, changed)
-                .flatMap(ignored -> outbox.append(connection,
-                        outbox.event(TenantEvents.TOPIC, changed.id(), changed.id().toString(), event)))
+                .flatMap(ignored -> outbox.append(connection, event))
                 .map(ignored -> Result.ok(changed));
     }
 
@@ -73,7 +73,7 @@ public class TenantAccess {
 
     /** A transaction at platform scope, for the service's own jobs and event handlers (no caller). */
     public <T> Uni<Result<T>> asPlatform(Function<SqlConnection, Uni<Result<T>>> work) {
-        return pipeline.transaction(io.aicunet.platform.tenancy.TenantScope.platform(), work);
+        return pipeline.transaction(TenantScope.platform(), work);
     }
 
     /** Empty when the request pipeline admits the caller's action on the resource. */

@@ -1,4 +1,4 @@
-package io.aicunet.tenant.application;
+package io.aicunet.tenant.application.contract;
 
 import io.aicunet.platform.privacy.DataClass;
 

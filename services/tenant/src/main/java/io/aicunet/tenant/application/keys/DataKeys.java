@@ -1,4 +1,4 @@
-package io.aicunet.tenant.application;
+package io.aicunet.tenant.application.keys;
 
 import io.aicunet.platform.privacy.AesGcm;
 import io.aicunet.platform.tenancy.TenantId;

@@ -1,8 +1,9 @@
-package io.aicunet.tenant.application;
+package io.aicunet.tenant.application.keys;
 
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
+import io.aicunet.tenant.application.access.TenantAccess;
 import io.aicunet.tenant.domain.TenantStatus;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

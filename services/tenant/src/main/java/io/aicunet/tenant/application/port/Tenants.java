@@ -1,4 +1,4 @@
-package io.aicunet.tenant.application;
+package io.aicunet.tenant.application.port;
 
 import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.tenant.domain.Tenant;

@@ -1,11 +1,13 @@
-package io.aicunet.tenant.application;
+package io.aicunet.tenant.application.privacy;
 
-import io.aicunet.contracts.privacy.v1.PrivacyRequestCreated;
-import io.aicunet.contracts.tenant.v1.TenantUpdated;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Problem.FieldViolation;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
+import io.aicunet.tenant.application.access.TenantAccess;
+import io.aicunet.tenant.application.contract.PrivacyEvents;
+import io.aicunet.tenant.application.contract.TenantEvents;
+import io.aicunet.tenant.application.port.PrivacyRequests;
 import io.aicunet.tenant.config.TenantServiceConfig;
 import io.aicunet.tenant.domain.PrivacyRequest;
 import io.aicunet.tenant.domain.Tenant;
@@ -48,11 +50,16 @@ public class CreatePrivacyRequest {
     private final TenantAccess access;
     private final PrivacyRequests requests;
     private final TenantServiceConfig config;
+    private final TenantEvents tenantEvents;
+    private final PrivacyEvents privacyEvents;
 
-    public CreatePrivacyRequest(TenantAccess access, PrivacyRequests requests, TenantServiceConfig config) {
+    public CreatePrivacyRequest(TenantAccess access, PrivacyRequests requests, TenantServiceConfig config,
+                                TenantEvents tenantEvents, PrivacyEvents privacyEvents) {
         this.access = access;
         this.requests = requests;
         this.config = config;
+        this.tenantEvents = tenantEvents;
+        this.privacyEvents = privacyEvents;
     }
 
     public Uni<Result<Created>> execute(Caller caller, CreatePrivacyRequestCommand command) {
@@ -114,22 +121,11 @@ public class CreatePrivacyRequest {
             return Uni.createFrom().voidItem();
         }
         Tenant offboarding = tenant.moveTo(TenantStatus.OFFBOARDING, now).value();
-        return access.save(connection, offboarding,
-                TenantUpdated.newBuilder().setTenant(TenantProtos.toProto(offboarding)).build()).replaceWithVoid();
+        return access.save(connection, offboarding, tenantEvents.updated(offboarding)).replaceWithVoid();
     }
 
     private Uni<Void> announce(SqlConnection connection, PrivacyRequest request) {
-        PrivacyRequestCreated event = PrivacyRequestCreated.newBuilder()
-                .setRequestId(request.id().toString())
-                .setKind(PrivacyProtos.kind(request.kind()))
-                .setTenantId(request.tenant().toString())
-                .setSubjectId(request.subjectId())
-                .setDeadline(PrivacyProtos.timestamp(request.deadline()))
-                .setExportPrefix(request.exportPrefix())
-                .build();
-        return access.outbox().append(connection,
-                access.outbox().event(PrivacyEvents.TOPIC, request.tenant(), request.id().toString(), event))
-                .replaceWithVoid();
+        return access.outbox().append(connection, privacyEvents.created(request)).replaceWithVoid();
     }
 
     private Uni<Result<Created>> replay(SqlConnection connection, PrivacyRequests.Keyed used, byte[] digest,

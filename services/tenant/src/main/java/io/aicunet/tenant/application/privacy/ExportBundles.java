@@ -1,4 +1,4 @@
-package io.aicunet.tenant.application;
+package io.aicunet.tenant.application.privacy;
 
 import io.aicunet.platform.privacy.LocalDirectoryObjectStore;
 import io.aicunet.platform.privacy.ObjectStore;

@@ -1,16 +1,14 @@
-package io.aicunet.tenant.application;
+package io.aicunet.tenant.application.privacy;
 
-import com.google.protobuf.Timestamp;
-import io.aicunet.contracts.privacy.v1.PrivacyRequestCompleted;
-import io.aicunet.contracts.privacy.v1.PrivacyRequestFailed;
-import io.aicunet.contracts.privacy.v1.PrivacyRequestFulfilled;
-import io.aicunet.contracts.privacy.v1.TenantDataKeyDestroyed;
-import io.aicunet.contracts.tenant.v1.TenantUpdated;
 import io.aicunet.platform.outbox.Inbox;
 import io.aicunet.platform.problem.Result;
+import io.aicunet.tenant.application.access.TenantAccess;
+import io.aicunet.tenant.application.contract.PrivacyEvents;
+import io.aicunet.tenant.application.contract.TenantEvents;
+import io.aicunet.tenant.application.keys.DataKeys;
+import io.aicunet.tenant.application.port.PrivacyRequests;
 import io.aicunet.tenant.domain.PrivacyRequest;
 import io.aicunet.tenant.domain.Tenant;
-import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -40,23 +38,29 @@ public class FinishPrivacyRequests {
     private final PrivacyRequests requests;
     private final DataKeys dataKeys;
     private final ExportBundles bundles;
+    private final TenantEvents tenantEvents;
+    private final PrivacyEvents privacyEvents;
 
     public FinishPrivacyRequests(TenantAccess access, PrivacyRequests requests, DataKeys dataKeys,
-                                 ExportBundles bundles) {
+                                 ExportBundles bundles, TenantEvents tenantEvents, PrivacyEvents privacyEvents) {
         this.access = access;
         this.requests = requests;
         this.dataKeys = dataKeys;
         this.bundles = bundles;
+        this.tenantEvents = tenantEvents;
+        this.privacyEvents = privacyEvents;
     }
 
-    /** Records one service's answer; completes the request when it was the last one missing. */
-    public Uni<Void> recordAnswer(UUID eventId, PrivacyRequestFulfilled answer) {
+    /**
+     * Records one service's answer (event {@code eventId}: the part it fulfilled of request
+     * {@code rawRequestId}); completes the request when it was the last one missing.
+     */
+    public Uni<Void> recordAnswer(UUID eventId, String rawRequestId, PrivacyRequest.Part part) {
         UUID requestId;
         try {
-            requestId = UUID.fromString(answer.getRequestId());
+            requestId = UUID.fromString(rawRequestId);
         } catch (IllegalArgumentException notUuid) {
-            LOG.warnf("ignoring a privacy answer from %s for malformed request id %s", answer.getService(),
-                    answer.getRequestId());
+            LOG.warnf("ignoring a privacy answer from %s for malformed request id %s", part.service(), rawRequestId);
             return Uni.createFrom().voidItem();
         }
         return access.asPlatform(connection -> Inbox.firstDelivery(connection, INBOX_CONSUMER, eventId)
@@ -65,12 +69,10 @@ public class FinishPrivacyRequests {
                         : Uni.createFrom().item(Optional.<PrivacyRequest>empty()))
                 .flatMap(found -> {
                     if (found.isEmpty() || found.get().status() != PrivacyRequest.Status.PENDING
-                            || !found.get().expectedServices().contains(answer.getService())) {
+                            || !found.get().expectedServices().contains(part.service())) {
                         return Uni.createFrom().item(Result.ok(true));
                     }
                     PrivacyRequest request = found.get();
-                    PrivacyRequest.Part part = new PrivacyRequest.Part(answer.getService(), instant(answer.getFulfilledAt()),
-                            answer.getObject(), answer.getSha256(), answer.getCountsMap());
                     return requests.addPart(connection, request, part)
                             .flatMap(added -> requests.find(connection, requestId, false))
                             .flatMap(updated -> updated.orElseThrow().missingServices().isEmpty()
@@ -78,14 +80,6 @@ public class FinishPrivacyRequests {
                                     : Uni.createFrom().voidItem())
                             .replaceWith(Result.ok(true));
                 })).replaceWithVoid();
-    }
-
-    @Scheduled(every = "${tenant.privacy-deadline-check:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> scheduled() {
-        return failOverdue(Instant.now())
-                .onFailure().invoke(failure -> LOG.warnf("failing overdue privacy requests failed: %s", failure))
-                .onFailure().recoverWithNull()
-                .replaceWithVoid();
     }
 
     /** Fails every request still pending at {@code now} past its deadline; the number failed. */
@@ -126,23 +120,17 @@ public class FinishPrivacyRequests {
             return fail(connection, request, erasure.problem().detail(), now);
         }
         Tenant erased = erasure.value();
-        return access.save(connection, erased, TenantUpdated.newBuilder().setTenant(TenantProtos.toProto(erased)).build())
+        return access.save(connection, erased, tenantEvents.updated(erased))
                 .flatMap(ignored -> dataKeys.destroyAll(connection, tenant.id()))
-                .flatMap(keyIds -> access.outbox().append(connection, access.outbox().event(PrivacyEvents.TOPIC,
-                                tenant.id(), tenant.id().toString(), TenantDataKeyDestroyed.newBuilder()
-                                        .setTenantId(tenant.id().toString())
-                                        .addAllKeyIds(keyIds)
-                                        .setDestroyedAt(PrivacyProtos.timestamp(now))
-                                        .setRequestId(request.id().toString())
-                                        .build())))
+                .flatMap(keyIds -> access.outbox().append(connection,
+                        privacyEvents.keysDestroyed(tenant.id(), keyIds, now, request.id())))
                 .flatMap(ignored -> succeed(connection, withEnd(request, PrivacyRequest.Status.COMPLETED, now,
                         Optional.empty(), Optional.empty(), Optional.of(now))));
     }
 
     private Uni<Void> succeed(SqlConnection connection, PrivacyRequest finished) {
-        return requests.finish(connection, finished).flatMap(ignored -> access.outbox().append(connection,
-                access.outbox().event(PrivacyEvents.TOPIC, finished.tenant(), finished.id().toString(),
-                        PrivacyRequestCompleted.newBuilder().setRequest(PrivacyProtos.toProto(finished)).build())))
+        return requests.finish(connection, finished)
+                .flatMap(ignored -> access.outbox().append(connection, privacyEvents.completed(finished)))
                 .replaceWithVoid();
     }
 
@@ -150,9 +138,8 @@ public class FinishPrivacyRequests {
         LOG.warnf("privacy request %s failed: %s", request.id(), reason);
         PrivacyRequest failed = withEnd(request, PrivacyRequest.Status.FAILED, now, Optional.of(reason),
                 Optional.empty(), Optional.empty());
-        return requests.finish(connection, failed).flatMap(ignored -> access.outbox().append(connection,
-                access.outbox().event(PrivacyEvents.TOPIC, failed.tenant(), failed.id().toString(),
-                        PrivacyRequestFailed.newBuilder().setRequest(PrivacyProtos.toProto(failed)).build())))
+        return requests.finish(connection, failed)
+                .flatMap(ignored -> access.outbox().append(connection, privacyEvents.failed(failed)))
                 .replaceWithVoid();
     }
 
@@ -162,9 +149,5 @@ public class FinishPrivacyRequests {
         return new PrivacyRequest(request.id(), request.tenant(), request.kind(), request.subjectId(), status,
                 request.expectedServices(), request.createdAt(), request.deadline(), Optional.of(at), failureReason,
                 manifestObject, keyDestroyedAt, request.parts());
-    }
-
-    private static Instant instant(Timestamp timestamp) {
-        return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
     }
 }

@@ -1,9 +1,11 @@
-package io.aicunet.tenant.application;
+package io.aicunet.tenant.application.privacy;
 
 import io.aicunet.platform.policy.Resource;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
+import io.aicunet.tenant.application.access.TenantAccess;
+import io.aicunet.tenant.application.port.PrivacyRequests;
 import io.aicunet.tenant.domain.PrivacyRequest;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

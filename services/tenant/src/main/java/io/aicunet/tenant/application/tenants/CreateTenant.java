@@ -1,12 +1,15 @@
-package io.aicunet.tenant.application;
+package io.aicunet.tenant.application.tenants;
 
-import io.aicunet.contracts.tenant.v1.TenantCreated;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
 import io.aicunet.platform.tenancy.TenantId;
-import io.aicunet.tenant.application.TenantCommands.CreateTenantCommand;
-import io.aicunet.tenant.application.TenantInputs.NewTenant;
+import io.aicunet.tenant.application.access.TenantAccess;
+import io.aicunet.tenant.application.contract.TenantEvents;
+import io.aicunet.tenant.application.keys.DataKeys;
+import io.aicunet.tenant.application.port.Tenants;
+import io.aicunet.tenant.application.tenants.TenantCommands.CreateTenantCommand;
+import io.aicunet.tenant.application.tenants.TenantInputs.NewTenant;
 import io.aicunet.tenant.config.TenantServiceConfig;
 import io.aicunet.tenant.domain.Tenant;
 import io.smallrye.mutiny.Uni;
@@ -36,11 +39,13 @@ public class CreateTenant {
     private final TenantAccess access;
     private final TenantServiceConfig config;
     private final DataKeys dataKeys;
+    private final TenantEvents events;
 
-    public CreateTenant(TenantAccess access, TenantServiceConfig config, DataKeys dataKeys) {
+    public CreateTenant(TenantAccess access, TenantServiceConfig config, DataKeys dataKeys, TenantEvents events) {
         this.access = access;
         this.config = config;
         this.dataKeys = dataKeys;
+        this.events = events;
     }
 
     public Uni<Result<Created>> execute(Caller caller, CreateTenantCommand command) {
@@ -67,11 +72,9 @@ public class CreateTenant {
                 return Uni.createFrom().item(Result.failed(new Problem.Conflict("SLUG_TAKEN",
                         "slug " + tenant.slug() + " belongs to another tenant")));
             }
-            TenantCreated event = TenantCreated.newBuilder().setTenant(TenantProtos.toProto(tenant)).build();
             return dataKeys.create(connection, tenant.id())
-                    .flatMap(keyId -> access.outbox()
-                    .append(connection, access.outbox().event(TenantEvents.TOPIC, tenant.id(), tenant.id().toString(), event))
-                    .map(ignored -> Result.ok(new Created(tenant, false))));
+                    .flatMap(keyId -> access.outbox().append(connection, events.created(tenant)))
+                    .map(ignored -> Result.ok(new Created(tenant, false)));
         });
     }
 

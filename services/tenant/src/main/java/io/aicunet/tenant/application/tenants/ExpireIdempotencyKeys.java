@@ -1,12 +1,10 @@
-package io.aicunet.tenant.application;
+package io.aicunet.tenant.application.tenants;
 
 import io.aicunet.tenant.config.TenantServiceConfig;
-import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
 
 /**
  * Forgets idempotency keys older than the configured period, in bounded batches. A
@@ -17,23 +15,12 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class ExpireIdempotencyKeys {
 
-    private static final Logger LOG = Logger.getLogger(ExpireIdempotencyKeys.class);
-
     private final Pool pool;
     private final TenantServiceConfig config;
 
     public ExpireIdempotencyKeys(Pool pool, TenantServiceConfig config) {
         this.pool = pool;
         this.config = config;
-    }
-
-    @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> scheduled() {
-        return execute()
-                .invoke(removed -> LOG.debugf("forgot %d expired idempotency keys", removed))
-                .onFailure().invoke(failure -> LOG.warnf("expiring idempotency keys failed: %s", failure))
-                .onFailure().recoverWithNull()
-                .replaceWithVoid();
     }
 
     /** Deletes one batch of expired keys; the number deleted. */

@@ -1,8 +1,9 @@
-package io.aicunet.tenant.application;
+package io.aicunet.tenant.application.tenants;
 
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
-import io.aicunet.tenant.application.TenantCommands.GetTenantQuery;
+import io.aicunet.tenant.application.tenants.TenantCommands.GetTenantQuery;
+import io.aicunet.tenant.application.access.TenantAccess;
 import io.aicunet.tenant.domain.Tenant;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,11 +1,12 @@
-package io.aicunet.tenant.application;
+package io.aicunet.tenant.application.tenants;
 
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Problem.FieldViolation;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
-import io.aicunet.tenant.application.TenantCommands.ListTenantsQuery;
+import io.aicunet.tenant.application.tenants.TenantCommands.ListTenantsQuery;
 import io.aicunet.tenant.config.TenantServiceConfig;
+import io.aicunet.tenant.application.access.TenantAccess;
 import io.aicunet.tenant.domain.Tenant;
 import io.aicunet.tenant.domain.TenantRules;
 import io.aicunet.tenant.domain.TenantStatus;

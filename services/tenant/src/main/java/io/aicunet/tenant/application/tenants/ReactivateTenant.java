@@ -1,9 +1,10 @@
-package io.aicunet.tenant.application;
+package io.aicunet.tenant.application.tenants;
 
-import io.aicunet.contracts.tenant.v1.TenantReactivated;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
-import io.aicunet.tenant.application.TenantCommands.ReactivateTenantCommand;
+import io.aicunet.tenant.application.tenants.TenantCommands.ReactivateTenantCommand;
+import io.aicunet.tenant.application.access.TenantAccess;
+import io.aicunet.tenant.application.contract.TenantEvents;
 import io.aicunet.tenant.domain.Tenant;
 import io.aicunet.tenant.domain.TenantStatus;
 import io.smallrye.mutiny.Uni;
@@ -18,9 +19,11 @@ public class ReactivateTenant {
     public static final String ACTION = "tenant.tenants.reactivate";
 
     private final TenantAccess access;
+    private final TenantEvents events;
 
-    public ReactivateTenant(TenantAccess access) {
+    public ReactivateTenant(TenantAccess access, TenantEvents events) {
         this.access = access;
+        this.events = events;
     }
 
     public Uni<Result<Tenant>> execute(Caller caller, ReactivateTenantCommand command) {
@@ -29,8 +32,7 @@ public class ReactivateTenant {
             if (!active.isOk()) {
                 return Uni.createFrom().item(active);
             }
-            return access.save(connection, active.value(), TenantReactivated.newBuilder()
-                    .setTenant(TenantProtos.toProto(active.value())).build());
+            return access.save(connection, active.value(), events.reactivated(active.value()));
         });
     }
 }

@@ -1,11 +1,12 @@
-package io.aicunet.tenant.application;
+package io.aicunet.tenant.application.tenants;
 
-import io.aicunet.contracts.tenant.v1.TenantSuspended;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Problem.FieldViolation;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
-import io.aicunet.tenant.application.TenantCommands.SuspendTenantCommand;
+import io.aicunet.tenant.application.tenants.TenantCommands.SuspendTenantCommand;
+import io.aicunet.tenant.application.access.TenantAccess;
+import io.aicunet.tenant.application.contract.TenantEvents;
 import io.aicunet.tenant.domain.Tenant;
 import io.aicunet.tenant.domain.TenantRules;
 import io.aicunet.tenant.domain.TenantStatus;
@@ -23,9 +24,11 @@ public class SuspendTenant {
     public static final String ACTION = "tenant.tenants.suspend";
 
     private final TenantAccess access;
+    private final TenantEvents events;
 
-    public SuspendTenant(TenantAccess access) {
+    public SuspendTenant(TenantAccess access, TenantEvents events) {
         this.access = access;
+        this.events = events;
     }
 
     public Uni<Result<Tenant>> execute(Caller caller, SuspendTenantCommand command) {
@@ -39,10 +42,8 @@ public class SuspendTenant {
             if (!suspended.isOk()) {
                 return Uni.createFrom().item(suspended);
             }
-            return access.save(connection, suspended.value(), TenantSuspended.newBuilder()
-                    .setTenant(TenantProtos.toProto(suspended.value()))
-                    .setReason(command.reason().trim())
-                    .build());
+            return access.save(connection, suspended.value(),
+                    events.suspended(suspended.value(), command.reason().trim()));
         });
     }
 }

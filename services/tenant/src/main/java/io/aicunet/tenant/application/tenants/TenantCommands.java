@@ -1,4 +1,4 @@
-package io.aicunet.tenant.application;
+package io.aicunet.tenant.application.tenants;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,12 +1,12 @@
-package io.aicunet.tenant.application;
+package io.aicunet.tenant.application.tenants;
 
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Problem.FieldViolation;
 import io.aicunet.platform.problem.Result;
-import io.aicunet.tenant.application.TenantCommands.CreateTenantCommand;
-import io.aicunet.tenant.application.TenantCommands.QuotasInput;
-import io.aicunet.tenant.application.TenantCommands.RetentionInput;
-import io.aicunet.tenant.application.TenantCommands.UpdateTenantCommand;
+import io.aicunet.tenant.application.tenants.TenantCommands.CreateTenantCommand;
+import io.aicunet.tenant.application.tenants.TenantCommands.QuotasInput;
+import io.aicunet.tenant.application.tenants.TenantCommands.RetentionInput;
+import io.aicunet.tenant.application.tenants.TenantCommands.UpdateTenantCommand;
 import io.aicunet.platform.privacy.DataClass;
 import io.aicunet.tenant.domain.Quotas;
 import io.aicunet.tenant.domain.Retention;

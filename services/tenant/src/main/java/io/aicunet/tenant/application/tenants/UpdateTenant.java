@@ -1,11 +1,12 @@
-package io.aicunet.tenant.application;
+package io.aicunet.tenant.application.tenants;
 
-import io.aicunet.contracts.tenant.v1.TenantUpdated;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
-import io.aicunet.tenant.application.TenantCommands.UpdateTenantCommand;
-import io.aicunet.tenant.application.TenantInputs.SettingsChange;
+import io.aicunet.tenant.application.tenants.TenantCommands.UpdateTenantCommand;
+import io.aicunet.tenant.application.tenants.TenantInputs.SettingsChange;
+import io.aicunet.tenant.application.access.TenantAccess;
+import io.aicunet.tenant.application.contract.TenantEvents;
 import io.aicunet.tenant.domain.Tenant;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,9 +20,11 @@ public class UpdateTenant {
     public static final String ACTION = "tenant.tenants.update";
 
     private final TenantAccess access;
+    private final TenantEvents events;
 
-    public UpdateTenant(TenantAccess access) {
+    public UpdateTenant(TenantAccess access, TenantEvents events) {
         this.access = access;
+        this.events = events;
     }
 
     public Uni<Result<Tenant>> execute(Caller caller, UpdateTenantCommand command) {
@@ -40,8 +43,7 @@ public class UpdateTenant {
             if (!changed.isOk()) {
                 return Uni.createFrom().item(changed);
             }
-            return access.save(connection, changed.value(), TenantUpdated.newBuilder()
-                    .setTenant(TenantProtos.toProto(changed.value())).build());
+            return access.save(connection, changed.value(), events.updated(changed.value()));
         });
     }
 }

@@ -1,9 +1,8 @@
-package io.aicunet.tenant;
+package io.aicunet.tenant.application.tenants;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aicunet.platform.testing.FleetTestResource;
-import io.aicunet.tenant.application.ExpireIdempotencyKeys;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.sql.Connection;

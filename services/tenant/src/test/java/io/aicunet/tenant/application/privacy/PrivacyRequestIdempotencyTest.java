@@ -1,4 +1,4 @@
-package io.aicunet.tenant;
+package io.aicunet.tenant.application.privacy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,6 +8,7 @@ import io.aicunet.contracts.privacy.v1.PrivacyRequestKind;
 import io.aicunet.contracts.tenant.v1.Tenant;
 import io.aicunet.platform.testing.TenantFixtures;
 import io.aicunet.platform.testing.TestCallers;
+import io.aicunet.tenant.GrpcTestBase;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.Map;
 import java.util.Set;

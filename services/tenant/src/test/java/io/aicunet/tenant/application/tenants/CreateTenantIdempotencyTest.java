@@ -1,4 +1,4 @@
-package io.aicunet.tenant;
+package io.aicunet.tenant.application.tenants;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -8,6 +8,8 @@ import io.aicunet.contracts.tenant.v1.CreateTenantRequest;
 import io.aicunet.contracts.tenant.v1.CreateTenantResponse;
 import io.aicunet.platform.testing.FleetTestResource;
 import io.aicunet.platform.testing.TenantFixtures;
+import io.aicunet.tenant.GrpcTestBase;
+import io.aicunet.tenant.TenantGrpcClient;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
