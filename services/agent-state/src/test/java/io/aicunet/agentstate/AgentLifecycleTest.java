@@ -6,7 +6,7 @@ import static io.aicunet.agentstate.AgentStateGrpcClient.violatedFields;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.aicunet.agentstate.application.AgentStateEvents;
+import io.aicunet.agentstate.application.contract.AgentStateEvents;
 import io.aicunet.contracts.agentstate.v1.Agent;
 import io.aicunet.contracts.agentstate.v1.AgentRegistered;
 import io.aicunet.contracts.agentstate.v1.AgentStatus;

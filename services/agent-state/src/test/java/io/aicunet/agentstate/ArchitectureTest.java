@@ -1,37 +1,14 @@
 package io.aicunet.agentstate;
 
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-
-import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
+import io.aicunet.platform.testing.ServiceArchitecture;
 import org.junit.jupiter.api.Test;
 
-/** Keeps the domain free of frameworks and the layers pointing inward. */
+/** Keeps agent-state in the fleet's service template. */
 class ArchitectureTest {
 
-    private static final JavaClasses CLASSES = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPackages("io.aicunet.agentstate");
-
-    /** Proves: domain code imports no framework, no persistence, no gRPC, no Vert.x, no Redis, no adapter. */
+    /** Proves: the service follows the fleet's service template (platform/testing ServiceArchitecture). */
     @Test
-    void domainIsFreeOfFrameworks() {
-        noClasses().that().resideInAPackage("io.aicunet.agentstate.domain..")
-                .should().dependOnClassesThat().resideInAnyPackage(
-                        "io.quarkus..", "jakarta.persistence..", "io.grpc..", "io.vertx..", "jakarta.ws..",
-                        "io.smallrye.mutiny..", "com.fasterxml..",
-                        "io.aicunet.agentstate.adapter..", "io.aicunet.agentstate.application..")
-                .allowEmptyShould(false)
-                .check(CLASSES);
-    }
-
-    /** Proves: use cases do not reach into the edges. */
-    @Test
-    void applicationDoesNotDependOnAdapters() {
-        noClasses().that().resideInAPackage("io.aicunet.agentstate.application..")
-                .should().dependOnClassesThat().resideInAPackage("io.aicunet.agentstate.adapter..")
-                .allowEmptyShould(false)
-                .check(CLASSES);
+    void followsTheServiceTemplate() {
+        ServiceArchitecture.check("io.aicunet.agentstate");
     }
 }

@@ -2,10 +2,10 @@ package io.aicunet.agentstate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aicunet.agentstate.application.CheckpointCache;
-import io.aicunet.agentstate.application.CheckpointCaching;
-import io.aicunet.agentstate.application.StoredCheckpoint;
-import io.aicunet.agentstate.application.TenantCipher;
+import io.aicunet.agentstate.application.access.TenantCipher;
+import io.aicunet.agentstate.application.checkpoints.CheckpointCaching;
+import io.aicunet.agentstate.application.port.CheckpointCache;
+import io.aicunet.agentstate.domain.StoredCheckpoint;
 import io.aicunet.agentstate.domain.ThreadId;
 import io.aicunet.contracts.agentstate.v1.Agent;
 import io.aicunet.contracts.agentstate.v1.AgentStatus;

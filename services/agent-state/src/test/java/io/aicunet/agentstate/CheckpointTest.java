@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.rpc.ErrorInfo;
-import io.aicunet.agentstate.application.AgentStateEvents;
+import io.aicunet.agentstate.application.contract.AgentStateEvents;
 import io.aicunet.contracts.agentstate.v1.Agent;
 import io.aicunet.contracts.agentstate.v1.AgentStatus;
 import io.aicunet.contracts.agentstate.v1.Checkpoint;

@@ -2,7 +2,7 @@ package io.aicunet.agentstate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aicunet.agentstate.application.ApplyDataClassRetention;
+import io.aicunet.agentstate.application.retention.ApplyDataClassRetention;
 import io.aicunet.contracts.agentstate.v1.Agent;
 import io.aicunet.contracts.agentstate.v1.AgentStatus;
 import io.aicunet.contracts.agentstate.v1.CheckpointSummary;

@@ -1,6 +1,6 @@
 package io.aicunet.agentstate;
 
-import io.aicunet.agentstate.application.AgentStatePersonalData;
+import io.aicunet.agentstate.adapter.persistence.AgentStatePersonalData;
 import io.aicunet.platform.privacy.PersonalData;
 import io.aicunet.platform.testing.DataClassificationCheck;
 import io.aicunet.platform.testing.FleetTestResource;

@@ -4,8 +4,8 @@ import static io.aicunet.agentstate.AgentStateGrpcClient.codeOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.aicunet.agentstate.application.AgentStateEvents;
-import io.aicunet.agentstate.application.DetectLostAgents;
+import io.aicunet.agentstate.application.agents.DetectLostAgents;
+import io.aicunet.agentstate.application.contract.AgentStateEvents;
 import io.aicunet.contracts.agentstate.v1.Agent;
 import io.aicunet.contracts.agentstate.v1.AgentLost;
 import io.aicunet.contracts.agentstate.v1.AgentStatus;

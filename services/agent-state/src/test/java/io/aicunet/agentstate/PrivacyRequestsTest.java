@@ -5,7 +5,7 @@ import static io.aicunet.agentstate.AgentStateGrpcClient.preconditionType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.aicunet.agentstate.application.TenantCipher;
+import io.aicunet.agentstate.application.access.TenantCipher;
 import io.aicunet.contracts.agentstate.v1.Agent;
 import io.aicunet.contracts.agentstate.v1.AgentStateServiceGrpc.AgentStateServiceBlockingStub;
 import io.aicunet.contracts.agentstate.v1.AgentStatus;

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.aicunet.agentstate.application.ApplyRetention;
+import io.aicunet.agentstate.application.retention.ApplyRetention;
 import io.aicunet.contracts.agentstate.v1.Agent;
 import io.aicunet.contracts.agentstate.v1.AgentStatus;
-import io.aicunet.contracts.agentstate.v1.ClaimLeaseRequest;
 import io.aicunet.contracts.agentstate.v1.CheckpointSummary;
+import io.aicunet.contracts.agentstate.v1.ClaimLeaseRequest;
 import io.aicunet.contracts.agentstate.v1.EnqueueTaskRequest;
 import io.aicunet.contracts.agentstate.v1.EraseTenantDataRequest;
 import io.aicunet.contracts.agentstate.v1.EraseTenantDataResponse;

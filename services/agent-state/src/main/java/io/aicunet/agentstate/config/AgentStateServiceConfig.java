@@ -5,7 +5,7 @@ import io.smallrye.config.WithDefault;
 
 /** Settings of the agent-state service. */
 @ConfigMapping(prefix = "agent-state")
-public interface AgentStateConfig {
+public interface AgentStateServiceConfig {
 
     /** Largest state a checkpoint may hold, in UTF-8 bytes of its JSON text (1 MiB). */
     @WithDefault("1048576")

@@ -1,14 +1,10 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.domain;
 
-import io.aicunet.agentstate.domain.Checkpoint;
-import io.aicunet.agentstate.domain.CheckpointSummary;
-import io.aicunet.platform.privacy.DataKey;
 import java.util.Objects;
 
 /**
  * A checkpoint as PostgreSQL and the Redis cache hold it: its state sealed with the
- * tenant's data key ({@link TenantCipher}). Only use cases open it, so no adapter ever
- * sees a state in clear.
+ * tenant's data key. Only use cases open it, so no adapter ever sees a state in clear.
  *
  * @param sealedState the state's ciphertext, or its JSON text for rows written before encryption
  */
@@ -17,11 +13,6 @@ public record StoredCheckpoint(CheckpointSummary summary, String sealedState) {
     public StoredCheckpoint {
         Objects.requireNonNull(summary, "summary");
         Objects.requireNonNull(sealedState, "sealedState");
-    }
-
-    /** The checkpoint with its state sealed by the key. */
-    public static StoredCheckpoint seal(DataKey key, Checkpoint checkpoint) {
-        return new StoredCheckpoint(checkpoint.summary(), TenantCipher.seal(key, checkpoint.stateJson()));
     }
 
     /** The checkpoint with the state in clear. */

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.aicunet.agentstate.AgentStateFixtures;
 import io.aicunet.agentstate.AgentStateGrpcClient;
-import io.aicunet.agentstate.application.CheckpointCaching;
+import io.aicunet.agentstate.application.checkpoints.CheckpointCaching;
 import io.aicunet.contracts.agentstate.v1.Agent;
 import io.aicunet.contracts.agentstate.v1.AgentStateServiceGrpc.AgentStateServiceBlockingStub;
 import io.aicunet.contracts.agentstate.v1.AgentStatus;

@@ -1,4 +1,4 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.adapter.persistence;
 
 import io.aicunet.platform.privacy.PersonalData;
 import java.util.Map;

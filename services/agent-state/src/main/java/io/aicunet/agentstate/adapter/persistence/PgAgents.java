@@ -1,7 +1,7 @@
 package io.aicunet.agentstate.adapter.persistence;
 
-import io.aicunet.agentstate.application.Agents;
-import io.aicunet.agentstate.application.LockMode;
+import io.aicunet.agentstate.application.port.Agents;
+import io.aicunet.agentstate.application.port.Agents.LockMode;
 import io.aicunet.agentstate.domain.Agent;
 import io.aicunet.agentstate.domain.AgentId;
 import io.aicunet.agentstate.domain.AgentStatus;

@@ -1,6 +1,6 @@
 package io.aicunet.agentstate.adapter.persistence;
 
-import io.aicunet.agentstate.application.CacheRepairs;
+import io.aicunet.agentstate.application.port.CacheRepairs;
 import io.aicunet.agentstate.domain.ThreadId;
 import io.aicunet.platform.tenancy.TenantId;
 import io.smallrye.mutiny.Uni;

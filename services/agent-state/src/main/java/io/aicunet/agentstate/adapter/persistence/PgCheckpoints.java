@@ -1,11 +1,11 @@
 package io.aicunet.agentstate.adapter.persistence;
 
-import io.aicunet.agentstate.application.Checkpoints;
-import io.aicunet.agentstate.application.LockMode;
-import io.aicunet.agentstate.application.StoredCheckpoint;
+import io.aicunet.agentstate.application.port.Agents.LockMode;
+import io.aicunet.agentstate.application.port.Checkpoints;
 import io.aicunet.agentstate.domain.AgentId;
 import io.aicunet.agentstate.domain.CheckpointId;
 import io.aicunet.agentstate.domain.CheckpointSummary;
+import io.aicunet.agentstate.domain.StoredCheckpoint;
 import io.aicunet.agentstate.domain.ThreadId;
 import io.aicunet.platform.tenancy.TenantId;
 import io.smallrye.mutiny.Uni;

@@ -1,6 +1,6 @@
 package io.aicunet.agentstate.adapter.persistence;
 
-import io.aicunet.agentstate.application.IdempotencyKeys;
+import io.aicunet.agentstate.application.port.IdempotencyKeys;
 import io.aicunet.platform.tenancy.TenantId;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.buffer.Buffer;

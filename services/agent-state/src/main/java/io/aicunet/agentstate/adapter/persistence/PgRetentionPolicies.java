@@ -1,6 +1,6 @@
 package io.aicunet.agentstate.adapter.persistence;
 
-import io.aicunet.agentstate.application.RetentionPolicies;
+import io.aicunet.agentstate.application.port.RetentionPolicies;
 import io.aicunet.agentstate.domain.RetentionPolicy;
 import io.aicunet.platform.tenancy.TenantId;
 import io.smallrye.mutiny.Uni;

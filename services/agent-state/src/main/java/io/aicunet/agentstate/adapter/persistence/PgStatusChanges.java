@@ -1,6 +1,6 @@
 package io.aicunet.agentstate.adapter.persistence;
 
-import io.aicunet.agentstate.application.StatusChanges;
+import io.aicunet.agentstate.application.port.StatusChanges;
 import io.aicunet.agentstate.domain.AgentId;
 import io.aicunet.agentstate.domain.AgentStatus;
 import io.aicunet.agentstate.domain.StatusChange;

@@ -1,13 +1,13 @@
 package io.aicunet.agentstate.adapter.redis;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.aicunet.agentstate.application.AgentStateProtos;
-import io.aicunet.agentstate.application.CheckpointCache;
-import io.aicunet.agentstate.application.StoredCheckpoint;
-import io.aicunet.agentstate.application.TenantCipher;
-import io.aicunet.agentstate.config.AgentStateConfig;
+import io.aicunet.agentstate.application.access.TenantCipher;
+import io.aicunet.agentstate.application.contract.AgentStateProtos;
+import io.aicunet.agentstate.application.port.CheckpointCache;
+import io.aicunet.agentstate.config.AgentStateServiceConfig;
 import io.aicunet.agentstate.domain.Checkpoint;
 import io.aicunet.agentstate.domain.CheckpointSummary;
+import io.aicunet.agentstate.domain.StoredCheckpoint;
 import io.aicunet.agentstate.domain.ThreadId;
 import io.aicunet.platform.tenancy.TenantId;
 import io.smallrye.mutiny.Uni;
@@ -59,7 +59,7 @@ public class RedisCheckpointCache implements CheckpointCache {
     private final RedisCommands redis;
     private final long ttlMillis;
 
-    public RedisCheckpointCache(RedisCommands redis, AgentStateConfig config) {
+    public RedisCheckpointCache(RedisCommands redis, AgentStateServiceConfig config) {
         this.redis = redis;
         this.ttlMillis = config.cache().ttlMillis();
     }

@@ -1,7 +1,7 @@
 package io.aicunet.agentstate.adapter.redis;
 
-import io.aicunet.agentstate.application.HotStateUnavailableException;
-import io.aicunet.agentstate.config.AgentStateConfig;
+import io.aicunet.agentstate.application.port.HotState;
+import io.aicunet.agentstate.config.AgentStateServiceConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * Sends commands and scripts to Redis with a deadline. A command that does not answer
- * in time, or cannot be sent, fails with {@link HotStateUnavailableException}; an
+ * in time, or cannot be sent, fails with {@link HotState.UnavailableException}; an
  * error reply other than Redis being busy or loading is a bug and fails as it is.
  */
 @ApplicationScoped
@@ -22,7 +22,7 @@ class RedisCommands {
     private final Redis redis;
     private final Duration timeout;
 
-    RedisCommands(Redis redis, AgentStateConfig config) {
+    RedisCommands(Redis redis, AgentStateServiceConfig config) {
         this.redis = redis;
         this.timeout = Duration.ofMillis(config.redisTimeoutMillis());
     }
@@ -67,11 +67,11 @@ class RedisCommands {
 
     private Uni<Response> guarded(Uni<Response> reply, String what) {
         return reply
-                .ifNoItem().after(timeout).failWith(() -> new HotStateUnavailableException(
+                .ifNoItem().after(timeout).failWith(() -> new HotState.UnavailableException(
                         "Redis did not answer " + what + " within " + timeout.toMillis() + " ms", null))
-                .onFailure(failure -> !(failure instanceof HotStateUnavailableException)
+                .onFailure(failure -> !(failure instanceof HotState.UnavailableException)
                         && (!isErrorReply(failure) || isTransient(failure)))
-                .transform(failure -> new HotStateUnavailableException("Redis failed " + what + ": "
+                .transform(failure -> new HotState.UnavailableException("Redis failed " + what + ": "
                         + failure.getMessage(), failure));
     }
 

@@ -1,6 +1,6 @@
 package io.aicunet.agentstate.adapter.redis;
 
-import io.aicunet.agentstate.application.Heartbeats;
+import io.aicunet.agentstate.application.port.Heartbeats;
 import io.aicunet.agentstate.domain.AgentId;
 import io.aicunet.platform.tenancy.TenantId;
 import io.smallrye.mutiny.Multi;

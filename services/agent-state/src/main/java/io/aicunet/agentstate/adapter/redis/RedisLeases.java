@@ -1,6 +1,6 @@
 package io.aicunet.agentstate.adapter.redis;
 
-import io.aicunet.agentstate.application.Leases;
+import io.aicunet.agentstate.application.port.Leases;
 import io.aicunet.agentstate.domain.AgentId;
 import io.aicunet.platform.tenancy.TenantId;
 import io.smallrye.mutiny.Uni;

@@ -1,7 +1,7 @@
 package io.aicunet.agentstate.adapter.redis;
 
-import io.aicunet.agentstate.application.TaskQueues;
-import io.aicunet.agentstate.config.AgentStateConfig;
+import io.aicunet.agentstate.application.port.TaskQueues;
+import io.aicunet.agentstate.config.AgentStateServiceConfig;
 import io.aicunet.agentstate.domain.DeadTask;
 import io.aicunet.agentstate.domain.Task;
 import io.aicunet.platform.tenancy.TenantId;
@@ -140,9 +140,9 @@ public class RedisTaskQueues implements TaskQueues {
             """);
 
     private final RedisCommands redis;
-    private final AgentStateConfig.Tasks config;
+    private final AgentStateServiceConfig.Tasks config;
 
-    public RedisTaskQueues(RedisCommands redis, AgentStateConfig config) {
+    public RedisTaskQueues(RedisCommands redis, AgentStateServiceConfig config) {
         this.redis = redis;
         this.config = config.tasks();
     }

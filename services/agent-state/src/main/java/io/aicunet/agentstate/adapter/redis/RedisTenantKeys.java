@@ -1,7 +1,7 @@
 package io.aicunet.agentstate.adapter.redis;
 
-import io.aicunet.agentstate.application.TenantKeys;
-import io.aicunet.agentstate.config.AgentStateConfig;
+import io.aicunet.agentstate.application.port.TenantKeys;
+import io.aicunet.agentstate.config.AgentStateServiceConfig;
 import io.aicunet.platform.tenancy.TenantId;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
@@ -17,7 +17,7 @@ public class RedisTenantKeys implements TenantKeys {
     private final RedisCommands redis;
     private final int scanCount;
 
-    public RedisTenantKeys(RedisCommands redis, AgentStateConfig config) {
+    public RedisTenantKeys(RedisCommands redis, AgentStateServiceConfig config) {
         this.redis = redis;
         this.scanCount = config.erasure().redisScanCount();
     }

@@ -2,12 +2,12 @@ package io.aicunet.agentstate.adapter.rest;
 
 import io.aicunet.agentstate.adapter.rest.AgentStateJson.ErasureBody;
 import io.aicunet.agentstate.adapter.rest.AgentStateJson.RetentionPolicyBody;
-import io.aicunet.agentstate.application.AgentStateCommands.EraseTenantDataCommand;
-import io.aicunet.agentstate.application.AgentStateCommands.GetRetentionPolicyQuery;
-import io.aicunet.agentstate.application.AgentStateCommands.SetRetentionPolicyCommand;
-import io.aicunet.agentstate.application.EraseTenantData;
-import io.aicunet.agentstate.application.GetRetentionPolicy;
-import io.aicunet.agentstate.application.SetRetentionPolicy;
+import io.aicunet.agentstate.application.privacy.EraseTenantData;
+import io.aicunet.agentstate.application.privacy.PrivacyCommands.EraseTenantDataCommand;
+import io.aicunet.agentstate.application.retention.GetRetentionPolicy;
+import io.aicunet.agentstate.application.retention.RetentionCommands.GetRetentionPolicyQuery;
+import io.aicunet.agentstate.application.retention.RetentionCommands.SetRetentionPolicyCommand;
+import io.aicunet.agentstate.application.retention.SetRetentionPolicy;
 import io.aicunet.platform.problem.HttpProblems;
 import io.aicunet.platform.tenancy.HttpCallers;
 import io.smallrye.mutiny.Uni;

@@ -1,10 +1,10 @@
-package io.aicunet.agentstate.adapter.scheduler;
+package io.aicunet.agentstate.adapter.scheduling;
 
-import io.aicunet.agentstate.application.ApplyDataClassRetention;
-import io.aicunet.agentstate.application.ApplyRetention;
-import io.aicunet.agentstate.application.DetectLostAgents;
-import io.aicunet.agentstate.application.RepairCache;
-import io.aicunet.agentstate.config.AgentStateConfig;
+import io.aicunet.agentstate.application.agents.DetectLostAgents;
+import io.aicunet.agentstate.application.checkpoints.RepairCache;
+import io.aicunet.agentstate.application.retention.ApplyDataClassRetention;
+import io.aicunet.agentstate.application.retention.ApplyRetention;
+import io.aicunet.agentstate.config.AgentStateServiceConfig;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.ScheduledExecution;
 import io.smallrye.mutiny.Uni;
@@ -65,9 +65,9 @@ public class AgentStateJobs {
     @ApplicationScoped
     public static class RetentionDisabled implements Scheduled.SkipPredicate {
 
-        private final AgentStateConfig config;
+        private final AgentStateServiceConfig config;
 
-        public RetentionDisabled(AgentStateConfig config) {
+        public RetentionDisabled(AgentStateServiceConfig config) {
             this.config = config;
         }
 

@@ -1,4 +1,4 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.access;
 
 import io.aicunet.agentstate.domain.AgentId;
 import io.aicunet.agentstate.domain.CheckpointId;
@@ -8,12 +8,12 @@ import java.util.List;
 import java.util.Optional;
 
 /** Parses the ids of a request, naming each field that is not one. */
-final class AgentInputs {
+public final class AgentInputs {
 
     private AgentInputs() {
     }
 
-    static Optional<AgentId> agentId(String text, List<FieldViolation> violations) {
+    public static Optional<AgentId> agentId(String text, List<FieldViolation> violations) {
         Optional<AgentId> id = AgentId.parse(text);
         if (id.isEmpty()) {
             violations.add(new FieldViolation("agent_id", "must be a UUID"));
@@ -21,7 +21,7 @@ final class AgentInputs {
         return id;
     }
 
-    static Optional<ThreadId> threadId(String field, String text, List<FieldViolation> violations) {
+    public static Optional<ThreadId> threadId(String field, String text, List<FieldViolation> violations) {
         Optional<ThreadId> id = ThreadId.parse(text);
         if (id.isEmpty()) {
             violations.add(new FieldViolation(field, "must be a UUID"));
@@ -29,7 +29,7 @@ final class AgentInputs {
         return id;
     }
 
-    static Optional<CheckpointId> checkpointId(String text, List<FieldViolation> violations) {
+    public static Optional<CheckpointId> checkpointId(String text, List<FieldViolation> violations) {
         Optional<CheckpointId> id = CheckpointId.parse(text);
         if (id.isEmpty()) {
             violations.add(new FieldViolation("checkpoint_id", "must be a UUID"));

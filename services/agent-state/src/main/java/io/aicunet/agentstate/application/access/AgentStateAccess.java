@@ -1,6 +1,9 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.access;
 
 import com.google.protobuf.Message;
+import io.aicunet.agentstate.application.contract.AgentStateEvents;
+import io.aicunet.agentstate.application.port.Agents;
+import io.aicunet.agentstate.application.port.Agents.LockMode;
 import io.aicunet.agentstate.domain.Agent;
 import io.aicunet.agentstate.domain.AgentId;
 import io.aicunet.platform.outbox.Outbox;

@@ -1,4 +1,4 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.access;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -16,7 +16,7 @@ import java.util.OptionalInt;
  * well-formed, no trailing data, no duplicate keys (jsonb would silently keep the last)
  * and no NUL character (jsonb refuses it), within a size in UTF-8 bytes.
  */
-final class JsonDocuments {
+public final class JsonDocuments {
 
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -26,7 +26,7 @@ final class JsonDocuments {
     }
 
     /** The document's size in UTF-8 bytes, or empty after adding a violation for {@code field}. */
-    static OptionalInt check(String field, String text, int bytesMax, List<FieldViolation> violations) {
+    public static OptionalInt check(String field, String text, int bytesMax, List<FieldViolation> violations) {
         if (text == null || text.isBlank()) {
             violations.add(new FieldViolation(field, "is required: a JSON document"));
             return OptionalInt.empty();

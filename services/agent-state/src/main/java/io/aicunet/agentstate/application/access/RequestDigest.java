@@ -1,4 +1,4 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.access;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** SHA-256 of a request's meaning, so that a retry in any spelling matches and another request does not. */
-final class RequestDigest {
+public final class RequestDigest {
 
     private final MessageDigest sha256;
 
@@ -20,12 +20,12 @@ final class RequestDigest {
         add(operation);
     }
 
-    static RequestDigest of(String operation) {
+    public static RequestDigest of(String operation) {
         return new RequestDigest(operation);
     }
 
     /** Adds a part, length-prefixed so that no two sequences of parts digest alike. */
-    RequestDigest add(Object part) {
+    public RequestDigest add(Object part) {
         byte[] bytes = String.valueOf(part).getBytes(StandardCharsets.UTF_8);
         sha256.update(Integer.toString(bytes.length).getBytes(StandardCharsets.UTF_8));
         sha256.update((byte) ':');
@@ -33,12 +33,12 @@ final class RequestDigest {
         return this;
     }
 
-    RequestDigest add(Map<String, String> map) {
+    public RequestDigest add(Map<String, String> map) {
         new TreeMap<>(map).forEach((key, value) -> add(key).add(value));
         return add(map.size());
     }
 
-    byte[] finish() {
+    public byte[] finish() {
         return sha256.digest();
     }
 }

@@ -1,6 +1,7 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.access;
 
 import io.aicunet.agentstate.domain.Checkpoint;
+import io.aicunet.agentstate.domain.StoredCheckpoint;
 import io.aicunet.platform.privacy.DataKey;
 import io.aicunet.platform.privacy.FieldCipher;
 import io.aicunet.platform.privacy.TenantDataKeys;
@@ -46,6 +47,11 @@ public class TenantCipher {
     /** The plaintext encrypted with the key. */
     public static String seal(DataKey key, String plaintext) {
         return FieldCipher.encrypt(key, plaintext);
+    }
+
+    /** The checkpoint with its state sealed by the key, as PostgreSQL and the cache hold it. */
+    public static StoredCheckpoint seal(DataKey key, Checkpoint checkpoint) {
+        return new StoredCheckpoint(checkpoint.summary(), seal(key, checkpoint.stateJson()));
     }
 
     /**

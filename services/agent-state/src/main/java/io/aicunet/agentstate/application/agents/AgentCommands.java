@@ -4,9 +4,9 @@ import java.util.Map;
 import java.util.OptionalLong;
 
 /**
- * What callers ask of agents and their heartbeats, as the gRPC and REST edges hand it over: raw values, not
- * yet validated. Statuses travel as lower-case wire names
- * ({@code running}) absent text is null or empty, absent numbers 0.
+ * What callers ask of agents and their heartbeats, as the gRPC and REST edges hand it
+ * over: raw values, not yet validated. Statuses travel as lower-case wire names
+ * ({@code running}); absent text is null or empty, absent numbers 0.
  */
 public final class AgentCommands {
 

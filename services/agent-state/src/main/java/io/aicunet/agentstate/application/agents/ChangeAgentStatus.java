@@ -1,14 +1,18 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.agents;
 
-import io.aicunet.agentstate.application.AgentStateCommands.ChangeAgentStatusCommand;
+import io.aicunet.agentstate.application.access.AgentInputs;
+import io.aicunet.agentstate.application.access.AgentStateAccess;
+import io.aicunet.agentstate.application.agents.AgentCommands.ChangeAgentStatusCommand;
+import io.aicunet.agentstate.application.contract.AgentStateEvents;
+import io.aicunet.agentstate.application.port.Agents.LockMode;
+import io.aicunet.agentstate.application.port.StatusChanges;
 import io.aicunet.agentstate.domain.Agent;
 import io.aicunet.agentstate.domain.AgentId;
 import io.aicunet.agentstate.domain.AgentStateRules;
 import io.aicunet.agentstate.domain.AgentStatus;
 import io.aicunet.agentstate.domain.StatusChange;
-import io.aicunet.contracts.agentstate.v1.AgentStatusChanged;
-import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Problem.FieldViolation;
+import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
 import io.aicunet.platform.tenancy.TenantId;
@@ -79,14 +83,7 @@ public class ChangeAgentStatus {
                     changed.status(), changed.version(), changed.statusChangedAt());
             return access.agents().updateStatus(connection, changed)
                     .flatMap(ignored -> access.announce(connection, changed.tenant(), changed.id(),
-                            AgentStatusChanged.newBuilder()
-                                    .setAgentId(changed.id().toString())
-                                    .setPreviousStatus(AgentStateProtos.toProto(agent.status()))
-                                    .setStatus(AgentStateProtos.toProto(changed.status()))
-                                    .setVersion(changed.version())
-                                    .setReason(reason)
-                                    .setChangedAt(AgentStateProtos.timestamp(changed.statusChangedAt()))
-                                    .build()))
+                            AgentStateEvents.statusChanged(agent, changed, reason)))
                     .flatMap(ignored -> statusChanges.publish(connection, change))
                     .map(ignored -> Result.ok(changed));
         });

@@ -1,10 +1,13 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.agents;
 
-import io.aicunet.agentstate.config.AgentStateConfig;
+import io.aicunet.agentstate.application.access.AgentStateAccess;
+import io.aicunet.agentstate.application.contract.AgentStateEvents;
+import io.aicunet.agentstate.application.port.Heartbeats;
+import io.aicunet.agentstate.application.port.StatusChanges;
+import io.aicunet.agentstate.config.AgentStateServiceConfig;
 import io.aicunet.agentstate.domain.Agent;
 import io.aicunet.agentstate.domain.AgentId;
 import io.aicunet.agentstate.domain.StatusChange;
-import io.aicunet.contracts.agentstate.v1.AgentLost;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.TenantScope;
 import io.smallrye.mutiny.Multi;
@@ -45,7 +48,7 @@ public class DetectLostAgents {
     private final int batchMax;
 
     public DetectLostAgents(AgentStateAccess access, Heartbeats heartbeats, StatusChanges statusChanges,
-                            AgentStateConfig config) {
+                            AgentStateServiceConfig config) {
         this.access = access;
         this.heartbeats = heartbeats;
         this.statusChanges = statusChanges;
@@ -89,13 +92,8 @@ public class DetectLostAgents {
         Agent lost = agent.markLost(now);
         LOG.infof("agent %s of tenant %s is lost: no heartbeat for %s", agent.id(), agent.tenant(), lostAfter);
         return access.agents().updateStatus(connection, lost)
-                .flatMap(ignored -> access.announce(connection, lost.tenant(), lost.id(), AgentLost.newBuilder()
-                        .setAgentId(lost.id().toString())
-                        .setPreviousStatus(AgentStateProtos.toProto(agent.status()))
-                        .setVersion(lost.version())
-                        .setLostAfterMillis(lostAfter.toMillis())
-                        .setLostAt(AgentStateProtos.timestamp(now))
-                        .build()))
+                .flatMap(ignored -> access.announce(connection, lost.tenant(), lost.id(),
+                        AgentStateEvents.lost(agent, lost, lostAfter, now)))
                 .flatMap(ignored -> statusChanges.publish(connection, new StatusChange(lost.tenant(), lost.id(),
                         Optional.of(agent.status()), lost.status(), lost.version(), now)))
                 .replaceWith(lost);

@@ -1,6 +1,9 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.agents;
 
-import io.aicunet.agentstate.application.AgentStateCommands.GetAgentQuery;
+import io.aicunet.agentstate.application.access.AgentInputs;
+import io.aicunet.agentstate.application.access.AgentStateAccess;
+import io.aicunet.agentstate.application.agents.AgentCommands.GetAgentQuery;
+import io.aicunet.agentstate.application.port.Agents.LockMode;
 import io.aicunet.agentstate.domain.Agent;
 import io.aicunet.agentstate.domain.AgentId;
 import io.aicunet.platform.problem.Problem;

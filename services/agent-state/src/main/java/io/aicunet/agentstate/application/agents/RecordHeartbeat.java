@@ -1,7 +1,12 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.agents;
 
-import io.aicunet.agentstate.application.AgentStateCommands.HeartbeatCommand;
-import io.aicunet.agentstate.config.AgentStateConfig;
+import io.aicunet.agentstate.application.access.AgentInputs;
+import io.aicunet.agentstate.application.access.AgentStateAccess;
+import io.aicunet.agentstate.application.agents.AgentCommands.HeartbeatCommand;
+import io.aicunet.agentstate.application.port.Agents.LockMode;
+import io.aicunet.agentstate.application.port.Heartbeats;
+import io.aicunet.agentstate.application.port.HotState;
+import io.aicunet.agentstate.config.AgentStateServiceConfig;
 import io.aicunet.agentstate.domain.AgentId;
 import io.aicunet.platform.policy.Resource;
 import io.aicunet.platform.problem.Problem;
@@ -32,7 +37,7 @@ public class RecordHeartbeat {
     private final Heartbeats heartbeats;
     private final Duration lostAfter;
 
-    public RecordHeartbeat(AgentStateAccess access, Heartbeats heartbeats, AgentStateConfig config) {
+    public RecordHeartbeat(AgentStateAccess access, Heartbeats heartbeats, AgentStateServiceConfig config) {
         this.access = access;
         this.heartbeats = heartbeats;
         this.lostAfter = Duration.ofMillis(config.heartbeat().lostAfterMillis());
@@ -55,7 +60,7 @@ public class RecordHeartbeat {
                 .flatMap(extended -> extended
                         ? Uni.createFrom().item(Result.ok(lostAfter))
                         : firstBeat(tenant.value(), agentId.get())))
-                .onFailure(HotStateUnavailableException.class)
+                .onFailure(HotState.UnavailableException.class)
                 .recoverWithItem(failure -> Result.failed(new Problem.Unavailable(
                         "heartbeats need Redis, which does not answer; retry")));
     }

@@ -1,13 +1,18 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.agents;
 
-import io.aicunet.agentstate.application.AgentStateCommands.RegisterAgentCommand;
+import io.aicunet.agentstate.application.access.AgentStateAccess;
+import io.aicunet.agentstate.application.access.RequestDigest;
+import io.aicunet.agentstate.application.access.TenantCipher;
+import io.aicunet.agentstate.application.agents.AgentCommands.RegisterAgentCommand;
+import io.aicunet.agentstate.application.contract.AgentStateEvents;
+import io.aicunet.agentstate.application.port.Agents.LockMode;
+import io.aicunet.agentstate.application.port.IdempotencyKeys;
 import io.aicunet.agentstate.domain.Agent;
 import io.aicunet.agentstate.domain.AgentId;
 import io.aicunet.agentstate.domain.AgentStateRules;
-import io.aicunet.contracts.agentstate.v1.AgentRegistered;
 import io.aicunet.platform.policy.Resource;
-import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Problem.FieldViolation;
+import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
 import io.aicunet.platform.tenancy.TenantId;
@@ -83,7 +88,7 @@ public class RegisterAgent {
     private Uni<Result<Registered>> insert(SqlConnection connection, Agent agent, String subject) {
         return access.agents().insert(connection, agent, subject)
                 .flatMap(ignored -> access.announce(connection, agent.tenant(), agent.id(),
-                        AgentRegistered.newBuilder().setAgent(AgentStateProtos.toProto(agent)).build()))
+                        AgentStateEvents.registered(agent)))
                 .map(ignored -> Result.ok(new Registered(agent, false)));
     }
 

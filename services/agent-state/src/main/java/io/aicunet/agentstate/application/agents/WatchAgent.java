@@ -1,6 +1,10 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.agents;
 
-import io.aicunet.agentstate.application.AgentStateCommands.WatchAgentQuery;
+import io.aicunet.agentstate.application.access.AgentInputs;
+import io.aicunet.agentstate.application.access.AgentStateAccess;
+import io.aicunet.agentstate.application.agents.AgentCommands.WatchAgentQuery;
+import io.aicunet.agentstate.application.port.Agents.LockMode;
+import io.aicunet.agentstate.application.port.StatusChanges;
 import io.aicunet.agentstate.domain.Agent;
 import io.aicunet.agentstate.domain.AgentId;
 import io.aicunet.agentstate.domain.StatusChange;

@@ -1,6 +1,10 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.checkpoints;
 
-import io.aicunet.agentstate.config.AgentStateConfig;
+import io.aicunet.agentstate.application.access.AgentStateAccess;
+import io.aicunet.agentstate.application.port.CacheRepairs;
+import io.aicunet.agentstate.application.port.CheckpointCache;
+import io.aicunet.agentstate.config.AgentStateServiceConfig;
+import io.aicunet.agentstate.domain.StoredCheckpoint;
 import io.aicunet.agentstate.domain.ThreadId;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.TenantId;
@@ -39,7 +43,7 @@ public class CheckpointCaching {
     private long distrustCount;
 
     public CheckpointCaching(CheckpointCache cache, CacheRepairs repairs, AgentStateAccess access,
-                             AgentStateConfig config) {
+                             AgentStateServiceConfig config) {
         this.cache = cache;
         this.repairs = repairs;
         this.access = access;

@@ -3,8 +3,9 @@ package io.aicunet.agentstate.application.checkpoints;
 import java.util.Map;
 
 /**
- * What callers ask of threads and their checkpoints, as the gRPC and REST edges hand it over: raw values, not
- * yet validated. Absent text is null or empty, absent numbers 0.
+ * What callers ask of threads and their checkpoints, as the gRPC and REST edges hand
+ * it over: raw values, not yet validated. Absent text is null or empty, absent numbers
+ * 0.
  */
 public final class CheckpointCommands {
 

@@ -1,15 +1,21 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.checkpoints;
 
-import io.aicunet.agentstate.application.AgentStateCommands.ForkThreadCommand;
-import io.aicunet.agentstate.application.Checkpoints.ThreadHead;
+import io.aicunet.agentstate.application.access.AgentInputs;
+import io.aicunet.agentstate.application.access.AgentStateAccess;
+import io.aicunet.agentstate.application.access.RequestDigest;
+import io.aicunet.agentstate.application.checkpoints.CheckpointCommands.ForkThreadCommand;
+import io.aicunet.agentstate.application.contract.AgentStateEvents;
+import io.aicunet.agentstate.application.port.Checkpoints.ThreadHead;
+import io.aicunet.agentstate.application.port.Checkpoints;
+import io.aicunet.agentstate.application.port.IdempotencyKeys;
 import io.aicunet.agentstate.domain.AgentId;
 import io.aicunet.agentstate.domain.AgentStateRules;
 import io.aicunet.agentstate.domain.CheckpointId;
 import io.aicunet.agentstate.domain.CheckpointSummary;
+import io.aicunet.agentstate.domain.StoredCheckpoint;
 import io.aicunet.agentstate.domain.ThreadId;
-import io.aicunet.contracts.agentstate.v1.CheckpointSaved;
-import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Problem.FieldViolation;
+import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
 import io.aicunet.platform.tenancy.TenantId;
@@ -110,15 +116,8 @@ public class ForkThread {
                     return caching.fence(connection, tenant, newThreadId, 1)
                             .flatMap(ignored -> checkpoints.insertCopy(connection, id, newThreadId, source, now,
                                     subject))
-                            .flatMap(copy -> access.announce(connection, tenant, agentId, CheckpointSaved.newBuilder()
-                                            .setAgentId(agentId.toString())
-                                            .setThreadId(newThreadId.toString())
-                                            .setCheckpointId(id.toString())
-                                            .setParentId(source.toString())
-                                            .setVersion(1)
-                                            .setStateBytes(copy.summary().stateBytes())
-                                            .setForkedFromCheckpointId(source.toString())
-                                            .build())
+                            .flatMap(copy -> access.announce(connection, tenant, agentId,
+                                            AgentStateEvents.threadForked(copy.summary(), source))
                                     .map(ignored -> Result.ok(new Outcome(copy.summary(), false, Optional.of(copy)))));
                 });
             });

@@ -1,9 +1,14 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.checkpoints;
 
-import io.aicunet.agentstate.application.AgentStateCommands.GetCheckpointQuery;
+import io.aicunet.agentstate.application.access.AgentInputs;
+import io.aicunet.agentstate.application.access.AgentStateAccess;
+import io.aicunet.agentstate.application.access.TenantCipher;
+import io.aicunet.agentstate.application.checkpoints.CheckpointCommands.GetCheckpointQuery;
+import io.aicunet.agentstate.application.port.Checkpoints;
 import io.aicunet.agentstate.domain.AgentId;
 import io.aicunet.agentstate.domain.Checkpoint;
 import io.aicunet.agentstate.domain.CheckpointId;
+import io.aicunet.agentstate.domain.StoredCheckpoint;
 import io.aicunet.agentstate.domain.ThreadId;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Problem.FieldViolation;

@@ -1,8 +1,14 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.checkpoints;
 
-import io.aicunet.agentstate.application.AgentStateCommands.GetLatestCheckpointQuery;
+import io.aicunet.agentstate.application.access.AgentInputs;
+import io.aicunet.agentstate.application.access.AgentStateAccess;
+import io.aicunet.agentstate.application.access.TenantCipher;
+import io.aicunet.agentstate.application.checkpoints.CheckpointCommands.GetLatestCheckpointQuery;
+import io.aicunet.agentstate.application.port.Agents.LockMode;
+import io.aicunet.agentstate.application.port.Checkpoints;
 import io.aicunet.agentstate.domain.AgentId;
 import io.aicunet.agentstate.domain.Checkpoint;
+import io.aicunet.agentstate.domain.StoredCheckpoint;
 import io.aicunet.agentstate.domain.ThreadId;
 import io.aicunet.platform.policy.Resource;
 import io.aicunet.platform.problem.Problem;

@@ -1,7 +1,11 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.checkpoints;
 
-import io.aicunet.agentstate.application.AgentStateCommands.ListCheckpointsQuery;
-import io.aicunet.agentstate.config.AgentStateConfig;
+import io.aicunet.agentstate.application.access.AgentInputs;
+import io.aicunet.agentstate.application.access.AgentStateAccess;
+import io.aicunet.agentstate.application.checkpoints.CheckpointCommands.ListCheckpointsQuery;
+import io.aicunet.agentstate.application.port.Agents.LockMode;
+import io.aicunet.agentstate.application.port.Checkpoints;
+import io.aicunet.agentstate.config.AgentStateServiceConfig;
 import io.aicunet.agentstate.domain.AgentId;
 import io.aicunet.agentstate.domain.CheckpointSummary;
 import io.aicunet.agentstate.domain.ThreadId;
@@ -36,9 +40,9 @@ public class ListCheckpoints {
 
     private final AgentStateAccess access;
     private final Checkpoints checkpoints;
-    private final AgentStateConfig config;
+    private final AgentStateServiceConfig config;
 
-    public ListCheckpoints(AgentStateAccess access, Checkpoints checkpoints, AgentStateConfig config) {
+    public ListCheckpoints(AgentStateAccess access, Checkpoints checkpoints, AgentStateServiceConfig config) {
         this.access = access;
         this.checkpoints = checkpoints;
         this.config = config;

@@ -1,6 +1,9 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.checkpoints;
 
-import io.aicunet.agentstate.config.AgentStateConfig;
+import io.aicunet.agentstate.application.access.AgentStateAccess;
+import io.aicunet.agentstate.application.port.CacheRepairs;
+import io.aicunet.agentstate.application.port.CheckpointCache;
+import io.aicunet.agentstate.config.AgentStateServiceConfig;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.TenantScope;
 import io.smallrye.mutiny.Multi;
@@ -23,7 +26,7 @@ public class RepairCache {
     private final int batchMax;
 
     public RepairCache(CheckpointCache cache, CacheRepairs repairs, CheckpointCaching caching,
-                       AgentStateAccess access, AgentStateConfig config) {
+                       AgentStateAccess access, AgentStateServiceConfig config) {
         this.cache = cache;
         this.repairs = repairs;
         this.caching = caching;

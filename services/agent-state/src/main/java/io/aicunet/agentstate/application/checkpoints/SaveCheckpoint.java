@@ -1,20 +1,29 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.checkpoints;
 
-import io.aicunet.agentstate.application.AgentStateCommands.SaveCheckpointCommand;
-import io.aicunet.agentstate.application.Checkpoints.ThreadHead;
-import io.aicunet.agentstate.config.AgentStateConfig;
+import io.aicunet.agentstate.application.access.AgentInputs;
+import io.aicunet.agentstate.application.access.AgentStateAccess;
+import io.aicunet.agentstate.application.access.JsonDocuments;
+import io.aicunet.agentstate.application.access.RequestDigest;
+import io.aicunet.agentstate.application.access.TenantCipher;
+import io.aicunet.agentstate.application.checkpoints.CheckpointCommands.SaveCheckpointCommand;
+import io.aicunet.agentstate.application.contract.AgentStateEvents;
+import io.aicunet.agentstate.application.port.Agents.LockMode;
+import io.aicunet.agentstate.application.port.Checkpoints.ThreadHead;
+import io.aicunet.agentstate.application.port.Checkpoints;
+import io.aicunet.agentstate.application.port.IdempotencyKeys;
+import io.aicunet.agentstate.config.AgentStateServiceConfig;
 import io.aicunet.agentstate.domain.Agent;
 import io.aicunet.agentstate.domain.AgentId;
 import io.aicunet.agentstate.domain.AgentStateRules;
 import io.aicunet.agentstate.domain.Checkpoint;
 import io.aicunet.agentstate.domain.CheckpointId;
 import io.aicunet.agentstate.domain.CheckpointSummary;
+import io.aicunet.agentstate.domain.StoredCheckpoint;
 import io.aicunet.agentstate.domain.ThreadId;
-import io.aicunet.contracts.agentstate.v1.CheckpointSaved;
 import io.aicunet.platform.policy.Resource;
 import io.aicunet.platform.privacy.DataKey;
-import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Problem.FieldViolation;
+import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
 import io.aicunet.platform.tenancy.TenantId;
@@ -76,7 +85,7 @@ public class SaveCheckpoint {
     private final int stateBytesMax;
 
     public SaveCheckpoint(AgentStateAccess access, Checkpoints checkpoints, IdempotencyKeys keys,
-                          CheckpointCaching caching, TenantCipher cipher, AgentStateConfig config) {
+                          CheckpointCaching caching, TenantCipher cipher, AgentStateServiceConfig config) {
         this.access = access;
         this.checkpoints = checkpoints;
         this.keys = keys;
@@ -156,20 +165,13 @@ public class SaveCheckpoint {
                     return Uni.createFrom().item(Result.<Outcome>failed(claimed.problem()));
                 }
                 return checkpoints.normalise(connection, save.stateJson())
-                        .map(state -> StoredCheckpoint.seal(save.dataKey(), new Checkpoint(id, save.tenant(),
+                        .map(state -> TenantCipher.seal(save.dataKey(), new Checkpoint(id, save.tenant(),
                                 save.agentId(), save.threadId(), parent, version, state, save.stateBytes(),
                                 save.metadata(), save.now())))
                         .call(() -> caching.fence(connection, save.tenant(), save.threadId(), version))
                         .call(stored -> checkpoints.insert(connection, stored, save.subject()))
                         .flatMap(stored -> access.announce(connection, save.tenant(), save.agentId(),
-                                        CheckpointSaved.newBuilder()
-                                                .setAgentId(save.agentId().toString())
-                                                .setThreadId(save.threadId().toString())
-                                                .setCheckpointId(id.toString())
-                                                .setParentId(parent.map(CheckpointId::toString).orElse(""))
-                                                .setVersion(version)
-                                                .setStateBytes(save.stateBytes())
-                                                .build())
+                                        AgentStateEvents.checkpointSaved(stored.summary()))
                                 .map(ignored -> Result.<Outcome>ok(new Written(stored))));
             });
         });

@@ -1,4 +1,4 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.contract;
 
 import com.google.protobuf.Timestamp;
 import io.aicunet.agentstate.domain.Agent;

@@ -1,7 +1,12 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.leases;
 
-import io.aicunet.agentstate.application.AgentStateCommands.ClaimLeaseCommand;
-import io.aicunet.agentstate.config.AgentStateConfig;
+import io.aicunet.agentstate.application.access.AgentInputs;
+import io.aicunet.agentstate.application.access.AgentStateAccess;
+import io.aicunet.agentstate.application.leases.LeaseCommands.ClaimLeaseCommand;
+import io.aicunet.agentstate.application.port.Agents.LockMode;
+import io.aicunet.agentstate.application.port.HotState;
+import io.aicunet.agentstate.application.port.Leases;
+import io.aicunet.agentstate.config.AgentStateServiceConfig;
 import io.aicunet.agentstate.domain.AgentId;
 import io.aicunet.agentstate.domain.AgentStateRules;
 import io.aicunet.agentstate.domain.Lease;
@@ -35,9 +40,9 @@ public class ClaimLease {
 
     private final AgentStateAccess access;
     private final Leases leases;
-    private final AgentStateConfig.Lease config;
+    private final AgentStateServiceConfig.Lease config;
 
-    public ClaimLease(AgentStateAccess access, Leases leases, AgentStateConfig config) {
+    public ClaimLease(AgentStateAccess access, Leases leases, AgentStateServiceConfig config) {
         this.access = access;
         this.leases = leases;
         this.config = config.lease();
@@ -73,7 +78,7 @@ public class ClaimLease {
                                 .map(ignored -> Result.ok(new Lease(agent.id(), command.workerId(), token,
                                         claimedAt.plusMillis(ttlMillis))));
                     });
-        }).onFailure(HotStateUnavailableException.class).recoverWithItem(failure ->
+        }).onFailure(HotState.UnavailableException.class).recoverWithItem(failure ->
                 Result.failed(LeaseInputs.unavailable()));
     }
 }

@@ -1,6 +1,6 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.leases;
 
-import io.aicunet.agentstate.config.AgentStateConfig;
+import io.aicunet.agentstate.config.AgentStateServiceConfig;
 import io.aicunet.agentstate.domain.AgentStateRules;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Problem.FieldViolation;
@@ -13,7 +13,7 @@ final class LeaseInputs {
     }
 
     /** The lease time asked for, 0 meaning the default; adds a violation when out of bounds. */
-    static long ttlMillis(long asked, AgentStateConfig.Lease config, List<FieldViolation> violations) {
+    static long ttlMillis(long asked, AgentStateServiceConfig.Lease config, List<FieldViolation> violations) {
         long ttl = asked == 0 ? config.ttlMillisDefault() : asked;
         AgentStateRules.checkMillis("ttl_millis", ttl, config.ttlMillisMin(), config.ttlMillisMax(), violations);
         return ttl;

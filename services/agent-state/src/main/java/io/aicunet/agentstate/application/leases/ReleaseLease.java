@@ -1,6 +1,10 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.leases;
 
-import io.aicunet.agentstate.application.AgentStateCommands.ReleaseLeaseCommand;
+import io.aicunet.agentstate.application.access.AgentInputs;
+import io.aicunet.agentstate.application.access.AgentStateAccess;
+import io.aicunet.agentstate.application.leases.LeaseCommands.ReleaseLeaseCommand;
+import io.aicunet.agentstate.application.port.HotState;
+import io.aicunet.agentstate.application.port.Leases;
 import io.aicunet.agentstate.domain.AgentId;
 import io.aicunet.agentstate.domain.AgentStateRules;
 import io.aicunet.platform.policy.Resource;
@@ -49,7 +53,7 @@ public class ReleaseLease {
         Resource resource = Resource.owned(AgentStateAccess.AGENT, agentId.get().toString(), tenant.value());
         return access.authorized(caller, ACTION, resource, () -> leases.release(tenant.value(), agentId.get(),
                         command.workerId(), command.fencingToken()).map(Result::ok))
-                .onFailure(HotStateUnavailableException.class).recoverWithItem(failure ->
+                .onFailure(HotState.UnavailableException.class).recoverWithItem(failure ->
                         Result.failed(LeaseInputs.unavailable()));
     }
 }

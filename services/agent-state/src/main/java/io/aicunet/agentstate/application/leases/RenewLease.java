@@ -1,7 +1,11 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.leases;
 
-import io.aicunet.agentstate.application.AgentStateCommands.RenewLeaseCommand;
-import io.aicunet.agentstate.config.AgentStateConfig;
+import io.aicunet.agentstate.application.access.AgentInputs;
+import io.aicunet.agentstate.application.access.AgentStateAccess;
+import io.aicunet.agentstate.application.leases.LeaseCommands.RenewLeaseCommand;
+import io.aicunet.agentstate.application.port.HotState;
+import io.aicunet.agentstate.application.port.Leases;
+import io.aicunet.agentstate.config.AgentStateServiceConfig;
 import io.aicunet.agentstate.domain.AgentId;
 import io.aicunet.agentstate.domain.AgentStateRules;
 import io.aicunet.agentstate.domain.Lease;
@@ -27,9 +31,9 @@ public class RenewLease {
 
     private final AgentStateAccess access;
     private final Leases leases;
-    private final AgentStateConfig.Lease config;
+    private final AgentStateServiceConfig.Lease config;
 
-    public RenewLease(AgentStateAccess access, Leases leases, AgentStateConfig config) {
+    public RenewLease(AgentStateAccess access, Leases leases, AgentStateServiceConfig config) {
         this.access = access;
         this.leases = leases;
         this.config = config.lease();
@@ -57,7 +61,7 @@ public class RenewLease {
                             ? Result.ok(new Lease(agentId.get(), command.workerId(), command.fencingToken(),
                                     renewedAt.plusMillis(ttlMillis)))
                             : Result.<Lease>failed(LeaseInputs.lost(command.agentId())));
-        }).onFailure(HotStateUnavailableException.class).recoverWithItem(failure ->
+        }).onFailure(HotState.UnavailableException.class).recoverWithItem(failure ->
                 Result.failed(LeaseInputs.unavailable()));
     }
 }

@@ -1,4 +1,4 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.port;
 
 import io.aicunet.agentstate.domain.Agent;
 import io.aicunet.agentstate.domain.AgentId;
@@ -15,6 +15,25 @@ import java.util.Optional;
  * connection, so row-level security and the outbox share it.
  */
 public interface Agents {
+
+    /** How a read locks the row it finds, until the transaction ends (agents' and threads' rows alike). */
+    enum LockMode {
+        /** No lock: a plain read. */
+        NONE,
+        /** FOR SHARE: others may read and share-lock, nobody may change it. */
+        SHARE,
+        /** FOR UPDATE: nobody else may lock or change it. */
+        UPDATE;
+
+        /** The SQL locking clause, with a leading space, or nothing. */
+        public String clause() {
+            return switch (this) {
+                case NONE -> "";
+                case SHARE -> " FOR SHARE";
+                case UPDATE -> " FOR UPDATE";
+            };
+        }
+    }
 
     /** The agent, locked as asked; empty when absent or not visible to the transaction's tenant. */
     Uni<Optional<Agent>> find(SqlConnection connection, AgentId id, LockMode lock);

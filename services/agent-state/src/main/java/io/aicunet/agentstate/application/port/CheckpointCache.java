@@ -1,5 +1,6 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.port;
 
+import io.aicunet.agentstate.domain.StoredCheckpoint;
 import io.aicunet.agentstate.domain.ThreadId;
 import io.aicunet.platform.tenancy.TenantId;
 import io.smallrye.mutiny.Uni;
@@ -13,9 +14,9 @@ import java.util.Optional;
  * fence or not above the cached version is never put. So a slow reader can never put
  * back an older version over a newer committed one. States are cached sealed, as
  * PostgreSQL holds them. Every method fails with
- * {@link HotStateUnavailableException} when Redis does not answer in time.
+ * {@link HotState.UnavailableException} when Redis does not answer in time.
  */
-public interface CheckpointCache {
+public interface CheckpointCache extends HotState {
 
     /** A fence no version reaches: what a deleted thread's entry gets. */
     long TOMBSTONE_VERSION = Long.MAX_VALUE / 4;

@@ -1,8 +1,10 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.port;
 
+import io.aicunet.agentstate.application.port.Agents.LockMode;
 import io.aicunet.agentstate.domain.AgentId;
 import io.aicunet.agentstate.domain.CheckpointId;
 import io.aicunet.agentstate.domain.CheckpointSummary;
+import io.aicunet.agentstate.domain.StoredCheckpoint;
 import io.aicunet.agentstate.domain.ThreadId;
 import io.aicunet.platform.tenancy.TenantId;
 import io.smallrye.mutiny.Uni;

@@ -1,4 +1,4 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.port;
 
 import io.aicunet.agentstate.domain.AgentId;
 import io.aicunet.platform.tenancy.TenantId;
@@ -9,9 +9,9 @@ import java.util.Set;
 
 /**
  * Agents' heartbeats in Redis: a key per agent that lives for the lost-after interval
- * after each heartbeat. Fails with {@link HotStateUnavailableException} without Redis.
+ * after each heartbeat. Fails with {@link HotState.UnavailableException} without Redis.
  */
-public interface Heartbeats {
+public interface Heartbeats extends HotState {
 
     /** An agent whose heartbeat is asked about. */
     record Beat(TenantId tenant, AgentId agentId) {

@@ -1,4 +1,4 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.port;
 
 import io.aicunet.platform.tenancy.TenantId;
 import io.smallrye.mutiny.Uni;

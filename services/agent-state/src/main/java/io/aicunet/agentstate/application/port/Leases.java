@@ -1,4 +1,4 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.port;
 
 import io.aicunet.agentstate.domain.AgentId;
 import io.aicunet.platform.tenancy.TenantId;
@@ -7,10 +7,10 @@ import java.time.Duration;
 
 /**
  * Leases on agents in Redis: a key per agent holding the fencing token and the
- * worker, living for the lease's time. Fails with {@link HotStateUnavailableException}
+ * worker, living for the lease's time. Fails with {@link HotState.UnavailableException}
  * without Redis.
  */
-public interface Leases {
+public interface Leases extends HotState {
 
     /** What a claim found: the lease was free (or the claimer's own) and is now the claimer's, or another worker holds it. */
     sealed interface Claim {

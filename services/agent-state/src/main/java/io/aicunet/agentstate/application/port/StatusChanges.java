@@ -1,4 +1,4 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.port;
 
 import io.aicunet.agentstate.domain.AgentId;
 import io.aicunet.agentstate.domain.StatusChange;

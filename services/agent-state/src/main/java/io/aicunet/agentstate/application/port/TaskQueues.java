@@ -1,4 +1,4 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.port;
 
 import io.aicunet.agentstate.domain.DeadTask;
 import io.aicunet.agentstate.domain.Task;
@@ -9,9 +9,9 @@ import java.util.Optional;
 
 /**
  * Task queues as Redis streams with one consumer group each, and a dead-letter stream
- * per queue. Fails with {@link HotStateUnavailableException} without Redis.
+ * per queue. Fails with {@link HotState.UnavailableException} without Redis.
  */
-public interface TaskQueues {
+public interface TaskQueues extends HotState {
 
     /** What acknowledging or failing a task found. */
     enum Outcome {

@@ -1,10 +1,10 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.port;
 
 import io.aicunet.platform.tenancy.TenantId;
 import io.smallrye.mutiny.Uni;
 
-/** Every Redis key of a tenant, for erasure. Fails with {@link HotStateUnavailableException} without Redis. */
-public interface TenantKeys {
+/** Every Redis key of a tenant, for erasure. Fails with {@link HotState.UnavailableException} without Redis. */
+public interface TenantKeys extends HotState {
 
     /** One SCAN step: the cursor to go on from ("0": every key was visited) and how many keys it deleted. */
     record Step(String next, int deleted) {

@@ -1,8 +1,13 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.privacy;
 
-import io.aicunet.agentstate.application.PersonalRecords.Kind;
-import io.aicunet.agentstate.application.PersonalRecords.Page;
-import io.aicunet.agentstate.config.AgentStateConfig;
+import io.aicunet.agentstate.application.access.TenantCipher;
+import io.aicunet.agentstate.application.checkpoints.CheckpointCaching;
+import io.aicunet.agentstate.application.port.CheckpointCache;
+import io.aicunet.agentstate.application.port.Checkpoints;
+import io.aicunet.agentstate.application.port.PersonalRecords.Kind;
+import io.aicunet.agentstate.application.port.PersonalRecords.Page;
+import io.aicunet.agentstate.application.port.PersonalRecords;
+import io.aicunet.agentstate.config.AgentStateServiceConfig;
 import io.aicunet.agentstate.domain.ThreadId;
 import io.aicunet.platform.privacy.PrivacyPart;
 import io.aicunet.platform.privacy.PrivacyScope;
@@ -39,18 +44,18 @@ import java.util.TreeMap;
  * </ul>
  */
 @ApplicationScoped
-public class AgentStatePrivacy implements PrivacyPart {
+public class AgentStatePrivacyPart implements PrivacyPart {
 
     private final PersonalRecords records;
     private final Checkpoints checkpoints;
     private final CheckpointCaching caching;
     private final EraseTenantData eraseTenantData;
     private final TenantCipher cipher;
-    private final AgentStateConfig.Privacy config;
+    private final AgentStateServiceConfig.Privacy config;
     private final int batchMax;
 
-    public AgentStatePrivacy(PersonalRecords records, Checkpoints checkpoints, CheckpointCaching caching,
-                             EraseTenantData eraseTenantData, TenantCipher cipher, AgentStateConfig config) {
+    public AgentStatePrivacyPart(PersonalRecords records, Checkpoints checkpoints, CheckpointCaching caching,
+                             EraseTenantData eraseTenantData, TenantCipher cipher, AgentStateServiceConfig config) {
         this.records = records;
         this.checkpoints = checkpoints;
         this.caching = caching;

@@ -1,7 +1,14 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.privacy;
 
-import io.aicunet.agentstate.application.AgentStateCommands.EraseTenantDataCommand;
-import io.aicunet.agentstate.config.AgentStateConfig;
+import io.aicunet.agentstate.application.access.AgentStateAccess;
+import io.aicunet.agentstate.application.port.CacheRepairs;
+import io.aicunet.agentstate.application.port.Checkpoints;
+import io.aicunet.agentstate.application.port.HotState;
+import io.aicunet.agentstate.application.port.IdempotencyKeys;
+import io.aicunet.agentstate.application.port.RetentionPolicies;
+import io.aicunet.agentstate.application.port.TenantKeys;
+import io.aicunet.agentstate.application.privacy.PrivacyCommands.EraseTenantDataCommand;
+import io.aicunet.agentstate.config.AgentStateServiceConfig;
 import io.aicunet.platform.policy.Resource;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Result;
@@ -40,11 +47,11 @@ public class EraseTenantData {
     private final IdempotencyKeys keys;
     private final CacheRepairs repairs;
     private final TenantKeys tenantKeys;
-    private final AgentStateConfig.Erasure config;
+    private final AgentStateServiceConfig.Erasure config;
 
     public EraseTenantData(AgentStateAccess access, Checkpoints checkpoints, RetentionPolicies policies,
                            IdempotencyKeys keys, CacheRepairs repairs, TenantKeys tenantKeys,
-                           AgentStateConfig config) {
+                           AgentStateServiceConfig config) {
         this.access = access;
         this.checkpoints = checkpoints;
         this.policies = policies;
@@ -62,7 +69,7 @@ public class EraseTenantData {
         TenantId id = tenant.get();
         return access.authorized(caller, ACTION, Resource.owned("tenant", id.toString(), id),
                         () -> erase(id, 0, 0L).map(Result::ok))
-                .onFailure(HotStateUnavailableException.class).recoverWithItem(failure -> Result.failed(
+                .onFailure(HotState.UnavailableException.class).recoverWithItem(failure -> Result.failed(
                         new Problem.Unavailable("erasing the tenant's Redis keys needs Redis, which does not answer;"
                                 + " what was deleted stays deleted, retry to finish")));
     }

@@ -1,6 +1,10 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.retention;
 
-import io.aicunet.agentstate.config.AgentStateConfig;
+import io.aicunet.agentstate.application.access.AgentStateAccess;
+import io.aicunet.agentstate.application.checkpoints.CheckpointCaching;
+import io.aicunet.agentstate.application.port.CheckpointCache;
+import io.aicunet.agentstate.application.port.Checkpoints;
+import io.aicunet.agentstate.config.AgentStateServiceConfig;
 import io.aicunet.agentstate.domain.ThreadId;
 import io.aicunet.platform.privacy.DataClass;
 import io.aicunet.platform.privacy.TenantRetentions;
@@ -60,13 +64,13 @@ public class ApplyDataClassRetention {
     private final Checkpoints checkpoints;
     private final CheckpointCaching caching;
     private final TenantRetentions retentions;
-    private final AgentStateConfig.Retention config;
+    private final AgentStateServiceConfig.Retention config;
 
     // Where the next pass goes on; one replica's passes never overlap (the scheduler skips).
     private volatile Optional<TenantId> after = Optional.empty();
 
     public ApplyDataClassRetention(AgentStateAccess access, Checkpoints checkpoints, CheckpointCaching caching,
-                                   TenantRetentions retentions, AgentStateConfig config) {
+                                   TenantRetentions retentions, AgentStateServiceConfig config) {
         this.access = access;
         this.checkpoints = checkpoints;
         this.caching = caching;

@@ -1,6 +1,11 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.retention;
 
-import io.aicunet.agentstate.config.AgentStateConfig;
+import io.aicunet.agentstate.application.access.AgentStateAccess;
+import io.aicunet.agentstate.application.checkpoints.CheckpointCaching;
+import io.aicunet.agentstate.application.port.CheckpointCache;
+import io.aicunet.agentstate.application.port.Checkpoints;
+import io.aicunet.agentstate.application.port.IdempotencyKeys;
+import io.aicunet.agentstate.config.AgentStateServiceConfig;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.TenantScope;
 import io.smallrye.mutiny.Multi;
@@ -38,10 +43,10 @@ public class ApplyRetention {
     private final Checkpoints checkpoints;
     private final IdempotencyKeys keys;
     private final CheckpointCaching caching;
-    private final AgentStateConfig.Retention config;
+    private final AgentStateServiceConfig.Retention config;
 
     public ApplyRetention(AgentStateAccess access, Checkpoints checkpoints, IdempotencyKeys keys,
-                          CheckpointCaching caching, AgentStateConfig config) {
+                          CheckpointCaching caching, AgentStateServiceConfig config) {
         this.access = access;
         this.checkpoints = checkpoints;
         this.keys = keys;

@@ -1,7 +1,9 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.retention;
 
-import io.aicunet.agentstate.application.AgentStateCommands.GetRetentionPolicyQuery;
-import io.aicunet.agentstate.config.AgentStateConfig;
+import io.aicunet.agentstate.application.access.AgentStateAccess;
+import io.aicunet.agentstate.application.port.RetentionPolicies;
+import io.aicunet.agentstate.application.retention.RetentionCommands.GetRetentionPolicyQuery;
+import io.aicunet.agentstate.config.AgentStateServiceConfig;
 import io.aicunet.agentstate.domain.RetentionPolicy;
 import io.aicunet.platform.policy.Resource;
 import io.aicunet.platform.problem.Result;
@@ -18,9 +20,9 @@ public class GetRetentionPolicy {
 
     private final AgentStateAccess access;
     private final RetentionPolicies policies;
-    private final AgentStateConfig.Retention config;
+    private final AgentStateServiceConfig.Retention config;
 
-    public GetRetentionPolicy(AgentStateAccess access, RetentionPolicies policies, AgentStateConfig config) {
+    public GetRetentionPolicy(AgentStateAccess access, RetentionPolicies policies, AgentStateServiceConfig config) {
         this.access = access;
         this.policies = policies;
         this.config = config.retention();

@@ -1,4 +1,4 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.retention;
 
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Result;

@@ -1,6 +1,7 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.tasks;
 
-import io.aicunet.agentstate.application.AgentStateCommands.AckTaskCommand;
+import io.aicunet.agentstate.application.port.TaskQueues;
+import io.aicunet.agentstate.application.tasks.TaskCommands.AckTaskCommand;
 import io.aicunet.agentstate.domain.AgentStateRules;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;

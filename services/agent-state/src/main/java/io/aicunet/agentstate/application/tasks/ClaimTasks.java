@@ -1,7 +1,9 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.tasks;
 
-import io.aicunet.agentstate.application.AgentStateCommands.ClaimTasksCommand;
-import io.aicunet.agentstate.config.AgentStateConfig;
+import io.aicunet.agentstate.application.access.TenantCipher;
+import io.aicunet.agentstate.application.port.TaskQueues;
+import io.aicunet.agentstate.application.tasks.TaskCommands.ClaimTasksCommand;
+import io.aicunet.agentstate.config.AgentStateServiceConfig;
 import io.aicunet.agentstate.domain.AgentStateRules;
 import io.aicunet.agentstate.domain.Task;
 import io.aicunet.platform.problem.Problem.FieldViolation;
@@ -26,9 +28,9 @@ public class ClaimTasks {
     private final TaskAccess access;
     private final TaskQueues queues;
     private final TenantCipher cipher;
-    private final AgentStateConfig.Tasks config;
+    private final AgentStateServiceConfig.Tasks config;
 
-    public ClaimTasks(TaskAccess access, TaskQueues queues, TenantCipher cipher, AgentStateConfig config) {
+    public ClaimTasks(TaskAccess access, TaskQueues queues, TenantCipher cipher, AgentStateServiceConfig config) {
         this.access = access;
         this.queues = queues;
         this.cipher = cipher;

@@ -1,7 +1,11 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.tasks;
 
-import io.aicunet.agentstate.application.AgentStateCommands.EnqueueTaskCommand;
-import io.aicunet.agentstate.config.AgentStateConfig;
+import io.aicunet.agentstate.application.access.AgentStateAccess;
+import io.aicunet.agentstate.application.access.JsonDocuments;
+import io.aicunet.agentstate.application.access.TenantCipher;
+import io.aicunet.agentstate.application.port.TaskQueues;
+import io.aicunet.agentstate.application.tasks.TaskCommands.EnqueueTaskCommand;
+import io.aicunet.agentstate.config.AgentStateServiceConfig;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
@@ -21,9 +25,9 @@ public class EnqueueTask {
     private final TaskAccess access;
     private final TaskQueues queues;
     private final TenantCipher cipher;
-    private final AgentStateConfig.Tasks config;
+    private final AgentStateServiceConfig.Tasks config;
 
-    public EnqueueTask(TaskAccess access, TaskQueues queues, TenantCipher cipher, AgentStateConfig config) {
+    public EnqueueTask(TaskAccess access, TaskQueues queues, TenantCipher cipher, AgentStateServiceConfig config) {
         this.access = access;
         this.queues = queues;
         this.cipher = cipher;

@@ -1,6 +1,9 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.tasks;
 
-import io.aicunet.agentstate.application.AgentStateCommands.FailTaskCommand;
+import io.aicunet.agentstate.application.access.AgentStateAccess;
+import io.aicunet.agentstate.application.access.TenantCipher;
+import io.aicunet.agentstate.application.port.TaskQueues;
+import io.aicunet.agentstate.application.tasks.TaskCommands.FailTaskCommand;
 import io.aicunet.agentstate.domain.AgentStateRules;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;

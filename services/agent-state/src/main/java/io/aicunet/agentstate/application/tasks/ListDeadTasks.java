@@ -1,7 +1,9 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.tasks;
 
-import io.aicunet.agentstate.application.AgentStateCommands.ListDeadTasksQuery;
-import io.aicunet.agentstate.config.AgentStateConfig;
+import io.aicunet.agentstate.application.access.TenantCipher;
+import io.aicunet.agentstate.application.port.TaskQueues;
+import io.aicunet.agentstate.application.tasks.TaskCommands.ListDeadTasksQuery;
+import io.aicunet.agentstate.config.AgentStateServiceConfig;
 import io.aicunet.agentstate.domain.DeadTask;
 import io.aicunet.platform.problem.Problem.FieldViolation;
 import io.aicunet.platform.problem.Result;
@@ -20,9 +22,9 @@ public class ListDeadTasks {
     private final TaskAccess access;
     private final TaskQueues queues;
     private final TenantCipher cipher;
-    private final AgentStateConfig config;
+    private final AgentStateServiceConfig config;
 
-    public ListDeadTasks(TaskAccess access, TaskQueues queues, TenantCipher cipher, AgentStateConfig config) {
+    public ListDeadTasks(TaskAccess access, TaskQueues queues, TenantCipher cipher, AgentStateServiceConfig config) {
         this.access = access;
         this.queues = queues;
         this.cipher = cipher;

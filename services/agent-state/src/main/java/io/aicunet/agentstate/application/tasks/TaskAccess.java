@@ -1,5 +1,7 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.tasks;
 
+import io.aicunet.agentstate.application.access.AgentStateAccess;
+import io.aicunet.agentstate.application.port.HotState;
 import io.aicunet.agentstate.domain.AgentStateRules;
 import io.aicunet.platform.policy.Resource;
 import io.aicunet.platform.problem.Problem;
@@ -43,7 +45,7 @@ public class TaskAccess {
         }
         Resource resource = Resource.owned(AgentStateAccess.QUEUE, queue, tenant.value());
         return access.authorized(caller, action, resource, () -> work.apply(tenant.value()))
-                .onFailure(HotStateUnavailableException.class).recoverWithItem(failure -> Result.failed(
+                .onFailure(HotState.UnavailableException.class).recoverWithItem(failure -> Result.failed(
                         new Problem.Unavailable("task queues need Redis, which does not answer; retry")));
     }
 

@@ -1,4 +1,4 @@
-package io.aicunet.agentstate.application;
+package io.aicunet.agentstate.application.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
