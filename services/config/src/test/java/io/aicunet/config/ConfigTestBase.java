@@ -3,6 +3,7 @@ package io.aicunet.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.aicunet.contracts.config.v1.ConfigChanged;
 import io.aicunet.contracts.config.v1.ConfigServiceGrpc.ConfigServiceBlockingStub;
 import io.aicunet.contracts.config.v1.CreateNamespaceRequest;
 import io.aicunet.contracts.config.v1.PutEntryRequest;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 /** What the config tests share: a gRPC client of the service under test and a few steps. */
-abstract class ConfigTestBase {
+public abstract class ConfigTestBase {
 
     @TestHTTPResource
     URL service;
@@ -33,12 +34,12 @@ abstract class ConfigTestBase {
     protected ConfigGrpcClient client;
 
     @BeforeEach
-    void connect() {
+    protected void connect() {
         client = new ConfigGrpcClient(service.getPort());
     }
 
     @AfterEach
-    void disconnect() {
+    protected void disconnect() {
         client.close();
     }
 
@@ -84,6 +85,15 @@ abstract class ConfigTestBase {
             return row.getLong(1);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** A ConfigChanged event as read from the topic. */
+    protected static ConfigChanged parse(byte[] payload) {
+        try {
+            return ConfigChanged.parseFrom(payload);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new AssertionError(e);
         }
     }
 

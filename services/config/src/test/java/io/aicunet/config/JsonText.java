@@ -8,14 +8,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * JSON text compared by meaning: the service returns values in PostgreSQL's canonical
  * jsonb form, whose spacing and member order may differ from what was written.
  */
-final class JsonText {
+public final class JsonText {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private JsonText() {
     }
 
-    static JsonNode parse(String json) {
+    public static JsonNode parse(String json) {
         try {
             return MAPPER.readTree(json);
         } catch (JsonProcessingException e) {

@@ -10,8 +10,8 @@ import static org.hamcrest.Matchers.equalTo;
 
 import com.google.rpc.PreconditionFailure;
 import io.aicunet.config.adapter.redis.RedisEffectiveCache;
-import io.aicunet.config.application.ConfigPrivacyPart;
-import io.aicunet.config.application.TenantHistoryRetention;
+import io.aicunet.config.application.privacy.ConfigPrivacyPart;
+import io.aicunet.config.application.retention.TenantHistoryRetention;
 import io.aicunet.contracts.config.v1.ChangeOperation;
 import io.aicunet.contracts.config.v1.DeleteEntryRequest;
 import io.aicunet.contracts.config.v1.GetEffectiveConfigRequest;

@@ -4,6 +4,7 @@ import static io.aicunet.platform.testing.ConfigFixtures.globalScope;
 import static io.aicunet.platform.testing.ConfigFixtures.tenantScope;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aicunet.config.application.contract.ConfigEvents;
 import io.aicunet.contracts.config.v1.ConfigChanged;
 import io.aicunet.contracts.config.v1.EffectiveValue;
 import io.aicunet.contracts.config.v1.GetEffectiveConfigRequest;
@@ -13,7 +14,6 @@ import io.aicunet.contracts.config.v1.PutEntryResponse;
 import io.aicunet.contracts.config.v1.Revision;
 import io.aicunet.contracts.config.v1.Value;
 import io.aicunet.contracts.config.v1.WatchRequest;
-import io.aicunet.config.application.ConfigEvents;
 import io.aicunet.platform.testing.FleetTestResource;
 import io.aicunet.platform.testing.TestCallers;
 import io.aicunet.platform.testing.TopicReader;
@@ -148,13 +148,5 @@ class SecretsTest extends ConfigTestBase {
         return client.as(caller).getEffectiveConfig(GetEffectiveConfigRequest.newBuilder().setTenantId(tenant)
                         .addNamespaces(namespace).build()).getValuesList().stream()
                 .collect(Collectors.toMap(EffectiveValue::getKey, EffectiveValue::getValue));
-    }
-
-    static ConfigChanged parse(byte[] payload) {
-        try {
-            return ConfigChanged.parseFrom(payload);
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            throw new AssertionError(e);
-        }
     }
 }

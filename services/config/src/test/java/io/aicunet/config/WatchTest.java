@@ -7,11 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.rpc.PreconditionFailure;
-import io.aicunet.config.application.ChangeFeed;
-import io.aicunet.config.application.ChangeFeeds;
-import io.aicunet.config.application.ChangeNotifications;
-import io.aicunet.config.application.ConfigCommands.WatchQuery;
-import io.aicunet.config.application.WatchChanges;
+import io.aicunet.config.application.access.ConfigCommands.WatchQuery;
+import io.aicunet.config.application.port.ChangeNotifications;
+import io.aicunet.config.application.watch.ChangeFeed;
+import io.aicunet.config.application.watch.ChangeFeeds;
+import io.aicunet.config.application.watch.WatchChanges;
 import io.aicunet.contracts.config.v1.CompactRevisionsRequest;
 import io.aicunet.contracts.config.v1.Revision;
 import io.aicunet.contracts.config.v1.WatchRequest;

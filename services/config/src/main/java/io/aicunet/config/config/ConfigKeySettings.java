@@ -1,4 +1,4 @@
-package io.aicunet.config.settings;
+package io.aicunet.config.config;
 
 import io.aicunet.platform.privacy.KeySettings;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,16 +1,17 @@
-package io.aicunet.config.settings;
+package io.aicunet.config.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
 /**
- * Settings of the config service. The package is {@code settings}, not {@code config},
- * because this whole service is {@code io.aicunet.config}: a {@code config.config}
- * package would read as a stutter and be mistaken for the service's own domain.
+ * Settings of the config service (every key under {@code config.}). The package is
+ * {@code config} like every service's settings package, so it reads
+ * {@code io.aicunet.config.config}: the first {@code config} is the service, the second
+ * the template's settings package.
  */
 @ConfigMapping(prefix = "config")
-public interface ConfigServiceSettings {
+public interface ConfigServiceConfig {
 
     /** Largest page ListRevisions returns. */
     @WithDefault("100")

@@ -1,8 +1,8 @@
 package io.aicunet.config.adapter.crypto;
 
+import io.aicunet.config.config.ConfigServiceConfig;
 import io.aicunet.config.domain.EntryKey;
 import io.aicunet.config.domain.StoredValue;
-import io.aicunet.config.settings.ConfigServiceSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +33,7 @@ public class AesGcmSecretCipher {
     private final String keyId;
     private final SecureRandom random = new SecureRandom();
 
-    public AesGcmSecretCipher(ConfigServiceSettings settings) {
+    public AesGcmSecretCipher(ConfigServiceConfig settings) {
         byte[] raw;
         try {
             raw = Base64.getDecoder().decode(settings.secrets().key().trim());

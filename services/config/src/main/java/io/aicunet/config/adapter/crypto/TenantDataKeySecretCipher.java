@@ -1,6 +1,6 @@
 package io.aicunet.config.adapter.crypto;
 
-import io.aicunet.config.application.SecretCipher;
+import io.aicunet.config.application.port.SecretCipher;
 import io.aicunet.config.domain.EntryKey;
 import io.aicunet.config.domain.StoredValue;
 import io.aicunet.platform.privacy.DataKey;

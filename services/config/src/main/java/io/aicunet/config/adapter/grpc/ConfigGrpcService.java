@@ -1,30 +1,32 @@
 package io.aicunet.config.adapter.grpc;
 
-import io.aicunet.config.application.CompactRevisions;
-import io.aicunet.config.application.ConfigCommands.CompactRevisionsCommand;
-import io.aicunet.config.application.ConfigCommands.CreateNamespaceCommand;
-import io.aicunet.config.application.ConfigCommands.DeleteEntryCommand;
-import io.aicunet.config.application.ConfigCommands.DiffRevisionsQuery;
-import io.aicunet.config.application.ConfigCommands.EffectiveConfigQuery;
-import io.aicunet.config.application.ConfigCommands.GetEntryQuery;
-import io.aicunet.config.application.ConfigCommands.GetNamespaceQuery;
-import io.aicunet.config.application.ConfigCommands.GetSchemaQuery;
-import io.aicunet.config.application.ConfigCommands.ListRevisionsQuery;
-import io.aicunet.config.application.ConfigCommands.PutEntryCommand;
-import io.aicunet.config.application.ConfigCommands.RegisterSchemaCommand;
-import io.aicunet.config.application.ConfigCommands.RollbackEntryCommand;
-import io.aicunet.config.application.ConfigCommands.WatchQuery;
-import io.aicunet.config.application.CreateNamespace;
-import io.aicunet.config.application.DeleteEntry;
-import io.aicunet.config.application.DiffRevisions;
-import io.aicunet.config.application.GetEffectiveConfig;
-import io.aicunet.config.application.GetEntry;
-import io.aicunet.config.application.GetNamespace;
-import io.aicunet.config.application.ListRevisions;
-import io.aicunet.config.application.PutEntry;
-import io.aicunet.config.application.RegisterSchema;
-import io.aicunet.config.application.RollbackEntry;
-import io.aicunet.config.application.WatchChanges;
+import io.aicunet.config.application.access.ConfigCommands.CompactRevisionsCommand;
+import io.aicunet.config.application.access.ConfigCommands.CreateNamespaceCommand;
+import io.aicunet.config.application.access.ConfigCommands.DeleteEntryCommand;
+import io.aicunet.config.application.access.ConfigCommands.DiffRevisionsQuery;
+import io.aicunet.config.application.access.ConfigCommands.EffectiveConfigQuery;
+import io.aicunet.config.application.access.ConfigCommands.GetEntryQuery;
+import io.aicunet.config.application.access.ConfigCommands.GetNamespaceQuery;
+import io.aicunet.config.application.access.ConfigCommands.GetSchemaQuery;
+import io.aicunet.config.application.access.ConfigCommands.ListRevisionsQuery;
+import io.aicunet.config.application.access.ConfigCommands.PutEntryCommand;
+import io.aicunet.config.application.access.ConfigCommands.RegisterSchemaCommand;
+import io.aicunet.config.application.access.ConfigCommands.RollbackEntryCommand;
+import io.aicunet.config.application.access.ConfigCommands.WatchQuery;
+import io.aicunet.config.application.contract.ConfigEvents;
+import io.aicunet.config.application.contract.ConfigProtos;
+import io.aicunet.config.application.entries.DeleteEntry;
+import io.aicunet.config.application.entries.DiffRevisions;
+import io.aicunet.config.application.entries.GetEffectiveConfig;
+import io.aicunet.config.application.entries.GetEntry;
+import io.aicunet.config.application.entries.ListRevisions;
+import io.aicunet.config.application.entries.PutEntry;
+import io.aicunet.config.application.entries.RollbackEntry;
+import io.aicunet.config.application.namespaces.CreateNamespace;
+import io.aicunet.config.application.namespaces.GetNamespace;
+import io.aicunet.config.application.namespaces.RegisterSchema;
+import io.aicunet.config.application.retention.CompactRevisions;
+import io.aicunet.config.application.watch.WatchChanges;
 import io.aicunet.contracts.config.v1.CompactRevisionsRequest;
 import io.aicunet.contracts.config.v1.CompactRevisionsResponse;
 import io.aicunet.contracts.config.v1.ConfigService;
@@ -212,7 +214,7 @@ public class ConfigGrpcService implements ConfigService {
                 EntryDiff.Builder entry = EntryDiff.newBuilder()
                         .setNamespace(diff.key().namespace())
                         .setKey(diff.key().key())
-                        .setScope(io.aicunet.config.application.ConfigEvents.scope(diff.key().scope()))
+                        .setScope(ConfigEvents.scope(diff.key().scope()))
                         .setBeforeRevision(diff.beforeRevision())
                         .setAfterRevision(diff.afterRevision());
                 diff.before().ifPresent(v -> entry.setBefore(ConfigProtos.value(v)));

@@ -1,4 +1,4 @@
-package io.aicunet.config.domain;
+package io.aicunet.config.adapter.persistence;
 
 import io.aicunet.platform.privacy.PersonalData;
 import java.util.Map;

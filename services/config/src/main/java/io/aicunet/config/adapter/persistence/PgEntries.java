@@ -1,6 +1,6 @@
 package io.aicunet.config.adapter.persistence;
 
-import io.aicunet.config.application.Entries;
+import io.aicunet.config.application.port.Entries;
 import io.aicunet.config.domain.ConfigRevision;
 import io.aicunet.config.domain.ConfigScope;
 import io.aicunet.config.domain.Entry;

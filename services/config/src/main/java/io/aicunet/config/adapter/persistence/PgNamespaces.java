@@ -1,6 +1,6 @@
 package io.aicunet.config.adapter.persistence;
 
-import io.aicunet.config.application.Namespaces;
+import io.aicunet.config.application.port.Namespaces;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;

@@ -1,6 +1,6 @@
 package io.aicunet.config.adapter.persistence;
 
-import io.aicunet.config.application.TenantConfigurations;
+import io.aicunet.config.application.port.TenantConfigurations;
 import io.aicunet.config.domain.ConfigRevision;
 import io.aicunet.config.domain.Entry;
 import io.aicunet.platform.tenancy.TenantId;

@@ -1,7 +1,7 @@
 package io.aicunet.config.adapter.redis;
 
-import io.aicunet.config.application.ChangeNotifications;
-import io.aicunet.config.settings.ConfigServiceSettings;
+import io.aicunet.config.application.port.ChangeNotifications;
+import io.aicunet.config.config.ConfigServiceConfig;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
 import io.smallrye.mutiny.Multi;
@@ -25,7 +25,7 @@ public class RedisChangeNotifications implements ChangeNotifications {
     private final String channel;
     private final Duration publishTimeout;
 
-    public RedisChangeNotifications(ReactiveRedisDataSource redis, ConfigServiceSettings settings) {
+    public RedisChangeNotifications(ReactiveRedisDataSource redis, ConfigServiceConfig settings) {
         this.pubsub = redis.pubsub(String.class);
         this.channel = settings.watch().channel();
         this.publishTimeout = Duration.ofMillis(settings.watch().publishTimeoutMillis());

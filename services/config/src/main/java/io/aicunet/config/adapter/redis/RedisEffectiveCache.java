@@ -5,14 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.aicunet.config.application.EffectiveCache;
-import io.aicunet.config.application.Entries;
+import io.aicunet.config.application.port.EffectiveCache;
+import io.aicunet.config.application.port.Entries;
+import io.aicunet.config.config.ConfigServiceConfig;
 import io.aicunet.config.domain.ConfigScope;
 import io.aicunet.config.domain.Entry;
 import io.aicunet.config.domain.EntryKey;
 import io.aicunet.config.domain.ScopeKind;
 import io.aicunet.config.domain.StoredValue;
-import io.aicunet.config.settings.ConfigServiceSettings;
 import io.aicunet.platform.tenancy.TenantId;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.hash.ReactiveHashCommands;
@@ -47,11 +47,11 @@ public class RedisEffectiveCache implements EffectiveCache {
 
     private final ReactiveHashCommands<String, String, String> hashes;
     private final ReactiveKeyCommands<String> keys;
-    private final ConfigServiceSettings.Cache settings;
+    private final ConfigServiceConfig.Cache settings;
     private final Duration timeout;
     private final ObjectMapper mapper = new ObjectMapper();
 
-    public RedisEffectiveCache(ReactiveRedisDataSource redis, ConfigServiceSettings settings) {
+    public RedisEffectiveCache(ReactiveRedisDataSource redis, ConfigServiceConfig settings) {
         this.hashes = redis.hash(String.class);
         this.keys = redis.key();
         this.settings = settings.cache();

@@ -1,4 +1,4 @@
-package io.aicunet.config.application;
+package io.aicunet.config.application.access;
 
 import io.aicunet.config.domain.ConfigScope;
 import io.aicunet.platform.policy.RequestPipeline;
@@ -23,10 +23,13 @@ import java.util.function.Supplier;
 @ApplicationScoped
 public class ConfigAccess {
 
-    static final String ENTRY = "config-entry";
-    static final String SCHEMA = "config-schema";
-    static final String SECRET = "config-secret";
-    static final String REVISIONS = "config-revisions";
+    /** Reading entries, effective configurations, revisions and the watch: one policy action. */
+    public static final String READ_ENTRIES = "config.entries.read";
+
+    public static final String ENTRY = "config-entry";
+    public static final String SCHEMA = "config-schema";
+    public static final String SECRET = "config-secret";
+    public static final String REVISIONS = "config-revisions";
 
     private final RequestPipeline pipeline;
 
@@ -35,11 +38,11 @@ public class ConfigAccess {
     }
 
     /** The resource a scope's data is: the tenant's own for tenant-bearing scopes, else platform-level. */
-    static Resource resourceOf(String type, String id, Optional<TenantId> owner) {
+    public static Resource resourceOf(String type, String id, Optional<TenantId> owner) {
         return new Resource(type, id, owner);
     }
 
-    static Resource resourceOf(String type, String id, ConfigScope scope) {
+    public static Resource resourceOf(String type, String id, ConfigScope scope) {
         return resourceOf(type, id, scope.tenant());
     }
 

@@ -1,4 +1,4 @@
-package io.aicunet.config.application;
+package io.aicunet.config.application.access;
 
 import java.util.List;
 import java.util.OptionalLong;

@@ -1,6 +1,6 @@
-package io.aicunet.config.application;
+package io.aicunet.config.application.access;
 
-import io.aicunet.config.application.ConfigCommands.ScopeInput;
+import io.aicunet.config.application.access.ConfigCommands.ScopeInput;
 import io.aicunet.config.domain.ConfigRules;
 import io.aicunet.config.domain.ConfigScope;
 import io.aicunet.config.domain.EntryKey;
@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** Turns raw request parts into domain values, naming every field that is wrong. */
-final class ConfigInputs {
+public final class ConfigInputs {
 
     private static final String SCOPE_KINDS = Arrays.stream(ScopeKind.values()).map(ScopeKind::wireName).toList()
             .toString();
@@ -21,7 +21,7 @@ final class ConfigInputs {
     private ConfigInputs() {
     }
 
-    static Optional<EntryKey> entryKey(String namespace, String key, ScopeInput scope, List<FieldViolation> violations) {
+    public static Optional<EntryKey> entryKey(String namespace, String key, ScopeInput scope, List<FieldViolation> violations) {
         check("namespace", ConfigRules.namespaceProblem(namespace), violations);
         check("key", ConfigRules.keyProblem(key), violations);
         Optional<ConfigScope> parsed = scope(scope, violations);
@@ -30,7 +30,7 @@ final class ConfigInputs {
                 : Optional.empty();
     }
 
-    static Optional<ConfigScope> scope(ScopeInput scope, List<FieldViolation> violations) {
+    public static Optional<ConfigScope> scope(ScopeInput scope, List<FieldViolation> violations) {
         if (scope == null || blank(scope.kind())) {
             violations.add(new FieldViolation("scope.kind", "is required: one of " + SCOPE_KINDS));
             return Optional.empty();
@@ -61,14 +61,14 @@ final class ConfigInputs {
     }
 
     /** An optional tenant filter: empty text is no tenant. */
-    static Optional<TenantId> optionalTenant(String field, String tenantId, List<FieldViolation> violations) {
+    public static Optional<TenantId> optionalTenant(String field, String tenantId, List<FieldViolation> violations) {
         if (blank(tenantId)) {
             return Optional.empty();
         }
         return requiredTenant(field, tenantId, violations);
     }
 
-    static Optional<String> optionalService(String field, String service, List<FieldViolation> violations) {
+    public static Optional<String> optionalService(String field, String service, List<FieldViolation> violations) {
         if (blank(service)) {
             return Optional.empty();
         }
@@ -77,7 +77,7 @@ final class ConfigInputs {
         return problem == null ? Optional.of(service) : Optional.empty();
     }
 
-    static List<String> namespaces(String field, List<String> namespaces, int max, List<FieldViolation> violations) {
+    public static List<String> namespaces(String field, List<String> namespaces, int max, List<FieldViolation> violations) {
         if (namespaces.size() > max) {
             violations.add(new FieldViolation(field, "names " + namespaces.size() + " namespaces; at most " + max));
             return List.of();
@@ -88,13 +88,13 @@ final class ConfigInputs {
         return List.copyOf(new LinkedHashSet<>(namespaces));
     }
 
-    static void check(String field, String problem, List<FieldViolation> violations) {
+    public static void check(String field, String problem, List<FieldViolation> violations) {
         if (problem != null) {
             violations.add(new FieldViolation(field, problem));
         }
     }
 
-    static boolean blank(String text) {
+    public static boolean blank(String text) {
         return text == null || text.isBlank();
     }
 

@@ -1,4 +1,4 @@
-package io.aicunet.config.application;
+package io.aicunet.config.application.access;
 
 import io.aicunet.config.domain.ConfigRevision;
 import io.aicunet.config.domain.Entry;
@@ -40,7 +40,7 @@ public final class ConfigViews {
     public record EntryView(EntryKey key, ValueView value, long revision, int schemaVersion, String updatedBy,
                             Instant updatedAt) {
 
-        static EntryView of(Entry entry, ValueView value) {
+        public static EntryView of(Entry entry, ValueView value) {
             return new EntryView(entry.key(), value, entry.revision(), entry.schemaVersion(), entry.updatedBy(),
                     entry.updatedAt());
         }

@@ -1,15 +1,23 @@
-package io.aicunet.config.application;
+package io.aicunet.config.application.contract;
 
 import io.aicunet.config.domain.ConfigRevision;
+import io.aicunet.config.application.port.Namespaces.NamespaceRecord;
+import io.aicunet.config.application.port.Namespaces.SchemaRecord;
 import io.aicunet.config.domain.ConfigScope;
 import io.aicunet.contracts.config.v1.ChangeOperation;
 import io.aicunet.contracts.config.v1.ConfigChanged;
+import io.aicunet.contracts.config.v1.ConfigNamespaceCreated;
+import io.aicunet.contracts.config.v1.ConfigRevisionsCompacted;
+import io.aicunet.contracts.config.v1.ConfigSchemaRegistered;
 import io.aicunet.contracts.config.v1.Scope;
 import io.aicunet.contracts.config.v1.ScopeKind;
 import io.aicunet.platform.tenancy.TenantId;
 import java.util.UUID;
 
-/** Where the config service announces its changes, and how. */
+/**
+ * Where the config service announces its changes, and how: the topic, the key, and each
+ * event built from the values the use cases hold (the only events the service writes).
+ */
 public final class ConfigEvents {
 
     /** Every config event, keyed by the entry's tenant id (the nil UUID for platform-level ones). */
@@ -22,7 +30,7 @@ public final class ConfigEvents {
     }
 
     /** ConfigChanged: what changed and by whom, never the value. */
-    static ConfigChanged changed(ConfigRevision revision) {
+    public static ConfigChanged changed(ConfigRevision revision) {
         return ConfigChanged.newBuilder()
                 .setRevision(revision.revision())
                 .setNamespace(revision.key().namespace())
@@ -37,8 +45,32 @@ public final class ConfigEvents {
                 .build();
     }
 
-    static TenantId keyOf(ConfigScope scope) {
+    /** The event key of a scope's changes: its tenant, or {@link #PLATFORM_KEY}. */
+    public static TenantId keyOf(ConfigScope scope) {
         return scope.tenant().orElse(PLATFORM_KEY);
+    }
+
+    /** ConfigNamespaceCreated: the namespace, its first schema version (0: none), its author. */
+    public static ConfigNamespaceCreated namespaceCreated(NamespaceRecord namespace) {
+        return ConfigNamespaceCreated.newBuilder()
+                .setNamespace(namespace.name())
+                .setSchemaVersion(namespace.schemaVersion())
+                .setAuthor(namespace.createdBy())
+                .build();
+    }
+
+    /** ConfigSchemaRegistered: the namespace's new schema version and its author, never the schema. */
+    public static ConfigSchemaRegistered schemaRegistered(SchemaRecord schema) {
+        return ConfigSchemaRegistered.newBuilder()
+                .setNamespace(schema.namespace())
+                .setVersion(schema.version())
+                .setAuthor(schema.createdBy())
+                .build();
+    }
+
+    /** ConfigRevisionsCompacted: revisions up to the mark may be gone (compaction, retention, erasure). */
+    public static ConfigRevisionsCompacted revisionsCompacted(long compactedRevision, String author) {
+        return ConfigRevisionsCompacted.newBuilder().setCompactedRevision(compactedRevision).setAuthor(author).build();
     }
 
     /** The scope as the contracts spell it. */

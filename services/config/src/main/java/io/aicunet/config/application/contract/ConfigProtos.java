@@ -1,27 +1,26 @@
-package io.aicunet.config.adapter.grpc;
+package io.aicunet.config.application.contract;
 
 import com.google.protobuf.Timestamp;
-import io.aicunet.config.application.ConfigCommands.ScopeInput;
-import io.aicunet.config.application.ConfigEvents;
-import io.aicunet.config.application.ConfigViews.EntryView;
-import io.aicunet.config.application.ConfigViews.RevisionView;
-import io.aicunet.config.application.ConfigViews.ValueView;
-import io.aicunet.config.application.Namespaces.NamespaceRecord;
-import io.aicunet.config.application.Namespaces.SchemaRecord;
+import io.aicunet.config.application.access.ConfigCommands.ScopeInput;
+import io.aicunet.config.application.access.ConfigViews.EntryView;
+import io.aicunet.config.application.access.ConfigViews.RevisionView;
+import io.aicunet.config.application.access.ConfigViews.ValueView;
+import io.aicunet.config.application.port.Namespaces.NamespaceRecord;
+import io.aicunet.config.application.port.Namespaces.SchemaRecord;
 import io.aicunet.config.domain.ConfigRevision;
 import io.aicunet.contracts.config.v1.ChangeOperation;
 import io.aicunet.contracts.config.v1.EffectiveValue;
 import io.aicunet.contracts.config.v1.Entry;
 import io.aicunet.contracts.config.v1.Namespace;
 import io.aicunet.contracts.config.v1.Revision;
-import io.aicunet.contracts.config.v1.Scope;
 import io.aicunet.contracts.config.v1.SchemaVersion;
+import io.aicunet.contracts.config.v1.Scope;
 import io.aicunet.contracts.config.v1.Value;
 import java.time.Instant;
 import java.util.Locale;
 
 /** Between the contracts' messages and the use cases' values. */
-final class ConfigProtos {
+public final class ConfigProtos {
 
     private static final String KIND_PREFIX = "SCOPE_KIND_";
 
@@ -29,7 +28,7 @@ final class ConfigProtos {
     }
 
     /** The scope as sent: kind as a wire name (null when unspecified), empty strings kept for validation. */
-    static ScopeInput scope(Scope scope) {
+    public static ScopeInput scope(Scope scope) {
         String kind = switch (scope.getKind()) {
             case SCOPE_KIND_UNSPECIFIED -> null;
             case UNRECOGNIZED -> "unrecognized(" + scope.getKindValue() + ")";
@@ -38,11 +37,11 @@ final class ConfigProtos {
         return new ScopeInput(kind, scope.getTenantId(), scope.getService());
     }
 
-    static Value value(ValueView view) {
+    public static Value value(ValueView view) {
         return Value.newBuilder().setJson(view.json()).setSecret(view.secret()).setMasked(view.masked()).build();
     }
 
-    static Entry entry(EntryView view) {
+    public static Entry entry(EntryView view) {
         return Entry.newBuilder()
                 .setNamespace(view.key().namespace())
                 .setKey(view.key().key())
@@ -55,7 +54,7 @@ final class ConfigProtos {
                 .build();
     }
 
-    static EffectiveValue effective(EntryView view) {
+    public static EffectiveValue effective(EntryView view) {
         return EffectiveValue.newBuilder()
                 .setNamespace(view.key().namespace())
                 .setKey(view.key().key())
@@ -65,7 +64,7 @@ final class ConfigProtos {
                 .build();
     }
 
-    static Revision revision(RevisionView view) {
+    public static Revision revision(RevisionView view) {
         ConfigRevision revision = view.revision();
         Revision.Builder builder = Revision.newBuilder()
                 .setRevision(revision.revision())
@@ -82,7 +81,7 @@ final class ConfigProtos {
         return builder.build();
     }
 
-    static Namespace namespace(NamespaceRecord record) {
+    public static Namespace namespace(NamespaceRecord record) {
         return Namespace.newBuilder()
                 .setName(record.name())
                 .setDescription(record.description())
@@ -92,7 +91,7 @@ final class ConfigProtos {
                 .build();
     }
 
-    static SchemaVersion schema(SchemaRecord record) {
+    public static SchemaVersion schema(SchemaRecord record) {
         return SchemaVersion.newBuilder()
                 .setNamespace(record.namespace())
                 .setVersion(record.version())
@@ -102,7 +101,7 @@ final class ConfigProtos {
                 .build();
     }
 
-    static Timestamp timestamp(Instant instant) {
+    public static Timestamp timestamp(Instant instant) {
         return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
     }
 }

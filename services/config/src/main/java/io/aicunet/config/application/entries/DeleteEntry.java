@@ -1,6 +1,7 @@
-package io.aicunet.config.application;
+package io.aicunet.config.application.entries;
 
-import io.aicunet.config.application.ConfigCommands.DeleteEntryCommand;
+import io.aicunet.config.application.access.ConfigCommands.DeleteEntryCommand;
+import io.aicunet.config.application.access.ConfigInputs;
 import io.aicunet.config.domain.ConfigRules;
 import io.aicunet.config.domain.EntryKey;
 import io.aicunet.platform.problem.Problem;

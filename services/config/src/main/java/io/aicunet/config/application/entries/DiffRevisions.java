@@ -1,11 +1,17 @@
-package io.aicunet.config.application;
+package io.aicunet.config.application.entries;
 
-import io.aicunet.config.application.ConfigCommands.DiffRevisionsQuery;
-import io.aicunet.config.application.ConfigViews.ValueView;
+import io.aicunet.config.application.access.ConfigAccess;
+import io.aicunet.config.application.access.ConfigCommands.DiffRevisionsQuery;
+import io.aicunet.config.application.access.ConfigInputs;
+import io.aicunet.config.application.access.ConfigViews.ValueView;
+import io.aicunet.config.application.port.Entries;
+import io.aicunet.config.application.port.SecretCipher;
+import io.aicunet.config.application.secrets.SecretAccess;
+import io.aicunet.config.application.watch.WatchChanges;
+import io.aicunet.config.config.ConfigServiceConfig;
 import io.aicunet.config.domain.ConfigRevision;
 import io.aicunet.config.domain.ConfigRules;
 import io.aicunet.config.domain.EntryKey;
-import io.aicunet.config.settings.ConfigServiceSettings;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Problem.FieldViolation;
 import io.aicunet.platform.problem.Result;
@@ -33,9 +39,9 @@ public class DiffRevisions {
     private final ConfigAccess access;
     private final Entries entries;
     private final SecretAccess secrets;
-    private final ConfigServiceSettings settings;
+    private final ConfigServiceConfig settings;
 
-    public DiffRevisions(ConfigAccess access, Entries entries, SecretAccess secrets, ConfigServiceSettings settings) {
+    public DiffRevisions(ConfigAccess access, Entries entries, SecretAccess secrets, ConfigServiceConfig settings) {
         this.access = access;
         this.entries = entries;
         this.secrets = secrets;

@@ -1,7 +1,18 @@
-package io.aicunet.config.application;
+package io.aicunet.config.application.entries;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.aicunet.config.application.Namespaces.NamespaceRecord;
+import io.aicunet.config.application.access.ConfigAccess;
+import io.aicunet.config.application.access.ConfigViews;
+import io.aicunet.config.application.contract.ConfigEvents;
+import io.aicunet.config.application.namespaces.JsonSchemas;
+import io.aicunet.config.application.port.ChangeNotifications;
+import io.aicunet.config.application.port.EffectiveCache;
+import io.aicunet.config.application.port.Entries;
+import io.aicunet.config.application.port.Namespaces;
+import io.aicunet.config.application.port.Namespaces.NamespaceRecord;
+import io.aicunet.config.application.port.SecretCipher;
+import io.aicunet.config.application.secrets.SecretAccess;
+import io.aicunet.config.application.watch.ChangeFeeds;
 import io.aicunet.config.domain.ChangeOperation;
 import io.aicunet.config.domain.ConfigRevision;
 import io.aicunet.config.domain.Entry;

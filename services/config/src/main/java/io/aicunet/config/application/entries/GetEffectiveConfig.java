@@ -1,10 +1,17 @@
-package io.aicunet.config.application;
+package io.aicunet.config.application.entries;
 
-import io.aicunet.config.application.ConfigCommands.EffectiveConfigQuery;
-import io.aicunet.config.application.ConfigViews.EntryView;
+import io.aicunet.config.application.access.ConfigAccess;
+import io.aicunet.config.application.access.ConfigCommands.EffectiveConfigQuery;
+import io.aicunet.config.application.access.ConfigInputs;
+import io.aicunet.config.application.access.ConfigViews.EntryView;
+import io.aicunet.config.application.port.EffectiveCache;
+import io.aicunet.config.application.port.Entries;
+import io.aicunet.config.application.port.SecretCipher;
+import io.aicunet.config.application.secrets.SecretAccess;
+import io.aicunet.config.application.watch.ChangeFeeds;
+import io.aicunet.config.config.ConfigServiceConfig;
 import io.aicunet.config.domain.EffectiveConfig;
 import io.aicunet.config.domain.Entry;
-import io.aicunet.config.settings.ConfigServiceSettings;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Problem.FieldViolation;
 import io.aicunet.platform.problem.Result;
@@ -30,7 +37,7 @@ import java.util.Optional;
 @ApplicationScoped
 public class GetEffectiveConfig {
 
-    public static final String ACTION = "config.entries.read";
+    public static final String ACTION = ConfigAccess.READ_ENTRIES;
 
     /** The merged values, the revision they are consistent with, and (when asked) every layer. */
     public record Effective(List<EntryView> values, long revision, List<EntryView> layers) {
@@ -41,12 +48,12 @@ public class GetEffectiveConfig {
     private final EffectiveCache cache;
     private final ChangeFeeds feeds;
     private final SecretAccess secrets;
-    private final ConfigServiceSettings settings;
+    private final ConfigServiceConfig settings;
     private final Counter cacheHits;
     private final Counter cacheMisses;
 
     public GetEffectiveConfig(ConfigAccess access, Entries entries, EffectiveCache cache, ChangeFeeds feeds,
-                              SecretAccess secrets, ConfigServiceSettings settings, MeterRegistry meters) {
+                              SecretAccess secrets, ConfigServiceConfig settings, MeterRegistry meters) {
         this.access = access;
         this.entries = entries;
         this.cache = cache;

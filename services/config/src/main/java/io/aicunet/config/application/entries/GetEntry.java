@@ -1,7 +1,12 @@
-package io.aicunet.config.application;
+package io.aicunet.config.application.entries;
 
-import io.aicunet.config.application.ConfigCommands.GetEntryQuery;
-import io.aicunet.config.application.ConfigViews.EntryView;
+import io.aicunet.config.application.access.ConfigAccess;
+import io.aicunet.config.application.access.ConfigCommands.GetEntryQuery;
+import io.aicunet.config.application.access.ConfigInputs;
+import io.aicunet.config.application.access.ConfigViews.EntryView;
+import io.aicunet.config.application.port.Entries;
+import io.aicunet.config.application.port.SecretCipher;
+import io.aicunet.config.application.secrets.SecretAccess;
 import io.aicunet.config.domain.EntryKey;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Problem.FieldViolation;

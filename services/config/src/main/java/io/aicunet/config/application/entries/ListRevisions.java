@@ -1,10 +1,15 @@
-package io.aicunet.config.application;
+package io.aicunet.config.application.entries;
 
-import io.aicunet.config.application.ConfigCommands.ListRevisionsQuery;
-import io.aicunet.config.application.ConfigViews.RevisionView;
+import io.aicunet.config.application.access.ConfigAccess;
+import io.aicunet.config.application.access.ConfigCommands.ListRevisionsQuery;
+import io.aicunet.config.application.access.ConfigInputs;
+import io.aicunet.config.application.access.ConfigViews.RevisionView;
+import io.aicunet.config.application.port.Entries;
+import io.aicunet.config.application.port.SecretCipher;
+import io.aicunet.config.application.secrets.SecretAccess;
+import io.aicunet.config.config.ConfigServiceConfig;
 import io.aicunet.config.domain.ConfigRevision;
 import io.aicunet.config.domain.ConfigRules;
-import io.aicunet.config.settings.ConfigServiceSettings;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Problem.FieldViolation;
 import io.aicunet.platform.problem.Result;
@@ -33,9 +38,9 @@ public class ListRevisions {
     private final ConfigAccess access;
     private final Entries entries;
     private final SecretAccess secrets;
-    private final ConfigServiceSettings settings;
+    private final ConfigServiceConfig settings;
 
-    public ListRevisions(ConfigAccess access, Entries entries, SecretAccess secrets, ConfigServiceSettings settings) {
+    public ListRevisions(ConfigAccess access, Entries entries, SecretAccess secrets, ConfigServiceConfig settings) {
         this.access = access;
         this.entries = entries;
         this.secrets = secrets;

@@ -1,10 +1,12 @@
-package io.aicunet.config.application;
+package io.aicunet.config.application.entries;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.aicunet.config.application.ConfigCommands.PutEntryCommand;
+import io.aicunet.config.application.access.ConfigCommands.PutEntryCommand;
+import io.aicunet.config.application.access.ConfigInputs;
+import io.aicunet.config.application.namespaces.JsonSchemas;
+import io.aicunet.config.config.ConfigServiceConfig;
 import io.aicunet.config.domain.ConfigRules;
 import io.aicunet.config.domain.EntryKey;
-import io.aicunet.config.settings.ConfigServiceSettings;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Problem.FieldViolation;
 import io.aicunet.platform.problem.Result;
@@ -27,9 +29,9 @@ public class PutEntry {
 
     private final EntryWrites writes;
     private final JsonSchemas schemas;
-    private final ConfigServiceSettings settings;
+    private final ConfigServiceConfig settings;
 
-    public PutEntry(EntryWrites writes, JsonSchemas schemas, ConfigServiceSettings settings) {
+    public PutEntry(EntryWrites writes, JsonSchemas schemas, ConfigServiceConfig settings) {
         this.writes = writes;
         this.schemas = schemas;
         this.settings = settings;

@@ -1,6 +1,7 @@
-package io.aicunet.config.application;
+package io.aicunet.config.application.entries;
 
-import io.aicunet.config.application.ConfigCommands.RollbackEntryCommand;
+import io.aicunet.config.application.access.ConfigCommands.RollbackEntryCommand;
+import io.aicunet.config.application.access.ConfigInputs;
 import io.aicunet.config.domain.ConfigRules;
 import io.aicunet.config.domain.EntryKey;
 import io.aicunet.platform.problem.Problem;

@@ -1,11 +1,14 @@
-package io.aicunet.config.application;
+package io.aicunet.config.application.namespaces;
 
-import io.aicunet.config.application.ConfigCommands.CreateNamespaceCommand;
-import io.aicunet.config.application.Namespaces.NamespaceRecord;
-import io.aicunet.config.application.Namespaces.SchemaRecord;
+import io.aicunet.config.application.access.ConfigAccess;
+import io.aicunet.config.application.access.ConfigCommands.CreateNamespaceCommand;
+import io.aicunet.config.application.access.ConfigInputs;
+import io.aicunet.config.application.contract.ConfigEvents;
+import io.aicunet.config.application.port.Namespaces;
+import io.aicunet.config.application.port.Namespaces.NamespaceRecord;
+import io.aicunet.config.application.port.Namespaces.SchemaRecord;
+import io.aicunet.config.config.ConfigServiceConfig;
 import io.aicunet.config.domain.ConfigRules;
-import io.aicunet.config.settings.ConfigServiceSettings;
-import io.aicunet.contracts.config.v1.ConfigNamespaceCreated;
 import io.aicunet.platform.outbox.Outbox;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Problem.FieldViolation;
@@ -27,10 +30,10 @@ public class CreateNamespace {
     private final Namespaces namespaces;
     private final JsonSchemas schemas;
     private final Outbox outbox;
-    private final ConfigServiceSettings settings;
+    private final ConfigServiceConfig settings;
 
     public CreateNamespace(ConfigAccess access, Namespaces namespaces, JsonSchemas schemas, Outbox outbox,
-                           ConfigServiceSettings settings) {
+                           ConfigServiceConfig settings) {
         this.access = access;
         this.namespaces = namespaces;
         this.schemas = schemas;
@@ -66,11 +69,8 @@ public class CreateNamespace {
                             : Uni.createFrom().voidItem();
                     return firstSchema
                             .flatMap(ignored -> outbox.append(connection, outbox.event(ConfigEvents.TOPIC,
-                                    ConfigEvents.PLATFORM_KEY, command.namespace(), ConfigNamespaceCreated.newBuilder()
-                                            .setNamespace(command.namespace())
-                                            .setSchemaVersion(created.schemaVersion())
-                                            .setAuthor(caller.subject())
-                                            .build())))
+                                    ConfigEvents.PLATFORM_KEY, command.namespace(),
+                                    ConfigEvents.namespaceCreated(created))))
                             .map(ignored -> Result.ok(created));
                 }));
     }

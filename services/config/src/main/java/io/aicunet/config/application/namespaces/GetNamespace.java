@@ -1,9 +1,12 @@
-package io.aicunet.config.application;
+package io.aicunet.config.application.namespaces;
 
-import io.aicunet.config.application.ConfigCommands.GetNamespaceQuery;
-import io.aicunet.config.application.ConfigCommands.GetSchemaQuery;
-import io.aicunet.config.application.Namespaces.NamespaceRecord;
-import io.aicunet.config.application.Namespaces.SchemaRecord;
+import io.aicunet.config.application.access.ConfigAccess;
+import io.aicunet.config.application.access.ConfigCommands.GetNamespaceQuery;
+import io.aicunet.config.application.access.ConfigCommands.GetSchemaQuery;
+import io.aicunet.config.application.access.ConfigInputs;
+import io.aicunet.config.application.port.Namespaces;
+import io.aicunet.config.application.port.Namespaces.NamespaceRecord;
+import io.aicunet.config.application.port.Namespaces.SchemaRecord;
 import io.aicunet.config.domain.ConfigRules;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Problem.FieldViolation;

@@ -1,4 +1,4 @@
-package io.aicunet.config.application;
+package io.aicunet.config.application.namespaces;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;

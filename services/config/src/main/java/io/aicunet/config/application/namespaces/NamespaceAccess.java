@@ -1,5 +1,6 @@
-package io.aicunet.config.application;
+package io.aicunet.config.application.namespaces;
 
+import io.aicunet.config.application.access.ConfigAccess;
 import io.aicunet.platform.policy.Resource;
 import io.aicunet.platform.tenancy.Caller;
 import io.aicunet.platform.tenancy.TenantScope;

@@ -1,13 +1,19 @@
-package io.aicunet.config.application;
+package io.aicunet.config.application.namespaces;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.aicunet.config.application.ConfigCommands.RegisterSchemaCommand;
-import io.aicunet.config.application.Namespaces.SchemaRecord;
+import io.aicunet.config.application.access.ConfigAccess;
+import io.aicunet.config.application.access.ConfigCommands.RegisterSchemaCommand;
+import io.aicunet.config.application.access.ConfigInputs;
+import io.aicunet.config.application.contract.ConfigEvents;
+import io.aicunet.config.application.port.Entries;
+import io.aicunet.config.application.port.Namespaces;
+import io.aicunet.config.application.port.Namespaces.SchemaRecord;
+import io.aicunet.config.application.port.SecretCipher;
+import io.aicunet.config.application.secrets.SecretAccess;
+import io.aicunet.config.config.ConfigServiceConfig;
 import io.aicunet.config.domain.ConfigRules;
 import io.aicunet.config.domain.Entry;
 import io.aicunet.config.domain.StoredValue;
-import io.aicunet.config.settings.ConfigServiceSettings;
-import io.aicunet.contracts.config.v1.ConfigSchemaRegistered;
 import io.aicunet.platform.outbox.Outbox;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Problem.FieldViolation;
@@ -37,10 +43,10 @@ public class RegisterSchema {
     private final JsonSchemas schemas;
     private final SecretCipher cipher;
     private final Outbox outbox;
-    private final ConfigServiceSettings settings;
+    private final ConfigServiceConfig settings;
 
     public RegisterSchema(ConfigAccess access, Namespaces namespaces, Entries entries, JsonSchemas schemas,
-                          SecretCipher cipher, Outbox outbox, ConfigServiceSettings settings) {
+                          SecretCipher cipher, Outbox outbox, ConfigServiceConfig settings) {
         this.access = access;
         this.namespaces = namespaces;
         this.entries = entries;
@@ -99,11 +105,7 @@ public class RegisterSchema {
                                 return namespaces.insertSchema(connection, schema)
                                         .flatMap(ignored -> outbox.append(connection, outbox.event(ConfigEvents.TOPIC,
                                                 ConfigEvents.PLATFORM_KEY, command.namespace(),
-                                                ConfigSchemaRegistered.newBuilder()
-                                                        .setNamespace(schema.namespace())
-                                                        .setVersion(schema.version())
-                                                        .setAuthor(caller.subject())
-                                                        .build())))
+                                                ConfigEvents.schemaRegistered(schema))))
                                         .map(ignored -> Result.ok(schema));
                                         });
                             });

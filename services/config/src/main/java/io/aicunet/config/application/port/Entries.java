@@ -1,4 +1,4 @@
-package io.aicunet.config.application;
+package io.aicunet.config.application.port;
 
 import io.aicunet.config.domain.ConfigRevision;
 import io.aicunet.config.domain.Entry;

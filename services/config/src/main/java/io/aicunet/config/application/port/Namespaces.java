@@ -1,4 +1,4 @@
-package io.aicunet.config.application;
+package io.aicunet.config.application.port;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;

@@ -1,11 +1,17 @@
-package io.aicunet.config.application;
+package io.aicunet.config.application.privacy;
 
+import io.aicunet.config.application.contract.ConfigEvents;
+import io.aicunet.config.application.port.ChangeNotifications;
+import io.aicunet.config.application.port.EffectiveCache;
+import io.aicunet.config.application.port.TenantConfigurations;
+import io.aicunet.config.application.retention.CompactRevisions;
+import io.aicunet.config.application.watch.ChangeFeeds;
+import io.aicunet.config.config.ConfigServiceConfig;
 import io.aicunet.config.domain.ConfigRevision;
 import io.aicunet.config.domain.ConfigScope;
 import io.aicunet.config.domain.Entry;
 import io.aicunet.config.domain.EntryKey;
 import io.aicunet.config.domain.StoredValue;
-import io.aicunet.config.settings.ConfigServiceSettings;
 import io.aicunet.platform.outbox.Outbox;
 import io.aicunet.platform.privacy.PrivacyPart;
 import io.aicunet.platform.privacy.PrivacyScope;
@@ -61,13 +67,13 @@ public class ConfigPrivacyPart implements PrivacyPart {
     private final EffectiveCache cache;
     private final ChangeFeeds feeds;
     private final ChangeNotifications notifications;
-    private final ConfigServiceSettings.Privacy settings;
+    private final ConfigServiceConfig.Privacy settings;
     /** Per erasure request, the newest revision its transaction wrote, announced once it committed. */
     private final Map<UUID, Long> toAnnounce = new ConcurrentHashMap<>();
 
     public ConfigPrivacyPart(TenantConfigurations tenants, CompactRevisions compaction, Outbox outbox,
                              EffectiveCache cache, ChangeFeeds feeds, ChangeNotifications notifications,
-                             ConfigServiceSettings settings) {
+                             ConfigServiceConfig settings) {
         this.tenants = tenants;
         this.compaction = compaction;
         this.outbox = outbox;

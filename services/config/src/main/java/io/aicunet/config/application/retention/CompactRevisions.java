@@ -1,7 +1,9 @@
-package io.aicunet.config.application;
+package io.aicunet.config.application.retention;
 
-import io.aicunet.config.application.ConfigCommands.CompactRevisionsCommand;
-import io.aicunet.contracts.config.v1.ConfigRevisionsCompacted;
+import io.aicunet.config.application.access.ConfigAccess;
+import io.aicunet.config.application.access.ConfigCommands.CompactRevisionsCommand;
+import io.aicunet.config.application.contract.ConfigEvents;
+import io.aicunet.config.application.port.Entries;
 import io.aicunet.platform.outbox.Outbox;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Result;
@@ -69,8 +71,7 @@ public class CompactRevisions {
                             }
                             return entries.markCompacted(connection, upToRevision).flatMap(mark -> outbox.append(
                                     connection, outbox.event(ConfigEvents.TOPIC, ConfigEvents.PLATFORM_KEY,
-                                            "revisions", ConfigRevisionsCompacted.newBuilder()
-                                                    .setCompactedRevision(mark).setAuthor(author).build()))
+                                            "revisions", ConfigEvents.revisionsCompacted(mark, author)))
                                     .replaceWith(Result.ok(mark)));
                         }))
                 .flatMap(marked -> marked.isOk()
@@ -85,7 +86,7 @@ public class CompactRevisions {
      * erasure, its retention), so watches and diffs from before them reload rather than
      * miss them.
      */
-    Uni<Void> markAtLeast(SqlConnection connection, long revision, String author) {
+    public Uni<Void> markAtLeast(SqlConnection connection, long revision, String author) {
         if (revision <= 0) {
             return Uni.createFrom().voidItem();
         }
@@ -93,8 +94,7 @@ public class CompactRevisions {
                 ? Uni.createFrom().voidItem()
                 : entries.markCompacted(connection, revision).flatMap(mark -> outbox.append(connection,
                         outbox.event(ConfigEvents.TOPIC, ConfigEvents.PLATFORM_KEY, "revisions",
-                                ConfigRevisionsCompacted.newBuilder().setCompactedRevision(mark).setAuthor(author)
-                                        .build()))).replaceWithVoid());
+                                ConfigEvents.revisionsCompacted(mark, author)))).replaceWithVoid());
     }
 
     private Uni<Long> deleteBatches(long mark, long deletedSoFar, int batches) {

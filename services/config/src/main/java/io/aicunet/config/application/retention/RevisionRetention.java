@@ -1,10 +1,10 @@
-package io.aicunet.config.application;
+package io.aicunet.config.application.retention;
 
-import io.aicunet.config.settings.ConfigServiceSettings;
+import io.aicunet.config.application.port.Entries;
+import io.aicunet.config.config.ConfigServiceConfig;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.TenantScope;
 import io.aicunet.platform.tenancy.TenantTransactions;
-import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,8 +12,8 @@ import java.time.Instant;
 import org.jboss.logging.Logger;
 
 /**
- * Compacts revisions older than the retention on a schedule. Safe on every replica at
- * once: the mark only moves forward and deleting a deleted row deletes nothing.
+ * Compacts revisions older than the retention, each time the service's jobs trigger it
+ * (every {@code config.revisions.compaction-interval}). Safe on every replica at once: the mark only moves forward and deleting a deleted row deletes nothing.
  */
 @ApplicationScoped
 public class RevisionRetention {
@@ -23,19 +23,18 @@ public class RevisionRetention {
     private final CompactRevisions compactRevisions;
     private final Entries entries;
     private final Pool pool;
-    private final ConfigServiceSettings settings;
+    private final ConfigServiceConfig settings;
 
     public RevisionRetention(CompactRevisions compactRevisions, Entries entries, Pool pool,
-                             ConfigServiceSettings settings) {
+                             ConfigServiceConfig settings) {
         this.compactRevisions = compactRevisions;
         this.entries = entries;
         this.pool = pool;
         this.settings = settings;
     }
 
-    @Scheduled(every = "${config.revisions.compaction-interval:1h}", delayed = "1m",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> run() {
+    /** One run: never fails (a failure is logged and retried next run). */
+    public Uni<Void> run() {
         if (!settings.revisions().compactionEnabled()) {
             return Uni.createFrom().voidItem();
         }

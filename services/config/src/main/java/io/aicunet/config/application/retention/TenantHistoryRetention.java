@@ -1,13 +1,13 @@
-package io.aicunet.config.application;
+package io.aicunet.config.application.retention;
 
-import io.aicunet.config.settings.ConfigServiceSettings;
+import io.aicunet.config.application.port.TenantConfigurations;
+import io.aicunet.config.config.ConfigServiceConfig;
 import io.aicunet.platform.privacy.DataClass;
 import io.aicunet.platform.privacy.TenantRetentions;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.tenancy.TenantScope;
 import io.aicunet.platform.tenancy.TenantTransactions;
-import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -48,10 +48,10 @@ public class TenantHistoryRetention {
     private final CompactRevisions compaction;
     private final TenantRetentions retentions;
     private final Pool pool;
-    private final ConfigServiceSettings.Privacy settings;
+    private final ConfigServiceConfig.Privacy settings;
 
     public TenantHistoryRetention(TenantConfigurations tenants, CompactRevisions compaction,
-                                  TenantRetentions retentions, Pool pool, ConfigServiceSettings settings) {
+                                  TenantRetentions retentions, Pool pool, ConfigServiceConfig settings) {
         this.tenants = tenants;
         this.compaction = compaction;
         this.retentions = retentions;
@@ -59,9 +59,11 @@ public class TenantHistoryRetention {
         this.settings = settings.privacy();
     }
 
-    @Scheduled(every = "${config.privacy.retention-interval:1h}", delayed = "2m",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> run() {
+    /**
+     * One run, as the service's jobs trigger it every {@code config.privacy.retention-interval}:
+     * never fails (a failure is logged and retried next run).
+     */
+    public Uni<Void> run() {
         if (!settings.retentionEnabled()) {
             return Uni.createFrom().voidItem();
         }

@@ -1,8 +1,10 @@
-package io.aicunet.config.application;
+package io.aicunet.config.application.secrets;
 
-import io.aicunet.config.application.ConfigViews.ValueView;
-import io.aicunet.config.application.SecretCipher.Opened;
-import io.aicunet.config.application.SecretCipher.SealedSecret;
+import io.aicunet.config.application.access.ConfigAccess;
+import io.aicunet.config.application.access.ConfigViews.ValueView;
+import io.aicunet.config.application.port.SecretCipher;
+import io.aicunet.config.application.port.SecretCipher.Opened;
+import io.aicunet.config.application.port.SecretCipher.SealedSecret;
 import io.aicunet.config.domain.EntryKey;
 import io.aicunet.config.domain.StoredValue;
 import io.aicunet.platform.policy.RequestPipeline;
@@ -73,7 +75,7 @@ public class SecretAccess {
 
         private static final long serialVersionUID = 1L;
 
-        KeysUnreachable(Throwable cause) {
+        public KeysUnreachable(Throwable cause) {
             super("tenants' data keys are unreachable: " + cause, cause);
         }
 
@@ -83,7 +85,7 @@ public class SecretAccess {
         }
 
         /** Recovers a use case's result from this failure. */
-        static <T> Result<T> asResult(Throwable failure) {
+        public static <T> Result<T> asResult(Throwable failure) {
             return Result.failed(((KeysUnreachable) failure).problem());
         }
     }

@@ -1,5 +1,6 @@
-package io.aicunet.config.application;
+package io.aicunet.config.application.watch;
 
+import io.aicunet.config.application.port.Entries;
 import io.aicunet.config.domain.ConfigRevision;
 import io.aicunet.config.domain.ConfigScope;
 import io.aicunet.platform.problem.Result;
@@ -41,7 +42,7 @@ public final class ChangeFeed implements AutoCloseable {
     private final Pool pool;
     private final Entries entries;
     private final int batchSize;
-    private final Set<WatchSession> sessions = ConcurrentHashMap.newKeySet();
+    private final Set<RevisionSubscriber> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicInteger wip = new AtomicInteger();
     private final AtomicLong wanted = new AtomicLong();
     private final AtomicLong announcements = new AtomicLong();
@@ -118,11 +119,11 @@ public final class ChangeFeed implements AutoCloseable {
         return sessions.size();
     }
 
-    void register(WatchSession session) {
+    void register(RevisionSubscriber session) {
         sessions.add(session);
     }
 
-    void unregister(WatchSession session) {
+    void unregister(RevisionSubscriber session) {
         sessions.remove(session);
     }
 

@@ -1,9 +1,10 @@
-package io.aicunet.config.application;
+package io.aicunet.config.application.watch;
 
-import io.aicunet.config.settings.ConfigServiceSettings;
+import io.aicunet.config.application.port.ChangeNotifications;
+import io.aicunet.config.application.port.Entries;
+import io.aicunet.config.config.ConfigServiceConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.scheduler.Scheduled;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -11,7 +12,8 @@ import jakarta.enterprise.event.Observes;
 /**
  * This replica's change feed: started with the application, told of local commits
  * directly, of other replicas' through Redis pub/sub, and polling the database on a
- * short interval as the safety net.
+ * short interval as the safety net ({@link #poll}, which the service's jobs trigger every
+ * {@code config.watch.poll-interval}).
  */
 @ApplicationScoped
 public class ChangeFeeds {
@@ -19,10 +21,10 @@ public class ChangeFeeds {
     private final Pool pool;
     private final Entries entries;
     private final ChangeNotifications notifications;
-    private final ConfigServiceSettings settings;
+    private final ConfigServiceConfig settings;
     private final ChangeFeed primary;
 
-    public ChangeFeeds(Pool pool, Entries entries, ChangeNotifications notifications, ConfigServiceSettings settings) {
+    public ChangeFeeds(Pool pool, Entries entries, ChangeNotifications notifications, ConfigServiceConfig settings) {
         this.pool = pool;
         this.entries = entries;
         this.notifications = notifications;
@@ -39,8 +41,8 @@ public class ChangeFeeds {
         primary.close();
     }
 
-    @Scheduled(every = "${config.watch.poll-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void poll() {
+    /** Looks for revisions nobody announced (a lost pub/sub message, a replica that died after commit). */
+    public void poll() {
         primary.poll();
     }
 

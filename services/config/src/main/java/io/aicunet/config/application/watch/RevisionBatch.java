@@ -1,4 +1,4 @@
-package io.aicunet.config.application;
+package io.aicunet.config.application.watch;
 
 import io.aicunet.config.domain.ConfigRevision;
 import java.util.List;

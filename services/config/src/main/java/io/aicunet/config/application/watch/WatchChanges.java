@@ -1,8 +1,12 @@
-package io.aicunet.config.application;
+package io.aicunet.config.application.watch;
 
-import io.aicunet.config.application.ConfigCommands.WatchQuery;
-import io.aicunet.config.application.ConfigViews.RevisionView;
-import io.aicunet.config.settings.ConfigServiceSettings;
+import io.aicunet.config.application.access.ConfigAccess;
+import io.aicunet.config.application.access.ConfigCommands.WatchQuery;
+import io.aicunet.config.application.access.ConfigInputs;
+import io.aicunet.config.application.access.ConfigViews.RevisionView;
+import io.aicunet.config.application.port.Entries;
+import io.aicunet.config.application.secrets.SecretAccess;
+import io.aicunet.config.config.ConfigServiceConfig;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Problem.FieldViolation;
 import io.aicunet.platform.problem.Result;
@@ -24,7 +28,7 @@ import java.util.Optional;
 @ApplicationScoped
 public class WatchChanges {
 
-    public static final String ACTION = GetEffectiveConfig.ACTION;
+    public static final String ACTION = ConfigAccess.READ_ENTRIES;
     public static final String REVISION_COMPACTED = "REVISION_COMPACTED";
 
     /** Matching changes in revision order; every matching change up to {@code revision} has been sent. */
@@ -51,10 +55,10 @@ public class WatchChanges {
     private final Entries entries;
     private final SecretAccess secrets;
     private final ChangeFeeds feeds;
-    private final ConfigServiceSettings settings;
+    private final ConfigServiceConfig settings;
 
     public WatchChanges(ConfigAccess access, Entries entries, SecretAccess secrets, ChangeFeeds feeds,
-                        ConfigServiceSettings settings) {
+                        ConfigServiceConfig settings) {
         this.access = access;
         this.entries = entries;
         this.secrets = secrets;

@@ -1,7 +1,10 @@
-package io.aicunet.config.application;
+package io.aicunet.config.application.watch;
 
-import io.aicunet.config.application.ConfigViews.RevisionView;
-import io.aicunet.config.application.SecretAccess.SecretReveal;
+import io.aicunet.config.application.access.ConfigViews.RevisionView;
+import io.aicunet.config.application.port.Entries;
+import io.aicunet.config.application.port.SecretCipher;
+import io.aicunet.config.application.secrets.SecretAccess;
+import io.aicunet.config.application.secrets.SecretAccess.SecretReveal;
 import io.aicunet.config.domain.ConfigRevision;
 import io.aicunet.platform.problem.Problem;
 import io.smallrye.mutiny.Uni;
@@ -22,7 +25,7 @@ import java.util.function.LongFunction;
  * long to keep, sends the session back to the database for the gap (so nothing is
  * skipped). One step runs at a time.
  */
-final class WatchSession {
+final class WatchSession implements RevisionSubscriber {
 
     private final LongFunction<Uni<Entries.RevisionPage>> reader;
     private final Entries.RevisionFilter filter;
@@ -54,7 +57,8 @@ final class WatchSession {
         drain();
     }
 
-    void offer(RevisionBatch batch) {
+    @Override
+    public void offer(RevisionBatch batch) {
         if (closed) {
             return;
         }

@@ -1,6 +1,5 @@
-package io.aicunet.config;
+package io.aicunet.config.adapter.persistence;
 
-import io.aicunet.config.domain.ConfigPersonalData;
 import io.aicunet.platform.testing.DataClassificationCheck;
 import io.aicunet.platform.testing.FleetTestResource;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,11 +1,12 @@
-package io.aicunet.config;
+package io.aicunet.config.adapter.redis;
 
 import static io.aicunet.platform.testing.ConfigFixtures.globalScope;
 import static io.aicunet.platform.testing.ConfigFixtures.tenantScope;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.aicunet.config.adapter.redis.RedisEffectiveCache;
+import io.aicunet.config.ConfigTestBase;
+import io.aicunet.config.JsonText;
 import io.aicunet.contracts.config.v1.GetEffectiveConfigRequest;
 import io.aicunet.platform.tenancy.TenantId;
 import io.quarkus.redis.datasource.RedisDataSource;

@@ -1,10 +1,10 @@
-package io.aicunet.config;
+package io.aicunet.config.application.contract;
 
 import static io.aicunet.platform.testing.ConfigFixtures.globalScope;
 import static io.aicunet.platform.testing.ConfigFixtures.tenantServiceScope;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aicunet.config.application.ConfigEvents;
+import io.aicunet.config.ConfigTestBase;
 import io.aicunet.contracts.config.v1.ChangeOperation;
 import io.aicunet.contracts.config.v1.ConfigChanged;
 import io.aicunet.contracts.config.v1.DeleteEntryRequest;
@@ -40,16 +40,16 @@ class ConfigEventsTest extends ConfigTestBase {
 
         try (TopicReader reader = new TopicReader(FleetTestResource.topicPrefix() + ConfigEvents.TOPIC)) {
             List<ConsumerRecord<String, byte[]>> records = reader.readUntil(read -> read.stream()
-                    .filter(r -> SecretsTest.parse(r.value()).getNamespace().equals(namespace)).count() >= 3,
+                    .filter(r -> parse(r.value()).getNamespace().equals(namespace)).count() >= 3,
                     Duration.ofSeconds(30)).stream()
-                    .filter(r -> SecretsTest.parse(r.value()).getNamespace().equals(namespace))
+                    .filter(r -> parse(r.value()).getNamespace().equals(namespace))
                     // Different keys may sit in different partitions: order by revision, not by arrival.
-                    .sorted(java.util.Comparator.comparingLong(r -> SecretsTest.parse(r.value()).getRevision()))
+                    .sorted(java.util.Comparator.comparingLong(r -> parse(r.value()).getRevision()))
                     .toList();
             assertThat(records).hasSize(3);
 
             ConsumerRecord<String, byte[]> tenantRecord = records.get(0);
-            ConfigChanged tenantChange = SecretsTest.parse(tenantRecord.value());
+            ConfigChanged tenantChange = parse(tenantRecord.value());
             assertThat(tenantRecord.key()).isEqualTo(tenant);
             assertThat(header(tenantRecord, CloudEventHeaders.TYPE)).isEqualTo("aicunet.config.v1.ConfigChanged");
             assertThat(header(tenantRecord, CloudEventHeaders.TENANT)).isEqualTo(tenant);
@@ -62,8 +62,8 @@ class ConfigEventsTest extends ConfigTestBase {
             assertThat(tenantChange.getAuthor()).isEqualTo("ops@aicunet.io");
 
             assertThat(records.get(1).key()).isEqualTo(ConfigEvents.PLATFORM_KEY.toString());
-            assertThat(SecretsTest.parse(records.get(1).value()).getRevision()).isEqualTo(globalRevision);
-            ConfigChanged deletion = SecretsTest.parse(records.get(2).value());
+            assertThat(parse(records.get(1).value()).getRevision()).isEqualTo(globalRevision);
+            ConfigChanged deletion = parse(records.get(2).value());
             assertThat(deletion.getRevision()).isEqualTo(deleteRevision);
             assertThat(deletion.getOperation()).isEqualTo(ChangeOperation.CHANGE_OPERATION_DELETE);
             assertThat(deletion.getReason()).isEqualTo("no default");

@@ -1,0 +1,48 @@
+package io.aicunet.config.adapter.scheduling;
+
+import io.aicunet.config.application.retention.RevisionRetention;
+import io.aicunet.config.application.retention.TenantHistoryRetention;
+import io.aicunet.config.application.watch.ChangeFeeds;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Every scheduled job of the config service, in one place: thin triggers of the job
+ * logic in the application. Each is safe on every replica at once and skips a run while
+ * the previous one is still going.
+ */
+@ApplicationScoped
+public class ConfigJobs {
+
+    private final ChangeFeeds feeds;
+    private final RevisionRetention revisionRetention;
+    private final TenantHistoryRetention tenantHistoryRetention;
+
+    public ConfigJobs(ChangeFeeds feeds, RevisionRetention revisionRetention,
+                      TenantHistoryRetention tenantHistoryRetention) {
+        this.feeds = feeds;
+        this.revisionRetention = revisionRetention;
+        this.tenantHistoryRetention = tenantHistoryRetention;
+    }
+
+    /** The watch's safety net: this replica's feed looks for revisions nobody announced. */
+    @Scheduled(every = "${config.watch.poll-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void pollChangeFeed() {
+        feeds.poll();
+    }
+
+    /** Compacts revisions older than {@code config.revisions.retention}. */
+    @Scheduled(every = "${config.revisions.compaction-interval:1h}", delayed = "1m",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> compactRevisions() {
+        return revisionRetention.run();
+    }
+
+    /** Removes tenants' superseded revisions older than their retention periods. */
+    @Scheduled(every = "${config.privacy.retention-interval:1h}", delayed = "2m",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> retainTenantHistory() {
+        return tenantHistoryRetention.run();
+    }
+}
