@@ -2,10 +2,9 @@ package io.aicunet.tenant.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import java.util.Map;
 import java.util.Set;
 
-/** Settings of the tenant service. */
+/** Settings of the tenant service; its master keys are {@link TenantKeySettings}. */
 @ConfigMapping(prefix = "tenant")
 public interface TenantServiceConfig {
 
@@ -24,18 +23,6 @@ public interface TenantServiceConfig {
     /** Days an idempotency key of CreateTenant is remembered; a retry within them returns the first result. */
     @WithDefault("7")
     int idempotencyKeyRetentionDays();
-
-    /**
-     * Id of the master key that wraps new data keys; it must be one of {@link #masterKeys()}.
-     * No default: a deployment sets it from a secret; the dev and test profiles set dev-1.
-     */
-    String masterKeyId();
-
-    /**
-     * Master keys by id, each 32 bytes in base64; older ids stay to unwrap older data
-     * keys. From a secret in a deployment; the dev and test profiles hold a development key.
-     */
-    Map<String, String> masterKeys();
 
     /** Services that must answer every privacy request (the tenant service does its own part). */
     @WithDefault("ledger,agent-state,audit,config")

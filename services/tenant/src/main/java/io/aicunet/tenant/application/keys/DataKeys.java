@@ -2,13 +2,16 @@ package io.aicunet.tenant.application.keys;
 
 import io.aicunet.platform.privacy.AesGcm;
 import io.aicunet.platform.tenancy.TenantId;
-import io.aicunet.tenant.config.TenantServiceConfig;
+import io.aicunet.platform.privacy.KeySettings;
+import io.aicunet.tenant.config.TenantKeySettings;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -43,7 +46,7 @@ public class DataKeys {
     private final String activeMasterKeyId;
     private final Map<String, byte[]> masterKeys = new HashMap<>();
 
-    public DataKeys(TenantServiceConfig config) {
+    public DataKeys(TenantKeySettings config) {
         config.masterKeys().forEach((id, base64) -> {
             byte[] key = Base64.getDecoder().decode(base64);
             if (key.length != AesGcm.KEY_BYTES) {
@@ -55,6 +58,20 @@ public class DataKeys {
         if (!masterKeys.containsKey(activeMasterKeyId)) {
             throw new IllegalStateException("the active master key " + activeMasterKeyId + " is not configured");
         }
+    }
+
+    /**
+     * The settings that hold the master keys, for platform/privacy's ProductionKeyCheck: the
+     * active id, that key, and every master key still configured by id. Static, so declaring
+     * them does not decode (and judge) the keys first.
+     */
+    @Produces
+    @Singleton
+    static KeySettings keySettings(TenantKeySettings config) {
+        return KeySettings.none()
+                .setting("tenant.master-key-id")
+                .setting("tenant.master-keys." + config.masterKeyId())
+                .keyed("tenant.master-keys", config.masterKeys().keySet());
     }
 
     /** Creates the tenant's first data key in the current transaction. */
