@@ -7,29 +7,29 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 /** A gRPC client of the application under test, fresh for each test, and a tenant of its own. */
-abstract class GrpcTestBase {
+public abstract class GrpcTestBase {
 
     @TestHTTPResource
-    URL service;
+    protected URL service;
 
-    AgentStateGrpcClient client;
+    protected AgentStateGrpcClient client;
 
     /** A new tenant per test, so tests never see each other's agents or queues. */
-    String tenant;
+    protected String tenant;
 
     @BeforeEach
-    void connect() {
+    protected void connect() {
         client = new AgentStateGrpcClient(service.getPort());
         tenant = AgentStateFixtures.aTenantId();
     }
 
     @AfterEach
-    void disconnect() {
+    protected void disconnect() {
         client.close();
     }
 
     /** The stub acting as this test's tenant's agent runtime. */
-    AgentStateServiceBlockingStub runtime() {
+    protected AgentStateServiceBlockingStub runtime() {
         return client.as(AgentStateFixtures.runtimeOf(tenant));
     }
 }

@@ -7,14 +7,14 @@ import io.vertx.mutiny.redis.client.Response;
 import java.time.Duration;
 
 /** Raw Redis commands for tests that look at what the service keeps there. */
-final class RedisProbe {
+public final class RedisProbe {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private RedisProbe() {
     }
 
-    static Response send(Redis redis, Command command, Object... arguments) {
+    public static Response send(Redis redis, Command command, Object... arguments) {
         Request request = Request.cmd(command);
         for (Object argument : arguments) {
             if (argument instanceof byte[] bytes) {
@@ -26,11 +26,11 @@ final class RedisProbe {
         return redis.send(request).await().atMost(TIMEOUT);
     }
 
-    static long pttl(Redis redis, String key) {
+    public static long pttl(Redis redis, String key) {
         return send(redis, Command.PTTL, key).toLong();
     }
 
-    static String prefix(String tenant) {
+    public static String prefix(String tenant) {
         return "t:{" + tenant + "}:agent-state:";
     }
 }

@@ -1,8 +1,10 @@
-package io.aicunet.agentstate;
+package io.aicunet.agentstate.application.retention;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aicunet.agentstate.application.retention.ApplyDataClassRetention;
+import io.aicunet.agentstate.AgentStateFixtures;
+import io.aicunet.agentstate.GrpcTestBase;
+import io.aicunet.agentstate.RedisProbe;
 import io.aicunet.contracts.agentstate.v1.Agent;
 import io.aicunet.contracts.agentstate.v1.AgentStatus;
 import io.aicunet.contracts.agentstate.v1.CheckpointSummary;

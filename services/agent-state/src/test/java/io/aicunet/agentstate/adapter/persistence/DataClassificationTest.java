@@ -1,6 +1,5 @@
-package io.aicunet.agentstate;
+package io.aicunet.agentstate.adapter.persistence;
 
-import io.aicunet.agentstate.adapter.persistence.AgentStatePersonalData;
 import io.aicunet.platform.privacy.PersonalData;
 import io.aicunet.platform.testing.DataClassificationCheck;
 import io.aicunet.platform.testing.FleetTestResource;
