@@ -49,8 +49,6 @@ public interface ConfigServiceConfig {
 
     Watch watch();
 
-    Secrets secrets();
-
     Revisions revisions();
 
     Privacy privacy();
@@ -133,23 +131,6 @@ public interface ConfigServiceConfig {
         /** How long announcing a revision on Redis may take. */
         @WithDefault("500")
         long publishTimeoutMillis();
-    }
-
-    /**
-     * How platform-level secret values are sealed: one AES-256-GCM key of the service.
-     * Secrets of tenant scopes are sealed with the tenant's data key instead (from the
-     * tenant service); this key still opens those written before that.
-     */
-    interface Secrets {
-
-        /**
-         * Names the key in every sealed value, so a later key can open older values. No
-         * default: a deployment sets it with the key; the dev and test profiles set local-1.
-         */
-        String keyId();
-
-        /** The AES-256 key, base64 (32 bytes). No default in code: deployments must set it from a secret. */
-        String key();
     }
 
     /** How long revisions are kept. */

@@ -1,9 +1,12 @@
 package io.aicunet.config.adapter.crypto;
 
-import io.aicunet.config.config.ConfigServiceConfig;
+import io.aicunet.config.config.ConfigKeySettings;
 import io.aicunet.config.domain.EntryKey;
 import io.aicunet.config.domain.StoredValue;
+import io.aicunet.platform.privacy.KeySettings;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -33,10 +36,10 @@ public class AesGcmSecretCipher {
     private final String keyId;
     private final SecureRandom random = new SecureRandom();
 
-    public AesGcmSecretCipher(ConfigServiceConfig settings) {
+    public AesGcmSecretCipher(ConfigKeySettings settings) {
         byte[] raw;
         try {
-            raw = Base64.getDecoder().decode(settings.secrets().key().trim());
+            raw = Base64.getDecoder().decode(settings.key().trim());
         } catch (IllegalArgumentException notBase64) {
             throw new IllegalStateException("config.secrets.key is not base64", notBase64);
         }
@@ -45,7 +48,14 @@ public class AesGcmSecretCipher {
                     + raw.length);
         }
         this.key = new SecretKeySpec(raw, "AES");
-        this.keyId = settings.secrets().keyId();
+        this.keyId = settings.keyId();
+    }
+
+    /** The key and its id, for platform/privacy's ProductionKeyCheck: %prod refuses a development key. */
+    @Produces
+    @Singleton
+    static KeySettings keySettings() {
+        return KeySettings.none().setting("config.secrets.key").setting("config.secrets.key-id");
     }
 
     /** The id sealed values of this key carry. */
