@@ -130,6 +130,17 @@ public class PgTenants implements Tenants {
                         : Optional.of(toIdempotencyRecord(rows.iterator().next())));
     }
 
+    @Override
+    public Uni<Integer> deleteExpiredIdempotencyKeys(SqlConnection connection, int retentionDays, int limit) {
+        return connection.preparedQuery("""
+                        DELETE FROM idempotency_keys
+                         WHERE ctid IN (SELECT ctid FROM idempotency_keys
+                                         WHERE created_at < clock_timestamp() - make_interval(days => $1)
+                                         LIMIT $2)""")
+                .execute(Tuple.of(retentionDays, limit))
+                .map(rows -> rows.rowCount());
+    }
+
     private static IdempotencyRecord toIdempotencyRecord(Row row) {
         return new IdempotencyRecord(row.getBuffer("request_sha256").getBytes(),
                 new TenantId(row.getUUID("tenant_id")));

@@ -1,23 +1,22 @@
 package io.aicunet.tenant.application.keys;
 
 import io.aicunet.platform.privacy.AesGcm;
-import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.privacy.KeySettings;
+import io.aicunet.platform.tenancy.TenantId;
+import io.aicunet.tenant.application.port.WrappedDataKeys;
+import io.aicunet.tenant.application.port.WrappedDataKeys.WrappedDataKey;
 import io.aicunet.tenant.config.TenantKeySettings;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.buffer.Buffer;
-import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Tenants' data keys under envelope encryption: each is random AES-256 material,
@@ -45,8 +44,10 @@ public class DataKeys {
 
     private final String activeMasterKeyId;
     private final Map<String, byte[]> masterKeys = new HashMap<>();
+    private final WrappedDataKeys keys;
 
-    public DataKeys(TenantKeySettings config) {
+    public DataKeys(TenantKeySettings config, WrappedDataKeys keys) {
+        this.keys = keys;
         config.masterKeys().forEach((id, base64) -> {
             byte[] key = Base64.getDecoder().decode(base64);
             if (key.length != AesGcm.KEY_BYTES) {
@@ -78,52 +79,34 @@ public class DataKeys {
     public Uni<String> create(SqlConnection connection, TenantId tenant) {
         String keyId = "dk-1";
         byte[] wrapped = AesGcm.seal(masterKeys.get(activeMasterKeyId), associatedData(tenant, keyId), AesGcm.newKey());
-        return connection.preparedQuery("""
-                        INSERT INTO tenant_data_keys (tenant_id, key_id, wrapped_key, master_key_id)
-                        VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING""")
-                .execute(Tuple.tuple().addUUID(tenant.value()).addString(keyId).addBuffer(Buffer.buffer(wrapped))
-                        .addString(activeMasterKeyId))
+        return keys.insert(connection, tenant, new WrappedDataKey(keyId, Optional.of(wrapped), activeMasterKeyId))
                 .replaceWith(keyId);
     }
 
     /** The named key, or the newest one when {@code keyId} is empty. */
     public Uni<Lookup> find(SqlConnection connection, TenantId tenant, String keyId) {
-        return connection.preparedQuery("""
-                        SELECT key_id, wrapped_key, master_key_id FROM tenant_data_keys
-                         WHERE tenant_id = $1 AND ($2 = '' OR key_id = $2)
-                         ORDER BY created_at DESC LIMIT 1""")
-                .execute(Tuple.of(tenant.value(), keyId))
-                .map(rows -> rows.size() == 0 ? new Lookup.Missing() : unwrap(tenant, rows.iterator().next()));
+        return keys.find(connection, tenant, keyId)
+                .map(found -> found.isEmpty() ? new Lookup.Missing() : unwrap(tenant, found.get()));
     }
 
     /** Destroys every key of the tenant; the ids destroyed now. */
     public Uni<List<String>> destroyAll(SqlConnection connection, TenantId tenant) {
-        return connection.preparedQuery("""
-                        UPDATE tenant_data_keys SET wrapped_key = NULL, destroyed_at = clock_timestamp()
-                         WHERE tenant_id = $1 AND destroyed_at IS NULL
-                        RETURNING key_id""")
-                .execute(Tuple.of(tenant.value()))
-                .map(rows -> {
-                    List<String> ids = new ArrayList<>();
-                    rows.forEach(row -> ids.add(row.getString("key_id")));
-                    return ids;
-                });
+        return keys.destroyAll(connection, tenant);
     }
 
-    private Lookup unwrap(TenantId tenant, Row row) {
-        String keyId = row.getString("key_id");
-        if (row.getBuffer("wrapped_key") == null) {
-            return new Lookup.Destroyed(keyId);
+    private Lookup unwrap(TenantId tenant, WrappedDataKey key) {
+        if (key.wrapped().isEmpty()) {
+            return new Lookup.Destroyed(key.keyId());
         }
-        byte[] master = masterKeys.get(row.getString("master_key_id"));
+        byte[] master = masterKeys.get(key.masterKeyId());
         if (master == null) {
-            throw new IllegalStateException("tenant " + tenant + " key " + keyId + " is wrapped by master key "
-                    + row.getString("master_key_id") + ", which is not configured");
+            throw new IllegalStateException("tenant " + tenant + " key " + key.keyId() + " is wrapped by master key "
+                    + key.masterKeyId() + ", which is not configured");
         }
-        byte[] material = AesGcm.open(master, associatedData(tenant, keyId), row.getBuffer("wrapped_key").getBytes())
-                .orElseThrow(() -> new IllegalStateException("tenant " + tenant + " key " + keyId
+        byte[] material = AesGcm.open(master, associatedData(tenant, key.keyId()), key.wrapped().get())
+                .orElseThrow(() -> new IllegalStateException("tenant " + tenant + " key " + key.keyId()
                         + " does not unwrap: altered, or wrapped for another tenant"));
-        return new Lookup.Found(keyId, material);
+        return new Lookup.Found(key.keyId(), material);
     }
 
     private static byte[] associatedData(TenantId tenant, String keyId) {

@@ -36,6 +36,9 @@ public interface Tenants {
 
     Uni<Optional<IdempotencyRecord>> findIdempotencyKey(SqlConnection connection, String subject, String key);
 
+    /** Deletes at most {@code limit} idempotency keys older than {@code retentionDays}; the number deleted. */
+    Uni<Integer> deleteExpiredIdempotencyKeys(SqlConnection connection, int retentionDays, int limit);
+
     /** What a used idempotency key stands for. */
     record IdempotencyRecord(byte[] requestDigest, TenantId tenant) {
     }

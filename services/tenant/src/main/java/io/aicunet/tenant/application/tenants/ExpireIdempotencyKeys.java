@@ -1,9 +1,9 @@
 package io.aicunet.tenant.application.tenants;
 
+import io.aicunet.platform.problem.Result;
+import io.aicunet.tenant.application.access.TenantAccess;
 import io.aicunet.tenant.config.TenantServiceConfig;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -15,22 +15,20 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class ExpireIdempotencyKeys {
 
-    private final Pool pool;
+    private final TenantAccess access;
     private final TenantServiceConfig config;
 
-    public ExpireIdempotencyKeys(Pool pool, TenantServiceConfig config) {
-        this.pool = pool;
+    public ExpireIdempotencyKeys(TenantAccess access, TenantServiceConfig config) {
+        this.access = access;
         this.config = config;
     }
 
     /** Deletes one batch of expired keys; the number deleted. */
     public Uni<Integer> execute() {
-        return pool.preparedQuery("""
-                        DELETE FROM idempotency_keys
-                         WHERE ctid IN (SELECT ctid FROM idempotency_keys
-                                         WHERE created_at < clock_timestamp() - make_interval(days => $1)
-                                         LIMIT $2)""")
-                .execute(Tuple.of(config.idempotencyKeyRetentionDays(), config.idempotencyKeyExpiryBatchMax()))
-                .map(rows -> rows.rowCount());
+        return access.asPlatform(connection -> access.tenants()
+                        .deleteExpiredIdempotencyKeys(connection, config.idempotencyKeyRetentionDays(),
+                                config.idempotencyKeyExpiryBatchMax())
+                        .map(Result::ok))
+                .map(Result::value);
     }
 }
