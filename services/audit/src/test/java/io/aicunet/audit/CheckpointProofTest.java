@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
-import io.aicunet.audit.application.CheckpointJob;
+import io.aicunet.audit.application.checkpoints.SignCheckpoints;
 import io.aicunet.contracts.audit.v1.Checkpoint;
 import io.aicunet.contracts.audit.v1.CreateCheckpointRequest;
 import io.aicunet.contracts.audit.v1.GetConsistencyProofRequest;
@@ -37,7 +37,7 @@ class CheckpointProofTest {
     URL service;
 
     @Inject
-    CheckpointJob checkpointJob;
+    SignCheckpoints signCheckpoints;
 
     static SignedTreeHead fromProto(Checkpoint c) {
         return new SignedTreeHead(UUID.fromString(c.getTenantId()), c.getTreeSize(), c.getRootHash().toByteArray(),
@@ -99,11 +99,11 @@ class CheckpointProofTest {
         String tenant = UUID.randomUUID().toString();
         try (AuditGrpcClient client = new AuditGrpcClient(service.getPort())) {
             client.asService().append(AuditFixtures.anAppend(tenant, 5).build());
-            assertThat(checkpointJob.runOnce().await().indefinitely()).isGreaterThanOrEqualTo(1);
+            assertThat(signCheckpoints.runOnce().await().indefinitely()).isGreaterThanOrEqualTo(1);
             List<Checkpoint> checkpoints = client.asAuditor().listCheckpoints(ListCheckpointsRequest.newBuilder()
                     .setTenantId(tenant).build()).getCheckpointsList();
             assertThat(checkpoints).extracting(Checkpoint::getTreeSize).containsExactly(5L);
-            checkpointJob.runOnce().await().indefinitely();
+            signCheckpoints.runOnce().await().indefinitely();
             assertThat(client.asAuditor().listCheckpoints(ListCheckpointsRequest.newBuilder().setTenantId(tenant)
                     .build()).getCheckpointsCount()).isEqualTo(1);
         }

@@ -3,7 +3,8 @@ package io.aicunet.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.aicunet.audit.application.IngestEvents;
+import io.aicunet.audit.application.ingest.IngestEvents;
+import io.aicunet.audit.domain.AuditRules;
 import io.aicunet.contracts.audit.v1.QueryRecordsRequest;
 import io.aicunet.contracts.tenant.v1.RetentionPeriod;
 import io.aicunet.contracts.tenant.v1.Tenant;
@@ -40,30 +41,30 @@ import org.junit.jupiter.api.Test;
 
 /** Ingest of the fleet's events from real Kafka topics: once per event id, offsets committed after the log. */
 @QuarkusTest
-class KafkaIngestTest {
+public class KafkaIngestTest {
 
     @TestHTTPResource
     URL service;
 
-    static OutboxEvent event(String topic, String type, String source, TenantId tenant, byte[] payload) {
+    public static OutboxEvent event(String topic, String type, String source, TenantId tenant, byte[] payload) {
         return new OutboxEvent(UUID.randomUUID(), FleetTestResource.topicPrefix() + topic, type, source, tenant,
                 tenant.toString(), Instant.now(), payload);
     }
 
-    static Tenant tenant(TenantId id, int auditDays, long version) {
+    public static Tenant tenant(TenantId id, int auditDays, long version) {
         return Tenant.newBuilder().setId(id.toString()).setSlug("acme-" + id.toString().substring(0, 8))
                 .setVersion(version)
                 .addRetention(RetentionPeriod.newBuilder().setDataClass("personal").setDays(365))
                 .addRetention(RetentionPeriod.newBuilder().setDataClass("audit").setDays(auditDays)).build();
     }
 
-    static void publish(List<OutboxEvent> events) {
+    public static void publish(List<OutboxEvent> events) {
         try (KafkaEventPublisher publisher = KafkaEventPublisher.connect(FleetStack.kafkaBootstrapServers(), Map.of())) {
             publisher.publish(events).await().atMost(Duration.ofSeconds(30));
         }
     }
 
-    static Integer retentionDays(TenantId tenant) throws Exception {
+    public static Integer retentionDays(TenantId tenant) throws Exception {
         try (Connection superuser = FleetTestResource.database().connectAsSuperuser();
                 PreparedStatement query = superuser.prepareStatement(
                         "SELECT retention_days FROM audit.audit_tenant_policies WHERE tenant_id = ?")) {
@@ -126,7 +127,7 @@ class KafkaIngestTest {
         }
         try (AuditGrpcClient client = new AuditGrpcClient(service.getPort())) {
             QueryRecordsRequest query = QueryRecordsRequest.newBuilder()
-                    .setTenantId(IngestEvents.PLATFORM_LOG.toString()).setOutcome("malformed").setPageSize(500).build();
+                    .setTenantId(AuditRules.PLATFORM_LOG.toString()).setOutcome("malformed").setPageSize(500).build();
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                     assertThat(client.asAuditor().queryRecords(query).getRecordsList())
                             .anyMatch(r -> r.getDetails().toStringUtf8().equals(marker)

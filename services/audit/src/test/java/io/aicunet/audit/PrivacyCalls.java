@@ -1,43 +1,30 @@
 package io.aicunet.audit;
 
-import static org.awaitility.Awaitility.await;
 
+import com.google.protobuf.ByteString;
 import io.aicunet.contracts.audit.v1.AppendRequest;
-import io.aicunet.contracts.privacy.v1.CreatePrivacyRequestRequest;
-import io.aicunet.contracts.privacy.v1.GetPrivacyRequestRequest;
-import io.aicunet.contracts.privacy.v1.PrivacyRequest;
-import io.aicunet.contracts.privacy.v1.PrivacyRequestKind;
-import io.aicunet.contracts.privacy.v1.PrivacyRequestStatus;
-import io.aicunet.contracts.privacy.v1.PrivacyServiceGrpc;
-import io.aicunet.contracts.privacy.v1.PrivacyServiceGrpc.PrivacyServiceBlockingStub;
 import io.aicunet.platform.testing.AuditFixtures;
 import io.aicunet.platform.testing.FleetTestResource;
-import io.aicunet.platform.testing.TenantServiceProcess;
-import io.aicunet.platform.testing.TestCallers;
-import com.google.protobuf.ByteString;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /** Records with details, and a look into the audit database. */
-final class PrivacyCalls {
+public final class PrivacyCalls {
 
     /** One record's stored columns, as the database holds them. */
-    record StoredRow(long sequence, String actor, byte[] details, String sealedDetails, boolean redacted) {
+    public record StoredRow(long sequence, String actor, byte[] details, String sealedDetails, boolean redacted) {
     }
 
     private PrivacyCalls() {
     }
 
     /** An Append for {@code tenant} of records by {@code actor}, each with details "<actor>'s secret <i>". */
-    static AppendRequest withDetails(String tenant, String actor, int count) {
+    public static AppendRequest withDetails(String tenant, String actor, int count) {
         AppendRequest.Builder request = AppendRequest.newBuilder().setTenantId(tenant);
         for (int i = 0; i < count; i++) {
             request.addRecords(AuditFixtures.aRecord().setActor(actor)
@@ -46,12 +33,12 @@ final class PrivacyCalls {
         return request.build();
     }
 
-    static String secret(String actor, int i) {
+    public static String secret(String actor, int i) {
         return actor + "'s secret " + i;
     }
 
     /** Every record of the tenant as stored, read as the superuser (no row-level security in the way). */
-    static List<StoredRow> stored(String tenant) throws Exception {
+    public static List<StoredRow> stored(String tenant) throws Exception {
         List<StoredRow> rows = new ArrayList<>();
         try (Connection superuser = FleetTestResource.database().connectAsSuperuser();
                 PreparedStatement query = superuser.prepareStatement("""
@@ -68,7 +55,7 @@ final class PrivacyCalls {
         return rows;
     }
 
-    static String utf8(byte[] bytes) {
+    public static String utf8(byte[] bytes) {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 }

@@ -1,6 +1,6 @@
 package io.aicunet.audit;
 
-import io.aicunet.audit.application.AuditClock;
+import io.aicunet.audit.application.access.AuditClock;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;

@@ -4,7 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.aicunet.audit.application.VerificationJob;
+import io.aicunet.audit.application.verification.VerifyTenantLogs;
 import io.aicunet.contracts.audit.v1.CreateCheckpointRequest;
 import io.aicunet.contracts.audit.v1.FindingKind;
 import io.aicunet.contracts.audit.v1.VerifyLogRequest;
@@ -34,7 +34,7 @@ class TamperDetectionTest {
     URL service;
 
     @Inject
-    VerificationJob verificationJob;
+    VerifyTenantLogs verifyTenantLogs;
 
     private static VerifyLogResponse verify(AuditGrpcClient client, String tenant) {
         return client.asAuditor().verifyLog(VerifyLogRequest.newBuilder().setTenantId(tenant).build());
@@ -78,7 +78,7 @@ class TamperDetectionTest {
 
             int failed = 0;
             for (int pass = 0; pass < 50 && failed == 0; pass++) {
-                failed = verificationJob.runOnce().await().indefinitely();
+                failed = verifyTenantLogs.runOnce().await().indefinitely();
             }
             assertThat(failed).as("the scheduled verification finds the tampered tenant").isGreaterThanOrEqualTo(1);
             String metrics = given().get(service + "q/metrics").then().statusCode(200).extract().asString();

@@ -2,9 +2,13 @@ package io.aicunet.audit.domain;
 
 import io.aicunet.platform.problem.Problem.FieldViolation;
 import java.util.List;
+import java.util.UUID;
 
-/** The limits of what a direct record may say, each checked with the field it names. */
+/** The limits of what a direct record may say, each checked with the field it names, and whose log it lands in. */
 public final class AuditRules {
+
+    /** The log of events that name no tenant (or a malformed one): the platform's own. */
+    public static final UUID PLATFORM_LOG = new UUID(0, 0);
 
     public static final int ACTOR_LENGTH_MAX = 200;
     public static final int ACTION_LENGTH_MAX = 200;

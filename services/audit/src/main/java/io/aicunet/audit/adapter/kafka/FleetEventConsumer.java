@@ -1,7 +1,8 @@
 package io.aicunet.audit.adapter.kafka;
 
-import io.aicunet.audit.application.IngestEvents;
-import io.aicunet.audit.application.IngestEvents.IncomingEvent;
+import io.aicunet.audit.application.ingest.IngestEvents;
+import io.aicunet.audit.application.ingest.IngestEvents.IncomingEvent;
+import io.aicunet.audit.domain.AuditRules;
 import io.aicunet.platform.outbox.ReceivedEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -60,7 +61,7 @@ public class FleetEventConsumer {
         } catch (RuntimeException malformed) {
             return new IncomingEvent(IngestEvents.idOfMalformed(record.topic(), record.partition(), record.offset()),
                     record.topic(), "aicunet.audit.v1.MalformedEvent", "kafka:" + record.topic(),
-                    IngestEvents.PLATFORM_LOG, record.topic() + "/" + record.partition() + "@" + record.offset(),
+                    AuditRules.PLATFORM_LOG, record.topic() + "/" + record.partition() + "@" + record.offset(),
                     Instant.ofEpochMilli(Math.max(0, record.timestamp())), record.value() == null ? new byte[0]
                             : record.value(), Optional.of(String.valueOf(malformed.getMessage())));
         }

@@ -1,4 +1,4 @@
-package io.aicunet.audit.domain;
+package io.aicunet.audit.adapter.persistence;
 
 import io.aicunet.platform.privacy.PersonalData;
 import java.util.Map;

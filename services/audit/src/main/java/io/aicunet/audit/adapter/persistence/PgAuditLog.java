@@ -1,8 +1,9 @@
 package io.aicunet.audit.adapter.persistence;
 
-import io.aicunet.audit.application.AuditLog;
+import io.aicunet.audit.application.port.AuditLog;
 import io.aicunet.audit.domain.LogHead;
 import io.aicunet.audit.domain.RetentionPolicy;
+import io.aicunet.audit.domain.StoredRecord;
 import io.aicunet.platform.auditlog.AuditRecord;
 import io.aicunet.platform.auditlog.SignedTreeHead;
 import io.smallrye.mutiny.Uni;

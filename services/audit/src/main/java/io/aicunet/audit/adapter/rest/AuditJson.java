@@ -1,8 +1,8 @@
 package io.aicunet.audit.adapter.rest;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.aicunet.audit.application.AppendRecords.RecordInput;
-import io.aicunet.audit.application.DetailsSealing;
+import io.aicunet.audit.application.records.AppendRecords.RecordInput;
+import io.aicunet.audit.domain.RevealedRecord;
 import io.aicunet.platform.auditlog.AuditRecord;
 import io.aicunet.platform.auditlog.Finding;
 import io.aicunet.platform.auditlog.Sha256;
@@ -73,7 +73,7 @@ final class AuditJson {
          * ({@code details_state} unreadable or redacted); {@code hashed_details}: what the
          * record hash covers (the details, or the reference to their ciphertext).
          */
-        static RecordBody of(DetailsSealing.RevealedRecord revealed) {
+        static RecordBody of(RevealedRecord revealed) {
             AuditRecord r = revealed.record();
             return new RecordBody(r.tenantId().toString(), r.sequence(), r.recordId().toString(), r.occurredAt(),
                     r.recordedAt(), r.origin(), r.actor(), r.action(), r.resource(), r.outcome(), r.reason(),

@@ -1,5 +1,6 @@
-package io.aicunet.audit.application;
+package io.aicunet.audit.application.access;
 
+import io.aicunet.audit.application.port.AuditLog;
 import io.aicunet.platform.policy.RequestPipeline;
 import io.aicunet.platform.policy.Resource;
 import io.aicunet.platform.problem.Problem;
@@ -10,7 +11,6 @@ import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.tenancy.TenantScope;
 import io.aicunet.platform.tenancy.TenantTransactions;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.aicunet.audit.application;
+package io.aicunet.audit.application.access;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;

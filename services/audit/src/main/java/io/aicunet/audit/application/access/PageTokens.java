@@ -1,4 +1,4 @@
-package io.aicunet.audit.application;
+package io.aicunet.audit.application.access;
 
 import io.aicunet.platform.problem.Problem.FieldViolation;
 import java.nio.charset.StandardCharsets;
@@ -7,20 +7,20 @@ import java.util.List;
 import java.util.OptionalLong;
 
 /** Page tokens: the position (a sequence or tree size) the next page starts after, opaque to callers. */
-final class PageTokens {
+public final class PageTokens {
 
     private static final String PREFIX = "after:";
 
     private PageTokens() {
     }
 
-    static String encode(long position) {
+    public static String encode(long position) {
         return Base64.getUrlEncoder().withoutPadding()
                 .encodeToString((PREFIX + position).getBytes(StandardCharsets.UTF_8));
     }
 
     /** The position in {@code token}; empty for no token; a violation for a token this service did not issue. */
-    static OptionalLong decode(String token, List<FieldViolation> violations) {
+    public static OptionalLong decode(String token, List<FieldViolation> violations) {
         if (token == null || token.isEmpty()) {
             return OptionalLong.empty();
         }
@@ -39,7 +39,7 @@ final class PageTokens {
         return OptionalLong.empty();
     }
 
-    static int pageSize(int requested, int defaultSize, int max, List<FieldViolation> violations) {
+    public static int pageSize(int requested, int defaultSize, int max, List<FieldViolation> violations) {
         int size = requested == 0 ? defaultSize : requested;
         if (size < 1 || size > max) {
             violations.add(new FieldViolation("page_size", "must be 1 to " + max));

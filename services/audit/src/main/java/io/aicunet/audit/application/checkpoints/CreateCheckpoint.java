@@ -1,5 +1,6 @@
-package io.aicunet.audit.application;
+package io.aicunet.audit.application.checkpoints;
 
+import io.aicunet.audit.application.access.AuditAccess;
 import io.aicunet.platform.auditlog.SignedTreeHead;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Result;

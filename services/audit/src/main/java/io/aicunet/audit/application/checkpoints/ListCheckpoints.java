@@ -1,5 +1,7 @@
-package io.aicunet.audit.application;
+package io.aicunet.audit.application.checkpoints;
 
+import io.aicunet.audit.application.access.AuditAccess;
+import io.aicunet.audit.application.access.PageTokens;
 import io.aicunet.audit.config.AuditServiceConfig;
 import io.aicunet.platform.auditlog.SignedTreeHead;
 import io.aicunet.platform.problem.Problem.FieldViolation;

@@ -1,5 +1,6 @@
-package io.aicunet.audit.application;
+package io.aicunet.audit.application.checkpoints;
 
+import io.aicunet.audit.application.access.AuditAccess;
 import io.aicunet.audit.domain.LogHead;
 import io.aicunet.platform.auditlog.AuditRecord;
 import io.aicunet.platform.auditlog.MerkleTree;
@@ -114,7 +115,7 @@ public class Proofs {
         });
     }
 
-    static Problem removed(UUID tenant, long sequence, LogHead head) {
+    public static Problem removed(UUID tenant, long sequence, LogHead head) {
         return new Problem.FailedPrecondition("RECORDS_REMOVED", tenant + "/" + sequence, "record " + sequence
                 + " of tenant " + tenant + " was removed by retention; the log now starts at record "
                 + head.firstRetainedSequence());

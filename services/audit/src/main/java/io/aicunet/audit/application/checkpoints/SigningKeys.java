@@ -1,4 +1,4 @@
-package io.aicunet.audit.application;
+package io.aicunet.audit.application.checkpoints;
 
 import io.aicunet.audit.config.AuditServiceConfig;
 import io.aicunet.platform.auditlog.SignedTreeHead;

@@ -1,5 +1,6 @@
-package io.aicunet.audit.application;
+package io.aicunet.audit.application.checkpoints;
 
+import io.aicunet.audit.application.port.AuditLog;
 import io.aicunet.audit.domain.LogHead;
 import io.aicunet.platform.auditlog.MerkleTree;
 import io.aicunet.platform.auditlog.NodeRange;

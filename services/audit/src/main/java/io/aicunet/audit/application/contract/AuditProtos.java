@@ -1,8 +1,9 @@
-package io.aicunet.audit.adapter.grpc;
+package io.aicunet.audit.application.contract;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
-import io.aicunet.audit.application.DetailsSealing;
+import io.aicunet.audit.domain.DetailsState;
+import io.aicunet.audit.domain.RevealedRecord;
 import io.aicunet.contracts.audit.v1.Checkpoint;
 import io.aicunet.contracts.audit.v1.FindingKind;
 import io.aicunet.contracts.audit.v1.VerifyLogResponse;
@@ -14,13 +15,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** Audit values as the contract spells them. */
-final class AuditProtos {
+/** Audit values as the contract spells them (used by the gRPC edge). */
+public final class AuditProtos {
 
     private AuditProtos() {
     }
 
-    static io.aicunet.contracts.audit.v1.AuditRecord toProto(AuditRecord r) {
+    public static io.aicunet.contracts.audit.v1.AuditRecord toProto(AuditRecord r) {
         return io.aicunet.contracts.audit.v1.AuditRecord.newBuilder()
                 .setTenantId(r.tenantId().toString())
                 .setSequence(r.sequence())
@@ -46,15 +47,15 @@ final class AuditProtos {
      * given as what the record hash covers, the reference that begins with
      * {@code aicunet.audit.sealed/1:}; the contract has no field for the state yet.
      */
-    static io.aicunet.contracts.audit.v1.AuditRecord toProto(DetailsSealing.RevealedRecord r) {
+    public static io.aicunet.contracts.audit.v1.AuditRecord toProto(RevealedRecord r) {
         io.aicunet.contracts.audit.v1.AuditRecord record = toProto(r.record());
-        if (r.details().isEmpty() || r.state() == DetailsSealing.DetailsState.PLAIN) {
+        if (r.details().isEmpty() || r.state() == DetailsState.PLAIN) {
             return record;
         }
         return record.toBuilder().setDetails(ByteString.copyFrom(r.details().get())).build();
     }
 
-    static Checkpoint toProto(SignedTreeHead c) {
+    public static Checkpoint toProto(SignedTreeHead c) {
         return Checkpoint.newBuilder()
                 .setTenantId(c.tenantId().toString())
                 .setTreeSize(c.treeSize())
@@ -65,7 +66,7 @@ final class AuditProtos {
                 .build();
     }
 
-    static VerifyLogResponse toProto(VerificationReport report) {
+    public static VerifyLogResponse toProto(VerificationReport report) {
         VerifyLogResponse.Builder response = VerifyLogResponse.newBuilder()
                 .setVerified(report.ok())
                 .setFirstSequence(report.firstSequence())
@@ -81,15 +82,15 @@ final class AuditProtos {
         return response.build();
     }
 
-    static List<ByteString> hashes(List<byte[]> path) {
+    public static List<ByteString> hashes(List<byte[]> path) {
         return path.stream().map(ByteString::copyFrom).toList();
     }
 
-    static Timestamp timestamp(Instant instant) {
+    public static Timestamp timestamp(Instant instant) {
         return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
     }
 
-    static Optional<Instant> instant(boolean present, Timestamp timestamp) {
+    public static Optional<Instant> instant(boolean present, Timestamp timestamp) {
         return present ? Optional.of(Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos()))
                 : Optional.empty();
     }

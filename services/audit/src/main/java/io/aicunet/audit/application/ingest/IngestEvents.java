@@ -1,14 +1,11 @@
-package io.aicunet.audit.application;
+package io.aicunet.audit.application.ingest;
 
-import com.google.protobuf.InvalidProtocolBufferException;
+import io.aicunet.audit.application.access.AuditAccess;
+import io.aicunet.audit.application.contract.TenantEvents;
+import io.aicunet.audit.application.records.DetailsSealing;
+import io.aicunet.audit.application.records.LogAppender;
 import io.aicunet.audit.config.AuditServiceConfig;
 import io.aicunet.audit.domain.RecordDraft;
-import io.aicunet.contracts.tenant.v1.RetentionPeriod;
-import io.aicunet.contracts.tenant.v1.Tenant;
-import io.aicunet.contracts.tenant.v1.TenantCreated;
-import io.aicunet.contracts.tenant.v1.TenantReactivated;
-import io.aicunet.contracts.tenant.v1.TenantSuspended;
-import io.aicunet.contracts.tenant.v1.TenantUpdated;
 import io.aicunet.platform.auditlog.Sha256;
 import io.aicunet.platform.privacy.DataKey;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,7 +20,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -41,11 +37,6 @@ public class IngestEvents {
 
     /** The inbox consumer name of the ingest. */
     public static final String CONSUMER = "audit-ingest";
-
-    /** The log of events that name no tenant (or a malformed one): the platform's own. */
-    public static final UUID PLATFORM_LOG = new UUID(0, 0);
-
-    private static final String TENANT_EVENTS = "aicunet.tenant.v1.";
 
     /**
      * Events of privacy requests (created, fulfilled, completed, failed, key destroyed):
@@ -125,7 +116,7 @@ public class IngestEvents {
                 continue;
             }
             byTenant.computeIfAbsent(event.tenantId(), t -> new ArrayList<>()).add(draft(event, keys));
-            if (event.malformed().isEmpty() && event.type().startsWith(TENANT_EVENTS)) {
+            if (event.malformed().isEmpty() && event.type().startsWith(TenantEvents.TYPE_PREFIX)) {
                 tenantEvents.add(event);
             }
         }
@@ -187,43 +178,20 @@ public class IngestEvents {
             "no data key for the tenant (unknown or erased): payload kept as its SHA-256";
 
     private Uni<Void> saveRetention(SqlConnection connection, IncomingEvent event) {
-        Optional<Tenant> tenant = tenantOf(event);
-        if (tenant.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        OptionalInt days = OptionalInt.empty();
-        for (RetentionPeriod period : tenant.get().getRetentionList()) {
-            if ("audit".equals(period.getDataClass())) {
-                days = OptionalInt.of(period.getDays());
-            }
-        }
-        if (days.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        return access.log().saveRetention(connection, event.tenantId(), days, tenant.get().getVersion());
-    }
-
-    private static Optional<Tenant> tenantOf(IncomingEvent event) {
-        String name = event.type().substring(TENANT_EVENTS.length());
+        Optional<TenantEvents.AuditRetention> retention;
         try {
-            switch (name) {
-                case "TenantCreated":
-                    return Optional.of(TenantCreated.parseFrom(event.payload()).getTenant());
-                case "TenantUpdated":
-                    return Optional.of(TenantUpdated.parseFrom(event.payload()).getTenant());
-                case "TenantSuspended":
-                    return Optional.of(TenantSuspended.parseFrom(event.payload()).getTenant());
-                case "TenantReactivated":
-                    return Optional.of(TenantReactivated.parseFrom(event.payload()).getTenant());
-                default:
-                    return Optional.empty();
-            }
-        } catch (InvalidProtocolBufferException e) {
+            retention = TenantEvents.auditRetention(event.type(), event.payload());
+        } catch (IllegalArgumentException notItsProtobuf) {
             // The event is logged as it came; only its retention period cannot be read.
             LOG.warnf("event %s of type %s has a payload that is not its protobuf: %s", event.eventId(), event.type(),
-                    e.getMessage());
-            return Optional.empty();
+                    notItsProtobuf.getMessage());
+            return Uni.createFrom().voidItem();
         }
+        if (retention.isEmpty() || retention.get().days().isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return access.log().saveRetention(connection, event.tenantId(), retention.get().days(),
+                retention.get().tenantVersion());
     }
 
     private static String clip(String text, int max) {

@@ -1,7 +1,8 @@
-package io.aicunet.audit.application;
+package io.aicunet.audit.application.port;
 
 import io.aicunet.audit.domain.LogHead;
 import io.aicunet.audit.domain.RetentionPolicy;
+import io.aicunet.audit.domain.StoredRecord;
 import io.aicunet.platform.auditlog.AuditRecord;
 import io.aicunet.platform.auditlog.SignedTreeHead;
 import io.smallrye.mutiny.Uni;
@@ -32,13 +33,6 @@ public interface AuditLog {
 
     /** Inserts one tenant's records; {@code sealedDetails} holds each record's ciphertext, in the same order. */
     Uni<Void> insertRecords(SqlConnection connection, List<AuditRecord> records, List<Optional<String>> sealedDetails);
-
-    /**
-     * A record as stored: the record the chain covers, the ciphertext of its details when
-     * they are sealed (empty when not sealed, or removed), and when a subject's erasure removed it.
-     */
-    record StoredRecord(AuditRecord record, Optional<String> sealedDetails, Optional<Instant> detailsRedactedAt) {
-    }
 
     /** The ids among {@code eventIds} that {@code consumer} sees for the first time (recorded in the inbox). */
     Uni<List<UUID>> firstDeliveries(SqlConnection connection, String consumer, List<UUID> eventIds);

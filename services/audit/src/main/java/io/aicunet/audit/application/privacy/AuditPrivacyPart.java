@@ -1,6 +1,9 @@
-package io.aicunet.audit.application;
+package io.aicunet.audit.application.privacy;
 
+import io.aicunet.audit.application.port.AuditLog;
+import io.aicunet.audit.application.records.DetailsSealing;
 import io.aicunet.audit.config.AuditServiceConfig;
+import io.aicunet.audit.domain.RevealedRecord;
 import io.aicunet.platform.auditlog.AuditRecord;
 import io.aicunet.platform.auditlog.Sha256;
 import io.aicunet.platform.privacy.PrivacyPart;
@@ -31,7 +34,7 @@ import java.util.UUID;
  * under legal hold, which keeps them and says so.
  */
 @ApplicationScoped
-public class AuditPrivacy implements PrivacyPart {
+public class AuditPrivacyPart implements PrivacyPart {
 
     /** The kind of record in exports and counts. */
     public static final String RECORDS = "audit_records";
@@ -40,7 +43,7 @@ public class AuditPrivacy implements PrivacyPart {
     private final DetailsSealing sealing;
     private final AuditServiceConfig config;
 
-    public AuditPrivacy(AuditLog log, DetailsSealing sealing, AuditServiceConfig config) {
+    public AuditPrivacyPart(AuditLog log, DetailsSealing sealing, AuditServiceConfig config) {
         this.log = log;
         this.sealing = sealing;
         this.config = config;
@@ -75,7 +78,7 @@ public class AuditPrivacy implements PrivacyPart {
                 });
     }
 
-    static JsonObject json(DetailsSealing.RevealedRecord revealed) {
+    static JsonObject json(RevealedRecord revealed) {
         AuditRecord r = revealed.record();
         return new JsonObject()
                 .put("tenant_id", r.tenantId().toString())

@@ -1,7 +1,10 @@
-package io.aicunet.audit.application;
+package io.aicunet.audit.application.records;
 
+import io.aicunet.audit.domain.AuditRules;
+import io.aicunet.audit.domain.DetailsState;
 import io.aicunet.audit.domain.RecordDraft;
-import io.aicunet.platform.auditlog.AuditRecord;
+import io.aicunet.audit.domain.RevealedRecord;
+import io.aicunet.audit.domain.StoredRecord;
 import io.aicunet.platform.auditlog.SealedDetails;
 import io.aicunet.platform.privacy.DataKey;
 import io.aicunet.platform.privacy.FieldCipher;
@@ -15,7 +18,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -30,30 +32,6 @@ import java.util.UUID;
 @ApplicationScoped
 public class DetailsSealing {
 
-    /** What a reader gets of a record's details. */
-    public enum DetailsState {
-        /** Not sealed: the details are what the record hash covers. */
-        PLAIN,
-        /** Sealed, and the tenant's key opened them. */
-        DECRYPTED,
-        /** Sealed, and the key is gone (destroyed with the tenant's erasure): nobody can read them. */
-        UNREADABLE,
-        /** Sealed, and the ciphertext was removed by a data subject's erasure. */
-        REDACTED;
-
-        public String wireName() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
-
-    /** A stored record with its details as a reader gets them: empty when unreadable or redacted. */
-    public record RevealedRecord(AuditLog.StoredRecord stored, DetailsState state, Optional<byte[]> details) {
-
-        public AuditRecord record() {
-            return stored.record();
-        }
-    }
-
     private final TenantDataKeys keys;
 
     public DetailsSealing(TenantDataKeys keys) {
@@ -62,7 +40,7 @@ public class DetailsSealing {
 
     /** Whether a tenant's records have their details sealed: every tenant's but the platform's own log. */
     public static boolean sealedFor(UUID tenant) {
-        return !IngestEvents.PLATFORM_LOG.equals(tenant);
+        return !AuditRules.PLATFORM_LOG.equals(tenant);
     }
 
     /**
@@ -99,9 +77,9 @@ public class DetailsSealing {
     }
 
     /** The records with their details as a reader gets them; each key the ciphertexts name is fetched once. */
-    public Uni<List<RevealedRecord>> reveal(UUID tenant, List<AuditLog.StoredRecord> records) {
+    public Uni<List<RevealedRecord>> reveal(UUID tenant, List<StoredRecord> records) {
         Map<String, String> ciphertextByKeyId = new LinkedHashMap<>();
-        for (AuditLog.StoredRecord stored : records) {
+        for (StoredRecord stored : records) {
             stored.sealedDetails().ifPresent(c -> FieldCipher.keyIdOf(c)
                     .ifPresent(keyId -> ciphertextByKeyId.putIfAbsent(keyId, c)));
         }
@@ -121,7 +99,7 @@ public class DetailsSealing {
         });
     }
 
-    private static RevealedRecord revealed(AuditLog.StoredRecord stored, Map<String, DataKey> keysById) {
+    private static RevealedRecord revealed(StoredRecord stored, Map<String, DataKey> keysById) {
         byte[] details = stored.record().details();
         if (stored.sealedDetails().isEmpty()) {
             if (stored.detailsRedactedAt().isPresent()) {

@@ -1,7 +1,14 @@
-package io.aicunet.audit.application;
+package io.aicunet.audit.application.records;
 
+import io.aicunet.audit.application.access.AuditAccess;
+import io.aicunet.audit.application.access.AuditClock;
+import io.aicunet.audit.application.checkpoints.Checkpointer;
+import io.aicunet.audit.application.checkpoints.Proofs;
+import io.aicunet.audit.application.checkpoints.TreeLoader;
 import io.aicunet.audit.config.AuditServiceConfig;
+import io.aicunet.audit.domain.DetailsState;
 import io.aicunet.audit.domain.LogHead;
+import io.aicunet.audit.domain.RevealedRecord;
 import io.aicunet.platform.auditlog.ExportAssembly;
 import io.aicunet.platform.auditlog.ExportLine;
 import io.aicunet.platform.auditlog.SignedTreeHead;
@@ -96,18 +103,18 @@ public class ExportRecords {
      * the verifier checks against the digest the record hash covers) and its details as
      * revealed now: readable while the tenant's key exists, null once it is gone.
      */
-    private List<ExportLine> lines(List<DetailsSealing.RevealedRecord> records, SignedTreeHead head,
+    private List<ExportLine> lines(List<RevealedRecord> records, SignedTreeHead head,
                                    List<SignedTreeHead> older, io.aicunet.platform.auditlog.MerkleTree.Nodes nodes) {
-        Map<Long, DetailsSealing.RevealedRecord> bySequence = new HashMap<>();
+        Map<Long, RevealedRecord> bySequence = new HashMap<>();
         records.forEach(r -> bySequence.put(r.record().sequence(), r));
-        List<ExportLine> lines = ExportAssembly.assemble(records.stream().map(DetailsSealing.RevealedRecord::record)
+        List<ExportLine> lines = ExportAssembly.assemble(records.stream().map(RevealedRecord::record)
                 .toList(), head, older, nodes, clock.now());
         return lines.stream().map(line -> {
             if (!(line instanceof ExportLine.Record r)) {
                 return line;
             }
-            DetailsSealing.RevealedRecord revealed = bySequence.get(r.record().sequence());
-            if (revealed.state() == DetailsSealing.DetailsState.PLAIN) {
+            RevealedRecord revealed = bySequence.get(r.record().sequence());
+            if (revealed.state() == DetailsState.PLAIN) {
                 return line;
             }
             return (ExportLine) new ExportLine.Record(r.record(), revealed.stored().sealedDetails().orElse(null),

@@ -1,5 +1,7 @@
-package io.aicunet.audit.application;
+package io.aicunet.audit.application.records;
 
+import io.aicunet.audit.application.access.AuditClock;
+import io.aicunet.audit.application.port.AuditLog;
 import io.aicunet.audit.config.AuditServiceConfig;
 import io.aicunet.audit.domain.LogHead;
 import io.aicunet.audit.domain.RecordDraft;

@@ -1,6 +1,11 @@
-package io.aicunet.audit.application;
+package io.aicunet.audit.application.records;
 
+import io.aicunet.audit.application.access.AuditAccess;
+import io.aicunet.audit.application.access.PageTokens;
+import io.aicunet.audit.application.port.AuditLog;
 import io.aicunet.audit.config.AuditServiceConfig;
+import io.aicunet.audit.domain.RevealedRecord;
+import io.aicunet.audit.domain.StoredRecord;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Problem.FieldViolation;
 import io.aicunet.platform.problem.Result;
@@ -24,7 +29,7 @@ public class QueryRecords {
     }
 
     /** One page, in sequence order, details revealed where the key allows; {@code nextPageToken} is empty on the last. */
-    public record Page(List<DetailsSealing.RevealedRecord> records, String nextPageToken) {
+    public record Page(List<RevealedRecord> records, String nextPageToken) {
     }
 
     private final AuditAccess access;
@@ -56,15 +61,15 @@ public class QueryRecords {
                 .query(connection, tenant, filter, after, pageSize + 1)
                 .flatMap(found -> {
                     boolean more = found.size() > pageSize;
-                    List<AuditLog.StoredRecord> page = more ? found.subList(0, pageSize) : found;
+                    List<StoredRecord> page = more ? found.subList(0, pageSize) : found;
                     String next = more ? PageTokens.encode(page.get(page.size() - 1).record().sequence()) : "";
                     return reveal(sealing, tenant, page).map(revealed -> revealed.map(r -> new Page(r, next)));
                 }));
     }
 
     /** The records revealed; Unavailable when the tenant service, which holds the keys, cannot be reached. */
-    static Uni<Result<List<DetailsSealing.RevealedRecord>>> reveal(DetailsSealing sealing, java.util.UUID tenant,
-                                                                   List<AuditLog.StoredRecord> records) {
+    static Uni<Result<List<RevealedRecord>>> reveal(DetailsSealing sealing, java.util.UUID tenant,
+                                                                   List<StoredRecord> records) {
         return sealing.reveal(tenant, records).map(Result::ok)
                 .onFailure().recoverWithItem(failure -> Result.failed(new Problem.Unavailable(
                         "the tenant's data key cannot be fetched to read sealed details: " + failure.getMessage())));

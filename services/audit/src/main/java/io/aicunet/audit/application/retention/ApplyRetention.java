@@ -1,5 +1,6 @@
-package io.aicunet.audit.application;
+package io.aicunet.audit.application.retention;
 
+import io.aicunet.audit.application.access.AuditAccess;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
 import io.smallrye.mutiny.Uni;

@@ -1,19 +1,24 @@
-package io.aicunet.audit.application;
+package io.aicunet.audit.application.retention;
 
+import io.aicunet.audit.application.access.AuditAccess;
 import io.aicunet.audit.config.AuditServiceConfig;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
-/** Periodically removes expired segments of every tenant, each under an advisory lock (replica-safe). */
+/**
+ * One pass of the retention job (triggered by AuditJobs): removes expired segments of a
+ * bounded number of tenants, round-robin by tenant id, each under an advisory lock
+ * (replica-safe). One tenant's failure is logged and does not stop the others.
+ */
 @ApplicationScoped
-public class RetentionJob {
+public class EnforceRetention {
 
-    private static final Logger LOG = Logger.getLogger(RetentionJob.class);
+    private static final Logger LOG = Logger.getLogger(EnforceRetention.class);
 
     private final AuditAccess access;
     private final Retention retention;
@@ -21,19 +26,15 @@ public class RetentionJob {
     private final MeterRegistry meters;
     private volatile Optional<java.util.UUID> cursor = Optional.empty();
 
-    public RetentionJob(AuditAccess access, Retention retention, AuditServiceConfig config, MeterRegistry meters) {
+    public EnforceRetention(AuditAccess access, Retention retention, AuditServiceConfig config, MeterRegistry meters) {
         this.access = access;
         this.retention = retention;
         this.config = config;
         this.meters = meters;
     }
 
-    @Scheduled(every = "${audit.retention.interval:1h}", delayed = "60s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> tick() {
-        if (!config.retention().enabled()) {
-            return Uni.createFrom().voidItem();
-        }
+    /** One pass; the outcome of every tenant it reached (none for a tenant that failed). */
+    public Uni<List<Retention.Outcome>> runOnce() {
         return access.asPlatform(connection -> access.log().tenants(connection, cursor,
                         config.retention().tenantsPerPassMax()))
                 .flatMap(tenants -> {
@@ -51,8 +52,6 @@ public class RetentionJob {
                                     .onFailure().invoke(failure -> LOG.warnf("retention of %s failed: %s", tenant, failure))
                                     .onFailure().recoverWithNull())
                             .collect().asList();
-                })
-                .onFailure().invoke(failure -> LOG.warnf("retention pass failed, will retry: %s", failure))
-                .onFailure().recoverWithNull().replaceWithVoid();
+                });
     }
 }

@@ -1,5 +1,8 @@
-package io.aicunet.audit.application;
+package io.aicunet.audit.application.retention;
 
+import io.aicunet.audit.application.access.AuditClock;
+import io.aicunet.audit.application.checkpoints.Checkpointer;
+import io.aicunet.audit.application.port.AuditLog;
 import io.aicunet.audit.domain.LogHead;
 import io.aicunet.audit.domain.RetentionDecision;
 import io.aicunet.platform.auditlog.SignedTreeHead;

@@ -1,7 +1,11 @@
-package io.aicunet.audit.application;
+package io.aicunet.audit.application.verification;
 
+import io.aicunet.audit.application.checkpoints.SigningKeys;
+import io.aicunet.audit.application.checkpoints.TreeLoader;
+import io.aicunet.audit.application.port.AuditLog;
 import io.aicunet.audit.config.AuditServiceConfig;
 import io.aicunet.audit.domain.LogHead;
+import io.aicunet.audit.domain.StoredRecord;
 import io.aicunet.platform.auditlog.AuditRecord;
 import io.aicunet.platform.auditlog.Finding;
 import io.aicunet.platform.auditlog.MerkleTree;
@@ -94,7 +98,7 @@ public class LogVerification {
             int batch = config.verification().readBatchRecords();
             long to = Math.min(head.treeSize(), from + batch - 1);
             return log.records(connection, head.tenantId(), from, to, batch).flatMap(records -> {
-                for (AuditLog.StoredRecord stored : records) {
+                for (StoredRecord stored : records) {
                     if (!accept(stored.record()) || !sealedDetailsMatch(stored)) {
                         return Uni.createFrom().voidItem();
                     }
@@ -110,7 +114,7 @@ public class LogVerification {
         }
 
         /** Sealed details still stored must be the ciphertext whose digest the record hash covers. */
-        private boolean sealedDetailsMatch(AuditLog.StoredRecord stored) {
+        private boolean sealedDetailsMatch(StoredRecord stored) {
             if (stored.sealedDetails().isEmpty()
                     || SealedDetails.matches(stored.record().details(), stored.sealedDetails().get())) {
                 return true;

@@ -1,5 +1,6 @@
-package io.aicunet.audit.application;
+package io.aicunet.audit.application.verification;
 
+import io.aicunet.audit.application.access.AuditAccess;
 import io.aicunet.platform.auditlog.VerificationReport;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Result;
@@ -16,9 +17,9 @@ public class VerifyLog {
 
     private final AuditAccess access;
     private final LogVerification verification;
-    private final VerificationJob job;
+    private final VerifyTenantLogs job;
 
-    public VerifyLog(AuditAccess access, LogVerification verification, VerificationJob job) {
+    public VerifyLog(AuditAccess access, LogVerification verification, VerifyTenantLogs job) {
         this.access = access;
         this.verification = verification;
         this.job = job;

@@ -1,10 +1,10 @@
-package io.aicunet.audit.application;
+package io.aicunet.audit.application.verification;
 
+import io.aicunet.audit.application.access.AuditAccess;
 import io.aicunet.audit.config.AuditServiceConfig;
 import io.aicunet.platform.auditlog.VerificationReport;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,15 +15,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
- * Verifies tenants' logs in the background, a bounded number per pass, round-robin by
+ * One pass of the verification job (triggered by AuditJobs): verifies tenants' logs in
+ * the background, a bounded number per pass, round-robin by
  * tenant id, each under an advisory lock so replicas share the work. Metrics:
  * {@code aicunet_audit_verification_failed_tenants} (tenants whose last verification
  * failed: alert on anything above 0) and {@code aicunet_audit_verifications_total} by result.
  */
 @ApplicationScoped
-public class VerificationJob {
+public class VerifyTenantLogs {
 
-    private static final Logger LOG = Logger.getLogger(VerificationJob.class);
+    private static final Logger LOG = Logger.getLogger(VerifyTenantLogs.class);
 
     private final AuditAccess access;
     private final LogVerification verification;
@@ -32,7 +33,7 @@ public class VerificationJob {
     private final Set<UUID> failedTenants = ConcurrentHashMap.newKeySet();
     private volatile Optional<UUID> cursor = Optional.empty();
 
-    public VerificationJob(AuditAccess access, LogVerification verification, AuditServiceConfig config,
+    public VerifyTenantLogs(AuditAccess access, LogVerification verification, AuditServiceConfig config,
                            MeterRegistry meters) {
         this.access = access;
         this.verification = verification;
@@ -41,16 +42,6 @@ public class VerificationJob {
         Gauge.builder("aicunet.audit.verification.failed.tenants", failedTenants, Set::size)
                 .description("Tenants whose most recent log verification found the log altered")
                 .register(meters);
-    }
-
-    @Scheduled(every = "${audit.verification.interval:10m}", delayed = "30s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> tick() {
-        if (!config.verification().enabled()) {
-            return Uni.createFrom().voidItem();
-        }
-        return runOnce().onFailure().invoke(failure -> LOG.warnf("verification pass failed, will retry: %s", failure))
-                .onFailure().recoverWithNull().replaceWithVoid();
     }
 
     /** One pass; the number of tenants whose log failed. */
@@ -81,7 +72,7 @@ public class VerificationJob {
     }
 
     /** Counts a verification and keeps the failed-tenants gauge current. */
-    void record(VerificationReport report) {
+    public void record(VerificationReport report) {
         meters.counter("aicunet.audit.verifications", "result", report.ok() ? "verified" : "failed").increment();
         if (report.ok()) {
             failedTenants.remove(report.tenantId());

@@ -1,6 +1,5 @@
-package io.aicunet.audit;
+package io.aicunet.audit.adapter.persistence;
 
-import io.aicunet.audit.domain.AuditPersonalData;
 import io.aicunet.platform.testing.DataClassificationCheck;
 import io.aicunet.platform.testing.FleetTestResource;
 import io.quarkus.test.junit.QuarkusTest;

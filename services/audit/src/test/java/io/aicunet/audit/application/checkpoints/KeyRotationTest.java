@@ -1,7 +1,8 @@
-package io.aicunet.audit;
+package io.aicunet.audit.application.checkpoints;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aicunet.audit.AuditGrpcClient;
 import io.aicunet.contracts.audit.v1.QueryRecordsRequest;
 import io.aicunet.contracts.audit.v1.VerifyLogRequest;
 import io.aicunet.contracts.audit.v1.VerifyLogResponse;

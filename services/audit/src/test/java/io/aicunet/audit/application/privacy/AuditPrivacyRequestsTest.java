@@ -1,5 +1,7 @@
-package io.aicunet.audit;
+package io.aicunet.audit.application.privacy;
 
+import io.aicunet.audit.AuditGrpcClient;
+import io.aicunet.audit.PrivacyCalls;
 import io.aicunet.platform.testing.PrivacyRequests;
 
 import static io.restassured.RestAssured.given;
@@ -7,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.aicunet.audit.application.AuditPrivacy;
 import io.aicunet.contracts.audit.v1.QueryRecordsRequest;
 import io.aicunet.contracts.audit.v1.SetLegalHoldRequest;
 import io.aicunet.contracts.audit.v1.VerifyLogRequest;
@@ -91,8 +92,8 @@ class AuditPrivacyRequestsTest {
         assertThat(LocalDirectoryObjectStore.sha256Hex(content)).isEqualTo(part.getSha256());
         List<JsonObject> lines = content.length == 0 ? List.of() : new String(content, StandardCharsets.UTF_8)
                 .lines().map(JsonObject::new).toList();
-        assertThat(part.getCountsMap()).containsEntry(AuditPrivacy.RECORDS, (long) lines.size());
-        assertThat(lines).allSatisfy(line -> assertThat(line.getString("kind")).isEqualTo(AuditPrivacy.RECORDS));
+        assertThat(part.getCountsMap()).containsEntry(AuditPrivacyPart.RECORDS, (long) lines.size());
+        assertThat(lines).allSatisfy(line -> assertThat(line.getString("kind")).isEqualTo(AuditPrivacyPart.RECORDS));
         List<JsonObject> appended = lines.stream().map(l -> l.getJsonObject("record"))
                 .filter(r -> r.getString("actor").equals("alice") || r.getString("actor").equals("bob")).toList();
         assertThat(appended).hasSize(5).allSatisfy(r -> assertThat(r.getString("details_state")).isEqualTo("decrypted"));
@@ -103,7 +104,7 @@ class AuditPrivacyRequestsTest {
         String bobs = Files.readString(FleetTestResource.objectStoreDirectory().resolve(auditPart(subject).getObject()));
         assertThat(bobs.lines().map(JsonObject::new).map(l -> l.getJsonObject("record").getString("actor")))
                 .containsExactly("bob", "bob", "bob");
-        assertThat(auditPart(subject).getCountsMap()).containsEntry(AuditPrivacy.RECORDS, 3L);
+        assertThat(auditPart(subject).getCountsMap()).containsEntry(AuditPrivacyPart.RECORDS, 3L);
     }
 
     /**
@@ -119,7 +120,7 @@ class AuditPrivacyRequestsTest {
             client.asService().append(PrivacyCalls.withDetails(tenant, "bob", 3));
 
             PrivacyRequest erased = PrivacyRequests.completed(PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE, tenant, "bob");
-            assertThat(auditPart(erased).getCountsMap()).containsEntry(AuditPrivacy.RECORDS + ".redacted", 3L);
+            assertThat(auditPart(erased).getCountsMap()).containsEntry(AuditPrivacyPart.RECORDS + ".redacted", 3L);
 
             List<PrivacyCalls.StoredRow> rows = PrivacyCalls.stored(tenant);
             assertThat(rows).filteredOn(r -> r.actor().equals("bob")).hasSize(3).allSatisfy(r -> {
@@ -138,7 +139,7 @@ class AuditPrivacyRequestsTest {
             assertVerifies(client, tenant);
 
             PrivacyRequest again = PrivacyRequests.completed(PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE, tenant, "bob");
-            assertThat(auditPart(again).getCountsMap()).containsEntry(AuditPrivacy.RECORDS + ".redacted", 0L);
+            assertThat(auditPart(again).getCountsMap()).containsEntry(AuditPrivacyPart.RECORDS + ".redacted", 0L);
         }
     }
 
@@ -153,8 +154,8 @@ class AuditPrivacyRequestsTest {
 
             PrivacyRequest erased = PrivacyRequests.completed(PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE, tenant,
                     "frank");
-            assertThat(auditPart(erased).getCountsMap()).containsEntry(AuditPrivacy.RECORDS + ".held", 2L)
-                    .containsEntry(AuditPrivacy.RECORDS + ".redacted", 0L);
+            assertThat(auditPart(erased).getCountsMap()).containsEntry(AuditPrivacyPart.RECORDS + ".held", 2L)
+                    .containsEntry(AuditPrivacyPart.RECORDS + ".redacted", 0L);
             assertThat(PrivacyCalls.stored(tenant)).filteredOn(r -> r.actor().equals("frank"))
                     .allSatisfy(r -> assertThat(r.sealedDetails()).startsWith("aes1:"));
         }
@@ -176,7 +177,7 @@ class AuditPrivacyRequestsTest {
 
             PrivacyRequest erased = PrivacyRequests.completed(PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE, tenant, "");
             assertThat(erased.hasKeyDestroyedAt()).isTrue();
-            assertThat(auditPart(erased).getCountsMap().get(AuditPrivacy.RECORDS + ".sealed")).isGreaterThanOrEqualTo(4L);
+            assertThat(auditPart(erased).getCountsMap().get(AuditPrivacyPart.RECORDS + ".sealed")).isGreaterThanOrEqualTo(4L);
             assertThat(PrivacyCalls.stored(tenant).size()).isGreaterThanOrEqualTo((int) recordsBefore);
 
             await().atMost(Duration.ofSeconds(90)).untilAsserted(() ->

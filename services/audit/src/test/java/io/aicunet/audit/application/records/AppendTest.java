@@ -1,7 +1,8 @@
-package io.aicunet.audit;
+package io.aicunet.audit.application.records;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aicunet.audit.AuditGrpcClient;
 import io.aicunet.contracts.audit.v1.AppendRequest;
 import io.aicunet.contracts.audit.v1.AppendResponse;
 import io.aicunet.contracts.audit.v1.AppendedRecord;

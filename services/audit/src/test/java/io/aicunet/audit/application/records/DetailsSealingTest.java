@@ -1,4 +1,4 @@
-package io.aicunet.audit;
+package io.aicunet.audit.application.records;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,6 +7,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import com.google.rpc.PreconditionFailure;
+import io.aicunet.audit.AuditGrpcClient;
+import io.aicunet.audit.KafkaIngestTest;
+import io.aicunet.audit.PrivacyCalls;
 import io.aicunet.contracts.audit.v1.AuditRecord;
 import io.aicunet.contracts.audit.v1.QueryRecordsRequest;
 import io.aicunet.contracts.audit.v1.VerifyLogRequest;

@@ -1,8 +1,9 @@
-package io.aicunet.audit;
+package io.aicunet.audit.application.records;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aicunet.audit.AuditGrpcClient;
 import io.aicunet.audit.verifier.VerifierCommand;
 import io.aicunet.contracts.audit.v1.CreateCheckpointRequest;
 import io.aicunet.platform.auditlog.ExportVerifier;

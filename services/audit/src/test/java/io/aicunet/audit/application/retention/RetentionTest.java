@@ -1,9 +1,12 @@
-package io.aicunet.audit;
+package io.aicunet.audit.application.retention;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.aicunet.audit.AuditGrpcClient;
+import io.aicunet.audit.KafkaIngestTest;
+import io.aicunet.audit.ShiftedClock;
 import io.aicunet.contracts.audit.v1.ApplyRetentionRequest;
 import io.aicunet.contracts.audit.v1.ApplyRetentionResponse;
 import io.aicunet.contracts.audit.v1.Checkpoint;
