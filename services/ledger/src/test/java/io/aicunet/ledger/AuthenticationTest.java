@@ -52,7 +52,7 @@ class AuthenticationTest extends LedgerTestBase {
 
     private Status.Code postOverGrpc(Map<String, String> headers, Account from, Account to) {
         try {
-            client.as(headers).createTransfers(CreateTransfersRequest.newBuilder()
+            as(headers).createTransfers(CreateTransfersRequest.newBuilder()
                     .addTransfers(LedgerFixtures.aTransfer(from.getId(), to.getId(), 1)).build());
             return Status.Code.OK;
         } catch (StatusRuntimeException refused) {

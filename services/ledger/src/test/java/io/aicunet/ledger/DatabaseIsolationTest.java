@@ -97,7 +97,7 @@ class DatabaseIsolationTest extends LedgerTestBase {
         Account mine = open(anAccount("CREDIT"));
         post(aTransfer(mine.getId(), open(anAccount("CREDIT")).getId(), 1));
         String otherTenant = UUID.randomUUID().toString();
-        var other = client.as(TestCallers.ofTenant(otherTenant, "ledger-writer"));
+        var other = as(TestCallers.ofTenant(otherTenant, "ledger-writer"));
         Account theirs = other.createAccount(anAccount("CREDIT").build()).getAccount();
         Account theirsToo = other.createAccount(anAccount("CREDIT").build()).getAccount();
         other.createTransfers(CreateTransfersRequest.newBuilder()

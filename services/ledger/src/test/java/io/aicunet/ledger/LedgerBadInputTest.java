@@ -18,6 +18,7 @@ import io.aicunet.contracts.ledger.v1.CreateTransfersRequest;
 import io.aicunet.contracts.ledger.v1.NewTransfer;
 import io.aicunet.contracts.ledger.v1.TransferOutcome;
 import io.aicunet.contracts.ledger.v1.TransferResult;
+import io.aicunet.platform.testing.GrpcCalls;
 import io.aicunet.platform.testing.TestCallers;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -117,7 +118,7 @@ class LedgerBadInputTest extends LedgerTestBase {
             StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
                     () -> writer().createTransfers(request));
             assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-            assertThat(LedgerGrpcClient.statusOf(refused).getDetails(0).unpack(BadRequest.class)
+            assertThat(GrpcCalls.statusOf(refused).getDetails(0).unpack(BadRequest.class)
                     .getFieldViolations(0).getField()).isEqualTo("transfers");
         }
         assertThat(transferRows()).isZero();
@@ -130,12 +131,12 @@ class LedgerBadInputTest extends LedgerTestBase {
                 () -> writer().createAccount(anAccount("lower").setId("x").setCode("").setDebitsMustNotExceedCredits(true)
                         .setCreditsMustNotExceedDebits(true).build()));
         assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(LedgerGrpcClient.statusOf(refused).getDetails(0).unpack(BadRequest.class).getFieldViolationsList())
+        assertThat(GrpcCalls.statusOf(refused).getDetails(0).unpack(BadRequest.class).getFieldViolationsList())
                 .extracting(BadRequest.FieldViolation::getField)
                 .containsExactlyInAnyOrder("id", "code", "unit", "credits_must_not_exceed_debits");
 
         StatusRuntimeException noTenant = catchThrowableOfType(StatusRuntimeException.class,
-                () -> client.as(TestCallers.platformAdmin()).createAccount(anAccount("CREDIT").build()));
+                () -> as(TestCallers.platformAdmin()).createAccount(anAccount("CREDIT").build()));
         assertThat(noTenant.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(noTenant.getStatus().getDescription()).contains("tenant_id");
     }

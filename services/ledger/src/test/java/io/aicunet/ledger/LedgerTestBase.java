@@ -8,9 +8,11 @@ import io.aicunet.contracts.ledger.v1.CreateAccountRequest;
 import io.aicunet.contracts.ledger.v1.CreateTransfersRequest;
 import io.aicunet.contracts.ledger.v1.GetAccountRequest;
 import io.aicunet.contracts.ledger.v1.LedgerServiceGrpc.LedgerServiceBlockingStub;
+import io.aicunet.contracts.ledger.v1.LedgerServiceGrpc;
 import io.aicunet.contracts.ledger.v1.NewTransfer;
 import io.aicunet.contracts.ledger.v1.TransferOutcome;
 import io.aicunet.platform.testing.FleetTestResource;
+import io.aicunet.platform.testing.GrpcTestChannel;
 import io.aicunet.platform.testing.TenantServiceProcess;
 import io.aicunet.platform.testing.TestCallers;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -22,6 +24,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,7 +38,7 @@ public abstract class LedgerTestBase {
     @TestHTTPResource
     protected URL service;
 
-    protected LedgerGrpcClient client;
+    protected GrpcTestChannel channel;
 
     /**
      * This test's tenant: a random id, which the ledger accepts for everything but
@@ -53,22 +56,27 @@ public abstract class LedgerTestBase {
 
     @BeforeEach
     protected void connect() {
-        client = new LedgerGrpcClient(service.getPort());
+        channel = GrpcTestChannel.open(service.getPort(), Duration.ofSeconds(60));
     }
 
     @AfterEach
     protected void disconnect() {
-        client.close();
+        channel.close();
+    }
+
+    /** A ledger client calling as the caller these headers name (TestCallers). */
+    protected LedgerServiceBlockingStub as(Map<String, String> callerHeaders) {
+        return channel.as(LedgerServiceGrpc::newBlockingStub, callerHeaders);
     }
 
     /** A service account that writes this tenant's ledger. */
     protected LedgerServiceBlockingStub writer() {
-        return client.as(TestCallers.ofTenant(tenant, "ledger-writer"));
+        return as(TestCallers.ofTenant(tenant, "ledger-writer"));
     }
 
     /** A platform operator (reads, closes accounts, verifies the invariant). */
     protected LedgerServiceBlockingStub operator() {
-        return client.as(TestCallers.headers("platform", "oncall@aicunet.io", java.util.Set.of("platform-operator")));
+        return as(TestCallers.headers("platform", "oncall@aicunet.io", java.util.Set.of("platform-operator")));
     }
 
     protected Account open(CreateAccountRequest.Builder account) {

@@ -29,7 +29,6 @@ import io.aicunet.contracts.privacy.v1.PrivacyRequestStatus;
 import io.aicunet.contracts.privacy.v1.PrivacyServiceGrpc;
 import io.aicunet.contracts.privacy.v1.ServicePart;
 import io.aicunet.contracts.privacy.v1.TenantKeyServiceGrpc;
-import io.aicunet.ledger.LedgerGrpcClient;
 import io.aicunet.ledger.LedgerTestBase;
 import io.aicunet.ledger.application.contract.LedgerEvents;
 import io.aicunet.ledger.application.tenants.ApplyTenantEvent;
@@ -37,6 +36,7 @@ import io.aicunet.platform.outbox.ReceivedEvent;
 import io.aicunet.platform.privacy.LocalDirectoryObjectStore;
 import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.testing.FleetTestResource;
+import io.aicunet.platform.testing.GrpcCalls;
 import io.aicunet.platform.testing.PrivacyRequests;
 import io.aicunet.platform.testing.TenantServiceProcess;
 import io.aicunet.platform.testing.TestCallers;
@@ -280,7 +280,7 @@ class PrivacyRequestsTest extends LedgerTestBase {
     private static void assertRefusedForMissingKey(StatusRuntimeException refused) throws Exception {
         assertThat(refused).isNotNull();
         assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-        assertThat(LedgerGrpcClient.statusOf(refused).getDetails(0).unpack(PreconditionFailure.class)
+        assertThat(GrpcCalls.statusOf(refused).getDetails(0).unpack(PreconditionFailure.class)
                 .getViolations(0).getType()).isEqualTo("TENANT_DATA_KEY_UNAVAILABLE");
     }
 

@@ -16,13 +16,13 @@ import io.aicunet.contracts.tenant.v1.Tenant;
 import io.aicunet.contracts.tenant.v1.TenantCreated;
 import io.aicunet.contracts.tenant.v1.TenantReactivated;
 import io.aicunet.contracts.tenant.v1.TenantSuspended;
-import io.aicunet.ledger.LedgerGrpcClient;
 import io.aicunet.ledger.LedgerTestBase;
 import io.aicunet.platform.outbox.KafkaEventPublisher;
 import io.aicunet.platform.outbox.OutboxEvent;
 import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.testing.FleetStack;
 import io.aicunet.platform.testing.FleetTestResource;
+import io.aicunet.platform.testing.GrpcCalls;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
@@ -104,7 +104,7 @@ class TenantEventsTest extends LedgerTestBase {
         StatusRuntimeException refused = await().atMost(WAIT).until(
                 () -> refusal(funding, available), failure -> failure != null);
         assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-        PreconditionFailure.Violation violation = LedgerGrpcClient.statusOf(refused).getDetails(0)
+        PreconditionFailure.Violation violation = GrpcCalls.statusOf(refused).getDetails(0)
                 .unpack(PreconditionFailure.class).getViolations(0);
         assertThat(violation.getType()).isEqualTo("TENANT_SUSPENDED");
         assertThat(violation.getDescription()).contains("unpaid invoice").contains("no new debits");
