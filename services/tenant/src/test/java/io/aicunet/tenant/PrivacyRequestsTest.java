@@ -28,6 +28,7 @@ import io.aicunet.platform.privacy.LocalDirectoryObjectStore;
 import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.testing.FleetStack;
 import io.aicunet.platform.testing.FleetTestResource;
+import io.aicunet.platform.testing.GrpcCalls;
 import io.aicunet.platform.testing.TenantFixtures;
 import io.aicunet.platform.testing.TestCallers;
 import io.aicunet.platform.testing.TopicReader;
@@ -125,7 +126,7 @@ class PrivacyRequestsTest extends GrpcTestBase {
         StatusRuntimeException denied = catchThrowableOfType(StatusRuntimeException.class,
                 () -> client.keysAs(TestCallers.ofTenant(tenant.getId(), "tenant-admin")).getDataKey(ask));
         assertThat(denied.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
-        assertThat(TenantGrpcClient.codeOf(denied)).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(GrpcCalls.codeOf(denied)).isEqualTo(Status.Code.PERMISSION_DENIED);
     }
 
     /**
@@ -195,7 +196,7 @@ class PrivacyRequestsTest extends GrpcTestBase {
         assertThat(tenantStatus(tenant)).isEqualTo(TenantStatus.TENANT_STATUS_OFFBOARDING);
         StatusRuntimeException second = catchThrowableOfType(StatusRuntimeException.class,
                 () -> create(tenant, PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE, ""));
-        assertThat(TenantGrpcClient.statusOf(second).getDetails(0).unpack(ErrorInfo.class).getReason())
+        assertThat(GrpcCalls.statusOf(second).getDetails(0).unpack(ErrorInfo.class).getReason())
                 .isEqualTo("ERASURE_IN_PROGRESS");
 
         for (String service : SERVICES) {
@@ -208,7 +209,7 @@ class PrivacyRequestsTest extends GrpcTestBase {
         assertThat(tenantStatus(tenant)).isEqualTo(TenantStatus.TENANT_STATUS_ERASED);
         StatusRuntimeException gone = catchThrowableOfType(StatusRuntimeException.class, () -> client.keysAs(asLedger(tenant))
                 .getDataKey(GetDataKeyRequest.newBuilder().setTenantId(tenant.getId()).build()));
-        assertThat(TenantGrpcClient.statusOf(gone).getDetails(0).unpack(PreconditionFailure.class)
+        assertThat(GrpcCalls.statusOf(gone).getDetails(0).unpack(PreconditionFailure.class)
                 .getViolations(0).getType()).isEqualTo("TENANT_KEY_DESTROYED");
         assertThat(wrappedKeyBytes(tenant)).isZero();
         assertThat(FieldCipher.decrypt(new DataKey(dataKey.tenant(), key.getKeyId(), new byte[32]), ciphertext))
@@ -218,7 +219,7 @@ class PrivacyRequestsTest extends GrpcTestBase {
 
         StatusRuntimeException erased = catchThrowableOfType(StatusRuntimeException.class,
                 () -> create(tenant, PrivacyRequestKind.PRIVACY_REQUEST_KIND_EXPORT, ""));
-        assertThat(TenantGrpcClient.statusOf(erased).getDetails(0).unpack(PreconditionFailure.class)
+        assertThat(GrpcCalls.statusOf(erased).getDetails(0).unpack(PreconditionFailure.class)
                 .getViolations(0).getType()).isEqualTo("TENANT_ERASED");
     }
 
@@ -254,15 +255,15 @@ class PrivacyRequestsTest extends GrpcTestBase {
         StatusRuntimeException unknown = catchThrowableOfType(StatusRuntimeException.class,
                 () -> client.privacyAs(PRIVACY_OFFICER).createPrivacyRequest(ask.toBuilder()
                         .setIdempotencyKey("other").setTenantId(UUID.randomUUID().toString()).build()));
-        assertThat(TenantGrpcClient.codeOf(unknown)).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(GrpcCalls.codeOf(unknown)).isEqualTo(Status.Code.NOT_FOUND);
         StatusRuntimeException noKind = catchThrowableOfType(StatusRuntimeException.class,
                 () -> client.privacyAs(PRIVACY_OFFICER).createPrivacyRequest(ask.toBuilder()
                         .setIdempotencyKey("no-kind").setKind(PrivacyRequestKind.PRIVACY_REQUEST_KIND_UNSPECIFIED).build()));
-        assertThat(TenantGrpcClient.codeOf(noKind)).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(GrpcCalls.codeOf(noKind)).isEqualTo(Status.Code.INVALID_ARGUMENT);
         StatusRuntimeException viewer = catchThrowableOfType(StatusRuntimeException.class,
                 () -> client.privacyAs(TestCallers.ofTenant(tenant.getId(), "tenant-viewer"))
                         .createPrivacyRequest(ask.toBuilder().setIdempotencyKey("viewer").build()));
-        assertThat(TenantGrpcClient.codeOf(viewer)).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(GrpcCalls.codeOf(viewer)).isEqualTo(Status.Code.PERMISSION_DENIED);
     }
 
     private Tenant newTenant() {

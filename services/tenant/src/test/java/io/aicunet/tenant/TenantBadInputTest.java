@@ -19,6 +19,7 @@ import io.aicunet.contracts.tenant.v1.RetentionPeriod;
 import io.aicunet.contracts.tenant.v1.SuspendTenantRequest;
 import io.aicunet.contracts.tenant.v1.Tier;
 import io.aicunet.platform.testing.FleetTestResource;
+import io.aicunet.platform.testing.GrpcCalls;
 import io.aicunet.platform.testing.TenantFixtures;
 import io.aicunet.platform.testing.TestCallers;
 import io.grpc.Status;
@@ -78,8 +79,8 @@ class TenantBadInputTest extends GrpcTestBase {
         StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class,
                 () -> client.asPlatformAdmin().createTenant(request));
 
-        assertThat(TenantGrpcClient.codeOf(failure)).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        BadRequest details = TenantGrpcClient.statusOf(failure).getDetails(0).unpack(BadRequest.class);
+        assertThat(GrpcCalls.codeOf(failure)).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        BadRequest details = GrpcCalls.statusOf(failure).getDetails(0).unpack(BadRequest.class);
         assertThat(details.getFieldViolationsList()).extracting(BadRequest.FieldViolation::getField)
                 .containsExactly(field);
         assertThat(tenantCount()).isEqualTo(before);
@@ -92,7 +93,7 @@ class TenantBadInputTest extends GrpcTestBase {
                 () -> client.as(TestCallers.headers(null, "ops", Set.of("platform-admin")))
                         .createTenant(TenantFixtures.aTenant().build()));
 
-        assertThat(TenantGrpcClient.codeOf(failure)).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(GrpcCalls.codeOf(failure)).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(failure.getStatus().getDescription()).contains("x-aicunet-tenant");
     }
 
@@ -102,15 +103,15 @@ class TenantBadInputTest extends GrpcTestBase {
         String unknown = UUID.randomUUID().toString();
         StatusRuntimeException notFound = catchThrowableOfType(StatusRuntimeException.class,
                 () -> client.asPlatformAdmin().getTenant(GetTenantRequest.newBuilder().setTenantId(unknown).build()));
-        assertThat(TenantGrpcClient.codeOf(notFound)).isEqualTo(Status.Code.NOT_FOUND);
-        assertThat(TenantGrpcClient.statusOf(notFound).getDetails(0).unpack(ResourceInfo.class).getResourceName())
+        assertThat(GrpcCalls.codeOf(notFound)).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(GrpcCalls.statusOf(notFound).getDetails(0).unpack(ResourceInfo.class).getResourceName())
                 .isEqualTo(unknown);
 
         StatusRuntimeException malformed = catchThrowableOfType(StatusRuntimeException.class,
                 () -> client.asPlatformAdmin().suspendTenant(SuspendTenantRequest.newBuilder()
                         .setTenantId("not-a-uuid").setReason("r").build()));
-        assertThat(TenantGrpcClient.codeOf(malformed)).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(TenantGrpcClient.statusOf(malformed).getDetails(0).unpack(BadRequest.class)
+        assertThat(GrpcCalls.codeOf(malformed)).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(GrpcCalls.statusOf(malformed).getDetails(0).unpack(BadRequest.class)
                 .getFieldViolations(0).getField()).isEqualTo("tenant_id");
     }
 
@@ -120,8 +121,8 @@ class TenantBadInputTest extends GrpcTestBase {
         StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class,
                 () -> client.asPlatformAdmin().listTenants(ListTenantsRequest.newBuilder()
                         .setPageSize(101).setPageToken("!!!").build()));
-        assertThat(TenantGrpcClient.codeOf(failure)).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(TenantGrpcClient.statusOf(failure).getDetails(0).unpack(BadRequest.class)
+        assertThat(GrpcCalls.codeOf(failure)).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(GrpcCalls.statusOf(failure).getDetails(0).unpack(BadRequest.class)
                 .getFieldViolationsList()).extracting(BadRequest.FieldViolation::getField)
                 .containsExactly("page_size", "page_token");
     }

@@ -22,6 +22,7 @@ import io.aicunet.contracts.tenant.v1.Tier;
 import io.aicunet.contracts.tenant.v1.UpdateTenantRequest;
 import io.aicunet.platform.outbox.ReceivedEvent;
 import io.aicunet.platform.testing.FleetTestResource;
+import io.aicunet.platform.testing.GrpcCalls;
 import io.aicunet.platform.testing.TenantFixtures;
 import io.aicunet.platform.testing.TestCallers;
 import io.aicunet.platform.testing.TopicReader;
@@ -128,8 +129,8 @@ class TenantLifecycleTest extends GrpcTestBase {
                 () -> client.asPlatformAdmin().reactivateTenant(
                         ReactivateTenantRequest.newBuilder().setTenantId(tenant.getId()).build()));
 
-        assertThat(TenantGrpcClient.codeOf(failure)).isEqualTo(Status.Code.FAILED_PRECONDITION);
-        PreconditionFailure details = TenantGrpcClient.statusOf(failure).getDetails(0).unpack(PreconditionFailure.class);
+        assertThat(GrpcCalls.codeOf(failure)).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        PreconditionFailure details = GrpcCalls.statusOf(failure).getDetails(0).unpack(PreconditionFailure.class);
         assertThat(details.getViolations(0).getType()).isEqualTo("ILLEGAL_STATUS_TRANSITION");
         assertThat(details.getViolations(0).getDescription()).contains("active tenant cannot become active");
         Tenant after = client.asPlatformAdmin()
@@ -157,7 +158,7 @@ class TenantLifecycleTest extends GrpcTestBase {
         StatusRuntimeException stale = catchThrowableOfType(StatusRuntimeException.class,
                 () -> tenantAdmin.updateTenant(UpdateTenantRequest.newBuilder()
                         .setTenantId(tenant.getId()).setExpectedVersion(1).setDisplayName("Lost update").build()));
-        assertThat(TenantGrpcClient.codeOf(stale)).isEqualTo(Status.Code.ALREADY_EXISTS);
+        assertThat(GrpcCalls.codeOf(stale)).isEqualTo(Status.Code.ALREADY_EXISTS);
         assertThat(stale.getStatus().getDescription()).contains("is at version 2");
         assertThat(tenantAdmin.getTenant(GetTenantRequest.newBuilder().setTenantId(tenant.getId()).build())
                 .getTenant().getDisplayName()).isEqualTo("Renamed");
@@ -204,6 +205,6 @@ class TenantLifecycleTest extends GrpcTestBase {
                 .isEqualTo(tenant);
         StatusRuntimeException other = catchThrowableOfType(StatusRuntimeException.class,
                 () -> client.as(TestCallers.ofTenant(UUID.randomUUID().toString(), "tenant-viewer")).getTenant(get));
-        assertThat(TenantGrpcClient.codeOf(other)).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(GrpcCalls.codeOf(other)).isEqualTo(Status.Code.PERMISSION_DENIED);
     }
 }

@@ -7,9 +7,9 @@ import com.google.rpc.ErrorInfo;
 import io.aicunet.contracts.tenant.v1.CreateTenantRequest;
 import io.aicunet.contracts.tenant.v1.CreateTenantResponse;
 import io.aicunet.platform.testing.FleetTestResource;
+import io.aicunet.platform.testing.GrpcCalls;
 import io.aicunet.platform.testing.TenantFixtures;
 import io.aicunet.tenant.GrpcTestBase;
-import io.aicunet.tenant.TenantGrpcClient;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
@@ -52,8 +52,8 @@ class CreateTenantIdempotencyTest extends GrpcTestBase {
         StatusRuntimeException conflict = catchThrowableOfType(StatusRuntimeException.class,
                 () -> client.asPlatformAdmin().createTenant(request.toBuilder().setDisplayName("Other").build()));
 
-        assertThat(TenantGrpcClient.codeOf(conflict)).isEqualTo(Status.Code.ALREADY_EXISTS);
-        assertThat(TenantGrpcClient.statusOf(conflict).getDetails(0).unpack(ErrorInfo.class).getReason())
+        assertThat(GrpcCalls.codeOf(conflict)).isEqualTo(Status.Code.ALREADY_EXISTS);
+        assertThat(GrpcCalls.statusOf(conflict).getDetails(0).unpack(ErrorInfo.class).getReason())
                 .isEqualTo("IDEMPOTENCY_KEY_REUSED");
         assertThat(rowsAndKeys(first.getTenant().getId())).containsExactly(1L, 1L);
     }
@@ -90,7 +90,7 @@ class CreateTenantIdempotencyTest extends GrpcTestBase {
                 () -> client.asPlatformAdmin().createTenant(request.toBuilder()
                         .setIdempotencyKey(request.getIdempotencyKey() + "-2").build()));
 
-        assertThat(TenantGrpcClient.codeOf(conflict)).isEqualTo(Status.Code.ALREADY_EXISTS);
+        assertThat(GrpcCalls.codeOf(conflict)).isEqualTo(Status.Code.ALREADY_EXISTS);
         assertThat(conflict.getStatus().getDescription()).contains(request.getSlug());
     }
 
