@@ -1,8 +1,8 @@
 package io.aicunet.agentstate;
 
-import static io.aicunet.agentstate.AgentStateGrpcClient.codeOf;
-import static io.aicunet.agentstate.AgentStateGrpcClient.preconditionType;
-import static io.aicunet.agentstate.AgentStateGrpcClient.violatedFields;
+import static io.aicunet.platform.testing.GrpcCalls.codeOf;
+import static io.aicunet.platform.testing.GrpcCalls.preconditionType;
+import static io.aicunet.platform.testing.GrpcCalls.violatedFields;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -19,6 +19,7 @@ import io.aicunet.contracts.agentstate.v1.WatchAgentRequest;
 import io.aicunet.contracts.agentstate.v1.WatchAgentResponse;
 import io.aicunet.platform.outbox.ReceivedEvent;
 import io.aicunet.platform.testing.FleetTestResource;
+import io.aicunet.platform.testing.GrpcCalls;
 import io.aicunet.platform.testing.TestCallers;
 import io.aicunet.platform.testing.TopicReader;
 import io.grpc.Context;
@@ -66,7 +67,7 @@ class AgentLifecycleTest extends GrpcTestBase {
         StatusRuntimeException reused = catchThrowableOfType(StatusRuntimeException.class, () -> runtime()
                 .registerAgent(request.toBuilder().setKind("another-kind").build()));
         assertThat(codeOf(reused)).isEqualTo(Status.Code.ALREADY_EXISTS);
-        assertThat(AgentStateGrpcClient.errorInfo(reused).getReason()).isEqualTo("IDEMPOTENCY_KEY_REUSED");
+        assertThat(GrpcCalls.errorInfo(reused).getReason()).isEqualTo("IDEMPOTENCY_KEY_REUSED");
         assertThat(countAgents(tenant)).as("one agent for one key").isEqualTo(1);
 
         try (TopicReader reader = new TopicReader(FleetTestResource.topicPrefix() + AgentStateEvents.TOPIC)) {
@@ -126,7 +127,7 @@ class AgentLifecycleTest extends GrpcTestBase {
                 .changeAgentStatus(ChangeAgentStatusRequest.newBuilder().setAgentId(agent.getId())
                         .setStatus(AgentStatus.AGENT_STATUS_RUNNING).setExpectedVersion(1).build()));
         assertThat(codeOf(stale)).isEqualTo(Status.Code.ALREADY_EXISTS);
-        assertThat(AgentStateGrpcClient.errorInfo(stale).getReason()).isEqualTo("VERSION_CONFLICT");
+        assertThat(GrpcCalls.errorInfo(stale).getReason()).isEqualTo("VERSION_CONFLICT");
 
         StatusRuntimeException lost = catchThrowableOfType(StatusRuntimeException.class, () -> runtime()
                 .changeAgentStatus(ChangeAgentStatusRequest.newBuilder().setAgentId(agent.getId())

@@ -1,7 +1,7 @@
 package io.aicunet.agentstate;
 
-import static io.aicunet.agentstate.AgentStateGrpcClient.codeOf;
-import static io.aicunet.agentstate.AgentStateGrpcClient.violatedFields;
+import static io.aicunet.platform.testing.GrpcCalls.codeOf;
+import static io.aicunet.platform.testing.GrpcCalls.violatedFields;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -12,6 +12,7 @@ import io.aicunet.contracts.agentstate.v1.GetCheckpointRequest;
 import io.aicunet.contracts.agentstate.v1.GetLatestCheckpointRequest;
 import io.aicunet.contracts.agentstate.v1.SaveCheckpointRequest;
 import io.aicunet.platform.testing.FleetTestResource;
+import io.aicunet.platform.testing.GrpcCalls;
 import io.aicunet.platform.testing.TestCallers;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -37,7 +38,7 @@ class CheckpointBadInputTest extends GrpcTestBase {
                 () -> runtime().saveCheckpoint(tooBig));
         assertThat(codeOf(refused)).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(violatedFields(refused)).containsExactly("state_json");
-        assertThat(AgentStateGrpcClient.statusOf(refused).getMessage()).contains("1048576");
+        assertThat(GrpcCalls.statusOf(refused).getMessage()).contains("1048576");
         assertThat(checkpointRows(agent.getId())).isZero();
 
         assertThat(runtime().saveCheckpoint(tooBig.toBuilder().setStateJson(exactly).build()).getCheckpoint()
@@ -73,7 +74,7 @@ class CheckpointBadInputTest extends GrpcTestBase {
         StatusRuntimeException noAgent = catchThrowableOfType(StatusRuntimeException.class, () -> runtime()
                 .saveCheckpoint(AgentStateFixtures.aFirstCheckpoint(unknownAgent).build()));
         assertThat(codeOf(noAgent)).isEqualTo(Status.Code.NOT_FOUND);
-        assertThat(AgentStateGrpcClient.statusOf(noAgent).getMessage()).startsWith("agent ");
+        assertThat(GrpcCalls.statusOf(noAgent).getMessage()).startsWith("agent ");
 
         Agent agent = AgentStateFixtures.registeredAgent(runtime(), AgentStatus.AGENT_STATUS_RUNNING);
         String unknownThread = UUID.randomUUID().toString();
@@ -81,7 +82,7 @@ class CheckpointBadInputTest extends GrpcTestBase {
                 .getLatestCheckpoint(GetLatestCheckpointRequest.newBuilder().setAgentId(agent.getId())
                         .setThreadId(unknownThread).build()));
         assertThat(codeOf(noThread)).isEqualTo(Status.Code.NOT_FOUND);
-        assertThat(AgentStateGrpcClient.statusOf(noThread).getMessage()).startsWith("thread ");
+        assertThat(GrpcCalls.statusOf(noThread).getMessage()).startsWith("thread ");
 
         StatusRuntimeException advanceUnknown = catchThrowableOfType(StatusRuntimeException.class, () -> runtime()
                 .saveCheckpoint(AgentStateFixtures.aFirstCheckpoint(agent.getId()).setThreadId(unknownThread)

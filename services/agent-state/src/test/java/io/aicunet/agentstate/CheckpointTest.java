@@ -1,6 +1,6 @@
 package io.aicunet.agentstate;
 
-import static io.aicunet.agentstate.AgentStateGrpcClient.codeOf;
+import static io.aicunet.platform.testing.GrpcCalls.codeOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -21,6 +21,7 @@ import io.aicunet.contracts.agentstate.v1.SaveCheckpointRequest;
 import io.aicunet.contracts.agentstate.v1.SaveCheckpointResponse;
 import io.aicunet.platform.outbox.ReceivedEvent;
 import io.aicunet.platform.testing.FleetTestResource;
+import io.aicunet.platform.testing.GrpcCalls;
 import io.aicunet.platform.testing.TopicReader;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -89,13 +90,13 @@ class CheckpointTest extends GrpcTestBase {
         StatusRuntimeException stale = catchThrowableOfType(StatusRuntimeException.class,
                 () -> save(agent.getId(), first.getThreadId(), 1, "{\"step\": \"lost update\"}"));
         assertThat(codeOf(stale)).isEqualTo(Status.Code.ALREADY_EXISTS);
-        ErrorInfo info = AgentStateGrpcClient.errorInfo(stale);
+        ErrorInfo info = GrpcCalls.errorInfo(stale);
         assertThat(info.getReason()).isEqualTo("VERSION_CONFLICT");
         assertThat(info.getMetadataMap()).containsEntry("current_version", "2").containsEntry("expected_version", "1");
 
         StatusRuntimeException restart = catchThrowableOfType(StatusRuntimeException.class,
                 () -> runtime().saveCheckpoint(first));
-        assertThat(AgentStateGrpcClient.errorInfo(restart).getMetadataMap()).containsEntry("current_version", "2");
+        assertThat(GrpcCalls.errorInfo(restart).getMetadataMap()).containsEntry("current_version", "2");
         assertThat(latest(agent.getId(), first.getThreadId()).getStateJson()).isEqualTo("{\"step\": 2}");
         assertThat(history(agent.getId(), first.getThreadId(), 100, "").getCheckpointsCount()).isEqualTo(2);
     }
@@ -116,7 +117,7 @@ class CheckpointTest extends GrpcTestBase {
                         save(agent.getId(), first.getThreadId(), 1, state);
                         return true;
                     } catch (StatusRuntimeException conflict) {
-                        assertThat(AgentStateGrpcClient.errorInfo(conflict).getReason()).isEqualTo("VERSION_CONFLICT");
+                        assertThat(GrpcCalls.errorInfo(conflict).getReason()).isEqualTo("VERSION_CONFLICT");
                         return false;
                     }
                 });
@@ -170,10 +171,10 @@ class CheckpointTest extends GrpcTestBase {
 
         StatusRuntimeException tooBig = catchThrowableOfType(StatusRuntimeException.class,
                 () -> history(agent.getId(), first.getThreadId(), 101, ""));
-        assertThat(AgentStateGrpcClient.violatedFields(tooBig)).containsExactly("page_size");
+        assertThat(GrpcCalls.violatedFields(tooBig)).containsExactly("page_size");
         StatusRuntimeException forged = catchThrowableOfType(StatusRuntimeException.class,
                 () -> history(agent.getId(), first.getThreadId(), 3, "bm90LW91cnM"));
-        assertThat(AgentStateGrpcClient.violatedFields(forged)).containsExactly("page_token");
+        assertThat(GrpcCalls.violatedFields(forged)).containsExactly("page_token");
     }
 
     /**

@@ -1,6 +1,6 @@
 package io.aicunet.agentstate;
 
-import static io.aicunet.agentstate.AgentStateGrpcClient.codeOf;
+import static io.aicunet.platform.testing.GrpcCalls.codeOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -13,6 +13,7 @@ import io.aicunet.contracts.agentstate.v1.GetAgentRequest;
 import io.aicunet.contracts.agentstate.v1.HeartbeatRequest;
 import io.aicunet.platform.outbox.ReceivedEvent;
 import io.aicunet.platform.testing.FleetTestResource;
+import io.aicunet.platform.testing.GrpcCalls;
 import io.aicunet.platform.testing.TopicReader;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -66,7 +67,7 @@ class HeartbeatTest extends GrpcTestBase {
         StatusRuntimeException finished = catchThrowableOfType(StatusRuntimeException.class, () -> runtime()
                 .heartbeat(HeartbeatRequest.newBuilder().setAgentId(agent.getId()).build()));
         assertThat(codeOf(finished)).isEqualTo(Status.Code.FAILED_PRECONDITION);
-        assertThat(AgentStateGrpcClient.preconditionType(finished)).isEqualTo("AGENT_FINISHED");
+        assertThat(GrpcCalls.preconditionType(finished)).isEqualTo("AGENT_FINISHED");
     }
 
     /**

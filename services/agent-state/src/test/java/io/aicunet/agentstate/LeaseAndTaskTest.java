@@ -1,8 +1,8 @@
 package io.aicunet.agentstate;
 
-import static io.aicunet.agentstate.AgentStateGrpcClient.codeOf;
-import static io.aicunet.agentstate.AgentStateGrpcClient.preconditionType;
-import static io.aicunet.agentstate.AgentStateGrpcClient.violatedFields;
+import static io.aicunet.platform.testing.GrpcCalls.codeOf;
+import static io.aicunet.platform.testing.GrpcCalls.preconditionType;
+import static io.aicunet.platform.testing.GrpcCalls.violatedFields;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 

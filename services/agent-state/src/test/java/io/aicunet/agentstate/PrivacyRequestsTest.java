@@ -1,7 +1,7 @@
 package io.aicunet.agentstate;
 
-import static io.aicunet.agentstate.AgentStateGrpcClient.codeOf;
-import static io.aicunet.agentstate.AgentStateGrpcClient.preconditionType;
+import static io.aicunet.platform.testing.GrpcCalls.codeOf;
+import static io.aicunet.platform.testing.GrpcCalls.preconditionType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 

@@ -1,6 +1,6 @@
 package io.aicunet.agentstate;
 
-import static io.aicunet.agentstate.AgentStateGrpcClient.codeOf;
+import static io.aicunet.platform.testing.GrpcCalls.codeOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -20,6 +20,7 @@ import io.aicunet.contracts.agentstate.v1.RetentionPolicy;
 import io.aicunet.contracts.agentstate.v1.SaveCheckpointRequest;
 import io.aicunet.contracts.agentstate.v1.SetRetentionPolicyRequest;
 import io.aicunet.platform.testing.FleetTestResource;
+import io.aicunet.platform.testing.GrpcCalls;
 import io.aicunet.platform.testing.TestCallers;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -161,7 +162,7 @@ class RetentionTest extends GrpcTestBase {
         StatusRuntimeException bad = catchThrowableOfType(StatusRuntimeException.class, () -> client
                 .as(TestCallers.ofTenant(tenant, "tenant-admin")).setRetentionPolicy(SetRetentionPolicyRequest
                         .newBuilder().setKeepLastCheckpoints(0).setIdleThreadTtlSeconds(-1).build()));
-        assertThat(AgentStateGrpcClient.violatedFields(bad))
+        assertThat(GrpcCalls.violatedFields(bad))
                 .containsExactlyInAnyOrder("keep_last_checkpoints", "idle_thread_ttl_seconds");
         StatusRuntimeException viewer = catchThrowableOfType(StatusRuntimeException.class, () -> client
                 .as(TestCallers.ofTenant(tenant, "tenant-viewer")).setRetentionPolicy(SetRetentionPolicyRequest

@@ -1,6 +1,6 @@
 package io.aicunet.agentstate.outage;
 
-import static io.aicunet.agentstate.AgentStateGrpcClient.codeOf;
+import static io.aicunet.platform.testing.GrpcCalls.codeOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
