@@ -13,6 +13,7 @@ import io.aicunet.contracts.audit.v1.AppendRequest;
 import io.aicunet.contracts.audit.v1.ExportRecordsRequest;
 import io.aicunet.contracts.audit.v1.QueryRecordsRequest;
 import io.aicunet.platform.testing.AuditFixtures;
+import io.aicunet.platform.testing.GrpcCalls;
 import io.aicunet.platform.testing.TestCallers;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -33,7 +34,7 @@ class AuditBadInputTest {
 
     private static List<String> fields(StatusRuntimeException failure) throws Exception {
         assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        for (Any detail : AuditGrpcClient.statusOf(failure).getDetailsList()) {
+        for (Any detail : GrpcCalls.statusOf(failure).getDetailsList()) {
             if (detail.is(BadRequest.class)) {
                 return detail.unpack(BadRequest.class).getFieldViolationsList().stream()
                         .map(BadRequest.FieldViolation::getField).toList();

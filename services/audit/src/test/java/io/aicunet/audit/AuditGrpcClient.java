@@ -6,31 +6,28 @@ import io.aicunet.contracts.audit.v1.ExportRecordsRequest;
 import io.aicunet.contracts.audit.v1.ListVerificationKeysRequest;
 import io.aicunet.platform.auditlog.TreeHeadSignatures;
 import io.aicunet.platform.testing.AuditFixtures;
+import io.aicunet.platform.testing.GrpcTestChannel;
 import io.aicunet.platform.testing.TestCallers;
-import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /** A gRPC client of the audit service under test, calling as a given caller. */
 public final class AuditGrpcClient implements AutoCloseable {
 
-    private final ManagedChannel channel;
+    private final GrpcTestChannel channel;
 
     public AuditGrpcClient(int port) {
-        channel = TestCallers.channel(port);
+        channel = GrpcTestChannel.open(port, Duration.ofSeconds(60));
     }
 
     public AuditServiceBlockingStub as(Map<String, String> callerHeaders) {
-        return AuditServiceGrpc.newBlockingStub(TestCallers.as(channel, callerHeaders))
-                .withDeadlineAfter(60, TimeUnit.SECONDS);
+        return channel.as(AuditServiceGrpc::newBlockingStub, callerHeaders);
     }
 
     public AuditServiceBlockingStub asService() {
@@ -58,17 +55,8 @@ public final class AuditGrpcClient implements AutoCloseable {
         return keys;
     }
 
-    /** The google.rpc status of a failed call, with its details. */
-    public static com.google.rpc.Status statusOf(StatusRuntimeException failure) {
-        com.google.rpc.Status status = StatusProto.fromThrowable(failure);
-        if (status == null) {
-            throw new AssertionError("the call failed without rich status details: " + failure.getStatus());
-        }
-        return status;
-    }
-
     @Override
     public void close() {
-        channel.shutdownNow();
+        channel.close();
     }
 }

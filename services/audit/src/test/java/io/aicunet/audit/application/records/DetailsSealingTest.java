@@ -19,6 +19,7 @@ import io.aicunet.platform.auditlog.VerificationReport;
 import io.aicunet.platform.outbox.OutboxEvent;
 import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.testing.AuditFixtures;
+import io.aicunet.platform.testing.GrpcCalls;
 import io.aicunet.platform.testing.TenantServiceProcess;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -111,7 +112,7 @@ class DetailsSealingTest {
             StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
                     () -> client.asService().append(batch));
             assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-            assertThat(AuditGrpcClient.statusOf(refused).getDetailsList()).anySatisfy(detail -> {
+            assertThat(GrpcCalls.statusOf(refused).getDetailsList()).anySatisfy(detail -> {
                 assertThat(detail.is(PreconditionFailure.class)).isTrue();
                 assertThat(detail.unpack(PreconditionFailure.class).getViolations(0).getType())
                         .isEqualTo("TENANT_DATA_KEY_UNAVAILABLE");
