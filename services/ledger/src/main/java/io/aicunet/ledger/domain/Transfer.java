@@ -1,5 +1,6 @@
 package io.aicunet.ledger.domain;
 
+import io.aicunet.platform.problem.RequestDigest;
 import io.aicunet.platform.tenancy.TenantId;
 import java.time.Instant;
 import java.util.Collections;

@@ -1,5 +1,6 @@
 package io.aicunet.ledger.domain;
 
+import io.aicunet.platform.problem.RequestDigest;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
@@ -48,7 +49,7 @@ public record TransferRequest(
         TransferId id = TransferId.random();
         return new TransferRequest(id, TransferKind.EXPIRE_PENDING, false, Optional.empty(), Optional.empty(), 0,
                 Optional.of(pendingId), 0, "", Map.of(), PersonalMetadata.NONE,
-                RequestDigest.of(java.util.List.of(id.toString(), TransferKind.EXPIRE_PENDING.wireName(),
-                        pendingId.toString())));
+                RequestDigest.builder().uuid(id.value()).text(TransferKind.EXPIRE_PENDING.wireName())
+                        .uuid(pendingId.value()).build());
     }
 }

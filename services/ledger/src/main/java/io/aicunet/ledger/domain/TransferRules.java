@@ -1,9 +1,9 @@
 package io.aicunet.ledger.domain;
 
+import io.aicunet.platform.problem.RequestDigest;
 import java.math.BigInteger;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /** What makes one transfer of a batch well-formed, before any account is looked at. */
 public final class TransferRules {
@@ -111,19 +111,18 @@ public final class TransferRules {
     static RequestDigest digest(TransferId id, TransferKind kind, boolean linked, Optional<AccountId> debit,
                                 Optional<AccountId> credit, long amount, Optional<TransferId> pendingId,
                                 int timeoutSeconds, String code, Map<String, String> metadata) {
-        RequestDigest.Builder digest = RequestDigest.builder()
-                .uuid(Optional.of(id.value()))
+        return RequestDigest.builder()
+                .uuid(id.value())
                 .text(kind.wireName())
-                .number(linked ? 1 : 0)
+                .flag(linked)
                 .uuid(debit.map(AccountId::value))
                 .uuid(credit.map(AccountId::value))
                 .number(amount)
                 .uuid(pendingId.map(TransferId::value))
                 .number(timeoutSeconds)
                 .text(code)
-                .number(metadata.size());
-        new TreeMap<>(metadata).forEach((key, value) -> digest.text(key).text(value));
-        return digest.build();
+                .textMap(metadata)
+                .build();
     }
 
     /** Empty text means "not given"; anything else must be an account id. */

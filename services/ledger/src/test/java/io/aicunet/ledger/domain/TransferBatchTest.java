@@ -2,6 +2,7 @@ package io.aicunet.ledger.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aicunet.platform.problem.RequestDigest;
 import io.aicunet.platform.tenancy.TenantId;
 import java.math.BigInteger;
 import java.time.Instant;
@@ -200,7 +201,7 @@ class TransferBatchTest {
         Balances creditAfter = to.balances().plus(0, 0, 0, amount).orElseThrow();
         Transfer pending = new Transfer(TransferId.random(), TENANT, debit, credit, amount, "CREDIT", Optional.empty(),
                 TransferKind.PENDING, false, 10, Optional.of(expiresAt), "test.usage", Map.of(),
-                PersonalMetadata.NONE, expiresAt.minusSeconds(10), RequestDigest.of(List.of("stored")), debitAfter, creditAfter);
+                PersonalMetadata.NONE, expiresAt.minusSeconds(10), RequestDigest.builder().text("stored").build(), debitAfter, creditAfter);
         transfers.put(pending.id(), pending);
         accounts.put(debit, from.withBalances(debitAfter, pending.timestamp()));
         accounts.put(credit, to.withBalances(creditAfter, pending.timestamp()));

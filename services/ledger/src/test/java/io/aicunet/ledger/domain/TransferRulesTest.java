@@ -2,6 +2,7 @@ package io.aicunet.ledger.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aicunet.platform.problem.RequestDigest;
 import java.math.BigInteger;
 import java.util.HashMap;
 import java.util.Map;
@@ -73,6 +74,19 @@ class TransferRulesTest {
         RequestDigest other = digest(new TransferDraft(id, DEBIT, CREDIT, BigInteger.TEN, "", "posted", true, 0, "x", ab));
         assertThat(same).isEqualTo(first);
         assertThat(other).isNotEqualTo(first);
+    }
+
+    /**
+     * Proves: a transfer's digest is the one the ledger has always stored (computed with
+     * the ledger's own digest before platform/problem's RequestDigest replaced it), so a
+     * retry of a transfer recorded before the change is still a replay, not a conflict.
+     */
+    @Test
+    void digestOfAStoredTransferIsUnchanged() {
+        TransferDraft draft = new TransferDraft("00000000-0000-4000-8000-000000000001",
+                "00000000-0000-4000-8000-000000000002", "00000000-0000-4000-8000-000000000003", BigInteger.TEN,
+                "", "posted", false, 0, "x", Map.of("b", "2", "a", "1"));
+        assertThat(digest(draft)).hasToString("f67ece91666b1f17a94f4a15ecf2c894043d1bdbcdc22116a3dceb24972f3a11");
     }
 
     /**
