@@ -1,7 +1,6 @@
 package io.aicunet.agentstate.application.agents;
 
 import io.aicunet.agentstate.application.access.AgentStateAccess;
-import io.aicunet.agentstate.application.access.RequestDigest;
 import io.aicunet.agentstate.application.access.TenantCipher;
 import io.aicunet.agentstate.application.agents.AgentCommands.RegisterAgentCommand;
 import io.aicunet.agentstate.application.contract.AgentStateEvents;
@@ -13,6 +12,7 @@ import io.aicunet.agentstate.domain.AgentStateRules;
 import io.aicunet.platform.policy.Resource;
 import io.aicunet.platform.problem.Problem.FieldViolation;
 import io.aicunet.platform.problem.Problem;
+import io.aicunet.platform.problem.RequestDigest;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
 import io.aicunet.platform.tenancy.TenantId;
@@ -66,7 +66,7 @@ public class RegisterAgent {
             return AgentStateAccess.refuse(new Problem.InvalidArgument(violations));
         }
         String kind = command.kind().trim();
-        byte[] digest = RequestDigest.of("RegisterAgent").add(kind).add(labels).finish();
+        byte[] digest = RequestDigest.builder().text("RegisterAgent").text(kind).textMap(labels).build().bytes();
         // Labels and the creator are personal data: a tenant without a data key (unknown or
         // erased) may not store any, even if these two are not encrypted.
         return access.authorized(caller, ACTION, Resource.owned(AgentStateAccess.AGENT, "", tenant.value()),

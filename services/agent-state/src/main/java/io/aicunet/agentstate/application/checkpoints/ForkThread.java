@@ -2,7 +2,6 @@ package io.aicunet.agentstate.application.checkpoints;
 
 import io.aicunet.agentstate.application.access.AgentInputs;
 import io.aicunet.agentstate.application.access.AgentStateAccess;
-import io.aicunet.agentstate.application.access.RequestDigest;
 import io.aicunet.agentstate.application.checkpoints.CheckpointCommands.ForkThreadCommand;
 import io.aicunet.agentstate.application.contract.AgentStateEvents;
 import io.aicunet.agentstate.application.port.Checkpoints.ThreadHead;
@@ -16,6 +15,7 @@ import io.aicunet.agentstate.domain.StoredCheckpoint;
 import io.aicunet.agentstate.domain.ThreadId;
 import io.aicunet.platform.problem.Problem.FieldViolation;
 import io.aicunet.platform.problem.Problem;
+import io.aicunet.platform.problem.RequestDigest;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
 import io.aicunet.platform.tenancy.TenantId;
@@ -62,7 +62,8 @@ public class ForkThread {
         Optional<AgentId> agentId = AgentInputs.agentId(command.agentId(), violations);
         Optional<ThreadId> threadId = AgentInputs.threadId("thread_id", command.threadId(), violations);
         Optional<CheckpointId> source = AgentInputs.checkpointId(command.checkpointId(), violations);
-        Optional<ThreadId> newThreadId = command.newThreadId() == null || command.newThreadId().isEmpty()
+        boolean newThreadNamed = command.newThreadId() != null && !command.newThreadId().isEmpty();
+        Optional<ThreadId> newThreadId = !newThreadNamed
                 ? Optional.of(ThreadId.random())
                 : AgentInputs.threadId("new_thread_id", command.newThreadId(), violations);
         AgentStateRules.checkOptionalIdempotencyKey(command.idempotencyKey(), violations);
@@ -74,8 +75,9 @@ public class ForkThread {
             return AgentStateAccess.refuse(new Problem.InvalidArgument(violations));
         }
         Optional<String> key = Optional.ofNullable(command.idempotencyKey()).filter(k -> !k.isEmpty());
-        byte[] digest = RequestDigest.of("ForkThread").add(agentId.get()).add(threadId.get()).add(source.get())
-                .add(command.newThreadId()).finish();
+        byte[] digest = RequestDigest.builder().text("ForkThread").uuid(agentId.get().value())
+                .uuid(threadId.get().value()).uuid(source.get().value())
+                .uuid(newThreadNamed ? newThreadId.map(ThreadId::value) : Optional.empty()).build().bytes();
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         return access.inTenant(caller, tenant.value(), ACTION, AgentStateAccess.THREAD, threadId.get().toString(),
                         connection -> replayed(connection, tenant.value(), caller.subject(), key, digest)

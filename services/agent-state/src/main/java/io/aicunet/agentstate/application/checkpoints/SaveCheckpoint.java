@@ -3,7 +3,6 @@ package io.aicunet.agentstate.application.checkpoints;
 import io.aicunet.agentstate.application.access.AgentInputs;
 import io.aicunet.agentstate.application.access.AgentStateAccess;
 import io.aicunet.agentstate.application.access.JsonDocuments;
-import io.aicunet.agentstate.application.access.RequestDigest;
 import io.aicunet.agentstate.application.access.TenantCipher;
 import io.aicunet.agentstate.application.checkpoints.CheckpointCommands.SaveCheckpointCommand;
 import io.aicunet.agentstate.application.contract.AgentStateEvents;
@@ -24,6 +23,7 @@ import io.aicunet.platform.policy.Resource;
 import io.aicunet.platform.privacy.DataKey;
 import io.aicunet.platform.problem.Problem.FieldViolation;
 import io.aicunet.platform.problem.Problem;
+import io.aicunet.platform.problem.RequestDigest;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
 import io.aicunet.platform.tenancy.TenantId;
@@ -114,9 +114,9 @@ public class SaveCheckpoint {
             return AgentStateAccess.refuse(new Problem.InvalidArgument(violations));
         }
         Optional<String> key = Optional.ofNullable(command.idempotencyKey()).filter(k -> !k.isEmpty());
-        byte[] digest = RequestDigest.of("SaveCheckpoint").add(agentId.get()).add(threadId.get())
-                .add(command.expectedVersion()).add(command.stateJson()).add(metadata).add(command.fencingToken())
-                .finish();
+        byte[] digest = RequestDigest.builder().text("SaveCheckpoint").uuid(agentId.get().value())
+                .uuid(threadId.get().value()).number(command.expectedVersion()).text(command.stateJson())
+                .textMap(metadata).number(command.fencingToken()).build().bytes();
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         Resource resource = Resource.owned(AgentStateAccess.THREAD, threadId.get().toString(), tenant.value());
         return access.authorized(caller, ACTION, resource, () -> cipher.currentKey(tenant.value())
