@@ -2,6 +2,7 @@ package io.aicunet.tenant.application.privacy;
 
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Problem.FieldViolation;
+import io.aicunet.platform.problem.RequestDigest;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
 import io.aicunet.tenant.application.access.TenantAccess;
@@ -16,9 +17,6 @@ import io.aicunet.tenant.domain.TenantStatus;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -139,11 +137,7 @@ public class CreatePrivacyRequest {
     }
 
     private static byte[] digest(PrivacyRequest.Kind kind, String tenantId, String subjectId) {
-        try {
-            return MessageDigest.getInstance("SHA-256")
-                    .digest((kind + "\n" + tenantId + "\n" + subjectId).getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return RequestDigest.builder().text("CreatePrivacyRequest").text(kind.name()).text(tenantId).text(subjectId)
+                .build().bytes();
     }
 }

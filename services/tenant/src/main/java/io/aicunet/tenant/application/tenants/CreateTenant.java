@@ -1,6 +1,7 @@
 package io.aicunet.tenant.application.tenants;
 
 import io.aicunet.platform.problem.Problem;
+import io.aicunet.platform.problem.RequestDigest;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
 import io.aicunet.platform.tenancy.TenantId;
@@ -15,9 +16,6 @@ import io.aicunet.tenant.domain.Tenant;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
@@ -92,22 +90,20 @@ public class CreateTenant {
         });
     }
 
-    /** SHA-256 of the request's meaning, so the same request in any spelling matches. */
+    /** The digest of the request's meaning (validated values), so the same request in any spelling matches. */
     static byte[] digest(NewTenant tenant) {
-        StringBuilder canonical = new StringBuilder()
-                .append(tenant.slug()).append('\n')
-                .append(tenant.region()).append('\n')
-                .append(tenant.settings().displayName()).append('\n')
-                .append(tenant.settings().tier()).append('\n')
-                .append(tenant.settings().quotas().requestsPerMinute()).append(',')
-                .append(tenant.settings().quotas().tokensPerDay()).append(',')
-                .append(tenant.settings().quotas().storageBytes()).append('\n');
+        RequestDigest.Builder digest = RequestDigest.builder()
+                .text("CreateTenant")
+                .text(tenant.slug())
+                .text(tenant.region())
+                .text(tenant.settings().displayName())
+                .text(tenant.settings().tier().name())
+                .number(tenant.settings().quotas().requestsPerMinute())
+                .number(tenant.settings().quotas().tokensPerDay())
+                .number(tenant.settings().quotas().storageBytes())
+                .number(tenant.settings().retention().days().size());
         tenant.settings().retention().days().forEach((dataClass, days) ->
-                canonical.append(dataClass.wireName()).append('=').append(days).append(';'));
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+                digest.text(dataClass.wireName()).number(days));
+        return digest.build().bytes();
     }
 }
