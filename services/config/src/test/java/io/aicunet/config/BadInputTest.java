@@ -3,6 +3,7 @@ package io.aicunet.config;
 import static io.aicunet.platform.testing.ConfigFixtures.globalScope;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
 import com.google.rpc.ResourceInfo;
 import io.aicunet.contracts.config.v1.GetEntryRequest;
@@ -10,6 +11,7 @@ import io.aicunet.contracts.config.v1.RollbackEntryRequest;
 import io.aicunet.contracts.config.v1.Scope;
 import io.aicunet.contracts.config.v1.ScopeKind;
 import io.aicunet.platform.testing.ConfigFixtures;
+import io.aicunet.platform.testing.GrpcCalls;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
@@ -36,8 +38,8 @@ class BadInputTest extends ConfigTestBase {
     void invalidJson() {
         StatusRuntimeException refused = refusedWithoutChange(Status.Code.INVALID_ARGUMENT, () -> admin().putEntry(
                 entry(namespace, "model", globalScope(), "{\"model\": ").build()));
-        assertThat(SchemaValidationTest.fields(refused)).containsExactly("value_json");
-        assertThat(SchemaValidationTest.badRequest(refused).getFieldViolations(0).getDescription())
+        assertThat(GrpcCalls.violatedFields(refused)).containsExactly("value_json");
+        assertThat(GrpcCalls.detail(refused, BadRequest.class).getFieldViolations(0).getDescription())
                 .startsWith("is not valid JSON");
         assertUnchanged();
     }
@@ -47,7 +49,7 @@ class BadInputTest extends ConfigTestBase {
     void unknownNamespace() {
         StatusRuntimeException refused = refusedWithoutChange(Status.Code.NOT_FOUND, () -> admin().putEntry(
                 entry("never.registered", "model", globalScope(), "\"x\"").build()));
-        ResourceInfo info = detail(refused, ResourceInfo.class);
+        ResourceInfo info = GrpcCalls.detail(refused, ResourceInfo.class);
         assertThat(info.getResourceType()).isEqualTo("namespace");
         assertThat(info.getResourceName()).isEqualTo("never.registered");
     }
@@ -60,21 +62,21 @@ class BadInputTest extends ConfigTestBase {
     void unknownOrMalformedScope() {
         StatusRuntimeException noKind = refusedWithoutChange(Status.Code.INVALID_ARGUMENT, () -> admin().putEntry(
                 entry(namespace, "model", Scope.getDefaultInstance(), "\"x\"").build()));
-        assertThat(SchemaValidationTest.fields(noKind)).containsExactly("scope.kind");
+        assertThat(GrpcCalls.violatedFields(noKind)).containsExactly("scope.kind");
 
         StatusRuntimeException unknownKind = refusedWithoutChange(Status.Code.INVALID_ARGUMENT, () -> admin().putEntry(
                 entry(namespace, "model", Scope.newBuilder().setKindValue(42).build(), "\"x\"").build()));
-        assertThat(SchemaValidationTest.fields(unknownKind)).containsExactly("scope.kind");
+        assertThat(GrpcCalls.violatedFields(unknownKind)).containsExactly("scope.kind");
 
         StatusRuntimeException mixed = refusedWithoutChange(Status.Code.INVALID_ARGUMENT, () -> admin().putEntry(
                 entry(namespace, "model", Scope.newBuilder().setKind(ScopeKind.SCOPE_KIND_GLOBAL).setService("ledger")
                         .build(), "\"x\"").build()));
-        assertThat(SchemaValidationTest.fields(mixed)).containsExactly("scope.service");
+        assertThat(GrpcCalls.violatedFields(mixed)).containsExactly("scope.service");
 
         StatusRuntimeException noTenant = refusedWithoutChange(Status.Code.INVALID_ARGUMENT, () -> admin().putEntry(
                 entry(namespace, "model", Scope.newBuilder().setKind(ScopeKind.SCOPE_KIND_TENANT_SERVICE)
                         .setTenantId("acme").build(), "\"x\"").build()));
-        assertThat(SchemaValidationTest.fields(noTenant)).containsExactlyInAnyOrder("scope.tenant_id", "scope.service");
+        assertThat(GrpcCalls.violatedFields(noTenant)).containsExactlyInAnyOrder("scope.tenant_id", "scope.service");
         assertUnchanged();
     }
 
@@ -84,7 +86,7 @@ class BadInputTest extends ConfigTestBase {
         long current = head();
         StatusRuntimeException refused = refusedWithoutChange(Status.Code.ALREADY_EXISTS, () -> admin().putEntry(
                 entry(namespace, "model", globalScope(), "\"large\"").setExpectedRevision(current - 1).build()));
-        assertThat(detail(refused, ErrorInfo.class).getReason()).isEqualTo("REVISION_MISMATCH");
+        assertThat(GrpcCalls.detail(refused, ErrorInfo.class).getReason()).isEqualTo("REVISION_MISMATCH");
         refusedWithoutChange(Status.Code.ALREADY_EXISTS, () -> admin().putEntry(
                 entry(namespace, "model", globalScope(), "\"large\"").setExpectedRevision(0).build()));
         assertUnchanged();
@@ -96,7 +98,7 @@ class BadInputTest extends ConfigTestBase {
         String huge = "\"" + "x".repeat(70_000) + "\"";
         StatusRuntimeException refused = refusedWithoutChange(Status.Code.INVALID_ARGUMENT, () -> admin().putEntry(
                 entry(namespace, "model", globalScope(), huge).build()));
-        assertThat(SchemaValidationTest.badRequest(refused).getFieldViolations(0).getDescription())
+        assertThat(GrpcCalls.detail(refused, BadRequest.class).getFieldViolations(0).getDescription())
                 .isEqualTo("is 70002 bytes; at most 65536 are allowed");
         assertUnchanged();
     }
@@ -109,7 +111,7 @@ class BadInputTest extends ConfigTestBase {
             StatusRuntimeException refused = refusedWithoutChange(Status.Code.NOT_FOUND, () -> admin().rollbackEntry(
                     RollbackEntryRequest.newBuilder().setNamespace(namespace).setKey("model").setScope(globalScope())
                             .setToRevision(target).setReason("undo").build()));
-            assertThat(detail(refused, ResourceInfo.class).getResourceType()).isEqualTo("revision");
+            assertThat(GrpcCalls.detail(refused, ResourceInfo.class).getResourceType()).isEqualTo("revision");
         }
         assertUnchanged();
     }
@@ -119,25 +121,11 @@ class BadInputTest extends ConfigTestBase {
     void missingReasonAndMalformedKey() {
         StatusRuntimeException refused = refusedWithoutChange(Status.Code.INVALID_ARGUMENT, () -> admin().putEntry(
                 ConfigFixtures.anEntry(namespace, "bad key!", "\"x\"").setReason(" ").build()));
-        assertThat(SchemaValidationTest.fields(refused)).containsExactlyInAnyOrder("key", "reason");
+        assertThat(GrpcCalls.violatedFields(refused)).containsExactlyInAnyOrder("key", "reason");
     }
 
     private void assertUnchanged() {
         assertThat(admin().getEntry(GetEntryRequest.newBuilder().setNamespace(namespace).setKey("model")
                 .setScope(globalScope()).build()).getEntry().getValue().getJson()).isEqualTo("\"small\"");
-    }
-
-    static <T extends com.google.protobuf.Message> T detail(StatusRuntimeException failure, Class<T> type) {
-        return ConfigGrpcClient.statusOf(failure).getDetailsList().stream()
-                .filter(detail -> detail.is(type))
-                .map(detail -> {
-                    try {
-                        return detail.unpack(type);
-                    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-                        throw new AssertionError(e);
-                    }
-                })
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " in " + failure.getStatus()));
     }
 }

@@ -3,26 +3,25 @@ package io.aicunet.config;
 import io.aicunet.contracts.config.v1.ConfigServiceGrpc;
 import io.aicunet.contracts.config.v1.ConfigServiceGrpc.ConfigServiceBlockingStub;
 import io.aicunet.contracts.config.v1.WatchRequest;
+import io.aicunet.platform.testing.GrpcTestChannel;
 import io.aicunet.platform.testing.TestCallers;
-import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
-/** A gRPC client of the config service under test, calling as a given caller. */
+/**
+ * A gRPC client of the config service under test, calling as a given caller (on
+ * platform/testing's GrpcTestChannel; failed calls are read with GrpcCalls).
+ */
 public final class ConfigGrpcClient implements AutoCloseable {
 
-    private final ManagedChannel channel;
+    private final GrpcTestChannel channel;
 
     public ConfigGrpcClient(int port) {
-        channel = TestCallers.channel(port);
+        channel = GrpcTestChannel.open(port);
     }
 
     public ConfigServiceBlockingStub as(Map<String, String> callerHeaders) {
-        return ConfigServiceGrpc.newBlockingStub(TestCallers.as(channel, callerHeaders))
-                .withDeadlineAfter(30, TimeUnit.SECONDS);
+        return channel.as(ConfigServiceGrpc::newBlockingStub, callerHeaders);
     }
 
     public ConfigServiceBlockingStub asPlatformAdmin() {
@@ -32,7 +31,7 @@ public final class ConfigGrpcClient implements AutoCloseable {
     /** Opens a watch stream as the caller; the recorder keeps what arrives. */
     public WatchRecorder watch(Map<String, String> callerHeaders, WatchRequest request) {
         WatchRecorder recorder = new WatchRecorder();
-        recorder.open(ConfigServiceGrpc.newStub(TestCallers.as(channel, callerHeaders)), request);
+        recorder.open(channel.streamingAs(ConfigServiceGrpc::newStub, callerHeaders), request);
         return recorder;
     }
 
@@ -46,16 +45,8 @@ public final class ConfigGrpcClient implements AutoCloseable {
         return TestCallers.headers("platform", "gateway@aicunet.io", Set.of("platform-operator", "config-secret-reader"));
     }
 
-    public static com.google.rpc.Status statusOf(StatusRuntimeException failure) {
-        com.google.rpc.Status status = StatusProto.fromThrowable(failure);
-        if (status == null) {
-            throw new AssertionError("the call failed without rich status details: " + failure.getStatus());
-        }
-        return status;
-    }
-
     @Override
     public void close() {
-        channel.shutdownNow();
+        channel.close();
     }
 }

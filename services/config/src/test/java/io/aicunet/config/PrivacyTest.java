@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.hamcrest.Matchers.equalTo;
 
-import com.google.rpc.PreconditionFailure;
 import io.aicunet.config.adapter.redis.RedisEffectiveCache;
 import io.aicunet.config.application.privacy.ConfigPrivacyPart;
 import io.aicunet.config.application.retention.TenantHistoryRetention;
@@ -19,13 +18,9 @@ import io.aicunet.contracts.config.v1.GetEntryRequest;
 import io.aicunet.contracts.config.v1.Revision;
 import io.aicunet.contracts.config.v1.Value;
 import io.aicunet.contracts.config.v1.WatchRequest;
-import io.aicunet.contracts.privacy.v1.CreatePrivacyRequestRequest;
 import io.aicunet.contracts.privacy.v1.GetDataKeyRequest;
-import io.aicunet.contracts.privacy.v1.GetPrivacyRequestRequest;
 import io.aicunet.contracts.privacy.v1.PrivacyRequest;
 import io.aicunet.contracts.privacy.v1.PrivacyRequestKind;
-import io.aicunet.contracts.privacy.v1.PrivacyRequestStatus;
-import io.aicunet.contracts.privacy.v1.PrivacyServiceGrpc;
 import io.aicunet.contracts.privacy.v1.ServicePart;
 import io.aicunet.contracts.privacy.v1.TenantKeyServiceGrpc;
 import io.aicunet.contracts.tenant.v1.RetentionPeriod;
@@ -37,6 +32,7 @@ import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.tenancy.TenantScope;
 import io.aicunet.platform.tenancy.TenantTransactions;
 import io.aicunet.platform.testing.FleetTestResource;
+import io.aicunet.platform.testing.GrpcCalls;
 import io.aicunet.platform.testing.PrivacyRequests;
 import io.aicunet.platform.testing.TenantFixtures;
 import io.aicunet.platform.testing.TenantServiceProcess;
@@ -103,7 +99,7 @@ class PrivacyTest extends ConfigTestBase {
         StatusRuntimeException refused = refusedWithoutChange(Status.Code.FAILED_PRECONDITION,
                 () -> admin().putEntry(entry(namespace, "api_key", tenantScope(unknown), "\"" + SECRET + "\"")
                         .setSecret(true).build()));
-        assertThat(preconditionType(refused)).isEqualTo("TENANT_KEY_UNAVAILABLE");
+        assertThat(GrpcCalls.preconditionType(refused)).isEqualTo("TENANT_KEY_UNAVAILABLE");
 
         long before = head();
         given().headers(TestCallers.platformAdmin()).contentType("application/json")
@@ -321,16 +317,6 @@ class PrivacyTest extends ConfigTestBase {
 
     private static TenantId tenantId(String tenant) {
         return new TenantId(UUID.fromString(tenant));
-    }
-
-    private static String preconditionType(StatusRuntimeException failure) {
-        try {
-            return ConfigGrpcClient.statusOf(failure).getDetailsList().stream()
-                    .filter(detail -> detail.is(PreconditionFailure.class)).findFirst().orElseThrow()
-                    .unpack(PreconditionFailure.class).getViolations(0).getType();
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            throw new AssertionError(e);
-        }
     }
 
     /** An entry row as a backup holds it. */

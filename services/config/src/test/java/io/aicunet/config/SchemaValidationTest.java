@@ -9,10 +9,10 @@ import io.aicunet.contracts.config.v1.GetEntryRequest;
 import io.aicunet.contracts.config.v1.GetSchemaRequest;
 import io.aicunet.contracts.config.v1.RegisterSchemaRequest;
 import io.aicunet.contracts.config.v1.SchemaVersion;
+import io.aicunet.platform.testing.GrpcCalls;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** JSON Schemas per namespace, versioned: every write validated, failures named by their exact JSON path. */
@@ -45,7 +45,7 @@ class SchemaValidationTest extends ConfigTestBase {
                 entry(namespace, "default", globalScope(),
                         "{\"limits\": {\"max_tokens\": 0}, \"fallbacks\": [\"a\", 7], \"extra\": true}").build()));
 
-        assertThat(fields(refused)).containsExactlyInAnyOrder(
+        assertThat(GrpcCalls.violatedFields(refused)).containsExactlyInAnyOrder(
                 "value_json.model", "value_json.limits.max_tokens", "value_json.fallbacks[1]", "value_json.extra");
         assertThat(JsonText.parse(admin().getEntry(GetEntryRequest.newBuilder().setNamespace(namespace)
                 .setKey("default").setScope(globalScope()).build()).getEntry().getValue().getJson()))
@@ -68,7 +68,7 @@ class SchemaValidationTest extends ConfigTestBase {
         StatusRuntimeException refused = refusedWithoutChange(Status.Code.INVALID_ARGUMENT, () -> admin()
                 .registerSchema(RegisterSchemaRequest.newBuilder().setNamespace(namespace).setSchemaJson(stricter)
                         .build()));
-        BadRequest.FieldViolation violation = badRequest(refused).getFieldViolations(0);
+        BadRequest.FieldViolation violation = GrpcCalls.detail(refused, BadRequest.class).getFieldViolations(0);
         assertThat(violation.getField()).isEqualTo("schema_json");
         assertThat(violation.getDescription()).contains(namespace + "/default@tenant:" + tenant)
                 .contains("value.limits.max_tokens");
@@ -87,7 +87,7 @@ class SchemaValidationTest extends ConfigTestBase {
                 .getEntry().getSchemaVersion()).isEqualTo(2);
         StatusRuntimeException tooHot = refusedWithoutChange(Status.Code.INVALID_ARGUMENT, () -> admin().putEntry(
                 entry(namespace, "default", tenantScope(tenant), "{\"model\": \"gpt\", \"temperature\": 3}").build()));
-        assertThat(fields(tooHot)).containsExactly("value_json.temperature");
+        assertThat(GrpcCalls.violatedFields(tooHot)).containsExactly("value_json.temperature");
     }
 
     /**
@@ -100,30 +100,12 @@ class SchemaValidationTest extends ConfigTestBase {
         StatusRuntimeException notASchema = refusedWithoutChange(Status.Code.INVALID_ARGUMENT, () -> admin()
                 .registerSchema(RegisterSchemaRequest.newBuilder().setNamespace(namespace)
                         .setSchemaJson("{\"type\": 12}").build()));
-        assertThat(fields(notASchema)).allMatch(field -> field.startsWith("schema_json"));
+        assertThat(GrpcCalls.violatedFields(notASchema)).allMatch(field -> field.startsWith("schema_json"));
 
         StatusRuntimeException remote = refusedWithoutChange(Status.Code.INVALID_ARGUMENT, () -> admin()
                 .registerSchema(RegisterSchemaRequest.newBuilder().setNamespace(namespace)
                         .setSchemaJson("{\"properties\": {\"a\": {\"$ref\": \"https://example.com/s.json\"}}}")
                         .build()));
-        assertThat(fields(remote)).containsExactly("schema_json.properties.a.$ref");
-    }
-
-    static List<String> fields(StatusRuntimeException failure) {
-        return badRequest(failure).getFieldViolationsList().stream().map(BadRequest.FieldViolation::getField).toList();
-    }
-
-    static BadRequest badRequest(StatusRuntimeException failure) {
-        return ConfigGrpcClient.statusOf(failure).getDetailsList().stream()
-                .filter(detail -> detail.is(BadRequest.class))
-                .map(detail -> {
-                    try {
-                        return detail.unpack(BadRequest.class);
-                    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-                        throw new AssertionError(e);
-                    }
-                })
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no BadRequest detail in " + failure.getStatus()));
+        assertThat(GrpcCalls.violatedFields(remote)).containsExactly("schema_json.properties.a.$ref");
     }
 }

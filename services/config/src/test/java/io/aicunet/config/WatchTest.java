@@ -17,6 +17,7 @@ import io.aicunet.contracts.config.v1.Revision;
 import io.aicunet.contracts.config.v1.WatchRequest;
 import io.aicunet.platform.tenancy.Caller;
 import io.aicunet.platform.tenancy.TenantScope;
+import io.aicunet.platform.testing.GrpcCalls;
 import io.aicunet.platform.testing.TestCallers;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -177,7 +178,7 @@ class WatchTest extends ConfigTestBase {
         Throwable failure = watch(start, namespace).awaitFailure();
         StatusRuntimeException refused = (StatusRuntimeException) failure;
         assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-        PreconditionFailure reason = BadInputTest.detail(refused, PreconditionFailure.class);
+        PreconditionFailure reason = GrpcCalls.detail(refused, PreconditionFailure.class);
         assertThat(reason.getViolations(0).getType()).isEqualTo("REVISION_COMPACTED");
         assertThat(reason.getViolations(0).getDescription()).contains("reload");
 
