@@ -162,19 +162,6 @@ public class PgAuditLog implements AuditLog {
     }
 
     @Override
-    public Uni<List<UUID>> firstDeliveries(SqlConnection connection, String consumer, List<UUID> eventIds) {
-        return connection.preparedQuery("""
-                        INSERT INTO inbox_events (consumer, event_id) SELECT $1, unnest($2::uuid[])
-                        ON CONFLICT DO NOTHING RETURNING event_id""")
-                .execute(Tuple.tuple().addString(consumer).addValue(eventIds.toArray(new UUID[0])))
-                .map(rows -> {
-                    List<UUID> fresh = new ArrayList<>(rows.size());
-                    rows.forEach(row -> fresh.add(row.getUUID("event_id")));
-                    return fresh;
-                });
-    }
-
-    @Override
     public Uni<List<StoredRecord>> records(SqlConnection connection, UUID tenantId, long from, long to, int limit) {
         return connection.preparedQuery("SELECT " + STORED_COLUMNS + " FROM audit_records"
                         + " WHERE tenant_id = $1 AND sequence BETWEEN $2 AND $3 ORDER BY sequence LIMIT $4")

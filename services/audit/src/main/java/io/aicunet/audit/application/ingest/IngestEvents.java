@@ -7,6 +7,7 @@ import io.aicunet.audit.application.records.LogAppender;
 import io.aicunet.audit.config.AuditServiceConfig;
 import io.aicunet.audit.domain.RecordDraft;
 import io.aicunet.platform.auditlog.Sha256;
+import io.aicunet.platform.outbox.Inbox;
 import io.aicunet.platform.privacy.DataKey;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
@@ -101,8 +102,8 @@ public class IngestEvents {
 
     private Uni<Integer> ingestInOneTransaction(List<IncomingEvent> events, Map<UUID, Optional<DataKey>> keys) {
         List<UUID> ids = events.stream().map(IncomingEvent::eventId).distinct().toList();
-        return access.asPlatform(connection -> access.log().firstDeliveries(connection, CONSUMER, ids)
-                .flatMap(fresh -> appendFresh(connection, events, new HashSet<>(fresh), keys)));
+        return access.asPlatform(connection -> Inbox.firstDeliveries(connection, CONSUMER, ids)
+                .flatMap(fresh -> appendFresh(connection, events, fresh, keys)));
     }
 
     private Uni<Integer> appendFresh(SqlConnection connection, List<IncomingEvent> events, Set<UUID> fresh,

@@ -34,9 +34,6 @@ public interface AuditLog {
     /** Inserts one tenant's records; {@code sealedDetails} holds each record's ciphertext, in the same order. */
     Uni<Void> insertRecords(SqlConnection connection, List<AuditRecord> records, List<Optional<String>> sealedDetails);
 
-    /** The ids among {@code eventIds} that {@code consumer} sees for the first time (recorded in the inbox). */
-    Uni<List<UUID>> firstDeliveries(SqlConnection connection, String consumer, List<UUID> eventIds);
-
     /** Records {@code from .. to} (inclusive), in sequence order, at most {@code limit}. */
     Uni<List<StoredRecord>> records(SqlConnection connection, UUID tenantId, long from, long to, int limit);
 
