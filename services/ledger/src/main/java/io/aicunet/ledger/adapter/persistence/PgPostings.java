@@ -6,8 +6,8 @@ import io.aicunet.ledger.domain.Transfer;
 import io.aicunet.ledger.domain.TransferBatch;
 import io.aicunet.ledger.domain.TransferId;
 import io.aicunet.ledger.domain.TransferKind;
+import io.aicunet.platform.outbox.Outbox;
 import io.aicunet.platform.outbox.OutboxEvent;
-import io.aicunet.platform.outbox.OutboxRelay;
 import io.aicunet.platform.tenancy.TenantId;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
@@ -28,9 +28,9 @@ import java.util.UUID;
  * outbox events each go in as arrays, unnested by PostgreSQL. (A statement per row
  * would cost a round trip per transfer; this costs one per batch.)
  *
- * <p>The outbox rows are the platform outbox's (same table, same relay); they are
- * inserted here in bulk because {@link io.aicunet.platform.outbox.Outbox#append}
- * writes one row per round trip.
+ * <p>The outbox rows are the platform outbox's (same table, same relay), inserted by
+ * the outbox's own multi-row INSERT ({@link Outbox#insertFromArrays}) as one part of
+ * this statement, so the batch still costs one round trip.
  */
 @ApplicationScoped
 public class PgPostings implements Postings {
@@ -75,10 +75,7 @@ public class PgPostings implements Postings {
             ), settled_timeouts AS (
                 DELETE FROM pending_timeouts WHERE tenant_id = $1 AND transfer_id = ANY($33::uuid[])
             ), events AS (
-                INSERT INTO outbox_events (event_id, topic, event_key, bucket, event_type, source, tenant_id,
-                                           aggregate_id, occurred_at, payload)
-                SELECT e.* FROM unnest($34::uuid[], $35::text[], $36::text[], $37::smallint[], $38::text[],
-                                       $39::text[], $40::uuid[], $41::text[], $42::timestamptz[], $43::bytea[]) AS e
+            """ + Outbox.insertFromArrays(34) + """
             )
             SELECT count(*) AS accounts_changed FROM changed_accounts""");
 
@@ -89,7 +86,7 @@ public class PgPostings implements Postings {
         addTransfers(tuple, plan.created());
         addAccounts(tuple, plan.changedAccounts());
         addTimeouts(tuple, plan.created(), timeoutsSettled);
-        addEvents(tuple, events);
+        Outbox.addArrays(tuple, events);
         return connection.preparedQuery(WRITE).execute(tuple)
                 .onFailure(PgException.class).transform(PgPostings::translate)
                 .map(rows -> {
@@ -212,35 +209,5 @@ public class PgPostings implements Postings {
         tuple.addArrayOfUUID(ids.toArray(UUID[]::new))
                 .addArrayOfOffsetDateTime(deadlines.toArray(OffsetDateTime[]::new))
                 .addArrayOfUUID(settled.stream().map(TransferId::value).toArray(UUID[]::new));
-    }
-
-    private static void addEvents(Tuple tuple, List<OutboxEvent> events) {
-        int count = events.size();
-        UUID[] ids = new UUID[count];
-        String[] topics = new String[count];
-        String[] keys = new String[count];
-        Short[] buckets = new Short[count];
-        String[] types = new String[count];
-        String[] sources = new String[count];
-        UUID[] tenants = new UUID[count];
-        String[] aggregates = new String[count];
-        OffsetDateTime[] occurredAt = new OffsetDateTime[count];
-        Buffer[] payloads = new Buffer[count];
-        for (int i = 0; i < count; i++) {
-            OutboxEvent event = events.get(i);
-            ids[i] = event.eventId();
-            topics[i] = event.topic();
-            keys[i] = event.key();
-            buckets[i] = (short) OutboxRelay.bucketOf(event.key());
-            types[i] = event.type();
-            sources[i] = event.source();
-            tenants[i] = event.tenant().value();
-            aggregates[i] = event.aggregateId();
-            occurredAt[i] = LedgerRows.utc(event.occurredAt());
-            payloads[i] = Buffer.buffer(event.payload());
-        }
-        tuple.addArrayOfUUID(ids).addArrayOfString(topics).addArrayOfString(keys).addArrayOfShort(buckets)
-                .addArrayOfString(types).addArrayOfString(sources).addArrayOfUUID(tenants)
-                .addArrayOfString(aggregates).addArrayOfOffsetDateTime(occurredAt).addValue(payloads);
     }
 }
