@@ -21,7 +21,7 @@ import liquibase.database.jvm.JdbcConnection;
 import liquibase.resource.ClassLoaderResourceAccessor;
 
 /**
- * A database with the outbox tables, migrated by the owner role from the changelog
+ * A database with the outbox tables (and TenantSweep's cursor table), migrated by the owner role from the changelog
  * services include, and a reactive pool as the app role.
  */
 final class OutboxTestDatabase implements AutoCloseable {
@@ -37,6 +37,9 @@ final class OutboxTestDatabase implements AutoCloseable {
         database = TestDatabase.create("outbox-test");
         try (Connection connection = database.connectAsOwner()) {
             new Liquibase("db/changelog/platform/outbox.yaml", new ClassLoaderResourceAccessor(),
+                    DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection)))
+                    .update("");
+            new Liquibase("db/changelog/platform/tenant-sweeps.yaml", new ClassLoaderResourceAccessor(),
                     DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection)))
                     .update("");
         }
