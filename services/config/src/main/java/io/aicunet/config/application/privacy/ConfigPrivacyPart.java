@@ -13,6 +13,7 @@ import io.aicunet.config.domain.Entry;
 import io.aicunet.config.domain.EntryKey;
 import io.aicunet.config.domain.StoredValue;
 import io.aicunet.platform.outbox.Outbox;
+import io.aicunet.platform.outbox.OutboxEvent;
 import io.aicunet.platform.privacy.PrivacyPart;
 import io.aicunet.platform.privacy.PrivacyScope;
 import io.aicunet.platform.tenancy.TenantId;
@@ -173,14 +174,18 @@ public class ConfigPrivacyPart implements PrivacyPart {
                 }));
     }
 
+    /** One ConfigChanged per delete revision, in one statement per {@link Outbox#BATCH_EVENTS_MAX} events. */
     private Uni<Void> appendEvents(SqlConnection transaction, List<ConfigRevision> revisions, int from) {
         if (from >= revisions.size()) {
             return Uni.createFrom().voidItem();
         }
-        ConfigRevision revision = revisions.get(from);
-        return outbox.append(transaction, outbox.event(ConfigEvents.TOPIC, ConfigEvents.keyOf(revision.key().scope()),
+        List<OutboxEvent> events = revisions.subList(from, Math.min(revisions.size(), from + Outbox.BATCH_EVENTS_MAX))
+                .stream()
+                .map(revision -> outbox.event(ConfigEvents.TOPIC, ConfigEvents.keyOf(revision.key().scope()),
                         revision.key().toString(), ConfigEvents.changed(revision)))
-                .flatMap(ignored -> appendEvents(transaction, revisions, from + 1));
+                .toList();
+        return outbox.appendAll(transaction, events)
+                .flatMap(ignored -> appendEvents(transaction, revisions, from + events.size()));
     }
 
     @Override
