@@ -1,5 +1,6 @@
 package io.aicunet.config.config;
 
+import io.aicunet.platform.outbox.TenantSweep;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -54,7 +55,7 @@ public interface ConfigServiceConfig {
     Privacy privacy();
 
     /** Privacy requests and the retention of tenants' history (docs/config.md, Privacy). */
-    interface Privacy {
+    interface Privacy extends TenantSweep.Settings {
 
         /** Rows one statement of an export or erasure reads or deletes; an erasure loops until none is left. */
         @WithDefault("1000")
@@ -80,9 +81,10 @@ public interface ConfigServiceConfig {
         @WithDefault("100")
         int retentionBatchesPerTenantMax();
 
-        /** Tenants one run looks at; the next run goes on after the last of them. */
+        /** Tenants one run of the retention looks at; the next run goes on after the last of them (TenantSweep). */
+        @Override
         @WithDefault("10000")
-        int retentionTenantsPerRunMax();
+        int tenantsPerPassMax();
     }
 
 

@@ -2,6 +2,7 @@ package io.aicunet.config.application.retention;
 
 import io.aicunet.config.application.port.TenantConfigurations;
 import io.aicunet.config.config.ConfigServiceConfig;
+import io.aicunet.platform.outbox.TenantSweep;
 import io.aicunet.platform.privacy.DataClass;
 import io.aicunet.platform.privacy.TenantRetentions;
 import io.aicunet.platform.problem.Result;
@@ -12,7 +13,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
@@ -28,11 +28,13 @@ import org.jboss.logging.Logger;
  * a watch or diff from before it gets REVISION_COMPACTED and reloads rather than miss
  * the removed revisions.
  *
- * <p>Safe with many replicas: each transaction takes a transaction-scoped advisory lock
- * on the tenant without waiting (a replica that does not get it leaves the tenant to the
- * one that did), deleting is idempotent, and the mark only moves forward. Bounded:
- * batches of {@code config.privacy.retention-batch-max} revisions, each its own
- * transaction, at most {@code retention-batches-per-tenant-max} per tenant and run. A
+ * <p>Safe with many replicas: one replica at a time runs a pass (platform/outbox's
+ * TenantSweep, which also resumes after the last tenant a pass finished), each
+ * transaction takes a transaction-scoped advisory lock on the tenant without waiting,
+ * deleting is idempotent, and the mark only moves forward. Bounded: at most
+ * {@code config.privacy.tenants-per-pass-max} tenants per pass, batches of
+ * {@code config.privacy.retention-batch-max} revisions, each its own transaction, at most
+ * {@code retention-batches-per-tenant-max} per tenant and run. A
  * tenant the tenant service does not know, or erased, is left to its erasure; one whose
  * periods cannot be fetched is tried again next run.
  */
@@ -49,6 +51,7 @@ public class TenantHistoryRetention {
     private final TenantRetentions retentions;
     private final Pool pool;
     private final ConfigServiceConfig.Privacy settings;
+    private final TenantSweep sweep;
 
     public TenantHistoryRetention(TenantConfigurations tenants, CompactRevisions compaction,
                                   TenantRetentions retentions, Pool pool, ConfigServiceConfig settings) {
@@ -57,6 +60,7 @@ public class TenantHistoryRetention {
         this.retentions = retentions;
         this.pool = pool;
         this.settings = settings.privacy();
+        this.sweep = new TenantSweep(JOB, pool, this.settings);
     }
 
     /**
@@ -79,29 +83,16 @@ public class TenantHistoryRetention {
                 .replaceWithVoid();
     }
 
-    /** One pass over the tenants with history; returns how many revisions went. */
+    /**
+     * One pass of the sweep over the tenants with history (at most
+     * {@code config.privacy.tenants-per-pass-max}, after where the last pass stopped);
+     * returns how many revisions went. Skipped (0) while another replica runs a pass.
+     */
     public Uni<Long> runOnce(Instant now) {
-        return tenantsPage(now, Optional.empty(), 0, 0L);
-    }
-
-    private Uni<Long> tenantsPage(Instant now, Optional<TenantId> after, int seen, long deletedSoFar) {
-        int pageSize = Math.min(settings.batchMax(), settings.retentionTenantsPerRunMax() - seen);
-        if (pageSize <= 0) {
-            return Uni.createFrom().item(deletedSoFar);
-        }
-        return TenantTransactions.inTenant(pool, TenantScope.platform(),
-                        connection -> tenants.tenantsWithHistory(connection, after, pageSize).map(Result::ok))
-                .flatMap(page -> {
-                    List<TenantId> found = page.value();
-                    Uni<Long> done = Uni.createFrom().item(deletedSoFar);
-                    for (TenantId tenant : found) {
-                        done = done.flatMap(total -> applyTo(tenant, now).map(deleted -> total + deleted));
-                    }
-                    return found.size() < pageSize
-                            ? done
-                            : done.flatMap(total -> tenantsPage(now, Optional.of(found.get(found.size() - 1)),
-                                    seen + found.size(), total));
-                });
+        return sweep.runOnce((cursor, limit) -> TenantTransactions.inTenant(pool, TenantScope.platform(),
+                                connection -> tenants.tenantsWithHistory(connection, cursor, limit).map(Result::ok))
+                        .map(Result::value),
+                tenant -> applyTo(tenant, now)).map(TenantSweep.Pass::done);
     }
 
     /** Applies the tenant's retention; returns how many revisions went. Never fails for one tenant's trouble. */
