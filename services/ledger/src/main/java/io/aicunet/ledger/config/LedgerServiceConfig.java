@@ -1,5 +1,6 @@
 package io.aicunet.ledger.config;
 
+import io.aicunet.platform.outbox.TenantSweep;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.util.List;
@@ -101,14 +102,15 @@ public interface LedgerServiceConfig {
         int batchSize();
     }
 
-    interface Retention {
-        /** How often each replica removes personal data past the tenants' periods (a Quarkus duration). */
+    interface Retention extends TenantSweep.Settings {
+        /** How often a pass removes personal data past the tenants' periods (a Quarkus duration). */
         @WithDefault("1h")
         String interval();
 
-        /** Tenants one pass looks at; the next pass goes on after the last of them. */
+        /** Tenants one pass looks at; the next pass, on any replica, goes on after the last of them. */
+        @Override
         @WithDefault("100")
-        int tenantsPerPass();
+        int tenantsPerPassMax();
 
         /** Rows one retention statement changes (one short transaction each). */
         @WithDefault("1000")

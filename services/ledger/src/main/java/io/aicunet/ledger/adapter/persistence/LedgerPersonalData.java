@@ -34,7 +34,8 @@ public final class LedgerPersonalData {
                     "tenants", Set.of("tenant_id", "status", "suspension_reason", "updated_at"),
                     "outbox_events", Set.of("id", "event_id", "topic", "event_key", "bucket", "event_type", "source",
                             "tenant_id", "aggregate_id", "occurred_at", "payload", "created_at"),
-                    "inbox_events", Set.of("consumer", "event_id", "received_at")));
+                    "inbox_events", Set.of("consumer", "event_id", "received_at"),
+                    "tenant_sweeps", Set.of("sweep", "resume_after", "updated_at")));
 
     private LedgerPersonalData() {
     }

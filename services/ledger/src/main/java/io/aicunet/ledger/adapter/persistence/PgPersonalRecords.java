@@ -26,6 +26,9 @@ import java.util.UUID;
 @ApplicationScoped
 public class PgPersonalRecords implements PersonalRecords {
 
+    /** Below every tenant id in PostgreSQL's uuid order: "after" it is from the first tenant. */
+    private static final UUID NO_TENANT = new UUID(0, 0);
+
     @Override
     public Uni<List<Account>> accounts(SqlConnection connection, TenantId tenant, Optional<String> subject,
                                        int limit) {
@@ -90,7 +93,8 @@ public class PgPersonalRecords implements PersonalRecords {
     }
 
     @Override
-    public Uni<List<TenantId>> tenantsWithPersonalData(SqlConnection connection, TenantId after, int limit) {
+    public Uni<List<TenantId>> tenantsWithPersonalData(SqlConnection connection, Optional<TenantId> after,
+                                                      int limit) {
         // A skip scan over the partial indexes: one index probe per tenant, however many
         // rows each has (SELECT DISTINCT would read every row with personal data).
         return connection.preparedQuery("""
@@ -116,7 +120,7 @@ public class PgPersonalRecords implements PersonalRecords {
                             UNION
                             (SELECT tenant_id FROM with_subjects WHERE tenant_id IS NOT NULL LIMIT $2)
                         ) AS found ORDER BY tenant_id LIMIT $2""")
-                .execute(Tuple.of(after.value(), limit))
+                .execute(Tuple.of(after.map(TenantId::value).orElse(NO_TENANT), limit))
                 .map(rows -> {
                     List<TenantId> tenants = new ArrayList<>(rows.size());
                     for (Row row : rows) {

@@ -39,9 +39,9 @@ public interface PersonalRecords {
 
     /**
      * Tenants with personal data in transfers or closed accounts, in id order after
-     * {@code after}, at most {@code limit}. Needs the platform scope.
+     * {@code after} (from the first when empty), at most {@code limit}. Needs the platform scope.
      */
-    Uni<List<TenantId>> tenantsWithPersonalData(SqlConnection connection, TenantId after, int limit);
+    Uni<List<TenantId>> tenantsWithPersonalData(SqlConnection connection, Optional<TenantId> after, int limit);
 
     /** Empties the personal metadata of up to {@code limit} of the tenant's transfers recorded before {@code cutoff}. */
     Uni<Integer> dropPersonalMetadataBefore(SqlConnection connection, TenantId tenant, Instant cutoff, int limit);

@@ -3,6 +3,7 @@ package io.aicunet.ledger.application.retention;
 import io.aicunet.ledger.application.access.LedgerAccess;
 import io.aicunet.ledger.application.port.PersonalRecords;
 import io.aicunet.ledger.config.LedgerServiceConfig;
+import io.aicunet.platform.outbox.TenantSweep;
 import io.aicunet.platform.privacy.DataClass;
 import io.aicunet.platform.privacy.TenantRetentions;
 import io.aicunet.platform.problem.Result;
@@ -10,15 +11,11 @@ import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.tenancy.TenantScope;
 import io.aicunet.platform.tenancy.TenantTransactions;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -27,25 +24,26 @@ import org.jboss.logging.Logger;
  * accounts whose last transfer is before it. Accounts, amounts and balances stay: the
  * FINANCIAL class is not removed by the ledger (docs/ledger.md, Privacy, says why).
  *
- * <p>A pass visits up to {@code tenantsPerPass} tenants that have personal data, in id
- * order after where the previous pass of this replica stopped; per tenant it changes up
- * to {@code batchSize} rows per short transaction. Rows are claimed with
- * {@code FOR UPDATE SKIP LOCKED}, so replicas running at once take different rows. A
- * tenant the tenant service does not know (or has erased) is left alone: its erasure
- * removes its data. A tenant whose periods cannot be read is skipped until the next pass.
+ * <p>A pass is a {@link TenantSweep} ({@code retention.personal}): it visits up to
+ * {@code tenantsPerPassMax} tenants that have personal data, in id order after where the
+ * previous pass stopped (on any replica; one replica at a time runs it); per tenant it
+ * changes up to {@code batchSize} rows per short transaction. Rows are claimed with
+ * {@code FOR UPDATE SKIP LOCKED}, so a privacy request erasing at the same time takes other
+ * rows. A tenant the tenant service does not know (or has erased) is left alone: its
+ * erasure removes its data. A tenant whose periods cannot be read is skipped until the
+ * next pass.
  */
 @ApplicationScoped
 public class EnforceRetention {
 
     private static final Logger LOG = Logger.getLogger(EnforceRetention.class);
-    private static final TenantId FIRST = new TenantId(new UUID(0, 0));
 
     private final LedgerAccess access;
     private final PersonalRecords records;
     private final TenantRetentions retentions;
     private final LedgerServiceConfig.Retention config;
     private final MeterRegistry meters;
-    private final AtomicReference<TenantId> resumeAfter = new AtomicReference<>(FIRST);
+    private final TenantSweep sweep;
 
     public EnforceRetention(LedgerAccess access, PersonalRecords records, TenantRetentions retentions,
                             LedgerServiceConfig config, MeterRegistry meters) {
@@ -54,22 +52,20 @@ public class EnforceRetention {
         this.retentions = retentions;
         this.config = config.retention();
         this.meters = meters;
+        this.sweep = new TenantSweep("retention.personal", access.pool(), this.config);
     }
 
-    /** One pass as if it were {@code now}; how many rows lost personal data. */
+    /** One pass as if it were {@code now}; how many rows lost personal data (0 when another replica runs it). */
     public Uni<Long> enforce(Instant now) {
-        TenantId after = resumeAfter.get();
-        return TenantTransactions.<List<TenantId>>inTenant(access.pool(), TenantScope.platform(),
-                        connection -> records.tenantsWithPersonalData(connection, after, config.tenantsPerPass())
-                                .map(Result::ok))
-                .map(Result::value)
-                .flatMap(tenants -> {
-                    resumeAfter.set(tenants.size() < config.tenantsPerPass() ? FIRST : tenants.get(tenants.size() - 1));
-                    return Multi.createFrom().iterable(tenants)
-                            .onItem().transformToUniAndConcatenate(tenant -> enforce(tenant, now))
-                            .collect().with(Collectors.summingLong(Long::longValue));
-                })
+        return sweep.runOnce(this::tenantsWithPersonalData, tenant -> enforce(tenant, now))
+                .map(TenantSweep.Pass::done)
                 .invoke(removed -> meters.counter("aicunet.ledger.retention.personal.removed").increment(removed));
+    }
+
+    private Uni<List<TenantId>> tenantsWithPersonalData(Optional<TenantId> after, int limit) {
+        return TenantTransactions.<List<TenantId>>inTenant(access.pool(), TenantScope.platform(),
+                        connection -> records.tenantsWithPersonalData(connection, after, limit).map(Result::ok))
+                .map(Result::value);
     }
 
     /** The tenant's personal data past its period, removed in batches; how many rows changed. */
