@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
 class MigrationRollbackTest {
 
     private static final String CHANGELOG = "db/changelog/db.changelog-master.yaml";
-    /** The platform outbox's two, 0001 to 0004 of the audit service. */
-    private static final int CHANGESETS_BEFORE_0005 = 6;
+    /** The platform outbox's two and its tenant sweeps' one, 0001 to 0004 of the audit service. */
+    private static final int CHANGESETS_BEFORE_0005 = 7;
     /** Then 0005 and the platform's database-privileges. */
-    private static final int CHANGESETS = 8;
+    private static final int CHANGESETS = 9;
 
     /**
      * Proves: 0005 and the platform's database-privileges changeset roll back to exactly

@@ -36,7 +36,8 @@ public final class AuditPersonalData {
                     "audit_tenant_policies", Set.of("tenant_id", "retention_days", "tenant_version", "legal_hold",
                             "updated_at"),
                     "audit_removals", Set.of("tenant_id", "up_to_sequence", "records_removed", "anchor_hash",
-                            "removed_at")));
+                            "removed_at"),
+                    "tenant_sweeps", Set.of("sweep", "resume_after", "updated_at")));
 
     private AuditPersonalData() {
     }

@@ -11,6 +11,7 @@ import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.tenancy.TenantScope;
 import io.aicunet.platform.tenancy.TenantTransactions;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -68,5 +69,16 @@ public class AuditAccess {
 
     public AuditLog log() {
         return log;
+    }
+
+    /** The service's pool (app role), for the jobs' tenant sweeps. */
+    public Pool pool() {
+        return pipeline.pool();
+    }
+
+    /** At most {@code limit} tenants with a log, after {@code cursor} (from the first when empty), by id. */
+    public Uni<List<TenantId>> tenantsWithLog(Optional<TenantId> cursor, int limit) {
+        return asPlatform(connection -> log.tenants(connection, cursor.map(TenantId::value), limit))
+                .map(tenants -> tenants.stream().map(TenantId::new).toList());
     }
 }

@@ -3,9 +3,9 @@ package io.aicunet.audit.application.verification;
 import io.aicunet.audit.application.access.AuditAccess;
 import io.aicunet.audit.config.AuditServiceConfig;
 import io.aicunet.platform.auditlog.VerificationReport;
+import io.aicunet.platform.outbox.TenantSweep;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
@@ -16,10 +16,11 @@ import org.jboss.logging.Logger;
 
 /**
  * One pass of the verification job (triggered by AuditJobs): verifies tenants' logs in
- * the background, a bounded number per pass, round-robin by
- * tenant id, each under an advisory lock so replicas share the work. Metrics:
- * {@code aicunet_audit_verification_failed_tenants} (tenants whose last verification
- * failed: alert on anything above 0) and {@code aicunet_audit_verifications_total} by result.
+ * the background, a bounded number per pass, round-robin by tenant id (a TenantSweep: one
+ * replica at a time, resuming where the last pass stopped), each under an advisory lock.
+ * Metrics: {@code aicunet_audit_verification_failed_tenants} (tenants whose last
+ * verification failed: alert on anything above 0) and {@code aicunet_audit_verifications_total}
+ * by result.
  */
 @ApplicationScoped
 public class VerifyTenantLogs {
@@ -28,17 +29,16 @@ public class VerifyTenantLogs {
 
     private final AuditAccess access;
     private final LogVerification verification;
-    private final AuditServiceConfig config;
     private final MeterRegistry meters;
+    private final TenantSweep sweep;
     private final Set<UUID> failedTenants = ConcurrentHashMap.newKeySet();
-    private volatile Optional<UUID> cursor = Optional.empty();
 
     public VerifyTenantLogs(AuditAccess access, LogVerification verification, AuditServiceConfig config,
-                           MeterRegistry meters) {
+                            MeterRegistry meters) {
         this.access = access;
         this.verification = verification;
-        this.config = config;
         this.meters = meters;
+        this.sweep = new TenantSweep("audit.verification", access.pool(), config.verification()::tenantsPerPassMax);
         Gauge.builder("aicunet.audit.verification.failed.tenants", failedTenants, Set::size)
                 .description("Tenants whose most recent log verification found the log altered")
                 .register(meters);
@@ -46,29 +46,16 @@ public class VerifyTenantLogs {
 
     /** One pass; the number of tenants whose log failed. */
     public Uni<Integer> runOnce() {
-        return access.asPlatform(connection -> access.log()
-                        .tenants(connection, cursor, config.verification().tenantsPerPassMax()))
-                .flatMap(tenants -> {
-                    cursor = tenants.size() < config.verification().tenantsPerPassMax()
-                            ? Optional.empty() : Optional.of(tenants.get(tenants.size() - 1));
-                    return Multi.createFrom().iterable(tenants)
-                            .onItem().transformToUniAndConcatenate(tenant -> access.asPlatform(connection -> access.log()
-                                    .tryLock(connection, "verify", tenant)
-                                    .flatMap(locked -> locked
-                                            ? verification.verify(connection, tenant)
-                                            : Uni.createFrom().item(Optional.<VerificationReport>empty()))))
-                            .collect().asList();
-                })
-                .map(reports -> {
-                    int failed = 0;
-                    for (Optional<VerificationReport> report : reports) {
-                        if (report.isPresent()) {
-                            record(report.get());
-                            failed += report.get().ok() ? 0 : 1;
-                        }
-                    }
-                    return failed;
-                });
+        return sweep.runOnce(access::tenantsWithLog, tenant -> access.asPlatform(connection -> access.log()
+                        .tryLock(connection, "verify", tenant.value())
+                        .flatMap(locked -> locked
+                                ? verification.verify(connection, tenant.value())
+                                : Uni.createFrom().item(Optional.<VerificationReport>empty())))
+                        .map(report -> {
+                            report.ifPresent(this::record);
+                            return report.isPresent() && !report.get().ok() ? 1L : 0L;
+                        }))
+                .map(pass -> (int) pass.done());
     }
 
     /** Counts a verification and keeps the failed-tenants gauge current. */
