@@ -10,7 +10,7 @@ import java.util.Optional;
  * The layers of effective configurations, shared by every replica, each stored with
  * the revision it is consistent with. Whether a cached answer is still current is
  * decided by the reader against what its replica knows changed since
- * ({@link ChangeFeed#requiredRevision}); invalidation on a change drops what is cached
+ * ({@code ChangeFeed.requiredRevision} in the watch); invalidation on a change drops what is cached
  * for the tenant (or for the platform level) at once. Never holds a secret in the
  * clear: sealed values stay sealed. Failures and timeouts are misses, never errors:
  * the database answers instead.

@@ -22,9 +22,10 @@ import org.jboss.logging.Logger;
 
 /**
  * One replica's follower of the revision sequence. Told that revisions committed (by
- * this replica directly, by others through {@link ChangeNotifications}, or by its own
- * poll), it reads every revision after the last one it read from the database, once
- * for all its watchers, and hands each batch to them in order.
+ * this replica directly, by others through
+ * {@link io.aicunet.config.application.port.ChangeNotifications}, or by its own poll), it
+ * reads every revision after the last one it read from the database, once for all its
+ * subscribers (watch streams), and hands each batch to them in order.
  *
  * <p>It also knows, per tenant, the last revision that changed what that tenant's
  * effective configuration is made of, so a cached answer older than that is not used.
