@@ -1,10 +1,10 @@
-package io.aicunet.audit;
+package io.aicunet.audit.application.checkpoints;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
-import io.aicunet.audit.application.checkpoints.SignCheckpoints;
+import io.aicunet.audit.AuditGrpcClient;
 import io.aicunet.contracts.audit.v1.Checkpoint;
 import io.aicunet.contracts.audit.v1.CreateCheckpointRequest;
 import io.aicunet.contracts.audit.v1.GetConsistencyProofRequest;
