@@ -3,7 +3,10 @@ package io.aicunet.audit.application.checkpoints;
 import io.aicunet.audit.config.AuditServiceConfig;
 import io.aicunet.platform.auditlog.SignedTreeHead;
 import io.aicunet.platform.auditlog.TreeHeadSignatures;
+import io.aicunet.platform.privacy.KeySettings;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.time.Instant;
@@ -42,6 +45,19 @@ public class SigningKeys {
         if (!TreeHeadSignatures.verify(verificationKeys.get(activeKeyId), probe)) {
             throw new IllegalStateException("the private and public key of " + activeKeyId + " do not belong together");
         }
+    }
+
+    /**
+     * The settings that hold these keys, for platform/privacy's ProductionKeyCheck: the id of
+     * the key that signs, and every key by id (public key, and the private key where one is
+     * set), so a development key pair is trusted neither to sign nor to verify.
+     */
+    @Produces
+    @Singleton
+    static KeySettings keySettings(AuditServiceConfig config) {
+        return KeySettings.none()
+                .setting("audit.signing.active-key-id")
+                .keyed("audit.signing.keys", config.signing().keys().keySet(), "public-key", "private-key");
     }
 
     public SignedTreeHead sign(UUID tenantId, long treeSize, byte[] rootHash, Instant issuedAt) {
