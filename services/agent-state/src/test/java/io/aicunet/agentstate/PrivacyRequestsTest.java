@@ -209,9 +209,14 @@ class PrivacyRequestsTest extends GrpcTestBase {
         assertThat(redisKeys(tenant)).isEmpty();
         assertThat(count("SELECT count(*) FROM agent_state.checkpoints WHERE tenant_id = ?::uuid", survivor))
                 .isEqualTo(1);
-        Awaitility.await().atMost(WAIT).untilAsserted(() -> assertThat(preconditionType(catchThrowableOfType(
-                StatusRuntimeException.class, () -> runtime().enqueueTask(EnqueueTaskRequest.newBuilder()
-                        .setQueue("after").setPayloadJson("{}").build())))).isEqualTo(TenantCipher.KEY_UNAVAILABLE));
+        // A replica may still write with its cached copy of the destroyed key for a while: wait for the refusal.
+        Awaitility.await().atMost(WAIT).untilAsserted(() -> {
+            StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
+                    () -> runtime().enqueueTask(EnqueueTaskRequest.newBuilder().setQueue("after").setPayloadJson("{}")
+                            .build()));
+            assertThat(refused).as("an enqueue after the erasure is refused").isNotNull();
+            assertThat(preconditionType(refused)).isEqualTo(TenantCipher.KEY_UNAVAILABLE);
+        });
     }
 
     /**
