@@ -1,5 +1,6 @@
 package io.aicunet.agentstate.config;
 
+import io.aicunet.platform.outbox.TenantSweep;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -128,7 +129,7 @@ public interface AgentStateServiceConfig {
         long queueTtlMillis();
     }
 
-    interface Retention {
+    interface Retention extends TenantSweep.Settings {
 
         /** How many newest checkpoints per thread a tenant without a policy keeps. */
         @WithDefault("100")
@@ -168,8 +169,10 @@ public interface AgentStateServiceConfig {
 
         /**
          * Most tenants one pass of the data-class retention (the tenant's periods per data
-         * class, from the tenant service) works on; the next pass goes on after the last.
+         * class, from the tenant service) works on; the next pass, on any replica, goes on
+         * after the last.
          */
+        @Override
         @WithDefault("100")
         int tenantsPerPassMax();
     }

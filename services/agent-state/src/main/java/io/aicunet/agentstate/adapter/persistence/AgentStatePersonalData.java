@@ -45,7 +45,8 @@ public final class AgentStatePersonalData {
                             "updated_at"),
                     "idempotency_keys", Set.of("tenant_id", "idempotency_key", "request_sha256", "result_id",
                             "created_at"),
-                    "cache_repairs", Set.of("tenant_id", "thread_id", "created_at")));
+                    "cache_repairs", Set.of("tenant_id", "thread_id", "created_at"),
+                    "tenant_sweeps", Set.of("sweep", "resume_after", "updated_at")));
 
     private AgentStatePersonalData() {
     }

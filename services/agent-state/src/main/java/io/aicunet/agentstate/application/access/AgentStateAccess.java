@@ -2,8 +2,8 @@ package io.aicunet.agentstate.application.access;
 
 import com.google.protobuf.Message;
 import io.aicunet.agentstate.application.contract.AgentStateEvents;
-import io.aicunet.agentstate.application.port.Agents;
 import io.aicunet.agentstate.application.port.Agents.LockMode;
+import io.aicunet.agentstate.application.port.Agents;
 import io.aicunet.agentstate.domain.Agent;
 import io.aicunet.agentstate.domain.AgentId;
 import io.aicunet.platform.outbox.Outbox;
@@ -16,6 +16,7 @@ import io.aicunet.platform.tenancy.CallerHeaders;
 import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.tenancy.TenantScope;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.function.BiFunction;
@@ -98,6 +99,11 @@ public class AgentStateAccess {
 
     public Agents agents() {
         return agents;
+    }
+
+    /** The service's pool (app role), for what holds a connection of its own, like a tenant sweep. */
+    public Pool pool() {
+        return pipeline.pool();
     }
 
     /** A failed result as a Uni, for early returns. */

@@ -6,9 +6,10 @@ import io.aicunet.agentstate.application.port.CheckpointCache;
 import io.aicunet.agentstate.application.port.Checkpoints;
 import io.aicunet.agentstate.config.AgentStateServiceConfig;
 import io.aicunet.agentstate.domain.ThreadId;
+import io.aicunet.platform.outbox.TenantSweep;
 import io.aicunet.platform.privacy.DataClass;
-import io.aicunet.platform.privacy.TenantRetentions;
 import io.aicunet.platform.privacy.TenantRetentions.Periods;
+import io.aicunet.platform.privacy.TenantRetentions;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.tenancy.TenantScope;
@@ -19,7 +20,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -55,8 +55,12 @@ public class ApplyDataClassRetention {
                     threadsDeleted + other.threadsDeleted, agentsDeleted + other.agentsDeleted);
         }
 
+        long rowsDeleted() {
+            return (long) checkpointsDeleted + threadsDeleted + agentsDeleted;
+        }
+
         boolean deletedAnything() {
-            return checkpointsDeleted + threadsDeleted + agentsDeleted > 0;
+            return rowsDeleted() > 0;
         }
     }
 
@@ -65,9 +69,7 @@ public class ApplyDataClassRetention {
     private final CheckpointCaching caching;
     private final TenantRetentions retentions;
     private final AgentStateServiceConfig.Retention config;
-
-    // Where the next pass goes on; one replica's passes never overlap (the scheduler skips).
-    private volatile Optional<TenantId> after = Optional.empty();
+    private final TenantSweep sweep;
 
     public ApplyDataClassRetention(AgentStateAccess access, Checkpoints checkpoints, CheckpointCaching caching,
                                    TenantRetentions retentions, AgentStateServiceConfig config) {
@@ -76,20 +78,19 @@ public class ApplyDataClassRetention {
         this.caching = caching;
         this.retentions = retentions;
         this.config = config.retention();
+        this.sweep = new TenantSweep("retention.data-class", access.pool(), this.config);
     }
 
-    /** Up to {@code tenants-per-pass-max} tenants, after where the last pass stopped. */
-    public Uni<Pass> runOnce() {
-        int tenantsMax = config.tenantsPerPassMax();
-        return access.transaction(TenantScope.platform(), connection -> access.agents()
-                        .tenantsAfter(connection, after, tenantsMax).map(Result::ok))
-                .map(Result::value)
-                .flatMap(tenants -> {
-                    after = tenants.size() < tenantsMax ? Optional.empty() : Optional.of(tenants.get(tenants.size() - 1));
-                    return Multi.createFrom().iterable(tenants)
-                            .onItem().transformToUniAndConcatenate(tenant -> applyTo(tenant, Instant.now()))
-                            .collect().with(Collectors.reducing(Pass.NOTHING, Pass::plus));
-                });
+    /**
+     * Up to {@code tenants-per-pass-max} tenants that have agents, after where the last
+     * pass stopped on any replica (the fleet's tenant sweep: one replica at a time); its
+     * {@code done} counts the rows deleted.
+     */
+    public Uni<TenantSweep.Pass> runOnce() {
+        return sweep.runOnce((after, limit) -> access.transaction(TenantScope.platform(), connection -> access
+                                .agents().tenantsAfter(connection, after, limit).map(Result::ok))
+                        .map(Result::value),
+                tenant -> applyTo(tenant, Instant.now()).map(Pass::rowsDeleted));
     }
 
     /** The tenant's periods applied as of {@code now}, in bounded batches. */

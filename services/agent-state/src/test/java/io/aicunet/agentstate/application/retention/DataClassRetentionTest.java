@@ -10,6 +10,7 @@ import io.aicunet.contracts.agentstate.v1.AgentStatus;
 import io.aicunet.contracts.agentstate.v1.CheckpointSummary;
 import io.aicunet.contracts.agentstate.v1.ListCheckpointsRequest;
 import io.aicunet.contracts.agentstate.v1.SaveCheckpointRequest;
+import io.aicunet.platform.outbox.TenantSweep;
 import io.aicunet.platform.privacy.DataClass;
 import io.aicunet.platform.privacy.TenantRetentions;
 import io.aicunet.platform.tenancy.TenantId;
@@ -103,6 +104,21 @@ class DataClassRetentionTest extends GrpcTestBase {
     }
 
     /** A new thread of the agent with {@code count} versions; its id. */
+    /**
+     * Proves: a scheduled pass goes through the fleet's tenant sweep: it takes the sweep
+     * (no other pass holds it) and visits tenants that have agents without failing.
+     */
+    @Test
+    void aPassSweepsTenantsThatHaveAgents() {
+        AgentStateFixtures.registeredAgent(runtime(), AgentStatus.AGENT_STATUS_RUNNING);
+
+        TenantSweep.Pass pass = retention.runOnce().await().atMost(TIMEOUT);
+
+        assertThat(pass.skipped()).isFalse();
+        assertThat(pass.visited()).isPositive();
+        assertThat(pass.failed()).isZero();
+    }
+
     private String saveVersions(Agent agent, int count) {
         SaveCheckpointRequest first = AgentStateFixtures.aFirstCheckpoint(agent.getId()).build();
         runtime().saveCheckpoint(first);
