@@ -6,6 +6,8 @@ import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
 import com.google.rpc.PreconditionFailure;
 import com.google.rpc.ResourceInfo;
+import com.google.rpc.RetryInfo;
+import com.google.protobuf.Duration;
 import com.google.rpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
@@ -19,6 +21,8 @@ public final class GrpcProblems {
     /** The ErrorInfo domain of every error the fleet returns. */
     public static final String ERROR_DOMAIN = "aicunet.io";
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(GrpcProblems.class);
+
     private GrpcProblems() {
     }
 
@@ -27,11 +31,59 @@ public final class GrpcProblems {
     }
 
     public static Status toStatus(Problem problem) {
-        return Status.newBuilder()
+        Status.Builder status = Status.newBuilder()
                 .setCode(codeOf(problem.kind()).getNumber())
                 .setMessage(problem.detail())
-                .addDetails(detailOf(problem))
-                .build();
+                .addDetails(detailOf(problem));
+        if (problem instanceof Problem.InvalidArgument invalid && invalid.unlisted() > 0) {
+            // BadRequest lists the first violations; this says how many there were in all.
+            status.addDetails(Any.pack(ErrorInfo.newBuilder().setDomain(ERROR_DOMAIN).setReason("VIOLATIONS_UNLISTED")
+                    .putMetadata("violations_total", String.valueOf(invalid.violations().size()))
+                    .putMetadata("violations_unlisted", String.valueOf(invalid.unlisted()))
+                    .build()));
+        }
+        if (problem.kind() == Problem.Kind.UNAVAILABLE) {
+            status.addDetails(retryInfo());
+        }
+        return status.build();
+    }
+
+    /**
+     * The status for an outage (see {@link Outages}): UNAVAILABLE with retry advice, so
+     * standard gRPC retry policies retry it; nothing about the failure's internals.
+     */
+    public static StatusRuntimeException unavailable() {
+        return toException(new Problem.Unavailable(
+                "a service this request needs cannot be reached right now; retry in "
+                        + Outages.RETRY_AFTER_SECONDS + " s"));
+    }
+
+    /**
+     * What a call that failed with an exception answers: a gRPC status it already is, stays;
+     * an outage is {@link #unavailable()}; anything else is a bug, logged with its stack
+     * under an incident id and answered INTERNAL with that id only, never the exception's
+     * text (which may name internals).
+     */
+    public static StatusRuntimeException unexpected(Throwable failure) {
+        if (failure instanceof StatusRuntimeException status) {
+            return status;
+        }
+        if (failure instanceof io.grpc.StatusException status) {
+            return new StatusRuntimeException(status.getStatus(), status.getTrailers());
+        }
+        if (Outages.isOutage(failure)) {
+            LOG.warnf("a gRPC call met an outage: %s", failure.toString());
+            return unavailable();
+        }
+        String incident = java.util.UUID.randomUUID().toString();
+        LOG.errorf(failure, "incident %s: gRPC call failed unexpectedly", incident);
+        return io.grpc.Status.INTERNAL.withDescription("internal error, incident " + incident).asRuntimeException();
+    }
+
+    private static Any retryInfo() {
+        return Any.pack(RetryInfo.newBuilder()
+                .setRetryDelay(Duration.newBuilder().setSeconds(Outages.RETRY_AFTER_SECONDS))
+                .build());
     }
 
     private static Code codeOf(Problem.Kind kind) {
@@ -49,7 +101,7 @@ public final class GrpcProblems {
     private static Any detailOf(Problem problem) {
         if (problem instanceof Problem.InvalidArgument invalid) {
             BadRequest.Builder badRequest = BadRequest.newBuilder();
-            invalid.violations().forEach(v -> badRequest.addFieldViolations(
+            invalid.listed().forEach(v -> badRequest.addFieldViolations(
                     BadRequest.FieldViolation.newBuilder().setField(v.field()).setDescription(v.description())));
             return Any.pack(badRequest.build());
         }

@@ -27,6 +27,9 @@ public final class HttpProblems {
         if (problem instanceof Problem.Unauthenticated unauthenticated) {
             response.header("WWW-Authenticate", unauthenticated.challenge());
         }
+        if (problem.kind() == Problem.Kind.UNAVAILABLE) {
+            response.header("Retry-After", String.valueOf(Outages.RETRY_AFTER_SECONDS));
+        }
         return response.build();
     }
 
@@ -39,10 +42,14 @@ public final class HttpProblems {
         body.put("status", status);
         body.put("detail", problem.detail());
         if (problem instanceof Problem.InvalidArgument invalid) {
-            List<Map<String, String>> errors = invalid.violations().stream()
+            List<Map<String, String>> errors = invalid.listed().stream()
                     .map(v -> Map.of("field", v.field(), "detail", v.description()))
                     .toList();
             body.put("errors", errors);
+            if (invalid.unlisted() > 0) {
+                body.put("errors_total", invalid.violations().size());
+                body.put("errors_unlisted", invalid.unlisted());
+            }
         }
         return body;
     }

@@ -45,8 +45,17 @@ public sealed interface Problem {
         }
     }
 
-    /** Malformed input: each violation names the field and why it is wrong. */
+    /**
+     * Malformed input: each violation names the field and why it is wrong. An answer lists
+     * at most {@link #LISTED_MAX} of them ({@link #listed()}) and says how many more there
+     * are ({@link #unlisted()}), so a request with thousands of bad entries cannot make an
+     * answer larger than a client accepts.
+     */
     record InvalidArgument(List<FieldViolation> violations) implements Problem {
+
+        /** The most violations an answer lists; the rest are counted. */
+        public static final int LISTED_MAX = 20;
+
         public InvalidArgument {
             violations = List.copyOf(violations);
             if (violations.isEmpty()) {
@@ -60,9 +69,23 @@ public sealed interface Problem {
 
         @Override
         public String detail() {
-            return violations.size() == 1
-                    ? violations.get(0).field() + ": " + violations.get(0).description()
-                    : violations.size() + " fields are invalid";
+            if (violations.size() == 1) {
+                return violations.get(0).field() + ": " + violations.get(0).description();
+            }
+            return violations.size() + " fields are invalid"
+                    + (unlisted() > 0 ? "; the first " + LISTED_MAX + " are listed, and " + unlisted() + " more" : "");
+        }
+
+        /** The violations an answer lists: the first {@link #LISTED_MAX}, each bounded in length. */
+        public List<FieldViolation> listed() {
+            return violations.subList(0, Math.min(violations.size(), LISTED_MAX)).stream()
+                    .map(FieldViolation::bounded)
+                    .toList();
+        }
+
+        /** How many violations an answer leaves out. */
+        public int unlisted() {
+            return Math.max(0, violations.size() - LISTED_MAX);
         }
 
         @Override
@@ -154,9 +177,25 @@ public sealed interface Problem {
 
     /** One field and what is wrong with it; {@code field} is a path such as {@code quotas.tokens_per_day}. */
     record FieldViolation(String field, String description) {
+
+        /** The longest field path and description an answer carries; a description may quote the caller's input. */
+        public static final int FIELD_LENGTH_MAX = 200;
+        public static final int DESCRIPTION_LENGTH_MAX = 500;
+
         public FieldViolation {
             Objects.requireNonNull(field, "field");
             Objects.requireNonNull(description, "description");
+        }
+
+        /** This violation with field and description cut to their maxima. */
+        FieldViolation bounded() {
+            return field.length() <= FIELD_LENGTH_MAX && description.length() <= DESCRIPTION_LENGTH_MAX
+                    ? this
+                    : new FieldViolation(cut(field, FIELD_LENGTH_MAX), cut(description, DESCRIPTION_LENGTH_MAX));
+        }
+
+        private static String cut(String text, int max) {
+            return text.length() <= max ? text : text.substring(0, max - 3) + "...";
         }
     }
 }

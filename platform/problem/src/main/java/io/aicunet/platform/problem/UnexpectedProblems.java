@@ -9,7 +9,8 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * An exception no other mapper knows (a bug, or broken infrastructure nothing mapped
+ * An outage (see {@link Outages}: a database or Redis that cannot be reached) is a 503
+ * with {@code Retry-After}. Any other exception no other mapper knows (a bug, or broken infrastructure nothing mapped
  * yet) is still answered as application/problem+json, never as the framework's
  * text/plain 500: a 500 whose detail is an incident id to quote, while the exception
  * with its stack is logged under that id. The exception's text is not sent; it may name
@@ -28,6 +29,12 @@ public class UnexpectedProblems implements ExceptionMapper<Throwable> {
 
     /** The 500 problem for an unexpected failure, logged under a new incident id; also for failures of a use case's Uni. */
     public static Response incident(Throwable exception) {
+        if (Outages.isOutage(exception)) {
+            LOG.warnf("a REST request met an outage: %s", exception.toString());
+            return HttpProblems.toResponse(new Problem.Unavailable(
+                    "a service this request needs cannot be reached right now; retry in "
+                            + Outages.RETRY_AFTER_SECONDS + " s"));
+        }
         String incident = UUID.randomUUID().toString();
         LOG.errorf(exception, "unexpected failure of a REST request, incident %s", incident);
         Map<String, Object> body = new LinkedHashMap<>();

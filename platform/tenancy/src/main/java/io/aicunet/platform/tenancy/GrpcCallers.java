@@ -5,16 +5,13 @@ import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Result;
 import java.util.Set;
 import io.smallrye.mutiny.Uni;
-import java.util.UUID;
 import java.util.function.Function;
-import org.jboss.logging.Logger;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GlobalInterceptor;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,7 +43,6 @@ public class GrpcCallers implements ServerInterceptor {
         this.authentication = authentication;
     }
 
-    private static final Logger LOG = Logger.getLogger(GrpcCallers.class);
     private static final Context.Key<Result<Caller>> CALLER = Context.key("aicunet-caller");
 
     /** The caller of the gRPC call being served on this thread. */
@@ -69,20 +65,13 @@ public class GrpcCallers implements ServerInterceptor {
             return Uni.createFrom().failure(GrpcProblems.toException(caller.problem()));
         }
         return useCase.apply(caller.value())
-                .onFailure().transform(GrpcCallers::internal)
+                .onFailure().transform(GrpcProblems::unexpected)
                 .map(result -> {
                     if (!result.isOk()) {
                         throw GrpcProblems.toException(result.problem());
                     }
                     return response.apply(result.value());
                 });
-    }
-
-    /** A bug or broken infrastructure: logged here with an id, reported to the caller without internals. */
-    private static Throwable internal(Throwable failure) {
-        String incident = UUID.randomUUID().toString();
-        LOG.errorf(failure, "incident %s: gRPC call failed unexpectedly", incident);
-        return Status.INTERNAL.withDescription("internal error, incident " + incident).asRuntimeException();
     }
 
     @Override
