@@ -3,10 +3,15 @@ package io.aicunet.platform.outbox;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -28,21 +33,75 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
         this.producer = producer;
     }
 
-    /** A publisher with the fleet's producer settings; {@code overrides} win over them. */
+    /** How long a send may wait for the topic's metadata or for buffer space (max.block.ms). */
+    public static final int METADATA_WAIT_MILLIS_DEFAULT = 10_000;
+
+    /** How long a record may take from send to acknowledgement, retries included (delivery.timeout.ms). */
+    public static final int DELIVERY_TIMEOUT_MILLIS_DEFAULT = 30_000;
+
+    private static final int LINGER_MILLIS = 2;
+    private static final int REQUEST_TIMEOUT_MILLIS_MAX = 10_000;
+
+    /**
+     * A publisher to {@code bootstrapServers} without security settings (the local stack's
+     * tests); {@code overrides} win over the relay's settings.
+     */
     public static KafkaEventPublisher connect(String bootstrapServers, Map<String, Object> overrides) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 2);
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, "outbox-relay");
+        Map<String, Object> config = producerConfig(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+                METADATA_WAIT_MILLIS_DEFAULT, DELIVERY_TIMEOUT_MILLIS_DEFAULT);
         config.putAll(overrides);
         return new KafkaEventPublisher(
                 new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer()));
+    }
+
+    /**
+     * A publisher with the service's Kafka settings (Quarkus's {@code default-kafka-broker}
+     * map: every {@code kafka.*} key, so the same bootstrap servers, {@code security.protocol},
+     * {@code sasl.*}, {@code ssl.*} and TLS registry configuration as the service's channels)
+     * and the relay's own delivery settings over them.
+     */
+    public static KafkaEventPublisher connect(Map<String, Object> kafkaDefaults, int metadataWaitMillis,
+                                              int deliveryTimeoutMillis) {
+        return new KafkaEventPublisher(new KafkaProducer<>(
+                producerConfig(kafkaDefaults, metadataWaitMillis, deliveryTimeoutMillis),
+                new StringSerializer(), new ByteArraySerializer()));
+    }
+
+    /**
+     * The relay's producer configuration: the service's Kafka settings without the keys
+     * only a consumer knows (group.id and the like, which the producer would warn about),
+     * then the settings the relay's guarantees rest on, which win: acknowledgement by all
+     * in-sync replicas, idempotence (a retried send neither duplicates nor reorders within
+     * a partition), and bounds on every wait, so that a send never blocks for ever.
+     */
+    public static Map<String, Object> producerConfig(Map<String, Object> kafkaDefaults, int metadataWaitMillis,
+                                                     int deliveryTimeoutMillis) {
+        if (!kafkaDefaults.containsKey(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)) {
+            throw new IllegalArgumentException("the Kafka settings name no bootstrap.servers (set kafka.bootstrap.servers)");
+        }
+        int requestTimeoutMillis = Math.min(REQUEST_TIMEOUT_MILLIS_MAX, deliveryTimeoutMillis - LINGER_MILLIS);
+        if (metadataWaitMillis < 1 || requestTimeoutMillis < 1) {
+            throw new IllegalArgumentException("metadataWaitMillis (" + metadataWaitMillis
+                    + ") and deliveryTimeoutMillis (" + deliveryTimeoutMillis + ") must be positive");
+        }
+        Set<String> consumerOnly = new HashSet<>(ConsumerConfig.configNames());
+        consumerOnly.removeAll(ProducerConfig.configNames());
+        Map<String, Object> config = new HashMap<>();
+        kafkaDefaults.forEach((key, value) -> {
+            if (!consumerOnly.contains(key)) {
+                config.put(key, value);
+            }
+        });
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MILLIS);
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, metadataWaitMillis);
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, requestTimeoutMillis);
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, deliveryTimeoutMillis);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "outbox-relay");
+        return config;
     }
 
     @Override
@@ -52,20 +111,34 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
+    /**
+     * Sends the batch; completes when every record is acknowledged, or with the first
+     * failure. After a failure no further record is sent: with Kafka away, each send could
+     * otherwise wait up to max.block.ms in turn, and the batch is published again anyway.
+     */
     private CompletableFuture<Void> sendAll(List<OutboxEvent> events) {
-        CompletableFuture<?>[] acks = new CompletableFuture<?>[events.size()];
-        for (int i = 0; i < events.size(); i++) {
-            CompletableFuture<Void> ack = new CompletableFuture<>();
-            acks[i] = ack;
-            producer.send(toRecord(events.get(i)), (metadata, failure) -> {
-                if (failure == null) {
-                    ack.complete(null);
-                } else {
-                    ack.completeExceptionally(failure);
-                }
-            });
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        AtomicInteger unacknowledged = new AtomicInteger(events.size());
+        if (events.isEmpty()) {
+            done.complete(null);
         }
-        return CompletableFuture.allOf(acks);
+        for (OutboxEvent event : events) {
+            if (done.isDone()) {
+                break;
+            }
+            try {
+                producer.send(toRecord(event), (metadata, failure) -> {
+                    if (failure != null) {
+                        done.completeExceptionally(failure);
+                    } else if (unacknowledged.decrementAndGet() == 0) {
+                        done.complete(null);
+                    }
+                });
+            } catch (RuntimeException failure) {
+                done.completeExceptionally(failure);
+            }
+        }
+        return done;
     }
 
     static ProducerRecord<String, byte[]> toRecord(OutboxEvent event) {
@@ -87,6 +160,7 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
 
     @Override
     public void close() {
-        producer.close();
+        // Bounded: records Kafka cannot take stay in the outbox and leave with a later relay.
+        producer.close(Duration.ofSeconds(5));
     }
 }

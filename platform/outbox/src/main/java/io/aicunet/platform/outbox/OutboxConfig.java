@@ -30,4 +30,28 @@ public interface OutboxConfig {
     /** Most batches one scheduled relay pass sends before yielding to the next tick. */
     @WithDefault("20")
     int passBatchesMax();
+
+    /**
+     * Most milliseconds a send waits for a topic's metadata or for producer buffer space
+     * (the relay producer's max.block.ms): with Kafka away, how long a pass waits before it
+     * gives up and tries again.
+     */
+    @WithDefault("10000")
+    int metadataWaitMillis();
+
+    /**
+     * Most milliseconds from send to acknowledgement, retries included (the relay
+     * producer's delivery.timeout.ms). A batch that is not acknowledged in
+     * metadataWaitMillis + deliveryTimeoutMillis counts as failed and is sent again by a
+     * later pass; no database transaction is open meanwhile.
+     */
+    @WithDefault("30000")
+    int deliveryTimeoutMillis();
+
+    /**
+     * Age in seconds of the oldest waiting event past which the {@code outbox} health
+     * group (not readiness: the outbox exists to absorb a Kafka outage) reports DOWN.
+     */
+    @WithDefault("300")
+    long healthyLagSecondsMax();
 }

@@ -7,30 +7,49 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
 
 /**
  * Moves committed outbox events to Kafka.
  *
  * <p>Events are spread over {@value #BUCKETS} buckets by key. One pass visits every
- * bucket that holds events; for each it opens a transaction and takes that bucket's transaction-scoped
- * advisory lock without waiting. Whoever holds the lock reads a bounded batch in id
- * order, publishes it, waits for every acknowledgement, deletes exactly those rows
- * and commits. So any number of replicas may run relays: one bucket is relayed by
- * one of them at a time, and a key's events (always in one bucket) leave in the order
- * they became visible, which is commit order. A relay that dies mid-batch leaves the
- * rows in place; the next pass publishes them again (at least once) and consumers
- * drop the repeats by event id ({@link Inbox}).
+ * bucket that holds events; for each it takes the bucket's session-level advisory lock
+ * without waiting, on a connection of its own. Whoever holds the lock reads a bounded
+ * batch in id order, publishes it, waits (at most {@code sendTimeout}) for every
+ * acknowledgement, deletes exactly those rows and releases the lock. So any number of
+ * replicas may run relays: one bucket is relayed by one of them at a time, and a key's
+ * events (always in one bucket) leave in the order they became visible, which is commit
+ * order.
+ *
+ * <p>No database transaction is open while Kafka is awaited: the read and the delete are
+ * single statements, each its own short transaction, and the lock is a session lock, not
+ * a row lock, so a slow or absent Kafka holds no snapshot, no row and no vacuum horizon,
+ * only the relay's one idle connection. (The relay therefore needs a connection to the
+ * database itself or through a session-mode pooler; a transaction-mode pooler would
+ * hand the lock to whichever client ran next.) A relay that dies mid-batch leaves the
+ * rows in place and its lock goes with its connection; the next pass publishes them
+ * again (at least once) and consumers drop the repeats by event id ({@link Inbox}).
  */
 public final class OutboxRelay {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
 
     /** Fixed forever: changing it would move a key to another bucket while events of it wait. */
     public static final int BUCKETS = 16;
 
+    /** How long a batch's acknowledgements are awaited when the caller names no bound. */
+    public static final Duration SEND_TIMEOUT_DEFAULT = Duration.ofSeconds(45);
+
     /** First half of the advisory lock key; the bucket is the second. */
     private static final int LOCK_CLASS = 0x6F627831;
+
+    /** Most waiting events the backlog gauge counts: a count past it costs more than it tells. */
+    public static final int BACKLOG_COUNT_MAX = 100_000;
 
     /**
      * The buckets holding events, by a loose index scan: at most one index probe per
@@ -48,14 +67,27 @@ public final class OutboxRelay {
     private final Pool pool;
     private final EventPublisher publisher;
     private final int batchSize;
+    private final Duration sendTimeout;
 
     public OutboxRelay(Pool pool, EventPublisher publisher, int batchSize) {
+        this(pool, publisher, batchSize, SEND_TIMEOUT_DEFAULT);
+    }
+
+    /**
+     * @param sendTimeout the longest one batch's publication is awaited; past it the batch
+     *                    counts as failed (and is published again by a later pass)
+     */
+    public OutboxRelay(Pool pool, EventPublisher publisher, int batchSize, Duration sendTimeout) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be at least 1, was " + batchSize);
+        }
+        if (sendTimeout.isNegative() || sendTimeout.isZero()) {
+            throw new IllegalArgumentException("sendTimeout must be positive, was " + sendTimeout);
         }
         this.pool = pool;
         this.publisher = publisher;
         this.batchSize = batchSize;
+        this.sendTimeout = sendTimeout;
     }
 
     /** The bucket of a key: stable across JVMs and releases. */
@@ -76,12 +108,13 @@ public final class OutboxRelay {
 
     /** Relays one batch of one bucket, unless another relay holds it; the number published. */
     public Uni<Integer> relayBucket(int bucket) {
-        return pool.withTransaction(connection -> connection
-                .preparedQuery("SELECT pg_try_advisory_xact_lock($1, $2) AS locked")
+        return pool.getConnection().flatMap(connection -> connection
+                .preparedQuery("SELECT pg_try_advisory_lock($1, $2) AS locked")
                 .execute(Tuple.of(LOCK_CLASS, bucket))
                 .flatMap(rows -> rows.iterator().next().getBoolean("locked")
-                        ? relayLocked(connection, bucket)
-                        : Uni.createFrom().item(0)));
+                        ? relayLocked(connection, bucket).onTermination().call(() -> unlock(connection, bucket))
+                        : Uni.createFrom().item(0))
+                .onTermination().call(connection::close));
     }
 
     private Uni<Integer> relayLocked(SqlConnection connection, int bucket) {
@@ -103,6 +136,9 @@ public final class OutboxRelay {
                         events.add(toEvent(row));
                     }
                     return publisher.publish(events)
+                            .ifNoItem().after(sendTimeout).failWith(() -> new TimeoutException(
+                                    "Kafka did not acknowledge " + events.size() + " events of bucket " + bucket
+                                            + " within " + sendTimeout.toMillis() + " ms"))
                             .flatMap(published -> connection
                                     .preparedQuery("DELETE FROM outbox_events WHERE id = ANY($1)")
                                     .execute(Tuple.of(ids.toArray(new Long[0]))))
@@ -114,6 +150,20 @@ public final class OutboxRelay {
                                 }
                                 return ids.size();
                             });
+                });
+    }
+
+    /**
+     * Releases the bucket's lock. A failure here means a broken connection, whose session
+     * (and lock) the server ends anyway: it is logged, not raised over the pass's outcome.
+     */
+    private static Uni<Void> unlock(SqlConnection connection, int bucket) {
+        return connection.preparedQuery("SELECT pg_advisory_unlock($1, $2) AS unlocked")
+                .execute(Tuple.of(LOCK_CLASS, bucket))
+                .replaceWithVoid()
+                .onFailure().recoverWithUni(failure -> {
+                    LOG.warnf("outbox relay could not release the lock of bucket %d: %s", bucket, failure);
+                    return Uni.createFrom().voidItem();
                 });
     }
 
@@ -131,10 +181,31 @@ public final class OutboxRelay {
 
     /** Seconds since the oldest event still waiting was written; 0 when none waits. */
     public Uni<Double> lagSeconds() {
-        return pool.query("""
-                        SELECT coalesce(extract(epoch FROM clock_timestamp() - min(created_at)), 0)::float8 AS lag
-                          FROM outbox_events""")
-                .execute()
-                .map(rows -> rows.iterator().next().getDouble("lag"));
+        return backlog().map(Backlog::lagSeconds);
+    }
+
+    /**
+     * What waits in the outbox: the number of events (counted up to
+     * {@link #BACKLOG_COUNT_MAX}) and the age of the oldest, by two bounded index reads.
+     */
+    public Uni<Backlog> backlog() {
+        return pool.preparedQuery("""
+                        SELECT (SELECT count(*) FROM (SELECT 1 FROM outbox_events LIMIT $1) waiting) AS events,
+                               coalesce((SELECT extract(epoch FROM clock_timestamp() - created_at)
+                                           FROM outbox_events ORDER BY id LIMIT 1), 0)::float8 AS lag""")
+                .execute(Tuple.of(BACKLOG_COUNT_MAX))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return new Backlog(row.getLong("events"), row.getDouble("lag"));
+                });
+    }
+
+    /**
+     * What waits in the outbox.
+     *
+     * @param events     events waiting (at most {@link #BACKLOG_COUNT_MAX}: a floor beyond it)
+     * @param lagSeconds seconds since the oldest waiting event was written; 0 when none waits
+     */
+    public record Backlog(long events, double lagSeconds) {
     }
 }

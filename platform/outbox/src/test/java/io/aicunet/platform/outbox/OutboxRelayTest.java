@@ -120,6 +120,64 @@ class OutboxRelayTest {
     }
 
     /**
+     * Proves: while the relay waits for Kafka, no transaction of the database is open
+     * (no session idle in a transaction, none holding a snapshot), and the bucket is still
+     * its own: a second relay passing meanwhile publishes nothing of it.
+     */
+    @Test
+    void noTransactionIsOpenWhileKafkaIsAwaited() {
+        String topic = "outbox.notransaction.v1";
+        TenantId tenant = TenantId.random();
+        List<OutboxEvent> events = db.appendEvents(List.of(tenant), 5, topic);
+
+        List<Long> openTransactions = new ArrayList<>();
+        List<Integer> publishedMeanwhile = new ArrayList<>();
+        EventPublisher observing = batch -> db.pool.query("""
+                        SELECT count(*) AS open
+                          FROM pg_stat_activity
+                         WHERE datname = current_database()
+                           AND pid <> pg_backend_pid()
+                           AND (state LIKE 'idle in transaction%' OR backend_xmin IS NOT NULL OR backend_xid IS NOT NULL)""")
+                .execute()
+                .invoke(rows -> openTransactions.add(rows.iterator().next().getLong("open")))
+                .flatMap(ignored -> new OutboxRelay(db.pool, kafka, 100).relayOnce())
+                .invoke(publishedMeanwhile::add)
+                .flatMap(ignored -> kafka.publish(batch));
+
+        int published = db.await(new OutboxRelay(db.pool, observing, 100).relayOnce());
+
+        assertThat(openTransactions).as("transactions open while Kafka was awaited").containsExactly(0L);
+        assertThat(publishedMeanwhile).as("events a second relay took from the held bucket").containsExactly(0);
+        assertThat(published).isEqualTo(events.size());
+        assertThat(db.waiting()).isZero();
+    }
+
+    /**
+     * Proves: a send that never completes (Kafka unreachable and a client that would
+     * wait for ever) fails the pass after the relay's send timeout, leaves every event in
+     * the outbox and releases the bucket, so a later pass publishes them all.
+     */
+    @Test
+    void aSendThatNeverCompletesTimesOutAndLosesNothing() throws Exception {
+        String topic = "outbox.hanging.v1";
+        List<OutboxEvent> events = db.appendEvents(List.of(TenantId.random()), 4, topic);
+
+        EventPublisher hanging = batch -> Uni.createFrom().nothing();
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> db.await(new OutboxRelay(db.pool, hanging, 100, Duration.ofMillis(500)).relayOnce()))
+                .hasRootCauseInstanceOf(java.util.concurrent.TimeoutException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        assertThat(db.waiting()).isEqualTo(events.size());
+
+        assertThat(db.await(new OutboxRelay(db.pool, kafka, 100).relayOnce())).isEqualTo(events.size());
+        try (TopicReader reader = new TopicReader(db.topicPrefix + topic)) {
+            List<ConsumerRecord<String, byte[]>> records = reader.readUntil(r -> r.size() >= events.size(), WAIT);
+            assertThat(records.stream().map(r -> ReceivedEvent.from(r).eventId()).toList())
+                    .containsExactlyElementsOf(events.stream().map(OutboxEvent::eventId).toList());
+        }
+    }
+
+    /**
      * Proves: two relays running at the same time (as two replicas would) publish every
      * event exactly once between them, none skipped, each tenant's events in commit order.
      */

@@ -86,6 +86,21 @@ final class OutboxTestDatabase implements AutoCloseable {
             public int passBatchesMax() {
                 return 10;
             }
+
+            @Override
+            public int metadataWaitMillis() {
+                return 10_000;
+            }
+
+            @Override
+            public int deliveryTimeoutMillis() {
+                return 30_000;
+            }
+
+            @Override
+            public long healthyLagSecondsMax() {
+                return 300;
+            }
         });
     }
 
