@@ -1,9 +1,11 @@
 package io.aicunet.ledger.adapter.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.aicunet.contracts.tenant.v1.TenantSuspended;
 import io.aicunet.ledger.application.tenants.TenantEvent;
+import io.aicunet.platform.outbox.PoisonEvent;
 import io.aicunet.platform.outbox.ReceivedEvent;
 import io.aicunet.platform.tenancy.TenantId;
 import java.time.Instant;
@@ -32,12 +34,20 @@ class TenantEventConsumerTest {
                 .isEqualTo(new TenantEvent.Other("aicunet.tenant.v1.TenantUpdated"));
     }
 
-    /** Proves: a suspension whose payload cannot be read still suspends, without a reason. */
+    /**
+     * Proves: a suspension whose payload cannot be read, or whose reason holds a NUL byte,
+     * is poison (dead-lettered by the platform's EventConsumption), not applied.
+     */
     @Test
-    void malformedSuspensionHasNoReason() {
+    void malformedSuspensionIsPoison() {
         byte[] malformed = {(byte) 0xff};
-        TenantEvent event = TenantEventConsumer.decode(received(TenantEventConsumer.SUSPENDED, malformed));
-        assertThat(event.change()).isEqualTo(new TenantEvent.Suspended(""));
+        assertThat(catchThrowableOfType(PoisonEvent.class,
+                () -> TenantEventConsumer.decode(received(TenantEventConsumer.SUSPENDED, malformed))).reason())
+                .isEqualTo(PoisonEvent.Reason.UNDECODABLE);
+        byte[] nul = TenantSuspended.newBuilder().setReason("unpaid\u0000").build().toByteArray();
+        assertThat(catchThrowableOfType(PoisonEvent.class,
+                () -> TenantEventConsumer.decode(received(TenantEventConsumer.SUSPENDED, nul))).reason())
+                .isEqualTo(PoisonEvent.Reason.CONTROL_CHARACTER);
     }
 
     private static ReceivedEvent received(String type, byte[] payload) {
