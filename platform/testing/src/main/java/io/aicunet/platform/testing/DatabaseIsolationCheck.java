@@ -40,7 +40,6 @@ public final class DatabaseIsolationCheck {
     /** The platform's outbox table: the relay reads it across tenants (platform/outbox). */
     public static final String OUTBOX_TABLE = "outbox_events";
 
-    private static final String INSUFFICIENT_PRIVILEGE = "42501";
     private static final Set<String> LIQUIBASE_TABLES = Set.of("databasechangelog", "databasechangeloglock");
 
     /** Row privileges a service may take away from its app role on a table. */
@@ -296,7 +295,7 @@ public final class DatabaseIsolationCheck {
                 statements.add("ALTER TABLE " + qualified + " DISABLE ROW LEVEL SECURITY");
             }
             for (String statement : statements) {
-                if (passesPrivilegeCheck(app, statement)) {
+                if (DatabasePrivilegesCheck.passesPrivilegeCheck(app, statement)) {
                     problems.add(database.appUser() + " may run '" + statement + "': the app role handles rows only");
                 }
             }
@@ -333,7 +332,7 @@ public final class DatabaseIsolationCheck {
                         case DELETE -> List.of("DELETE FROM " + qualified + " WHERE false");
                     };
                     for (String statement : statements) {
-                        if (passesPrivilegeCheck(app, statement)) {
+                        if (DatabasePrivilegesCheck.passesPrivilegeCheck(app, statement)) {
                             problems.add(database.appUser() + " may run '" + statement + "': the service declares "
                                     + privilege + " on " + entry.getKey() + " refused to the app role");
                             break;
@@ -393,21 +392,6 @@ public final class DatabaseIsolationCheck {
             }
         }
         return problems;
-    }
-
-    /**
-     * Whether the app role got past the privilege check: anything but "insufficient privilege"
-     * (success, or a later error such as a constraint) means it may. Rolled back either way.
-     */
-    private static boolean passesPrivilegeCheck(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-            return true;
-        } catch (SQLException refused) {
-            return !INSUFFICIENT_PRIVILEGE.equals(refused.getSQLState());
-        } finally {
-            connection.rollback();
-        }
     }
 
     private static List<String> tables(Connection connection, String schema) throws SQLException {

@@ -46,7 +46,7 @@ public final class DatabasePrivilegesCheck {
         String app = database.appUser();
         try (Connection connection = database.connectAsApp()) {
             connection.setAutoCommit(false);
-            if (succeeds(connection, "CREATE TEMP TABLE database_privileges_probe (id integer)")) {
+            if (passesPrivilegeCheck(connection, "CREATE TEMP TABLE database_privileges_probe (id integer)")) {
                 problems.add(app + " may create temporary tables in " + database.name()
                         + ": revoke TEMPORARY on the database from it and from PUBLIC");
             }
@@ -58,7 +58,7 @@ public final class DatabasePrivilegesCheck {
                         "DELETE FROM " + qualified + " WHERE false",
                         "TRUNCATE " + qualified);
                 for (String statement : statements) {
-                    if (succeeds(connection, statement)) {
+                    if (passesPrivilegeCheck(connection, statement)) {
                         problems.add(app + " may " + statement.split(" ")[0] + " " + qualified
                                 + ": Liquibase's tables are the owner's alone (platform changeset database-privileges)");
                     }
@@ -74,9 +74,10 @@ public final class DatabasePrivilegesCheck {
     /**
      * Whether the app role got past the privilege check: anything but "insufficient
      * privilege" (success, or a later error such as a NOT NULL violation) means it may.
-     * Every statement runs in a transaction of its own that is rolled back.
+     * Every statement runs in a transaction of its own that is rolled back. Shared with
+     * DatabaseIsolationCheck.
      */
-    private static boolean succeeds(Connection connection, String sql) throws SQLException {
+    static boolean passesPrivilegeCheck(Connection connection, String sql) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute(sql);
             return true;
