@@ -178,6 +178,23 @@ public final class InputChecks {
         return null;
     }
 
+    /**
+     * A protobuf Timestamp's parts as an instant, never throwing: parts the fleet does not
+     * take (beyond what {@link Instant} holds, or nanos outside 0..999,999,999) give an
+     * instant after {@link #TIMESTAMP_MAX}, so {@link #timestampProblem(Instant)} refuses it
+     * where the value is validated. Lets an edge build its command without failing on
+     * 2^62 s (which {@link Instant#ofEpochSecond(long, long)} throws for).
+     */
+    public static Instant instantOf(long seconds, int nanos) {
+        if (nanos < 0 || nanos > 999_999_999 || seconds > Instant.MAX.getEpochSecond()) {
+            return Instant.MAX;
+        }
+        if (seconds < Instant.MIN.getEpochSecond()) {
+            return Instant.MIN;
+        }
+        return Instant.ofEpochSecond(seconds, nanos);
+    }
+
     public static boolean checkTimestamp(String field, long seconds, int nanos, List<FieldViolation> violations) {
         return add(field, timestampProblem(seconds, nanos), violations);
     }

@@ -74,6 +74,14 @@ class InputChecksTest {
     }
 
     @Test
+    void timestampPartsBecomeInstantsWithoutThrowing() {
+        assertThat(InputChecks.timestampProblem(InputChecks.instantOf(1L << 62, 0))).isNotNull();
+        assertThat(InputChecks.timestampProblem(InputChecks.instantOf(-(1L << 62), 0))).isNotNull();
+        assertThat(InputChecks.timestampProblem(InputChecks.instantOf(0, -5))).isNotNull();
+        assertThat(InputChecks.instantOf(1, 2)).isEqualTo(Instant.ofEpochSecond(1, 2));
+    }
+
+    @Test
     void ordinaryJsonPasses() {
         assertThat(InputChecks.jsonProblem("{\"a\":[1,2.5,-3e10,{\"b\":\"x\\u00e9\\ud83d\\ude80\\\"]\"}],\"c\":null}", 1000))
                 .isNull();

@@ -1,5 +1,6 @@
 package io.aicunet.audit.domain;
 
+import io.aicunet.platform.problem.InputChecks;
 import io.aicunet.platform.problem.Problem.FieldViolation;
 import java.util.List;
 import java.util.UUID;
@@ -32,8 +33,10 @@ public final class AuditRules {
         if (value.length() > max) {
             violations.add(new FieldViolation(field, "must be at most " + max + " characters, was " + value.length()));
         }
-        if (value.chars().anyMatch(c -> c < 0x20 && c != '\t')) {
-            violations.add(new FieldViolation(field, "must not contain control characters"));
+        // A tab is allowed; every other control character and a lone surrogate are not.
+        String characters = InputChecks.charactersProblem(value.replace('\t', ' '), false);
+        if (characters != null) {
+            violations.add(new FieldViolation(field, "must not contain control characters: " + characters));
         }
     }
 }

@@ -1,6 +1,6 @@
 package io.aicunet.config.domain;
 
-import java.nio.charset.StandardCharsets;
+import io.aicunet.platform.problem.InputChecks;
 import java.util.regex.Pattern;
 
 /** What names, reasons and values must look like. */
@@ -56,14 +56,21 @@ public final class ConfigRules {
         if (reason == null || reason.isBlank()) {
             return "is required: say why, it is kept with the revision";
         }
-        if (reason.length() > REASON_LENGTH_MAX) {
-            return "must be at most " + REASON_LENGTH_MAX + " characters";
-        }
-        return null;
+        return InputChecks.textProblem(reason, REASON_LENGTH_MAX);
     }
 
+    /** A namespace's description: free text over several lines, no other control characters. */
+    public static String descriptionProblem(String description) {
+        return InputChecks.multiLineTextProblem(description, DESCRIPTION_LENGTH_MAX);
+    }
+
+    /**
+     * A value's or schema's JSON text before it is parsed: at most {@code valueBytesMax}
+     * UTF-8 bytes, at most {@link InputChecks#JSON_DEPTH_MAX} levels deep, no NUL or lone
+     * surrogate in its strings and no number beyond a double's range (PostgreSQL's jsonb
+     * refuses the first, stores the second as "?", and the parser recursed into the depth).
+     */
     public static String valueSizeProblem(String json, int valueBytesMax) {
-        int bytes = json.getBytes(StandardCharsets.UTF_8).length;
-        return bytes > valueBytesMax ? "is " + bytes + " bytes; at most " + valueBytesMax + " are allowed" : null;
+        return InputChecks.jsonProblem(json, valueBytesMax);
     }
 }

@@ -1,5 +1,6 @@
 package io.aicunet.ledger.domain;
 
+import io.aicunet.platform.problem.InputChecks;
 import io.aicunet.platform.problem.Problem.FieldViolation;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -35,7 +36,7 @@ public final class AccountRules {
     /** Empty (no subject) or 1 to 256 characters without control characters. */
     public static void checkSubject(String subjectId, List<FieldViolation> violations) {
         if (subjectId != null && !subjectId.isEmpty() && (subjectId.length() > SUBJECT_ID_LENGTH_MAX
-                || subjectId.isBlank() || subjectId.chars().anyMatch(Character::isISOControl))) {
+                || subjectId.isBlank() || InputChecks.textProblem(subjectId, SUBJECT_ID_LENGTH_MAX) != null)) {
             violations.add(new FieldViolation("subject_id", "must be empty or 1 to " + SUBJECT_ID_LENGTH_MAX
                     + " characters without control characters, not only blanks"));
         }

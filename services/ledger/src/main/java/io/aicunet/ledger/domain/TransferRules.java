@@ -1,5 +1,6 @@
 package io.aicunet.ledger.domain;
 
+import io.aicunet.platform.problem.InputChecks;
 import io.aicunet.platform.problem.RequestDigest;
 import java.math.BigInteger;
 import java.util.Map;
@@ -136,14 +137,16 @@ public final class TransferRules {
         }
         for (Map.Entry<String, String> entry : metadata.entrySet()) {
             String key = entry.getKey();
-            if (key == null || key.isEmpty() || key.length() > METADATA_KEY_LENGTH_MAX
-                    || key.chars().anyMatch(Character::isISOControl)) {
+            if (key == null || key.isEmpty() || InputChecks.textProblem(key, METADATA_KEY_LENGTH_MAX) != null) {
                 return "keys are 1 to " + METADATA_KEY_LENGTH_MAX + " characters without control characters";
             }
             String value = entry.getValue();
-            if (value == null || value.length() > METADATA_VALUE_LENGTH_MAX || value.indexOf('\u0000') >= 0) {
-                return "value of '" + key + "' must be at most " + METADATA_VALUE_LENGTH_MAX
-                        + " characters without NUL";
+            if (value == null || value.length() > METADATA_VALUE_LENGTH_MAX) {
+                return "value of '" + key + "' must be at most " + METADATA_VALUE_LENGTH_MAX + " characters";
+            }
+            String characters = InputChecks.charactersProblem(value, true);
+            if (characters != null) {
+                return "value of '" + key + "' " + characters;
             }
         }
         return null;

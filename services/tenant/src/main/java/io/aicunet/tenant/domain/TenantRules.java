@@ -1,5 +1,6 @@
 package io.aicunet.tenant.domain;
 
+import io.aicunet.platform.problem.InputChecks;
 import io.aicunet.platform.problem.Problem.FieldViolation;
 import java.util.List;
 import java.util.Set;
@@ -37,7 +38,8 @@ public final class TenantRules {
         if (displayName == null || displayName.isBlank() || displayName.length() > DISPLAY_NAME_LENGTH_MAX) {
             violations.add(new FieldViolation("display_name",
                     "must be 1 to " + DISPLAY_NAME_LENGTH_MAX + " characters, not only spaces"));
-        } else if (!PRINTABLE.matcher(displayName).matches()) {
+        } else if (InputChecks.textProblem(displayName, DISPLAY_NAME_LENGTH_MAX) != null
+                || !PRINTABLE.matcher(displayName).matches()) {
             violations.add(new FieldViolation("display_name", "must not contain control characters"));
         }
     }
@@ -79,6 +81,9 @@ public final class TenantRules {
     public static void checkReason(String reason, List<FieldViolation> violations) {
         if (reason == null || reason.isBlank() || reason.length() > REASON_LENGTH_MAX) {
             violations.add(new FieldViolation("reason", "must be 1 to " + REASON_LENGTH_MAX + " characters"));
+        } else {
+            // The reason travels in TenantSuspended to every consumer: a NUL in it stopped the ledger's.
+            InputChecks.checkText("reason", reason, REASON_LENGTH_MAX, violations);
         }
     }
 }

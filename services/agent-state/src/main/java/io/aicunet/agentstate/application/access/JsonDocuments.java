@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import io.aicunet.platform.problem.InputChecks;
 import io.aicunet.platform.problem.Problem.FieldViolation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +41,13 @@ public final class JsonDocuments {
         int bytes = text.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > bytesMax) {
             violations.add(new FieldViolation(field, "must be at most " + bytesMax + " bytes of UTF-8, was " + bytes));
+            return OptionalInt.empty();
+        }
+        // Depth, lone surrogates (PostgreSQL stored them as "?"), \u0000 escapes and 1e999999,
+        // checked on the text before the parser sees it.
+        String hostile = InputChecks.jsonProblem(text, bytesMax);
+        if (hostile != null) {
+            violations.add(new FieldViolation(field, hostile));
             return OptionalInt.empty();
         }
         try (JsonParser parser = FACTORY.createParser(text)) {

@@ -11,6 +11,7 @@ import io.aicunet.platform.auditlog.AuditRecord;
 import io.aicunet.platform.auditlog.Finding;
 import io.aicunet.platform.auditlog.SignedTreeHead;
 import io.aicunet.platform.auditlog.VerificationReport;
+import io.aicunet.platform.problem.InputChecks;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -91,7 +92,8 @@ public final class AuditProtos {
     }
 
     public static Optional<Instant> instant(boolean present, Timestamp timestamp) {
-        return present ? Optional.of(Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos()))
+        // Never throws: a timestamp out of range is refused where it is validated (InputChecks).
+        return present ? Optional.of(InputChecks.instantOf(timestamp.getSeconds(), timestamp.getNanos()))
                 : Optional.empty();
     }
 }

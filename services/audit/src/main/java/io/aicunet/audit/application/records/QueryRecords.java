@@ -7,6 +7,7 @@ import io.aicunet.audit.config.AuditServiceConfig;
 import io.aicunet.audit.domain.RevealedRecord;
 import io.aicunet.audit.domain.StoredRecord;
 import io.aicunet.platform.problem.Problem;
+import io.aicunet.platform.problem.InputChecks;
 import io.aicunet.platform.problem.Problem.FieldViolation;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
@@ -47,6 +48,8 @@ public class QueryRecords {
         int pageSize = PageTokens.pageSize(query.pageSize(), config.query().pageSizeDefault(),
                 config.query().pageSizeMax(), violations);
         long after = PageTokens.decode(query.pageToken(), violations).orElse(0);
+        query.recordedFrom().ifPresent(from -> InputChecks.checkTimestamp("recorded_from", from, violations));
+        query.recordedTo().ifPresent(to -> InputChecks.checkTimestamp("recorded_to", to, violations));
         if (query.recordedFrom().isPresent() && query.recordedTo().isPresent()
                 && !query.recordedFrom().get().isBefore(query.recordedTo().get())) {
             violations.add(new FieldViolation("recorded_to", "must be after recorded_from"));

@@ -45,10 +45,7 @@ public class CreateNamespace {
         List<FieldViolation> violations = new ArrayList<>();
         ConfigInputs.check("namespace", ConfigRules.namespaceProblem(command.namespace()), violations);
         String description = command.description() == null ? "" : command.description().trim();
-        if (description.length() > ConfigRules.DESCRIPTION_LENGTH_MAX) {
-            violations.add(new FieldViolation("description",
-                    "must be at most " + ConfigRules.DESCRIPTION_LENGTH_MAX + " characters"));
-        }
+        ConfigInputs.check("description", ConfigRules.descriptionProblem(description), violations);
         Optional<String> schema = Optional.ofNullable(command.schemaJson()).filter(s -> !s.isBlank());
         schema.ifPresent(s -> violations.addAll(RegisterSchema.checkSchema(schemas, s, settings.schemaBytesMax())));
         if (!violations.isEmpty()) {

@@ -51,8 +51,10 @@ public class JsonSchemas {
         try {
             return Optional.of(mapper.readTree(json));
         } catch (JsonProcessingException e) {
+            // A parser's own limit (StreamConstraintsException) has no location.
             violations.add(new FieldViolation(field, "is not valid JSON: " + e.getOriginalMessage()
-                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
+                    + (e.getLocation() == null ? ""
+                            : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")")));
             return Optional.empty();
         }
     }

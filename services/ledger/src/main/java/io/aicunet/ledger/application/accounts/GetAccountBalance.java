@@ -5,6 +5,7 @@ import io.aicunet.ledger.application.port.Accounts;
 import io.aicunet.ledger.application.port.Transfers;
 import io.aicunet.ledger.domain.AccountId;
 import io.aicunet.ledger.domain.Balances;
+import io.aicunet.platform.problem.InputChecks;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
@@ -41,6 +42,10 @@ public class GetAccountBalance {
         Optional<AccountId> id = AccountId.parse(query.accountId());
         if (id.isEmpty()) {
             return Uni.createFrom().item(Result.failed(Problem.InvalidArgument.of("account_id", "must be a UUID")));
+        }
+        String asOfProblem = query.asOf().map(InputChecks::timestampProblem).orElse(null);
+        if (asOfProblem != null) {
+            return Uni.createFrom().item(Result.failed(Problem.InvalidArgument.of("as_of", asOfProblem)));
         }
         return access.inTenant(caller, query.tenantId(), ACTION, "account", id.get().toString(),
                 (connection, tenant) -> accounts.find(connection, tenant, id.get()).flatMap(account -> {

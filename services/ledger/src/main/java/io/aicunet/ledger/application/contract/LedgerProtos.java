@@ -7,6 +7,7 @@ import io.aicunet.contracts.ledger.v1.TransferResult;
 import io.aicunet.ledger.domain.Account;
 import io.aicunet.ledger.domain.Balances;
 import io.aicunet.ledger.domain.Transfer;
+import io.aicunet.platform.problem.InputChecks;
 import java.time.Instant;
 import java.util.Locale;
 
@@ -98,7 +99,8 @@ public final class LedgerProtos {
         return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
     }
 
+    /** A request's timestamp, never throwing: one out of range is refused where it is validated (InputChecks). */
     public static Instant instant(Timestamp timestamp) {
-        return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
+        return InputChecks.instantOf(timestamp.getSeconds(), timestamp.getNanos());
     }
 }

@@ -1,5 +1,6 @@
 package io.aicunet.tenant.application.privacy;
 
+import io.aicunet.platform.problem.InputChecks;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Problem.FieldViolation;
 import io.aicunet.platform.problem.RequestDigest;
@@ -71,6 +72,9 @@ public class CreatePrivacyRequest {
         String subjectId = command.subjectId() == null ? "" : command.subjectId().trim();
         if (subjectId.length() > SUBJECT_ID_LENGTH_MAX) {
             violations.add(new FieldViolation("subject_id", "must be at most " + SUBJECT_ID_LENGTH_MAX + " characters"));
+        } else {
+            // The subject id is stored and sent to every service's privacy part: no NUL, no control characters.
+            InputChecks.checkText("subject_id", subjectId, SUBJECT_ID_LENGTH_MAX, violations);
         }
         if (!violations.isEmpty()) {
             return Uni.createFrom().item(Result.failed(new Problem.InvalidArgument(violations)));
