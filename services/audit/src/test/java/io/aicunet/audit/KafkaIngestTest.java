@@ -4,18 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.aicunet.audit.application.ingest.IngestEvents;
-import io.aicunet.audit.domain.AuditRules;
+import io.aicunet.contracts.agentstate.v1.AgentRegistered;
 import io.aicunet.contracts.audit.v1.QueryRecordsRequest;
 import io.aicunet.contracts.tenant.v1.RetentionPeriod;
 import io.aicunet.contracts.tenant.v1.Tenant;
 import io.aicunet.contracts.tenant.v1.TenantCreated;
 import io.aicunet.contracts.tenant.v1.TenantUpdated;
 import io.aicunet.platform.auditlog.Sha256;
+import io.aicunet.platform.outbox.DeadLetters;
 import io.aicunet.platform.outbox.KafkaEventPublisher;
 import io.aicunet.platform.outbox.OutboxEvent;
 import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.testing.FleetStack;
 import io.aicunet.platform.testing.FleetTestResource;
+import io.aicunet.platform.testing.PoisonEvents;
+import io.aicunet.platform.testing.TopicReader;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URL;
@@ -31,12 +34,10 @@ import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /** Ingest of the fleet's events from real Kafka topics: once per event id, offsets committed after the log. */
@@ -116,22 +117,20 @@ public class KafkaIngestTest {
         assertThat(retentionDays(tenant)).isEqualTo(30);
     }
 
-    /** Proves: a record that is not a fleet CloudEvent is still logged, under the platform's log, as malformed. */
+    /**
+     * Proves: a record that is not a fleet CloudEvent is not logged as a fact but goes to
+     * the ingest's dead-letter topic, with the reason in its headers.
+     */
     @Test
-    void malformedRecordsAreLoggedNotDropped() {
+    void malformedRecordsAreDeadLettered() {
         String topic = FleetTestResource.topicPrefix() + "config.entries.v1";
-        String marker = "not-a-cloudevent-" + UUID.randomUUID();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                "bootstrap.servers", FleetStack.kafkaBootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic, "key", marker.getBytes(StandardCharsets.UTF_8)));
-        }
-        try (AuditGrpcClient client = new AuditGrpcClient(service.getPort())) {
-            QueryRecordsRequest query = QueryRecordsRequest.newBuilder()
-                    .setTenantId(AuditRules.PLATFORM_LOG.toString()).setOutcome("malformed").setPageSize(500).build();
-            await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                    assertThat(client.asAuditor().queryRecords(query).getRecordsList())
-                            .anyMatch(r -> r.getDetails().toStringUtf8().equals(marker)
-                                    && r.getReason().contains("ce_id")));
+        byte[] marker = ("not-a-cloudevent-" + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+        try (TopicReader deadLetters = new TopicReader(DeadLetters.topicOf(topic,
+                FleetTestResource.topicPrefix() + IngestEvents.CONSUMER))) {
+            PoisonEvents.send(new ProducerRecord<>(topic, "key", marker));
+            ConsumerRecord<String, byte[]> letter = PoisonEvents.awaitDeadLetterWithValue(deadLetters, marker);
+            assertThat(PoisonEvents.header(letter, DeadLetters.REASON)).contains("MISSING_ATTRIBUTE");
+            assertThat(PoisonEvents.header(letter, DeadLetters.DETAIL).orElseThrow()).contains("ce_id");
         }
     }
 
@@ -141,7 +140,7 @@ public class KafkaIngestTest {
         TenantId tenant = TenantId.random();
         String topic = FleetTestResource.topicPrefix() + "agent-state.agents.v1";
         publish(List.of(event("agent-state.agents.v1", "aicunet.agentstate.v1.AgentRegistered", "/aicunet/agent-state",
-                tenant, new byte[] {1, 2, 3})));
+                tenant, AgentRegistered.getDefaultInstance().toByteArray())));
         try (AuditGrpcClient client = new AuditGrpcClient(service.getPort());
                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                         FleetStack.kafkaBootstrapServers()))) {
