@@ -45,7 +45,8 @@ public class CreateNamespace {
         List<FieldViolation> violations = new ArrayList<>();
         ConfigInputs.check("namespace", ConfigRules.namespaceProblem(command.namespace()), violations);
         String description = command.description() == null ? "" : command.description().trim();
-        ConfigInputs.check("description", ConfigRules.descriptionProblem(description), violations);
+        // Checked as sent: trim() would quietly drop a NUL or another control character at either end.
+        ConfigInputs.check("description", ConfigRules.descriptionProblem(command.description()), violations);
         Optional<String> schema = Optional.ofNullable(command.schemaJson()).filter(s -> !s.isBlank());
         schema.ifPresent(s -> violations.addAll(RegisterSchema.checkSchema(schemas, s, settings.schemaBytesMax())));
         if (!violations.isEmpty()) {
