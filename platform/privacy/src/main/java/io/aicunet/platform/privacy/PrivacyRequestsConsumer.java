@@ -6,8 +6,11 @@ import io.aicunet.contracts.privacy.v1.PrivacyRequestCreated;
 import io.aicunet.contracts.privacy.v1.PrivacyRequestFulfilled;
 import io.aicunet.contracts.privacy.v1.PrivacyRequestKind;
 import io.aicunet.contracts.privacy.v1.TenantDataKeyDestroyed;
+import io.aicunet.platform.outbox.EventAdmission;
+import io.aicunet.platform.outbox.EventConsumption;
 import io.aicunet.platform.outbox.Inbox;
 import io.aicunet.platform.outbox.Outbox;
+import io.aicunet.platform.outbox.PoisonEvent;
 import io.aicunet.platform.outbox.ReceivedEvent;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.TenantId;
@@ -24,7 +27,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -45,6 +47,11 @@ import org.jboss.logging.Logger;
  * recognised by its event id in the inbox and not done twice. On
  * {@code TenantDataKeyDestroyed} it drops the cached key of the tenant at once.
  *
+ * <p>Through the platform's {@link EventConsumption}: a request that is not the tenant
+ * service's CloudEvent (a forged erasure from another source), or cannot be read, goes to
+ * {@code <topic>.dlq.<group>}; a failure to fulfil a good request (database, Redis or
+ * object store away) is retried with back-off until it succeeds, never dropped.
+ *
  * <p>Enabled by the build property {@code aicunet.privacy.requests.enabled=true} (the
  * tenant service, which shares this library, does not answer its own requests).
  */
@@ -56,29 +63,32 @@ public class PrivacyRequestsConsumer {
     private static final String CREATED = PrivacyRequestCreated.getDescriptor().getFullName();
     private static final String KEY_DESTROYED = TenantDataKeyDestroyed.getDescriptor().getFullName();
 
+    /** The channel; its defaults are in {@link PrivacyChannelDefaults}. */
+    static final String CHANNEL = "privacy-requests";
+
     private final Pool pool;
     private final Outbox outbox;
     private final ObjectStore objects;
     private final PrivacyPart part;
     private final TenantDataKeys keys;
+    private final EventConsumption consumption;
     private final String service;
 
     public PrivacyRequestsConsumer(Pool pool, Outbox outbox, ObjectStore objects, PrivacyPart part,
-                                   TenantDataKeys keys,
+                                   TenantDataKeys keys, EventConsumption consumption,
                                    @ConfigProperty(name = "quarkus.application.name") String service) {
         this.pool = pool;
         this.outbox = outbox;
         this.objects = objects;
         this.part = part;
         this.keys = keys;
+        this.consumption = consumption;
         this.service = service;
     }
 
-    @Incoming("privacy-requests")
+    @Incoming(CHANNEL)
     public Uni<Void> consume(ConsumerRecord<String, byte[]> record) {
-        ReceivedEvent event;
-        try {
-            event = ReceivedEvent.from(record);
+        return consumption.consume(CHANNEL, record, event -> {
             if (KEY_DESTROYED.equals(event.type())) {
                 keys.forget(event.tenant());
                 return Uni.createFrom().voidItem();
@@ -86,18 +96,33 @@ public class PrivacyRequestsConsumer {
             if (!CREATED.equals(event.type())) {
                 return Uni.createFrom().voidItem();
             }
-            PrivacyRequestCreated request = PrivacyRequestCreated.parseFrom(event.payload());
+            PrivacyRequestCreated request = decode(event);
             return fulfil(event.eventId(), request)
-                    .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(10)
-                    .onFailure().invoke(failure -> LOG.errorf(failure,
-                            "could not fulfil privacy request %s; it will fail at its deadline naming %s",
-                            request.getRequestId(), service))
-                    .onFailure().recoverWithNull();
-        } catch (IllegalArgumentException | InvalidProtocolBufferException malformed) {
-            LOG.errorf("skipping malformed record %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),
-                    malformed.getMessage());
-            return Uni.createFrom().voidItem();
+                    .invoke(() -> LOG.debugf("privacy request %s done by %s", request.getRequestId(), service));
+        });
+    }
+
+    /**
+     * The request, or a {@link PoisonEvent} when the payload is not a PrivacyRequestCreated,
+     * holds control characters, or lacks a readable request id or tenant id.
+     */
+    static PrivacyRequestCreated decode(ReceivedEvent event) {
+        PrivacyRequestCreated request;
+        try {
+            request = EventAdmission.requireCleanText(PrivacyRequestCreated.parseFrom(event.payload()));
+        } catch (InvalidProtocolBufferException malformed) {
+            throw new PoisonEvent(PoisonEvent.Reason.UNDECODABLE, "payload is not a PrivacyRequestCreated",
+                    malformed);
         }
+        try {
+            UUID.fromString(request.getRequestId());
+        } catch (IllegalArgumentException notUuid) {
+            throw new PoisonEvent(PoisonEvent.Reason.UNDECODABLE, "request_id is not a UUID");
+        }
+        if (TenantId.parse(request.getTenantId()).isEmpty()) {
+            throw new PoisonEvent(PoisonEvent.Reason.UNDECODABLE, "tenant_id is not a tenant id");
+        }
+        return request;
     }
 
     /** Does this service's part of the request once; a redelivery finds it done and does nothing. */
