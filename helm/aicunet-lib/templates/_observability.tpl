@@ -107,6 +107,23 @@ application="{{ .Values.serviceName }}"
   annotations:
     summary: '{{ .Values.serviceName }} cannot reach OPA.'
     description: 'Calls fail closed (UNAVAILABLE / 503) while the policy engine does not answer; check the opa sidecar.'
+- alert: AicunetConsumerDeadLetters
+  expr: sum by (topic, group, reason) (increase(aicunet_consumer_dead_letters_total{ {{- $selector -}} }[15m])) > 0
+  labels:
+    severity: warning
+    service: {{ .Values.serviceName }}
+  annotations:
+    summary: '{{ .Values.serviceName }} dead-lettered an event it could not process.'
+    description: '{{`A record of {{ $labels.topic }} (group {{ $labels.group }}) went to {{ $labels.topic }}.dlq.{{ $labels.group }}, reason {{ $labels.reason }}. The consumer went on; inspect and replay it as docs/consumers.md says.`}}'
+- alert: AicunetConsumerRetrying
+  expr: sum by (channel) (rate(aicunet_consumer_retries_total{ {{- $selector -}} }[5m])) > 0
+  for: 10m
+  labels:
+    severity: warning
+    service: {{ .Values.serviceName }}
+  annotations:
+    summary: '{{ .Values.serviceName }} keeps retrying an event (infrastructure failure).'
+    description: '{{`Channel {{ $labels.channel }} has retried for 10 minutes; its partition waits (nothing is skipped). Check the database, Redis and the log line "failed (infrastructure), retrying".`}}'
 {{- end -}}
 
 {{- define "aicunet-lib.prometheusRule" -}}

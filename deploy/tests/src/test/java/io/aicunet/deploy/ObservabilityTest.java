@@ -20,7 +20,8 @@ class ObservabilityTest {
 
     /** The alerts every service has. */
     static final List<String> COMMON_ALERTS = List.of("AicunetServiceDown", "AicunetOutboxRelayLagHigh",
-            "AicunetHttpErrorRateHigh", "AicunetGrpcErrorRateHigh", "AicunetLatencyP99High", "AicunetPolicyUnavailable");
+            "AicunetHttpErrorRateHigh", "AicunetGrpcErrorRateHigh", "AicunetLatencyP99High", "AicunetPolicyUnavailable",
+            "AicunetConsumerDeadLetters", "AicunetConsumerRetrying");
 
     /** The alerts only one service has (its own invariants and failure modes). */
     static final Map<String, List<String>> OWN_ALERTS = Map.of(
