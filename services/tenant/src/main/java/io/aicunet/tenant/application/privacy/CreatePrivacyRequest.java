@@ -74,7 +74,9 @@ public class CreatePrivacyRequest {
             violations.add(new FieldViolation("subject_id", "must be at most " + SUBJECT_ID_LENGTH_MAX + " characters"));
         } else {
             // The subject id is stored and sent to every service's privacy part: no NUL, no control characters.
-            InputChecks.checkText("subject_id", subjectId, SUBJECT_ID_LENGTH_MAX, violations);
+            // Checked as sent: trim() drops a NUL or other control character at either end, which made a
+            // request for "user-1\u0000" start the export of "user-1" instead of being refused.
+            InputChecks.checkText("subject_id", command.subjectId(), Integer.MAX_VALUE, violations);
         }
         if (!violations.isEmpty()) {
             return Uni.createFrom().item(Result.failed(new Problem.InvalidArgument(violations)));
