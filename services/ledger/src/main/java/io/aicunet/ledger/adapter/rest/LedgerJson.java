@@ -80,6 +80,10 @@ final class LedgerJson {
         }
     }
 
+    /** The largest amount a transfer takes, and the first it does not. */
+    private static final BigDecimal AMOUNT_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
+    private static final BigInteger AMOUNT_BEYOND_MAX = BigInteger.valueOf(Long.MAX_VALUE).add(BigInteger.ONE);
+
     /** One transfer as a caller sends it; amount is read exactly, so 2^63 and 1.5 are refused, not rounded. */
     record NewTransferBody(
             String id,
@@ -99,16 +103,26 @@ final class LedgerJson {
                     timeoutSeconds, code, metadata, personalMetadata);
         }
 
-        /** The amount as an integer; a fraction becomes -1, which the rules refuse as out of range. */
+        /**
+         * The amount as an integer; a fraction or a negative amount becomes -1 and an amount beyond
+         * 64 bits 2^63, which the rules refuse as out of range. Judged by comparing and by the scale
+         * alone, before any integer is made: {@code 1e999999} and {@code 1e-999999} are short texts,
+         * but making them integers (toBigIntegerExact) computes a power of ten of a million digits,
+         * seconds of the request's thread, and {@code 1e400000000} took it for minutes.
+         */
         private BigInteger exactAmount() {
             if (amount == null) {
                 return BigInteger.ZERO;
             }
-            try {
-                return amount.toBigIntegerExact();
-            } catch (ArithmeticException fraction) {
+            if (amount.compareTo(AMOUNT_MAX) > 0) {
+                return AMOUNT_BEYOND_MAX;
+            }
+            if (amount.signum() < 0) {
                 return BigInteger.ONE.negate();
             }
+            BigDecimal integral = amount.stripTrailingZeros();
+            // At most 2^63-1 with no fraction: a scale from -18 to 0, so the conversion is cheap.
+            return integral.scale() > 0 ? BigInteger.ONE.negate() : integral.toBigIntegerExact();
         }
     }
 
