@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -23,8 +24,10 @@ import org.apache.kafka.common.header.Header;
  * the service that owns its topic: {@code <service>.<aggregate>.v<N>} (after the run's
  * topic prefix) is written only by {@code /aicunet/<service>}, with types of that
  * service's proto package ({@code aicunet.<service without dashes>.v<N>.}) or of the
- * shared privacy package ({@code aicunet.privacy.v<N>.}). A record that fails is a
- * {@link PoisonEvent}. Pure: no framework, no I/O.
+ * shared privacy package ({@code aicunet.privacy.v<N>.}), and not a type that
+ * {@link EventTopics} puts on another topic; a {@code ce_dataschema}, when present, names
+ * the message of {@code ce_type}. A record that fails is a {@link PoisonEvent}. Pure: no
+ * framework, no I/O.
  */
 public final class EventAdmission {
 
@@ -68,6 +71,11 @@ public final class EventAdmission {
                 || typeMatch.group(1).equals(SHARED_PACKAGE))) {
             throw new PoisonEvent(Reason.FOREIGN_TYPE, "ce_type is not a type that " + owner + " publishes");
         }
+        Set<String> typeTopics = EventTopics.topicsOf(type);
+        if (!typeTopics.isEmpty() && !typeTopics.contains(withoutPrefix(record.topic(), topicPrefix))) {
+            throw new PoisonEvent(Reason.FOREIGN_TYPE, "ce_type is registered for another topic (EventTopics)");
+        }
+        requireDataSchemaOf(record, type);
         UUID id;
         Instant time;
         try {
@@ -91,12 +99,32 @@ public final class EventAdmission {
      * after the prefix. A topic of another shape has no owner, so nothing on it is admitted.
      */
     public static String ownerOf(String topic, String topicPrefix) {
-        String name = topic.startsWith(topicPrefix) ? topic.substring(topicPrefix.length()) : topic;
-        var match = TOPIC.matcher(name);
+        var match = TOPIC.matcher(withoutPrefix(topic, topicPrefix));
         if (!match.matches()) {
             throw new PoisonEvent(Reason.FORGED_SOURCE, "topic is not <service>.<aggregate>.v<N>: it has no owner");
         }
         return match.group(1);
+    }
+
+    private static String withoutPrefix(String topic, String topicPrefix) {
+        return topic.startsWith(topicPrefix) ? topic.substring(topicPrefix.length()) : topic;
+    }
+
+    /**
+     * When the record has a {@code ce_dataschema}, it must name {@code type}'s message
+     * ({@code proto:<type>}): the fleet's types are the payloads' protobuf full names, so a
+     * schema naming another message means the payload is not what the type says. A record
+     * without one is admitted: events published before the attribute existed have none.
+     */
+    private static void requireDataSchemaOf(ConsumerRecord<String, byte[]> record, String type) {
+        if (record.headers().lastHeader(CloudEventHeaders.DATA_SCHEMA) == null) {
+            return;
+        }
+        String schema = attribute(record, CloudEventHeaders.DATA_SCHEMA);
+        if (!CloudEventHeaders.messageNameOf(schema).map(type::equals).orElse(false)) {
+            throw new PoisonEvent(Reason.INVALID_ATTRIBUTE, "ce_dataschema does not name the message of ce_type ("
+                    + CloudEventHeaders.DATA_SCHEMA_SCHEME + "<ce_type>)");
+        }
     }
 
     /** Fails on NUL and every other control character (Unicode category Cc) in a text. */

@@ -150,6 +150,9 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
         headers.add(CloudEventHeaders.TIME, utf8(event.occurredAt().toString()));
         headers.add(CloudEventHeaders.SUBJECT, utf8(event.aggregateId()));
         headers.add(CloudEventHeaders.TENANT, utf8(event.tenant().toString()));
+        // The type is the payload's protobuf full name (Outbox.event), so the schema follows from it,
+        // here, once for every service and for rows written before this attribute existed.
+        headers.add(CloudEventHeaders.DATA_SCHEMA, utf8(CloudEventHeaders.dataSchemaOf(event.type())));
         headers.add(CloudEventHeaders.CONTENT_TYPE, utf8(CloudEventHeaders.PROTOBUF_CONTENT_TYPE));
         return new ProducerRecord<>(event.topic(), null, event.key(), event.payload(), headers);
     }

@@ -49,6 +49,49 @@ class EventAdmissionTest {
                 .isEqualTo(Reason.MISSING_ATTRIBUTE);
     }
 
+    /**
+     * Proves: a type the registry (EventTopics) puts on another topic is FOREIGN_TYPE even
+     * from the owner, and a type of the owner's package it does not list yet (a newer producer)
+     * is admitted.
+     */
+    @Test
+    void registeredTypesOnlyOnTheirTopic() {
+        assertThat(reason(record("tenant.tenants.v1", "/aicunet/tenant", "aicunet.privacy.v1.PrivacyRequestCreated",
+                "s"))).isEqualTo(Reason.FOREIGN_TYPE);
+        assertThat(reason(record("tenant.privacy-requests.v1", "/aicunet/tenant", "aicunet.tenant.v1.TenantCreated",
+                "s"))).isEqualTo(Reason.FOREIGN_TYPE);
+        EventAdmission.admit(record("tenant.privacy-requests.v1", "/aicunet/tenant",
+                "aicunet.privacy.v1.TenantDataKeyDestroyed", "s"), "", 1024);
+        EventAdmission.admit(record("ledger.transfers.v1", "/aicunet/ledger", "aicunet.ledger.v1.TransferRenamed",
+                "s"), "", 1024);
+    }
+
+    /**
+     * Proves: a ce_dataschema naming the message of ce_type is admitted, one naming another
+     * message or not of the proto: form is INVALID_ATTRIBUTE, and a record without one (published
+     * before the attribute existed) is admitted.
+     */
+    @Test
+    void dataSchemaNamesTheTypesMessage() {
+        String type = "aicunet.tenant.v1.TenantCreated";
+        EventAdmission.admit(withSchema(record("tenant.tenants.v1", "/aicunet/tenant", type, "s"),
+                "proto:" + type), "", 1024);
+        EventAdmission.admit(record("tenant.tenants.v1", "/aicunet/tenant", type, "s"), "", 1024);
+        for (String wrong : new String[] {"proto:aicunet.tenant.v1.TenantUpdated", type, "proto:",
+                "urn:aicunet:" + type}) {
+            PoisonEvent refused = catchThrowableOfType(PoisonEvent.class, () -> EventAdmission.admit(
+                    withSchema(record("tenant.tenants.v1", "/aicunet/tenant", type, "s"), wrong), "", 1024));
+            assertThat(refused).as(wrong).isNotNull();
+            assertThat(refused.reason()).as(wrong).isEqualTo(Reason.INVALID_ATTRIBUTE);
+            assertThat(refused.getMessage()).contains("ce_dataschema");
+        }
+    }
+
+    private static ConsumerRecord<String, byte[]> withSchema(ConsumerRecord<String, byte[]> record, String schema) {
+        record.headers().add(CloudEventHeaders.DATA_SCHEMA, utf8(schema));
+        return record;
+    }
+
     /** Proves: poison is a PoisonEvent anywhere in the cause chain; anything else is infrastructure. */
     @Test
     void poisonOrInfrastructure() {

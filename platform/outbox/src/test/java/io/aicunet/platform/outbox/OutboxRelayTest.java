@@ -68,6 +68,8 @@ class OutboxRelayTest {
             assertThat(new String(record.headers().lastHeader("ce_specversion").value())).isEqualTo("1.0");
             assertThat(new String(record.headers().lastHeader("content-type").value()))
                     .isEqualTo("application/protobuf");
+            assertThat(new String(record.headers().lastHeader("ce_dataschema").value()))
+                    .isEqualTo("proto:google.protobuf.StringValue");
             assertThat(StringValue.parseFrom(received.payload()).getValue()).startsWith("event 0 of ");
         }
     }
