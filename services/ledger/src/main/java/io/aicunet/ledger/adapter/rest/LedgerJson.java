@@ -108,7 +108,8 @@ final class LedgerJson {
          * 64 bits 2^63, which the rules refuse as out of range. Judged by comparing and by the scale
          * alone, before any integer is made: {@code 1e999999} and {@code 1e-999999} are short texts,
          * but making them integers (toBigIntegerExact) computes a power of ten of a million digits,
-         * seconds of the request's thread, and {@code 1e400000000} took it for minutes.
+         * up to seconds of the request's thread; {@code 1e9999999} took 5.5 s, and the time grows
+         * faster than the exponent, so {@code 1e400000000} would hold the thread for many minutes.
          */
         private BigInteger exactAmount() {
             if (amount == null) {
