@@ -42,6 +42,39 @@ final class AllowedMethods {
         return allowed;
     }
 
+    /**
+     * What {@code OPTIONS} on {@code requestPath} answers in {@code Allow}: its methods, plus
+     * {@code OPTIONS}, and {@code HEAD} where it has {@code GET} (the framework answers HEAD
+     * with the GET method); empty when no route matches it.
+     */
+    static Set<String> forOptions(String requestPath) {
+        return withOptions(of(requestPath));
+    }
+
+    /** {@code methods} as {@code OPTIONS} answers them (see {@link #forOptions}). */
+    static Set<String> withOptions(Set<String> methods) {
+        Set<String> allowed = new TreeSet<>(methods);
+        if (allowed.isEmpty()) {
+            return allowed;
+        }
+        allowed.add(HttpMethod.OPTIONS);
+        if (allowed.contains(HttpMethod.GET)) {
+            allowed.add(HttpMethod.HEAD);
+        }
+        return allowed;
+    }
+
+    /** The methods of {@code requestPath} among the routes of {@code resources}: scanning without the container. */
+    static Set<String> of(String requestPath, List<Class<?>> resources) {
+        Set<String> allowed = new TreeSet<>();
+        for (Route route : routesOf(resources)) {
+            if (route.path().matcher(requestPath).matches()) {
+                allowed.add(route.method());
+            }
+        }
+        return allowed;
+    }
+
     private static List<Route> routes() {
         List<Route> known = routes;
         if (known == null) {
@@ -52,10 +85,14 @@ final class AllowedMethods {
     }
 
     private static List<Route> scan() {
+        return routesOf(Arc.container().beanManager().getBeans(Object.class).stream()
+                .filter(InjectableBean.class::isInstance).map(b -> (InjectableBean<?>) b)
+                .<Class<?>>map(InjectableBean::getBeanClass).toList());
+    }
+
+    private static List<Route> routesOf(List<Class<?>> resources) {
         List<Route> found = new ArrayList<>();
-        for (InjectableBean<?> bean : Arc.container().beanManager().getBeans(Object.class).stream()
-                .filter(InjectableBean.class::isInstance).map(b -> (InjectableBean<?>) b).toList()) {
-            Class<?> resource = bean.getBeanClass();
+        for (Class<?> resource : resources) {
             Path classPath = resource.getAnnotation(Path.class);
             if (classPath == null) {
                 continue;
