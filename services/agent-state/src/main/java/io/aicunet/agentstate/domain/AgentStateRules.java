@@ -43,11 +43,13 @@ public final class AgentStateRules {
         }
         labels.forEach((key, value) -> {
             if (!LABEL_KEY.matcher(key).matches()) {
-                violations.add(new FieldViolation("labels." + key,
-                        "key must be 1 to 63 lower-case letters, digits and ._/-, starting and ending with a letter"
+                // A bad key is not echoed in the field's name: it may be 10,000 characters or hold
+                // control characters, and the error's details must stay small enough to be delivered.
+                violations.add(new FieldViolation("labels",
+                        "keys must be 1 to 63 lower-case letters, digits and ._/-, starting and ending with a letter"
                                 + " or digit"));
-            }
-            if (value == null || value.length() > LABEL_VALUE_LENGTH_MAX || !PRINTABLE.matcher(value).matches()) {
+            } else if (value == null || value.length() > LABEL_VALUE_LENGTH_MAX
+                    || !PRINTABLE.matcher(value).matches()) {
                 violations.add(new FieldViolation("labels." + key,
                         "value must be at most " + LABEL_VALUE_LENGTH_MAX + " printable characters"));
             }
@@ -86,8 +88,23 @@ public final class AgentStateRules {
     }
 
     public static void checkTaskId(String taskId, List<FieldViolation> violations) {
-        if (taskId == null || !TASK_ID.matcher(taskId).matches()) {
+        if (taskId == null || !TASK_ID.matcher(taskId).matches() || !isStreamId(taskId)) {
             violations.add(new FieldViolation("task_id", "must be a task id as EnqueueTask returned it"));
+        }
+    }
+
+    /**
+     * Whether both parts of a task id fit Redis's stream ids (two unsigned 64-bit numbers):
+     * Redis answers a larger one with an error, which is no answer for a client's bad id.
+     */
+    private static boolean isStreamId(String taskId) {
+        int dash = taskId.indexOf('-');
+        try {
+            Long.parseUnsignedLong(taskId.substring(0, dash));
+            Long.parseUnsignedLong(taskId.substring(dash + 1));
+            return true;
+        } catch (NumberFormatException beyond64Bits) {
+            return false;
         }
     }
 

@@ -23,7 +23,29 @@ public final class JsonDocuments {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
+    /**
+     * The largest exponent magnitude of a JSON number, whatever its digits. InputChecks
+     * bounds numbers by value, so it lets a zero with any exponent pass ({@code 0e-99999999}
+     * is 0); PostgreSQL's numeric does not: it refuses a scale beyond 16383 or an exponent
+     * beyond about 10^9 with 22003 (a 500 before this check).
+     */
+    static final int EXPONENT_MAX = 400;
+
     private JsonDocuments() {
+    }
+
+    /** Whether a JSON number's exponent (after e or E) is larger in magnitude than {@link #EXPONENT_MAX}. */
+    static boolean exponentBeyondLimit(String number) {
+        int e = Math.max(number.indexOf('e'), number.indexOf('E'));
+        if (e < 0) {
+            return false;
+        }
+        String digits = number.substring(e + 1).replaceFirst("^[+-]", "").replaceFirst("^0+", "");
+        return digits.length() > 3 || (!digits.isEmpty() && Integer.parseInt(digits) > EXPONENT_MAX);
+    }
+
+    private static String abbreviated(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 37) + "...";
     }
 
     /** The document's size in UTF-8 bytes, or empty after adding a violation for {@code field}. */
@@ -65,6 +87,11 @@ public final class JsonDocuments {
                 } else if ((token == JsonToken.VALUE_STRING || token == JsonToken.FIELD_NAME)
                         && parser.getText().indexOf('\0') >= 0) {
                     violations.add(new FieldViolation(field, "must not contain the NUL character (\\u0000)"));
+                    return OptionalInt.empty();
+                } else if ((token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT)
+                        && exponentBeyondLimit(parser.getText())) {
+                    violations.add(new FieldViolation(field, "has a number whose exponent is beyond +-"
+                            + EXPONENT_MAX + " (" + abbreviated(parser.getText()) + "); jsonb cannot store it"));
                     return OptionalInt.empty();
                 }
             }

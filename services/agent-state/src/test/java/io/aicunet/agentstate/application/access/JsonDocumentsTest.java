@@ -33,6 +33,18 @@ class JsonDocumentsTest {
         assertRefused("\"" + "é".repeat(40) + "\"", 60, "was 82");
     }
 
+    /**
+     * Proves: a number whose exponent is beyond +-400 is refused even when it is zero, which
+     * PostgreSQL's numeric refuses with 22003 (0e-99999999 was a 500); up to 400 is a number.
+     */
+    @Test
+    void refusesExponentsNumericCannotStore() {
+        assertRefused("[0e-99999999]", 100, "exponent");
+        assertRefused("{\"n\": 0.0E+99999999999}", 100, "exponent");
+        assertRefused("0e401", 100, "exponent");
+        assertThat(check("[0e400, 1.5E-3]", 100)).hasValue(15);
+    }
+
     private static OptionalInt check(String text, int max) {
         List<FieldViolation> violations = new ArrayList<>();
         OptionalInt size = JsonDocuments.check("state_json", text, max, violations);
