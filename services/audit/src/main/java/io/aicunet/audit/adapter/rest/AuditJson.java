@@ -9,9 +9,12 @@ import io.aicunet.platform.auditlog.Sha256;
 import io.aicunet.platform.auditlog.SignedTreeHead;
 import io.aicunet.platform.auditlog.VerificationReport;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** The JSON bodies of the REST API, snake_case like the gRPC contract; hashes in hex, bytes in base64. */
 final class AuditJson {
@@ -27,8 +30,26 @@ final class AuditJson {
             String outcome,
             String reason,
             @JsonProperty("correlation_id") String correlationId,
-            @JsonProperty("occurred_at") Instant occurredAt,
+            // Text, read below: Jackson reads a number as epoch seconds, and 1e999999 (or any
+            // exponent beyond 63) as 1970-01-01, which the log then kept as when it happened.
+            @JsonProperty("occurred_at") @Schema(type = SchemaType.STRING, format = "date-time") String occurredAt,
             String details) {
+
+        /** Whether occurred_at is absent or an RFC 3339 date-time Instant can hold. */
+        boolean occurredAtReadable() {
+            return occurredAt == null || occurredAtInstant().isPresent();
+        }
+
+        private Optional<Instant> occurredAtInstant() {
+            if (occurredAt == null) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(Instant.parse(occurredAt));
+            } catch (DateTimeParseException notRfc3339) {
+                return Optional.empty();
+            }
+        }
 
         RecordInput toInput() {
             byte[] bytes;
@@ -39,7 +60,7 @@ final class AuditJson {
                 bytes = null;
             }
             return new RecordInput(recordId, actor, action, resource, outcome, reason, correlationId,
-                    Optional.ofNullable(occurredAt), bytes);
+                    occurredAtInstant(), bytes);
         }
     }
 

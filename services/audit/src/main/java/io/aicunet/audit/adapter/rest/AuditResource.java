@@ -81,8 +81,14 @@ public class AuditResource {
         if (body == null) {
             return problem(Problem.InvalidArgument.of("body", "a JSON body is required"));
         }
-        List<AppendRecords.RecordInput> inputs = body.records() == null ? List.of()
-                : body.records().stream().map(AuditJson.RecordInputBody::toInput).toList();
+        List<AuditJson.RecordInputBody> records = body.records() == null ? List.of() : body.records();
+        for (int i = 0; i < records.size(); i++) {
+            if (!records.get(i).occurredAtReadable()) {
+                return problem(Problem.InvalidArgument.of("records[" + i + "].occurred_at",
+                        "must be an RFC 3339 date-time string, e.g. 2026-01-31T12:00:00Z"));
+            }
+        }
+        List<AppendRecords.RecordInput> inputs = records.stream().map(AuditJson.RecordInputBody::toInput).toList();
         for (int i = 0; i < inputs.size(); i++) {
             if (inputs.get(i).details() == null) {
                 return problem(Problem.InvalidArgument.of("records[" + i + "].details", "must be base64"));
