@@ -287,52 +287,7 @@ class EventContractsTest {
     }
 
     private static Outbox outbox(String source) {
-        return new Outbox(new OutboxConfig() {
-            @Override
-            public String source() {
-                return source;
-            }
-
-            @Override
-            public Optional<String> topicPrefix() {
-                return Optional.of(PREFIX);
-            }
-
-            @Override
-            public boolean relayEnabled() {
-                return false;
-            }
-
-            @Override
-            public long pollIntervalMillis() {
-                return 200;
-            }
-
-            @Override
-            public int batchSize() {
-                return 100;
-            }
-
-            @Override
-            public int passBatchesMax() {
-                return 10;
-            }
-
-            @Override
-            public int metadataWaitMillis() {
-                return 10_000;
-            }
-
-            @Override
-            public int deliveryTimeoutMillis() {
-                return 30_000;
-            }
-
-            @Override
-            public long healthyLagSecondsMax() {
-                return 300;
-            }
-        });
+        return OutboxTestDatabase.outbox(source, PREFIX);
     }
 
     /** The record as a consumer receives it: key, value and headers as the producer sent them. */

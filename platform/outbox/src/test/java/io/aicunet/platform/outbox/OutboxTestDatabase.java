@@ -56,10 +56,15 @@ final class OutboxTestDatabase implements AutoCloseable {
     }
 
     Outbox outbox() {
+        return outbox("/aicunet/outbox-test", topicPrefix);
+    }
+
+    /** An outbox writing as {@code source}, its topics under {@code topicPrefix}, with the defaults' limits (the relay flag only matters to the scheduler, which tests do not run). */
+    static Outbox outbox(String source, String topicPrefix) {
         return new Outbox(new OutboxConfig() {
             @Override
             public String source() {
-                return "/aicunet/outbox-test";
+                return source;
             }
 
             @Override
