@@ -315,7 +315,12 @@ public final class InputChecks {
             return null;
         }
         if (value.signum() == 0) {
-            return null;
+            // Zero whatever the exponent, but PostgreSQL's numeric refuses 0e-99999999 (22003):
+            // bound the exponent of a zero as that of any other number.
+            return Math.abs((long) value.scale()) > JSON_NUMBER_FRACTION_DIGITS_MAX
+                    ? "has the number " + abbreviated(number) + ", with an exponent beyond "
+                    + JSON_NUMBER_FRACTION_DIGITS_MAX
+                    : null;
         }
         long integerDigits = (long) value.precision() - value.scale();
         if (integerDigits > JSON_NUMBER_INTEGER_DIGITS_MAX || value.abs().doubleValue() > Double.MAX_VALUE) {

@@ -113,6 +113,10 @@ class InputChecksTest {
         assertThat(InputChecks.jsonProblem("1e-999999", 1000)).contains("digits after the decimal point");
         assertThat(InputChecks.jsonProblem("1" + "0".repeat(400), 1000)).contains("beyond a double's range");
         assertThat(InputChecks.jsonProblem("1.7976931348623157e308", 1000)).isNull();
+        assertThat(InputChecks.jsonProblem("[0e-99999999]", 1000)).as("a zero, but not for PostgreSQL's numeric")
+                .contains("exponent beyond 400");
+        assertThat(InputChecks.jsonProblem("0E+999999", 1000)).contains("exponent beyond 400");
+        assertThat(InputChecks.jsonProblem("[0, 0.0, 0e10, -0.0e-399]", 1000)).isNull();
     }
 
     @Test
