@@ -1,5 +1,7 @@
 package io.aicunet.agentstate;
 
+import static io.aicunet.platform.testing.HostileValues.BROKEN;
+import static io.aicunet.platform.testing.HostileValues.GENERATED;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -20,19 +22,19 @@ import io.aicunet.contracts.agentstate.v1.ForkThreadRequest;
 import io.aicunet.contracts.agentstate.v1.GetAgentRequest;
 import io.aicunet.contracts.agentstate.v1.GetLatestCheckpointRequest;
 import io.aicunet.contracts.agentstate.v1.HeartbeatRequest;
-import io.aicunet.contracts.agentstate.v1.RegisterAgentRequest;
 import io.aicunet.contracts.agentstate.v1.ReleaseLeaseRequest;
 import io.aicunet.contracts.agentstate.v1.RenewLeaseRequest;
 import io.aicunet.contracts.agentstate.v1.SaveCheckpointRequest;
 import io.aicunet.contracts.agentstate.v1.SetRetentionPolicyRequest;
 import io.aicunet.platform.testing.FleetTestResource;
+import io.aicunet.platform.testing.HostileValues;
 import io.aicunet.platform.testing.TestCallers;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Response;
-import io.vertx.mutiny.redis.client.Command;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -42,7 +44,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,9 +69,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class HostileValuesTest extends GrpcTestBase {
 
-    private static final Set<Status.Code> BROKEN = Set.of(Status.Code.INTERNAL, Status.Code.UNKNOWN,
-            Status.Code.DATA_LOSS, Status.Code.UNAVAILABLE);
-    private static final int GENERATED = 40;
     /** Writes every character outside ASCII as a JSON escape, so a lone surrogate travels as {@code \ud800}. */
     private static final JsonMapper ESCAPING = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
 
@@ -426,13 +424,8 @@ class HostileValuesTest extends GrpcTestBase {
      * them as they are) and text longer than any field's limit (1024 is the longest).
      */
     private static List<String> hostileText() {
-        List<String> texts = new ArrayList<>(List.of("a\u0000b", "\u0000", "line\nbreak", "bell\u0007", "del\u007F",
-                "c1\u0085", "x".repeat(10_000)));
-        Random random = new Random(41);
-        for (int i = 0; i < GENERATED; i++) {
-            texts.add(generatedText(random));
-        }
-        return texts;
+        return HostileValues.texts(41, 1024, "", "a\u0000b", "\u0000", "line\nbreak", "bell\u0007", "del\u007F",
+                "c1\u0085", "x".repeat(10_000));
     }
 
     /** Over REST a lone surrogate arrives as such (from its escape), so it joins the hostile texts. */
@@ -441,21 +434,10 @@ class HostileValuesTest extends GrpcTestBase {
                 "x".repeat(10_000)));
         Random random = new Random(43);
         for (int i = 0; i < GENERATED / 4; i++) {
-            texts.add(random.nextBoolean() ? generatedText(random)
+            texts.add(random.nextBoolean() ? HostileValues.generatedText(random, 1024, "")
                     : "text " + (char) (0xD800 + random.nextInt(0x800)) + random.nextInt(1_000));
         }
         return texts;
-    }
-
-    /** A text with a control character at a random place, or longer than any text field. */
-    private static String generatedText(Random random) {
-        if (random.nextInt(8) == 0) {
-            return "y".repeat(1_025 + random.nextInt(5_000));
-        }
-        char control = (char) (random.nextBoolean() ? random.nextInt(0x20) : 0x7F + random.nextInt(0x21));
-        String text = "text" + random.nextInt(1_000);
-        int at = random.nextInt(text.length() + 1);
-        return text.substring(0, at) + control + text.substring(at);
     }
 
     private static String abbreviated(String text) {

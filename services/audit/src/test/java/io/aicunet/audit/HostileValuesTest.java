@@ -1,5 +1,7 @@
 package io.aicunet.audit;
 
+import static io.aicunet.platform.testing.HostileValues.BROKEN;
+import static io.aicunet.platform.testing.HostileValues.GENERATED;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -16,6 +18,7 @@ import io.aicunet.contracts.audit.v1.RecordInput;
 import io.aicunet.contracts.audit.v1.SetLegalHoldRequest;
 import io.aicunet.platform.testing.AuditFixtures;
 import io.aicunet.platform.testing.FleetTestResource;
+import io.aicunet.platform.testing.HostileValues;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -32,7 +35,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -57,9 +59,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class HostileValuesTest {
 
-    private static final Set<Status.Code> BROKEN = Set.of(Status.Code.INTERNAL, Status.Code.UNKNOWN,
-            Status.Code.DATA_LOSS, Status.Code.UNAVAILABLE);
-    private static final int GENERATED = 40;
     /** Writes every character outside ASCII as a JSON escape, so a lone surrogate travels as {@code \ud800}. */
     private static final JsonMapper ESCAPING = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
 
@@ -168,7 +167,7 @@ class HostileValuesTest {
                 "line\nbreak", "x".repeat(10_000)));
         Random random = new Random(43);
         for (int i = 0; i < GENERATED / 2; i++) {
-            texts.add(random.nextBoolean() ? generatedText(random)
+            texts.add(random.nextBoolean() ? HostileValues.generatedText(random, 2000, "\t")
                     : "text " + (char) (0xD800 + random.nextInt(0x800)) + random.nextInt(1_000));
         }
         for (String text : texts) {
@@ -301,27 +300,8 @@ class HostileValuesTest {
      * A lone surrogate cannot reach the service over gRPC (protobuf sends it as "?").
      */
     private static List<String> hostileText() {
-        List<String> texts = new ArrayList<>(List.of("a\u0000b", "\u0000", "line\nbreak", "bell\u0007", "del\u007F",
-                "c1\u0085", "cr\r", "x".repeat(10_000)));
-        Random random = new Random(41);
-        for (int i = 0; i < GENERATED; i++) {
-            texts.add(generatedText(random));
-        }
-        return texts;
-    }
-
-    /** A text with a control character (not a tab) at a random place, or longer than any text field. */
-    private static String generatedText(Random random) {
-        if (random.nextInt(8) == 0) {
-            return "y".repeat(2_001 + random.nextInt(5_000));
-        }
-        char control = (char) (random.nextBoolean() ? random.nextInt(0x20) : 0x7F + random.nextInt(0x21));
-        if (control == '\t') {
-            control = 0;
-        }
-        String text = "text" + random.nextInt(1_000);
-        int at = random.nextInt(text.length() + 1);
-        return text.substring(0, at) + control + text.substring(at);
+        return HostileValues.texts(41, 2000, "\t", "a\u0000b", "\u0000", "line\nbreak", "bell\u0007", "del\u007F",
+                "c1\u0085", "cr\r", "x".repeat(10_000));
     }
 
     private static String abbreviated(String text) {

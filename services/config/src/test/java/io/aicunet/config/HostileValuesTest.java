@@ -1,6 +1,8 @@
 package io.aicunet.config;
 
 import static io.aicunet.platform.testing.ConfigFixtures.globalScope;
+import static io.aicunet.platform.testing.HostileValues.BROKEN;
+import static io.aicunet.platform.testing.HostileValues.GENERATED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -10,13 +12,13 @@ import io.aicunet.contracts.config.v1.GetEntryRequest;
 import io.aicunet.contracts.config.v1.RegisterSchemaRequest;
 import io.aicunet.contracts.config.v1.RollbackEntryRequest;
 import io.aicunet.platform.testing.ConfigFixtures;
+import io.aicunet.platform.testing.HostileValues;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,10 +35,6 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class HostileValuesTest extends ConfigTestBase {
-
-    private static final Set<Status.Code> BROKEN = Set.of(Status.Code.INTERNAL, Status.Code.UNKNOWN,
-            Status.Code.DATA_LOSS, Status.Code.UNAVAILABLE);
-    private static final int GENERATED = 40;
 
     private String namespace;
 
@@ -67,12 +65,8 @@ class HostileValuesTest extends ConfigTestBase {
 
     @Test
     void hostileTextIsRefusedWithoutChange() {
-        List<String> texts = new ArrayList<>(List.of("a\u0000b", "\u0000", "line\nbreak", "bell\u0007", "del\u007F",
-                "c1\u0085", "x".repeat(10_000)));
-        Random random = new Random(41);
-        for (int i = 0; i < GENERATED; i++) {
-            texts.add(generatedText(random));
-        }
+        List<String> texts = HostileValues.texts(41, 500, "\n\r\t", "a\u0000b", "\u0000", "line\nbreak", "bell\u0007", "del\u007F",
+                "c1\u0085", "x".repeat(10_000));
         long first = head();
         for (String text : texts) {
             refusedWithoutChange(() -> admin().putEntry(entry(namespace, "model", globalScope(), "\"large\"")
@@ -113,20 +107,6 @@ class HostileValuesTest extends ConfigTestBase {
             }
         };
         return random.nextBoolean() ? hostile : "{\"k\":[1," + hostile + "]}";
-    }
-
-    /** A text with a control character (not a line break alone) at a random place, or overlong. */
-    private static String generatedText(Random random) {
-        if (random.nextInt(8) == 0) {
-            return "y".repeat(501 + random.nextInt(5_000));
-        }
-        char control = (char) (random.nextBoolean() ? random.nextInt(0x20) : 0x7F + random.nextInt(0x21));
-        if (control == '\n' || control == '\r' || control == '\t') {
-            control = 0;
-        }
-        String text = "reason " + random.nextInt(1_000);
-        int at = random.nextInt(text.length() + 1);
-        return text.substring(0, at) + control + text.substring(at);
     }
 
     private void assertUnchanged() {

@@ -1,5 +1,7 @@
 package io.aicunet.ledger;
 
+import static io.aicunet.platform.testing.HostileValues.BROKEN;
+import static io.aicunet.platform.testing.HostileValues.GENERATED;
 import static io.aicunet.platform.testing.LedgerFixtures.aPendingTransfer;
 import static io.aicunet.platform.testing.LedgerFixtures.aPost;
 import static io.aicunet.platform.testing.LedgerFixtures.aTransfer;
@@ -22,6 +24,7 @@ import io.aicunet.contracts.ledger.v1.TransferKind;
 import io.aicunet.contracts.ledger.v1.TransferOutcome;
 import io.aicunet.contracts.ledger.v1.TransferResult;
 import io.aicunet.platform.problem.InputChecks;
+import io.aicunet.platform.testing.HostileValues;
 import io.aicunet.platform.testing.TestCallers;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -61,11 +64,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class HostileValuesTest extends LedgerTestBase {
 
-    private static final Set<Status.Code> BROKEN = Set.of(Status.Code.INTERNAL, Status.Code.UNKNOWN,
-            Status.Code.DATA_LOSS, Status.Code.UNAVAILABLE);
     private static final Set<TransferResult> CREATED = Set.of(TransferResult.TRANSFER_RESULT_OK,
             TransferResult.TRANSFER_RESULT_EXISTS, TransferResult.TRANSFER_RESULT_UNSPECIFIED);
-    private static final int GENERATED = 40;
     /** How long a refusal may take: a hostile value must never hold a request thread. */
     private static final long ANSWER_MILLIS_MAX = 5_000;
 
@@ -330,24 +330,8 @@ class HostileValuesTest extends LedgerTestBase {
 
     /** The texts and generated ones: each has a control character somewhere, or is overlong. */
     private static List<String> hostileTexts() {
-        List<String> texts = new ArrayList<>(List.of("a\u0000b", "\u0000", "\u0000test", "test\u0000",
-                "line\nbreak", "tab\there", "bell\u0007", "del\u007F", "c1\u0085", "x".repeat(10_000)));
-        Random random = new Random(41);
-        for (int i = 0; i < GENERATED; i++) {
-            texts.add(generatedText(random));
-        }
-        return texts;
-    }
-
-    /** A text with a control character at a random place, or overlong. */
-    private static String generatedText(Random random) {
-        if (random.nextInt(8) == 0) {
-            return "y".repeat(257 + random.nextInt(5_000));
-        }
-        char control = (char) (random.nextBoolean() ? random.nextInt(0x20) : 0x7F + random.nextInt(0x21));
-        String text = "value" + random.nextInt(1_000);
-        int at = random.nextInt(text.length() + 1);
-        return text.substring(0, at) + control + text.substring(at);
+        return HostileValues.texts(41, 256, "", "a\u0000b", "\u0000", "\u0000test", "test\u0000",
+                "line\nbreak", "tab\there", "bell\u0007", "del\u007F", "c1\u0085", "x".repeat(10_000));
     }
 
     /** A good transfer from from to to as JSON, with one member more (or replaced, when named first). */

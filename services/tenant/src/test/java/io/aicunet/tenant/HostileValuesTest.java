@@ -1,5 +1,7 @@
 package io.aicunet.tenant;
 
+import static io.aicunet.platform.testing.HostileValues.BROKEN;
+import static io.aicunet.platform.testing.HostileValues.GENERATED;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -15,6 +17,7 @@ import io.aicunet.contracts.tenant.v1.SuspendTenantRequest;
 import io.aicunet.contracts.tenant.v1.Tenant;
 import io.aicunet.contracts.tenant.v1.UpdateTenantRequest;
 import io.aicunet.platform.testing.FleetTestResource;
+import io.aicunet.platform.testing.HostileValues;
 import io.aicunet.platform.testing.TenantFixtures;
 import io.aicunet.platform.testing.TestCallers;
 import io.grpc.Status;
@@ -52,9 +55,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class HostileValuesTest extends GrpcTestBase {
 
-    private static final Set<Status.Code> BROKEN = Set.of(Status.Code.INTERNAL, Status.Code.UNKNOWN,
-            Status.Code.DATA_LOSS, Status.Code.UNAVAILABLE);
-    private static final int GENERATED = 40;
     private static final Map<String, String> PRIVACY_OFFICER =
             TestCallers.headers("platform", "dpo@aicunet.io", Set.of("platform-privacy-officer"));
 
@@ -245,24 +245,8 @@ class HostileValuesTest extends GrpcTestBase {
 
     /** The texts and generated ones: each has a control character somewhere, or is overlong. */
     private static List<String> hostileTexts() {
-        List<String> texts = new ArrayList<>(List.of("a\u0000b", "\u0000", "\u0000user-1", "user-1\u0000",
-                "\u001Fuser", "line\nbreak", "tab\there", "bell\u0007", "del\u007F", "c1\u0085", "x".repeat(10_000)));
-        Random random = new Random(41);
-        for (int i = 0; i < GENERATED; i++) {
-            texts.add(generatedText(random));
-        }
-        return texts;
-    }
-
-    /** A text with a control character (not a line break alone) at a random place, or overlong. */
-    private static String generatedText(Random random) {
-        if (random.nextInt(8) == 0) {
-            return "y".repeat(501 + random.nextInt(5_000));
-        }
-        char control = (char) (random.nextBoolean() ? random.nextInt(0x20) : 0x7F + random.nextInt(0x21));
-        String text = "value " + random.nextInt(1_000);
-        int at = random.nextInt(text.length() + 1);
-        return text.substring(0, at) + control + text.substring(at);
+        return HostileValues.texts(41, 500, "", "a\u0000b", "\u0000", "\u0000user-1", "user-1\u0000",
+                "\u001Fuser", "line\nbreak", "tab\there", "bell\u0007", "del\u007F", "c1\u0085", "x".repeat(10_000));
     }
 
     private Tenant read(String id) {
