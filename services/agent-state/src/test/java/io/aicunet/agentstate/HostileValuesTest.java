@@ -272,21 +272,12 @@ class HostileValuesTest extends GrpcTestBase {
 
     /** A call that must be refused as a field violation, changing nothing. */
     private void refusedWithoutChange(String what, Supplier<?> call) {
-        List<Object> before = snapshot();
-        StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class, call::get);
-        assertThat(failure).as("%s must be refused", what).isNotNull();
-        assertThat(failure.getStatus().getCode()).as("%s: %s", what, failure.getStatus())
-                .isNotIn(BROKEN).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(snapshot()).as("%s: a refused request changes nothing", what).isEqualTo(before);
+        HostileValues.refusedWithoutChange(what, this::snapshot, call, Status.Code.INVALID_ARGUMENT);
     }
 
     /** A call that must be refused (field violation, conflict, precondition...), never broken, changing nothing. */
     private void answeredWithoutChange(String what, Supplier<?> call) {
-        List<Object> before = snapshot();
-        StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class, call::get);
-        assertThat(failure).as("%s must be refused", what).isNotNull();
-        assertThat(failure.getStatus().getCode()).as("%s: %s", what, failure.getStatus()).isNotIn(BROKEN);
-        assertThat(snapshot()).as("%s: a refused request changes nothing", what).isEqualTo(before);
+        HostileValues.refusedWithoutChange(what, this::snapshot, call, null);
     }
 
     /** A call that may succeed or be refused, but is never broken and changes nothing. */

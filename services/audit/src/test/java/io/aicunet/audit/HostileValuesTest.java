@@ -4,7 +4,6 @@ import static io.aicunet.platform.testing.HostileValues.BROKEN;
 import static io.aicunet.platform.testing.HostileValues.GENERATED;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
@@ -20,7 +19,6 @@ import io.aicunet.platform.testing.AuditFixtures;
 import io.aicunet.platform.testing.FleetTestResource;
 import io.aicunet.platform.testing.HostileValues;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URL;
@@ -212,21 +210,12 @@ class HostileValuesTest {
 
     /** A call that must be refused as a field violation, changing nothing. */
     private void refusedWithoutChange(String what, Supplier<?> call) {
-        List<Object> before = snapshot();
-        StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class, call::get);
-        assertThat(failure).as("%s must be refused", what).isNotNull();
-        assertThat(failure.getStatus().getCode()).as("%s: %s", what, failure.getStatus())
-                .isNotIn(BROKEN).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(snapshot()).as("%s: a refused request changes nothing", what).isEqualTo(before);
+        HostileValues.refusedWithoutChange(what, this::snapshot, call, Status.Code.INVALID_ARGUMENT);
     }
 
     /** A call that must be refused somehow (field violation, permission...), never broken, changing nothing. */
     private void answeredWithoutChange(String what, Supplier<?> call) {
-        List<Object> before = snapshot();
-        StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class, call::get);
-        assertThat(failure).as("%s must be refused", what).isNotNull();
-        assertThat(failure.getStatus().getCode()).as("%s: %s", what, failure.getStatus()).isNotIn(BROKEN);
-        assertThat(snapshot()).as("%s: a refused request changes nothing", what).isEqualTo(before);
+        HostileValues.refusedWithoutChange(what, this::snapshot, call, null);
     }
 
     private void refusedOverRest(String method, String path, String body) {

@@ -1,11 +1,16 @@
 package io.aicunet.platform.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Hostile but well-formed values for the edges' tests (every service's HostileValuesTest):
@@ -39,6 +44,22 @@ public final class HostileValues {
             texts.add(generatedText(random, lengthMax, allowedControls));
         }
         return texts;
+    }
+
+    /**
+     * Asserts that the gRPC {@code call} is refused, with a code that is not {@link #BROKEN}
+     * (and is {@code expected} unless that is null), and that {@code state} reads the same
+     * before and after: a refused request changes nothing.
+     */
+    public static void refusedWithoutChange(String what, Supplier<?> state, Supplier<?> call, Status.Code expected) {
+        Object before = state.get();
+        StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class, call::get);
+        assertThat(failure).as("%s must be refused", what).isNotNull();
+        assertThat(failure.getStatus().getCode()).as("%s: %s", what, failure.getStatus()).isNotIn(BROKEN);
+        if (expected != null) {
+            assertThat(failure.getStatus().getCode()).as("%s: %s", what, failure.getStatus()).isEqualTo(expected);
+        }
+        assertThat(state.get()).as("%s: a refused request changes nothing", what).isEqualTo(before);
     }
 
     /** One text with a control character the field does not take at a random place, or longer than {@code lengthMax}. */
