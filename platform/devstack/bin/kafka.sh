@@ -133,12 +133,17 @@ kafka_ready() {
 }
 
 kafka_wait() {
-  local pid elapsed
-  pid="$(kafka_pid)" || {
-    show_log_tail "$(kafka_out)"
-    show_log_tail "$(kafka_log)"
-    die "kafka: not running"
-  }
+  local pid elapsed tries=0
+  # Right after kafka_start the spawned process may not have become java (kafka.Kafka)
+  # yet, so its pid does not pass kafka_pid's check for a moment: allow it 5 s.
+  until pid="$(kafka_pid)"; do
+    if ((++tries > 20)); then
+      show_log_tail "$(kafka_out)"
+      show_log_tail "$(kafka_log)"
+      die "kafka: not running"
+    fi
+    sleep 0.25
+  done
   if ! wait_for "${FLEET_KAFKA_WAIT:-120}" "$pid" "$(kafka_log)" kafka kafka_ready; then
     show_log_tail "$(kafka_out)" 20
     die "kafka: broker not ready on 127.0.0.1:$FLEET_KAFKA_PORT"
