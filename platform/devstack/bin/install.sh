@@ -35,6 +35,7 @@ fleet_ensure_tools() {
   ((${#pkgs[@]} == 0)) || apt_install "${pkgs[@]}"
   pg_audit_ensure
   opa_ensure
+  schemathesis_ensure
 }
 
 # pgaudit (Debian's postgresql-<major>-pgaudit) for the server that pg_bindir finds,

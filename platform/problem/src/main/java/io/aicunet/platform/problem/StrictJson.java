@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.ext.ContextResolver;
@@ -22,9 +23,9 @@ import jakarta.ws.rs.ext.Provider;
  *
  * <p>Free-form JSON values (config's {@code value} and {@code schema}, read as
  * {@code JsonNode}) are not affected: a tree keeps every JSON value, {@code null}s
- * included, as it was sent. An explicit {@code null} for a primitive field reads as
- * that field left out (0, false), as in proto3: Jackson cannot refuse the one without
- * refusing the other.
+ * included, as it was sent. An explicit {@code null} for any other property is refused
+ * ({@link NullRefused}), while leaving the property out still means "absent" (0, false,
+ * none): no body property of the fleet is nullable, and the OpenAPI documents say so.
  *
  * <p>Only REST bodies: Quarkus REST reads and writes them with the mapper this
  * {@link ContextResolver} gives, a strict copy of the application's ObjectMapper (its
@@ -56,6 +57,8 @@ public class StrictJson implements ContextResolver<ObjectMapper> {
         mapper.disable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
         // null as an element of a list or a value of a map is a field violation, never an element.
         mapper.setDefaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
+        // null as a property's value too; Nulls.FAIL cannot say it, because it refuses an absent property of a record.
+        mapper.registerModule(new SimpleModule("strict-json-nulls").setDeserializerModifier(new NullRefused()));
 
         mapper.coercionConfigDefaults()
                 .setAcceptBlankAsEmpty(false)

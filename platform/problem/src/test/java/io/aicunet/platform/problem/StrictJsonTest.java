@@ -50,6 +50,12 @@ class StrictJsonTest {
         "{\"count\": true}                                    | count",
         "{\"amount\": \"1\"}                                  | amount",
         "{\"nope\": 1}                                        | nope",
+        "{\"reason\": null}                                   | reason",
+        "{\"count\": null}                                    | count",
+        "{\"secret\": null}                                   | secret",
+        "{\"retention\": null}                                | retention",
+        "{\"retention\": [{\"days\": null}]}                | retention[0].days",
+        "{\"labels\": null}                                   | labels",
     })
     void refusedAtItsPath(String json, String field) {
         DatabindException refused = catchThrowableOfType(DatabindException.class,
@@ -70,5 +76,16 @@ class StrictJsonTest {
         assertThat(body.amount()).isEqualByComparingTo("42");
         assertThat(MAPPER.readValue("{\"value\": 0}", Body.class).value().intValue()).isZero();
         assertThat(MAPPER.readValue("{\"value\": \"text\"}", Body.class).value().asText()).isEqualTo("text");
+    }
+
+    @Test
+    void aPropertyLeftOutIsAbsentNotRefused() throws Exception {
+        Body body = MAPPER.readValue("{\"retention\": [{\"data_class\": \"personal\"}]}", Body.class);
+        assertThat(body.reason()).isNull();
+        assertThat(body.count()).isZero();
+        assertThat(body.secret()).isNull();
+        assertThat(body.retention()).containsExactly(new Retention("personal", 0));
+        JsonNode sentNull = MAPPER.readValue("{\"value\": null}", Body.class).value();
+        assertThat(sentNull == null || sentNull.isNull()).as("a free-form null is a JSON value").isTrue();
     }
 }

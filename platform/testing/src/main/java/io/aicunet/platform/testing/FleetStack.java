@@ -108,6 +108,12 @@ public final class FleetStack {
         }
     }
 
+    /** Where ./fleet keeps data, logs and tools: FLEET_HOME, by default {@code .fleet} in the checkout. */
+    public static Path fleetHome() {
+        String home = System.getenv("FLEET_HOME");
+        return home == null || home.isBlank() ? repositoryRoot().resolve(".fleet") : Path.of(home);
+    }
+
     /** The checkout this code runs from: the nearest parent holding the {@code fleet} script. */
     public static Path repositoryRoot() {
         Path dir = Path.of("").toAbsolutePath();

@@ -349,9 +349,7 @@ public final class ForgedTokens {
     }
 
     private static String adminPassword() {
-        String home = System.getenv("FLEET_HOME");
-        Path fleetHome = home == null || home.isBlank() ? FleetStack.repositoryRoot().resolve(".fleet") : Path.of(home);
-        Path file = fleetHome.resolve("keycloak/admin-password");
+        Path file = FleetStack.fleetHome().resolve("keycloak/admin-password");
         try {
             return Files.readString(file).strip();
         } catch (IOException e) {
