@@ -41,6 +41,20 @@ final class Fleet implements AutoCloseable {
         }
     }
 
+    private static Fleet shared;
+
+    /**
+     * The fleet every test class of this module uses: started by the first that asks,
+     * stopped when the test JVM exits, so the five services boot once per run.
+     */
+    static synchronized Fleet shared() {
+        if (shared == null) {
+            shared = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "e2e-fleet-stop"));
+        }
+        return shared;
+    }
+
     /** Starts the tenant service, then the four others beside each other. */
     static Fleet start() {
         FleetStack.ensureRunning();

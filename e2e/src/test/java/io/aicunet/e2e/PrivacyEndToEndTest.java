@@ -55,7 +55,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -79,14 +78,7 @@ class PrivacyEndToEndTest {
 
     @BeforeAll
     static void startFleet() {
-        fleet = Fleet.start();
-    }
-
-    @AfterAll
-    static void stopFleet() {
-        if (fleet != null) {
-            fleet.close();
-        }
+        fleet = Fleet.shared();
     }
 
     @Test
