@@ -28,7 +28,8 @@ import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
  *       {@code @PublicResource}s);</li>
  *   <li>the optional {@code x-aicunet-tenant} header naming the scope of a call;</li>
  *   <li>the errors any operation can answer: 400 (a malformed request or header), 401
- *       and 403 (authentication and policy), 415 (a body of another media type), 500
+ *       and 403 (authentication and policy), 413 and 415 (a body too large or of another
+ *       media type), 500
  *       (an incident) and 503 (an outage, with {@code Retry-After});</li>
  *   <li>the {@code Problem} schema ({@code application/problem+json}, RFC 9457) on every
  *       4xx/5xx response, and no problem media type on a success.</li>
@@ -95,6 +96,7 @@ public class FleetOpenApi implements OASFilter {
             addIfAbsent(responses, "403", "The caller may not do this for this tenant.");
         }
         if (operation.getRequestBody() != null) {
+            addIfAbsent(responses, "413", "The body is larger than the service accepts (10 MiB by default).");
             addIfAbsent(responses, "415", "The body is not `application/json`.");
         }
         addIfAbsent(responses, "500", "An unexpected failure; `incident` identifies it in the service's log.");

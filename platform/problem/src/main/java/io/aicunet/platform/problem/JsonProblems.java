@@ -2,6 +2,8 @@ package io.aicunet.platform.problem;
 
 import com.fasterxml.jackson.databind.DatabindException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.PropertyBindingException;
@@ -43,6 +45,22 @@ public class JsonProblems implements ExceptionMapper<MismatchedInputException> {
             return Problem.InvalidArgument.of(path, "must be " + expected(mismatched.getTargetType()));
         }
         return Problem.InvalidArgument.of(path, "does not fit the request's JSON schema");
+    }
+
+    /**
+     * What is wrong with a body that is not JSON at all (truncated, a stray character),
+     * with where Jackson stopped: its message up to the location, without the source.
+     */
+    static String syntaxError(StreamReadException exception) {
+        String message = exception.getOriginalMessage() == null ? "unreadable" : exception.getOriginalMessage();
+        int firstLine = message.indexOf('\n');
+        message = firstLine < 0 ? message : message.substring(0, firstLine);
+        if (message.length() > 200) {
+            message = message.substring(0, 200) + "...";
+        }
+        JsonLocation at = exception.getLocation();
+        String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        return "not valid JSON" + where + ": " + message;
     }
 
     /** The JSON path of the value the exception is about, e.g. {@code retention[0].days}; "body" for the whole body. */

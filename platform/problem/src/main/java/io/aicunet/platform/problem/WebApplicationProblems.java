@@ -1,5 +1,6 @@
 package io.aicunet.platform.problem;
 
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DatabindException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
@@ -31,6 +32,9 @@ public class WebApplicationProblems implements ExceptionMapper<WebApplicationExc
         int status = original.getStatus();
         if (status == 400 && exception.getCause() instanceof DatabindException binding) {
             return HttpProblems.toResponse(JsonProblems.problemOf(binding));
+        }
+        if (status == 400 && exception.getCause() instanceof StreamReadException syntax) {
+            return HttpProblems.toResponse(Problem.InvalidArgument.of("body", JsonProblems.syntaxError(syntax)));
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "about:blank");

@@ -78,6 +78,17 @@ class StrictJsonTest {
         assertThat(MAPPER.readValue("{\"value\": \"text\"}", Body.class).value().asText()).isEqualTo("text");
     }
 
+    @ParameterizedTest(name = "{0} is not JSON")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"{\"reason\":", "{\"reason\": \"r\" x}",
+        "{\"reason\": 'r'}", "{\"count\": 01}"})
+    void aBodyThatIsNotJsonSaysWhere(String json) {
+        com.fasterxml.jackson.core.exc.StreamReadException refused = catchThrowableOfType(
+                com.fasterxml.jackson.core.exc.StreamReadException.class, () -> MAPPER.readValue(json, Body.class));
+        assertThat(refused).as(json).isNotNull();
+        assertThat(JsonProblems.syntaxError(refused)).startsWith("not valid JSON at line 1, column ")
+                .doesNotContain("\n").hasSizeLessThan(300);
+    }
+
     @Test
     void aPropertyLeftOutIsAbsentNotRefused() throws Exception {
         Body body = MAPPER.readValue("{\"retention\": [{\"data_class\": \"personal\"}]}", Body.class);

@@ -58,6 +58,39 @@ public final class StrictJsonCheck {
         return this;
     }
 
+    /**
+     * {@code method path} with a body one byte over {@code limitBytes} (the service's
+     * {@code quarkus.http.limits.max-body-size}) is a 413 problem+json, answered before
+     * the body is sent: the request asks {@code Expect: 100-continue}, so the bytes never
+     * leave this test when the service refuses by the declared length.
+     */
+    public StrictJsonCheck assertTooLarge(String method, String path, long limitBytes) {
+        byte[] body = new byte[Math.toIntExact(limitBytes + 1)];
+        java.util.Arrays.fill(body, (byte) ' ');
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(serviceUrl + path))
+                .version(HttpClient.Version.HTTP_1_1)
+                .expectContinue(true)
+                .timeout(Duration.ofSeconds(30))
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body))
+                .header("content-type", "application/json")
+                .header("Idempotency-Key", "strict-json-" + System.nanoTime());
+        headers.forEach(request::header);
+        HttpResponse<String> answer;
+        try {
+            answer = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError("the service dropped " + method + " " + path + " with an oversized body"
+                    + " instead of answering 413", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        String call = method + " " + path + " with " + body.length + " bytes";
+        assertThat(answer.statusCode()).as("%s answered %s", call, answer.body()).isEqualTo(413);
+        assertProblemJson(call, answer);
+        return this;
+    }
+
     /** {@code method path} is a 405 problem+json whose {@code Allow} header lists exactly {@code allowed}. */
     public StrictJsonCheck assertMethodNotAllowed(String method, String path, String... allowed) {
         HttpResponse<String> answer = send(method, path, method.equals("GET") || method.equals("DELETE") ? null : "{}");
