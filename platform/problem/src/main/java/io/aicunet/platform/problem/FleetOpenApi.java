@@ -42,6 +42,13 @@ public class FleetOpenApi implements OASFilter {
 
     /** Marks an operation any caller may use without a token. */
     public static final String PUBLIC_EXTENSION = "x-aicunet-public";
+    /**
+     * Marks a property whose value is any JSON value (an object, array, string, number,
+     * boolean or null), whatever its Java type: {@code @Schema(description = "...",
+     * extensions = @Extension(name = FleetOpenApi.ANY_JSON_EXTENSION, value = "true"))}.
+     * The document then gives it the schema {@code {}} with that description.
+     */
+    public static final String ANY_JSON_EXTENSION = "x-aicunet-any-json";
 
     static final String SECURITY_SCHEME = "bearer";
     static final String PROBLEM_SCHEMA = "Problem";
@@ -64,6 +71,9 @@ public class FleetOpenApi implements OASFilter {
         components.addSchema(VIOLATION_SCHEMA, violationSchema());
         components.addSchema(PROBLEM_SCHEMA, problemSchema());
         openApi.setSecurity(List.of(OASFactory.createSecurityRequirement().addScheme(SECURITY_SCHEME)));
+        if (components.getSchemas() != null) {
+            components.getSchemas().values().forEach(FleetOpenApi::freeFormProperties);
+        }
         if (openApi.getPaths() == null) {
             return;
         }
@@ -103,6 +113,18 @@ public class FleetOpenApi implements OASFilter {
         addIfAbsent(responses, "503", "A store the service needs is unavailable; retry after `Retry-After` seconds.")
                 .addHeader("Retry-After", header("Seconds to wait before retrying.", Schema.SchemaType.INTEGER));
         responses.getAPIResponses().forEach((status, response) -> shapeContent(status, response));
+    }
+
+    /** Properties marked {@link #ANY_JSON_EXTENSION} become {@code {}}, keeping their description. */
+    private static void freeFormProperties(Schema schema) {
+        if (schema.getProperties() == null) {
+            return;
+        }
+        Map.copyOf(schema.getProperties()).forEach((name, property) -> {
+            if (property.getExtensions() != null && property.getExtensions().containsKey(ANY_JSON_EXTENSION)) {
+                schema.addProperty(name, OASFactory.createSchema().description(property.getDescription()));
+            }
+        });
     }
 
     private static boolean isPublic(Operation operation) {
