@@ -13,7 +13,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -104,6 +103,6 @@ public class FleetEventConsumer {
     static IncomingEvent toEvent(Admitted admitted) {
         ReceivedEvent event = admitted.event();
         return new IncomingEvent(event.eventId(), admitted.record().topic(), event.type(), event.source(),
-                event.tenant().value(), event.subject(), event.time(), event.payload(), Optional.empty());
+                event.tenant().value(), event.subject(), event.time(), event.payload());
     }
 }

@@ -14,7 +14,6 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -47,12 +46,12 @@ public class IngestEvents {
     static final String PRIVACY_EVENTS = "aicunet.privacy.v1.";
 
     /**
-     * One consumed Kafka record. {@code malformed} says why a record is not a fleet
-     * CloudEvent; such a record is still logged (under the platform's log, with an id
-     * derived from its topic, partition and offset) rather than dropped.
+     * One consumed fleet CloudEvent. Only events the consumer admitted and could read get
+     * here: a Kafka record that is no fleet CloudEvent, or whose payload is not its type's
+     * protobuf, is dead-lettered by the consumer (platform/outbox EventConsumption) instead.
      */
     public record IncomingEvent(UUID eventId, String topic, String type, String source, UUID tenantId,
-                                String subject, Instant time, byte[] payload, Optional<String> malformed) {
+                                String subject, Instant time, byte[] payload) {
     }
 
     private final AuditAccess access;
@@ -117,7 +116,7 @@ public class IngestEvents {
                 continue;
             }
             byTenant.computeIfAbsent(event.tenantId(), t -> new ArrayList<>()).add(draft(event, keys));
-            if (event.malformed().isEmpty() && event.type().startsWith(TenantEvents.TYPE_PREFIX)) {
+            if (event.type().startsWith(TenantEvents.TYPE_PREFIX)) {
                 tenantEvents.add(event);
             }
         }
@@ -138,7 +137,7 @@ public class IngestEvents {
 
     /** Whether the event's payload is sealed with its tenant's key (when the tenant has one). */
     private static boolean sealable(IncomingEvent event) {
-        return event.malformed().isEmpty() && DetailsSealing.sealedFor(event.tenantId())
+        return DetailsSealing.sealedFor(event.tenantId())
                 && !event.type().startsWith(PRIVACY_EVENTS) && event.payload() != null && event.payload().length > 0;
     }
 
@@ -150,11 +149,10 @@ public class IngestEvents {
      */
     private RecordDraft draft(IncomingEvent event, Map<UUID, Optional<DataKey>> keys) {
         byte[] details = event.payload() == null ? new byte[0] : event.payload();
-        String reason = event.malformed().orElse("");
+        String reason = "";
         boolean digestOnly = false;
         if (details.length > config.ingest().detailsBytesMax()) {
-            reason = (reason.isEmpty() ? "" : reason + "; ") + "payload of " + details.length
-                    + " bytes is kept as its SHA-256";
+            reason = "payload of " + details.length + " bytes is kept as its SHA-256";
             details = Sha256.of(details);
             digestOnly = true;
         }
@@ -162,15 +160,14 @@ public class IngestEvents {
         if (!digestOnly && sealable(event)) {
             key = keys.getOrDefault(event.tenantId(), Optional.empty());
             if (key.isEmpty()) {
-                reason = (reason.isEmpty() ? "" : reason + "; ") + UNSEALABLE_REASON;
+                reason = UNSEALABLE_REASON;
                 details = Sha256.of(details);
                 meters.counter("aicunet.audit.ingest.unsealable.events").increment();
             }
         }
         RecordDraft draft = new RecordDraft(event.eventId(), event.time(), clip(event.topic(), 300),
-                clip(event.source(), 300), clip(event.type(), 300), clip(event.subject(), 600),
-                event.malformed().isPresent() ? "malformed" : "success", clip(reason, 2000),
-                event.eventId().toString(), details);
+                clip(event.source(), 300), clip(event.type(), 300), clip(event.subject(), 600), "success",
+                clip(reason, 2000), event.eventId().toString(), details);
         return key.isPresent() ? DetailsSealing.seal(draft, key.get()) : draft;
     }
 
@@ -201,10 +198,5 @@ public class IngestEvents {
             return value;
         }
         return value.substring(0, max - 1) + "…";
-    }
-
-    /** The record id of a Kafka record that carries no usable event id: stable across redeliveries. */
-    public static UUID idOfMalformed(String topic, int partition, long offset) {
-        return UUID.nameUUIDFromBytes((topic + "/" + partition + "@" + offset).getBytes(StandardCharsets.UTF_8));
     }
 }
