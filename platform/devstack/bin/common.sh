@@ -10,7 +10,7 @@ fleet_config() {
   local var
   FLEET_PORTS_FROM_ENV=" "
   for var in FLEET_PG_PORT FLEET_REDIS_PORT FLEET_KAFKA_PORT FLEET_KAFKA_CONTROLLER_PORT FLEET_OPA_PORT \
-    FLEET_KEYCLOAK_PORT FLEET_KEYCLOAK_MANAGEMENT_PORT; do
+    FLEET_KEYCLOAK_PORT FLEET_KEYCLOAK_MANAGEMENT_PORT FLEET_OBJECT_STORE_PORT; do
     [[ -n ${!var+set} ]] && FLEET_PORTS_FROM_ENV+="$var "
   done
   FLEET_HOME="${FLEET_HOME:-$FLEET_ROOT/.fleet}"
@@ -24,6 +24,8 @@ fleet_config() {
   export FLEET_OPA_PORT="${FLEET_OPA_PORT:-18181}"
   export FLEET_KEYCLOAK_PORT="${FLEET_KEYCLOAK_PORT:-18180}"
   export FLEET_KEYCLOAK_MANAGEMENT_PORT="${FLEET_KEYCLOAK_MANAGEMENT_PORT:-18190}"
+  # The S3-compatible object store (HTTPS), where pgBackRest keeps the backups.
+  export FLEET_OBJECT_STORE_PORT="${FLEET_OBJECT_STORE_PORT:-19000}"
   # The bearer token OPA's API asks for (a development value: local stack only).
   export FLEET_OPA_TOKEN="${FLEET_OPA_TOKEN:-fleet-dev-opa-token}"
   export FLEET_PG_SUPERUSER_PASSWORD="${FLEET_PG_SUPERUSER_PASSWORD:-fleet-dev}"

@@ -32,6 +32,11 @@ fleet_ensure_tools() {
   command -v jq >/dev/null 2>&1 || pkgs+=(jq)
   command -v "$(java_bin)" >/dev/null 2>&1 || pkgs+=(openjdk-17-jdk-headless)
   command -v mvn >/dev/null 2>&1 || pkgs+=(maven)
+  # The local CA and certificates (tls.sh); WAL archiving and backups (backup.sh).
+  command -v openssl >/dev/null 2>&1 || pkgs+=(openssl)
+  command -v pgbackrest >/dev/null 2>&1 || pkgs+=(pgbackrest)
+  # `column` formats ./fleet backups.
+  command -v column >/dev/null 2>&1 || pkgs+=(bsdextrautils)
   ((${#pkgs[@]} == 0)) || apt_install "${pkgs[@]}"
   pg_audit_ensure
   opa_ensure

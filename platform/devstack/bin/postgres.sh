@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # PostgreSQL of the local stack: one cluster in $FLEET_HOME/postgres, listening on
-# 127.0.0.1:$FLEET_PG_PORT only, with one database and two roles per service.
-# Sourced by ./fleet; needs common.sh.
+# 127.0.0.1:$FLEET_PG_PORT only, with one database and two roles per service, its
+# WAL archived by pgBackRest (backup.sh). Sourced by ./fleet; needs common.sh and backup.sh.
 
 pg_data() { printf '%s\n' "$FLEET_HOME/postgres"; }
 pg_log() { printf '%s\n' "$FLEET_LOGS/postgres.log"; }
@@ -116,14 +116,20 @@ EOF
   pg_chown "$data/pg_hba.conf"
 }
 
+# pg_write_conf <data dir> <port> <socket dir> <archive: on|off>: the stack's cluster
+# (pg_write_stack_conf), or a restored one (backup.sh) with its own port and without
+# archiving: it must not write into the original's repository.
 pg_write_conf() {
-  local data
-  data="$(pg_data)"
+  local data="$1" port="$2" socket_dir="$3" archive="$4"
+  local archive_settings="archive_mode = off"
+  if [[ $archive == on ]]; then
+    archive_settings="$(backup_archive_settings)"
+  fi
   cat >"$data/fleet.conf" <<EOF
 # Written by ./fleet at every start (platform/devstack/bin/postgres.sh): edits here are lost.
 listen_addresses = '127.0.0.1'
-port = $FLEET_PG_PORT
-unix_socket_directories = '$FLEET_RUN'
+port = $port
+unix_socket_directories = '$socket_dir'
 # Five services, each with a connection pool, plus tests that open their own.
 max_connections = 300
 # Dev data, but durable like production: tests should see real commit behaviour.
@@ -149,14 +155,19 @@ pgaudit.log_parameter = off
 pgaudit.log_relation = off
 pgaudit.log_statement_once = off
 pgaudit.log_level = 'log'
+
+$archive_settings
 EOF
   pg_chown "$data/fleet.conf"
 }
+
+pg_write_stack_conf() { pg_write_conf "$(pg_data)" "$FLEET_PG_PORT" "$FLEET_RUN" on; }
 
 pg_start() {
   local pid log bin
   if pid="$(pg_pid)"; then
     info "postgres: already running (pid $pid)"
+    backup_write_conf
     pg_apply_conf
     return 0
   fi
@@ -165,7 +176,8 @@ pg_start() {
   pg_audit_library >/dev/null ||
     die "postgres: pgaudit is not installed for this server (apt-get install postgresql-$(pg_major || echo NN)-pgaudit)"
   pg_init
-  pg_write_conf
+  backup_write_conf
+  pg_write_stack_conf
   log="$(pg_log)"
   touch "$log"
   pg_chown "$log" "$FLEET_RUN"
@@ -181,14 +193,17 @@ pg_start() {
 # A server started by an earlier ./fleet up runs with that run's settings: write
 # the current ones and reload; settings that only a start applies (a new
 # shared_preload_libraries, when a checkout first brings pgaudit) restart the server
-# once, here, so an existing cluster is upgraded by the next `up` as well.
+# once, here, so an existing cluster is upgraded by the next `up` as well. Except
+# archive_mode: a running stack (other checkouts' tests using it) is not restarted
+# just to start archiving; it archives from its next start (backup_stanza_ensure says so).
 pg_apply_conf() {
   local pending
-  pg_write_conf
+  pg_write_stack_conf
   pg_psql -d postgres -c 'SELECT pg_reload_conf()' >/dev/null ||
     die "postgres: cannot reload the settings (see $(pg_log))"
   pending="$(pg_psql -d postgres -At -c "SELECT string_agg(name, ', ' ORDER BY name) FROM pg_settings
-    WHERE pending_restart OR (name = 'shared_preload_libraries' AND setting !~ '\mpgaudit\M')")" ||
+    WHERE (pending_restart AND name <> 'archive_mode')
+       OR (name = 'shared_preload_libraries' AND setting !~ '\mpgaudit\M')")" ||
     die "postgres: cannot read the settings (see $(pg_log))"
   [[ -n $pending ]] || return 0
   pg_audit_library >/dev/null ||
