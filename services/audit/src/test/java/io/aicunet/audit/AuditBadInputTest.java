@@ -142,4 +142,46 @@ class AuditBadInputTest {
                 .get(service + "v1/audit/tenants/" + tenant + "/records?page_size=501")
                 .then().statusCode(400).body("errors.field", hasItem("page_size"));
     }
+
+    /**
+     * Proves the rules the OpenAPI document states hold over REST: a text's length counts
+     * characters (200 emoji are a valid actor, 201 are not), an optional text that is only
+     * white space still may not hold a line break, a query filter with a control character
+     * is a field violation (not a database error), an unknown or empty query parameter and
+     * an unknown key format are refused, and legal-hold answers the reason it kept.
+     */
+    @Test
+    void restRulesMatchTheDocument() {
+        String tenant = UUID.randomUUID().toString();
+        String records = service + "v1/audit/tenants/" + tenant + "/records";
+        String emoji = "\uD83D\uDE00";
+        given().headers(AuditFixtures.platformService()).contentType("application/json")
+                .body("{\"records\":[{\"actor\":\"" + emoji.repeat(200) + "\",\"action\":\"a\",\"resource\":\"r\","
+                        + "\"outcome\":\"success\"}]}")
+                .post(records).then().statusCode(200);
+        given().headers(AuditFixtures.platformService()).contentType("application/json")
+                .body("{\"records\":[{\"actor\":\"" + emoji.repeat(201) + "\",\"action\":\"a\",\"resource\":\"r\","
+                        + "\"outcome\":\"success\"}]}")
+                .post(records).then().statusCode(400).body("errors.field", hasItem("records[0].actor"));
+        given().headers(AuditFixtures.platformService()).contentType("application/json")
+                .body("{\"records\":[{\"actor\":\"a\",\"action\":\"a\",\"resource\":\"r\",\"outcome\":\"success\","
+                        + "\"reason\":\" \\n \"}]}")
+                .post(records).then().statusCode(400).body("errors.field", hasItem("records[0].reason"));
+        given().headers(AuditFixtures.platformAuditor()).urlEncodingEnabled(false).get(records + "?actor=a%00b")
+                .then().statusCode(400).contentType("application/problem+json").body("errors.field", hasItem("actor"));
+        given().headers(AuditFixtures.platformAuditor()).get(records + "?actors=a")
+                .then().statusCode(400).body("errors.field", hasItem("actors"));
+        given().headers(AuditFixtures.platformAuditor()).get(records + "?actor=")
+                .then().statusCode(400).body("errors.field", hasItem("actor"));
+        given().headers(AuditFixtures.platformAuditor()).get(records + "?page_size=ten")
+                .then().statusCode(400).body("errors.field", hasItem("page_size"));
+        given().get(service + "v1/audit/keys?format=xml").then().statusCode(400).body("errors.field", hasItem("format"));
+        given().headers(AuditFixtures.platformCompliance()).contentType("application/json")
+                .body("{\"held\":true,\"reason\":\"  case 14 \"}")
+                .put(service + "v1/audit/tenants/" + tenant + "/legal-hold")
+                .then().statusCode(200).body("held", equalTo(true)).body("reason", equalTo("case 14"));
+        given().headers(AuditFixtures.platformCompliance()).contentType("application/json").body("{\"held\":false}")
+                .put(service + "v1/audit/tenants/" + tenant + "/legal-hold")
+                .then().statusCode(200).body("held", equalTo(false)).body("reason", equalTo(""));
+    }
 }

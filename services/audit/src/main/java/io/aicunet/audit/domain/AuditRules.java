@@ -22,16 +22,28 @@ public final class AuditRules {
     private AuditRules() {
     }
 
-    /** Adds a violation unless {@code value} has 1 to {@code max} characters (or 0 when optional). */
+    /**
+     * Adds a violation unless {@code value} has 1 to {@code max} characters, not all white
+     * space (or none when optional), and no control character but a tab. Characters are
+     * Unicode code points, as JSON Schema's {@code maxLength} and PostgreSQL's
+     * {@code char_length} count them: an emoji is one character, not two UTF-16 units.
+     * An optional text that is only white space is checked like any other, so a line break
+     * is refused there too.
+     */
     public static void checkText(String field, String value, int max, boolean required, List<FieldViolation> violations) {
-        if (value == null || value.isBlank()) {
+        if (value == null) {
             if (required) {
                 violations.add(new FieldViolation(field, "is required: 1 to " + max + " characters"));
             }
             return;
         }
-        if (value.length() > max) {
-            violations.add(new FieldViolation(field, "must be at most " + max + " characters, was " + value.length()));
+        if (required && value.isBlank()) {
+            violations.add(new FieldViolation(field, "is required: 1 to " + max + " characters, not only white space"));
+            return;
+        }
+        int length = value.codePointCount(0, value.length());
+        if (length > max) {
+            violations.add(new FieldViolation(field, "must be at most " + max + " characters, was " + length));
         }
         // A tab is allowed; every other control character and a lone surrogate are not.
         String characters = InputChecks.charactersProblem(value.replace('\t', ' '), false);

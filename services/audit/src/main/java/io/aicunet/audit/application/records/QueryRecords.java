@@ -24,6 +24,9 @@ public class QueryRecords {
 
     public static final String ACTION = "audit.records.read";
 
+    /** The longest actor, action, resource or outcome filter, in characters. */
+    public static final int FILTER_LENGTH_MAX = 600;
+
     public record Query(String tenantId, Optional<String> actor, Optional<String> action, Optional<String> resource,
                         Optional<String> outcome, Optional<Instant> recordedFrom, Optional<Instant> recordedTo,
                         int pageSize, String pageToken) {
@@ -78,9 +81,23 @@ public class QueryRecords {
                         "the tenant's data key cannot be fetched to read sealed details: " + failure.getMessage())));
     }
 
+    /**
+     * A filter is 1 to {@link #FILTER_LENGTH_MAX} characters (code points) of what a record's
+     * text may hold: no control character but a tab. A NUL would otherwise reach PostgreSQL,
+     * which refuses it in a text parameter (22021), as a 500.
+     */
     private static void checkFilter(String field, Optional<String> value, List<FieldViolation> violations) {
-        if (value.isPresent() && (value.get().isEmpty() || value.get().length() > 600)) {
-            violations.add(new FieldViolation(field, "must be 1 to 600 characters when given"));
+        if (value.isEmpty()) {
+            return;
+        }
+        String text = value.get();
+        if (text.isEmpty() || text.codePointCount(0, text.length()) > FILTER_LENGTH_MAX) {
+            violations.add(new FieldViolation(field, "must be 1 to " + FILTER_LENGTH_MAX + " characters when given"));
+            return;
+        }
+        String characters = InputChecks.charactersProblem(text.replace('\t', ' '), false);
+        if (characters != null) {
+            violations.add(new FieldViolation(field, "must not contain control characters: " + characters));
         }
     }
 }
