@@ -89,11 +89,11 @@ public class FleetOpenApi implements OASFilter {
             operation.addParameter(OASFactory.createParameter()
                     .name(TENANT_HEADER).in(Parameter.In.HEADER).required(false)
                     .description("The tenant the call acts for: a tenant UUID, or `platform` for platform-wide"
-                            + " operations. Defaults to the tenant the token is bound to; required with a"
-                            + " token bound to none.")
+                            + " operations. Left out (or empty), the tenant the token is bound to; required"
+                            + " with a token bound to none.")
                     .schema(OASFactory.createSchema().addType(Schema.SchemaType.STRING)
                             .pattern("^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
-                                    + "[0-9a-fA-F]{12}|platform)$")));
+                                    + "[0-9a-fA-F]{12}|platform)?$")));
         }
         APIResponses responses = operation.getResponses() == null ? OASFactory.createAPIResponses()
                 : operation.getResponses();

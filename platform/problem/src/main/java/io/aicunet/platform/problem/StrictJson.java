@@ -59,6 +59,8 @@ public class StrictJson implements ContextResolver<ObjectMapper> {
         mapper.setDefaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
         // null as a property's value too; Nulls.FAIL cannot say it, because it refuses an absent property of a record.
         mapper.registerModule(new SimpleModule("strict-json-nulls").setDeserializerModifier(new NullRefused()));
+        // 18.0 is an integer to JSON Schema, so to the OpenAPI documents; 1.5 is not.
+        mapper.registerModule(WholeNumbers.module());
 
         mapper.coercionConfigDefaults()
                 .setAcceptBlankAsEmpty(false)

@@ -51,6 +51,10 @@ class StrictJsonTest {
         "{\"amount\": \"1\"}                                  | amount",
         "{\"nope\": 1}                                        | nope",
         "{\"reason\": null}                                   | reason",
+        "{\"count\": 1e999999}                                | count",
+        "{\"count\": 9.3e18}                                  | count",
+        "{\"retention\": [{\"days\": 3e9}]}                 | retention[0].days",
+        "{\"retention\": [{\"days\": 2.5e0}]}               | retention[0].days",
         "{\"count\": null}                                    | count",
         "{\"secret\": null}                                   | secret",
         "{\"retention\": null}                                | retention",
@@ -87,6 +91,15 @@ class StrictJsonTest {
         assertThat(refused).as(json).isNotNull();
         assertThat(JsonProblems.syntaxError(refused)).startsWith("not valid JSON at line 1, column ")
                 .doesNotContain("\n").hasSizeLessThan(300);
+    }
+
+    @Test
+    void aWholeNumberWithAFractionOrExponentIsAnInteger() throws Exception {
+        Body body = MAPPER.readValue("{\"count\": 18.0, \"retention\": [{\"days\": 1e2}, {\"days\": -0.0},"
+                + " {\"days\": 2.50e1}]}", Body.class);
+        assertThat(body.count()).isEqualTo(18L);
+        assertThat(body.retention()).extracting(Retention::days).containsExactly(100, 0, 25);
+        assertThat(MAPPER.readValue("{\"count\": 9.2e18}", Body.class).count()).isEqualTo(9_200_000_000_000_000_000L);
     }
 
     @Test
