@@ -8,12 +8,17 @@ import java.util.Set;
 @ConfigMapping(prefix = "tenant")
 public interface TenantServiceConfig {
 
+    /** The default of {@link #regions()}, also what the OpenAPI document built with the service lists. */
+    String REGIONS_DEFAULT = "eu-central-1,eu-west-1,us-east-1";
+    /** The default of {@link #pageSizeMax()}. */
+    String PAGE_SIZE_MAX_DEFAULT = "100";
+
     /** Regions a tenant's data may live in (data residency); a tenant picks one at registration. */
-    @WithDefault("eu-central-1,eu-west-1,us-east-1")
+    @WithDefault(REGIONS_DEFAULT)
     Set<String> regions();
 
     /** Largest page ListTenants returns. */
-    @WithDefault("100")
+    @WithDefault(PAGE_SIZE_MAX_DEFAULT)
     int pageSizeMax();
 
     /** Page size when the caller asks for none. */

@@ -18,8 +18,33 @@ public final class TenantRules {
     public static final int IDEMPOTENCY_KEY_LENGTH_MAX = 128;
     public static final int REASON_LENGTH_MAX = 500;
 
-    private static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9-]*[a-z0-9]");
-    private static final Pattern PRINTABLE = Pattern.compile("[\\p{Print}\\p{L}\\p{M}\\p{N}\\p{Zs}]+");
+    /** A slug: lower-case letters, digits and '-', starting and ending with a letter or digit. */
+    public static final String SLUG_PATTERN = "^[a-z0-9][a-z0-9-]*[a-z0-9]$";
+
+    /**
+     * What a single-line text never holds: control characters (C0, DEL, C1), line and
+     * paragraph separators, and the invisible format characters that hide or reorder text
+     * (soft hyphen, zero-width and bidirectional marks, word joiners, byte-order mark,
+     * interlinear annotations). Written with escapes every regular-expression dialect
+     * reads alike (Java here, ECMA 262 and Python in OpenAPI tools).
+     */
+    private static final String NEVER_IN_TEXT = "\\x00-\\x1f\\x7f-\\x9f\\u00ad\\u061c\\u180e"
+            + "\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u206f\\ufeff\\ufff9-\\ufffb";
+    /** The space characters: a text of nothing else is blank. */
+    private static final String SPACES = " \\u00a0\\u1680\\u2000-\\u200a\\u202f\\u205f\\u3000";
+
+    /**
+     * A single line of visible text (display names, reasons, idempotency keys): any
+     * characters but {@link #NEVER_IN_TEXT}, at least one of them not a space. The OpenAPI
+     * document states the same pattern, so what it calls valid the service accepts.
+     * (Lone UTF-16 surrogates are refused too, by {@link InputChecks#charactersProblem};
+     * JSON Schema's regular expressions cannot name them.)
+     */
+    public static final String TEXT_PATTERN = "^[^" + NEVER_IN_TEXT + "]*[^" + NEVER_IN_TEXT + SPACES + "][^"
+            + NEVER_IN_TEXT + "]*$";
+
+    private static final Pattern SLUG = Pattern.compile(SLUG_PATTERN);
+    private static final Pattern TEXT = Pattern.compile(TEXT_PATTERN);
 
     private TenantRules() {
     }
@@ -35,13 +60,7 @@ public final class TenantRules {
     }
 
     public static void checkDisplayName(String displayName, List<FieldViolation> violations) {
-        if (displayName == null || displayName.isBlank() || displayName.length() > DISPLAY_NAME_LENGTH_MAX) {
-            violations.add(new FieldViolation("display_name",
-                    "must be 1 to " + DISPLAY_NAME_LENGTH_MAX + " characters, not only spaces"));
-        } else if (InputChecks.textProblem(displayName, DISPLAY_NAME_LENGTH_MAX) != null
-                || !PRINTABLE.matcher(displayName).matches()) {
-            violations.add(new FieldViolation("display_name", "must not contain control characters"));
-        }
+        checkText("display_name", displayName, DISPLAY_NAME_LENGTH_MAX, violations);
     }
 
     public static void checkRegion(String region, Set<String> allowedRegions, List<FieldViolation> violations) {
@@ -71,19 +90,26 @@ public final class TenantRules {
     }
 
     public static void checkIdempotencyKey(String key, List<FieldViolation> violations) {
-        if (key == null || key.isBlank() || key.length() > IDEMPOTENCY_KEY_LENGTH_MAX
-                || !PRINTABLE.matcher(key).matches()) {
-            violations.add(new FieldViolation("idempotency_key",
-                    "must be 1 to " + IDEMPOTENCY_KEY_LENGTH_MAX + " printable characters"));
-        }
+        checkText("idempotency_key", key, IDEMPOTENCY_KEY_LENGTH_MAX, violations);
     }
 
     public static void checkReason(String reason, List<FieldViolation> violations) {
-        if (reason == null || reason.isBlank() || reason.length() > REASON_LENGTH_MAX) {
-            violations.add(new FieldViolation("reason", "must be 1 to " + REASON_LENGTH_MAX + " characters"));
-        } else {
-            // The reason travels in TenantSuspended to every consumer: a NUL in it stopped the ledger's.
-            InputChecks.checkText("reason", reason, REASON_LENGTH_MAX, violations);
+        // The reason travels in TenantSuspended to every consumer: a NUL in it stopped the ledger's.
+        checkText("reason", reason, REASON_LENGTH_MAX, violations);
+    }
+
+    /**
+     * A required single line of visible text of 1 to {@code lengthMax} characters, counted
+     * as Unicode code points (as JSON Schema's {@code maxLength} counts them, so a letter
+     * outside the Basic Multilingual Plane is one character, not two).
+     */
+    private static void checkText(String field, String text, int lengthMax, List<FieldViolation> violations) {
+        if (text == null || text.isEmpty() || text.length() > 2 * lengthMax
+                || text.codePointCount(0, text.length()) > lengthMax) {
+            violations.add(new FieldViolation(field, "must be 1 to " + lengthMax + " characters"));
+        } else if (InputChecks.charactersProblem(text, false) != null || !TEXT.matcher(text).matches()) {
+            violations.add(new FieldViolation(field, "must be a single line of visible text: no control,"
+                    + " line-separator or invisible format characters, and not only spaces"));
         }
     }
 }
