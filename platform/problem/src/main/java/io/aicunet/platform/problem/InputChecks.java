@@ -4,6 +4,8 @@ import io.aicunet.platform.problem.Problem.FieldViolation;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
+import java.util.Optional;
 
 /**
  * The fleet's one check of hostile but well-formed values, run where a value enters (a
@@ -48,6 +50,27 @@ public final class InputChecks {
     }
 
     // ---- text -------------------------------------------------------------------------
+
+    /**
+     * The UUID written in its canonical 36-character form (hex digits of either case,
+     * dashes at 8, 13, 18 and 23, as the OpenAPI documents' {@code format: uuid} has it),
+     * or empty. {@link UUID#fromString} alone also takes other texts: it reads
+     * {@code 123e4567e-89b-42d3-a456-426614174000} as another id than it looks.
+     */
+    public static Optional<UUID> uuid(String text) {
+        if (text == null || text.length() != 36) {
+            return Optional.empty();
+        }
+        for (int i = 0; i < 36; i++) {
+            char c = text.charAt(i);
+            boolean dashed = i == 8 || i == 13 || i == 18 || i == 23;
+            boolean hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+            if (dashed ? c != '-' : !hex) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(UUID.fromString(text));
+    }
 
     /** What is wrong with a single-line text (no control characters at all); null when fine or null. */
     public static String textProblem(String text, int lengthMax) {

@@ -133,4 +133,17 @@ class InputChecksTest {
         assertThat(InputChecks.checkTimestamp("as_of", 1L << 62, 0, violations)).isFalse();
         assertThat(violations).extracting(FieldViolation::field).containsExactly("reason", "as_of");
     }
+
+    @org.junit.jupiter.api.Test
+    void aUuidIsReadOnlyInItsCanonicalForm() {
+        assertThat(InputChecks.uuid("123e4567-e89b-42d3-a456-426614174000")).map(java.util.UUID::toString)
+                .contains("123e4567-e89b-42d3-a456-426614174000");
+        assertThat(InputChecks.uuid("123E4567-E89B-42D3-A456-426614174000")).isPresent();
+        for (String notCanonical : new String[] {"123e4567e-89b-42d3-a456-426614174000",
+            "123e4567-e89b-42d3-a456-42661417400", "123e4567-e89b-42d3-a456-4266141740000", "123e4567-e89b-42d3-a456+426614174000",
+            "123g4567-e89b-42d3-a456-426614174000", "１23e4567-e89b-42d3-a456-426614174000", "", "platform"}) {
+            assertThat(InputChecks.uuid(notCanonical)).as(notCanonical).isEmpty();
+        }
+        assertThat(InputChecks.uuid(null)).isEmpty();
+    }
 }

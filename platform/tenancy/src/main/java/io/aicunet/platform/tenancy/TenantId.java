@@ -1,5 +1,6 @@
 package io.aicunet.platform.tenancy;
 
+import io.aicunet.platform.problem.InputChecks;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -15,16 +16,9 @@ public record TenantId(UUID value) {
         return new TenantId(UUID.randomUUID());
     }
 
-    /** The id written as text, or empty when the text is not a UUID. */
+    /** The id written as text, or empty when the text is not a canonical UUID ({@link InputChecks#uuid}). */
     public static Optional<TenantId> parse(String text) {
-        if (text == null || text.length() != 36) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(new TenantId(UUID.fromString(text)));
-        } catch (IllegalArgumentException notUuid) {
-            return Optional.empty();
-        }
+        return InputChecks.uuid(text).map(TenantId::new);
     }
 
     @Override
