@@ -25,9 +25,12 @@ public final class JsonDocuments {
 
     /**
      * The largest exponent magnitude of a JSON number, whatever its digits. InputChecks
-     * bounds numbers by value, so it lets a zero with any exponent pass ({@code 0e-99999999}
-     * is 0); PostgreSQL's numeric does not: it refuses a scale beyond 16383 or an exponent
-     * beyond about 10^9 with 22003 (a 500 before this check).
+     * bounds a number's value and scale (a zero's too, since {@code 0e-99999999}), but
+     * not an exponent beyond an {@code int}: {@code BigDecimal} cannot hold
+     * {@code 1e99999999999} or {@code 0.0E+99999999999}, and InputChecks lets what it
+     * cannot read pass for the parser to judge, which reads them as numbers. PostgreSQL's
+     * numeric refuses them with 22003 (a 500 before this check), so this bound stays
+     * until InputChecks refuses such exponents itself.
      */
     static final int EXPONENT_MAX = 400;
 
