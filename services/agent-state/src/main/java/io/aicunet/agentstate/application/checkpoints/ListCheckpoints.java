@@ -22,6 +22,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.regex.Pattern;
 
 /**
  * A thread's history, newest first, a page at a time. The page token is the last
@@ -33,6 +34,23 @@ public class ListCheckpoints {
     public static final String ACTION = "agent-state.checkpoints.read";
 
     private static final String TOKEN_PREFIX = "before-version:";
+    /** The most digits of the version a page token names: versions stay far below 10^18. */
+    private static final int TOKEN_DIGITS_MAX = 18;
+    /** Base64url of three decimal digits (each byte 0x30 to 0x39), character by character. */
+    private static final String DIGITS_3 = "(?:M[DTjz]|N[DTjz]|O[DT])[AEIMQUYcgk][w-z0-5]";
+    /** Base64url, unpadded, of one trailing decimal digit. */
+    private static final String DIGITS_1 = "(?:M[AQgw]|N[AQgw]|O[AQ])";
+    /** Base64url, unpadded, of two trailing decimal digits. */
+    private static final String DIGITS_2 = "(?:M[DTjz]|N[DTjz]|O[DT])[AEIMQUYcgk]";
+    /**
+     * Every page token this service issues and accepts, and nothing else: the unpadded
+     * base64url of {@code before-version:} (which is "YmVmb3JlLXZlcnNpb246", 15 bytes, so
+     * the digits start on a group of three) followed by 1 to 18 decimal digits; or empty,
+     * for the first page. A regular expression, so the OpenAPI document can say it exactly.
+     */
+    public static final String PAGE_TOKEN_PATTERN = "^(YmVmb3JlLXZlcnNpb246(?:" + DIGITS_3 + "){0,5}(?:" + DIGITS_3
+            + "|" + DIGITS_2 + "|" + DIGITS_1 + "))?$";
+    private static final Pattern PAGE_TOKEN = Pattern.compile(PAGE_TOKEN_PATTERN);
 
     /** One page; {@code nextPageToken} is empty on the last. */
     public record Page(List<CheckpointSummary> checkpoints, String nextPageToken) {
@@ -81,26 +99,28 @@ public class ListCheckpoints {
     }
 
     private static String encode(long version) {
+        String digits = Long.toString(version);
+        if (version < 1 || digits.length() > TOKEN_DIGITS_MAX) {
+            throw new IllegalStateException("a page ends at version " + version + ", which no token can name");
+        }
         return Base64.getUrlEncoder().withoutPadding()
                 .encodeToString((TOKEN_PREFIX + version).getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * The version a page token names: the history continues below it. A token that does
+     * not match {@link #PAGE_TOKEN_PATTERN} was not issued here and is refused; a matching
+     * one names a version (0 or 1 name an empty rest of the history).
+     */
     private static OptionalLong decode(String token, List<FieldViolation> violations) {
         if (token == null || token.isEmpty()) {
             return OptionalLong.empty();
         }
-        try {
-            String text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-            if (text.startsWith(TOKEN_PREFIX)) {
-                long version = Long.parseLong(text.substring(TOKEN_PREFIX.length()));
-                if (version > 1) {
-                    return OptionalLong.of(version);
-                }
-            }
-        } catch (IllegalArgumentException notOurs) {
-            // reported below; NumberFormatException is an IllegalArgumentException too
+        if (!PAGE_TOKEN.matcher(token).matches()) {
+            violations.add(new FieldViolation("page_token", "is not a token this service issued"));
+            return OptionalLong.empty();
         }
-        violations.add(new FieldViolation("page_token", "is not a token this service issued"));
-        return OptionalLong.empty();
+        String text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+        return OptionalLong.of(Long.parseLong(text.substring(TOKEN_PREFIX.length())));
     }
 }
