@@ -24,13 +24,32 @@ public final class AgentStateRules {
     private static final Pattern WORKER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@/-]{0,199}");
     private static final Pattern QUEUE = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     private static final Pattern TASK_ID = Pattern.compile("[0-9]{1,20}-[0-9]{1,20}");
-    private static final Pattern PRINTABLE = Pattern.compile("[\\p{Print}\\p{L}\\p{M}\\p{N}\\p{Zs}]*");
+    /**
+     * One character of printable text: ASCII printable ({@code \p{Print}} is ASCII in Java),
+     * a letter, mark, number or space separator; no control, format, private-use,
+     * surrogate or unassigned character. Public so the OpenAPI document can spell out the
+     * same set.
+     */
+    public static final String PRINTABLE_CHARACTER = "[\\p{Print}\\p{L}\\p{M}\\p{N}\\p{Zs}]";
+    private static final Pattern PRINTABLE = Pattern.compile(PRINTABLE_CHARACTER + "*");
 
     private AgentStateRules() {
     }
 
+    /**
+     * A text's length in characters (Unicode code points), as the limits above count it:
+     * as PostgreSQL's {@code char_length} does (the agents table checks the kind's with
+     * it) and as JSON Schema's {@code maxLength} does, so the OpenAPI document states the
+     * limits exactly. A letter beyond the Basic Multilingual Plane is one character, not
+     * the two UTF-16 units {@link String#length()} counts.
+     */
+    static int characters(String text) {
+        return text.codePointCount(0, text.length());
+    }
+
     public static void checkKind(String kind, List<FieldViolation> violations) {
-        if (kind == null || kind.isBlank() || kind.length() > KIND_LENGTH_MAX || !PRINTABLE.matcher(kind).matches()) {
+        if (kind == null || kind.isBlank() || characters(kind) > KIND_LENGTH_MAX
+                || !PRINTABLE.matcher(kind).matches()) {
             violations.add(new FieldViolation("kind",
                     "must be 1 to " + KIND_LENGTH_MAX + " printable characters, not only spaces"));
         }
@@ -48,7 +67,7 @@ public final class AgentStateRules {
                 violations.add(new FieldViolation("labels",
                         "keys must be 1 to 63 lower-case letters, digits and ._/-, starting and ending with a letter"
                                 + " or digit"));
-            } else if (value == null || value.length() > LABEL_VALUE_LENGTH_MAX
+            } else if (value == null || characters(value) > LABEL_VALUE_LENGTH_MAX
                     || !PRINTABLE.matcher(value).matches()) {
                 violations.add(new FieldViolation("labels." + key,
                         "value must be at most " + LABEL_VALUE_LENGTH_MAX + " printable characters"));
@@ -62,10 +81,10 @@ public final class AgentStateRules {
             return;
         }
         metadata.forEach((key, value) -> {
-            if (key.isEmpty() || key.length() > KEY_LENGTH_MAX || !PRINTABLE.matcher(key).matches()) {
+            if (key.isEmpty() || characters(key) > KEY_LENGTH_MAX || !PRINTABLE.matcher(key).matches()) {
                 violations.add(new FieldViolation("metadata",
                         "keys must be 1 to " + KEY_LENGTH_MAX + " printable characters"));
-            } else if (value == null || value.length() > METADATA_VALUE_LENGTH_MAX
+            } else if (value == null || characters(value) > METADATA_VALUE_LENGTH_MAX
                     || !PRINTABLE.matcher(value).matches()) {
                 violations.add(new FieldViolation("metadata." + key,
                         "value must be at most " + METADATA_VALUE_LENGTH_MAX + " printable characters"));
@@ -109,7 +128,7 @@ public final class AgentStateRules {
     }
 
     public static void checkReason(String reason, List<FieldViolation> violations) {
-        if (reason != null && (reason.length() > REASON_LENGTH_MAX || !PRINTABLE.matcher(reason).matches())) {
+        if (reason != null && (characters(reason) > REASON_LENGTH_MAX || !PRINTABLE.matcher(reason).matches())) {
             violations.add(new FieldViolation("reason", "must be at most " + REASON_LENGTH_MAX
                     + " printable characters"));
         }
@@ -123,7 +142,7 @@ public final class AgentStateRules {
     }
 
     public static void checkIdempotencyKey(String key, List<FieldViolation> violations) {
-        if (key == null || key.isBlank() || key.length() > IDEMPOTENCY_KEY_LENGTH_MAX
+        if (key == null || key.isBlank() || characters(key) > IDEMPOTENCY_KEY_LENGTH_MAX
                 || !PRINTABLE.matcher(key).matches()) {
             violations.add(new FieldViolation("idempotency_key",
                     "must be 1 to " + IDEMPOTENCY_KEY_LENGTH_MAX + " printable characters"));
