@@ -27,7 +27,6 @@ import io.aicunet.platform.tenancy.HttpCallers;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -40,6 +39,14 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.OptionalLong;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -74,11 +81,27 @@ public class AgentResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Register an agent",
+    @Operation(operationId = "registerAgent", summary = "Register an agent",
             description = "Idempotent by the Idempotency-Key header: a retry returns the first result (200), "
                     + "the first call answers 201.")
-    public Uni<Response> register(@HeaderParam("Idempotency-Key") String key,
-                                  RegisterAgentBody body) {
+    @APIResponse(responseCode = "201", description = "Registered.",
+            headers = @Header(name = "Location", required = true, description = "The agent's path.",
+                    schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = RegisteredBody.class)))
+    @APIResponse(responseCode = "200", description = "A retry: the agent the first call registered.",
+            headers = @Header(name = "Location", required = true, description = "The agent's path.",
+                    schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = RegisteredBody.class)))
+    @APIResponse(responseCode = "409", description = "idempotency-key-reused: the key was used for another"
+            + " registration.")
+    public Uni<Response> register(
+            @Parameter(in = ParameterIn.HEADER, name = "Idempotency-Key", required = true,
+                    description = "Makes retries safe: " + AgentStateJson.IDEMPOTENCY_KEY_DESCRIPTION,
+                    schema = @Schema(type = SchemaType.STRING, maxLength = 128, pattern = AgentStateJson.PRINTABLE_NOT_BLANK))
+            @HeaderParam("Idempotency-Key") String key,
+            @RequestBody(required = true) RegisterAgentBody body) {
         if (body == null) {
             return RestBodies.missingBody();
         }
@@ -92,8 +115,12 @@ public class AgentResource {
 
     @GET
     @Path("/{agentId}")
-    @Operation(summary = "Read an agent")
-    public Uni<Response> get(@PathParam("agentId") String agentId) {
+    @Operation(operationId = "getAgent", summary = "Read an agent")
+    @APIResponse(responseCode = "200", description = "The agent.", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AgentBody.class)))
+    @APIResponse(responseCode = "404", description = "No such agent in this tenant.")
+    public Uni<Response> get(@Parameter(in = ParameterIn.PATH, required = true, description = "The agent's id.",
+            schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("agentId") String agentId) {
         return HttpCallers.serve(caller -> getAgent.execute(caller, new GetAgentQuery(agentId)),
                 agent -> Response.ok(AgentBody.of(agent)).build());
     }
@@ -101,11 +128,17 @@ public class AgentResource {
     @POST
     @Path("/{agentId}/status")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Move an agent to another status",
+    @Operation(operationId = "changeAgentStatus", summary = "Move an agent to another status",
             description = "Only legal transitions; with expected_version only at that version (409), with "
                     + "fencing_token only for the newest lease holder (409 stale-fencing-token).")
-    public Uni<Response> changeStatus(@PathParam("agentId") String agentId,
-                                      ChangeStatusBody body) {
+    @APIResponse(responseCode = "200", description = "The agent in its new status.", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AgentBody.class)))
+    @APIResponse(responseCode = "404", description = "No such agent in this tenant.")
+    @APIResponse(responseCode = "409", description = "illegal-status-transition, version-conflict or"
+            + " stale-fencing-token.")
+    public Uni<Response> changeStatus(@Parameter(in = ParameterIn.PATH, required = true, description = "The agent's id.",
+            schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("agentId") String agentId,
+                                      @RequestBody(required = true) ChangeStatusBody body) {
         if (body == null) {
             return RestBodies.missingBody();
         }
@@ -118,8 +151,14 @@ public class AgentResource {
 
     @POST
     @Path("/{agentId}/heartbeats")
-    @Operation(summary = "Say the agent is alive", description = "503 when Redis does not answer.")
-    public Uni<Response> heartbeat(@PathParam("agentId") String agentId) {
+    @Operation(operationId = "heartbeat", summary = "Say the agent is alive", description = "503 when Redis does not answer.")
+    @APIResponse(responseCode = "200", description = "Recorded.", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HeartbeatBody.class)))
+    @APIResponse(responseCode = "404", description = "No such agent in this tenant.")
+    @APIResponse(responseCode = "409", description = "agent-finished: the agent failed, completed or was"
+            + " terminated.")
+    public Uni<Response> heartbeat(@Parameter(in = ParameterIn.PATH, required = true, description = "The agent's id.",
+            schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("agentId") String agentId) {
         return HttpCallers.serve(caller -> recordHeartbeat.execute(caller, new HeartbeatCommand(agentId)),
                 lostAfter -> Response.ok(new HeartbeatBody(lostAfter.toMillis())).build());
     }
@@ -127,9 +166,14 @@ public class AgentResource {
     @POST
     @Path("/{agentId}/lease")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Claim the agent's lease and a new fencing token", description = "503 without Redis.")
-    public Uni<Response> claimLease(@PathParam("agentId") String agentId,
-                                    ClaimLeaseBody body) {
+    @Operation(operationId = "claimLease", summary = "Claim the agent's lease and a new fencing token", description = "503 without Redis.")
+    @APIResponse(responseCode = "200", description = "The lease, with a new fencing token.", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = LeaseBody.class)))
+    @APIResponse(responseCode = "404", description = "No such agent in this tenant.")
+    @APIResponse(responseCode = "409", description = "lease-held by another worker, or agent-finished.")
+    public Uni<Response> claimLease(@Parameter(in = ParameterIn.PATH, required = true, description = "The agent's id.",
+            schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("agentId") String agentId,
+                                    @RequestBody(required = true) ClaimLeaseBody body) {
         if (body == null) {
             return RestBodies.missingBody();
         }
@@ -142,9 +186,14 @@ public class AgentResource {
     @PUT
     @Path("/{agentId}/lease")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Renew a lease this worker holds with this token")
-    public Uni<Response> renewLease(@PathParam("agentId") String agentId,
-                                    RenewLeaseBody body) {
+    @Operation(operationId = "renewLease", summary = "Renew a lease this worker holds with this token", description = "503 without Redis.")
+    @APIResponse(responseCode = "200", description = "The renewed lease.", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = LeaseBody.class)))
+    @APIResponse(responseCode = "409", description = "lease-not-held: this worker does not hold the lease with"
+            + " this token (any more).")
+    public Uni<Response> renewLease(@Parameter(in = ParameterIn.PATH, required = true, description = "The agent's id.",
+            schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("agentId") String agentId,
+                                    @RequestBody(required = true) RenewLeaseBody body) {
         if (body == null) {
             return RestBodies.missingBody();
         }
@@ -156,11 +205,24 @@ public class AgentResource {
 
     @DELETE
     @Path("/{agentId}/lease")
-    @Operation(summary = "Release a lease early", description = "204 also when the lease was no longer held.")
-    public Uni<Response> releaseLease(@PathParam("agentId") String agentId,
+    @Operation(operationId = "releaseLease", summary = "Release a lease early",
+            description = "204 also when the lease was no longer held. 503 without Redis.")
+    @APIResponse(responseCode = "204", description = "Released, or no longer held (also for an agent that does not"
+            + " exist: leases live apart from agents).")
+    public Uni<Response> releaseLease(@Parameter(in = ParameterIn.PATH, required = true, description = "The agent's id.",
+            schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("agentId") String agentId,
+                                      @Parameter(required = true, description = "The worker holding the lease.",
+                                              schema = @Schema(type = SchemaType.STRING, pattern = AgentStateJson.WORKER))
                                       @QueryParam("worker_id") String workerId,
-                                      @QueryParam("fencing_token") @DefaultValue("0") long fencingToken) {
-        ReleaseLeaseCommand command = new ReleaseLeaseCommand(agentId, workerId, fencingToken);
+                                      @Parameter(required = true, description = "The token ClaimLease returned.",
+                                              schema = @Schema(type = SchemaType.INTEGER, format = "int64",
+                                                      minimum = "1"))
+                                      @QueryParam("fencing_token") String fencingToken) {
+        OptionalLong token = RestBodies.integerParameter(fencingToken, Long.MIN_VALUE, Long.MAX_VALUE);
+        if (token.isEmpty()) {
+            return RestBodies.invalid("fencing_token", "must be an integer: the token ClaimLease returned");
+        }
+        ReleaseLeaseCommand command = new ReleaseLeaseCommand(agentId, workerId, token.getAsLong());
         return HttpCallers.serve(caller -> releaseLease.execute(caller, command),
                 released -> Response.noContent().build());
     }

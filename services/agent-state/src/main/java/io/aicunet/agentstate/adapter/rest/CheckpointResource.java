@@ -20,7 +20,6 @@ import io.aicunet.platform.problem.HttpProblems;
 import io.aicunet.platform.tenancy.HttpCallers;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -32,7 +31,15 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** An agent's threads and checkpoints over REST; the same use cases as gRPC. */
@@ -59,13 +66,29 @@ public class CheckpointResource {
     @POST
     @Path("/checkpoints")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Save a checkpoint as the thread's next version",
+    @Operation(operationId = "saveCheckpoint", summary = "Save a checkpoint as the thread's next version",
             description = "Compare-and-set on expected_version (0 starts the thread): 409 version-conflict with "
                     + "current_version when the thread moved on. Optional Idempotency-Key: a retry returns the "
                     + "first result (200); the first save answers 201.")
-    public Uni<Response> save(@PathParam("agentId") String agentId,
-                              @PathParam("threadId") String threadId, @HeaderParam("Idempotency-Key") String key,
-                              SaveCheckpointBody body) {
+    @APIResponse(responseCode = "201", description = "Saved as the thread's next version.", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = SavedBody.class)))
+    @APIResponse(responseCode = "200", description = "A retry: the checkpoint the first call saved.", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = SavedBody.class)))
+    @APIResponse(responseCode = "404", description = "No such agent in this tenant, or the thread belongs to"
+            + " another agent.")
+    @APIResponse(responseCode = "409", description = "version-conflict (with `current_version` and"
+            + " `expected_version`), thread-id-taken, stale-fencing-token, idempotency-key-in-use,"
+            + " idempotency-key-reused, or key-unavailable (the tenant has no data key).")
+    public Uni<Response> save(
+            @Parameter(in = ParameterIn.PATH, required = true, description = "The agent's id.",
+                    schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("agentId") String agentId,
+            @Parameter(in = ParameterIn.PATH, required = true, description = "The thread's id.",
+                    schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("threadId") String threadId,
+            @Parameter(in = ParameterIn.HEADER, name = "Idempotency-Key", description = "Makes retries safe:"
+                    + " " + AgentStateJson.IDEMPOTENCY_KEY_DESCRIPTION + " Empty or absent: none.",
+                    schema = @Schema(type = SchemaType.STRING, maxLength = 128, pattern = AgentStateJson.PRINTABLE_NOT_BLANK_OR_EMPTY))
+            @HeaderParam("Idempotency-Key") String key,
+            @RequestBody(required = true) SaveCheckpointBody body) {
         if (body == null) {
             return RestBodies.missingBody();
         }
@@ -89,30 +112,63 @@ public class CheckpointResource {
 
     @GET
     @Path("/checkpoints/latest")
-    @Operation(summary = "Load the thread's latest checkpoint")
-    public Uni<Response> latest(@PathParam("agentId") String agentId,
-                                @PathParam("threadId") String threadId) {
+    @Operation(operationId = "getLatestCheckpoint", summary = "Load the thread's latest checkpoint")
+    @APIResponse(responseCode = "200", description = "The checkpoint with its state.", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CheckpointBody.class)))
+    @APIResponse(responseCode = "404", description = "No such thread of this agent in this tenant.")
+    @APIResponse(responseCode = "409", description = "key-unavailable: the tenant has no data key to read the state"
+            + " with.")
+    public Uni<Response> latest(
+            @Parameter(in = ParameterIn.PATH, required = true, description = "The agent's id.",
+                    schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("agentId") String agentId,
+            @Parameter(in = ParameterIn.PATH, required = true, description = "The thread's id.",
+                    schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("threadId") String threadId) {
         return HttpCallers.serve(caller -> getLatestCheckpoint.execute(caller, new GetLatestCheckpointQuery(agentId, threadId)),
                 checkpoint -> Response.ok(CheckpointBody.of(checkpoint)).build());
     }
 
     @GET
     @Path("/checkpoints/{checkpointId}")
-    @Operation(summary = "Load one checkpoint of the thread")
-    public Uni<Response> get(@PathParam("agentId") String agentId,
-                             @PathParam("threadId") String threadId, @PathParam("checkpointId") String checkpointId) {
+    @Operation(operationId = "getCheckpoint", summary = "Load one checkpoint of the thread")
+    @APIResponse(responseCode = "200", description = "The checkpoint with its state.", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CheckpointBody.class)))
+    @APIResponse(responseCode = "404", description = "No such checkpoint of this thread and agent in this tenant.")
+    @APIResponse(responseCode = "409", description = "key-unavailable: the tenant has no data key to read the state"
+            + " with.")
+    public Uni<Response> get(
+            @Parameter(in = ParameterIn.PATH, required = true, description = "The agent's id.",
+                    schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("agentId") String agentId,
+            @Parameter(in = ParameterIn.PATH, required = true, description = "The thread's id.",
+                    schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("threadId") String threadId,
+            @Parameter(in = ParameterIn.PATH, required = true, description = "The checkpoint's id.",
+                    schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("checkpointId") String checkpointId) {
         return HttpCallers.serve(caller -> getCheckpoint.execute(caller, new GetCheckpointQuery(agentId, threadId, checkpointId)),
                 checkpoint -> Response.ok(CheckpointBody.of(checkpoint)).build());
     }
 
     @GET
     @Path("/checkpoints")
-    @Operation(summary = "The thread's history, newest first, a page at a time")
-    public Uni<Response> list(@PathParam("agentId") String agentId,
-                              @PathParam("threadId") String threadId,
-                              @QueryParam("page_size") @DefaultValue("0") int pageSize,
-                              @QueryParam("page_token") String pageToken) {
-        ListCheckpointsQuery query = new ListCheckpointsQuery(agentId, threadId, pageSize, pageToken);
+    @Operation(operationId = "listCheckpoints", summary = "The thread's history, newest first, a page at a time")
+    @APIResponse(responseCode = "200", description = "A page of checkpoints without their states.", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CheckpointPageBody.class)))
+    @APIResponse(responseCode = "404", description = "No such thread of this agent in this tenant.")
+    public Uni<Response> list(
+            @Parameter(in = ParameterIn.PATH, required = true, description = "The agent's id.",
+                    schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("agentId") String agentId,
+            @Parameter(in = ParameterIn.PATH, required = true, description = "The thread's id.",
+                    schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("threadId") String threadId,
+            @Parameter(description = "Checkpoints per page: 1 to 100; 0 or absent: 20.",
+                    schema = @Schema(type = SchemaType.INTEGER, format = "int32", minimum = "0", maximum = "100"))
+            @QueryParam("page_size") String pageSize,
+            @Parameter(description = "The `next_page_token` of the previous page (an opaque token; no other"
+                    + " value is accepted); empty or absent: the first page.",
+                    schema = @Schema(type = SchemaType.STRING, pattern = ListCheckpoints.PAGE_TOKEN_PATTERN))
+            @QueryParam("page_token") String pageToken) {
+        OptionalLong size = RestBodies.integerParameter(pageSize, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        if (size.isEmpty()) {
+            return RestBodies.invalid("page_size", "must be an integer from 0 to 100");
+        }
+        ListCheckpointsQuery query = new ListCheckpointsQuery(agentId, threadId, (int) size.getAsLong(), pageToken);
         return HttpCallers.serve(caller -> listCheckpoints.execute(caller, query),
                 page -> Response.ok(new CheckpointPageBody(
                         page.checkpoints().stream().map(CheckpointSummaryBody::of).toList(), page.nextPageToken()))
@@ -122,10 +178,28 @@ public class CheckpointResource {
     @POST
     @Path("/checkpoints/{checkpointId}/forks")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Start a new thread from this checkpoint", description = "Optional Idempotency-Key.")
-    public Uni<Response> fork(@PathParam("agentId") String agentId,
-                              @PathParam("threadId") String threadId, @PathParam("checkpointId") String checkpointId,
-                              @HeaderParam("Idempotency-Key") String key, ForkThreadBody body) {
+    @Operation(operationId = "forkThread", summary = "Start a new thread from this checkpoint",
+            description = "The new thread's first checkpoint holds this checkpoint's state. Optional Idempotency-Key:"
+                    + " a retry returns the first result (200); the first fork answers 201.")
+    @APIResponse(responseCode = "201", description = "Forked: the new thread's first checkpoint.", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = SavedBody.class)))
+    @APIResponse(responseCode = "200", description = "A retry: the checkpoint the first call made.", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = SavedBody.class)))
+    @APIResponse(responseCode = "404", description = "No such checkpoint of this thread and agent in this tenant.")
+    @APIResponse(responseCode = "409", description = "thread-id-taken, idempotency-key-in-use or"
+            + " idempotency-key-reused.")
+    public Uni<Response> fork(
+            @Parameter(in = ParameterIn.PATH, required = true, description = "The agent's id.",
+                    schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("agentId") String agentId,
+            @Parameter(in = ParameterIn.PATH, required = true, description = "The thread's id.",
+                    schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("threadId") String threadId,
+            @Parameter(in = ParameterIn.PATH, required = true, description = "The checkpoint's id.",
+                    schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("checkpointId") String checkpointId,
+            @Parameter(in = ParameterIn.HEADER, name = "Idempotency-Key", description = "Makes retries safe:"
+                    + " " + AgentStateJson.IDEMPOTENCY_KEY_DESCRIPTION + " Empty or absent: none.",
+                    schema = @Schema(type = SchemaType.STRING, maxLength = 128, pattern = AgentStateJson.PRINTABLE_NOT_BLANK_OR_EMPTY))
+            @HeaderParam("Idempotency-Key") String key,
+            @RequestBody(required = false) ForkThreadBody body) {
         ForkThreadCommand command = new ForkThreadCommand(agentId, threadId, checkpointId,
                 body == null ? null : body.newThreadId(), key);
         return HttpCallers.serve(caller -> forkThread.execute(caller, command),

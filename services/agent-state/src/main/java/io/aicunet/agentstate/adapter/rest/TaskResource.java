@@ -21,7 +21,6 @@ import io.aicunet.platform.problem.HttpProblems;
 import io.aicunet.platform.tenancy.HttpCallers;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -30,7 +29,15 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.OptionalLong;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Task queues over REST; the same use cases as gRPC. 503 when Redis does not answer. */
@@ -57,9 +64,16 @@ public class TaskResource {
     @POST
     @Path("/tasks")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Append a task to the queue")
-    public Uni<Response> enqueue(@PathParam("queue") String queue,
-                                 EnqueueTaskBody body) {
+    @Operation(operationId = "enqueueTask", summary = "Append a task to the queue", description = "503 when Redis does not answer.")
+    @APIResponse(responseCode = "201", description = "Appended.", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TaskIdBody.class)))
+    @APIResponse(responseCode = "409", description = "queue-full, or key-unavailable (the tenant has no data key"
+            + " to store the payload with).")
+    public Uni<Response> enqueue(
+            @Parameter(in = ParameterIn.PATH, required = true, description = "The queue: 1 to 64 lower-case letters,"
+                    + " digits, '.', '_' and '-', starting with a letter or digit.",
+                    schema = @Schema(type = SchemaType.STRING, pattern = AgentStateJson.QUEUE)) @PathParam("queue") String queue,
+            @RequestBody(required = true) EnqueueTaskBody body) {
         if (body == null) {
             return RestBodies.missingBody();
         }
@@ -70,8 +84,18 @@ public class TaskResource {
     @POST
     @Path("/claims")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Claim tasks for a consumer: reclaimed ones first, then new ones")
-    public Uni<Response> claim(@PathParam("queue") String queue, ClaimTasksBody body) {
+    @Operation(operationId = "claimTasks", summary = "Claim tasks for a consumer: reclaimed ones first, then new ones",
+            description = "503 when Redis does not answer.")
+    @APIResponse(responseCode = "200", description = "The claimed tasks, possibly none.", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(type = SchemaType.ARRAY, implementation = TaskBody.class)))
+    @APIResponse(responseCode = "409", description = "key-unavailable: the tenant has no data key to read the"
+            + " payloads with.")
+    public Uni<Response> claim(
+            @Parameter(in = ParameterIn.PATH, required = true, description = "The queue: 1 to 64 lower-case letters,"
+                    + " digits, '.', '_' and '-', starting with a letter or digit.",
+                    schema = @Schema(type = SchemaType.STRING, pattern = AgentStateJson.QUEUE)) @PathParam("queue") String queue,
+            @RequestBody(required = true) ClaimTasksBody body) {
         if (body == null) {
             return RestBodies.missingBody();
         }
@@ -84,9 +108,17 @@ public class TaskResource {
     @POST
     @Path("/tasks/{taskId}/ack")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Mark a task this consumer holds as done")
-    public Uni<Response> ack(@PathParam("queue") String queue,
-                             @PathParam("taskId") String taskId, ConsumerBody body) {
+    @Operation(operationId = "ackTask", summary = "Mark a task this consumer holds as done", description = "503 when Redis does not answer.")
+    @APIResponse(responseCode = "204", description = "Done.")
+    @APIResponse(responseCode = "404", description = "No such task waiting for an acknowledgement in this queue.")
+    @APIResponse(responseCode = "409", description = "task-not-held: another consumer holds the task now.")
+    public Uni<Response> ack(
+            @Parameter(in = ParameterIn.PATH, required = true, description = "The queue: 1 to 64 lower-case letters,"
+                    + " digits, '.', '_' and '-', starting with a letter or digit.",
+                    schema = @Schema(type = SchemaType.STRING, pattern = AgentStateJson.QUEUE)) @PathParam("queue") String queue,
+            @Parameter(in = ParameterIn.PATH, required = true, description = "The task's id, as EnqueueTask returned it.",
+                    schema = @Schema(type = SchemaType.STRING, pattern = AgentStateJson.TASK_ID)) @PathParam("taskId") String taskId,
+            @RequestBody(required = true) ConsumerBody body) {
         if (body == null) {
             return RestBodies.missingBody();
         }
@@ -97,9 +129,20 @@ public class TaskResource {
     @POST
     @Path("/tasks/{taskId}/failure")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Give a task back for another try, or to the dead-letter stream when out of tries")
-    public Uni<Response> fail(@PathParam("queue") String queue,
-                              @PathParam("taskId") String taskId, ConsumerBody body) {
+    @Operation(operationId = "failTask", summary = "Give a task back for another try, or to the dead-letter stream when out of tries",
+            description = "503 when Redis does not answer.")
+    @APIResponse(responseCode = "200", description = "Given back.", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DeadLetteredBody.class)))
+    @APIResponse(responseCode = "404", description = "No such task waiting for an acknowledgement in this queue.")
+    @APIResponse(responseCode = "409", description = "task-not-held (another consumer holds the task now), or"
+            + " key-unavailable (the tenant has no data key to store the reason with).")
+    public Uni<Response> fail(
+            @Parameter(in = ParameterIn.PATH, required = true, description = "The queue: 1 to 64 lower-case letters,"
+                    + " digits, '.', '_' and '-', starting with a letter or digit.",
+                    schema = @Schema(type = SchemaType.STRING, pattern = AgentStateJson.QUEUE)) @PathParam("queue") String queue,
+            @Parameter(in = ParameterIn.PATH, required = true, description = "The task's id, as EnqueueTask returned it.",
+                    schema = @Schema(type = SchemaType.STRING, pattern = AgentStateJson.TASK_ID)) @PathParam("taskId") String taskId,
+            @RequestBody(required = true) ConsumerBody body) {
         if (body == null) {
             return RestBodies.missingBody();
         }
@@ -109,10 +152,25 @@ public class TaskResource {
 
     @GET
     @Path("/dead-tasks")
-    @Operation(summary = "The oldest dead-lettered tasks of the queue")
-    public Uni<Response> dead(@PathParam("queue") String queue,
-                              @QueryParam("page_size") @DefaultValue("0") int pageSize) {
-        return HttpCallers.serve(caller -> listDeadTasks.execute(caller, new ListDeadTasksQuery(queue, pageSize)),
+    @Operation(operationId = "listDeadTasks", summary = "The oldest dead-lettered tasks of the queue", description = "503 when Redis does not answer.")
+    @APIResponse(responseCode = "200", description = "The oldest dead tasks, possibly none.", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(type = SchemaType.ARRAY, implementation = DeadTaskBody.class)))
+    @APIResponse(responseCode = "409", description = "key-unavailable: the tenant has no data key to read the"
+            + " payloads with.")
+    public Uni<Response> dead(
+            @Parameter(in = ParameterIn.PATH, required = true, description = "The queue: 1 to 64 lower-case letters,"
+                    + " digits, '.', '_' and '-', starting with a letter or digit.",
+                    schema = @Schema(type = SchemaType.STRING, pattern = AgentStateJson.QUEUE)) @PathParam("queue") String queue,
+            @Parameter(description = "Tasks at most: 1 to 100; 0 or absent: 20.",
+                    schema = @Schema(type = SchemaType.INTEGER, format = "int32", minimum = "0", maximum = "100"))
+            @QueryParam("page_size") String pageSize) {
+        OptionalLong size = RestBodies.integerParameter(pageSize, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        if (size.isEmpty()) {
+            return RestBodies.invalid("page_size", "must be an integer from 0 to 100");
+        }
+        ListDeadTasksQuery query = new ListDeadTasksQuery(queue, (int) size.getAsLong());
+        return HttpCallers.serve(caller -> listDeadTasks.execute(caller, query),
                 tasks -> Response.ok(tasks.stream().map(DeadTaskBody::of).toList()).build());
     }
 }
