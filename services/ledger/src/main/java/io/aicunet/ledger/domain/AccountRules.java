@@ -33,10 +33,15 @@ public final class AccountRules {
     /** The longest data subject id an account may name. */
     public static final int SUBJECT_ID_LENGTH_MAX = 256;
 
-    /** Empty (no subject) or 1 to 256 characters without control characters. */
+    /**
+     * Empty (no subject) or 1 to 256 characters without control characters, not only blanks.
+     * Characters are code points, as the column's check ({@code char_length}) and the REST
+     * document's {@code maxLength} count them: a character outside the BMP is one, not two.
+     */
     public static void checkSubject(String subjectId, List<FieldViolation> violations) {
-        if (subjectId != null && !subjectId.isEmpty() && (subjectId.length() > SUBJECT_ID_LENGTH_MAX
-                || subjectId.isBlank() || InputChecks.textProblem(subjectId, SUBJECT_ID_LENGTH_MAX) != null)) {
+        if (subjectId != null && !subjectId.isEmpty() && (subjectId.length() > 2 * SUBJECT_ID_LENGTH_MAX
+                || subjectId.codePointCount(0, subjectId.length()) > SUBJECT_ID_LENGTH_MAX
+                || subjectId.isBlank() || InputChecks.charactersProblem(subjectId, false) != null)) {
             violations.add(new FieldViolation("subject_id", "must be empty or 1 to " + SUBJECT_ID_LENGTH_MAX
                     + " characters without control characters, not only blanks"));
         }
