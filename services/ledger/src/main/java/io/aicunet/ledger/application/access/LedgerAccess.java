@@ -50,7 +50,7 @@ public class LedgerAccess {
                                        String resourceId, BiFunction<SqlConnection, TenantId, Uni<Result<T>>> work) {
         Result<TenantId> tenant = tenantOf(caller, tenantId);
         if (!tenant.isOk()) {
-            return Uni.createFrom().item(Result.failed(tenant.problem()));
+            return unnamed(caller, tenantId, action, resourceType, tenant.problem());
         }
         return pipeline.inTransaction(caller, action, Resource.owned(resourceType, resourceId, tenant.value()),
                 TenantScope.of(tenant.value()), connection -> work.apply(connection, tenant.value()));
@@ -73,13 +73,31 @@ public class LedgerAccess {
                                           PreparedWork<P, T> work) {
         Result<TenantId> tenant = tenantOf(caller, tenantId);
         if (!tenant.isOk()) {
-            return Uni.createFrom().item(Result.failed(tenant.problem()));
+            return unnamed(caller, tenantId, action, resourceType, tenant.problem());
         }
         return authorized(caller, action, Resource.owned(resourceType, resourceId, tenant.value()),
                 () -> prepare.apply(tenant.value()).flatMap(prepared -> prepared.isOk()
                         ? pipeline.transaction(TenantScope.of(tenant.value()),
                                 connection -> work.apply(connection, tenant.value(), prepared.value()))
                         : Uni.createFrom().item(Result.<T>failed(prepared.problem()))));
+    }
+
+    /**
+     * The answer when the request names no tenant it can act on. A caller at platform scope
+     * that names none is first asked whether it may do this at platform scope at all: a
+     * tenant's user who sent {@code x-aicunet-tenant: platform} is refused (403) like any
+     * caller without the grant, rather than told to name a tenant it could not use either;
+     * a platform caller with the grant hears that it must name one (400). A malformed
+     * tenant id is a 400 for everyone.
+     */
+    private <T> Uni<Result<T>> unnamed(Caller caller, String tenantId, String action, String resourceType,
+                                       Problem problem) {
+        boolean named = tenantId != null && !tenantId.isEmpty();
+        if (named || caller.scope() instanceof TenantScope.SingleTenant) {
+            return Uni.createFrom().item(Result.failed(problem));
+        }
+        return pipeline.admitted(caller, action, Resource.platform(resourceType),
+                () -> Uni.createFrom().item(Result.<T>failed(problem)));
     }
 
     /** Admission without a transaction, for work that opens its own. */

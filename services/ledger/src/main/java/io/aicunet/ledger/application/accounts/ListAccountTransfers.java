@@ -7,6 +7,7 @@ import io.aicunet.ledger.application.privacy.PersonalDataCipher;
 import io.aicunet.ledger.config.LedgerServiceConfig;
 import io.aicunet.ledger.domain.AccountId;
 import io.aicunet.ledger.domain.Transfer;
+import io.aicunet.platform.problem.InputChecks;
 import io.aicunet.platform.problem.Problem.FieldViolation;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Result;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * An account's statement: its transfers in timestamp order, a page at a time, their
@@ -30,6 +32,24 @@ import java.util.Optional;
 public class ListAccountTransfers {
 
     public static final String ACTION = "ledger.transfers.read";
+
+    /**
+     * A page token: the unpadded base64url of a decimal count of microseconds since the
+     * epoch, {@code -} and up to 17 digits or up to 18 digits (18 bytes, so at most 24
+     * characters). Spelled as the characters such a text encodes to, three digits (four
+     * characters) at a time: a digit is 0x30 to 0x39, so each position of its encoding can
+     * only take a few characters. The REST document states this pattern and the service
+     * takes exactly the tokens it matches, so a well-formed token is never refused.
+     */
+    private static final String DIGITS_3 = "(?:[MN][DTjz]|O[DT])[AEIMQUYcgk][w-z0-5]";
+    private static final String DIGITS_2 = "(?:[MN][DTjz]|O[DT])[AEIMQUYcgk]";
+    private static final String DIGITS_1 = "(?:[MN][AQgw]|O[AQ])";
+    private static final String MINUS_DIGITS_2 = "LT[AEIMQUYcgk][w-z0-5]";
+    private static final String MINUS_DIGIT = "LT[AEIMQUYcgk]";
+    public static final String PAGE_TOKEN_PATTERN = "^(?:(?:" + DIGITS_3 + "|" + MINUS_DIGITS_2 + ")(?:" + DIGITS_3
+            + ")*(?:" + DIGITS_2 + "|" + DIGITS_1 + ")?|" + DIGITS_2 + "|" + DIGITS_1 + "|" + MINUS_DIGIT + ")?$";
+    public static final int PAGE_TOKEN_LENGTH_MAX = 24;
+    private static final Pattern PAGE_TOKEN = Pattern.compile(PAGE_TOKEN_PATTERN);
 
     /** One page; {@code nextPageToken} is empty on the last. */
     public record Page(List<Transfer> transfers, String nextPageToken) {
@@ -89,13 +109,19 @@ public class ListAccountTransfers {
         if (token == null || token.isEmpty()) {
             return Optional.empty();
         }
-        try {
-            long micros = Long.parseLong(new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8));
-            return Optional.of(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
-                    Math.floorMod(micros, 1_000_000L) * 1_000L));
-        } catch (IllegalArgumentException notToken) {
+        if (token.length() > PAGE_TOKEN_LENGTH_MAX || !PAGE_TOKEN.matcher(token).matches()) {
             violations.add(new FieldViolation("page_token", "is not a token this service issued"));
             return Optional.empty();
         }
+        // The pattern admits only signed decimals of at most 18 digits: they decode and fit a long.
+        long micros = Long.parseLong(new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8));
+        Instant after = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+                Math.floorMod(micros, 1_000_000L) * 1_000L);
+        // A position before year 1 or after 9999 pages like its bound (no transfer is outside), and
+        // never reaches the database as a time PostgreSQL cannot hold.
+        if (after.isBefore(InputChecks.TIMESTAMP_MIN)) {
+            return Optional.of(InputChecks.TIMESTAMP_MIN);
+        }
+        return Optional.of(after.isAfter(InputChecks.TIMESTAMP_MAX) ? InputChecks.TIMESTAMP_MAX : after);
     }
 }
