@@ -26,13 +26,19 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -64,6 +70,17 @@ public class AccountResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Open an account with a client-chosen id",
             description = "Idempotent by id: the same body again answers 200 with the account; another body 409.")
+    @APIResponse(responseCode = "201", description = "Opened.",
+            headers = @Header(name = "Location", description = "The account's path.", required = true,
+                    schema = @Schema(type = SchemaType.STRING, format = "uri-reference")),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = AccountBody.class)))
+    @APIResponse(responseCode = "200", description = "It existed with this body: a replay.",
+            headers = @Header(name = "Location", description = "The account's path.", required = true,
+                    schema = @Schema(type = SchemaType.STRING, format = "uri-reference")),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = AccountBody.class)))
+    @APIResponse(responseCode = "409", description = "An account with this id exists with another body.")
     public Uni<Response> create(CreateAccountBody body) {
         if (body == null) {
             return missingBody();
@@ -80,7 +97,14 @@ public class AccountResource {
     @GET
     @Path("/{accountId}")
     @Operation(summary = "Read an account with its current balances")
-    public Uni<Response> get(@PathParam("accountId") String accountId,
+    @APIResponse(responseCode = "200", description = "The account.", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AccountBody.class)))
+    @APIResponse(responseCode = "404", description = "No such account in this tenant.")
+    public Uni<Response> get(@Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid",
+                                     pattern = LedgerJson.UUID_PATTERN))
+                             @PathParam("accountId") String accountId,
+                             @Parameter(description = LedgerJson.TENANT_ID_DESCRIPTION, schema = @Schema(
+                                     type = SchemaType.STRING, pattern = LedgerJson.TENANT_ID_PATTERN))
                              @QueryParam("tenant_id") String tenantId) {
         return HttpCallers.serve(caller -> getAccount.execute(caller, new AccountQuery(tenantId, accountId)),
                 account -> Response.ok(AccountBody.of(account)).build());
@@ -88,8 +112,16 @@ public class AccountResource {
 
     @POST
     @Path("/{accountId}/closure")
-    @Operation(summary = "Close an account", description = "It takes no new transfers; pending ones may be voided.")
-    public Uni<Response> close(@PathParam("accountId") String accountId,
+    @Operation(summary = "Close an account", description = "It takes no new transfers; pending ones may be voided."
+            + " Closing a closed account answers it again.")
+    @APIResponse(responseCode = "200", description = "The account, closed.", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AccountBody.class)))
+    @APIResponse(responseCode = "404", description = "No such account in this tenant.")
+    public Uni<Response> close(@Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid",
+                                       pattern = LedgerJson.UUID_PATTERN))
+                               @PathParam("accountId") String accountId,
+                               @Parameter(description = LedgerJson.TENANT_ID_DESCRIPTION, schema = @Schema(
+                                       type = SchemaType.STRING, pattern = LedgerJson.TENANT_ID_PATTERN))
                                @QueryParam("tenant_id") String tenantId) {
         return HttpCallers.serve(caller -> closeAccount.execute(caller, new AccountQuery(tenantId, accountId)),
                 account -> Response.ok(AccountBody.of(account)).build());
@@ -98,18 +130,32 @@ public class AccountResource {
     @GET
     @Path("/{accountId}/balance")
     @Operation(summary = "An account's balances, now or as of a past time")
-    public Uni<Response> balance(@PathParam("accountId") String accountId,
+    @APIResponse(responseCode = "200", description = "The balances.", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BalanceBody.class)))
+    @APIResponse(responseCode = "404", description = "No such account in this tenant.")
+    public Uni<Response> balance(@Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid",
+                                         pattern = LedgerJson.UUID_PATTERN))
+                                 @PathParam("accountId") String accountId,
+                                 @Parameter(description = LedgerJson.TENANT_ID_DESCRIPTION, schema = @Schema(
+                                         type = SchemaType.STRING, pattern = LedgerJson.TENANT_ID_PATTERN))
                                  @QueryParam("tenant_id") String tenantId,
-                                 @Parameter(description = "ISO-8601 instant, e.g. 2026-01-31T23:59:59Z; omitted: now")
-                                 @QueryParam("as_of") String asOf) {
+                                 @Parameter(description = "An RFC 3339 date-time of the years 0001 to 9999, e.g."
+                                         + " 2026-01-31T23:59:59Z; omitted: now. A time before"
+                                         + " 0001-01-01T00:00:00Z reads as that (no balances yet), one after"
+                                         + " 9999-12-31T23:59:59.999999999Z as that.",
+                                         schema = @Schema(type = SchemaType.STRING, format = "date-time"))
+                                 @QueryParam("as_of") String asOf,
+                                 @Context UriInfo uri) {
+        // as_of is declared for the document; it is read as sent (QueryValues), so an empty one is refused.
         Optional<Instant> at = Optional.empty();
-        if (asOf != null && !asOf.isEmpty()) {
-            try {
-                at = Optional.of(Instant.parse(asOf));
-            } catch (DateTimeParseException notInstant) {
+        Optional<String> sent = QueryValues.sent(uri, "as_of");
+        if (sent.isPresent()) {
+            Optional<Instant> parsed = Rfc3339.instant(sent.get());
+            if (parsed.isEmpty()) {
                 return Uni.createFrom().item(HttpProblems.toResponse(Problem.InvalidArgument.of("as_of",
-                        "must be an ISO-8601 instant such as 2026-01-31T23:59:59Z")));
+                        "must be an RFC 3339 date-time of the years 0001 to 9999, such as 2026-01-31T23:59:59Z")));
             }
+            at = parsed;
         }
         BalanceQuery query = new BalanceQuery(tenantId, accountId, at);
         return HttpCallers.serve(caller -> getAccountBalance.execute(caller, query),
@@ -119,10 +165,25 @@ public class AccountResource {
     @GET
     @Path("/{accountId}/transfers")
     @Operation(summary = "An account's statement: its transfers by timestamp, a page at a time")
-    public Uni<Response> statement(@PathParam("accountId") String accountId,
+    @APIResponse(responseCode = "200", description = "A page of transfers.", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TransferPageBody.class)))
+    @APIResponse(responseCode = "404", description = "No such account in this tenant.")
+    public Uni<Response> statement(@Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid",
+                                           pattern = LedgerJson.UUID_PATTERN))
+                                   @PathParam("accountId") String accountId,
+                                   @Parameter(description = LedgerJson.TENANT_ID_DESCRIPTION, schema = @Schema(
+                                           type = SchemaType.STRING, pattern = LedgerJson.TENANT_ID_PATTERN))
                                    @QueryParam("tenant_id") String tenantId,
-                                   @Parameter(description = "1 to 1000; 0 or omitted means 100")
+                                   @Parameter(description = "1 to 1000 (ledger.page-size-max); 0 or omitted means"
+                                           + " 100 (ledger.page-size-default)",
+                                           schema = @Schema(type = SchemaType.INTEGER, format = "int32",
+                                                   minimum = "0", maximum = "1000"))
                                    @QueryParam("page_size") @DefaultValue("0") int pageSize,
+                                   @Parameter(description = "The next_page_token of the previous page; empty or"
+                                           + " omitted: the first page.",
+                                           schema = @Schema(type = SchemaType.STRING,
+                                                   maxLength = ListAccountTransfers.PAGE_TOKEN_LENGTH_MAX,
+                                                   pattern = ListAccountTransfers.PAGE_TOKEN_PATTERN))
                                    @QueryParam("page_token") String pageToken) {
         StatementQuery query = new StatementQuery(tenantId, accountId, pageSize, pageToken);
         return HttpCallers.serve(caller -> listAccountTransfers.execute(caller, query),

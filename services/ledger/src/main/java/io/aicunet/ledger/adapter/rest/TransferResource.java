@@ -25,6 +25,11 @@ import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Transfers over REST: batches in, one result per transfer out. */
@@ -47,6 +52,10 @@ public class TransferResource {
             description = "Answers 200 with one result per transfer, in request order (ok, exists, or why it failed);"
                     + " transfers flagged linked form a chain that succeeds or fails as one. Each transfer's id"
                     + " is its idempotency key.")
+    @APIResponse(responseCode = "200", description = "One result per transfer, in request order.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = OutcomesBody.class)))
+    @APIResponse(responseCode = "409", description = "The tenant is suspended: it takes no new transfers.")
     public Uni<Response> create(CreateTransfersBody body) {
         if (body == null) {
             return AccountResource.missingBody();
@@ -64,7 +73,14 @@ public class TransferResource {
     @GET
     @Path("/{transferId}")
     @Operation(summary = "Read a transfer")
-    public Uni<Response> get(@PathParam("transferId") String transferId,
+    @APIResponse(responseCode = "200", description = "The transfer.", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TransferBody.class)))
+    @APIResponse(responseCode = "404", description = "No such transfer in this tenant.")
+    public Uni<Response> get(@Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid",
+                                     pattern = LedgerJson.UUID_PATTERN))
+                             @PathParam("transferId") String transferId,
+                             @Parameter(description = LedgerJson.TENANT_ID_DESCRIPTION, schema = @Schema(
+                                     type = SchemaType.STRING, pattern = LedgerJson.TENANT_ID_PATTERN))
                              @QueryParam("tenant_id") String tenantId) {
         return HttpCallers.serve(caller -> getTransfer.execute(caller, new TransferQuery(tenantId, transferId)),
                 transfer -> Response.ok(TransferBody.of(transfer)).build());
