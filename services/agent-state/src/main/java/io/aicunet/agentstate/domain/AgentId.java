@@ -1,5 +1,6 @@
 package io.aicunet.agentstate.domain;
 
+import io.aicunet.platform.problem.InputChecks;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -17,14 +18,9 @@ public record AgentId(UUID value) {
 
     /** The id written as text, or empty when the text is not a UUID. */
     public static Optional<AgentId> parse(String text) {
-        if (text == null || text.length() != 36) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(new AgentId(UUID.fromString(text)));
-        } catch (IllegalArgumentException notUuid) {
-            return Optional.empty();
-        }
+        // Only the canonical form: UUID.fromString also reads texts such as
+        // 123e4567e-89b-42d3-a456-426614174000 (as another id), which the documents' uuid refuses.
+        return InputChecks.uuid(text).map(AgentId::new);
     }
 
     @Override
