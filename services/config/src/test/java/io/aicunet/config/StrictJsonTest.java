@@ -2,6 +2,8 @@ package io.aicunet.config;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.nullValue;
 
 import io.aicunet.platform.testing.StrictJsonCheck;
 import io.aicunet.platform.testing.TestCallers;
@@ -58,5 +60,40 @@ class StrictJsonTest {
                 .body("{\"value\":{\"a\":[null,1,true,\"x\"],\"b\":null},\"reason\":\"free-form\"}")
                 .put(entry)
                 .then().statusCode(200).body("changed", equalTo(true)).body("entry.value.a[2]", equalTo(true));
+    }
+
+    /**
+     * Proves: {@code "value": null} is the JSON value null, stored and read back as such
+     * (not masked, a revision of its own), as the document says; leaving {@code value} out
+     * is refused naming it, and {@code "schema": null} is not a JSON Schema (400), while a
+     * namespace without {@code schema} has none. Unlike every typed property (StrictJson
+     * refuses their explicit null), a free-form value takes null as data.
+     */
+    @Test
+    void anExplicitNullValueIsTheJsonValueNull() {
+        String namespace = "ns-" + UUID.randomUUID().toString().substring(0, 8) + ".nulls";
+        String entry = "/v1/config/entries/" + namespace + "/feature";
+        given().headers(ADMIN).contentType(ContentType.JSON).body(Map.of("namespace", namespace))
+                .post("/v1/config/namespaces")
+                .then().statusCode(201).body("schema_version", equalTo(0));
+
+        int revision = given().headers(ADMIN).contentType(ContentType.JSON).queryParam("scope", "global")
+                .body("{\"value\":null,\"reason\":\"switched off\"}")
+                .put(entry)
+                .then().statusCode(200).body("changed", equalTo(true))
+                .body("entry.value", nullValue()).body("entry.masked", equalTo(false))
+                .extract().path("revision");
+        given().headers(ADMIN).queryParam("scope", "global").get(entry)
+                .then().statusCode(200).body("revision", equalTo(revision)).body("masked", equalTo(false))
+                .body("$", hasKey("value")).body("value", nullValue());
+        given().headers(ADMIN).contentType(ContentType.JSON).queryParam("scope", "global")
+                .body("{\"value\":null,\"reason\":\"again\"}")
+                .put(entry)
+                .then().statusCode(200).body("changed", equalTo(false)).body("revision", equalTo(revision));
+
+        StrictJsonCheck.of(service, ADMIN)
+                .assertRefused("PUT", entry + "?scope=global", "{\"reason\":\"no value\"}", "value")
+                .assertRefused("POST", "/v1/config/namespaces",
+                        "{\"namespace\":\"" + namespace + "x\",\"schema\":null}", "schema");
     }
 }

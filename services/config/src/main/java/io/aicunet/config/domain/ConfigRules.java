@@ -7,12 +7,15 @@ import java.util.regex.Pattern;
 public final class ConfigRules {
 
     /** Dot-separated lower-case words: {@code llm.routing}, {@code agent-state.limits}. */
-    public static final Pattern NAMESPACE = Pattern.compile("[a-z][a-z0-9_-]*(\\.[a-z][a-z0-9_-]*)*");
+    public static final String NAMESPACE_REGEX = "[a-z][a-z0-9_-]*(\\.[a-z][a-z0-9_-]*)*";
+    public static final Pattern NAMESPACE = Pattern.compile(NAMESPACE_REGEX);
     public static final int NAMESPACE_LENGTH_MAX = 128;
-    public static final Pattern KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+    public static final String KEY_REGEX = "[A-Za-z0-9][A-Za-z0-9_.-]*";
+    public static final Pattern KEY = Pattern.compile(KEY_REGEX);
     public static final int KEY_LENGTH_MAX = 128;
     /** A service name as the fleet spells it: {@code agent-state}. */
-    public static final Pattern SERVICE = Pattern.compile("[a-z][a-z0-9-]*");
+    public static final String SERVICE_REGEX = "[a-z][a-z0-9-]*";
+    public static final Pattern SERVICE = Pattern.compile(SERVICE_REGEX);
     public static final int SERVICE_LENGTH_MAX = 63;
     public static final int REASON_LENGTH_MAX = 500;
     public static final int DESCRIPTION_LENGTH_MAX = 500;
@@ -56,12 +59,30 @@ public final class ConfigRules {
         if (reason == null || reason.isBlank()) {
             return "is required: say why, it is kept with the revision";
         }
-        return InputChecks.textProblem(reason, REASON_LENGTH_MAX);
+        String length = lengthProblem(reason, REASON_LENGTH_MAX);
+        return length != null ? length : InputChecks.charactersProblem(reason, false);
     }
 
     /** A namespace's description: free text over several lines, no other control characters. */
     public static String descriptionProblem(String description) {
-        return InputChecks.multiLineTextProblem(description, DESCRIPTION_LENGTH_MAX);
+        if (description == null) {
+            return null;
+        }
+        String length = lengthProblem(description, DESCRIPTION_LENGTH_MAX);
+        return length != null ? length : InputChecks.charactersProblem(description, true);
+    }
+
+    /**
+     * A reason's or description's length in characters (Unicode code points), as the
+     * database's {@code char_length} checks it and as JSON Schema's {@code maxLength}
+     * (the REST API's document) counts it; UTF-16 units would refuse 300 emoji that both
+     * of those take.
+     */
+    private static String lengthProblem(String text, int lengthMax) {
+        int length = text.codePointCount(0, text.length());
+        return length > lengthMax
+                ? "is " + length + " characters; at most " + lengthMax + " are allowed"
+                : null;
     }
 
     /**

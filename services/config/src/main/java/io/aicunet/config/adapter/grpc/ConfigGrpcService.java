@@ -73,6 +73,7 @@ public class ConfigGrpcService implements ConfigService {
 
     private static final Logger LOG = Logger.getLogger(ConfigGrpcService.class);
     private static final String VALUE_FIELD = "value_json";
+    private static final String SCHEMA_FIELD = "schema_json";
 
     private final CreateNamespace createNamespace;
     private final GetNamespace getNamespace;
@@ -109,7 +110,7 @@ public class ConfigGrpcService implements ConfigService {
     @Override
     public Uni<CreateNamespaceResponse> createNamespace(CreateNamespaceRequest request) {
         CreateNamespaceCommand command = new CreateNamespaceCommand(request.getNamespace(), request.getDescription(),
-                request.getSchemaJson());
+                request.getSchemaJson(), SCHEMA_FIELD);
         return GrpcCallers.serve(caller -> createNamespace.execute(caller, command),
                 created -> CreateNamespaceResponse.newBuilder().setNamespace(ConfigProtos.namespace(created)).build());
     }
@@ -122,7 +123,8 @@ public class ConfigGrpcService implements ConfigService {
 
     @Override
     public Uni<RegisterSchemaResponse> registerSchema(RegisterSchemaRequest request) {
-        RegisterSchemaCommand command = new RegisterSchemaCommand(request.getNamespace(), request.getSchemaJson());
+        RegisterSchemaCommand command = new RegisterSchemaCommand(request.getNamespace(), request.getSchemaJson(),
+                SCHEMA_FIELD);
         return GrpcCallers.serve(caller -> registerSchema.execute(caller, command),
                 schema -> RegisterSchemaResponse.newBuilder().setSchema(ConfigProtos.schema(schema)).build());
     }

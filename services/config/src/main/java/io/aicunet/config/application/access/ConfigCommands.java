@@ -52,10 +52,12 @@ public final class ConfigCommands {
                              boolean allTenants) {
     }
 
-    public record CreateNamespaceCommand(String namespace, String description, String schemaJson) {
+    /** @param schemaField the request field that holds the schema ({@code schema_json} on gRPC, {@code schema} on REST) */
+    public record CreateNamespaceCommand(String namespace, String description, String schemaJson, String schemaField) {
     }
 
-    public record RegisterSchemaCommand(String namespace, String schemaJson) {
+    /** @param schemaField the request field that holds the schema ({@code schema_json} on gRPC, {@code schema} on REST) */
+    public record RegisterSchemaCommand(String namespace, String schemaJson, String schemaField) {
     }
 
     public record GetSchemaQuery(String namespace, int version) {

@@ -60,7 +60,7 @@ public final class ConfigInputs {
                 : Optional.empty();
     }
 
-    /** An optional tenant filter: empty text is no tenant. */
+    /** An optional tenant filter: absent or empty text is no tenant. */
     public static Optional<TenantId> optionalTenant(String field, String tenantId, List<FieldViolation> violations) {
         if (blank(tenantId)) {
             return Optional.empty();
@@ -94,8 +94,13 @@ public final class ConfigInputs {
         }
     }
 
+    /**
+     * Whether an optional part was left out: null (REST) or empty (gRPC's default). Only
+     * those: a tenant id or service of spaces is a malformed one, refused as such, not
+     * quietly taken for none (the REST document's patterns say the same).
+     */
     public static boolean blank(String text) {
-        return text == null || text.isBlank();
+        return text == null || text.isEmpty();
     }
 
     private static Optional<TenantId> requiredTenant(String field, String tenantId, List<FieldViolation> violations) {

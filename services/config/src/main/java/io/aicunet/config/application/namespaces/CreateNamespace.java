@@ -48,7 +48,8 @@ public class CreateNamespace {
         // Checked as sent: trim() would quietly drop a NUL or another control character at either end.
         ConfigInputs.check("description", ConfigRules.descriptionProblem(command.description()), violations);
         Optional<String> schema = Optional.ofNullable(command.schemaJson()).filter(s -> !s.isBlank());
-        schema.ifPresent(s -> violations.addAll(RegisterSchema.checkSchema(schemas, s, settings.schemaBytesMax())));
+        schema.ifPresent(s -> violations.addAll(RegisterSchema.checkSchema(schemas, command.schemaField(), s,
+                settings.schemaBytesMax())));
         if (!violations.isEmpty()) {
             return Uni.createFrom().item(Result.failed(new Problem.InvalidArgument(violations)));
         }

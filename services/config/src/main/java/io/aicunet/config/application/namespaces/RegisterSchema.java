@@ -35,8 +35,6 @@ import java.util.List;
 @ApplicationScoped
 public class RegisterSchema {
 
-    private static final String FIELD = "schema_json";
-
     private final ConfigAccess access;
     private final Namespaces namespaces;
     private final Entries entries;
@@ -56,20 +54,21 @@ public class RegisterSchema {
         this.settings = settings;
     }
 
-    static List<FieldViolation> checkSchema(JsonSchemas schemas, String schemaJson, int schemaBytesMax) {
+    static List<FieldViolation> checkSchema(JsonSchemas schemas, String field, String schemaJson, int schemaBytesMax) {
         String sizeProblem = ConfigRules.valueSizeProblem(schemaJson, schemaBytesMax);
         return sizeProblem != null
-                ? List.of(new FieldViolation(FIELD, sizeProblem))
-                : schemas.checkSchema(FIELD, schemaJson);
+                ? List.of(new FieldViolation(field, sizeProblem))
+                : schemas.checkSchema(field, schemaJson);
     }
 
     public Uni<Result<SchemaRecord>> execute(Caller caller, RegisterSchemaCommand command) {
         List<FieldViolation> violations = new ArrayList<>();
         ConfigInputs.check("namespace", ConfigRules.namespaceProblem(command.namespace()), violations);
         if (command.schemaJson() == null || command.schemaJson().isBlank()) {
-            violations.add(new FieldViolation(FIELD, "is required: a JSON Schema"));
+            violations.add(new FieldViolation(command.schemaField(), "is required: a JSON Schema"));
         } else {
-            violations.addAll(checkSchema(schemas, command.schemaJson(), settings.schemaBytesMax()));
+            violations.addAll(checkSchema(schemas, command.schemaField(), command.schemaJson(),
+                    settings.schemaBytesMax()));
         }
         if (!violations.isEmpty()) {
             return Uni.createFrom().item(Result.failed(new Problem.InvalidArgument(violations)));
@@ -94,7 +93,8 @@ public class RegisterSchema {
                                 return (sealed.isEmpty() ? Uni.createFrom().<SecretCipher.SecretKeys>nullItem()
                                         : cipher.keysFor(sealed).onFailure().transform(SecretAccess.KeysUnreachable::new))
                                         .flatMap(keys -> {
-                                List<FieldViolation> rejected = violationsOf(command.schemaJson(), current, keys);
+                                List<FieldViolation> rejected = violationsOf(command.schemaField(),
+                                        command.schemaJson(), current, keys);
                                 if (!rejected.isEmpty()) {
                                     return Uni.createFrom().item(Result.<SchemaRecord>failed(
                                             new Problem.InvalidArgument(rejected)));
@@ -118,7 +118,8 @@ public class RegisterSchema {
      * entry and path. A secret whose tenant key was destroyed cannot be read by anyone
      * again and waits for its tenant's erasure to delete it; it is not checked.
      */
-    private List<FieldViolation> violationsOf(String schemaJson, List<Entry> current, SecretCipher.SecretKeys keys) {
+    private List<FieldViolation> violationsOf(String field, String schemaJson, List<Entry> current,
+                                              SecretCipher.SecretKeys keys) {
         List<FieldViolation> rejected = new ArrayList<>();
         java.util.function.Function<JsonNode, List<FieldViolation>> validator = schemas.validator(schemaJson, "value");
         for (Entry entry : current) {
@@ -134,7 +135,7 @@ public class RegisterSchema {
             JsonNode value = schemas.parse("value", json, new ArrayList<>()).orElseThrow(
                     () -> new IllegalStateException("entry " + entry.key() + " holds no JSON"));
             for (FieldViolation violation : validator.apply(value)) {
-                rejected.add(new FieldViolation(FIELD, "existing entry " + entry.key() + " would be invalid at "
+                rejected.add(new FieldViolation(field, "existing entry " + entry.key() + " would be invalid at "
                         + violation.field() + ": " + violation.description()));
             }
         }
