@@ -325,6 +325,10 @@ public final class InputChecks {
         return end;
     }
 
+    /** RFC 8259's number grammar. */
+    private static final java.util.regex.Pattern JSON_NUMBER =
+            java.util.regex.Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
+
     /** A JSON number beyond what the fleet stores: more integer digits or exponent than a double holds. */
     private static String jsonNumberProblem(String number) {
         BigDecimal value;
@@ -333,9 +337,13 @@ public final class InputChecks {
                 return "has a number of " + number.length() + " characters; numbers must fit a double's range";
             }
             value = new BigDecimal(number);
-        } catch (NumberFormatException | ArithmeticException malformed) {
-            // Not a number the parser will accept either; it names the syntax error.
-            return null;
+        } catch (NumberFormatException | ArithmeticException unreadable) {
+            // A well-formed JSON number BigDecimal cannot hold has an exponent beyond an int
+            // (1e99999999999), which the parser reads and PostgreSQL refuses (22003). Anything
+            // else is no JSON number, and the parser names the syntax error.
+            return JSON_NUMBER.matcher(number).matches()
+                    ? "has the number " + abbreviated(number) + ", with an exponent beyond " + JSON_NUMBER_FRACTION_DIGITS_MAX
+                    : null;
         }
         if (value.signum() == 0) {
             // Zero whatever the exponent, but PostgreSQL's numeric refuses 0e-99999999 (22003):

@@ -146,4 +146,12 @@ class InputChecksTest {
         }
         assertThat(InputChecks.uuid(null)).isEmpty();
     }
+
+    @org.junit.jupiter.api.Test
+    void aJsonNumberWithAnExponentBeyondAnIntIsRefused() {
+        for (String json : new String[] {"[1e99999999999]", "-1E-99999999999", "{\"a\": 0.0E+99999999999}"}) {
+            assertThat(InputChecks.jsonProblem(json, 1_000)).as(json).contains("exponent");
+        }
+        assertThat(InputChecks.jsonProblem("[1e308, -2.5E-300, 0e0]", 1_000)).isNull();
+    }
 }
