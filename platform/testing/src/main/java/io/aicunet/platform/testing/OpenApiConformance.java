@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Generation is seeded ({@code -Dfleet.openapi.seed}, default {@link #SEED}), so a
  * failure reproduces; {@code -Dfleet.openapi.max-examples} sets the cases per operation.
  * The report goes to the test's output and, as JUnit XML, under
- * {@code target/schemathesis/}.
+ * {@code target/schemathesis/port-<port>-run-<n>/}.
  */
 public final class OpenApiConformance {
 
@@ -32,6 +32,7 @@ public final class OpenApiConformance {
     public static final long SEED = 20_261_205L;
     private static final int MAX_EXAMPLES = 25;
     private static final long TIMEOUT_MINUTES = 10;
+    private static final java.util.concurrent.atomic.AtomicInteger RUNS = new java.util.concurrent.atomic.AtomicInteger();
 
     private OpenApiConformance() {
     }
@@ -43,10 +44,31 @@ public final class OpenApiConformance {
      * {@code st run} (say why in the caller when one narrows what is checked).
      */
     public static void check(URI service, String bearerToken, String... stArguments) {
+        checkWithConfig(service, bearerToken, null, stArguments);
+    }
+
+    /**
+     * {@link #check} with a Schemathesis configuration ({@code schemathesis.toml} text:
+     * parameter values, per-operation check settings), for what the command line
+     * cannot say per operation. Say in the caller why each setting is there.
+     */
+    public static void checkWithConfig(URI service, String bearerToken, String configToml, String... stArguments) {
         Path st = executable();
-        String name = service.getPort() > 0 ? "port-" + service.getPort() : "service";
+        // One directory per run, so a test that runs Schemathesis twice keeps both reports.
+        String name = (service.getPort() > 0 ? "port-" + service.getPort() : "service") + "-run-" + RUNS.incrementAndGet();
         Path reports = Path.of("target", "schemathesis", name).toAbsolutePath();
-        List<String> command = new ArrayList<>(List.of(st.toString(), "run",
+        List<String> command = new ArrayList<>(List.of(st.toString()));
+        if (configToml != null) {
+            Path config = reports.resolve("schemathesis.toml");
+            try {
+                Files.createDirectories(reports);
+                Files.writeString(config, configToml, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot write " + config, e);
+            }
+            command.addAll(List.of("--config-file", config.toString()));
+        }
+        command.addAll(List.of("run",
                 service.resolve("/q/openapi").toString(),
                 "--url", service.toString(),
                 "--checks", "all",

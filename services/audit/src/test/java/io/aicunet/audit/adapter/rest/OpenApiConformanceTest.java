@@ -56,9 +56,8 @@ class OpenApiConformanceTest {
         Files.createDirectories(reports());
         Files.writeString(reports().resolve("openapi.json"), document, StandardCharsets.UTF_8);
         URI base = new URI("http", null, "127.0.0.1", service.getPort(), "/", null, null);
-        writeSchemathesisConfig(tenant);
         String token = TestTokens.user(SUBJECT, Optional.empty(), Set.of("platform-admin"));
-        OpenApiConformance.check(base, token,
+        OpenApiConformance.checkWithConfig(base, token, schemathesisConfig(tenant),
                 // A platform user acts at platform scope only, and must say so: the header is
                 // required for a token bound to no tenant (the document says so too).
                 "--header", TestCallers.TENANT + ": platform");
@@ -76,8 +75,7 @@ class OpenApiConformanceTest {
     }
 
     /**
-     * Schemathesis reads {@code schemathesis.toml} from the directory it runs in
-     * (OpenApiConformance runs it in {@code target/schemathesis/port-<port>}):
+     * The Schemathesis configuration of the run:
      * <ul>
      *   <li>every operation on the tenant's log acts on the prepared tenant, so the
      *       operations reach the log instead of only an unknown tenant's 404 and 409;</li>
@@ -93,9 +91,7 @@ class OpenApiConformanceTest {
      *       them, and negative_data_rejection still proves invalid requests refused.</li>
      * </ul>
      */
-    private void writeSchemathesisConfig(String tenant) throws IOException {
-        Path directory = reports();
-        Files.createDirectories(directory);
+    private static String schemathesisConfig(String tenant) {
         StringBuilder config = new StringBuilder()
                 .append("[parameters]\n")
                 .append("\"path.tenantId\" = \"").append(tenant).append("\"\n");
@@ -109,6 +105,6 @@ class OpenApiConformanceTest {
                     .append("checks.positive_data_acceptance.expected-statuses = [\"2xx\", \"3xx\", \"400\",")
                     .append(" \"401\", \"403\", \"404\", \"409\", \"429\", \"5xx\"]\n");
         }
-        Files.writeString(directory.resolve("schemathesis.toml"), config.toString(), StandardCharsets.UTF_8);
+        return config.toString();
     }
 }
