@@ -30,6 +30,9 @@ class StrictJsonTest {
         String tasks = "/v1/queues/" + queue + "/tasks";
 
         StrictJsonCheck.of(service, runtime)
+                .assertRefused("POST", tasks, "{\"payload_json\" 1}", "body")
+                .assertRefused("POST", tasks, "{\"payload_json\":null}", "payload_json")
+                .assertTooLarge("POST", tasks)
                 .assertRefused("POST", tasks, "{\"payload_json\":0}", "payload_json")
                 .assertRefused("POST", tasks, "{\"payload_json\":true}", "payload_json")
                 .assertRefused("POST", tasks, "{\"payload_json\":{\"job\":7}}", "payload_json")

@@ -30,6 +30,9 @@ class StrictJsonTest {
         String valid = "\"actor\":\"a\",\"action\":\"x.y.z\",\"resource\":\"r\",\"outcome\":\"success\"";
 
         StrictJsonCheck.of(service, AuditFixtures.platformService())
+                .assertRefused("POST", records, "{\"records\" [", "body")
+                .assertRefused("POST", records, "{\"records\":null}", "records")
+                .assertTooLarge("POST", records)
                 .assertRefused("POST", records, "{\"records\":[null]}", "records[0]")
                 .assertRefused("POST", records, "{\"records\":[{" + valid + ",\"reason\":false}]}",
                         "records[0].reason")

@@ -40,6 +40,9 @@ class StrictJsonTest {
                 .then().statusCode(201);
 
         StrictJsonCheck.of(service, ADMIN)
+                .assertRefused("POST", "/v1/config/namespaces", "{\"namespace\" 1}", "body")
+                .assertRefused("POST", "/v1/config/namespaces", "{\"namespace\":null}", "namespace")
+                .assertTooLarge("POST", "/v1/config/namespaces")
                 .assertRefused("POST", "/v1/config/namespaces", "{\"namespace\":true}", "namespace")
                 .assertRefused("POST", "/v1/config/namespaces",
                         "{\"namespace\":\"" + namespace + "x\",\"description\":1}", "description")

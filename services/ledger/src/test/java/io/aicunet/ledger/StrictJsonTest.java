@@ -43,6 +43,9 @@ class StrictJsonTest {
                         + "\"debits_must_not_exceed_credits\":\"true\"}", "debits_must_not_exceed_credits")
                 .assertRefused("POST", "/v1/accounts", "{\"id\":\"" + refused + "\",\"code\":\"c\",\"unit\":\"CREDIT\","
                         + "\"colour\":\"red\"}", "colour")
+                .assertRefused("POST", "/v1/transfers", "{\"transfers\" [", "body")
+                .assertRefused("POST", "/v1/transfers", "{\"transfers\":null}", "transfers")
+                .assertTooLarge("POST", "/v1/transfers")
                 .assertRefused("POST", "/v1/transfers", "{\"transfers\":[null]}", "transfers[0]")
                 .assertRefused("POST", "/v1/transfers", "{\"transfers\":[{" + transfer + ",\"amount\":\"42\"}]}",
                         "transfers[0].amount")

@@ -28,6 +28,9 @@ class StrictJsonTest extends GrpcTestBase {
                 + "\"tier\":\"free\"";
 
         StrictJsonCheck.of(service, TestCallers.platformAdmin())
+                .assertRefused("POST", "/v1/tenants/" + id + "/suspension", "{\"reason\" 1}", "body")
+                .assertRefused("POST", "/v1/tenants/" + id + "/suspension", "{\"reason\":null}", "reason")
+                .assertTooLarge("POST", "/v1/tenants")
                 .assertRefused("POST", "/v1/tenants/" + id + "/suspension", "{\"reason\":false}", "reason")
                 .assertRefused("POST", "/v1/tenants/" + id + "/suspension", "{\"reason\":0}", "reason")
                 .assertRefused("POST", "/v1/tenants/" + id + "/suspension", "{\"reason\":\"x\",\"why\":1}", "why")

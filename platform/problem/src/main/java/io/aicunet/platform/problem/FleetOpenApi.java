@@ -106,7 +106,7 @@ public class FleetOpenApi implements OASFilter {
             addIfAbsent(responses, "403", "The caller may not do this for this tenant.");
         }
         if (operation.getRequestBody() != null) {
-            addIfAbsent(responses, "413", "The body is larger than the service accepts (10 MiB by default).");
+            addIfAbsent(responses, "413", "The body is larger than the service accepts (its `quarkus.http.limits.max-body-size`).");
             addIfAbsent(responses, "415", "The body is not `application/json`.");
         }
         addIfAbsent(responses, "500", "An unexpected failure; `incident` identifies it in the service's log.");

@@ -2,7 +2,6 @@ package io.aicunet.agentstate.adapter.rest;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonRawValue;
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.aicunet.agentstate.domain.Agent;
 import io.aicunet.agentstate.domain.Checkpoint;
 import io.aicunet.agentstate.domain.CheckpointId;
@@ -137,11 +136,11 @@ final class AgentStateJson {
             @JsonProperty("expected_version")
             @Schema(minimum = "1", description = "Move only if the agent is at this version (409 version-conflict"
                     + " otherwise).")
-            @JsonDeserialize(using = WholeNumbers.OptionalLongValue.class) Long expectedVersion,
+            Long expectedVersion,
             @JsonProperty("fencing_token")
             @Schema(minimum = "0", description = "Move only as the newest lease holder: the token ClaimLease returned"
                     + " (409 stale-fencing-token for an older one); 0 or absent: no check.")
-            @JsonDeserialize(using = WholeNumbers.OptionalLongValue.class) Long fencingToken,
+            Long fencingToken,
             @Schema(maxLength = 500, pattern = PRINTABLE, description = "Why, for the record: at most 500 printable"
                     + " characters.")
             String reason) {
@@ -156,7 +155,7 @@ final class AgentStateJson {
             @JsonProperty("ttl_millis")
             @Schema(minimum = "0", maximum = "600000", not = LeaseTtlBelowMinimum.class,
                     description = "How long the lease lasts: 100 to 600000 ms; 0 or absent: 30000.")
-            @JsonDeserialize(using = WholeNumbers.OptionalLongValue.class) Long ttlMillis) {
+            Long ttlMillis) {
     }
 
     @Schema(additionalProperties = Schema.False.class, name = "RenewLeaseRequest", description = "The lease holder's renewal.")
@@ -166,11 +165,11 @@ final class AgentStateJson {
             String workerId,
             @JsonProperty("fencing_token")
             @Schema(required = true, minimum = "1", description = "The token ClaimLease returned.")
-            @JsonDeserialize(using = WholeNumbers.OptionalLongValue.class) Long fencingToken,
+            Long fencingToken,
             @JsonProperty("ttl_millis")
             @Schema(minimum = "0", maximum = "600000", not = LeaseTtlBelowMinimum.class,
                     description = "How long the lease lasts from now: 100 to 600000 ms; 0 or absent: 30000.")
-            @JsonDeserialize(using = WholeNumbers.OptionalLongValue.class) Long ttlMillis) {
+            Long ttlMillis) {
     }
 
     @Schema(additionalProperties = Schema.False.class, name = "SaveCheckpointRequest", description = "A thread's next checkpoint.")
@@ -178,7 +177,7 @@ final class AgentStateJson {
             @JsonProperty("expected_version")
             @Schema(minimum = "0", description = "The thread's current version; 0 or absent starts a new thread"
                     + " (409 version-conflict, with `current_version`, when the thread is elsewhere).")
-            @JsonDeserialize(using = WholeNumbers.OptionalLongValue.class) Long expectedVersion,
+            Long expectedVersion,
             @JsonProperty("state_json")
             @Schema(required = true, minLength = 1, contentMediaType = "application/json",
                     description = STATE_JSON_DESCRIPTION)
@@ -189,7 +188,7 @@ final class AgentStateJson {
             @JsonProperty("fencing_token")
             @Schema(minimum = "0", description = "Save only as the agent's newest lease holder (409"
                     + " stale-fencing-token otherwise); 0 or absent: no check.")
-            @JsonDeserialize(using = WholeNumbers.OptionalLongValue.class) Long fencingToken) {
+            Long fencingToken) {
     }
 
     @Schema(additionalProperties = Schema.False.class, name = "ForkThreadRequest", description = "Where the fork goes.")
@@ -214,7 +213,7 @@ final class AgentStateJson {
                     + " ._:@/-, starting with a letter or digit.")
             String consumer,
             @Schema(minimum = "0", maximum = "100", description = "How many tasks at most: 1 to 100; 0 or absent: 1.")
-            @JsonDeserialize(using = WholeNumbers.OptionalIntValue.class) Integer count) {
+            Integer count) {
     }
 
     @Schema(additionalProperties = Schema.False.class, name = "ConsumerRequest", description = "The consumer holding the task.")
@@ -235,11 +234,11 @@ final class AgentStateJson {
             @JsonProperty("keep_last_checkpoints")
             @Schema(required = true, minimum = "1", maximum = "100000", description = "How many newest checkpoints"
                     + " each thread keeps: 1 to 100000 (a thread always keeps its latest).")
-            @JsonDeserialize(using = WholeNumbers.OptionalIntValue.class) Integer keepLastCheckpoints,
+            Integer keepLastCheckpoints,
             @JsonProperty("idle_thread_ttl_seconds")
             @Schema(minimum = "0", maximum = "316224000", description = "After how many seconds without a save a"
                     + " thread is deleted: 0 or absent keeps idle threads; at most 316224000 (10 years).")
-            @JsonDeserialize(using = WholeNumbers.OptionalLongValue.class) Long idleThreadTtlSeconds) {
+            Long idleThreadTtlSeconds) {
     }
 
     @Schema(name = "RetentionPolicy", description = "A tenant's retention of checkpoints.")

@@ -1,7 +1,6 @@
 package io.aicunet.tenant.adapter.rest;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.aicunet.tenant.application.tenants.TenantCommands.QuotasInput;
 import io.aicunet.tenant.application.tenants.TenantCommands.RetentionInput;
 import io.aicunet.tenant.domain.Retention;
@@ -33,13 +32,10 @@ final class TenantJson {
     @Schema(name = "Quotas", additionalProperties = Schema.False.class, description = "What a tenant may use. A figure left out is 0, which allows nothing.")
     record QuotasBody(
             @Schema(format = "int64", minimum = "0", maximum = LONG_MAX)
-            @JsonDeserialize(using = WholeNumbers.LongValue.class)
             @JsonProperty("requests_per_minute") long requestsPerMinute,
             @Schema(format = "int64", minimum = "0", maximum = LONG_MAX)
-            @JsonDeserialize(using = WholeNumbers.LongValue.class)
             @JsonProperty("tokens_per_day") long tokensPerDay,
             @Schema(format = "int64", minimum = "0", maximum = LONG_MAX)
-            @JsonDeserialize(using = WholeNumbers.LongValue.class)
             @JsonProperty("storage_bytes") long storageBytes) {
 
         QuotasInput toInput() {
@@ -63,7 +59,6 @@ final class TenantJson {
             @JsonProperty("data_class") String dataClass,
             @Schema(required = true, format = "int32", minimum = "" + Retention.DAYS_MIN,
                     maximum = "" + Retention.DAYS_MAX)
-            @JsonDeserialize(using = WholeNumbers.IntValue.class)
             int days) {
 
         static List<RetentionInput> toInputs(List<RetentionBody> bodies) {
@@ -96,7 +91,6 @@ final class TenantJson {
     record UpdateTenantBody(
             @Schema(format = "int64", minimum = "1", maximum = LONG_MAX,
                     description = "Change only if the tenant is still at this version (else 409).")
-            @JsonDeserialize(using = WholeNumbers.OptionalLongValue.class)
             @JsonProperty("expected_version") Long expectedVersion,
             @Schema(minLength = 1, maxLength = TenantRules.DISPLAY_NAME_LENGTH_MAX, pattern = TenantRules.TEXT_PATTERN,
                     description = "One line of visible text; leading and trailing spaces are dropped.")
