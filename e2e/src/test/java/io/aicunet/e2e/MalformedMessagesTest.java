@@ -34,13 +34,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Proves: a request message the protobuf runtime cannot parse is the caller's error,
- * INVALID_ARGUMENT naming the request, on every unary rpc of every service; never the
+ * INVALID_ARGUMENT naming the request, on every rpc of every service that takes one request message; never the
  * INTERNAL "Half-closed without a request" the transport answered before. The bytes are
  * sent as they are, past any client-side encoding, as a fuzzer or a broken client would.
  */
 class MalformedMessagesTest {
 
-    /** Field 1, length 2, bytes that are not UTF-8: a broken string (or message) in field 1. */
+    /** Field 1, length 2, bytes that are not UTF-8: a broken string, sent only where field 1 is a string. */
     private static final String NOT_UTF8 = "0a02fffe";
     /** A tag of field 0, which no protobuf message has. */
     private static final String NO_PROTOBUF = "0000";
@@ -62,26 +62,47 @@ class MalformedMessagesTest {
         fleet = Fleet.shared();
     }
 
-    static Stream<Arguments> unaryRpcs() {
+    static Stream<Arguments> singleRequestRpcs() {
         return SERVED.entrySet().stream().flatMap(served -> served.getValue().stream()
                 .flatMap(descriptor -> descriptor.getMethods().stream())
                 .filter(method -> method.getType().clientSendsOneMessage())
-                .flatMap(method -> Stream.of(NOT_UTF8, NO_PROTOBUF, TRUNCATED)
-                        .map(bytes -> Arguments.of(served.getKey(), method.getFullMethodName(), bytes))));
+                .flatMap(method -> (firstFieldIsString(method) ? Stream.of(NOT_UTF8, NO_PROTOBUF, TRUNCATED)
+                        : Stream.of(NO_PROTOBUF, TRUNCATED))
+                        .map(bytes -> Arguments.of(served.getKey(), method.getFullMethodName(), bytes,
+                                method.getType()))));
+    }
+
+    /**
+     * Whether the request's field 1 is a string: elsewhere a length-delimited field 1 is
+     * bytes, a message, or a field of another wire type, which protobuf keeps as unknown.
+     */
+    private static boolean firstFieldIsString(MethodDescriptor<?, ?> method) {
+        Object prototype = ((MethodDescriptor.PrototypeMarshaller<?>) method.getRequestMarshaller()).getMessagePrototype();
+        com.google.protobuf.Descriptors.FieldDescriptor first =
+                ((com.google.protobuf.Message) prototype).getDescriptorForType().findFieldByNumber(1);
+        return first != null && first.getType() == com.google.protobuf.Descriptors.FieldDescriptor.Type.STRING;
     }
 
     @ParameterizedTest(name = "{0} {1} with {2}")
-    @MethodSource("unaryRpcs")
-    void anUnparsableRequestIsInvalidArgument(String service, String method, String hex) {
+    @MethodSource("singleRequestRpcs")
+    void anUnparsableRequestIsInvalidArgument(String service, String method, String hex,
+                                              MethodDescriptor.MethodType type) {
         MethodDescriptor<byte[], byte[]> raw = MethodDescriptor.<byte[], byte[]>newBuilder()
-                .setType(MethodDescriptor.MethodType.UNARY)
+                .setType(type)
                 .setFullMethodName(method)
                 .setRequestMarshaller(Bytes.INSTANCE)
                 .setResponseMarshaller(Bytes.INSTANCE)
                 .build();
-        Throwable refused = catchThrowable(() -> ClientCalls.blockingUnaryCall(
-                fleet.as(service, TestCallers.platformAdmin()), raw,
-                CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), HexFormat.of().parseHex(hex)));
+        CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS);
+        byte[] request = HexFormat.of().parseHex(hex);
+        Throwable refused = catchThrowable(() -> {
+            if (type == MethodDescriptor.MethodType.UNARY) {
+                ClientCalls.blockingUnaryCall(fleet.as(service, TestCallers.platformAdmin()), raw, options, request);
+            } else {
+                ClientCalls.blockingServerStreamingCall(fleet.as(service, TestCallers.platformAdmin()), raw, options,
+                        request).hasNext();
+            }
+        });
 
         assertThat(GrpcCalls.codeOf(refused)).as("%s", refused).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(GrpcCalls.detail(refused, BadRequest.class).getFieldViolationsList())
