@@ -21,7 +21,11 @@ FLEET_BACKUP_RETENTION_FULL="${FLEET_BACKUP_RETENTION_FULL:-2}"
 FLEET_BACKUP_ARCHIVE_TIMEOUT="${FLEET_BACKUP_ARCHIVE_TIMEOUT:-60}"
 
 backup_home() { printf '%s\n' "$FLEET_HOME/pgbackrest"; }
-backup_conf() { printf '%s\n' "$FLEET_HOME/pgbackrest/pgbackrest.conf"; }
+# FLEET_BACKUP_CONF names a copy of pgbackrest.conf for `backup`, `backups` and
+# `restore` (the restore drill's wrong repository key and unreachable object store),
+# so a drill never edits the stack's own file; `up` always writes the stack's own.
+backup_conf() { printf '%s\n' "${FLEET_BACKUP_CONF:-$FLEET_HOME/pgbackrest/pgbackrest.conf}"; }
+backup_own_conf() { printf '%s\n' "$FLEET_HOME/pgbackrest/pgbackrest.conf"; }
 # The repository's encryption passphrase: generated once, never printed. Losing it
 # loses every backup in the repository.
 backup_cipher_pass_file() { printf '%s\n' "$FLEET_HOME/pgbackrest/repository-passphrase"; }
@@ -48,7 +52,7 @@ backup_archive_settings() {
 # Continuous archiving (platform/devstack/bin/backup.sh): every WAL segment goes
 # through pgBackRest into the encrypted repository in the object store.
 archive_mode = on
-archive_command = '$bin --config=$(backup_conf) --stanza=$FLEET_BACKUP_STANZA archive-push %p'
+archive_command = '$bin --config=$(backup_own_conf) --stanza=$FLEET_BACKUP_STANZA archive-push %p'
 archive_timeout = $FLEET_BACKUP_ARCHIVE_TIMEOUT
 EOF
 }
@@ -60,7 +64,7 @@ EOF
 backup_write_conf() {
   local home conf log_dir lock_dir system_id
   home="$(backup_home)"
-  conf="$(backup_conf)"
+  conf="$(backup_own_conf)"
   log_dir="$(backup_log_dir)"
   lock_dir="$FLEET_RUN/pgbackrest"
   [[ $FLEET_BACKUP_RETENTION_FULL =~ ^[1-9][0-9]*$ ]] ||
@@ -139,6 +143,8 @@ backup_archive_mode() { pg_psql -d postgres -At -c 'SHOW archive_mode' 2>/dev/nu
 backup_stanza_ensure() {
   local log="$FLEET_LOGS/pgbackrest-setup.log" started_ms elapsed
   started_ms="$(now_ms)"
+  # Always the stack's own configuration, whatever FLEET_BACKUP_CONF names.
+  local FLEET_BACKUP_CONF=""
   if ! backup_pgbackrest --log-level-console=info stanza-create >"$log" 2>&1; then
     show_log_tail "$log"
     die "backup: pgbackrest stanza-create failed (repository $(object_store_url)/fleet-backups/cluster-$(backup_system_identifier "$(pg_data)" || echo '?'))"
@@ -237,7 +243,7 @@ backup_info_json() {
     0 | 2) printf '%s\n' "$json" ;; # ok, or no backups yet
     *)
       if grep -qE 'FormatError|CryptoError' <<<"$json"; then
-        die "backup: the repository of stanza $FLEET_BACKUP_STANZA does not decrypt with the passphrase in $(backup_cipher_pass_file) (pgBackRest: unable to load info file, FormatError): a wrong repository key; nothing was changed"
+        die "backup: the repository of stanza $FLEET_BACKUP_STANZA does not decrypt with the passphrase in $(if [[ -n ${FLEET_BACKUP_CONF:-} ]]; then backup_conf; else backup_cipher_pass_file; fi) (pgBackRest: unable to load info file, FormatError): a wrong repository key; nothing was changed"
       fi
       if grep -q 'missing stanza path' <<<"$json"; then
         die "backup: no repository of stanza $FLEET_BACKUP_STANZA there; repositories in the bucket: $(backup_clusters | sed 's/^/cluster /' | paste -sd, -)"
@@ -259,6 +265,7 @@ restore_usage() {
   cat <<'USAGE'
 usage: ./fleet restore --to TIME [--into DIR] [--port PORT] [--cluster ID]
        ./fleet restore --stop DIR
+       ./fleet restore --drop-caches [--tenant ID]
 Restores the stack's Postgres to the instant TIME into a NEW cluster (never in place)
 and starts it on 127.0.0.1:PORT, without WAL archiving, for inspection.
   --to       the instant, as `date -d` reads it, e.g. '2026-12-05 02:40:00 UTC' (no zone: UTC)
@@ -268,6 +275,10 @@ and starts it on 127.0.0.1:PORT, without WAL archiving, for inspection.
              names it (cluster-ID); for a cluster whose data directory was replaced
              [the stack's current cluster]
   --stop     stop a restored cluster
+  --drop-caches  part of switching services over to a restored cluster: deletes
+             agent-state's cached latest checkpoints from the stack's Redis (every
+             tenant's, or --tenant ID's only); they may name versions the restored
+             database never had
 USAGE
 }
 
@@ -285,6 +296,32 @@ restore_stop() {
   info "restore: stopped the cluster in $dir"
 }
 
+# Deletes agent-state's latest-checkpoint cache entries (t:{<tenant>}:agent-state:
+# thread:<id>:latest, with their fences) from the stack's Redis: after a restore they
+# hold versions written after the restored instant, which agent-state would serve.
+# Only the cache: task streams, leases and heartbeats stay.
+restore_drop_caches() {
+  local tenant="$1" pattern count=0 key keys
+  if [[ -n $tenant ]]; then
+    [[ $tenant =~ ^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$ ]] ||
+      die "restore: --tenant takes a tenant id (a UUID in lower case), not '$tenant'"
+    pattern="t:{$tenant}:agent-state:thread:*:latest"
+  else
+    pattern="t:{*}:agent-state:thread:*:latest"
+  fi
+  redis-cli -h 127.0.0.1 -p "$FLEET_REDIS_PORT" ping >/dev/null 2>&1 ||
+    die "restore: Redis does not answer on 127.0.0.1:$FLEET_REDIS_PORT (./fleet up --infra)"
+  keys="$(redis-cli -h 127.0.0.1 -p "$FLEET_REDIS_PORT" --scan --pattern "$pattern")" ||
+    die "restore: could not list agent-state's cache in Redis; nothing was deleted"
+  while IFS= read -r key; do
+    [[ -n $key ]] || continue
+    [[ "$(redis-cli -h 127.0.0.1 -p "$FLEET_REDIS_PORT" unlink "$key")" =~ ^[01]$ ]] ||
+      die "restore: could not delete $key (deleted $count before it)"
+    count=$((count + 1))
+  done <<<"$keys"
+  info "restore: dropped $count cached latest checkpoints of agent-state (${tenant:-every tenant})"
+}
+
 # ./fleet restore --to TIME [--into DIR] [--port PORT]
 # Checks before it writes anything: the repository reads with the passphrase, TIME
 # is not before the end of the oldest backup, DIR is new, PORT is free. Then
@@ -293,13 +330,18 @@ restore_stop() {
 # that the new cluster answers. A TIME after the last archived WAL makes Postgres
 # stop recovery with an error: reported as such, and the new directory is removed.
 cmd_restore() {
-  local to="" into="" port="" target_epoch target json first_stop_epoch first_stop bin log started_ms elapsed
+  local to="" into="" port="" drop_caches=no tenant="" target_epoch target json first_stop_epoch first_stop bin log started_ms elapsed
   while (($#)); do
     case "$1" in
-      --to | --into | --port | --stop | --cluster)
+      --drop-caches)
+        drop_caches=yes
+        shift
+        ;;
+      --to | --into | --port | --stop | --cluster | --tenant)
         (($# >= 2)) || die "restore: $1 needs a value (./fleet restore --help)"
         case "$1" in
           --to) to="$2" ;;
+          --tenant) tenant="$2" ;;
           --cluster)
             [[ $2 =~ ^[0-9]+$ ]] || die "restore: --cluster takes a system identifier (digits), not '$2'"
             BACKUP_REPOSITORY_OPTIONS=("--repo1-path=/cluster-$2")
@@ -320,6 +362,12 @@ cmd_restore() {
       *) die "restore: unknown argument '$1' (./fleet restore --help)" ;;
     esac
   done
+  if [[ $drop_caches == yes ]]; then
+    [[ -z $to && -z $into && -z $port ]] || die "restore: --drop-caches goes alone (with --tenant at most)"
+    restore_drop_caches "$tenant"
+    return 0
+  fi
+  [[ -z $tenant ]] || die "restore: --tenant goes with --drop-caches only"
   [[ -n $to ]] || die "restore: --to TIME is required (./fleet restore --help)"
   # Without a zone the instant is UTC, like every time the stack prints.
   target_epoch="$(TZ=UTC date -d "$to" +%s.%N 2>/dev/null)" ||
