@@ -134,6 +134,20 @@ public final class ServiceProcess implements AutoCloseable {
         return settings;
     }
 
+    /**
+     * {@code settings} (from {@link #fleetSettings}) with the service's database on
+     * another cluster at 127.0.0.1:{@code postgresPort}, e.g. one that a point-in-time
+     * restore brought up: the switch-over of the restore drill. Roles and passwords are
+     * the cluster's, so they stay.
+     */
+    public static Map<String, String> onPostgresPort(Map<String, String> settings, TestDatabase database,
+                                                     int postgresPort) {
+        Map<String, String> moved = new java.util.HashMap<>(settings);
+        moved.put("quarkus.datasource.reactive.url", database.reactiveUrlOnPort(postgresPort));
+        moved.put("quarkus.datasource.jdbc.url", database.jdbcUrlOnPort(postgresPort));
+        return moved;
+    }
+
     public String name() {
         return name;
     }

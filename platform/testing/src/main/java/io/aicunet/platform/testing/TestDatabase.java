@@ -59,6 +59,25 @@ public record TestDatabase(String rolePrefix, String name) {
         return "postgresql://" + FleetStack.host() + ":" + FleetStack.postgresPort() + "/" + name;
     }
 
+    /**
+     * The same database on another cluster at 127.0.0.1:{@code postgresPort}: a copy of
+     * the stack's cluster that a point-in-time restore brought up (same roles, same passwords).
+     */
+    public String jdbcUrlOnPort(int postgresPort) {
+        return "jdbc:postgresql://" + FleetStack.host() + ":" + postgresPort + "/" + name;
+    }
+
+    /** {@link #jdbcUrlOnPort} for the reactive client. */
+    public String reactiveUrlOnPort(int postgresPort) {
+        return "postgresql://" + FleetStack.host() + ":" + postgresPort + "/" + name;
+    }
+
+    /** A JDBC connection as the superuser to the same database on the cluster at {@code postgresPort}. */
+    public Connection connectAsSuperuserOnPort(int postgresPort) throws SQLException {
+        return DriverManager.getConnection(jdbcUrlOnPort(postgresPort), "postgres",
+                FleetStack.postgresSuperuserPassword());
+    }
+
     /** A JDBC connection as the app role: what the service itself may do. */
     public Connection connectAsApp() throws SQLException {
         return DriverManager.getConnection(jdbcUrl(), appUser(), appPassword());
