@@ -113,6 +113,38 @@ final class Fleet implements AutoCloseable {
         }
     }
 
+    /** Stops every service, as the switch-over to a restored cluster begins. */
+    synchronized void stopAll() {
+        for (String service : List.copyOf(services.keySet())) {
+            stop(service);
+        }
+    }
+
+    /**
+     * Starts every service again with its database on the cluster at 127.0.0.1:{@code
+     * postgresPort} (a restored copy of the stack's cluster): the tenant service first,
+     * then the four others beside each other, given its new port for data keys. The
+     * same databases, roles, topics and consumer groups.
+     */
+    void startAllOnPostgresPort(int postgresPort) {
+        synchronized (this) {
+            if (!services.isEmpty()) {
+                throw new IllegalStateException("stop the services first (stopAll): " + services.keySet());
+            }
+            configs.replaceAll((name, config) -> ServiceProcess.onPostgresPort(config, databases.get(name), postgresPort));
+        }
+        restart("tenant");
+        Map<String, String> keys = Map.of("quarkus.grpc.clients.tenant-keys.port", Integer.toString(port("tenant")));
+        synchronized (this) {
+            for (String name : ANSWERING) {
+                configs.get(name).putAll(keys);
+            }
+        }
+        CompletableFuture.allOf(ANSWERING.stream()
+                .map(name -> CompletableFuture.runAsync(() -> restart(name)))
+                .toArray(CompletableFuture[]::new)).join();
+    }
+
     synchronized int port(String service) {
         return services.get(service).port();
     }
