@@ -30,9 +30,9 @@ import org.junit.jupiter.api.Test;
  * {@code ./fleet restore}: an instant before the first backup or in the future, and a
  * repository key that is not the repository's, are refused with a clear message and
  * nothing is created; a backup while the object store cannot be reached fails visibly,
- * adds no backup, and the database keeps taking writes. The wrong key and the dead
- * object store come from a copy of pgbackrest.conf (FLEET_BACKUP_CONF), never from
- * changing the stack's own configuration.
+ * adds no backup, and the database keeps taking writes; dropping the checkpoint cache
+ * takes a tenant id only. The wrong key and the dead object store come from a copy of
+ * pgbackrest.conf (FLEET_BACKUP_CONF), never from changing the stack's own configuration.
  */
 class RestoreRefusalsTest {
 
@@ -119,6 +119,18 @@ class RestoreRefusalsTest {
         } catch (SQLException e) {
             throw new AssertionError("the database stopped serving during the failed backup", e);
         }
+    }
+
+    @Test
+    void droppingCachesRefusesATenantThatIsNoTenantIdAndDeletesNothing() {
+        FleetCommand.Result result = FleetCommand.run("restore", "--drop-caches", "--tenant", "t:{*}");
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.stderr()).contains("--tenant takes a tenant id (a UUID in lower case), not 't:{*}'");
+        assertThat(result.stdout()).doesNotContain("dropped");
+        FleetCommand.Result alone = FleetCommand.run("restore", "--tenant", UUID.randomUUID().toString(),
+                "--to", "2000-01-01 00:00:00 UTC");
+        assertThat(alone.exitCode()).isNotZero();
+        assertThat(alone.stderr()).contains("--tenant goes with --drop-caches only");
     }
 
     /** The backups `./fleet backups` lists. */
