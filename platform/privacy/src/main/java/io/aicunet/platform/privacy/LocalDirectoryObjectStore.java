@@ -4,22 +4,28 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
- * An object store in a local directory. Objects are written to a temporary file and
- * moved into place, so a reader never sees half an object.
+ * An object store in a local directory (the option for a single machine or a shared
+ * volume). Objects are written to a temporary file and moved into place, so a reader
+ * never sees half an object.
  */
 public final class LocalDirectoryObjectStore implements ObjectStore {
 
-    private static final Pattern KEY = Pattern.compile("[a-z0-9_][a-z0-9_./-]{0,510}");
+    private static final String PARTIAL = ".partial-";
 
     private final Path root;
 
@@ -31,19 +37,56 @@ public final class LocalDirectoryObjectStore implements ObjectStore {
     public String put(String key, InputStream content) throws IOException {
         Path target = resolve(key);
         Files.createDirectories(target.getParent());
-        Path partial = Files.createTempFile(target.getParent(), ".partial-", ".tmp");
+        Path partial = Files.createTempFile(target.getParent(), PARTIAL, ".tmp");
         MessageDigest sha256 = sha256();
-        try (OutputStream out = new DigestOutputStream(Files.newOutputStream(partial), sha256)) {
-            content.transferTo(out);
+        try {
+            try (OutputStream out = new DigestOutputStream(Files.newOutputStream(partial), sha256)) {
+                content.transferTo(out);
+            }
+            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(partial);
         }
-        Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return HexFormat.of().formatHex(sha256.digest());
     }
 
     @Override
-    public Optional<byte[]> get(String key) throws IOException {
+    public Optional<InputStream> get(String key) throws IOException {
         Path source = resolve(key);
-        return Files.isRegularFile(source) ? Optional.of(Files.readAllBytes(source)) : Optional.empty();
+        try {
+            return Optional.of(Files.newInputStream(source));
+        } catch (NoSuchFileException absent) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public List<StoredObject> list(String prefix, String startAfter, int countMax) throws IOException {
+        ObjectKeys.requirePrefix(prefix);
+        ObjectKeys.requireCountMax(countMax);
+        // The deepest directory every key with this prefix lies under.
+        int slash = prefix.lastIndexOf('/');
+        Path base = slash < 0 ? root : root.resolve(prefix.substring(0, slash)).normalize();
+        if (!base.startsWith(root) || !Files.isDirectory(base)) {
+            return List.of();
+        }
+        List<StoredObject> found = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(base)) {
+            files.filter(Files::isRegularFile)
+                    .filter(path -> !path.getFileName().toString().startsWith(PARTIAL))
+                    .map(path -> root.relativize(path).toString().replace('\\', '/'))
+                    .filter(key -> key.startsWith(prefix) && key.compareTo(startAfter) > 0)
+                    .sorted()
+                    .limit(countMax)
+                    .forEach(key -> found.add(describe(key)));
+        }
+        found.sort(Comparator.comparing(StoredObject::key));
+        return found;
+    }
+
+    @Override
+    public boolean delete(String key) throws IOException {
+        return Files.deleteIfExists(resolve(key));
     }
 
     /** SHA-256 in hex of some bytes, as {@link #put} reports it. */
@@ -51,10 +94,17 @@ public final class LocalDirectoryObjectStore implements ObjectStore {
         return HexFormat.of().formatHex(sha256().digest(bytes));
     }
 
-    private Path resolve(String key) {
-        if (!KEY.matcher(key).matches() || key.contains("..")) {
-            throw new IllegalArgumentException("not an object key: " + key);
+    private StoredObject describe(String key) {
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(root.resolve(key), BasicFileAttributes.class);
+            return new StoredObject(key, attributes.size(), attributes.lastModifiedTime().toInstant());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the attributes of object " + key, e);
         }
+    }
+
+    private Path resolve(String key) {
+        ObjectKeys.requireKey(key);
         Path path = root.resolve(key).normalize();
         if (!path.startsWith(root)) {
             throw new IllegalArgumentException("object key leaves the store: " + key);
@@ -62,7 +112,7 @@ public final class LocalDirectoryObjectStore implements ObjectStore {
         return path;
     }
 
-    private static MessageDigest sha256() {
+    static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -23,12 +23,13 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -166,19 +167,21 @@ public class PrivacyRequestsConsumer {
         static final Written NOTHING = new Written("", "", Map.of());
     }
 
+    /**
+     * Writes the rows as JSON Lines, kinds sorted, encoding one line at a time as the store
+     * reads them: the bundle is never held in memory a second time beside the rows.
+     */
     private Uni<Written> writeExport(String object, Map<String, List<JsonObject>> rows) {
         Map<String, Long> counts = new TreeMap<>();
-        StringBuilder lines = new StringBuilder();
-        new TreeMap<>(rows).forEach((kind, records) -> {
-            counts.put(kind, (long) records.size());
-            for (JsonObject row : records) {
-                lines.append(new JsonObject().put("kind", kind).put("record", row).encode()).append('\n');
-            }
-        });
-        byte[] content = lines.toString().getBytes(StandardCharsets.UTF_8);
+        new TreeMap<>(rows).forEach((kind, records) -> counts.put(kind, (long) records.size()));
         return Uni.createFrom().item(() -> {
-            try {
-                return new Written(object, objects.put(object, new ByteArrayInputStream(content)), counts);
+            Iterator<byte[]> lines = new TreeMap<>(rows).entrySet().stream()
+                    .flatMap(kind -> kind.getValue().stream().map(row -> (new JsonObject()
+                            .put("kind", kind.getKey()).put("record", row).encode() + "\n")
+                            .getBytes(StandardCharsets.UTF_8)))
+                    .iterator();
+            try (InputStream content = new LinesInputStream(lines)) {
+                return new Written(object, objects.put(object, content), counts);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write " + object, e);
             }

@@ -67,7 +67,10 @@ class PrivacyPrimitivesTest {
         assertThat(fetches.get()).isEqualTo(7);
     }
 
-    /** Proves: the object store returns what was put with its SHA-256, and refuses keys that leave it. */
+    /**
+     * Proves: the directory store returns what was put with its SHA-256, lists and deletes
+     * (never a partial file), expires, and refuses keys that leave it, writing nothing.
+     */
     @Test
     void localObjectStore(@TempDir Path root) throws Exception {
         LocalDirectoryObjectStore store = new LocalDirectoryObjectStore(root);
@@ -76,11 +79,40 @@ class PrivacyPrimitivesTest {
         String sha256 = store.put("exports/r1/ledger.jsonl", new ByteArrayInputStream(content));
 
         assertThat(sha256).isEqualTo(LocalDirectoryObjectStore.sha256Hex(content));
-        assertThat(store.get("exports/r1/ledger.jsonl")).hasValueSatisfying(b -> assertThat(b).isEqualTo(content));
+        try (java.io.InputStream in = store.get("exports/r1/ledger.jsonl").orElseThrow()) {
+            assertThat(in.readAllBytes()).isEqualTo(content);
+        }
         assertThat(store.get("exports/r1/none.jsonl")).isEmpty();
-        assertThat(Files.list(root.resolve("exports/r1"))).hasSize(1);
-        assertThatThrownBy(() -> store.put("../escape", new ByteArrayInputStream(content)))
-                .isInstanceOf(IllegalArgumentException.class);
+        Files.writeString(root.resolve("exports/r1/.partial-1.tmp"), "half");
+        assertThat(store.list("exports/", "", 10)).singleElement().satisfies(object -> {
+            assertThat(object.key()).isEqualTo("exports/r1/ledger.jsonl");
+            assertThat(object.sizeBytes()).isEqualTo(content.length);
+        });
+        assertThat(store.list("exports/r2/", "", 10)).isEmpty();
+        assertThat(ExpiredObjects.delete(store, "exports/", Duration.ofDays(7), Instant.now(), 10)).isZero();
+        assertThat(ExpiredObjects.delete(store, "exports/", Duration.ofDays(7), Instant.now().plus(Duration.ofDays(8)), 10))
+                .isEqualTo(1);
+        assertThat(store.delete("exports/r1/ledger.jsonl")).isFalse();
+        for (String bad : java.util.List.of("../escape", "exports/../../escape", "Exports/x")) {
+            assertThatThrownBy(() -> store.put(bad, new ByteArrayInputStream(content)))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThat(root.getParent().resolve("escape")).doesNotExist();
+    }
+
+    /** Proves: the lines stream yields every line's bytes in order, skipping empty lines, in any read size. */
+    @Test
+    void linesInputStream() throws Exception {
+        java.util.List<byte[]> lines = java.util.List.of("ab\n".getBytes(StandardCharsets.UTF_8), new byte[0],
+                "cde\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(new LinesInputStream(lines.iterator()).readAllBytes()).asString(StandardCharsets.UTF_8)
+                .isEqualTo("ab\ncde\n");
+        LinesInputStream single = new LinesInputStream(lines.iterator());
+        StringBuilder read = new StringBuilder();
+        for (int b = single.read(); b >= 0; b = single.read()) {
+            read.append((char) b);
+        }
+        assertThat(read).hasToString("ab\ncde\n");
     }
 
     /** Proves: a column declared both personal and not is refused; classification lookups work. */
