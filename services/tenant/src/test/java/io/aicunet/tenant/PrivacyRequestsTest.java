@@ -25,6 +25,8 @@ import io.aicunet.platform.outbox.ReceivedEvent;
 import io.aicunet.platform.privacy.DataKey;
 import io.aicunet.platform.privacy.FieldCipher;
 import io.aicunet.platform.privacy.LocalDirectoryObjectStore;
+import io.aicunet.platform.privacy.ObjectStore;
+import io.aicunet.platform.privacy.S3ObjectStore;
 import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.testing.FleetStack;
 import io.aicunet.platform.testing.FleetTestResource;
@@ -32,16 +34,16 @@ import io.aicunet.platform.testing.GrpcCalls;
 import io.aicunet.platform.testing.TenantFixtures;
 import io.aicunet.platform.testing.TestCallers;
 import io.aicunet.platform.testing.TopicReader;
+import io.aicunet.tenant.application.privacy.ExportBundles;
 import io.aicunet.tenant.application.privacy.FinishPrivacyRequests;
 import io.aicunet.tenant.application.contract.PrivacyEvents;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.quarkus.arc.ClientProxy;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -72,6 +74,10 @@ class PrivacyRequestsTest extends GrpcTestBase {
 
     @Inject
     FinishPrivacyRequests finishPrivacyRequests;
+
+    /** The service's object store: the local stack's S3 store in the test profile. */
+    @Inject
+    ObjectStore store;
 
     /** The ledger service's own account, acting on the tenant (the key's owner). */
     private static Map<String, String> asLedger(Tenant tenant) {
@@ -151,17 +157,66 @@ class PrivacyRequestsTest extends GrpcTestBase {
         }
         PrivacyRequest done = awaitStatus(request, PrivacyRequestStatus.PRIVACY_REQUEST_STATUS_COMPLETED);
 
-        Path store = FleetTestResource.objectStoreDirectory();
-        JsonObject manifest = new JsonObject(Files.readString(store.resolve(done.getManifestObject())));
+        assertThat(ClientProxy.unwrap(store)).as("the test profile's store").isInstanceOf(S3ObjectStore.class);
+        JsonObject manifest = new JsonObject(new String(read(done.getManifestObject()), StandardCharsets.UTF_8));
         assertThat(manifest.getJsonArray("parts")).hasSize(SERVICES.size() + 1);
         for (Object entry : manifest.getJsonArray("parts")) {
             JsonObject part = (JsonObject) entry;
-            byte[] content = Files.readAllBytes(store.resolve(part.getString("object")));
+            byte[] content = read(part.getString("object"));
             assertThat(LocalDirectoryObjectStore.sha256Hex(content)).as(part.getString("service"))
                     .isEqualTo(part.getString("sha256"));
         }
-        assertThat(Files.readString(store.resolve(announced.getExportPrefix() + "tenant.jsonl")))
+        assertThat(new String(read(announced.getExportPrefix() + "tenant.jsonl"), StandardCharsets.UTF_8))
                 .contains(tenant.getSlug());
+    }
+
+    /**
+     * Proves: erasing a tenant deletes every object of its export bundles and no other
+     * tenant's; and bundles expire: with expire-after set short (2 s) the sweep keeps a
+     * bundle younger than that and deletes it once older.
+     */
+    @Test
+    void exportBundlesGoWithTheirTenantAndExpire() throws Exception {
+        Tenant erasedTenant = newTenant();
+        Tenant keptTenant = newTenant();
+        PrivacyRequest erasedExport = completedExport(erasedTenant);
+        PrivacyRequest keptExport = completedExport(keptTenant);
+        String erasedPrefix = "exports/" + erasedExport.getRequestId() + "/";
+        String keptPrefix = "exports/" + keptExport.getRequestId() + "/";
+        assertThat(store.list(erasedPrefix, "", 100)).hasSize(SERVICES.size() + 2);
+
+        PrivacyRequest erasure = create(erasedTenant, PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE, "");
+        for (String service : SERVICES) {
+            answer(erasure, service, "", "", Map.of("rows_removed", 1L));
+        }
+        awaitStatus(erasure, PrivacyRequestStatus.PRIVACY_REQUEST_STATUS_COMPLETED);
+        assertThat(store.list(erasedPrefix, "", 100)).as("the erased tenant's bundle").isEmpty();
+        List<ObjectStore.StoredObject> kept = store.list(keptPrefix, "", 100);
+        assertThat(kept).as("another tenant's bundle").hasSize(SERVICES.size() + 2);
+
+        // The sweep deletes by age across the bucket: the test profile's bucket is the tests' own.
+        ExportBundles shortLived = new ExportBundles(store, Duration.ofSeconds(2));
+        Instant newest = kept.stream().map(ObjectStore.StoredObject::lastModified).max(Instant::compareTo).orElseThrow();
+        Instant oldest = kept.stream().map(ObjectStore.StoredObject::lastModified).min(Instant::compareTo).orElseThrow();
+        shortLived.deleteExpired(oldest.plusSeconds(1)).await().atMost(WAIT);
+        assertThat(store.list(keptPrefix, "", 100)).as("younger than expire-after").hasSize(SERVICES.size() + 2);
+        shortLived.deleteExpired(newest.plusSeconds(3)).await().atMost(WAIT);
+        assertThat(store.list(keptPrefix, "", 100)).as("older than expire-after").isEmpty();
+    }
+
+    private PrivacyRequest completedExport(Tenant tenant) {
+        PrivacyRequest request = create(tenant, PrivacyRequestKind.PRIVACY_REQUEST_KIND_EXPORT, "");
+        for (String service : SERVICES) {
+            answerWithPart(request, service, ("{\"service\":\"" + service + "\"}\n").getBytes(StandardCharsets.UTF_8),
+                    null);
+        }
+        return awaitStatus(request, PrivacyRequestStatus.PRIVACY_REQUEST_STATUS_COMPLETED);
+    }
+
+    private byte[] read(String object) throws java.io.IOException {
+        try (java.io.InputStream in = store.get(object).orElseThrow(() -> new AssertionError("no object " + object))) {
+            return in.readAllBytes();
+        }
     }
 
     /** Proves: a part whose reported digest does not match its object fails the export, naming the service. */
@@ -299,9 +354,7 @@ class PrivacyRequestsTest extends GrpcTestBase {
     private void answerWithPart(PrivacyRequest request, String service, byte[] content, String reportedSha256) {
         String object = "exports/" + request.getRequestId() + "/" + service + ".jsonl";
         try {
-            Path path = FleetTestResource.objectStoreDirectory().resolve(object);
-            Files.createDirectories(path.getParent());
-            Files.write(path, content);
+            store.put(object, new java.io.ByteArrayInputStream(content));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -59,6 +59,11 @@ public record PrivacyRequest(
 
     /** Where services write their export parts: {@code exports/<request id>/<service>.jsonl}. */
     public String exportPrefix() {
+        return exportPrefixOf(id);
+    }
+
+    /** The export prefix of request {@code id}. */
+    public static String exportPrefixOf(UUID id) {
         return "exports/" + id + "/";
     }
 }

@@ -142,6 +142,20 @@ public class PgPrivacyRequests implements PrivacyRequests {
                 });
     }
 
+    @Override
+    public Uni<List<UUID>> exportIds(SqlConnection connection, TenantId tenant, int limit) {
+        return connection.preparedQuery("""
+                        SELECT request_id FROM privacy_requests
+                         WHERE tenant_id = $1 AND kind = 'export'
+                         ORDER BY created_at DESC LIMIT $2""")
+                .execute(Tuple.of(tenant.value(), limit))
+                .map(rows -> {
+                    List<UUID> ids = new ArrayList<>();
+                    rows.forEach(row -> ids.add(row.getUUID("request_id")));
+                    return ids;
+                });
+    }
+
     private Uni<Map<String, Part>> parts(SqlConnection connection, UUID id) {
         return connection.preparedQuery("""
                         SELECT service, fulfilled_at, object, sha256, counts FROM privacy_request_parts

@@ -1,5 +1,6 @@
 package io.aicunet.tenant.adapter.scheduling;
 
+import io.aicunet.tenant.application.privacy.ExpireExportBundles;
 import io.aicunet.tenant.application.privacy.FinishPrivacyRequests;
 import io.aicunet.tenant.application.tenants.ExpireIdempotencyKeys;
 import io.quarkus.scheduler.Scheduled;
@@ -20,10 +21,23 @@ public class TenantJobs {
 
     private final ExpireIdempotencyKeys expireIdempotencyKeys;
     private final FinishPrivacyRequests finishPrivacyRequests;
+    private final ExpireExportBundles expireExportBundles;
 
-    public TenantJobs(ExpireIdempotencyKeys expireIdempotencyKeys, FinishPrivacyRequests finishPrivacyRequests) {
+    public TenantJobs(ExpireIdempotencyKeys expireIdempotencyKeys, FinishPrivacyRequests finishPrivacyRequests,
+                      ExpireExportBundles expireExportBundles) {
         this.expireIdempotencyKeys = expireIdempotencyKeys;
         this.finishPrivacyRequests = finishPrivacyRequests;
+        this.expireExportBundles = expireExportBundles;
+    }
+
+    @Scheduled(every = "${aicunet.privacy.exports.sweep-every}", delayed = "1m",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> expireExportBundles() {
+        return expireExportBundles.execute(Instant.now())
+                .invoke(deleted -> LOG.debugf("deleted %d objects of expired export bundles", deleted))
+                .onFailure().invoke(failure -> LOG.warnf("expiring export bundles failed: %s", failure))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
     }
 
     @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

@@ -34,6 +34,9 @@ public interface PrivacyRequests {
     /** Pending requests past their deadline at {@code now}, locked, skipping those another replica holds. */
     Uni<List<UUID>> lockOverdue(SqlConnection connection, Instant now, int limit);
 
+    /** Ids of the tenant's export requests, newest first, at most {@code limit} (their bundles go at its erasure). */
+    Uni<List<UUID>> exportIds(SqlConnection connection, TenantId tenant, int limit);
+
     /** A request found by idempotency key, and the digest of what was asked then. */
     record Keyed(UUID id, byte[] requestDigest) {
     }

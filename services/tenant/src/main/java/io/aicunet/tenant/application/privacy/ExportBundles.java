@@ -1,7 +1,8 @@
 package io.aicunet.tenant.application.privacy;
 
-import io.aicunet.platform.privacy.LocalDirectoryObjectStore;
+import io.aicunet.platform.privacy.ExpiredObjects;
 import io.aicunet.platform.privacy.ObjectStore;
+import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.tenant.domain.PrivacyRequest;
 import io.aicunet.tenant.domain.Tenant;
 import io.smallrye.mutiny.Uni;
@@ -11,15 +12,28 @@ import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /**
  * Assembles an export: the tenant service's own part, a check that every service's part
  * is in the object store with the digest it reported, and the manifest that lists them
- * all. The object store blocks, so this runs on the worker pool.
+ * all; and deletes bundles, expired ones ({@code aicunet.privacy.exports.expire-after}) and
+ * all of a tenant's at its erasure. Parts are checked as they stream from the store, never
+ * held whole in memory. The object store blocks, so this runs on the worker pool.
  */
 @ApplicationScoped
 public class ExportBundles {
@@ -28,10 +42,57 @@ public class ExportBundles {
     public record Assembly(Optional<String> manifestObject, Optional<String> failureReason) {
     }
 
-    private final ObjectStore store;
+    /** Where every bundle lies: {@code exports/<request id>/}. */
+    static final String EXPORTS_PREFIX = "exports/";
+    /** The most objects one expiry sweep deletes; the next sweep goes on. */
+    static final int SWEEP_DELETED_MAX = 10_000;
+    /** The most objects one bundle may hold (a part per service and a manifest, with room to spare). */
+    static final int BUNDLE_OBJECTS_MAX = 100;
 
-    public ExportBundles(ObjectStore store) {
+    private static final Logger LOG = Logger.getLogger(ExportBundles.class);
+
+    private final ObjectStore store;
+    private final Duration expireAfter;
+
+    public ExportBundles(ObjectStore store,
+                         @ConfigProperty(name = "aicunet.privacy.exports.expire-after") Duration expireAfter) {
+        if (expireAfter.isNegative() || expireAfter.isZero()) {
+            throw new IllegalArgumentException("aicunet.privacy.exports.expire-after must be positive, not " + expireAfter);
+        }
         this.store = store;
+        this.expireAfter = expireAfter;
+    }
+
+    /** Deletes the bundles written more than expire-after before {@code now}; the number of objects deleted. */
+    public Uni<Integer> deleteExpired(Instant now) {
+        return Uni.createFrom().item(() -> {
+            try {
+                return ExpiredObjects.delete(store, EXPORTS_PREFIX, expireAfter, now, SWEEP_DELETED_MAX);
+            } catch (IOException e) {
+                throw new UncheckedIOException("the object store failed while deleting expired export bundles", e);
+            }
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    /**
+     * Deletes the bundles of these export requests (a tenant's, at its erasure): every
+     * object under each one's prefix; the number deleted. An object store that fails
+     * fails this, so the erasure is retried rather than completed with bundles left behind.
+     */
+    public Uni<Integer> deleteBundles(TenantId tenant, List<UUID> exportIds) {
+        return Uni.createFrom().item(() -> {
+            int deleted = 0;
+            try {
+                for (UUID id : exportIds) {
+                    deleted += ExpiredObjects.deleteAll(store, PrivacyRequest.exportPrefixOf(id), BUNDLE_OBJECTS_MAX);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("the object store failed while deleting the export bundles of tenant "
+                        + tenant, e);
+            }
+            LOG.infof("deleted %d objects of %d export bundles of tenant %s", deleted, exportIds.size(), tenant);
+            return deleted;
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     public Uni<Assembly> assemble(PrivacyRequest request, Tenant tenant, Instant completedAt) {
@@ -42,11 +103,11 @@ public class ExportBundles {
     private Assembly assembleBlocking(PrivacyRequest request, Tenant tenant, Instant completedAt) {
         try {
             for (PrivacyRequest.Part part : request.parts().values()) {
-                Optional<byte[]> content = store.get(part.object());
-                if (content.isEmpty()) {
+                Optional<String> sha256 = sha256Of(part.object());
+                if (sha256.isEmpty()) {
                     return failed(part.service() + " reported " + part.object() + ", which is not in the object store");
                 }
-                if (!LocalDirectoryObjectStore.sha256Hex(content.get()).equals(part.sha256())) {
+                if (!sha256.get().equals(part.sha256())) {
                     return failed(part.service() + "'s part " + part.object() + " does not match its reported SHA-256");
                 }
             }
@@ -78,6 +139,29 @@ public class ExportBundles {
         } catch (IOException e) {
             throw new UncheckedIOException("the object store failed while assembling export " + request.id(), e);
         }
+    }
+
+    /** The SHA-256 in hex of an object, read as a stream; empty when there is no such object. */
+    private Optional<String> sha256Of(String object) throws IOException {
+        Optional<InputStream> content;
+        try {
+            content = store.get(object);
+        } catch (IllegalArgumentException notAKey) {
+            return Optional.empty();
+        }
+        if (content.isEmpty()) {
+            return Optional.empty();
+        }
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+        try (InputStream in = new DigestInputStream(content.get(), sha256)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return Optional.of(HexFormat.of().formatHex(sha256.digest()));
     }
 
     /** The tenant record itself for a tenant export; nothing for a subject (tenants hold no subject data). */

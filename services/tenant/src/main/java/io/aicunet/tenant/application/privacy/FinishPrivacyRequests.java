@@ -33,6 +33,12 @@ public class FinishPrivacyRequests {
     static final String INBOX_CONSUMER = "tenant-privacy-answers";
     private static final Logger LOG = Logger.getLogger(FinishPrivacyRequests.class);
     private static final int OVERDUE_BATCH_MAX = 100;
+    /**
+     * The newest exports of a tenant whose bundles its erasure deletes. Older bundles have
+     * expired (aicunet.privacy.exports.expire-after) unless one tenant asked for more than
+     * this many exports within that time.
+     */
+    static final int EXPORTS_OF_TENANT_MAX = 1000;
 
     private final TenantAccess access;
     private final PrivacyRequests requests;
@@ -113,14 +119,20 @@ public class FinishPrivacyRequests {
         });
     }
 
-    /** Every service has erased its part: mark the tenant erased, then destroy its keys, last. */
+    /**
+     * Every service has erased its part: delete the tenant's export bundles, mark the tenant
+     * erased, then destroy its keys, last. The bundles go first: an object store that fails
+     * fails this transaction, and the answer is retried until they are gone.
+     */
     private Uni<Void> eraseTenant(SqlConnection connection, PrivacyRequest request, Tenant tenant, Instant now) {
         Result<Tenant> erasure = tenant.erase(now);
         if (!erasure.isOk()) {
             return fail(connection, request, erasure.problem().detail(), now);
         }
         Tenant erased = erasure.value();
-        return access.save(connection, erased, tenantEvents.updated(erased))
+        return requests.exportIds(connection, tenant.id(), EXPORTS_OF_TENANT_MAX)
+                .flatMap(exportIds -> bundles.deleteBundles(tenant.id(), exportIds))
+                .flatMap(deleted -> access.save(connection, erased, tenantEvents.updated(erased)))
                 .flatMap(ignored -> dataKeys.destroyAll(connection, tenant.id()))
                 .flatMap(keyIds -> access.outbox().append(connection,
                         privacyEvents.keysDestroyed(tenant.id(), keyIds, now, request.id())))
