@@ -37,6 +37,7 @@ class StrictJsonTest {
                 .assertRefused("POST", tasks, "{\"payload_json\":true}", "payload_json")
                 .assertRefused("POST", tasks, "{\"payload_json\":{\"job\":7}}", "payload_json")
                 .assertRefused("POST", tasks, "{\"payload_json\":\"{}\",\"priority\":1}", "priority")
+                .assertRefused("POST", tasks + "?priority=1", "{\"payload_json\":\"{}\"}", "priority")
                 .assertRefused("POST", "/v1/agents", "{\"kind\":false}", "kind")
                 .assertRefused("POST", "/v1/agents", "{\"kind\":\"k\",\"labels\":{\"env\":null}}", "labels.env")
                 .assertRefused("POST", "/v1/agents", "{\"kind\":\"k\",\"labels\":{\"env\":1}}", "labels.env")

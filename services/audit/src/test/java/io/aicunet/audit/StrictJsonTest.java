@@ -41,6 +41,7 @@ class StrictJsonTest {
                 .assertRefused("POST", records, "{\"records\":[{" + valid + ",\"severity\":\"high\"}]}",
                         "records[0].severity")
                 .assertRefused("POST", records, "{\"records\":[{" + valid + "}],\"tenant\":\"x\"}", "tenant")
+                .assertRefused("POST", records + "?sync=true", "{\"records\":[{" + valid + "}]}", "sync")
                 .assertMethodNotAllowed("DELETE", records, "GET", "POST");
 
         given().headers(AuditFixtures.platformService()).contentType("application/json")

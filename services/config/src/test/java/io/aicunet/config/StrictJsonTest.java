@@ -54,6 +54,8 @@ class StrictJsonTest {
                 .assertRefused("PUT", entry + "?scope=global", "{\"value\":1,\"expected_revision\":\"0\"}",
                         "expected_revision")
                 .assertRefused("PUT", entry + "?scope=global", "{\"value\":1,\"revision\":3}", "revision")
+                .assertRefused("PUT", entry + "?scope=global&scopes=tenant", "{\"value\":1,\"reason\":\"r\"}",
+                        "scopes")
                 .assertMethodNotAllowed("POST", entry, "DELETE", "GET", "PUT");
 
         given().headers(ADMIN).get("/v1/config/namespaces/{namespace}", "true").then().statusCode(404);

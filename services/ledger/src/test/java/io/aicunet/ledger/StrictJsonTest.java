@@ -43,6 +43,8 @@ class StrictJsonTest {
                         + "\"debits_must_not_exceed_credits\":\"true\"}", "debits_must_not_exceed_credits")
                 .assertRefused("POST", "/v1/accounts", "{\"id\":\"" + refused + "\",\"code\":\"c\",\"unit\":\"CREDIT\","
                         + "\"colour\":\"red\"}", "colour")
+                .assertRefused("POST", "/v1/accounts?dry_run=true", "{\"id\":\"" + refused + "\",\"code\":\"c\","
+                        + "\"unit\":\"CREDIT\"}", "dry_run")
                 .assertRefused("POST", "/v1/transfers", "{\"transfers\" [", "body")
                 .assertRefused("POST", "/v1/transfers", "{\"transfers\":null}", "transfers")
                 .assertTooLarge("POST", "/v1/transfers")

@@ -34,6 +34,8 @@ class StrictJsonTest extends GrpcTestBase {
                 .assertRefused("POST", "/v1/tenants/" + id + "/suspension", "{\"reason\":false}", "reason")
                 .assertRefused("POST", "/v1/tenants/" + id + "/suspension", "{\"reason\":0}", "reason")
                 .assertRefused("POST", "/v1/tenants/" + id + "/suspension", "{\"reason\":\"x\",\"why\":1}", "why")
+                .assertRefused("POST", "/v1/tenants/" + id + "/suspension?force=true", "{\"reason\":\"x\"}", "force")
+                .assertRefused("GET", "/v1/tenants?statuss=active", null, "statuss")
                 .assertRefused("POST", "/v1/tenants", create + ",\"retention\":[null]}", "retention[0]")
                 .assertRefused("POST", "/v1/tenants", create + ",\"display_name\":true}", "display_name")
                 .assertRefused("POST", "/v1/tenants", create + ",\"quotas\":{\"tokens_per_day\":\"5\"}}",

@@ -22,6 +22,7 @@ import io.aicunet.agentstate.application.leases.LeaseCommands.ReleaseLeaseComman
 import io.aicunet.agentstate.application.leases.LeaseCommands.RenewLeaseCommand;
 import io.aicunet.agentstate.application.leases.ReleaseLease;
 import io.aicunet.agentstate.application.leases.RenewLease;
+import io.aicunet.platform.problem.QueryParameters;
 import io.aicunet.platform.problem.HttpProblems;
 import io.aicunet.platform.tenancy.HttpCallers;
 import io.smallrye.mutiny.Uni;
@@ -218,7 +219,7 @@ public class AgentResource {
                                               schema = @Schema(type = SchemaType.INTEGER, format = "int64",
                                                       minimum = "1"))
                                       @QueryParam("fencing_token") String fencingToken) {
-        OptionalLong token = RestBodies.integerParameter(fencingToken, Long.MIN_VALUE, Long.MAX_VALUE);
+        OptionalLong token = QueryParameters.wholeNumber(fencingToken, 0, Long.MIN_VALUE, Long.MAX_VALUE);
         if (token.isEmpty()) {
             return RestBodies.invalid("fencing_token", "must be an integer: the token ClaimLease returned");
         }

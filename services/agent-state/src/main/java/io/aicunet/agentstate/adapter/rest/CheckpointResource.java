@@ -16,6 +16,7 @@ import io.aicunet.agentstate.application.checkpoints.GetCheckpoint;
 import io.aicunet.agentstate.application.checkpoints.GetLatestCheckpoint;
 import io.aicunet.agentstate.application.checkpoints.ListCheckpoints;
 import io.aicunet.agentstate.application.checkpoints.SaveCheckpoint;
+import io.aicunet.platform.problem.QueryParameters;
 import io.aicunet.platform.problem.HttpProblems;
 import io.aicunet.platform.tenancy.HttpCallers;
 import io.smallrye.mutiny.Uni;
@@ -164,7 +165,7 @@ public class CheckpointResource {
                     + " value is accepted); empty or absent: the first page.",
                     schema = @Schema(type = SchemaType.STRING, pattern = ListCheckpoints.PAGE_TOKEN_PATTERN))
             @QueryParam("page_token") String pageToken) {
-        OptionalLong size = RestBodies.integerParameter(pageSize, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        OptionalLong size = QueryParameters.wholeNumber(pageSize, 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
         if (size.isEmpty()) {
             return RestBodies.invalid("page_size", "must be an integer from 0 to 100");
         }

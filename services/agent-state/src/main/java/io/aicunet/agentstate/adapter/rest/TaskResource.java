@@ -17,6 +17,7 @@ import io.aicunet.agentstate.application.tasks.TaskCommands.ClaimTasksCommand;
 import io.aicunet.agentstate.application.tasks.TaskCommands.EnqueueTaskCommand;
 import io.aicunet.agentstate.application.tasks.TaskCommands.FailTaskCommand;
 import io.aicunet.agentstate.application.tasks.TaskCommands.ListDeadTasksQuery;
+import io.aicunet.platform.problem.QueryParameters;
 import io.aicunet.platform.problem.HttpProblems;
 import io.aicunet.platform.tenancy.HttpCallers;
 import io.smallrye.mutiny.Uni;
@@ -165,7 +166,7 @@ public class TaskResource {
             @Parameter(description = "Tasks at most: 1 to 100; 0 or absent: 20.",
                     schema = @Schema(type = SchemaType.INTEGER, format = "int32", minimum = "0", maximum = "100"))
             @QueryParam("page_size") String pageSize) {
-        OptionalLong size = RestBodies.integerParameter(pageSize, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        OptionalLong size = QueryParameters.wholeNumber(pageSize, 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
         if (size.isEmpty()) {
             return RestBodies.invalid("page_size", "must be an integer from 0 to 100");
         }

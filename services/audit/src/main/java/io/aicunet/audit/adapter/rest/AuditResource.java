@@ -24,6 +24,7 @@ import io.aicunet.platform.auditlog.TreeHeadSignatures;
 import io.aicunet.platform.problem.FleetOpenApi;
 import io.aicunet.platform.problem.HttpProblems;
 import io.aicunet.platform.problem.Problem;
+import io.aicunet.platform.problem.QueryParameters;
 import io.aicunet.platform.tenancy.HttpCallers;
 import io.aicunet.platform.tenancy.PublicResource;
 import io.smallrye.mutiny.Uni;
@@ -44,7 +45,6 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -66,13 +66,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class AuditResource {
 
     static final String NDJSON = "application/x-ndjson";
-
-    /** The query parameters each operation takes; any other is refused (400). */
-    private static final Set<String> NO_PARAMETERS = Set.of();
-    private static final Set<String> QUERY_PARAMETERS = Set.of("actor", "action", "resource", "outcome",
-            "recorded_from", "recorded_to", "page_size", "page_token");
-    private static final Set<String> EXPORT_PARAMETERS = Set.of("first_sequence", "last_sequence");
-    private static final Set<String> KEYS_PARAMETERS = Set.of("format");
 
     private final AppendRecords appendRecords;
     private final QueryRecords queryRecords;
@@ -105,12 +98,7 @@ public class AuditResource {
             + " (unknown to the tenant service, or erased): nothing is appended.")
     public Uni<Response> append(@PathParam("tenantId") @Parameter(description = "The tenant whose log it is.",
                                         schema = @Schema(type = SchemaType.STRING, format = "uuid")) String tenantId,
-                                @RequestBody(required = true) AppendBody body,
-            @Context UriInfo uri) {
-        Optional<Problem> unknown = unknownParameters(uri, NO_PARAMETERS);
-        if (unknown.isPresent()) {
-            return problem(unknown.get());
-        }
+                                @RequestBody(required = true) AppendBody body) {
         if (body == null) {
             return problem(Problem.InvalidArgument.of("body", "a JSON body is required"));
         }
@@ -171,9 +159,9 @@ public class AuditResource {
             @QueryParam("page_token") @Parameter(description = "The next_page_token of the page before; empty or"
                     + " absent: the first page. A token this service did not issue is refused.") String pageToken,
             @Context UriInfo uri) {
-        Optional<Problem> unknown = unknownParameters(uri, QUERY_PARAMETERS);
-        if (unknown.isPresent()) {
-            return problem(unknown.get());
+        Optional<Problem> empty = emptyParameter(uri);
+        if (empty.isPresent()) {
+            return problem(empty.get());
         }
         Optional<Instant> from;
         Optional<Instant> to;
@@ -187,7 +175,7 @@ public class AuditResource {
         } catch (DateTimeParseException e) {
             return problem(Problem.InvalidArgument.of("recorded_to", "must be an RFC 3339 UTC time"));
         }
-        OptionalLong size = integer(pageSize, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        OptionalLong size = QueryParameters.wholeNumber(pageSize, 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
         if (size.isEmpty()) {
             return problem(Problem.InvalidArgument.of("page_size", "must be an integer from 0 to 500"));
         }
@@ -207,12 +195,7 @@ public class AuditResource {
                     schema = @Schema(implementation = CheckpointBody.class)))
     @APIResponse(responseCode = "409", description = "The tenant's log holds no record to checkpoint.")
     public Uni<Response> checkpoint(@PathParam("tenantId") @Parameter(description = "The tenant whose log it is.",
-                                            schema = @Schema(type = SchemaType.STRING, format = "uuid")) String tenantId,
-            @Context UriInfo uri) {
-        Optional<Problem> unknown = unknownParameters(uri, NO_PARAMETERS);
-        if (unknown.isPresent()) {
-            return problem(unknown.get());
-        }
+                                            schema = @Schema(type = SchemaType.STRING, format = "uuid")) String tenantId) {
         return HttpCallers.serve(caller -> createCheckpoint.execute(caller, tenantId),
                 checkpoint -> Response.ok(CheckpointBody.of(checkpoint)).build());
     }
@@ -226,12 +209,7 @@ public class AuditResource {
                     schema = @Schema(implementation = VerificationBody.class)))
     @APIResponse(responseCode = "404", description = "The tenant has no audit log.")
     public Uni<Response> verify(@PathParam("tenantId") @Parameter(description = "The tenant whose log it is.",
-                                        schema = @Schema(type = SchemaType.STRING, format = "uuid")) String tenantId,
-            @Context UriInfo uri) {
-        Optional<Problem> unknown = unknownParameters(uri, NO_PARAMETERS);
-        if (unknown.isPresent()) {
-            return problem(unknown.get());
-        }
+                                        schema = @Schema(type = SchemaType.STRING, format = "uuid")) String tenantId) {
         return HttpCallers.serve(caller -> verifyLog.execute(caller, tenantId),
                 report -> Response.ok(VerificationBody.of(report)).build());
     }
@@ -258,15 +236,15 @@ public class AuditResource {
                                         + " the log's last.", schema = @Schema(type = SchemaType.INTEGER,
                                         format = "int64", minimum = "0")) String lastSequence,
             @Context UriInfo uri) {
-        Optional<Problem> unknown = unknownParameters(uri, EXPORT_PARAMETERS);
-        if (unknown.isPresent()) {
-            return problem(unknown.get());
+        Optional<Problem> empty = emptyParameter(uri);
+        if (empty.isPresent()) {
+            return problem(empty.get());
         }
-        OptionalLong first = integer(firstSequence, Long.MIN_VALUE, Long.MAX_VALUE);
+        OptionalLong first = QueryParameters.wholeNumber(firstSequence, 0, Long.MIN_VALUE, Long.MAX_VALUE);
         if (first.isEmpty()) {
             return problem(Problem.InvalidArgument.of("first_sequence", "must be an integer, 0 or more"));
         }
-        OptionalLong last = integer(lastSequence, Long.MIN_VALUE, Long.MAX_VALUE);
+        OptionalLong last = QueryParameters.wholeNumber(lastSequence, 0, Long.MIN_VALUE, Long.MAX_VALUE);
         if (last.isEmpty()) {
             return problem(Problem.InvalidArgument.of("last_sequence", "must be an integer, 0 or more"));
         }
@@ -290,12 +268,7 @@ public class AuditResource {
                                            mediaType = MediaType.APPLICATION_JSON,
                                            schema = @Schema(oneOf = {LegalHoldPlacement.class,
                                                    LegalHoldLifting.class})))
-                                   LegalHoldBody body,
-            @Context UriInfo uri) {
-        Optional<Problem> unknown = unknownParameters(uri, NO_PARAMETERS);
-        if (unknown.isPresent()) {
-            return problem(unknown.get());
-        }
+                                   LegalHoldBody body) {
         if (body == null || body.held() == null) {
             return problem(Problem.InvalidArgument.of("held", "is required: true or false"));
         }
@@ -320,9 +293,9 @@ public class AuditResource {
     public Response keys(@QueryParam("format") @Parameter(description = "json (the default) or text.",
             schema = @Schema(type = SchemaType.STRING, enumeration = {"json", "text"})) String format,
             @Context UriInfo uri) {
-        Optional<Problem> unknown = unknownParameters(uri, KEYS_PARAMETERS);
-        if (unknown.isPresent()) {
-            return HttpProblems.toResponse(unknown.get());
+        Optional<Problem> empty = emptyParameter(uri);
+        if (empty.isPresent()) {
+            return HttpProblems.toResponse(empty.get());
         }
         if ("text".equals(format)) {
             return Response.ok(keys.verificationKeys().entrySet().stream()
@@ -339,42 +312,17 @@ public class AuditResource {
     }
 
     /**
-     * A query parameter as an integer in [min, max]: absent is 0, anything else empty. Read
-     * here rather than by JAX-RS, which answers a parameter it cannot convert with a 404
-     * that names nothing.
+     * A query parameter sent empty ({@code actor=}) is refused, except page_token's (no
+     * token): Quarkus REST hands an empty value over as absent, which would otherwise drop
+     * the filter without a word. (A parameter the operation does not have is refused by
+     * the platform's QueryParameters before this runs.)
      */
-    private static OptionalLong integer(String text, long min, long max) {
-        if (text == null) {
-            return OptionalLong.of(0);
-        }
-        try {
-            long value = Long.parseLong(text);
-            return value < min || value > max ? OptionalLong.empty() : OptionalLong.of(value);
-        } catch (NumberFormatException notAnInteger) {
-            return OptionalLong.empty();
-        }
-    }
-
-    /**
-     * A query parameter the operation does not have, refused like an unknown body property
-     * (platform StrictJson): a misspelt filter ({@code actors=}) would otherwise widen a
-     * query silently to every record. An empty value ({@code actor=}) is refused too, except
-     * page_token's (no token): Quarkus REST hands an empty value over as absent, which would
-     * otherwise drop the filter without a word.
-     */
-    private static Optional<Problem> unknownParameters(UriInfo uri, Set<String> known) {
-        for (var parameter : new java.util.TreeMap<>(uri.getQueryParameters()).entrySet()) {
-            String name = parameter.getKey();
-            if (!known.contains(name)) {
-                return Optional.of(Problem.InvalidArgument.of(name.length() <= 100 ? name : name.substring(0, 100),
-                        "is not a parameter of this operation" + (known.isEmpty() ? ", which takes none"
-                                : "; it takes " + String.join(", ", known.stream().sorted().toList()))));
-            }
-            if (!"page_token".equals(name) && parameter.getValue().stream().anyMatch(String::isEmpty)) {
-                return Optional.of(Problem.InvalidArgument.of(name, "must not be empty when given"));
-            }
-        }
-        return Optional.empty();
+    private static Optional<Problem> emptyParameter(UriInfo uri) {
+        return new java.util.TreeMap<>(uri.getQueryParameters()).entrySet().stream()
+                .filter(parameter -> !"page_token".equals(parameter.getKey())
+                        && parameter.getValue().stream().anyMatch(String::isEmpty))
+                .findFirst()
+                .map(parameter -> Problem.InvalidArgument.of(parameter.getKey(), "must not be empty when given"));
     }
 
     private static Uni<Response> problem(Problem problem) {

@@ -27,7 +27,6 @@ import io.aicunet.config.application.access.ConfigCommands.ListRevisionsQuery;
 import io.aicunet.config.application.access.ConfigCommands.PutEntryCommand;
 import io.aicunet.config.application.access.ConfigCommands.RegisterSchemaCommand;
 import io.aicunet.config.application.access.ConfigCommands.RollbackEntryCommand;
-import io.aicunet.config.application.access.ConfigCommands.ScopeInput;
 import io.aicunet.config.application.entries.DeleteEntry;
 import io.aicunet.config.application.entries.DiffRevisions;
 import io.aicunet.config.application.entries.EntryWrites.Written;
@@ -43,9 +42,11 @@ import io.aicunet.config.application.retention.CompactRevisions;
 import io.aicunet.config.domain.ConfigRules;
 import io.aicunet.platform.problem.HttpProblems;
 import io.aicunet.platform.problem.Problem;
+import io.aicunet.platform.problem.QueryParameters;
 import io.aicunet.platform.problem.Problem.FieldViolation;
 import io.aicunet.platform.tenancy.HttpCallers;
 import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -87,16 +88,16 @@ public class ConfigResource {
     private static final String VALUE_FIELD = "value";
     private static final String SCHEMA_FIELD = "schema";
 
-    private static final String NAMESPACE = "The namespace: dot-separated lower-case words, e.g. `llm.routing`.";
-    private static final String KEY = "The entry's key in the namespace.";
-    private static final String SCOPE = "The entry's scope: `global`, `service` (needs `service`), `tenant` (needs"
+    static final String NAMESPACE = "The namespace: dot-separated lower-case words, e.g. `llm.routing`.";
+    static final String KEY = "The entry's key in the namespace.";
+    static final String SCOPE = "The entry's scope: `global`, `service` (needs `service`), `tenant` (needs"
             + " `tenant_id`) or `tenant_service` (needs both).";
-    private static final String SCOPE_TENANT = "The scope's tenant: required for the tenant and tenant_service"
+    static final String SCOPE_TENANT = "The scope's tenant: required for the tenant and tenant_service"
             + " scopes, absent (or empty) for the others, else 400.";
-    private static final String SCOPE_SERVICE = "The scope's service: required for the service and"
+    static final String SCOPE_SERVICE = "The scope's service: required for the service and"
             + " tenant_service scopes, absent (or empty) for the others, else 400.";
-    private static final String OPTIONAL_TENANT_PATTERN = "^(" + ConfigJson.UUID_PATTERN + ")?$";
-    private static final String OPTIONAL_SERVICE_PATTERN = "^(" + ConfigRules.SERVICE_REGEX + ")?$";
+    static final String OPTIONAL_TENANT_PATTERN = "^(" + ConfigJson.UUID_PATTERN + ")?$";
+    static final String OPTIONAL_SERVICE_PATTERN = "^(" + ConfigRules.SERVICE_REGEX + ")?$";
     private static final String OPTIONAL_NAMESPACE_PATTERN = "^(" + ConfigRules.NAMESPACE_REGEX + ")?$";
     private static final String OPTIONAL_KEY_PATTERN = "^(" + ConfigRules.KEY_REGEX + ")?$";
     private static final String NO_NAMESPACE = "The namespace does not exist.";
@@ -214,7 +215,7 @@ public class ConfigResource {
                     type = SchemaType.INTEGER, format = "int32", minimum = "0", maximum = "2147483647"))
             @PathParam("version") String version) {
         List<FieldViolation> violations = new ArrayList<>();
-        int parsed = (int) RestParameters.integer("version", version, 0, 0, Integer.MAX_VALUE, violations);
+        int parsed = (int) QueryParameters.wholeNumber("version", version, 0, 0, Integer.MAX_VALUE, violations);
         if (!violations.isEmpty()) {
             return invalid(violations);
         }
@@ -235,25 +236,12 @@ public class ConfigResource {
     @APIResponse(responseCode = "404", description = NO_NAMESPACE)
     @APIResponse(responseCode = "409", description = WRITE_CONFLICT)
     public Uni<Response> putEntry(
-            @Parameter(description = NAMESPACE, schema = @Schema(type = SchemaType.STRING, pattern = ConfigJson.NAMESPACE_PATTERN,
-                    maxLength = ConfigRules.NAMESPACE_LENGTH_MAX))
-            @PathParam("namespace") String namespace,
-            @Parameter(description = KEY, schema = @Schema(type = SchemaType.STRING, pattern = ConfigJson.KEY_PATTERN,
-                    maxLength = ConfigRules.KEY_LENGTH_MAX))
-            @PathParam("key") String key,
-            @Parameter(description = SCOPE, required = true, schema = @Schema(type = SchemaType.STRING,
-                    enumeration = {"global", "service", "tenant", "tenant_service"}))
-            @QueryParam("scope") String scope,
-            @Parameter(description = SCOPE_TENANT, schema = @Schema(type = SchemaType.STRING, pattern = OPTIONAL_TENANT_PATTERN))
-            @QueryParam("tenant_id") String tenantId,
-            @Parameter(description = SCOPE_SERVICE, schema = @Schema(type = SchemaType.STRING, pattern = OPTIONAL_SERVICE_PATTERN,
-                    maxLength = ConfigRules.SERVICE_LENGTH_MAX))
-            @QueryParam("service") String service,
+            @BeanParam EntryAddress address,
             @RequestBody(required = true) PutEntryBody body) {
         if (body == null) {
             return missingBody();
         }
-        PutEntryCommand command = new PutEntryCommand(namespace, key, new ScopeInput(scope, tenantId, service),
+        PutEntryCommand command = new PutEntryCommand(address.namespace, address.key, address.scopeInput(),
                 body.value() == null ? null : body.value().toString(), VALUE_FIELD,
                 Boolean.TRUE.equals(body.secret()), body.reason(), optional(body.expectedRevision()));
         return HttpCallers.serve(caller -> putEntry.execute(caller, command), ConfigResource::written);
@@ -266,22 +254,8 @@ public class ConfigResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = EntryBody.class)))
     @APIResponse(responseCode = "404", description = "No such entry at this scope.")
-    public Uni<Response> getEntry(
-            @Parameter(description = NAMESPACE, schema = @Schema(type = SchemaType.STRING, pattern = ConfigJson.NAMESPACE_PATTERN,
-                    maxLength = ConfigRules.NAMESPACE_LENGTH_MAX))
-            @PathParam("namespace") String namespace,
-            @Parameter(description = KEY, schema = @Schema(type = SchemaType.STRING, pattern = ConfigJson.KEY_PATTERN,
-                    maxLength = ConfigRules.KEY_LENGTH_MAX))
-            @PathParam("key") String key,
-            @Parameter(description = SCOPE, required = true, schema = @Schema(type = SchemaType.STRING,
-                    enumeration = {"global", "service", "tenant", "tenant_service"}))
-            @QueryParam("scope") String scope,
-            @Parameter(description = SCOPE_TENANT, schema = @Schema(type = SchemaType.STRING, pattern = OPTIONAL_TENANT_PATTERN))
-            @QueryParam("tenant_id") String tenantId,
-            @Parameter(description = SCOPE_SERVICE, schema = @Schema(type = SchemaType.STRING, pattern = OPTIONAL_SERVICE_PATTERN,
-                    maxLength = ConfigRules.SERVICE_LENGTH_MAX))
-            @QueryParam("service") String service) {
-        GetEntryQuery query = new GetEntryQuery(namespace, key, new ScopeInput(scope, tenantId, service));
+    public Uni<Response> getEntry(@BeanParam EntryAddress address) {
+        GetEntryQuery query = new GetEntryQuery(address.namespace, address.key, address.scopeInput());
         return HttpCallers.serve(caller -> getEntry.execute(caller, query),
                 entry -> Response.ok(EntryBody.of(entry)).build());
     }
@@ -296,20 +270,7 @@ public class ConfigResource {
     @APIResponse(responseCode = "409", description = "`expected_revision` is not the entry's revision"
             + " (`.../conflict/revision-mismatch`).")
     public Uni<Response> deleteEntry(
-            @Parameter(description = NAMESPACE, schema = @Schema(type = SchemaType.STRING, pattern = ConfigJson.NAMESPACE_PATTERN,
-                    maxLength = ConfigRules.NAMESPACE_LENGTH_MAX))
-            @PathParam("namespace") String namespace,
-            @Parameter(description = KEY, schema = @Schema(type = SchemaType.STRING, pattern = ConfigJson.KEY_PATTERN,
-                    maxLength = ConfigRules.KEY_LENGTH_MAX))
-            @PathParam("key") String key,
-            @Parameter(description = SCOPE, required = true, schema = @Schema(type = SchemaType.STRING,
-                    enumeration = {"global", "service", "tenant", "tenant_service"}))
-            @QueryParam("scope") String scope,
-            @Parameter(description = SCOPE_TENANT, schema = @Schema(type = SchemaType.STRING, pattern = OPTIONAL_TENANT_PATTERN))
-            @QueryParam("tenant_id") String tenantId,
-            @Parameter(description = SCOPE_SERVICE, schema = @Schema(type = SchemaType.STRING, pattern = OPTIONAL_SERVICE_PATTERN,
-                    maxLength = ConfigRules.SERVICE_LENGTH_MAX))
-            @QueryParam("service") String service,
+            @BeanParam EntryAddress address,
             @Parameter(description = "Why: kept with the revision.", required = true, schema = @Schema(type = SchemaType.STRING,
                     pattern = ConfigJson.REASON_PATTERN, minLength = 1, maxLength = ConfigRules.REASON_LENGTH_MAX))
             @QueryParam("reason") String reason,
@@ -318,12 +279,12 @@ public class ConfigResource {
                             maximum = ConfigJson.REVISION_MAX))
             @QueryParam("expected_revision") String expectedRevision) {
         List<FieldViolation> violations = new ArrayList<>();
-        long expected = RestParameters.integer("expected_revision", expectedRevision, 0, 1, Long.MAX_VALUE,
+        long expected = QueryParameters.wholeNumber("expected_revision", expectedRevision, 0, 1, Long.MAX_VALUE,
                 violations);
         if (!violations.isEmpty()) {
             return invalid(violations);
         }
-        DeleteEntryCommand command = new DeleteEntryCommand(namespace, key, new ScopeInput(scope, tenantId, service),
+        DeleteEntryCommand command = new DeleteEntryCommand(address.namespace, address.key, address.scopeInput(),
                 reason, expectedRevision == null ? OptionalLong.empty() : OptionalLong.of(expected));
         return HttpCallers.serve(caller -> deleteEntry.execute(caller, command),
                 written -> Response.ok(new WrittenBody(null, written.revision(), written.changed())).build());
@@ -341,25 +302,12 @@ public class ConfigResource {
             + " revision of this entry (or was compacted away).")
     @APIResponse(responseCode = "409", description = WRITE_CONFLICT)
     public Uni<Response> rollbackEntry(
-            @Parameter(description = NAMESPACE, schema = @Schema(type = SchemaType.STRING, pattern = ConfigJson.NAMESPACE_PATTERN,
-                    maxLength = ConfigRules.NAMESPACE_LENGTH_MAX))
-            @PathParam("namespace") String namespace,
-            @Parameter(description = KEY, schema = @Schema(type = SchemaType.STRING, pattern = ConfigJson.KEY_PATTERN,
-                    maxLength = ConfigRules.KEY_LENGTH_MAX))
-            @PathParam("key") String key,
-            @Parameter(description = SCOPE, required = true, schema = @Schema(type = SchemaType.STRING,
-                    enumeration = {"global", "service", "tenant", "tenant_service"}))
-            @QueryParam("scope") String scope,
-            @Parameter(description = SCOPE_TENANT, schema = @Schema(type = SchemaType.STRING, pattern = OPTIONAL_TENANT_PATTERN))
-            @QueryParam("tenant_id") String tenantId,
-            @Parameter(description = SCOPE_SERVICE, schema = @Schema(type = SchemaType.STRING, pattern = OPTIONAL_SERVICE_PATTERN,
-                    maxLength = ConfigRules.SERVICE_LENGTH_MAX))
-            @QueryParam("service") String service,
+            @BeanParam EntryAddress address,
             @RequestBody(required = true) RollbackEntryBody body) {
         if (body == null) {
             return missingBody();
         }
-        RollbackEntryCommand command = new RollbackEntryCommand(namespace, key, new ScopeInput(scope, tenantId, service),
+        RollbackEntryCommand command = new RollbackEntryCommand(address.namespace, address.key, address.scopeInput(),
                 body.toRevision() == null ? 0 : body.toRevision(), body.reason(), optional(body.expectedRevision()));
         return HttpCallers.serve(caller -> rollbackEntry.execute(caller, command), ConfigResource::written);
     }
@@ -380,13 +328,13 @@ public class ConfigResource {
                     schema = @Schema(type = SchemaType.STRING, pattern = OPTIONAL_SERVICE_PATTERN, maxLength = ConfigRules.SERVICE_LENGTH_MAX))
             @QueryParam("service") String service,
             @Parameter(description = "Only these namespaces (repeat the parameter); none: all.",
-                    schema = @Schema(type = SchemaType.ARRAY, implementation = NamespaceName.class, maxItems = 50))
+                    schema = @Schema(type = SchemaType.ARRAY, implementation = NamespaceName.class))
             @QueryParam("namespace") List<String> namespaces,
             @Parameter(description = "Also list every layer, not only the merged values.",
                     schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false"))
             @QueryParam("include_layers") String includeLayers) {
         List<FieldViolation> violations = new ArrayList<>();
-        boolean layers = RestParameters.flag("include_layers", includeLayers, false, violations);
+        boolean layers = QueryParameters.flag("include_layers", includeLayers, false, violations);
         if (!violations.isEmpty()) {
             return invalid(violations);
         }
@@ -414,14 +362,14 @@ public class ConfigResource {
             @Parameter(description = "Only this key (needs `namespace`, else 400).", schema = @Schema(type = SchemaType.STRING,
                     pattern = OPTIONAL_KEY_PATTERN, maxLength = ConfigRules.KEY_LENGTH_MAX))
             @QueryParam("key") String key,
-            @Parameter(description = "Revisions per page; 0 or none: 20.", schema = @Schema(type = SchemaType.INTEGER,
-                    format = "int32", minimum = "0", maximum = "100"))
+            @Parameter(description = "Revisions per page (ConfigOpenApi states this deployment's largest and"
+                    + " default).", schema = @Schema(type = SchemaType.INTEGER, format = "int32", minimum = "0"))
             @QueryParam("page_size") String pageSize,
             @Parameter(description = "The previous page's `next_page_token`; none: the first page. Any other text"
                     + " is a 400.", schema = @Schema(type = SchemaType.STRING))
             @QueryParam("page_token") String pageToken) {
         List<FieldViolation> violations = new ArrayList<>();
-        int size = (int) RestParameters.integer("page_size", pageSize, 0, 0, Integer.MAX_VALUE, violations);
+        int size = (int) QueryParameters.wholeNumber("page_size", pageSize, 0, 0, Integer.MAX_VALUE, violations);
         if (!violations.isEmpty()) {
             return invalid(violations);
         }
@@ -456,8 +404,8 @@ public class ConfigResource {
                     maxLength = ConfigRules.NAMESPACE_LENGTH_MAX))
             @QueryParam("namespace") String namespace) {
         List<FieldViolation> violations = new ArrayList<>();
-        long fromRevision = RestParameters.integer("from", from, 0, 0, Long.MAX_VALUE, violations);
-        long toRevision = RestParameters.integer("to", to, 0, 1, Long.MAX_VALUE, violations);
+        long fromRevision = QueryParameters.wholeNumber("from", from, 0, 0, Long.MAX_VALUE, violations);
+        long toRevision = QueryParameters.wholeNumber("to", to, 0, 1, Long.MAX_VALUE, violations);
         if (!violations.isEmpty()) {
             return invalid(violations);
         }

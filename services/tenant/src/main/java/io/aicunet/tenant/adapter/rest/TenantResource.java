@@ -2,6 +2,7 @@ package io.aicunet.tenant.adapter.rest;
 
 import io.aicunet.platform.problem.HttpProblems;
 import io.aicunet.platform.problem.Problem;
+import io.aicunet.platform.problem.QueryParameters;
 import io.aicunet.platform.tenancy.HttpCallers;
 import io.aicunet.tenant.adapter.rest.TenantJson.CreateTenantBody;
 import io.aicunet.tenant.adapter.rest.TenantJson.SuspendTenantBody;
@@ -34,9 +35,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.regex.Pattern;
+import java.util.OptionalLong;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -66,7 +66,6 @@ public class TenantResource {
     static final String PATH = "/v1/tenants";
 
     private static final String TENANT_ID = "tenantId";
-    private static final Pattern WHOLE_NUMBER = Pattern.compile("[+-]?[0-9]+");
     /** A next_page_token: a slug, or empty. */
     private static final String PAGE_TOKEN_PATTERN = "^([a-z0-9][a-z0-9-]{" + (TenantRules.SLUG_LENGTH_MIN - 2) + ","
             + (TenantRules.SLUG_LENGTH_MAX - 2) + "}[a-z0-9])?$";
@@ -168,12 +167,13 @@ public class TenantResource {
                               @Parameter(description = "Only tenants in this status; empty or absent: every status.",
                                       schema = @Schema(type = SchemaType.STRING))
                               @QueryParam("status") String status) {
-        OptionalInt size = pageSizeOf(pageSize);
+        // A whole number beyond int's range is as wrong as any size past the largest, and said so by the use case.
+        OptionalLong size = QueryParameters.wholeNumber(pageSize, 0, Long.MIN_VALUE, Long.MAX_VALUE);
         if (size.isEmpty()) {
             return Uni.createFrom().item(HttpProblems.toResponse(
                     Problem.InvalidArgument.of("page_size", "must be a whole number")));
         }
-        ListTenantsQuery query = new ListTenantsQuery(size.getAsInt(), pageToken, Optional.ofNullable(status));
+        ListTenantsQuery query = new ListTenantsQuery((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, size.getAsLong())), pageToken, Optional.ofNullable(status));
         return HttpCallers.serve(caller -> listTenants.execute(caller, query),
                 page -> Response.ok(new TenantPageBody(
                         page.tenants().stream().map(TenantBody::of).toList(), page.nextPageToken())).build());
@@ -235,21 +235,6 @@ public class TenantResource {
     }
 
     /** The page size asked for: absent is 0 (the default); empty when it is not a whole number. */
-    private static OptionalInt pageSizeOf(String pageSize) {
-        if (pageSize == null || pageSize.isEmpty()) {
-            return OptionalInt.of(0);
-        }
-        if (!WHOLE_NUMBER.matcher(pageSize).matches()) {
-            return OptionalInt.empty();
-        }
-        try {
-            return OptionalInt.of(Integer.parseInt(pageSize));
-        } catch (NumberFormatException beyondInt) {
-            // A whole number beyond int's range: as wrong as any size past the largest, and said so by the use case.
-            return OptionalInt.of(pageSize.startsWith("-") ? Integer.MIN_VALUE : Integer.MAX_VALUE);
-        }
-    }
-
     private static Uni<Response> missingBody() {
         return Uni.createFrom().item(HttpProblems.toResponse(
                 Problem.InvalidArgument.of("body", "a JSON body is required")));
