@@ -56,7 +56,8 @@ public class GrpcCallers implements ServerInterceptor {
 
     /**
      * Serves a call: rejects it when the caller headers are missing or malformed,
-     * otherwise runs the use case and turns its result into the response, or its
+     * otherwise runs the use case and turns its result into the response (before the
+     * commit of the transaction that produced it: {@link AnswerBeforeCommit}), or its
      * problem into a gRPC status with details.
      */
     public static <T, R> Uni<R> serve(Function<Caller, Uni<Result<T>>> useCase, Function<T, R> response) {
@@ -64,13 +65,13 @@ public class GrpcCallers implements ServerInterceptor {
         if (!caller.isOk()) {
             return Uni.createFrom().failure(GrpcProblems.toException(caller.problem()));
         }
-        return useCase.apply(caller.value())
+        return AnswerBeforeCommit.serve(() -> useCase.apply(caller.value()), response)
                 .onFailure().transform(GrpcProblems::unexpected)
                 .map(result -> {
                     if (!result.isOk()) {
                         throw GrpcProblems.toException(result.problem());
                     }
-                    return response.apply(result.value());
+                    return result.value();
                 });
     }
 

@@ -9,6 +9,7 @@ import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.util.Optional;
+import java.util.Set;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
@@ -23,6 +24,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 public class RestCallers {
 
     static final String CALLER = "aicunet-caller";
+    private static final String WRITING = "aicunet-writing";
+    private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
 
     private final CallerAuthentication authentication;
 
@@ -41,7 +44,13 @@ public class RestCallers {
             return Optional.of(HttpProblems.toResponse(caller.problem()));
         }
         ContextLocals.put(CALLER, caller);
+        ContextLocals.put(WRITING, !READS.contains(request.getMethod()));
         return Optional.empty();
+    }
+
+    /** Whether the request being served may write (any method but GET, HEAD and OPTIONS). */
+    static boolean writing() {
+        return ContextLocals.<Boolean>get(WRITING).orElse(false);
     }
 
     /** The caller of the request being served, as {@link #authenticate} found it. */

@@ -31,16 +31,23 @@ public final class TenantTransactions {
 
     /**
      * Commits when the work returns an ok result; rolls back when it returns a failed
-     * result or fails, so a refused request changes nothing.
+     * result or fails, so a refused request changes nothing. Within a served request the
+     * answer is rendered from the ok value before the commit ({@link AnswerBeforeCommit}):
+     * an answer the wire format cannot carry rolls the work back.
      */
     public static <T> Uni<Result<T>> inTenant(
             Pool pool, TenantScope scope, Function<SqlConnection, Uni<Result<T>>> work) {
-        return pool.withConnection(connection -> connection.begin().flatMap(transaction ->
-                setScope(connection, scope)
+        return Uni.createFrom().context(context -> pool.withConnection(connection -> connection.begin()
+                .flatMap(transaction -> setScope(connection, scope)
                         .flatMap(ignored -> work.apply(connection))
+                        .invoke(result -> {
+                            if (result.isOk()) {
+                                AnswerBeforeCommit.beforeCommit(context, result.value());
+                            }
+                        })
                         .call(result -> result.isOk() ? transaction.commit() : transaction.rollback())
                         .onFailure().call(failure -> transaction.rollback()
-                                .onFailure().recoverWithNull())));
+                                .onFailure().recoverWithNull()))));
     }
 
     /** Sets the tenant scope on a connection that is already in a transaction. */
