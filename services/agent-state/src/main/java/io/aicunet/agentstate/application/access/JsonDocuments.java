@@ -23,32 +23,7 @@ public final class JsonDocuments {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
-    /**
-     * The largest exponent magnitude of a JSON number, whatever its digits. InputChecks
-     * bounds a number's value and scale (a zero's too, since {@code 0e-99999999}), but
-     * not an exponent beyond an {@code int}: {@code BigDecimal} cannot hold
-     * {@code 1e99999999999} or {@code 0.0E+99999999999}, and InputChecks lets what it
-     * cannot read pass for the parser to judge, which reads them as numbers. PostgreSQL's
-     * numeric refuses them with 22003 (a 500 before this check), so this bound stays
-     * until InputChecks refuses such exponents itself.
-     */
-    static final int EXPONENT_MAX = 400;
-
     private JsonDocuments() {
-    }
-
-    /** Whether a JSON number's exponent (after e or E) is larger in magnitude than {@link #EXPONENT_MAX}. */
-    static boolean exponentBeyondLimit(String number) {
-        int e = Math.max(number.indexOf('e'), number.indexOf('E'));
-        if (e < 0) {
-            return false;
-        }
-        String digits = number.substring(e + 1).replaceFirst("^[+-]", "").replaceFirst("^0+", "");
-        return digits.length() > 3 || (!digits.isEmpty() && Integer.parseInt(digits) > EXPONENT_MAX);
-    }
-
-    private static String abbreviated(String text) {
-        return text.length() <= 40 ? text : text.substring(0, 37) + "...";
     }
 
     /** The document's size in UTF-8 bytes, or empty after adding a violation for {@code field}. */
@@ -68,8 +43,9 @@ public final class JsonDocuments {
             violations.add(new FieldViolation(field, "must be at most " + bytesMax + " bytes of UTF-8, was " + bytes));
             return OptionalInt.empty();
         }
-        // Depth, lone surrogates (PostgreSQL stored them as "?"), \u0000 escapes and 1e999999,
-        // checked on the text before the parser sees it.
+        // Depth, lone surrogates (PostgreSQL stored them as "?"), \u0000 escapes and numbers
+        // jsonb cannot store (1e999999, an exponent beyond an int, 0e-99999999), checked on the
+        // text before the parser sees it.
         String hostile = InputChecks.jsonProblem(text, bytesMax);
         if (hostile != null) {
             violations.add(new FieldViolation(field, hostile));
@@ -90,11 +66,6 @@ public final class JsonDocuments {
                 } else if ((token == JsonToken.VALUE_STRING || token == JsonToken.FIELD_NAME)
                         && parser.getText().indexOf('\0') >= 0) {
                     violations.add(new FieldViolation(field, "must not contain the NUL character (\\u0000)"));
-                    return OptionalInt.empty();
-                } else if ((token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT)
-                        && exponentBeyondLimit(parser.getText())) {
-                    violations.add(new FieldViolation(field, "has a number whose exponent is beyond +-"
-                            + EXPONENT_MAX + " (" + abbreviated(parser.getText()) + "); jsonb cannot store it"));
                     return OptionalInt.empty();
                 }
             }

@@ -36,8 +36,8 @@ class JsonDocumentsTest {
     /**
      * Proves: a number whose exponent is beyond +-400 is refused even when it is zero, which
      * PostgreSQL's numeric refuses with 22003 (0e-99999999 was a 500), and so is one whose
-     * exponent does not fit an int, which platform's InputChecks cannot read and lets pass
-     * (1e99999999999); up to 400 is a number.
+     * exponent does not fit an int (1e99999999999); up to 400 is a number. The bound is
+     * platform's InputChecks', which every service's JSON goes through.
      */
     @Test
     void refusesExponentsNumericCannotStore() {
