@@ -98,6 +98,10 @@ repo1-cipher-type=aes-256-cbc
 repo1-cipher-pass=$(cat -- "$(backup_cipher_pass_file)")
 repo1-retention-full=$FLEET_BACKUP_RETENTION_FULL
 compress-type=lz4
+# An object store that stops answering fails a backup or a WAL push after 10 s without
+# progress (pgBackRest's default, 60 s per attempt, made a backup against a dead store
+# take 8 minutes to fail); Postgres retries a failed archive_command by itself.
+io-timeout=10
 process-max=2
 start-fast=y
 log-path=$log_dir
