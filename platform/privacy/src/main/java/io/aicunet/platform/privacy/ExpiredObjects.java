@@ -29,6 +29,7 @@ public final class ExpiredObjects {
         if (deletedMax < 1) {
             throw new IllegalArgumentException("deletedMax must be positive, not " + deletedMax);
         }
+        refuseTombstones(prefix);
         Instant cutoff = now.minus(expireAfter);
         int deleted = 0;
         String after = "";
@@ -47,11 +48,23 @@ public final class ExpiredObjects {
         return deleted;
     }
 
+    /**
+     * Erasure tombstones ({@link ErasureTombstones}) never expire: a sweep over a prefix that
+     * holds them, or lies inside them, is refused before anything is listed.
+     */
+    private static void refuseTombstones(String prefix) {
+        if (ErasureTombstones.ROOT.startsWith(prefix) || prefix.startsWith(ErasureTombstones.ROOT)) {
+            throw new IllegalArgumentException("refusing to delete under " + (prefix.isEmpty() ? "the whole store" : prefix)
+                    + ": erasure tombstones (" + ErasureTombstones.ROOT + ") are never deleted by a sweep");
+        }
+    }
+
     /** Deletes every object under {@code prefix} (a tenant's bundles at its erasure), at most {@code deletedMax}; the number deleted. */
     public static int deleteAll(ObjectStore store, String prefix, int deletedMax) throws IOException {
         if (prefix.isEmpty()) {
             throw new IllegalArgumentException("refusing to delete every object of the store: the prefix is empty");
         }
+        refuseTombstones(prefix);
         int deleted = 0;
         while (deleted < deletedMax) {
             List<ObjectStore.StoredObject> page = store.list(prefix, "",
