@@ -23,6 +23,8 @@ import io.aicunet.platform.outbox.KafkaEventPublisher;
 import io.aicunet.platform.outbox.OutboxEvent;
 import io.aicunet.platform.outbox.ReceivedEvent;
 import io.aicunet.platform.privacy.DataKey;
+import io.aicunet.platform.privacy.ErasureTombstone;
+import io.aicunet.platform.privacy.ErasureTombstones;
 import io.aicunet.platform.privacy.FieldCipher;
 import io.aicunet.platform.privacy.LocalDirectoryObjectStore;
 import io.aicunet.platform.privacy.ObjectStore;
@@ -51,6 +53,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -78,6 +81,9 @@ class PrivacyRequestsTest extends GrpcTestBase {
     /** The service's object store: the local stack's S3 store in the test profile. */
     @Inject
     ObjectStore store;
+
+    @Inject
+    ErasureTombstones tombstones;
 
     /** The ledger service's own account, acting on the tenant (the key's owner). */
     private static Map<String, String> asLedger(Tenant tenant) {
@@ -260,6 +266,14 @@ class PrivacyRequestsTest extends GrpcTestBase {
         PrivacyRequest done = awaitStatus(request, PrivacyRequestStatus.PRIVACY_REQUEST_STATUS_COMPLETED);
 
         assertThat(done.hasKeyDestroyedAt()).isTrue();
+        // The erasure's tombstone, outside the database, for a restore to before it.
+        String tombstoneKey = tombstones.prefix() + tenant.getId() + "/" + request.getRequestId() + ".json";
+        try (var content = store.get(tombstoneKey).orElseThrow(() -> new AssertionError("no tombstone " + tombstoneKey))) {
+            ErasureTombstone tombstone = ErasureTombstone.parse(tombstones.prefix(), tombstoneKey, content.readAllBytes());
+            assertThat(tombstone.kind()).isEqualTo(ErasureTombstone.Kind.TENANT);
+            assertThat(tombstone.erasedAt()).isBeforeOrEqualTo(Instant.ofEpochSecond(
+                    done.getKeyDestroyedAt().getSeconds(), done.getKeyDestroyedAt().getNanos()));
+        }
         assertThat(done.getPartsList()).allSatisfy(part -> assertThat(part.getCountsMap()).containsEntry("rows_removed", 3L));
         assertThat(tenantStatus(tenant)).isEqualTo(TenantStatus.TENANT_STATUS_ERASED);
         StatusRuntimeException gone = catchThrowableOfType(StatusRuntimeException.class, () -> client.keysAs(asLedger(tenant))
@@ -276,6 +290,40 @@ class PrivacyRequestsTest extends GrpcTestBase {
                 () -> create(tenant, PrivacyRequestKind.PRIVACY_REQUEST_KIND_EXPORT, ""));
         assertThat(GrpcCalls.statusOf(erased).getDetails(0).unpack(PreconditionFailure.class)
                 .getViolations(0).getType()).isEqualTo("TENANT_ERASED");
+    }
+
+    /**
+     * Proves the tenant service's share of re-applying an erasure after a restore: a tombstone
+     * for a tenant that the (restored) database holds as active, with a data key, makes the
+     * next pass erase the tenant and destroy its key, without a privacy request; a second pass
+     * finds nothing left to do; a subject's tombstone changes nothing here.
+     */
+    @Test
+    void aTombstoneErasesATenantAgainThatARestoreBroughtBack() throws Exception {
+        Tenant tenant = newTenant();
+        client.keysAs(asLedger(tenant)).getDataKey(GetDataKeyRequest.newBuilder().setTenantId(tenant.getId()).build());
+        assertThat(wrappedKeyBytes(tenant)).isPositive();
+        TenantId id = TenantId.parse(tenant.getId()).orElseThrow();
+        tombstones.record(ErasureTombstone.of(UUID.randomUUID(), id, Optional.empty(), Instant.now()))
+                .await().atMost(WAIT);
+        tombstones.record(ErasureTombstone.of(UUID.randomUUID(), id, Optional.of("someone"), Instant.now()))
+                .await().atMost(WAIT);
+
+        ErasureTombstones.Pass pass = tombstones.reapplyAll();
+        assertThat(pass.malformed()).isZero();
+        assertThat(pass.erased()).containsEntry("tenants", 1L).containsEntry("tenant_data_keys", 1L);
+        assertThat(tenantStatus(tenant)).isEqualTo(TenantStatus.TENANT_STATUS_ERASED);
+        assertThat(wrappedKeyBytes(tenant)).isZero();
+        StatusRuntimeException gone = catchThrowableOfType(StatusRuntimeException.class, () -> client.keysAs(asLedger(tenant))
+                .getDataKey(GetDataKeyRequest.newBuilder().setTenantId(tenant.getId()).build()));
+        assertThat(GrpcCalls.statusOf(gone).getDetails(0).unpack(PreconditionFailure.class)
+                .getViolations(0).getType()).isEqualTo("TENANT_KEY_DESTROYED");
+
+        ErasureTombstones.Pass again = tombstones.reapplyAll();
+        assertThat(again.tombstones()).isEqualTo(pass.tombstones());
+        assertThat(again.erased().getOrDefault("tenants", 0L)).as("nothing left to erase").isZero();
+        assertThat(again.erased().getOrDefault("tenant_data_keys", 0L)).isZero();
+        assertThat(tombstones.firstPass()).as("the start-up pass went through: the service is ready").isPresent();
     }
 
     /** Proves: a request still pending at its deadline fails, naming every service that did not answer. */

@@ -1,6 +1,8 @@
 package io.aicunet.tenant.application.privacy;
 
 import io.aicunet.platform.outbox.Inbox;
+import io.aicunet.platform.privacy.ErasureTombstone;
+import io.aicunet.platform.privacy.ErasureTombstones;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.tenant.application.access.TenantAccess;
 import io.aicunet.tenant.application.contract.PrivacyEvents;
@@ -46,15 +48,18 @@ public class FinishPrivacyRequests {
     private final ExportBundles bundles;
     private final TenantEvents tenantEvents;
     private final PrivacyEvents privacyEvents;
+    private final ErasureTombstones tombstones;
 
     public FinishPrivacyRequests(TenantAccess access, PrivacyRequests requests, DataKeys dataKeys,
-                                 ExportBundles bundles, TenantEvents tenantEvents, PrivacyEvents privacyEvents) {
+                                 ExportBundles bundles, TenantEvents tenantEvents, PrivacyEvents privacyEvents,
+                                 ErasureTombstones tombstones) {
         this.access = access;
         this.requests = requests;
         this.dataKeys = dataKeys;
         this.bundles = bundles;
         this.tenantEvents = tenantEvents;
         this.privacyEvents = privacyEvents;
+        this.tombstones = tombstones;
     }
 
     /**
@@ -112,17 +117,21 @@ public class FinishPrivacyRequests {
                                 assembly.manifestObject(), Optional.empty())));
             }
             if (!request.isTenantErasure()) {
-                return succeed(connection, withEnd(request, PrivacyRequest.Status.COMPLETED, now, Optional.empty(),
-                        Optional.empty(), Optional.empty()));
+                // A subject's erasure: its tombstone first, so that a restore to before it erases the subject again.
+                return tombstones.record(tombstoneOf(request, now))
+                        .flatMap(recorded -> succeed(connection, withEnd(request, PrivacyRequest.Status.COMPLETED, now,
+                                Optional.empty(), Optional.empty(), Optional.empty())));
             }
             return eraseTenant(connection, request, tenant, now);
         });
     }
 
     /**
-     * Every service has erased its part: delete the tenant's export bundles, mark the tenant
-     * erased, then destroy its keys, last. The bundles go first: an object store that fails
-     * fails this transaction, and the answer is retried until they are gone.
+     * Every service has erased its part: record the erasure's tombstone, delete the tenant's
+     * export bundles, mark the tenant erased, then destroy its keys, last. The tombstone and
+     * the bundles go first: an object store that fails fails this transaction, and the answer
+     * is retried until they are done; a key is never destroyed without its tombstone, which a
+     * restore to before the erasure needs to erase the tenant again (ErasureTombstones).
      */
     private Uni<Void> eraseTenant(SqlConnection connection, PrivacyRequest request, Tenant tenant, Instant now) {
         Result<Tenant> erasure = tenant.erase(now);
@@ -130,7 +139,8 @@ public class FinishPrivacyRequests {
             return fail(connection, request, erasure.problem().detail(), now);
         }
         Tenant erased = erasure.value();
-        return requests.exportIds(connection, tenant.id(), EXPORTS_OF_TENANT_MAX)
+        return tombstones.record(tombstoneOf(request, now))
+                .flatMap(recorded -> requests.exportIds(connection, tenant.id(), EXPORTS_OF_TENANT_MAX))
                 .flatMap(exportIds -> bundles.deleteBundles(tenant.id(), exportIds))
                 .flatMap(deleted -> access.save(connection, erased, tenantEvents.updated(erased)))
                 .flatMap(ignored -> dataKeys.destroyAll(connection, tenant.id()))
@@ -138,6 +148,10 @@ public class FinishPrivacyRequests {
                         privacyEvents.keysDestroyed(tenant.id(), keyIds, now, request.id())))
                 .flatMap(ignored -> succeed(connection, withEnd(request, PrivacyRequest.Status.COMPLETED, now,
                         Optional.empty(), Optional.empty(), Optional.of(now))));
+    }
+
+    private static ErasureTombstone tombstoneOf(PrivacyRequest erasure, Instant now) {
+        return ErasureTombstone.of(erasure.id(), erasure.tenant(), Optional.of(erasure.subjectId()), now);
     }
 
     private Uni<Void> succeed(SqlConnection connection, PrivacyRequest finished) {
