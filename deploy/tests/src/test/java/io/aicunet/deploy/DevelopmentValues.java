@@ -26,8 +26,8 @@ final class DevelopmentValues {
     private static final Pattern CREDENTIAL_PROPERTY = Pattern.compile(
             "(?i).*(password|secret|private-key|public-key|master-key|signing\\.keys|secrets\\.key|bearer-token|\\.token$|key-id).*");
 
-    /** Property names that look like credentials but name where one is fetched. */
-    private static final Pattern NOT_CREDENTIAL_PROPERTY = Pattern.compile("(?i).*(token-path|-url|\\.location|\\.path)$");
+    /** Property names that look like credentials but name where one is fetched (a URL, a path, a file to read it from). */
+    private static final Pattern NOT_CREDENTIAL_PROPERTY = Pattern.compile("(?i).*(token-path|-url|\\.location|\\.path|-file)$");
 
     /** ${NAME} or ${NAME:default}: only the literal text around it and the default are values. */
     private static final Pattern EXPRESSION = Pattern.compile("\\$\\{([^}:]*)(?::([^}]*))?}");

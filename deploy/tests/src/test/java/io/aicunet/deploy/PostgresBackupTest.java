@@ -33,6 +33,8 @@ class PostgresBackupTest {
                 credentialsSecret: fleet-backup-store
                 caSecret: {name: objects-ca, key: ca.crt}
                 encryption: AES256
+              prometheusRule:
+                enabled: true
             """;
 
     private static RenderedManifests rendered() {
@@ -75,6 +77,24 @@ class PostgresBackupTest {
         Map<String, Object> ledgerPlugins = Yaml.readAll(plugins.getData().get("ledger-cluster-plugins.yaml")).get(0);
         assertThat(ledgerPlugins.get("plugins").toString())
                 .contains("isWALArchiver=true").contains("barmanObjectName=rel-backup-ledger");
+    }
+
+    /** Proves: failing WAL archiving, a failed base backup and an old one alert, for the instances of exactly the services' Clusters. */
+    @Test
+    void failingArchivingAndMissingBackupsAlert() {
+        GenericKubernetesResource rule = rendered().custom("PrometheusRule").stream()
+                .filter(r -> r.getMetadata().getName().equals("rel-postgres-backup")).findFirst().orElseThrow();
+        List<Map<String, Object>> rules = ((List<?>) Yaml.at(Yaml.map(((List<?>) Yaml.at(
+                Yaml.map(rule.getAdditionalProperties().get("spec")), "groups")).get(0)), "rules"))
+                .stream().map(Yaml::map).toList();
+
+        assertThat(rules).extracting(r -> r.get("alert")).containsExactly("AicunetPostgresWalArchivingFailing",
+                "AicunetPostgresWalArchiveStale", "AicunetPostgresBackupFailed", "AicunetPostgresBackupTooOld");
+        assertThat(rules).allSatisfy(r -> assertThat(r.get("expr").toString())
+                .contains("pod=~\"(agent-state-db|audit-db|config-db|ledger-db|tenant-db)-[0-9]+\""));
+        assertThat(rules.get(0).get("expr").toString()).contains("cnpg_pg_stat_archiver_failed_count");
+        assertThat(rules.get(3).get("expr").toString())
+                .contains("barman_cloud_cloudnative_pg_io_last_available_backup_timestamp").endsWith("> 93600");
     }
 
     /** Proves: with the default and the production values no backup object is rendered: it is opt-in. */
