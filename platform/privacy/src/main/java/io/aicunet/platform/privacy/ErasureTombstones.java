@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -64,6 +65,7 @@ public class ErasureTombstones {
     private volatile Pass firstPass;
     private volatile int failedPasses;
     private volatile String lastFailure;
+    private final CountDownLatch firstAttempt = new CountDownLatch(1);
 
     @Inject
     public ErasureTombstones(ObjectStore store, Instance<ErasureReplay> replay,
@@ -121,8 +123,23 @@ public class ErasureTombstones {
                 .replaceWithVoid();
     }
 
-    void start(@Observes StartupEvent startup) {
+    /**
+     * At start the first pass runs before the application takes traffic, for at most
+     * {@code aicunet.privacy.tombstones.start-wait-seconds}: usually it is one LIST and
+     * done, and the service is ready as soon as it is up. A pass that fails or takes longer
+     * goes on in the background, and readiness stays DOWN until one goes through.
+     */
+    void start(@Observes StartupEvent startup,
+               @ConfigProperty(name = "aicunet.privacy.tombstones.start-wait-seconds") long startWaitSeconds) {
         start();
+        try {
+            if (!firstAttempt.await(startWaitSeconds, TimeUnit.SECONDS)) {
+                LOG.warnf("erasure tombstones: the first pass takes longer than %d s; it goes on, not ready until"
+                        + " it is done", startWaitSeconds);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Starts the passes: the first at once, then again every retry period until one goes through. */
@@ -155,8 +172,10 @@ public class ErasureTombstones {
             LOG.infof("erasure tombstones: %d re-applied (%d tenants, %d subjects), %d malformed skipped, erased %s,"
                             + " in %d ms", pass.tombstones(), pass.tenants(), pass.subjects(), pass.malformed(),
                     pass.erased(), pass.took().toMillis());
+            firstAttempt.countDown();
             passes.shutdown();
         } catch (IOException | RuntimeException failed) {
+            firstAttempt.countDown();
             failedPasses++;
             lastFailure = failed.getMessage();
             LOG.warnf("erasure tombstones: pass %d failed, not ready; retrying in %d s: %s", failedPasses,
