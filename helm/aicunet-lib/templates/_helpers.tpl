@@ -286,6 +286,7 @@ audit's signing keys, config's secrets key).
 {{- include "aicunet-lib.masterKeySecretEnv" . }}
 {{- include "aicunet-lib.auditSigningKeySecretEnv" . }}
 {{- include "aicunet-lib.configSecretsKeySecretEnv" . }}
+{{- include "aicunet-lib.objectStoreSecretEnv" . }}
 {{- end -}}
 
 {{/*
@@ -420,7 +421,21 @@ tenants' data keys and retention. The app only, not the migration Job: migrating
 needs neither.
 */}}
 {{- define "aicunet-lib.privacyConfigEnv" -}}
-AICUNET_PRIVACY_OBJECT_STORE_DIRECTORY: {{ .Values.privacy.objectStore.mountPath | quote }}
+{{- $store := .Values.privacy.objectStore }}
+AICUNET_PRIVACY_OBJECT_STORE_KIND: {{ $store.kind | quote }}
+{{- if eq $store.kind "s3" }}
+{{- if or (not $store.s3.endpoint) (not $store.s3.bucket) (not $store.s3.credentialsSecret) }}
+{{- fail "privacy.objectStore.kind s3 needs privacy.objectStore.s3.endpoint, s3.bucket and s3.credentialsSecret" }}
+{{- end }}
+AICUNET_PRIVACY_OBJECT_STORE_S3_ENDPOINT: {{ $store.s3.endpoint | quote }}
+AICUNET_PRIVACY_OBJECT_STORE_S3_REGION: {{ $store.s3.region | quote }}
+AICUNET_PRIVACY_OBJECT_STORE_S3_BUCKET: {{ $store.s3.bucket | quote }}
+{{- if $store.s3.caSecret.name }}
+AICUNET_PRIVACY_OBJECT_STORE_S3_CA_CERTIFICATE: {{ printf "%s/%s" (include "aicunet-lib.objectStoreCaPath" .) $store.s3.caSecret.key | quote }}
+{{- end }}
+{{- else }}
+AICUNET_PRIVACY_OBJECT_STORE_DIRECTORY: {{ $store.mountPath | quote }}
+{{- end }}
 {{- if .Values.privacy.tenantService.enabled }}
 QUARKUS_GRPC_CLIENTS_TENANT_KEYS_HOST: {{ include "aicunet-lib.tenantServiceHost" . | quote }}
 QUARKUS_GRPC_CLIENTS_TENANT_KEYS_PORT: {{ .Values.privacy.tenantService.port | quote }}
@@ -432,7 +447,47 @@ The privacy object store: an existing ReadWriteMany claim that every service of 
 deployment mounts, so the tenant service reads the parts the others write. Without a
 claim an emptyDir stands in, which only suits development.
 */}}
+{{- define "aicunet-lib.objectStoreCaPath" -}}
+/etc/aicunet/object-store-ca
+{{- end -}}
+
+{{/* The S3 object store's access key and secret key, from the existing Secret (kind s3 only). */}}
+{{- define "aicunet-lib.objectStoreSecretEnv" -}}
+{{- $store := .Values.privacy.objectStore -}}
+{{- if eq $store.kind "s3" }}
+{{ include "aicunet-lib.secretEnvEntry" (dict "name" "AICUNET_PRIVACY_OBJECT_STORE_S3_ACCESS_KEY" "secretName" $store.s3.credentialsSecret "key" $store.s3.accessKeyKey) }}
+{{ include "aicunet-lib.secretEnvEntry" (dict "name" "AICUNET_PRIVACY_OBJECT_STORE_S3_SECRET_KEY" "secretName" $store.s3.credentialsSecret "key" $store.s3.secretKeyKey) }}
+{{- end }}
+{{- end -}}
+
+{{/* The app's mounts for the object store: the shared directory, or the S3 store's CA certificate. */}}
+{{- define "aicunet-lib.privacyObjectStoreMounts" -}}
+{{- $store := .Values.privacy.objectStore -}}
+{{- if eq $store.kind "s3" }}
+{{- if $store.s3.caSecret.name }}
+- name: object-store-ca
+  mountPath: {{ include "aicunet-lib.objectStoreCaPath" . }}
+  readOnly: true
+{{- end }}
+{{- else }}
+# Privacy export parts (AICUNET_PRIVACY_OBJECT_STORE_DIRECTORY): the one
+# writable mount besides /tmp.
+- name: privacy-objects
+  mountPath: {{ $store.mountPath }}
+{{- end }}
+{{- end -}}
+
 {{- define "aicunet-lib.privacyObjectStoreVolume" -}}
+{{- if eq .Values.privacy.objectStore.kind "s3" }}
+{{- if .Values.privacy.objectStore.s3.caSecret.name }}
+- name: object-store-ca
+  secret:
+    secretName: {{ .Values.privacy.objectStore.s3.caSecret.name }}
+    items:
+      - key: {{ .Values.privacy.objectStore.s3.caSecret.key }}
+        path: {{ .Values.privacy.objectStore.s3.caSecret.key }}
+{{- end }}
+{{- else }}
 - name: privacy-objects
   {{- if .Values.privacy.objectStore.claimName }}
   persistentVolumeClaim:
@@ -443,6 +498,7 @@ claim an emptyDir stands in, which only suits development.
   emptyDir:
     sizeLimit: {{ .Values.privacy.objectStore.sizeLimit }}
   {{- end }}
+{{- end }}
 {{- end -}}
 
 {{/* The writable /tmp every container gets (the root file system is read-only). */}}

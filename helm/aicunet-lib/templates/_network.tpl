@@ -128,6 +128,18 @@ spec:
         - port: {{ .Values.privacy.tenantService.targetPort }}
           protocol: TCP
     {{- end }}
+    {{- $store := .Values.privacy.objectStore }}
+    {{- if eq $store.kind "s3" }}
+    {{- if not $store.s3.egressTo }}
+    {{- fail "privacy.objectStore.kind s3 needs privacy.objectStore.s3.egressTo: the NetworkPolicy peers of the store" }}
+    {{- end }}
+    # The S3 object store: export bundles and erasure tombstones.
+    - to:
+        {{- toYaml $store.s3.egressTo | nindent 8 }}
+      ports:
+        - port: {{ $store.s3.port }}
+          protocol: TCP
+    {{- end }}
 {{- end }}
 {{- end -}}
 

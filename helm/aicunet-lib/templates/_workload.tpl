@@ -199,10 +199,7 @@ spec:
           volumeMounts:
             - name: tmp
               mountPath: /tmp
-            # Privacy export parts (AICUNET_PRIVACY_OBJECT_STORE_DIRECTORY): the one
-            # writable mount besides /tmp.
-            - name: privacy-objects
-              mountPath: {{ .Values.privacy.objectStore.mountPath }}
+            {{- include "aicunet-lib.privacyObjectStoreMounts" . | nindent 12 }}
         {{- if .Values.opa.sidecar.enabled }}
         {{- include "aicunet-lib.opaSidecar" . | nindent 8 }}
         {{- end }}

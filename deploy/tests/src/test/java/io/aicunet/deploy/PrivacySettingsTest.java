@@ -1,6 +1,7 @@
 package io.aicunet.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aicunet.deploy.Renders.Variant;
 import io.fabric8.kubernetes.api.model.Container;
@@ -15,6 +16,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -185,6 +188,68 @@ class PrivacySettingsTest {
             assertThat(pod.getContainers().get(0).getEnv()).extracting(EnvVar::getName)
                     .doesNotContain(DIRECTORY, TENANT_HOST, TENANT_PORT);
         }
+    }
+
+    /**
+     * Proves: with privacy.objectStore.kind s3 a service is told the store's endpoint,
+     * region, bucket and CA file, reads its access key and secret key from the existing
+     * Secret, mounts the CA read-only and no export directory, and may reach the store's
+     * peers on its port; without an endpoint, bucket, credentials or egress peers the
+     * render fails naming what is missing.
+     */
+    @Test
+    void anS3ObjectStoreIsReachedWithCredentialsFromASecret() {
+        HelmWorkspace workspace = HelmWorkspace.get();
+        Path s3 = workspace.valuesFile("ledger-s3", """
+                privacy:
+                  objectStore:
+                    kind: s3
+                    s3:
+                      endpoint: https://objects.example.com
+                      bucket: fleet-exports
+                      credentialsSecret: fleet-object-store
+                      caSecret: {name: objects-ca, key: ca.crt}
+                      egressTo: [{ipBlock: {cidr: 10.20.0.0/16}}]
+                """);
+        RenderedManifests manifests = workspace.template("ledger", Renders.productionValues("ledger"), s3);
+        Deployment ledger = manifests.deploymentOf("ledger");
+        Map<String, String> settings = Renders.settingsOf(manifests, ledger);
+
+        assertThat(settings).containsEntry("AICUNET_PRIVACY_OBJECT_STORE_KIND", "s3")
+                .containsEntry("AICUNET_PRIVACY_OBJECT_STORE_S3_ENDPOINT", "https://objects.example.com")
+                .containsEntry("AICUNET_PRIVACY_OBJECT_STORE_S3_BUCKET", "fleet-exports")
+                .containsEntry("AICUNET_PRIVACY_OBJECT_STORE_S3_CA_CERTIFICATE", "/etc/aicunet/object-store-ca/ca.crt")
+                .doesNotContainKey(DIRECTORY);
+        Container app = ledger.getSpec().getTemplate().getSpec().getContainers().get(0);
+        Map<String, EnvVar> env = app.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
+        assertThat(secretKeyOf(env.get("AICUNET_PRIVACY_OBJECT_STORE_S3_ACCESS_KEY"))).contains("fleet-object-store/access-key");
+        assertThat(secretKeyOf(env.get("AICUNET_PRIVACY_OBJECT_STORE_S3_SECRET_KEY"))).contains("fleet-object-store/secret-key");
+        assertThat(app.getVolumeMounts()).extracting(VolumeMount::getName).contains("object-store-ca").doesNotContain(VOLUME);
+        assertThat(app.getVolumeMounts()).filteredOn(mount -> mount.getName().equals("object-store-ca"))
+                .singleElement().satisfies(mount -> assertThat(mount.getReadOnly()).isTrue());
+        NetworkPolicy policy = policyOf(manifests, ledger.getSpec().getTemplate().getMetadata().getLabels());
+        assertThat(policy.getSpec().getEgress()).anySatisfy(rule -> {
+            assertThat(rule.getTo()).extracting(peer -> peer.getIpBlock() == null ? null : peer.getIpBlock().getCidr())
+                    .containsExactly("10.20.0.0/16");
+            assertThat(rule.getPorts()).extracting(port -> port.getPort().getIntVal()).containsExactly(443);
+        });
+
+        Path incomplete = workspace.valuesFile("ledger-s3-incomplete", """
+                privacy:
+                  objectStore:
+                    kind: s3
+                    s3: {endpoint: https://objects.example.com, egressTo: [{ipBlock: {cidr: 10.20.0.0/16}}]}
+                """);
+        assertThatThrownBy(() -> workspace.template("ledger", Renders.requiredValues("ledger"), incomplete))
+                .hasMessageContaining("s3.bucket and s3.credentialsSecret");
+        Path closed = workspace.valuesFile("ledger-s3-no-egress", """
+                privacy:
+                  objectStore:
+                    kind: s3
+                    s3: {endpoint: https://objects.example.com, bucket: fleet-exports, credentialsSecret: s}
+                """);
+        assertThatThrownBy(() -> workspace.template("ledger", Renders.requiredValues("ledger"), closed))
+                .hasMessageContaining("s3.egressTo");
     }
 
     /** Proves: the tenant app reads its active master key id and every master key from the existing Secret; no other container sees a master key. */
