@@ -136,6 +136,42 @@ class ErasureTombstonesTest {
         assertThat(none).isEmpty();
     }
 
+    /**
+     * Proves: a pass pages through more tombstones than one LIST returns, each re-applied
+     * once; prints what a start-up pass costs per tombstone (LIST pages plus one GET each,
+     * the replay itself a no-op here) for docs/privacy-requests.md.
+     */
+    @Test
+    void aPassPagesThroughMoreTombstonesThanOneListReturns() throws Exception {
+        String prefix = PREFIX + "many/";
+        int count = ObjectStore.LIST_COUNT_MAX + 50;
+        java.util.concurrent.ExecutorService writers = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<String>> puts = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                ErasureTombstone tombstone = ErasureTombstone.of(UUID.randomUUID(), TenantId.random(), Optional.empty(),
+                        Instant.now());
+                puts.add(writers.submit(() -> store.put(tombstone.key(prefix),
+                        new ByteArrayInputStream(tombstone.toJson()))));
+            }
+            for (var put : puts) {
+                put.get();
+            }
+        } finally {
+            writers.shutdown();
+        }
+        java.util.Set<UUID> replayed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        ErasureTombstones tombstones = new ErasureTombstones(store, Optional.of(tombstone -> {
+            assertThat(replayed.add(tombstone.requestId())).as("replayed once: %s", tombstone.requestId()).isTrue();
+            return Uni.createFrom().item(Map.of());
+        }), prefix, Duration.ofSeconds(1), Duration.ofSeconds(10));
+        ErasureTombstones.Pass pass = tombstones.reapplyAll();
+        assertThat(pass.tombstones()).isEqualTo(count);
+        assertThat(replayed).hasSize(count);
+        System.out.printf("tombstones: a pass over %d tombstones in the stack's S3 store took %d ms (%.2f ms each)%n",
+                count, pass.took().toMillis(), pass.took().toMillis() / (double) count);
+    }
+
     /** Proves: with the store unreachable a pass fails, naming the store, and the service stays not ready, retrying. */
     @Test
     void anUnreachableStoreKeepsTheServiceNotReady() throws Exception {
