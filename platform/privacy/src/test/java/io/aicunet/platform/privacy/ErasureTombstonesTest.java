@@ -172,7 +172,10 @@ class ErasureTombstonesTest {
                 count, pass.took().toMillis(), pass.took().toMillis() / (double) count);
     }
 
-    /** Proves: with the store unreachable a pass fails, naming the store, and the service stays not ready, retrying. */
+    /**
+     * Proves: with the store unreachable a pass fails, naming the store, and the service
+     * stays not ready, retrying; a tombstone cannot be recorded and the failure names it.
+     */
     @Test
     void anUnreachableStoreKeepsTheServiceNotReady() throws Exception {
         int deadPort;
@@ -185,6 +188,12 @@ class ErasureTombstonesTest {
                 throw new AssertionError("nothing can be listed");
             }), PREFIX, Duration.ofSeconds(1), Duration.ofSeconds(10));
             assertThatThrownBy(tombstones::reapplyAll).isInstanceOf(IOException.class)
+                    .hasMessageContaining("127.0.0.1:" + deadPort);
+            // Writing fails too, naming the tombstone: the erasure it records does not complete.
+            ErasureTombstone tombstone = ErasureTombstone.of(UUID.randomUUID(), TenantId.random(), Optional.empty(),
+                    Instant.now());
+            assertThatThrownBy(() -> tombstones.record(tombstone).await().atMost(Duration.ofSeconds(60)))
+                    .hasMessageContaining("cannot write erasure tombstone " + tombstone.key(PREFIX))
                     .hasMessageContaining("127.0.0.1:" + deadPort);
             tombstones.start();
             try {
