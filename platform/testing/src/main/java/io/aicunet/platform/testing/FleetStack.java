@@ -8,7 +8,8 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The local stack tests run against: real PostgreSQL, Redis, Kafka and OPA on
+ * The local stack tests run against: real PostgreSQL, Redis, Kafka, OPA, the identity
+ * provider and the S3 object store on
  * 127.0.0.1, on the ports {@code ./fleet} uses (the same FLEET_* variables, the same
  * defaults). {@link #ensureRunning()} starts whatever is missing with
  * {@code ./fleet up --infra}.
@@ -57,6 +58,11 @@ public final class FleetStack {
     /** The OPA API's bearer token on the local stack (a development value). */
     public static String opaToken() {
         return env("FLEET_OPA_TOKEN", "fleet-dev-opa-token");
+    }
+
+    /** The S3-compatible object store's HTTPS port (s3proxy; {@link StackObjectStore}). */
+    public static int objectStorePort() {
+        return port("FLEET_OBJECT_STORE_PORT", 19000);
     }
 
     public static int keycloakPort() {
@@ -137,7 +143,7 @@ public final class FleetStack {
 
     private static boolean allListening() {
         return listening(postgresPort()) && listening(redisPort()) && listening(kafkaPort()) && listening(opaPort())
-                && listening(keycloakPort());
+                && listening(keycloakPort()) && listening(objectStorePort());
     }
 
     private static int port(String name, int fallback) {

@@ -12,12 +12,15 @@ import java.util.UUID;
 /**
  * Points a Quarkus application under test at the real local stack: a database of
  * its own (migrated by the owner role, used by the app role), its own Kafka topic
- * prefix, the stack's Redis and OPA. Arguments: {@code service} (required) and
+ * prefix, the stack's Redis and OPA, and the stack's S3 object store for privacy export
+ * bundles and erasure tombstones ({@link StackObjectStore}: the tests' bucket, the run's
+ * own tombstones prefix). Arguments: {@code service} (required) and
  * {@code tenantService=true} to run the real tenant service beside it
  * ({@link TenantServiceProcess}: tenants, their data keys, privacy requests).
  *
  * <p>Tests reach the same database and topics through {@link #database()} and
- * {@link #topicPrefix()}.
+ * {@link #topicPrefix()}, and the object store through the application's own
+ * {@code ObjectStore} bean (platform/privacy), as the services write it.
  */
 public class FleetTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -43,11 +46,6 @@ public class FleetTestResource implements QuarkusTestResourceLifecycleManager {
         ForgedTokens.registerIfPossible();
         database = TestDatabase.create(service);
         topicPrefix = "test-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-        try {
-            objectStoreDirectory = Files.createTempDirectory("aicunet-objects-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the test object store", e);
-        }
         Map<String, String> config = new HashMap<>(FleetStack.identitySettings());
         config.put("quarkus.datasource.reactive.url", database.reactiveUrl());
         config.put("quarkus.datasource.jdbc.url", database.jdbcUrl());
@@ -58,10 +56,10 @@ public class FleetTestResource implements QuarkusTestResourceLifecycleManager {
         config.put("kafka.bootstrap.servers", FleetStack.kafkaBootstrapServers());
         config.put("aicunet.outbox.topic-prefix", topicPrefix);
         config.put("aicunet.policy.opa-url", FleetStack.opaUrl());
-        config.put("aicunet.privacy.object-store-directory", objectStoreDirectory.toString());
+        config.putAll(StackObjectStore.settings(tombstonesPrefix()));
         config.put("quarkus.redis.hosts", "redis://" + FleetStack.host() + ":" + FleetStack.redisPort());
         if (tenantService) {
-            ServiceProcess tenant = TenantServiceProcess.start(service, topicPrefix, objectStoreDirectory);
+            ServiceProcess tenant = TenantServiceProcess.start(service, topicPrefix);
             config.put("quarkus.grpc.clients.tenant-keys.host", FleetStack.host());
             config.put("quarkus.grpc.clients.tenant-keys.port", Integer.toString(tenant.port()));
             // In test mode a Quarkus gRPC client dials test-port (by default the app's own server).
@@ -88,12 +86,28 @@ public class FleetTestResource implements QuarkusTestResourceLifecycleManager {
         return database;
     }
 
-    /** The directory of the object store (privacy exports) of the application under test. */
-    public static Path objectStoreDirectory() {
+    /**
+     * A local directory for processes a test starts itself with a {@code kind=directory}
+     * store ({@link ServiceProcess#fleetSettings(TestDatabase, String, Path)}); created on first
+     * use. The application under test and its tenant service use the stack's S3 store, not
+     * this: processes that must share their objects take
+     * {@link ServiceProcess#fleetSettings(TestDatabase, String)} with {@link #topicPrefix()}.
+     */
+    public static synchronized Path objectStoreDirectory() {
+        topicPrefix();
         if (objectStoreDirectory == null) {
-            throw new IllegalStateException("FleetTestResource has not started");
+            try {
+                objectStoreDirectory = Files.createTempDirectory("aicunet-objects-");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create a test object store directory", e);
+            }
         }
         return objectStoreDirectory;
+    }
+
+    /** Where the run's erasure tombstones are in the stack's object store (named after its topics). */
+    public static String tombstonesPrefix() {
+        return StackObjectStore.tombstonesPrefix(topicPrefix());
     }
 
     /** The prefix of every topic the application under test writes. */

@@ -114,9 +114,28 @@ public final class ServiceProcess implements AutoCloseable {
     /**
      * The common settings of a fleet service in a test run: the local stack's profile
      * ({@code dev}: development keys are refused in production), its database, Kafka,
-     * topic prefix, OPA, Redis and the identity provider.
+     * topic prefix, OPA, Redis, the identity provider, and the stack's S3 object store
+     * ({@link StackObjectStore}) with the run's erasure tombstones under
+     * {@link StackObjectStore#tombstonesPrefix(String) a prefix named after its topics}.
+     */
+    public static Map<String, String> fleetSettings(TestDatabase database, String topicPrefix) {
+        Map<String, String> settings = commonSettings(database, topicPrefix);
+        settings.putAll(StackObjectStore.settings(StackObjectStore.tombstonesPrefix(topicPrefix)));
+        return settings;
+    }
+
+    /**
+     * Like {@link #fleetSettings(TestDatabase, String)}, but with the privacy object store in
+     * the local directory {@code objectStore} ({@code kind=directory}, whatever the default).
      */
     public static Map<String, String> fleetSettings(TestDatabase database, String topicPrefix, Path objectStore) {
+        Map<String, String> settings = commonSettings(database, topicPrefix);
+        settings.put("aicunet.privacy.object-store.kind", "directory");
+        settings.put("aicunet.privacy.object-store-directory", objectStore.toString());
+        return settings;
+    }
+
+    private static Map<String, String> commonSettings(TestDatabase database, String topicPrefix) {
         Map<String, String> settings = new java.util.HashMap<>(FleetStack.identitySettings());
         settings.put("quarkus.profile", "dev");
         settings.putAll(Map.ofEntries(
@@ -129,7 +148,6 @@ public final class ServiceProcess implements AutoCloseable {
                 Map.entry("kafka.bootstrap.servers", FleetStack.kafkaBootstrapServers()),
                 Map.entry("aicunet.outbox.topic-prefix", topicPrefix),
                 Map.entry("aicunet.policy.opa-url", FleetStack.opaUrl()),
-                Map.entry("aicunet.privacy.object-store-directory", objectStore.toString()),
                 Map.entry("quarkus.redis.hosts", "redis://" + FleetStack.host() + ":" + FleetStack.redisPort())));
         return settings;
     }

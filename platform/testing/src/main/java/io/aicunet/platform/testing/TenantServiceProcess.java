@@ -2,7 +2,6 @@ package io.aicunet.platform.testing;
 
 import io.aicunet.contracts.tenant.v1.TenantServiceGrpc;
 import io.grpc.ManagedChannel;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -10,7 +9,8 @@ import java.util.Map;
  * The real tenant service as a peer of a service under test, one per test JVM: it owns
  * tenants and their data keys (the service under test fetches keys from it over gRPC)
  * and orchestrates privacy requests, expecting answers only from the service under
- * test. It has a database of its own and shares the run's topic prefix and object store.
+ * test. It has a database of its own and shares the run's topic prefix and, with it, the
+ * run's place in the stack's S3 object store (export bundles, erasure tombstones).
  */
 public final class TenantServiceProcess {
 
@@ -22,10 +22,10 @@ public final class TenantServiceProcess {
     }
 
     /** Starts it on first use; {@code serviceUnderTest} is the one service whose privacy answers it waits for. */
-    static synchronized ServiceProcess start(String serviceUnderTest, String topicPrefix, Path objectStore) {
+    static synchronized ServiceProcess start(String serviceUnderTest, String topicPrefix) {
         if (process == null || !process.alive()) {
             database = TestDatabase.create("tenant");
-            Map<String, String> config = new HashMap<>(ServiceProcess.fleetSettings(database, topicPrefix, objectStore));
+            Map<String, String> config = new HashMap<>(ServiceProcess.fleetSettings(database, topicPrefix));
             config.put("tenant.privacy-services", serviceUnderTest);
             process = ServiceProcess.start("tenant", config);
             channel = TestCallers.channel(process.port());
