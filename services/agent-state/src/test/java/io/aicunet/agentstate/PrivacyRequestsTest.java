@@ -19,29 +19,28 @@ import io.aicunet.contracts.agentstate.v1.HeartbeatRequest;
 import io.aicunet.contracts.agentstate.v1.ListDeadTasksRequest;
 import io.aicunet.contracts.agentstate.v1.SaveCheckpointRequest;
 import io.aicunet.contracts.agentstate.v1.Task;
-import io.aicunet.contracts.privacy.v1.CreatePrivacyRequestRequest;
-import io.aicunet.contracts.privacy.v1.GetPrivacyRequestRequest;
 import io.aicunet.contracts.privacy.v1.PrivacyRequest;
 import io.aicunet.contracts.privacy.v1.PrivacyRequestKind;
-import io.aicunet.contracts.privacy.v1.PrivacyRequestStatus;
-import io.aicunet.contracts.privacy.v1.PrivacyServiceGrpc;
 import io.aicunet.contracts.privacy.v1.ServicePart;
 import io.aicunet.platform.privacy.FieldCipher;
 import io.aicunet.platform.privacy.LocalDirectoryObjectStore;
+import io.aicunet.platform.privacy.ObjectStore;
+import io.aicunet.platform.privacy.S3ObjectStore;
 import io.aicunet.platform.testing.FleetTestResource;
 import io.aicunet.platform.testing.PrivacyRequests;
-import io.aicunet.platform.testing.TenantServiceProcess;
 import io.aicunet.platform.testing.TestCallers;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.quarkus.arc.ClientProxy;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -66,6 +65,10 @@ class PrivacyRequestsTest extends GrpcTestBase {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final Map<String, String> PRIVACY_OFFICER =
             TestCallers.headers("platform", "dpo@aicunet.io", Set.of("platform-privacy-officer"));
+
+    /** The object store the service under test writes export parts to: the stack's S3 store (FleetTestResource). */
+    @Inject
+    ObjectStore store;
 
     @Inject
     Redis redis;
@@ -98,7 +101,7 @@ class PrivacyRequestsTest extends GrpcTestBase {
         PrivacyRequest done = PrivacyRequests.completed(PrivacyRequestKind.PRIVACY_REQUEST_KIND_EXPORT, tenant, "");
 
         ServicePart part = partOf(done);
-        byte[] content = Files.readAllBytes(FleetTestResource.objectStoreDirectory().resolve(part.getObject()));
+        byte[] content = stored(part.getObject());
         assertThat(LocalDirectoryObjectStore.sha256Hex(content)).isEqualTo(part.getSha256());
         List<JsonObject> lines = lines(content);
         assertThat(part.getCountsMap()).containsEntry("agents", 1L).containsEntry("threads", 1L)
@@ -143,8 +146,7 @@ class PrivacyRequestsTest extends GrpcTestBase {
         assertThat(RedisProbe.send(redis, Command.HGET, cacheKey, "checkpoint")).isNotNull();
 
         PrivacyRequest exported = PrivacyRequests.completed(PrivacyRequestKind.PRIVACY_REQUEST_KIND_EXPORT, tenant, subjectOf(alice));
-        List<JsonObject> lines = lines(Files.readAllBytes(FleetTestResource.objectStoreDirectory()
-                .resolve(partOf(exported).getObject())));
+        List<JsonObject> lines = lines(stored(partOf(exported).getObject()));
         assertThat(ofKind(lines, "checkpoints")).hasSize(3)
                 .allSatisfy(record -> assertThat(record.getString("created_by")).isEqualTo(subjectOf(alice)));
         assertThat(ofKind(lines, "agents")).hasSize(1);
@@ -341,6 +343,14 @@ class PrivacyRequestsTest extends GrpcTestBase {
                 rows.next();
                 return rows.getLong(1);
             }
+        }
+    }
+
+    /** An export part as the service wrote it, read back through the run's object store. */
+    private byte[] stored(String key) throws IOException {
+        assertThat(ClientProxy.unwrap(store)).as("the test profile's store").isInstanceOf(S3ObjectStore.class);
+        try (InputStream content = store.get(key).orElseThrow(() -> new AssertionError("no object " + key))) {
+            return content.readAllBytes();
         }
     }
 }

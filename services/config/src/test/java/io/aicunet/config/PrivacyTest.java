@@ -26,7 +26,9 @@ import io.aicunet.contracts.privacy.v1.TenantKeyServiceGrpc;
 import io.aicunet.contracts.tenant.v1.RetentionPeriod;
 import io.aicunet.contracts.tenant.v1.TenantServiceGrpc;
 import io.aicunet.platform.privacy.LocalDirectoryObjectStore;
+import io.aicunet.platform.privacy.ObjectStore;
 import io.aicunet.platform.privacy.PrivacyScope;
+import io.aicunet.platform.privacy.S3ObjectStore;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.tenancy.TenantScope;
@@ -39,13 +41,15 @@ import io.aicunet.platform.testing.TenantServiceProcess;
 import io.aicunet.platform.testing.TestCallers;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.quarkus.arc.ClientProxy;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -74,6 +78,10 @@ class PrivacyTest extends ConfigTestBase {
     private static final String SECRET = "sk-tenant-0123456789";
     private static final Map<String, String> PRIVACY_OFFICER =
             TestCallers.headers("platform", "dpo@aicunet.io", Set.of("platform-privacy-officer"));
+
+    /** The object store the service under test writes export parts to: the stack's S3 store (FleetTestResource). */
+    @Inject
+    ObjectStore store;
 
     @Inject
     RedisDataSource redis;
@@ -133,7 +141,7 @@ class PrivacyTest extends ConfigTestBase {
         PrivacyRequest done = PrivacyRequests.completed(PrivacyRequestKind.PRIVACY_REQUEST_KIND_EXPORT, tenant, "");
 
         ServicePart part = configPart(done);
-        byte[] content = Files.readAllBytes(FleetTestResource.objectStoreDirectory().resolve(part.getObject()));
+        byte[] content = stored(part.getObject());
         assertThat(part.getObject()).isEqualTo("exports/" + done.getRequestId() + "/config.jsonl");
         assertThat(LocalDirectoryObjectStore.sha256Hex(content)).isEqualTo(part.getSha256());
         assertThat(part.getCountsMap()).containsEntry("entries", 2L).containsEntry("revisions", 3L);
@@ -166,7 +174,7 @@ class PrivacyTest extends ConfigTestBase {
         PrivacyRequest exported = PrivacyRequests.completed(PrivacyRequestKind.PRIVACY_REQUEST_KIND_EXPORT, tenant, alice);
         ServicePart part = configPart(exported);
         assertThat(part.getCountsMap()).containsEntry("entries", 1L).containsEntry("revisions", 1L);
-        String text = Files.readString(FleetTestResource.objectStoreDirectory().resolve(part.getObject()));
+        String text = new String(stored(part.getObject()), StandardCharsets.UTF_8);
         assertThat(text).contains("by_alice", alice).doesNotContain("by_ops");
 
         PrivacyRequest erased = PrivacyRequests.completed(PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE, tenant, alice);
@@ -393,6 +401,14 @@ class PrivacyTest extends ConfigTestBase {
             statement.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** An export part as the service wrote it, read back through the run's object store. */
+    private byte[] stored(String key) throws IOException {
+        assertThat(ClientProxy.unwrap(store)).as("the test profile's store").isInstanceOf(S3ObjectStore.class);
+        try (InputStream content = store.get(key).orElseThrow(() -> new AssertionError("no object " + key))) {
+            return content.readAllBytes();
         }
     }
 }

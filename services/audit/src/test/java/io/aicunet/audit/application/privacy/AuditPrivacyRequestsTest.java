@@ -1,14 +1,12 @@
 package io.aicunet.audit.application.privacy;
 
-import io.aicunet.audit.AuditGrpcClient;
-import io.aicunet.audit.PrivacyCalls;
-import io.aicunet.platform.testing.PrivacyRequests;
-
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.aicunet.audit.AuditGrpcClient;
+import io.aicunet.audit.PrivacyCalls;
 import io.aicunet.contracts.audit.v1.QueryRecordsRequest;
 import io.aicunet.contracts.audit.v1.SetLegalHoldRequest;
 import io.aicunet.contracts.audit.v1.VerifyLogRequest;
@@ -22,16 +20,22 @@ import io.aicunet.platform.auditlog.ExportVerifier;
 import io.aicunet.platform.auditlog.SealedDetails;
 import io.aicunet.platform.auditlog.VerificationReport;
 import io.aicunet.platform.privacy.LocalDirectoryObjectStore;
+import io.aicunet.platform.privacy.ObjectStore;
+import io.aicunet.platform.privacy.S3ObjectStore;
 import io.aicunet.platform.testing.AuditFixtures;
 import io.aicunet.platform.testing.FleetTestResource;
+import io.aicunet.platform.testing.PrivacyRequests;
 import io.aicunet.platform.testing.TenantServiceProcess;
+import io.quarkus.arc.ClientProxy;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.vertx.core.json.JsonObject;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -51,6 +55,10 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class AuditPrivacyRequestsTest {
+
+    /** The object store the service under test writes export parts to: the stack's S3 store (FleetTestResource). */
+    @Inject
+    ObjectStore store;
 
     @TestHTTPResource
     URL service;
@@ -87,7 +95,7 @@ class AuditPrivacyRequestsTest {
 
         PrivacyRequest whole = PrivacyRequests.completed(PrivacyRequestKind.PRIVACY_REQUEST_KIND_EXPORT, tenant, "");
         ServicePart part = auditPart(whole);
-        byte[] content = Files.readAllBytes(FleetTestResource.objectStoreDirectory().resolve(part.getObject()));
+        byte[] content = stored(part.getObject());
         assertThat(part.getObject()).endsWith("/audit.jsonl");
         assertThat(LocalDirectoryObjectStore.sha256Hex(content)).isEqualTo(part.getSha256());
         List<JsonObject> lines = content.length == 0 ? List.of() : new String(content, StandardCharsets.UTF_8)
@@ -101,7 +109,7 @@ class AuditPrivacyRequestsTest {
                 StandardCharsets.UTF_8)).contains(PrivacyCalls.secret("alice", 0), PrivacyCalls.secret("bob", 2));
 
         PrivacyRequest subject = PrivacyRequests.completed(PrivacyRequestKind.PRIVACY_REQUEST_KIND_EXPORT, tenant, "bob");
-        String bobs = Files.readString(FleetTestResource.objectStoreDirectory().resolve(auditPart(subject).getObject()));
+        String bobs = new String(stored(auditPart(subject).getObject()), StandardCharsets.UTF_8);
         assertThat(bobs.lines().map(JsonObject::new).map(l -> l.getJsonObject("record").getString("actor")))
                 .containsExactly("bob", "bob", "bob");
         assertThat(auditPart(subject).getCountsMap()).containsEntry(AuditPrivacyPart.RECORDS, 3L);
@@ -244,5 +252,13 @@ class AuditPrivacyRequestsTest {
         }
         assertThat(PrivacyCalls.stored(tenant)).filteredOn(r -> r.actor().equals("heidi")).singleElement()
                 .satisfies(r -> assertThat(r.sealedDetails()).startsWith("aes1:"));
+    }
+
+    /** An export part as the service wrote it, read back through the run's object store. */
+    private byte[] stored(String key) throws IOException {
+        assertThat(ClientProxy.unwrap(store)).as("the test profile's store").isInstanceOf(S3ObjectStore.class);
+        try (InputStream content = store.get(key).orElseThrow(() -> new AssertionError("no object " + key))) {
+            return content.readAllBytes();
+        }
     }
 }

@@ -10,7 +10,6 @@ import static org.hamcrest.Matchers.equalTo;
 
 import com.google.rpc.PreconditionFailure;
 import io.aicunet.contracts.ledger.v1.Account;
-import io.aicunet.contracts.ledger.v1.CreateAccountRequest;
 import io.aicunet.contracts.ledger.v1.GetAccountRequest;
 import io.aicunet.contracts.ledger.v1.GetTransferRequest;
 import io.aicunet.contracts.ledger.v1.ListAccountTransfersRequest;
@@ -20,13 +19,9 @@ import io.aicunet.contracts.ledger.v1.TransferCreated;
 import io.aicunet.contracts.ledger.v1.TransferOutcome;
 import io.aicunet.contracts.ledger.v1.TransferResult;
 import io.aicunet.contracts.ledger.v1.VerifyInvariantRequest;
-import io.aicunet.contracts.privacy.v1.CreatePrivacyRequestRequest;
 import io.aicunet.contracts.privacy.v1.GetDataKeyRequest;
-import io.aicunet.contracts.privacy.v1.GetPrivacyRequestRequest;
 import io.aicunet.contracts.privacy.v1.PrivacyRequest;
 import io.aicunet.contracts.privacy.v1.PrivacyRequestKind;
-import io.aicunet.contracts.privacy.v1.PrivacyRequestStatus;
-import io.aicunet.contracts.privacy.v1.PrivacyServiceGrpc;
 import io.aicunet.contracts.privacy.v1.ServicePart;
 import io.aicunet.contracts.privacy.v1.TenantKeyServiceGrpc;
 import io.aicunet.ledger.LedgerTestBase;
@@ -34,6 +29,8 @@ import io.aicunet.ledger.application.contract.LedgerEvents;
 import io.aicunet.ledger.application.tenants.ApplyTenantEvent;
 import io.aicunet.platform.outbox.ReceivedEvent;
 import io.aicunet.platform.privacy.LocalDirectoryObjectStore;
+import io.aicunet.platform.privacy.ObjectStore;
+import io.aicunet.platform.privacy.S3ObjectStore;
 import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.testing.FleetTestResource;
 import io.aicunet.platform.testing.GrpcCalls;
@@ -43,10 +40,13 @@ import io.aicunet.platform.testing.TestCallers;
 import io.aicunet.platform.testing.TopicReader;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.quarkus.arc.ClientProxy;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -57,7 +57,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -75,6 +74,10 @@ class PrivacyRequestsTest extends LedgerTestBase {
             TestCallers.headers("platform", "dpo@aicunet.io", Set.of("platform-privacy-officer"));
     private static final Map<String, String> ALICE = Map.of("buyer", "Alice Example", "email", "alice@example.com");
     private static final Map<String, String> BOB = Map.of("buyer", "Bob Example");
+
+    /** The object store the service under test writes export parts to: the stack's S3 store (FleetTestResource). */
+    @Inject
+    ObjectStore store;
 
     /** The tenant's default accounts, opened by the ledger on TenantCreated. */
     private String funding;
@@ -181,7 +184,7 @@ class PrivacyRequestsTest extends LedgerTestBase {
 
         PrivacyRequest whole = PrivacyRequests.completed(PrivacyRequestKind.PRIVACY_REQUEST_KIND_EXPORT, tenant, "");
         ServicePart part = ledgerPart(whole);
-        byte[] content = Files.readAllBytes(FleetTestResource.objectStoreDirectory().resolve(part.getObject()));
+        byte[] content = stored(part.getObject());
         assertThat(LocalDirectoryObjectStore.sha256Hex(content)).isEqualTo(part.getSha256());
         Map<String, List<JsonObject>> records = records(content);
         assertThat(part.getCountsMap()).containsEntry("accounts", 5L).containsEntry("transfers", 3L)
@@ -193,8 +196,7 @@ class PrivacyRequestsTest extends LedgerTestBase {
         assertThat(records.get("tenants").get(0).getString("status")).isEqualTo("active");
 
         PrivacyRequest subject = PrivacyRequests.completed(PrivacyRequestKind.PRIVACY_REQUEST_KIND_EXPORT, tenant, "user-1");
-        Map<String, List<JsonObject>> own = records(Files.readAllBytes(
-                FleetTestResource.objectStoreDirectory().resolve(ledgerPart(subject).getObject())));
+        Map<String, List<JsonObject>> own = records(stored(ledgerPart(subject).getObject()));
         assertThat(own.get("accounts")).extracting(a -> a.getString("id")).containsExactly(alice.getId());
         assertThat(own.get("accounts").get(0).getString("subject_id")).isEqualTo("user-1");
         assertThat(own.get("transfers")).hasSize(1);
@@ -326,6 +328,14 @@ class PrivacyRequestsTest extends LedgerTestBase {
                 assertThat(row.next()).as("transfer " + transferId + " is stored").isTrue();
                 return row.getString(1);
             }
+        }
+    }
+
+    /** An export part as the service wrote it, read back through the run's object store. */
+    private byte[] stored(String key) throws IOException {
+        assertThat(ClientProxy.unwrap(store)).as("the test profile's store").isInstanceOf(S3ObjectStore.class);
+        try (InputStream content = store.get(key).orElseThrow(() -> new AssertionError("no object " + key))) {
+            return content.readAllBytes();
         }
     }
 }
