@@ -27,6 +27,7 @@ import io.aicunet.contracts.privacy.v1.PrivacyServiceGrpc;
 import io.aicunet.contracts.privacy.v1.ServicePart;
 import io.aicunet.contracts.privacy.v1.TenantKeyServiceGrpc;
 import io.aicunet.contracts.tenant.v1.TenantServiceGrpc;
+import io.aicunet.platform.privacy.S3ObjectStore;
 import io.aicunet.platform.testing.AuditFixtures;
 import io.aicunet.platform.testing.ConfigFixtures;
 import io.aicunet.platform.testing.PrivacyRequests;
@@ -37,8 +38,8 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -186,11 +187,13 @@ class PrivacyEndToEndTest {
     }
 
     private void assertTheBundleHoldsEveryServicesPart(PrivacyRequest export) throws IOException {
-        JsonObject manifest = new JsonObject(Files.readString(fleet.objectStore.resolve(export.getManifestObject())));
+        assertThat(fleet.objects).as("the fleet's object store").isInstanceOf(S3ObjectStore.class);
+        String manifestKey = export.getManifestObject();
+        JsonObject manifest = new JsonObject(new String(stored(manifestKey), StandardCharsets.UTF_8));
         List<String> services = new ArrayList<>();
         for (Object entry : manifest.getJsonArray("parts")) {
             JsonObject part = (JsonObject) entry;
-            byte[] content = Files.readAllBytes(fleet.objectStore.resolve(part.getString("object")));
+            byte[] content = stored(part.getString("object"));
             assertThat(sha256(content)).as("digest of %s", part.getString("object"))
                     .isEqualTo(part.getString("sha256"));
             services.add(part.getString("service"));
@@ -200,9 +203,16 @@ class PrivacyEndToEndTest {
                         .contains(EMAIL);
             }
         }
-        assertThat(Files.readString(fleet.objectStore.resolve(export.getManifestObject()).resolveSibling("config.jsonl")))
-                .doesNotContain(SECRET_TOKEN);
+        String configKey = manifestKey.substring(0, manifestKey.lastIndexOf('/') + 1) + "config.jsonl";
+        assertThat(new String(stored(configKey), StandardCharsets.UTF_8)).doesNotContain(SECRET_TOKEN);
         assertThat(services).containsExactlyInAnyOrder("tenant", "ledger", "agent-state", "audit", "config");
+    }
+
+    /** An object of the bundle as the services wrote it, read through the fleet's object store. */
+    private static byte[] stored(String key) throws IOException {
+        try (InputStream content = fleet.objects.get(key).orElseThrow(() -> new AssertionError("no object " + key))) {
+            return content.readAllBytes();
+        }
     }
 
     /** A part's text, with the audit's byte details (base64 in JSON) decoded. */
