@@ -40,6 +40,7 @@ import io.aicunet.platform.testing.TestDatabase;
 import io.grpc.Status;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +56,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -98,10 +100,13 @@ class ErasureSurvivesRestoreTest {
             PrivacyRequest erasure = PrivacyRequests.completed(fleet.channel("tenant"),
                     PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE, tenant, "");
             assertThat(erasure.hasKeyDestroyedAt()).isTrue();
-            Path tombstone = fleet.objectStore.resolve("tombstones").resolve(tenant)
-                    .resolve(erasure.getRequestId() + ".json");
-            assertThat(tombstone).as("the erasure's tombstone, outside every database").isRegularFile();
-            JsonObject written = new JsonObject(Files.readString(tombstone));
+            String tombstone = fleet.tombstonesPrefix + tenant + "/" + erasure.getRequestId() + ".json";
+            Optional<InputStream> tombstoneObject = fleet.objects.get(tombstone);
+            assertThat(tombstoneObject).as("the erasure's tombstone %s, outside every database", tombstone).isPresent();
+            JsonObject written;
+            try (InputStream content = tombstoneObject.get()) {
+                written = new JsonObject(new String(content.readAllBytes(), StandardCharsets.UTF_8));
+            }
             assertThat(written.getString("kind")).isEqualTo("tenant");
             assertThat(written.getString("tenant_id")).isEqualTo(tenant);
             assertThat(written.getString("request_id")).isEqualTo(erasure.getRequestId());

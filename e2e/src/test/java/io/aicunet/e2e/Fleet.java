@@ -1,6 +1,5 @@
 package io.aicunet.e2e;
 
-import io.aicunet.platform.privacy.LocalDirectoryObjectStore;
 import io.aicunet.platform.privacy.ObjectStore;
 import io.aicunet.platform.privacy.S3ObjectStore;
 import io.aicunet.platform.testing.FleetStack;
@@ -10,11 +9,7 @@ import io.aicunet.platform.testing.TestCallers;
 import io.aicunet.platform.testing.TestDatabase;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -28,9 +23,8 @@ import java.util.concurrent.CompletableFuture;
  * The five services of the fleet as processes of their packaged jars, each with a
  * database of its own, sharing one topic prefix and one privacy object store: the fleet
  * as it runs, on the real local stack. The store is the stack's S3 store (the tests'
- * bucket, the fleet's own tombstones prefix; {@link StackObjectStore}), or for a fleet
- * started with {@link #start()} still a local directory (see there). Tests read what the
- * services wrote through {@link #objects}, as the services do.
+ * bucket, the fleet's own tombstones prefix; {@link StackObjectStore}). Tests read what
+ * the services wrote through {@link #objects}, as the services do.
  */
 final class Fleet implements AutoCloseable {
 
@@ -39,11 +33,6 @@ final class Fleet implements AutoCloseable {
     final String topicPrefix = "e2e-" + UUID.randomUUID().toString().substring(0, 8) + ".";
     /** The privacy object store the services share: export bundles, erasure tombstones. */
     final ObjectStore objects;
-    /**
-     * The local directory of a fleet started with {@link #start()} ({@code kind=directory});
-     * null for the {@link #shared()} fleet, whose objects are only in the stack's S3 store.
-     */
-    final Path objectStore;
     /** Where the services look for erasure tombstones: the fleet's own prefix in {@link #objects}. */
     final String tombstonesPrefix;
     private final Map<String, TestDatabase> databases = new LinkedHashMap<>();
@@ -51,23 +40,12 @@ final class Fleet implements AutoCloseable {
     private final Map<String, ManagedChannel> channels = new HashMap<>();
     private final Map<String, Map<String, String>> configs = new HashMap<>();
 
-    private Fleet(boolean onStackObjectStore) {
-        if (onStackObjectStore) {
-            objectStore = null;
-            objects = S3ObjectStore.open(new S3ObjectStore.Settings(URI.create(StackObjectStore.endpoint()),
-                    StackObjectStore.REGION, StackObjectStore.TEST_BUCKET, StackObjectStore.accessKey(),
-                    StackObjectStore.secretKey(), Optional.of(StackObjectStore.caCertificate()),
-                    S3ObjectStore.PART_SIZE_BYTES_MIN, Duration.ofSeconds(10)));
-            tombstonesPrefix = StackObjectStore.tombstonesPrefix(topicPrefix);
-        } else {
-            try {
-                objectStore = Files.createTempDirectory("aicunet-e2e-objects-");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            objects = new LocalDirectoryObjectStore(objectStore);
-            tombstonesPrefix = "tombstones/";
-        }
+    private Fleet() {
+        objects = S3ObjectStore.open(new S3ObjectStore.Settings(URI.create(StackObjectStore.endpoint()),
+                StackObjectStore.REGION, StackObjectStore.TEST_BUCKET, StackObjectStore.accessKey(),
+                StackObjectStore.secretKey(), Optional.of(StackObjectStore.caCertificate()),
+                S3ObjectStore.PART_SIZE_BYTES_MIN, Duration.ofSeconds(10)));
+        tombstonesPrefix = StackObjectStore.tombstonesPrefix(topicPrefix);
     }
 
     private static Fleet shared;
@@ -78,26 +56,16 @@ final class Fleet implements AutoCloseable {
      */
     static synchronized Fleet shared() {
         if (shared == null) {
-            shared = start(true);
+            shared = start();
             Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "e2e-fleet-stop"));
         }
         return shared;
     }
 
-    /**
-     * Starts the tenant service, then the four others beside each other, with their
-     * privacy objects in a local directory ({@link #objectStore}): the restore tests read
-     * the erasure tombstone there as a file. Once they read it through {@link #objects},
-     * this fleet moves to the stack's S3 store like {@link #shared()}'s.
-     */
+    /** Starts the tenant service, then the four others beside each other. */
     static Fleet start() {
-        return start(false);
-    }
-
-    /** Starts the five services with their objects in the stack's S3 store, or a local directory. */
-    private static Fleet start(boolean onStackObjectStore) {
         FleetStack.ensureRunning();
-        Fleet fleet = new Fleet(onStackObjectStore);
+        Fleet fleet = new Fleet();
         try {
             // One at a time: the create script alters shared roles, which Postgres will not do concurrently.
             for (String name : List.of("tenant", "ledger", "agent-state", "audit", "config")) {
@@ -119,9 +87,7 @@ final class Fleet implements AutoCloseable {
 
     private void startService(String name, Map<String, String> extra) {
         TestDatabase database = database(name);
-        Map<String, String> config = new HashMap<>(objectStore == null
-                ? ServiceProcess.fleetSettings(database, topicPrefix)
-                : ServiceProcess.fleetSettings(database, topicPrefix, objectStore));
+        Map<String, String> config = new HashMap<>(ServiceProcess.fleetSettings(database, topicPrefix));
         config.putAll(extra);
         ServiceProcess process = ServiceProcess.start(name, config);
         synchronized (this) {
