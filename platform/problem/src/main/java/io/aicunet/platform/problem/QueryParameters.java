@@ -51,8 +51,13 @@ public class QueryParameters {
             return Optional.empty();
         }
         Set<String> known = declared.computeIfAbsent(method, QueryParameters::declaredBy);
-        return new TreeSet<>(request.getUriInfo().getQueryParameters().keySet()).stream()
+        Set<String> sent = request.getUriInfo().getQueryParameters().keySet();
+        if (known.containsAll(sent)) {
+            return Optional.empty();
+        }
+        return sent.stream()
                 .filter(name -> !known.contains(name))
+                .sorted()
                 .findFirst()
                 .map(name -> HttpProblems.toResponse(unknown(name, known)));
     }
