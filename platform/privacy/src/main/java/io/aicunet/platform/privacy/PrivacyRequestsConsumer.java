@@ -46,7 +46,8 @@ import org.jboss.logging.Logger;
  * erase, and answers {@code PrivacyRequestFulfilled} on {@code <service>.privacy.v1}
  * through the outbox, in the transaction that did the work. A redelivered request is
  * recognised by its event id in the inbox and not done twice. On
- * {@code TenantDataKeyDestroyed} it drops the cached key of the tenant at once.
+ * {@code TenantDataKeyDestroyed} it drops the cached key of the tenant at once; from a
+ * whole tenant's erasure on, it caches none of the tenant's keys ({@link TenantDataKeys#erasing}).
  *
  * <p>Through the platform's {@link EventConsumption}: a request that is not the tenant
  * service's CloudEvent (a forged erasure from another source), or cannot be read, goes to
@@ -139,6 +140,9 @@ public class PrivacyRequestsConsumer {
                     .invoke(() -> LOG.infof("exported %s for privacy request %s", scope, request.getRequestId()));
         }
         if (request.getKind() == PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE) {
+            if (scope.wholeTenant()) {
+                keys.erasing(tenant); // before the answer lets the tenant service destroy the keys
+            }
             return part.eraseOutsideDatabase(scope).flatMap(outside -> once(eventId, scope,
                             connection -> part.erase(connection, scope)
                                     .flatMap(erased -> answer(connection, request, scope, merge(outside, erased),

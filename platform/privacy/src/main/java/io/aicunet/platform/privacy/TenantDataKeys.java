@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import org.jboss.logging.Logger;
@@ -19,6 +20,12 @@ import org.jboss.logging.Logger;
  * in memory for at most {@code timeToLive}, at most {@code entriesMax} of them. After a
  * tenant's key is destroyed, a service may still encrypt or decrypt with its cached copy
  * for at most {@code timeToLive}; then never again.
+ *
+ * <p>A replica that did its part of the tenant's erasure ({@link #erasing}) caches none of
+ * the tenant's keys from then on: each use asks the tenant service, which refuses from the
+ * moment it destroys them, so that replica never shows the tenant's data after the erasure
+ * completes. The tenant stays marked until the tenant service says its current key is gone
+ * (or the process ends); an erasure that fails leaves the keys working, only not cached.
  */
 public final class TenantDataKeys {
 
@@ -42,6 +49,7 @@ public final class TenantDataKeys {
     private final int entriesMax;
     private final Clock clock;
     private final Map<CacheKey, Entry> cache = new ConcurrentHashMap<>();
+    private final Set<TenantId> erasing = ConcurrentHashMap.newKeySet();
 
     public TenantDataKeys(Source source, Duration timeToLive, int entriesMax, Clock clock) {
         if (entriesMax < 1) {
@@ -96,6 +104,16 @@ public final class TenantDataKeys {
         cache.keySet().removeIf(key -> key.tenant().equals(tenant));
     }
 
+    /**
+     * This replica has erased its part of the whole tenant, whose keys the tenant service
+     * destroys once every service has: drops what is cached of the tenant and caches none of
+     * its keys until the tenant service answers that its current key is gone.
+     */
+    public void erasing(TenantId tenant) {
+        erasing.add(tenant);
+        forget(tenant);
+    }
+
     /** How many keys (or known absences) are cached now. */
     int size() {
         return cache.size();
@@ -107,7 +125,14 @@ public final class TenantDataKeys {
         if (cached != null && cached.expiresAt().isAfter(now)) {
             return Uni.createFrom().item(cached.key());
         }
-        return source.apply(key.tenant(), key.keyId()).invoke(found -> remember(key, found, now));
+        return source.apply(key.tenant(), key.keyId()).invoke(found -> {
+            if (!erasing.contains(key.tenant())) {
+                remember(key, found, now);
+            } else if (found.isEmpty() && key.keyId().isEmpty()) {
+                erasing.remove(key.tenant()); // destroyed for good: its absence may be cached like any other
+                remember(key, found, now);
+            }
+        });
     }
 
     private void remember(CacheKey key, Optional<DataKey> found, Instant now) {

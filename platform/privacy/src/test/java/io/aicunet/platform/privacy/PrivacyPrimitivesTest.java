@@ -68,6 +68,37 @@ class PrivacyPrimitivesTest {
     }
 
     /**
+     * Proves: once a tenant's erasure is under way here, its cached key is dropped and every
+     * use asks the tenant service, so the first refusal after the key's destruction is
+     * answered at once (no cached copy outlives it); the refusal is then cached.
+     */
+    @Test
+    void aTenantBeingErasedHasNoCachedKey() {
+        AtomicInteger fetches = new AtomicInteger();
+        boolean[] destroyed = {false};
+        TenantDataKeys keys = new TenantDataKeys((tenant, keyId) -> {
+            fetches.incrementAndGet();
+            return Uni.createFrom().item(destroyed[0] ? Optional.empty()
+                    : Optional.of(new DataKey(tenant, "k1", new byte[32])));
+        }, Duration.ofSeconds(60), 10, new MutableClock());
+        TenantId other = TenantId.random();
+        keys.current(TENANT).await().indefinitely();
+        keys.current(other).await().indefinitely();
+
+        keys.erasing(TENANT);
+        assertThat(keys.current(TENANT).await().indefinitely()).isPresent();
+        assertThat(keys.current(TENANT).await().indefinitely()).isPresent();
+        assertThat(fetches.get()).as("asked every time while the erasure runs").isEqualTo(4);
+        keys.current(other).await().indefinitely();
+        assertThat(fetches.get()).as("other tenants stay cached").isEqualTo(4);
+
+        destroyed[0] = true;
+        assertThat(keys.current(TENANT).await().indefinitely()).as("refused at once after destruction").isEmpty();
+        assertThat(keys.current(TENANT).await().indefinitely()).isEmpty();
+        assertThat(fetches.get()).as("the refusal is cached").isEqualTo(5);
+    }
+
+    /**
      * Proves: the directory store returns what was put with its SHA-256, lists and deletes
      * (never a partial file), expires, and refuses keys that leave it, writing nothing.
      */
