@@ -270,6 +270,7 @@ restore_usage() {
 usage: ./fleet restore --to TIME [--into DIR] [--port PORT] [--cluster ID]
        ./fleet restore --stop DIR
        ./fleet restore --drop-caches [--tenant ID]
+       ./fleet restore --switch DIR
 Restores the stack's Postgres to the instant TIME into a NEW cluster (never in place)
 and starts it on 127.0.0.1:PORT, without WAL archiving, for inspection.
   --to       the instant, as `date -d` reads it, e.g. '2026-12-05 02:40:00 UTC' (no zone: UTC)
@@ -283,6 +284,11 @@ and starts it on 127.0.0.1:PORT, without WAL archiving, for inspection.
              agent-state's cached latest checkpoints from the stack's Redis (every
              tenant's, or --tenant ID's only); they may name versions the restored
              database never had
+  --switch   make the restored cluster in DIR the stack's Postgres: stops the services
+             and both clusters, keeps the stack's data directory as postgres.replaced-<time>,
+             moves DIR in its place with the stack's port and WAL archiving (same stanza,
+             the restore's new timeline), checks archiving, drops the caches, restarts
+             the services that ran (docs/backup-restore.md, step 5)
 USAGE
 }
 
@@ -341,7 +347,7 @@ cmd_restore() {
         drop_caches=yes
         shift
         ;;
-      --to | --into | --port | --stop | --cluster | --tenant)
+      --to | --into | --port | --stop | --switch | --cluster | --tenant)
         (($# >= 2)) || die "restore: $1 needs a value (./fleet restore --help)"
         case "$1" in
           --to) to="$2" ;;
@@ -354,6 +360,13 @@ cmd_restore() {
           --port) port="$2" ;;
           --stop)
             restore_stop "$2"
+            return 0
+            ;;
+          --switch)
+            if (($# != 2)) || [[ -n $to$into$port$tenant || $drop_caches == yes || ${#BACKUP_REPOSITORY_OPTIONS[@]} != 0 ]]; then
+              die "restore: --switch DIR goes alone (./fleet restore --help)"
+            fi
+            cmd_restore_switch "$2" # switch.sh
             return 0
             ;;
         esac
