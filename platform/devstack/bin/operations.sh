@@ -247,15 +247,16 @@ operations_refuse() {
 operations_run_inner() {
   OPERATION_OUT="$(mktemp)"
   OPERATION_ERR="$(mktemp)"
-  local rc_file
+  local rc_file pipeline_rc=0
   rc_file="$(mktemp)"
   # The inner command's stdout goes to fd 3 (tee'd into OPERATION_OUT), its stderr
   # through the pipe (tee'd into OPERATION_ERR and back to stderr). Neither the inner
   # command nor what it leaves running (a restored cluster) holds fd 3.
   { { FLEET_OPERATION_RECORDED_BY=$$ "$FLEET_ROOT/fleet" "$@" 3>&- || printf '%s\n' "$?" >"$rc_file"; } \
-    2>&1 1>&3 3>&- | tee -- "$OPERATION_ERR" >&2; } 3>&1 | tee -- "$OPERATION_OUT"
+    2>&1 1>&3 3>&- | tee -- "$OPERATION_ERR" >&2; } 3>&1 | tee -- "$OPERATION_OUT" || pipeline_rc=$?
+  # Without an exit code from the command, the pipeline was cut short (a signal): its status.
   OPERATION_RC="$(cat -- "$rc_file")"
-  OPERATION_RC="${OPERATION_RC:-0}"
+  OPERATION_RC="${OPERATION_RC:-$pipeline_rc}"
   rm -f -- "$rc_file"
 }
 
@@ -263,6 +264,9 @@ operations_run_inner() {
 operations_failure_reason() {
   local line
   line="$(grep -E '^(fleet: error: |fleet token: |ERROR: )' -- "$1" | tail -n 1)" || true
+  if [[ -z $line ]] && (($2 > 128)); then
+    line="interrupted by signal $(($2 - 128)) (exit $2)"
+  fi
   printf '%s\n' "${line:-exited $2 without an error message}"
 }
 
@@ -295,6 +299,10 @@ operations_backup() {
       exit 1
     fi
   fi
+  # Stopped (./fleet down stops the scheduler's backup, Ctrl-C an operator's): the signal
+  # reaches the whole process group, pgBackRest ends, and this shell records the failed
+  # run before it exits (bash runs the trap once the command it waits for has ended).
+  trap 'info "backup: interrupted"' TERM INT
   operations_run_inner backup "$@"
   exec {lock_fd}>&-
   elapsed=$(($(now_ms) - started_ms))
