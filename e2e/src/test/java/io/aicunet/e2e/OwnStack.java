@@ -1,0 +1,141 @@
+package io.aicunet.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aicunet.platform.testing.FleetStack;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A partial local stack that one test owns: its own FLEET_HOME (under the stack's, which
+ * the cluster's OS user can reach), its own free ports, and only the components it names
+ * ({@code ./fleet up --only}). A test may stop its object store or replace its Postgres;
+ * the stack every other test uses is never touched. {@link #close()} stops what it
+ * started ({@code ./fleet down} with the same environment, and any restored cluster
+ * still running under its home) and deletes the home.
+ */
+final class OwnStack implements AutoCloseable {
+
+    private final Path home;
+    private final Map<String, String> environment;
+    private final int postgresPort;
+    private final int redisPort;
+
+    private OwnStack(Path home, Map<String, String> environment) {
+        this.home = home;
+        this.environment = environment;
+        this.postgresPort = Integer.parseInt(environment.get("FLEET_PG_PORT"));
+        this.redisPort = Integer.parseInt(environment.get("FLEET_REDIS_PORT"));
+    }
+
+    /**
+     * Starts {@code components} (e.g. {@code object-store,postgres,redis}) in a new home
+     * named after {@code name}; the other components' ports are free ports too, so that
+     * nothing this stack runs can reach the shared stack's.
+     */
+    static OwnStack start(String name, String components) throws IOException {
+        Path home = FleetStack.fleetHome().resolve(name + "-" + UUID.randomUUID().toString().substring(0, 8));
+        Files.createDirectories(home);
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("FLEET_HOME", home.toString());
+        for (String port : List.of("FLEET_PG_PORT", "FLEET_REDIS_PORT", "FLEET_KAFKA_PORT",
+                "FLEET_KAFKA_CONTROLLER_PORT", "FLEET_OPA_PORT", "FLEET_KEYCLOAK_PORT",
+                "FLEET_KEYCLOAK_MANAGEMENT_PORT", "FLEET_OBJECT_STORE_PORT")) {
+            environment.put(port, Integer.toString(RestoreDrillTest.freePort()));
+        }
+        // Its own repository configuration, no scheduled backups, and backup and restore
+        // records for an audit service that does not exist (they queue in this home).
+        environment.put("FLEET_BACKUP_CONF", "");
+        environment.put("FLEET_BACKUP_SCHEDULE", "off");
+        environment.put("FLEET_AUDIT_URL", "http://127.0.0.1:" + RestoreDrillTest.freePort());
+        OwnStack stack = new OwnStack(home, Map.copyOf(environment));
+        stack.fleet("up", "--only", components).succeeded();
+        return stack;
+    }
+
+    Path home() {
+        return home;
+    }
+
+    int postgresPort() {
+        return postgresPort;
+    }
+
+    /** {@code ./fleet ARGS} against this stack. */
+    FleetCommand.Result fleet(String... arguments) {
+        return FleetCommand.run(environment, arguments);
+    }
+
+    /** A superuser connection to {@code database} of the cluster on {@code port} (this stack's or a restored one). */
+    static Connection connect(int port, String database) throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, "postgres",
+                FleetStack.postgresSuperuserPassword());
+    }
+
+    Connection connect(String database) throws SQLException {
+        return connect(postgresPort, database);
+    }
+
+    /** The first column of the first row of {@code sql} on this stack's {@code database}. */
+    String query(String database, String sql) throws SQLException {
+        try (Connection connection = connect(database);
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(sql)) {
+            assertThat(rows.next()).as("a row from %s", sql).isTrue();
+            return rows.getString(1);
+        }
+    }
+
+    /** The pid of this stack's running Postgres (first line of its postmaster.pid). */
+    long postgresPid() throws IOException {
+        return Long.parseLong(Files.readAllLines(home.resolve("postgres/postmaster.pid")).get(0).trim());
+    }
+
+    /** redis-cli against this stack's Redis; its output, trimmed. */
+    String redis(String... arguments) {
+        List<String> command = new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p", Integer.toString(redisPort)));
+        command.addAll(List.of(arguments));
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError(command + " did not end within 30 s");
+            }
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            assertThat(process.exitValue()).as("%s: %s", command, output).isZero();
+            return output;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + command, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + command, e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try (Stream<Path> children = Files.list(home)) {
+            for (Path restored : children.filter(dir -> Files.exists(dir.resolve("postmaster.pid"))
+                    && !dir.getFileName().toString().equals("postgres")).toList()) {
+                fleet("restore", "--stop", restored.toString());
+            }
+        }
+        fleet("down").succeeded();
+        RestoreDrillTest.deleteRecursively(home);
+    }
+}
