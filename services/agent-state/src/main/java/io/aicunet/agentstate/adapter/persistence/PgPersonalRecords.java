@@ -39,12 +39,20 @@ public class PgPersonalRecords implements PersonalRecords {
              ORDER BY thread_id::text COLLATE "C"
              LIMIT $4""";
 
+    /**
+     * The page's ids first, then each row: a whole row selected beside the sort would be
+     * detoasted for every checkpoint of the tenant, at every page (its state, up to 1 MiB,
+     * read and sorted on disk: an export of N checkpoints read N^2/page states).
+     */
     private static final String CHECKPOINTS = """
-            SELECT checkpoint_id::text AS cursor, to_jsonb(c)::text AS record FROM checkpoints c
-             WHERE tenant_id = $1 AND ($2::text IS NULL OR created_by = $2)
-               AND checkpoint_id::text COLLATE "C" > $3
-             ORDER BY checkpoint_id::text COLLATE "C"
-             LIMIT $4""";
+            SELECT k.cursor, (SELECT to_jsonb(c)::text FROM checkpoints c
+                               WHERE c.checkpoint_id = k.checkpoint_id AND c.tenant_id = $1) AS record
+              FROM (SELECT checkpoint_id, checkpoint_id::text AS cursor FROM checkpoints
+                     WHERE tenant_id = $1 AND ($2::text IS NULL OR created_by = $2)
+                       AND checkpoint_id::text COLLATE "C" > $3
+                     ORDER BY checkpoint_id::text COLLATE "C"
+                     LIMIT $4) k
+             ORDER BY k.cursor COLLATE "C\"""";
 
     private static final String RETENTION_POLICIES = """
             SELECT tenant_id::text AS cursor, to_jsonb(p)::text AS record FROM retention_policies p
