@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigSourceContext;
 import io.smallrye.config.ConfigSourceFactory;
 import io.smallrye.config.ConfigValue;
 import io.smallrye.config.PropertiesConfigSource;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.config.spi.ConfigSource;
@@ -28,6 +29,9 @@ public final class PrivacyChannelDefaults implements ConfigSourceFactory {
 
     static final String ENABLED = "aicunet.privacy.requests.enabled";
 
+    /** How long one privacy request may take before the channel counts as stuck (health DOWN). */
+    static final Duration UNPROCESSED_RECORD_MAX_AGE = Duration.ofMinutes(30);
+
     static final Map<String, String> DEFAULTS = Map.of(
             "mp.messaging.incoming.privacy-requests.topic",
             "${aicunet.outbox.topic-prefix:}tenant.privacy-requests.v1",
@@ -37,7 +41,11 @@ public final class PrivacyChannelDefaults implements ConfigSourceFactory {
             "mp.messaging.incoming.privacy-requests.key.deserializer",
             "org.apache.kafka.common.serialization.StringDeserializer",
             "mp.messaging.incoming.privacy-requests.value.deserializer",
-            "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+            "org.apache.kafka.common.serialization.ByteArrayDeserializer",
+            // An export of a large tenant streams for minutes; the connector's default (60 s)
+            // would report the channel failed and hand the request out again mid-export.
+            "mp.messaging.incoming.privacy-requests.throttled.unprocessed-record-max-age.ms",
+            Long.toString(UNPROCESSED_RECORD_MAX_AGE.toMillis()));
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
