@@ -1,9 +1,8 @@
 package io.aicunet.platform.privacy;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,11 +13,13 @@ import java.util.Map;
 public interface PrivacyPart {
 
     /**
-     * The tenant's (or subject's) records, per kind of record (a table or a Redis
-     * structure), as JSON objects with personal fields decrypted: what the data subject
-     * gets. The consumer writes them as JSON Lines, each line carrying its kind.
+     * The tenant's (or subject's) records, page by page and kind by kind, with personal
+     * fields decrypted: what the data subject gets. The consumer writes each page as JSON
+     * Lines (each line carrying its kind) before it asks for the next, so an export of any
+     * size holds only a few pages in memory ({@link ExportPage#paged}). Pages must be
+     * fetched on {@code transaction} only when asked for.
      */
-    Uni<Map<String, List<JsonObject>>> export(SqlConnection transaction, PrivacyScope scope);
+    Multi<ExportPage> export(SqlConnection transaction, PrivacyScope scope);
 
     /**
      * Deletes or anonymises the tenant's (or subject's) rows; returns how many records of

@@ -17,6 +17,7 @@ import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.tenancy.TenantScope;
 import io.aicunet.platform.tenancy.TenantTransactions;
 import io.quarkus.arc.properties.IfBuildProperty;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.json.JsonObject;
@@ -29,12 +30,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -64,6 +65,9 @@ public class PrivacyRequestsConsumer {
     private static final Logger LOG = Logger.getLogger(PrivacyRequestsConsumer.class);
     private static final String CREATED = PrivacyRequestCreated.getDescriptor().getFullName();
     private static final String KEY_DESTROYED = TenantDataKeyDestroyed.getDescriptor().getFullName();
+
+    /** Pages of an export fetched ahead of the one being written. */
+    static final int PAGES_AHEAD = 2;
 
     /** The channel; its defaults are in {@link PrivacyChannelDefaults}. */
     static final String CHANNEL = "privacy-requests";
@@ -134,8 +138,8 @@ public class PrivacyRequestsConsumer {
         PrivacyScope scope = new PrivacyScope(UUID.fromString(request.getRequestId()), tenant,
                 Optional.of(request.getSubjectId()));
         if (request.getKind() == PrivacyRequestKind.PRIVACY_REQUEST_KIND_EXPORT) {
-            return once(eventId, scope, connection -> part.export(connection, scope)
-                    .flatMap(rows -> writeExport(request.getExportPrefix() + service + ".jsonl", rows))
+            return once(eventId, scope, connection -> writeExport(request.getExportPrefix() + service + ".jsonl",
+                            part.export(connection, scope))
                     .flatMap(written -> answer(connection, request, scope, Map.of(), written)))
                     .invoke(() -> LOG.infof("exported %s for privacy request %s", scope, request.getRequestId()));
         }
@@ -172,20 +176,25 @@ public class PrivacyRequestsConsumer {
     }
 
     /**
-     * Writes the rows as JSON Lines, kinds sorted, encoding one line at a time as the store
-     * reads them: the bundle is never held in memory a second time beside the rows.
+     * Writes the pages as JSON Lines in the order the part exports them, encoding one line
+     * at a time as the store reads them and asking for the next page only when the one
+     * before is written ({@link #PAGES_AHEAD} ahead at most): the export is never held in
+     * memory whole. A failure of the part or of the store fails the upload, which leaves no
+     * object, and cancels the pages.
      */
-    private Uni<Written> writeExport(String object, Map<String, List<JsonObject>> rows) {
-        Map<String, Long> counts = new TreeMap<>();
-        new TreeMap<>(rows).forEach((kind, records) -> counts.put(kind, (long) records.size()));
+    private Uni<Written> writeExport(String object, Multi<ExportPage> pages) {
         return Uni.createFrom().item(() -> {
-            Iterator<byte[]> lines = new TreeMap<>(rows).entrySet().stream()
-                    .flatMap(kind -> kind.getValue().stream().map(row -> (new JsonObject()
-                            .put("kind", kind.getKey()).put("record", row).encode() + "\n")
-                            .getBytes(StandardCharsets.UTF_8)))
-                    .iterator();
-            try (InputStream content = new LinesInputStream(lines)) {
-                return new Written(object, objects.put(object, content), counts);
+            Map<String, Long> counts = new TreeMap<>();
+            try (Stream<ExportPage> stream = pages.subscribe().asStream(PAGES_AHEAD,
+                    () -> new ArrayBlockingQueue<>(PAGES_AHEAD));
+                    InputStream content = new LinesInputStream(stream
+                            .peek(page -> counts.merge(page.kind(), (long) page.records().size(), Long::sum))
+                            .flatMap(page -> page.records().stream().map(row -> (new JsonObject()
+                                    .put("kind", page.kind()).put("record", row).encode() + "\n")
+                                    .getBytes(StandardCharsets.UTF_8)))
+                            .iterator())) {
+                String sha256 = objects.put(object, content);
+                return new Written(object, sha256, counts);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write " + object, e);
             }

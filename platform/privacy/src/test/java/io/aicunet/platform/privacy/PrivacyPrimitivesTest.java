@@ -99,6 +99,36 @@ class PrivacyPrimitivesTest {
     }
 
     /**
+     * Proves: a paged kind fetches page after page while each names the next, ends with the
+     * page that names none (an empty kind is one empty page), and fetches a page only when
+     * the reader asks for it.
+     */
+    @Test
+    void exportPagesAreFetchedOnlyWhenAskedFor() {
+        AtomicInteger fetches = new AtomicInteger();
+        io.smallrye.mutiny.Multi<ExportPage> pages = ExportPage.<Integer>paged("rows", after -> {
+            fetches.incrementAndGet();
+            int page = after.orElse(0);
+            return Uni.createFrom().item(new ExportPage.Fetched<>(
+                    java.util.List.of(new io.vertx.core.json.JsonObject().put("page", page)),
+                    page < 4 ? Optional.of(page + 1) : Optional.empty()));
+        });
+        io.smallrye.mutiny.helpers.test.AssertSubscriber<ExportPage> reader =
+                pages.subscribe().withSubscriber(io.smallrye.mutiny.helpers.test.AssertSubscriber.create(2));
+        assertThat(reader.getItems()).hasSize(2);
+        assertThat(fetches.get()).as("no page fetched ahead of the reader").isEqualTo(2);
+        reader.request(10).assertCompleted();
+        assertThat(reader.getItems()).extracting(page -> page.records().get(0).getInteger("page"))
+                .containsExactly(0, 1, 2, 3, 4);
+        assertThat(reader.getItems()).allSatisfy(page -> assertThat(page.kind()).isEqualTo("rows"));
+
+        assertThat(ExportPage.<Integer>paged("none", after -> Uni.createFrom().item(
+                        new ExportPage.Fetched<>(java.util.List.of(), Optional.empty())))
+                .collect().asList().await().indefinitely())
+                .singleElement().satisfies(page -> assertThat(page.records()).isEmpty());
+    }
+
+    /**
      * Proves: the directory store returns what was put with its SHA-256, lists and deletes
      * (never a partial file), expires, and refuses keys that leave it, writing nothing.
      */

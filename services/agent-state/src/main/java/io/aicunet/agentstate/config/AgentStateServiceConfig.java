@@ -198,8 +198,12 @@ public interface AgentStateServiceConfig {
         @WithDefault("500")
         int exportPageMax();
 
-        /** Most records one export holds in all; a larger one fails loudly rather than run out of memory. */
-        @WithDefault("1000000")
-        int exportRecordsMax();
+        /**
+         * Most bytes of checkpoint state one export page holds: a page has this divided by
+         * {@code agent-state.state-bytes-max} checkpoints (at least one, at most
+         * export-page-max), so an export needs a few pages of memory, whatever its size.
+         */
+        @WithDefault("4194304")
+        int exportPageBytes();
     }
 }

@@ -155,12 +155,11 @@ public interface AuditServiceConfig {
     }
 
     interface Privacy {
-        /** Most records a privacy export holds; a larger export fails visibly instead of being cut short. */
-        @WithDefault("200000")
-        int exportRecordsMax();
-
-        /** Records read per query while exporting. */
-        @WithDefault("1000")
+        /**
+         * Records read per query while exporting, one page of the streamed export: with
+         * details of up to 64 KiB (ingest), a page stays within a few tens of MiB.
+         */
+        @WithDefault("100")
         int exportPageRecords();
 
         /** Records whose ciphertext one statement of a subject's erasure removes. */

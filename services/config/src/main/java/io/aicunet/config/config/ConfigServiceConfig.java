@@ -57,13 +57,16 @@ public interface ConfigServiceConfig {
     /** Privacy requests and the retention of tenants' history (docs/config.md, Privacy). */
     interface Privacy extends TenantSweep.Settings {
 
-        /** Rows one statement of an export or erasure reads or deletes; an erasure loops until none is left. */
+        /** Rows one statement of an erasure deletes; it loops until none is left. */
         @WithDefault("1000")
         int batchMax();
 
-        /** Most records (entries and revisions) one export holds; a larger one fails loudly (and the request with it). */
-        @WithDefault("200000")
-        int exportRecordsMax();
+        /**
+         * Entries or revisions per page of an export, which streams page by page: with
+         * values of up to value-bytes-max (64 KiB), a page stays within a few MiB.
+         */
+        @WithDefault("100")
+        int exportPageRecords();
 
         /** Whether this replica runs the retention of tenants' history (safe on many replicas). */
         @WithDefault("true")

@@ -93,10 +93,6 @@ public interface LedgerServiceConfig {
         @WithDefault("100000")
         int accountsMax();
 
-        /** Most transfers one export holds; a larger export fails rather than being incomplete. */
-        @WithDefault("1000000")
-        int exportTransfersMax();
-
         /** Rows one statement of an export or erasure reads or changes. */
         @WithDefault("1000")
         int batchSize();

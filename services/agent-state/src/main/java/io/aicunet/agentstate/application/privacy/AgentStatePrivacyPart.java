@@ -9,16 +9,14 @@ import io.aicunet.agentstate.application.port.PersonalRecords.Page;
 import io.aicunet.agentstate.application.port.PersonalRecords;
 import io.aicunet.agentstate.config.AgentStateServiceConfig;
 import io.aicunet.agentstate.domain.ThreadId;
+import io.aicunet.platform.privacy.ExportPage;
 import io.aicunet.platform.privacy.PrivacyPart;
 import io.aicunet.platform.privacy.PrivacyScope;
 import io.aicunet.platform.tenancy.TenantId;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -53,6 +51,8 @@ public class AgentStatePrivacyPart implements PrivacyPart {
     private final TenantCipher cipher;
     private final AgentStateServiceConfig.Privacy config;
     private final int batchMax;
+    /** Checkpoints per export page: their states fill at most agent-state.privacy.export-page-bytes. */
+    private final int checkpointsPerPage;
 
     public AgentStatePrivacyPart(PersonalRecords records, Checkpoints checkpoints, CheckpointCaching caching,
                              EraseTenantData eraseTenantData, TenantCipher cipher, AgentStateServiceConfig config) {
@@ -63,34 +63,18 @@ public class AgentStatePrivacyPart implements PrivacyPart {
         this.cipher = cipher;
         this.config = config.privacy();
         this.batchMax = config.erasure().batchMax();
+        this.checkpointsPerPage = Math.max(1, Math.min(this.config.exportPageMax(),
+                this.config.exportPageBytes() / config.stateBytesMax()));
     }
 
     @Override
-    public Uni<Map<String, List<JsonObject>>> export(SqlConnection transaction, PrivacyScope scope) {
-        Map<String, List<JsonObject>> exported = new LinkedHashMap<>();
+    public Multi<ExportPage> export(SqlConnection transaction, PrivacyScope scope) {
         return Multi.createFrom().items(Kind.values())
-                .onItem().transformToUniAndConcatenate(kind -> exportKind(transaction, scope, kind, "",
-                        new ArrayList<>(), exported)
-                        .invoke(rows -> exported.put(kind.exportName(), rows)))
-                .collect().last()
-                .map(ignored -> exported);
-    }
-
-    private Uni<List<JsonObject>> exportKind(SqlConnection transaction, PrivacyScope scope, Kind kind, String after,
-                                             List<JsonObject> collected, Map<String, List<JsonObject>> exported) {
-        return records.page(transaction, kind, scope.tenant(), scope.subject(), after, config.exportPageMax())
-                .flatMap(page -> decrypted(scope.tenant(), kind, page))
-                .flatMap(page -> {
-                    collected.addAll(page.records());
-                    long total = collected.size() + exported.values().stream().mapToLong(List::size).sum();
-                    if (total > config.exportRecordsMax()) {
-                        throw new IllegalStateException("the export of " + scope + " holds more than "
-                                + config.exportRecordsMax() + " records (agent-state.privacy.export-records-max)");
-                    }
-                    return page.after().isEmpty()
-                            ? Uni.createFrom().item(collected)
-                            : exportKind(transaction, scope, kind, page.after().get(), collected, exported);
-                });
+                .onItem().transformToMultiAndConcatenate(kind -> ExportPage.<String>paged(kind.exportName(),
+                        after -> records.page(transaction, kind, scope.tenant(), scope.subject(), after.orElse(""),
+                                        kind == Kind.CHECKPOINTS ? checkpointsPerPage : config.exportPageMax())
+                                .flatMap(page -> decrypted(scope.tenant(), kind, page))
+                                .map(page -> new ExportPage.Fetched<>(page.records(), page.after()))));
     }
 
     /** Checkpoints with their states in clear, as {@code state_json}; a state whose key is gone is null. */

@@ -6,14 +6,15 @@ import io.aicunet.audit.config.AuditServiceConfig;
 import io.aicunet.audit.domain.RevealedRecord;
 import io.aicunet.platform.auditlog.AuditRecord;
 import io.aicunet.platform.auditlog.Sha256;
+import io.aicunet.platform.privacy.ExportPage;
 import io.aicunet.platform.privacy.PrivacyPart;
 import io.aicunet.platform.privacy.PrivacyScope;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -50,32 +51,16 @@ public class AuditPrivacyPart implements PrivacyPart {
     }
 
     @Override
-    public Uni<Map<String, List<JsonObject>>> export(SqlConnection transaction, PrivacyScope scope) {
+    public Multi<ExportPage> export(SqlConnection transaction, PrivacyScope scope) {
         UUID tenant = scope.tenant().value();
         AuditLog.RecordFilter filter = new AuditLog.RecordFilter(scope.subject(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty());
-        return exportFrom(transaction, tenant, filter, 0, new ArrayList<>())
-                .map(rows -> Map.of(RECORDS, rows));
-    }
-
-    private Uni<List<JsonObject>> exportFrom(SqlConnection connection, UUID tenant, AuditLog.RecordFilter filter,
-                                             long afterSequence, List<JsonObject> rows) {
         int page = config.privacy().exportPageRecords();
-        return log.query(connection, tenant, filter, afterSequence, page)
+        return ExportPage.<Long>paged(RECORDS, after -> log.query(transaction, tenant, filter, after.orElse(0L), page)
                 .flatMap(found -> sealing.reveal(tenant, found))
-                .flatMap(revealed -> {
-                    revealed.forEach(r -> rows.add(json(r)));
-                    if (rows.size() > config.privacy().exportRecordsMax()) {
-                        return Uni.createFrom().failure(new IllegalStateException("the audit log of " + tenant
-                                + " holds more than audit.privacy.export-records-max = "
-                                + config.privacy().exportRecordsMax() + " records for this export"));
-                    }
-                    if (revealed.size() < page) {
-                        return Uni.createFrom().item(rows);
-                    }
-                    return exportFrom(connection, tenant, filter, revealed.get(revealed.size() - 1).record().sequence(),
-                            rows);
-                });
+                .map(revealed -> new ExportPage.Fetched<>(revealed.stream().map(AuditPrivacyPart::json).toList(),
+                        revealed.size() < page ? Optional.empty()
+                                : Optional.of(revealed.get(revealed.size() - 1).record().sequence()))));
     }
 
     static JsonObject json(RevealedRecord revealed) {

@@ -14,9 +14,11 @@ import io.aicunet.config.domain.EntryKey;
 import io.aicunet.config.domain.StoredValue;
 import io.aicunet.platform.outbox.Outbox;
 import io.aicunet.platform.outbox.OutboxEvent;
+import io.aicunet.platform.privacy.ExportPage;
 import io.aicunet.platform.privacy.PrivacyPart;
 import io.aicunet.platform.privacy.PrivacyScope;
 import io.aicunet.platform.tenancy.TenantId;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
@@ -24,7 +26,6 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -85,46 +86,24 @@ public class ConfigPrivacyPart implements PrivacyPart {
     }
 
     @Override
-    public Uni<Map<String, List<JsonObject>>> export(SqlConnection transaction, PrivacyScope scope) {
-        List<JsonObject> exportedEntries = new ArrayList<>();
-        List<JsonObject> exportedRevisions = new ArrayList<>();
-        return exportEntries(transaction, scope, Optional.empty(), exportedEntries)
-                .flatMap(ignored -> exportRevisions(transaction, scope, 0, exportedEntries.size(), exportedRevisions))
-                .map(ignored -> Map.of(ENTRIES, exportedEntries, REVISIONS, exportedRevisions));
+    public Multi<ExportPage> export(SqlConnection transaction, PrivacyScope scope) {
+        int page = settings.exportPageRecords();
+        Multi<ExportPage> entries = ExportPage.<TenantConfigurations.EntryCursor>paged(ENTRIES,
+                after -> tenants.entries(transaction, scope.tenant(), scope.subject(), after, page)
+                        .map(found -> new ExportPage.Fetched<>(found.stream().map(ConfigPrivacyPart::entryJson).toList(),
+                                found.size() < page ? Optional.empty() : Optional.of(cursorAfter(found)))));
+        Multi<ExportPage> revisions = ExportPage.<Long>paged(REVISIONS,
+                after -> tenants.revisions(transaction, scope.tenant(), scope.subject(), after.orElse(0L), page)
+                        .map(found -> new ExportPage.Fetched<>(
+                                found.stream().map(ConfigPrivacyPart::revisionJson).toList(),
+                                found.size() < page ? Optional.empty()
+                                        : Optional.of(found.get(found.size() - 1).revision()))));
+        return Multi.createBy().concatenating().streams(entries, revisions);
     }
 
-    private Uni<Void> exportEntries(SqlConnection transaction, PrivacyScope scope,
-                                    Optional<TenantConfigurations.EntryCursor> after, List<JsonObject> into) {
-        return tenants.entries(transaction, scope.tenant(), scope.subject(), after, settings.batchMax())
-                .flatMap(page -> {
-                    page.forEach(entry -> into.add(entryJson(entry)));
-                    checkExportSize(scope, into.size());
-                    if (page.size() < settings.batchMax()) {
-                        return Uni.createFrom().voidItem();
-                    }
-                    EntryKey last = page.get(page.size() - 1).key();
-                    return exportEntries(transaction, scope, Optional.of(new TenantConfigurations.EntryCursor(
-                            last.namespace(), last.key(), last.scope().id())), into);
-                });
-    }
-
-    private Uni<Void> exportRevisions(SqlConnection transaction, PrivacyScope scope, long after, int before,
-                                      List<JsonObject> into) {
-        return tenants.revisions(transaction, scope.tenant(), scope.subject(), after, settings.batchMax())
-                .flatMap(page -> {
-                    page.forEach(revision -> into.add(revisionJson(revision)));
-                    checkExportSize(scope, before + into.size());
-                    return page.size() < settings.batchMax()
-                            ? Uni.createFrom().voidItem()
-                            : exportRevisions(transaction, scope, page.get(page.size() - 1).revision(), before, into);
-                });
-    }
-
-    private void checkExportSize(PrivacyScope scope, int records) {
-        if (records > settings.exportRecordsMax()) {
-            throw new IllegalStateException("the export of " + scope + " has more than "
-                    + settings.exportRecordsMax() + " records (config.privacy.export-records-max)");
-        }
+    private static TenantConfigurations.EntryCursor cursorAfter(List<Entry> page) {
+        EntryKey last = page.get(page.size() - 1).key();
+        return new TenantConfigurations.EntryCursor(last.namespace(), last.key(), last.scope().id());
     }
 
     @Override

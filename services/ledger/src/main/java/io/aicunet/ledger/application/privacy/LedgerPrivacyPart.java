@@ -7,6 +7,7 @@ import io.aicunet.ledger.domain.Account;
 import io.aicunet.ledger.domain.AccountId;
 import io.aicunet.ledger.domain.Transfer;
 import io.aicunet.ledger.domain.TransferId;
+import io.aicunet.platform.privacy.ExportPage;
 import io.aicunet.platform.privacy.PrivacyPart;
 import io.aicunet.platform.privacy.PrivacyScope;
 import io.aicunet.platform.problem.Result;
@@ -17,9 +18,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,30 +59,21 @@ public class LedgerPrivacyPart implements PrivacyPart {
     }
 
     @Override
-    public Uni<Map<String, List<JsonObject>>> export(SqlConnection transaction, PrivacyScope scope) {
+    public Multi<ExportPage> export(SqlConnection transaction, PrivacyScope scope) {
         TenantId tenant = scope.tenant();
-        return accountsOf(transaction, scope).flatMap(accounts -> {
+        return accountsOf(transaction, scope).toMulti().onItem().transformToMultiAndConcatenate(accounts -> {
             Set<AccountId> ids = new HashSet<>();
             accounts.forEach(account -> ids.add(account.id()));
-            List<Transfer> found = new ArrayList<>();
-            return Multi.createFrom().iterable(accounts)
-                    .onItem().transformToUniAndConcatenate(account -> transfersOf(transaction, tenant, account.id(),
-                            ids, Optional.empty(), found))
-                    .collect().last()
-                    .flatMap(ignored -> cipher.open(found))
-                    .map(opened -> valueOrFail(opened, scope))
-                    .flatMap(opened -> (scope.wholeTenant()
-                            ? records.standing(transaction, tenant)
-                            : Uni.createFrom().item(Optional.<PersonalRecords.TenantStanding>empty()))
-                            .map(standing -> {
-                                Map<String, List<JsonObject>> export = new LinkedHashMap<>();
-                                export.put(ACCOUNTS, accounts.stream().map(LedgerPrivacyPart::json).toList());
-                                export.put(TRANSFERS, opened.stream().map(LedgerPrivacyPart::json).toList());
-                                if (scope.wholeTenant()) {
-                                    export.put(TENANTS, standing.map(LedgerPrivacyPart::json).stream().toList());
-                                }
-                                return export;
-                            }));
+            Multi<ExportPage> accountPage = Multi.createFrom().item(
+                    new ExportPage(ACCOUNTS, accounts.stream().map(LedgerPrivacyPart::json).toList()));
+            Multi<ExportPage> transferPages = Multi.createFrom().iterable(accounts)
+                    .onItem().transformToMultiAndConcatenate(account -> transfersOf(transaction, tenant, account.id(),
+                            ids, scope));
+            Multi<ExportPage> standing = scope.wholeTenant()
+                    ? ExportPage.whole(TENANTS, records.standing(transaction, tenant)
+                            .map(found -> found.map(LedgerPrivacyPart::json).stream().toList()))
+                    : Multi.createFrom().empty();
+            return Multi.createBy().concatenating().streams(accountPage, transferPages, standing);
         });
     }
 
@@ -119,30 +109,22 @@ public class LedgerPrivacyPart implements PrivacyPart {
     }
 
     /**
-     * Adds the account's transfers to {@code into}, a page at a time: each transfer once,
-     * with its debit account, or with its credit account when its debit account is not
-     * one of {@code covered}.
+     * The account's transfers, a page at a time, personal metadata decrypted: each transfer
+     * once, with its debit account, or with its credit account when its debit account is
+     * not one of {@code covered}.
      */
-    private Uni<Void> transfersOf(SqlConnection transaction, TenantId tenant, AccountId account,
-                                  Set<AccountId> covered, Optional<Instant> after, List<Transfer> into) {
+    private Multi<ExportPage> transfersOf(SqlConnection transaction, TenantId tenant, AccountId account,
+                                          Set<AccountId> covered, PrivacyScope scope) {
         int page = config.batchSize();
-        return transfers.statement(transaction, tenant, account, after, page).flatMap(found -> {
-            for (Transfer transfer : found) {
-                if (transfer.debitAccount().equals(account) || !covered.contains(transfer.debitAccount())) {
-                    into.add(transfer);
-                }
-            }
-            if (into.size() > config.exportTransfersMax()) {
-                return Uni.createFrom().failure(new IllegalStateException("the export holds more than "
-                        + config.exportTransfersMax() + " transfers (ledger.privacy.export-transfers-max):"
-                        + " not answered, rather than answered incompletely"));
-            }
-            if (found.size() < page) {
-                return Uni.createFrom().voidItem();
-            }
-            return transfersOf(transaction, tenant, account, covered,
-                    Optional.of(found.get(found.size() - 1).timestamp()), into);
-        });
+        return ExportPage.<Instant>paged(TRANSFERS, after -> transfers.statement(transaction, tenant, account, after,
+                page).flatMap(found -> cipher.open(found.stream()
+                                .filter(transfer -> transfer.debitAccount().equals(account)
+                                        || !covered.contains(transfer.debitAccount()))
+                                .toList())
+                        .map(opened -> new ExportPage.Fetched<>(
+                                valueOrFail(opened, scope).stream().map(LedgerPrivacyPart::json).toList(),
+                                found.size() < page ? Optional.empty()
+                                        : Optional.of(found.get(found.size() - 1).timestamp())))));
     }
 
     /** Runs the step until it changes fewer rows than a batch; the rows it changed in all. */
