@@ -101,6 +101,11 @@ final class Fleet implements AutoCloseable {
         return services.containsKey(service);
     }
 
+    /** Whether the service's process still runs (it exits when it runs out of heap). */
+    synchronized boolean alive(String service) {
+        return services.get(service).alive();
+    }
+
     /** Stops the service's process, as a crash or a deployment would. */
     synchronized void stop(String service) {
         channels.remove(service).shutdownNow();

@@ -39,13 +39,19 @@ public final class PrivacyRequests {
      */
     public static PrivacyRequest completed(Channel tenantService, PrivacyRequestKind kind, String tenant,
                                            String subject) {
+        return completed(tenantService, kind, tenant, subject, WAIT);
+    }
+
+    /** As {@link #completed(Channel, PrivacyRequestKind, String, String)}, waiting at most {@code wait}. */
+    public static PrivacyRequest completed(Channel tenantService, PrivacyRequestKind kind, String tenant,
+                                           String subject, Duration wait) {
         PrivacyServiceBlockingStub privacy = officer(tenantService);
         PrivacyRequest created = privacy.createPrivacyRequest(CreatePrivacyRequestRequest.newBuilder()
                 .setIdempotencyKey("test-" + UUID.randomUUID()).setKind(kind).setTenantId(tenant)
                 .setSubjectId(subject).build()).getRequest();
         GetPrivacyRequestRequest get = GetPrivacyRequestRequest.newBuilder().setRequestId(created.getRequestId())
                 .build();
-        Instant giveUp = Instant.now().plus(WAIT);
+        Instant giveUp = Instant.now().plus(wait);
         PrivacyRequest current = created;
         while (current.getStatus() == PrivacyRequestStatus.PRIVACY_REQUEST_STATUS_PENDING
                 && Instant.now().isBefore(giveUp)) {
@@ -54,7 +60,7 @@ public final class PrivacyRequests {
         }
         if (current.getStatus() != PrivacyRequestStatus.PRIVACY_REQUEST_STATUS_COMPLETED) {
             throw new AssertionError("privacy request " + created.getRequestId() + " did not complete within "
-                    + WAIT + ": " + current.getStatus() + " " + current.getFailureReason() + "\n" + current);
+                    + wait + ": " + current.getStatus() + " " + current.getFailureReason() + "\n" + current);
         }
         return current;
     }

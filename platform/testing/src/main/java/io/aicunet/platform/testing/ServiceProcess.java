@@ -33,6 +33,9 @@ public final class ServiceProcess implements AutoCloseable {
     /** The profile a packaged service runs in unless the test's config names one. */
     public static final String PROFILE = "dev";
 
+    /** Each service's heap bound, in MiB; a service that runs out of it exits, as in a container. */
+    public static final int HEAP_MAX_MIB = 256;
+
     /** How a process that was meant to stop on its own ended: its exit code and its log. */
     public record Exit(int code, String log) {
     }
@@ -90,7 +93,8 @@ public final class ServiceProcess implements AutoCloseable {
         }
         int port = freePort();
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + HEAP_MAX_MIB + "m",
+                "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1",
                 "-Dquarkus.http.port=" + port));
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("quarkus.profile", PROFILE);
