@@ -442,10 +442,11 @@ operations_scheduler_log() { printf '%s\n' "$FLEET_LOGS/backup-scheduler.log"; }
 operations_scheduler_state() { printf '%s\n' "$FLEET_RUN/backup-scheduler.state"; }
 
 # A line of the scheduler's log, with its time; the last one is its state.
+# OPERATIONS_NOTE_QUIET=yes: the state only (a decision repeated every check).
 operations_scheduler_note() {
   local line
   line="$(date -u +%FT%TZ) $*"
-  info "$line"
+  [[ ${OPERATIONS_NOTE_QUIET:-no} == yes ]] || info "$line"
   printf 'diff every %s, full every %s; %s\n' "$FLEET_BACKUP_DIFF_EVERY" "$FLEET_BACKUP_FULL_EVERY" "$line" \
     >"$(operations_scheduler_state)"
 }
@@ -473,13 +474,26 @@ backup_schedule_decide() {
 # FLEET_BACKUP_CHECK_EVERY, skipped while a backup runs, decides from the repository and
 # runs ./fleet backup --type full|diff as FLEET_OPERATOR=backup-scheduler.
 operations_scheduler_loop() {
-  local diff full check now json decision type rc child=""
+  local diff full check now json decision type last_type="" rc child="" running single_fd
+  operations_check_settings
   diff="$(operations_require_seconds FLEET_BACKUP_DIFF_EVERY)"
   full="$(operations_require_seconds FLEET_BACKUP_FULL_EVERY)"
   check="$(operations_require_seconds FLEET_BACKUP_CHECK_EVERY)"
+  # One scheduler per stack, however it was started (by `up`, or as this command):
+  # it holds a lock for its whole life and names itself in the pid file that `status`
+  # and `down` read.
+  exec {single_fd}>"$FLEET_RUN/backup-scheduler.lock"
+  if ! flock -n "$single_fd"; then
+    running="$(operations_scheduler_pid)" || running="?"
+    die "backup-scheduler: already running (pid $running); one per stack"
+  fi
+  printf '%s\n' "$$" >"$(operations_scheduler_pid_file)"
   # ./fleet down: a backup under way is interrupted (pgBackRest stops cleanly on
-  # SIGTERM; the run is recorded as failed), then the loop ends.
-  trap 'operations_scheduler_note "stopping"; [[ -n $child ]] && kill -TERM -- "-$child" 2>/dev/null; exit 0' TERM INT
+  # SIGTERM; the run is recorded as failed) and awaited, then the loop ends.
+  trap 'operations_scheduler_note "stopping"
+    if [[ -n $child ]]; then kill -TERM -- "-$child" 2>/dev/null; wait "$child" 2>/dev/null; fi
+    rm -f -- "$(operations_scheduler_pid_file)"
+    exit 0' TERM INT
   operations_scheduler_note "backup scheduler: differential every $FLEET_BACKUP_DIFF_EVERY, full every $FLEET_BACKUP_FULL_EVERY, checked every $FLEET_BACKUP_CHECK_EVERY"
   while true; do
     if ! flock -n "$(operations_backup_lock)" true; then
@@ -489,10 +503,13 @@ operations_scheduler_loop() {
       if json="$(backup_info_json 2>&1)"; then
         decision="$(backup_schedule_decide "$now" "$diff" "$full" <<<"$json")"
         type="${decision%% *}"
-        operations_scheduler_note "$type: ${decision#* }"
+        # Nothing to do, again: the state changes, the log does not grow by a line a check.
+        OPERATIONS_NOTE_QUIET="$([[ $type == none && $last_type == none ]] && echo yes || echo no)" \
+          operations_scheduler_note "$type: ${decision#* }"
+        last_type="$type"
         if [[ $type == full || $type == diff ]]; then
           # Its own process group, so that stopping the scheduler stops the backup too.
-          FLEET_OPERATOR="${FLEET_OPERATOR:-backup-scheduler}" setsid "$FLEET_ROOT/fleet" backup --type "$type" &
+          FLEET_OPERATOR="${FLEET_OPERATOR:-backup-scheduler}" setsid "$FLEET_ROOT/fleet" backup --type "$type" {single_fd}>&- &
           child=$!
           rc=0
           wait "$child" || rc=$?
@@ -507,7 +524,7 @@ operations_scheduler_loop() {
         operations_scheduler_note "cannot read the repository (${json##*$'\n'}); next check in $FLEET_BACKUP_CHECK_EVERY"
       fi
     fi
-    sleep "$check" &
+    sleep "$check" {single_fd}>&- &
     wait $! || true
   done
 }

@@ -1,16 +1,24 @@
 package io.aicunet.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.aicunet.platform.testing.FleetStack;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,9 +31,14 @@ import org.junit.jupiter.api.Test;
  * backups (taken by hand) do not put it off; otherwise nothing, saying when. The decision
  * depends only on the repository's times and the clock, so a restarted scheduler keeps
  * the schedule. And {@code ./fleet up} refuses malformed schedule settings before it
- * installs or starts anything. The scheduler's loop as a process (pid file, log, status,
- * {@code ./fleet down}) ran on a stack of its own: docs/backup-restore.md, "Scheduled
- * backups".
+ * installs or starts anything.
+ *
+ * <p>Then the scheduler itself, as a process, on a stack the test owns ({@link OwnStack}:
+ * its own Postgres and object store, never the shared stack's): with no backup it takes
+ * a full one; restarted right after, it keeps the schedule (the differential one comes
+ * the interval after the full one stopped, no second full); each run is recorded as the
+ * scheduler's; {@code ./fleet status} shows it, a second scheduler is refused, and
+ * {@code ./fleet down} stops it.
  */
 class BackupScheduleTest {
 
@@ -96,6 +109,88 @@ class BackupScheduleTest {
         } finally {
             RestoreDrillTest.deleteRecursively(home);
         }
+    }
+
+    @Test
+    void theSchedulerTakesAFullThenADifferentialBackupKeepsItsScheduleOverARestartAndStopsWithTheStack()
+            throws Exception {
+        try (OwnStack stack = OwnStack.start("schedule", "object-store,postgres")) {
+            Map<String, String> environment = new HashMap<>(stack.environment());
+            environment.put("FLEET_BACKUP_DIFF_EVERY", "20s");
+            environment.put("FLEET_BACKUP_FULL_EVERY", "1h");
+            environment.put("FLEET_BACKUP_CHECK_EVERY", "2s");
+            Path queue = stack.home().resolve("audit-queue");
+
+            Process first = startScheduler(stack, environment, "first");
+            await().atMost(Duration.ofMinutes(2)).until(() -> records(queue).size() >= 1);
+            JsonObject full = records(queue).get(0);
+            // Restarted: a scheduler that counted from its own start would take another full one.
+            first.destroy();
+            assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            Process second = startScheduler(stack, environment, "second");
+            try {
+                await().atMost(Duration.ofMinutes(2)).until(() -> records(queue).size() >= 2);
+                List<JsonObject> records = records(queue);
+                assertThat(records).hasSize(2);
+                JsonObject diff = records.get(1);
+                for (JsonObject record : records) {
+                    assertThat(record.getString("action")).isEqualTo("aicunet.fleet.v1.BackupCompleted");
+                    assertThat(record.getString("actor"))
+                            .isEqualTo("operator:backup-scheduler via os-user:" + System.getProperty("user.name"));
+                }
+                JsonObject fullDetails = details(full);
+                JsonObject diffDetails = details(diff);
+                assertThat(fullDetails.getString("type")).isEqualTo("full");
+                assertThat(fullDetails.getString("command")).isEqualTo("./fleet backup --type full");
+                assertThat(diffDetails.getString("type")).isEqualTo("diff");
+                assertThat(diffDetails.getString("prior")).isEqualTo(fullDetails.getString("label"));
+                Duration between = Duration.between(Instant.parse(fullDetails.getString("backup_stopped_at")),
+                        Instant.parse(diffDetails.getString("started_at")));
+                assertThat(between).isBetween(Duration.ofSeconds(20), Duration.ofSeconds(40));
+                System.out.printf("scheduler: full %s, then diff %s %d s after it stopped (across a restart)%n",
+                        fullDetails.getString("label"), diffDetails.getString("label"), between.toSeconds());
+
+                assertThat(stack.fleet("status").succeeded().stdout())
+                        .containsPattern("backup-sched +running +pid " + second.pid() + " ");
+                FleetCommand.Result another = FleetCommand.run(environment, "backup-scheduler");
+                assertThat(another.exitCode()).isNotZero();
+                assertThat(another.stderr()).contains("backup-scheduler: already running (pid " + second.pid() + ")");
+
+                stack.fleet("down").succeeded();
+                assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                assertThat(stack.home().resolve("run/backup-scheduler.pid")).doesNotExist();
+                assertThat(stack.fleet("status").succeeded().stdout()).containsPattern("backup-sched +stopped");
+            } finally {
+                second.destroy();
+            }
+        }
+    }
+
+    private static Process startScheduler(OwnStack stack, Map<String, String> environment, String name)
+            throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(FleetStack.repositoryRoot().resolve("fleet").toString(),
+                "backup-scheduler").directory(FleetStack.repositoryRoot().toFile()).redirectErrorStream(true)
+                .redirectOutput(stack.home().resolve("scheduler-" + name + ".log").toFile());
+        builder.environment().putAll(environment);
+        return builder.start();
+    }
+
+    /** The records queued in {@code queue}, oldest first (the stack has no audit service). */
+    private static List<JsonObject> records(Path queue) throws IOException {
+        if (!Files.isDirectory(queue)) {
+            return List.of();
+        }
+        List<JsonObject> records = new ArrayList<>();
+        try (Stream<Path> files = Files.list(queue)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList()) {
+                records.add(new JsonObject(Files.readString(file, StandardCharsets.UTF_8)));
+            }
+        }
+        return records;
+    }
+
+    private static JsonObject details(JsonObject record) {
+        return new JsonObject(new String(Base64.getDecoder().decode(record.getString("details")), StandardCharsets.UTF_8));
     }
 
     private static String backup(String type, long stop) {

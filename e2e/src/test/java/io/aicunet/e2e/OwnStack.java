@@ -72,6 +72,11 @@ final class OwnStack implements AutoCloseable {
         return home;
     }
 
+    /** The FLEET_* variables that point ./fleet at this stack (for a process a test starts itself). */
+    Map<String, String> environment() {
+        return environment;
+    }
+
     int postgresPort() {
         return postgresPort;
     }
