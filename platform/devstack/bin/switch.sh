@@ -191,8 +191,6 @@ switch_check() {
       die "restore: the cluster in $dir was not stopped cleanly (state: ${state:-unknown}); start it (pg_ctl start) until it is consistent, or restore again; nothing was changed"
     their_timeline="$(switch_stopped_timeline "$dir")" || die "restore: cannot read the timeline of $dir"
   fi
-  [[ -f $dir/pg_wal/$(printf '%08X' "$their_timeline").history ]] ||
-    die "restore: $dir has no history file of its timeline $their_timeline in pg_wal: not a cluster that a restore promoted; nothing was changed"
   if pg_pid >/dev/null; then
     own_timeline="$(switch_running_timeline "$FLEET_PG_PORT")" || die "restore: cannot read the stack's timeline"
   else
@@ -200,6 +198,8 @@ switch_check() {
   fi
   ((their_timeline > own_timeline)) ||
     die "restore: $dir is on timeline $their_timeline, the stack's cluster on $own_timeline: not a restore made since (a restore is promoted to a new timeline); nothing was changed"
+  [[ -f $dir/pg_wal/$(printf '%08X' "$their_timeline").history ]] ||
+    die "restore: $dir has no history file of its timeline $their_timeline in pg_wal: not a cluster that a restore promoted; nothing was changed"
   if switch_timeline_archived "$their_timeline"; then
     die "restore: timeline $their_timeline is already in the repository's WAL archive (another cluster archived on it since $dir was restored): restore again, the new restore takes a later timeline; nothing was changed"
   fi
