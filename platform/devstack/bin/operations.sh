@@ -23,11 +23,11 @@
 
 # The platform's own log in the audit service.
 FLEET_PLATFORM_LOG_TENANT="00000000-0000-0000-0000-000000000000"
-# The role of the token that appends: platform-admin is the only role a principal bound
-# to no tenant holds that the policy (platform/policy audit.rego) lets append at
-# platform scope; the fleet services' own accounts can too, but a record appended with a
-# service's identity would claim that service did it.
-FLEET_AUDIT_APPEND_ROLE="${FLEET_AUDIT_APPEND_ROLE:-platform-admin}"
+# The role of the token that appends: platform-operator, which the policy (platform/policy
+# audit.rego) lets append to the platform's own log and to no tenant's, and read nothing.
+# (The fleet services' own accounts can append too, but a record appended with a
+# service's identity would claim that service did it.)
+FLEET_AUDIT_APPEND_ROLE="${FLEET_AUDIT_APPEND_ROLE:-platform-operator}"
 # Records sent in one Append (the service takes at most 1000).
 FLEET_AUDIT_BATCH_RECORDS_MAX=100
 # Records kept in the queue at most: a record beyond it is refused loudly (printed in

@@ -5,6 +5,8 @@ import data.aicunet.fixtures_test as f
 
 records(t) := {"type": "audit-log", "id": t, "tenant": t}
 
+platform_log := "00000000-0000-0000-0000-000000000000"
+
 appenders := ["tenant", "ledger", "agent-state", "config"]
 
 reading_actions := [
@@ -101,6 +103,18 @@ test_operator_checkpoints_and_verifies if {
 	f.allowed(f.staff(["platform-operator"], "audit.checkpoints.create", records(f.tenant_a)))
 	f.allowed(f.staff(["platform-operator"], "audit.log.verify", records(f.tenant_a)))
 	not f.allowed(f.staff(["platform-operator"], "audit.records.read", records(f.tenant_a)))
+}
+
+test_operator_appends_to_the_platform_log_only if {
+	f.allowed(f.staff(["platform-operator"], "audit.records.append", records(platform_log)))
+	not f.allowed(f.staff(["platform-operator"], "audit.records.append", records(f.tenant_a)))
+	not f.allowed(f.staff(["platform-operator"], "audit.records.read", records(platform_log)))
+	not f.allowed(f.person(
+		["platform-operator"], platform_log, platform_log, "audit.records.append",
+		records(platform_log),
+	))
+	not f.allowed(f.member(f.tenant_a, ["platform-operator"], "audit.records.append", records(f.tenant_a)))
+	not f.allowed(f.staff(["platform-viewer"], "audit.records.append", records(platform_log)))
 }
 
 test_tenant_service_role_appends_for_own_tenant_only if {
