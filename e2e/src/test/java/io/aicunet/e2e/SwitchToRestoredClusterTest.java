@@ -17,10 +17,15 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Proves {@code ./fleet restore --switch DIR} (docs/backup-restore.md, step 5) on a stack
@@ -34,7 +39,11 @@ import org.junit.jupiter.api.Test;
  * And what is not a promoted restore of this stack (no data directory, the stack's own,
  * another cluster, one that crashed, one on a timeline that is not later than the
  * stack's) is refused with a reason, and nothing changes: the same Postgres process
- * serves the same rows, the directory stays where it was.
+ * serves the same rows, the directory stays where it was. A restored cluster that was
+ * used before the switch until a checkpoint removed WAL it never archived is switched
+ * to with a full backup taken at once, from which its timeline restores. The three
+ * run in that order (refusals, switch, the used cluster), each on the timeline the
+ * one before left.
  * <p>
  * Why a partial stack of its own: the switch stops and replaces the stack's cluster,
  * which every other test of the run uses. The cheapest honest copy of what it needs is
@@ -43,12 +52,15 @@ import org.junit.jupiter.api.Test;
  * that were running is not exercised here (BENCHMARKS.md has it done by hand on a full
  * stack).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SwitchToRestoredClusterTest {
 
     private static final String DATABASE = "switch_drill";
     private static final String CACHED_CHECKPOINT = "t:{7d9f3f4e-0b6a-4c56-9a51-3a0f3c2e1d01}:agent-state:thread:"
             + "a1:latest";
     private static final String TASK_STREAM = "t:{7d9f3f4e-0b6a-4c56-9a51-3a0f3c2e1d01}:agent-state:tasks";
+
+    private static final Pattern FULL_BACKUP = Pattern.compile("(?m)^\\s+\\d{8}-\\d{6}F\\s+full\\s");
 
     private static OwnStack stack;
 
@@ -76,6 +88,7 @@ class SwitchToRestoredClusterTest {
     }
 
     @Test
+    @Order(2)
     void aRestoredClusterBecomesTheStacksPostgresAndArchivesOnItsNewTimeline() throws Exception {
         List<String> earlier = marks(stack.postgresPort());
         mark("at T");
@@ -142,6 +155,7 @@ class SwitchToRestoredClusterTest {
     }
 
     @Test
+    @Order(1)
     void whatIsNotAPromotedRestoreOfThisStackIsRefusedAndNothingChanges() throws Exception {
         long pid = stack.postgresPid();
         List<String> rows = marks(stack.postgresPort());
@@ -169,6 +183,56 @@ class SwitchToRestoredClusterTest {
         assertThat(stack.postgresPid()).as("the same Postgres serves").isEqualTo(pid);
         assertThat(marks(stack.postgresPort())).containsAll(rows).contains("before the crash");
         assertThat(replacedClusters()).as("no data directory replaced").hasSize(replacedBefore);
+    }
+
+    @Test
+    @Order(3)
+    void aSwitchToAClusterThatLostUnarchivedWalTakesAFullBackupAtOnce() throws Exception {
+        // After the switch of the test before: the stack is on timeline 2, a restore now takes 3.
+        mark("before the used restore");
+        Path used = stack.home().resolve("restored-and-used");
+        int usedPort = RestoreDrillTest.freePort();
+        stack.fleet("restore", "--to", now(stack.postgresPort()), "--into", used.toString(), "--port",
+                Integer.toString(usedPort)).succeeded();
+        // Used before the switch: two segments completed, then a checkpoint, which removes
+        // the older one (nothing keeps WAL for archiving on a restored cluster).
+        try (Connection connection = OwnStack.connect(usedPort, DATABASE);
+                Statement statement = connection.createStatement()) {
+            statement.execute("INSERT INTO marks VALUES ('on the used cluster, first segment')");
+            statement.execute("SELECT pg_switch_wal()");
+            statement.execute("INSERT INTO marks VALUES ('on the used cluster, second segment')");
+            statement.execute("SELECT pg_switch_wal()");
+            statement.execute("CHECKPOINT");
+        }
+        int backupsBefore = fullBackups();
+
+        FleetCommand.Result switched = stack.fleet("restore", "--switch", used.toString()).succeeded();
+
+        assertThat(switched.stderr()).contains("of timeline 3 was removed before it could be archived")
+                .contains("taking a full backup");
+        assertThat(switched.stdout()).contains("WAL archiving works on timeline 3")
+                .contains("full backup on timeline 3 done");
+        assertThat(fullBackups()).as("full backups").isEqualTo(backupsBefore + 1);
+        assertThat(marks(stack.postgresPort())).contains("before the used restore",
+                "on the used cluster, first segment", "on the used cluster, second segment");
+        // From that backup on, the new timeline restores.
+        mark("after the second switch");
+        Path later = stack.home().resolve("restored-after-second-switch");
+        int laterPort = RestoreDrillTest.freePort();
+        stack.fleet("restore", "--to", now(stack.postgresPort()), "--into", later.toString(), "--port",
+                Integer.toString(laterPort)).succeeded();
+        assertThat(marks(laterPort)).containsExactlyInAnyOrderElementsOf(marks(stack.postgresPort()));
+        stack.fleet("restore", "--stop", later.toString()).succeeded();
+    }
+
+    /** The full backups `./fleet backups` lists. */
+    private static int fullBackups() {
+        Matcher labels = FULL_BACKUP.matcher(stack.fleet("backups").succeeded().stdout());
+        int count = 0;
+        while (labels.find()) {
+            count++;
+        }
+        return count;
     }
 
     private static void refused(Path directory, String reason) throws IOException {
