@@ -108,12 +108,19 @@ switch_running_port() { sed -n 4p "$1/postmaster.pid"; }
 
 # True when the repository's WAL archive already holds <timeline>'s history file: some
 # other cluster of this stanza was switched to (or archived on) that timeline.
+# History files lie at the top of each archive id's directory (archive/<stanza>/15-1/),
+# beside the directories of segments, which are not listed.
 switch_timeline_archived() {
-  local history listing
+  local history listing archive_id
   history="$(printf '%08X.history' "$1")"
-  listing="$(backup_pgbackrest --output=json --recurse "--filter=^$history\$" repo-ls "archive/$FLEET_BACKUP_STANZA")" ||
+  listing="$(backup_pgbackrest --output=json repo-ls "archive/$FLEET_BACKUP_STANZA")" ||
     die "restore: cannot list the WAL archive of stanza $FLEET_BACKUP_STANZA (is the object store up?); nothing was changed"
-  [[ "$(jq 'length' <<<"$listing")" != 0 ]]
+  for archive_id in $(jq -r 'to_entries[] | select(.value.type == "path" and .key != ".") | .key' <<<"$listing"); do
+    listing="$(backup_pgbackrest --output=json "--filter=^${history//./\\.}\$" repo-ls "archive/$FLEET_BACKUP_STANZA/$archive_id")" ||
+      die "restore: cannot list the WAL archive of stanza $FLEET_BACKUP_STANZA (is the object store up?); nothing was changed"
+    [[ "$(jq 'length' <<<"$listing")" == 0 ]] || return 0
+  done
+  return 1
 }
 
 # Lets Postgres archive what the restored cluster wrote on its new timeline while it
@@ -258,9 +265,15 @@ cmd_restore_switch() {
   ((unarchived == 0)) ||
     warn "restore: the replaced cluster has $unarchived WAL files not archived (the object store did not take them); they stay in $kept/pg_wal"
   mv -- "$data" "$kept"
+  # On another file system mv copies, and removes DIR only once the copy is complete:
+  # a failed move leaves DIR whole, and the partial copy goes.
   if ! mv -- "$dir" "$data"; then
-    mv -- "$kept" "$data"
-    die "restore: could not move $dir to $data; the stack's cluster is back in place (./fleet up starts it)"
+    if [[ -f $dir/PG_VERSION && -f $dir/global/pg_control ]]; then
+      rm -rf -- "$data"
+      mv -- "$kept" "$data"
+      die "restore: could not move $dir to $data; the stack's cluster is back in place and $dir unchanged (./fleet up starts the stack's)"
+    fi
+    die "restore: could not move $dir to $data; the replaced cluster is in $kept"
   fi
   # shellcheck disable=SC2064 # the paths of this switch, fixed now
   trap "switch_explain_failure $(printf '%q' "$dir") $(printf '%q' "$kept")" EXIT
