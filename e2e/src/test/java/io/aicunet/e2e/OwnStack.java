@@ -64,7 +64,17 @@ final class OwnStack implements AutoCloseable {
         environment.put("FLEET_BACKUP_SCHEDULE", "off");
         environment.put("FLEET_AUDIT_URL", "http://127.0.0.1:" + RestoreDrillTest.freePort());
         OwnStack stack = new OwnStack(home, Map.copyOf(environment));
-        stack.fleet("up", "--only", components).succeeded();
+        try {
+            stack.fleet("up", "--only", components).succeeded();
+        } catch (RuntimeException | AssertionError e) {
+            // Half started: stop what did start, so nothing outlives the failed test.
+            try {
+                stack.close();
+            } catch (IOException | RuntimeException | AssertionError closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
         return stack;
     }
 
