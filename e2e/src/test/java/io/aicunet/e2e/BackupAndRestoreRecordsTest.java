@@ -59,6 +59,8 @@ class BackupAndRestoreRecordsTest {
     @BeforeAll
     static void startFleet() throws IOException {
         FleetStack.ensureRunning();
+        // The restore below needs a backup; on a fresh stack this class may run before any test took one.
+        FleetCommand.ensureABackup();
         fleet = Fleet.shared();
         work = FleetStack.fleetHome().resolve("records-" + UUID.randomUUID().toString().substring(0, 8));
         Files.createDirectories(work);

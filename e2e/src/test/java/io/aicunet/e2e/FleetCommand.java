@@ -45,6 +45,13 @@ final class FleetCommand {
         return run(Map.of(), arguments);
     }
 
+    /** Takes a backup with `./fleet backup` unless `./fleet backups` lists one already (a fresh stack has none). */
+    static void ensureABackup() {
+        if (run("backups").succeeded().stdout().contains("no backups yet")) {
+            run("backup").succeeded();
+        }
+    }
+
     /** Runs {@code ./fleet arguments...} with {@code environment} added, and waits (at most 10 minutes). */
     static Result run(Map<String, String> environment, String... arguments) {
         Path root = FleetStack.repositoryRoot();

@@ -45,9 +45,7 @@ class RestoreRefusalsTest {
     @BeforeAll
     static void aBackupExists() throws IOException {
         FleetStack.ensureRunning();
-        if (FleetCommand.run("backups").succeeded().stdout().contains("no backups yet")) {
-            FleetCommand.run("backup").succeeded();
-        }
+        FleetCommand.ensureABackup();
         drill = FleetStack.fleetHome().resolve("drill-" + UUID.randomUUID().toString().substring(0, 8));
         Files.createDirectories(drill);
     }
