@@ -341,6 +341,7 @@ restore_drop_caches() {
 # stop recovery with an error: reported as such, and the new directory is removed.
 cmd_restore() {
   local to="" into="" port="" drop_caches=no tenant="" target_epoch target json first_stop_epoch first_stop bin log started_ms elapsed
+  local sets set set_stop archived_now=no
   while (($#)); do
     case "$1" in
       --drop-caches)
@@ -419,45 +420,78 @@ cmd_restore() {
   started_ms="$(now_ms)"
   if pg_pid >/dev/null && ((${#BACKUP_REPOSITORY_OPTIONS[@]} == 0)); then
     backup_archive_now
+    archived_now=yes
   else
     info "restore: the stack's Postgres is not running (or another cluster is restored): recovering from what reached the archive"
   fi
   log="$(restore_log "$into")"
-  mkdir -p "$into"
-  chmod 700 "$into"
-  pg_chown "$into"
-  : >"$log"
-  pg_chown "$log"
-  info "restore: pgbackrest restore --type=time --target='$target' into $into"
-  # archive-mode=off: the restored cluster must not archive into the original's
-  # repository. promote: it leaves recovery at the target and takes writes.
-  if ! backup_pgbackrest --log-level-console=warn --type=time "--target=$target" --target-action=promote \
-    --archive-mode=off "--pg1-path=$into" restore; then
-    rm -rf -- "$into"
-    die "restore: pgbackrest restore failed; $into removed"
-  fi
-  # The backup carries the original's fleet.conf (its port, archiving): the new
-  # cluster gets its own, with its socket in its own directory.
-  pg_write_conf "$into" "$port" "$into" off
-  info "restore: recovering to $target on 127.0.0.1:$port (log $log)"
-  # pg_ctl -w returns once recovery is consistent (read-only connections), before it
-  # reaches the target; done is when the cluster is promoted. Recovery that runs out
-  # of archived WAL before the target stops the server.
-  as_pg_owner "$bin/pg_ctl" -D "$into" -l "$log" -w -t 600 start >/dev/null || true
-  if ! restore_wait_promoted "$into" "$port" 600; then
+  # The backup set, chosen here rather than by pgBackRest: see restore_backup_sets.
+  sets="$(restore_backup_sets "$json" "$target_epoch")"
+  # Its own descriptor: pgBackRest and pg_ctl inside the loop must not read the list.
+  while read -r set set_stop <&3; do
+    mkdir -p "$into"
+    chmod 700 "$into"
+    pg_chown "$into"
+    : >"$log"
+    pg_chown "$log"
+    info "restore: pgbackrest restore --type=time --target='$target' --set=$set (stopped $(TZ=UTC date -d "@$set_stop" '+%Y-%m-%d %H:%M:%S UTC')) into $into"
+    # archive-mode=off: the restored cluster must not archive into the original's
+    # repository. promote: it leaves recovery at the target and takes writes.
+    if ! backup_pgbackrest --log-level-console=warn --type=time "--target=$target" "--set=$set" --target-action=promote \
+      --archive-mode=off "--pg1-path=$into" restore; then
+      rm -rf -- "$into"
+      die "restore: pgbackrest restore failed; $into removed"
+    fi
+    # The backup carries the original's fleet.conf (its port, archiving): the new
+    # cluster gets its own, with its socket in its own directory.
+    pg_write_conf "$into" "$port" "$into" off
+    info "restore: recovering to $target on 127.0.0.1:$port (log $log)"
+    # pg_ctl -w returns once recovery is consistent (read-only connections), before it
+    # reaches the target; done is when the cluster is promoted. Recovery that runs out
+    # of archived WAL before the target stops the server.
+    as_pg_owner "$bin/pg_ctl" -D "$into" -l "$log" -w -t 600 start >/dev/null || true
+    restore_wait_promoted "$into" "$port" 600 && break
+    if ((set_stop == ${target_epoch%.*})) && grep -q 'requested recovery stop point is before consistent recovery point' "$log" &&
+      ! live_pid "$into/postmaster.pid" postgres >/dev/null; then
+      # TIME lies in the second this backup stopped, but before its end: the one before it.
+      info "restore: $target is before the end of backup $set (it stopped within that second); restoring from the backup before it"
+      mv -f -- "$log" "$log.$set"
+      rm -rf -- "$into"
+      continue
+    fi
     if grep -q 'recovery ended before configured recovery target was reached' "$log"; then
       rm -rf -- "$into"
+      if [[ $archived_now == yes ]]; then
+        # The WAL up to this command was archived above: what recovery did not find is a gap.
+        die "restore: recovery from backup $set ran out of archived WAL before $target ($(grep -o 'last completed transaction was at log time .*' "$log" | tail -n 1 || echo 'no transaction replayed')), although the WAL up to now is archived: the archive has a gap between that backup and $target (a switch to a restored cluster that lost WAL it never archived: the instants between that restore and the switch's full backup cannot be restored; ./fleet backups lists the backups): nothing restored, $into removed (recovery log: $log)"
+      fi
       die "restore: $target is after the last archived transaction (./fleet backups names the last archived WAL segment): nothing restored, $into removed (recovery log: $log)"
     fi
     show_log_tail "$log"
     die "restore: the restored cluster in $into did not finish recovery (left as it is for inspection)"
-  fi
+  done 3<<<"$sets"
+  restore_promoted "$port" || die "restore: no backup set could be restored to $target (recovery logs: $log*)"
   elapsed=$(($(now_ms) - started_ms))
   info "restore: done in $((elapsed / 1000)).$(printf '%03d' $((elapsed % 1000))) s: the cluster in $into answers on 127.0.0.1:$port, restored to $target"
   PGPASSWORD="$FLEET_PG_SUPERUSER_PASSWORD" psql -X -q -h 127.0.0.1 -p "$port" -U postgres -d postgres -At \
     -c "SELECT '  databases: ' || string_agg(datname, ', ' ORDER BY datname) FROM pg_database WHERE NOT datistemplate"
   info "  psql -h 127.0.0.1 -p $port -U postgres   (superuser password as on the stack's cluster)"
   info "  stop it: ./fleet restore --stop $into"
+}
+
+# The backup sets a restore to <target epoch> starts from, newest first, as "<label>
+# <stop epoch>" lines: the newest that stopped within or before the target's second,
+# then, when that one stopped within it, the one before. pgBackRest records a backup's
+# stop to the second and, left to choose, takes the newest that stopped in an earlier
+# second than the target: for a target in the second a backup stopped, the backup
+# before, whose WAL to the target may be gone (a switch to a restored cluster that lost
+# unarchived WAL takes a full backup, and restores of its timeline start from there
+# only). So the newest one is tried first; if the target was before its end, recovery
+# stops with "requested recovery stop point is before consistent recovery point" and
+# the one before is tried.
+restore_backup_sets() {
+  jq -r --argjson t "${2%.*}" '.[0].backup | map(select(.timestamp.stop <= $t)) | sort_by(.timestamp.stop) | reverse |
+    (if (.[0].timestamp.stop == $t) then .[0:2] else .[0:1] end)[] | "\(.label) \(.timestamp.stop)"' <<<"$1"
 }
 
 # restore_wait_promoted <dir> <port> <timeout-s>: until the cluster in <dir> left
