@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -27,7 +28,8 @@ import java.util.stream.Stream;
  * ({@code ./fleet up --only}). A test may stop its object store or replace its Postgres;
  * the stack every other test uses is never touched. {@link #close()} stops what it
  * started ({@code ./fleet down} with the same environment, and any restored cluster
- * still running under its home) and deletes the home.
+ * still running under its home) and deletes the home; after {@link #keepLogs()} (a test
+ * failed) it first copies the home's logs to {@code target/own-stacks/<home>}.
  */
 final class OwnStack implements AutoCloseable {
 
@@ -35,6 +37,7 @@ final class OwnStack implements AutoCloseable {
     private final Map<String, String> environment;
     private final int postgresPort;
     private final int redisPort;
+    private volatile boolean keepLogs;
 
     private OwnStack(Path home, Map<String, String> environment) {
         this.home = home;
@@ -142,8 +145,39 @@ final class OwnStack implements AutoCloseable {
         }
     }
 
+    /** Makes {@link #close()} keep this stack's logs (a test failed): see {@link #copyLogs()}. */
+    void keepLogs() {
+        keepLogs = true;
+    }
+
+    /**
+     * Copies the logs of this stack into {@code target/own-stacks/<home name>} of the module:
+     * the stack's {@code logs} (Postgres, pgBackRest's backup and restore logs, the object
+     * store) and every {@code *.log} at the top of its home (a restored cluster's recovery
+     * log lies beside its directory, and stays when a failed restore removed the directory).
+     */
+    private void copyLogs() throws IOException {
+        Path kept = Path.of("target", "own-stacks", home.getFileName().toString()).toAbsolutePath();
+        Files.createDirectories(kept);
+        try (Stream<Path> paths = Files.walk(home)) {
+            for (Path path : paths.filter(Files::isRegularFile).toList()) {
+                Path relative = home.relativize(path);
+                boolean log = relative.startsWith("logs")
+                        || relative.getNameCount() == 1 && path.getFileName().toString().contains(".log");
+                if (log) {
+                    Files.createDirectories(kept.resolve(relative).getParent());
+                    Files.copy(path, kept.resolve(relative), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        System.out.printf("own stack: logs of %s kept in %s%n", home, kept);
+    }
+
     @Override
     public void close() throws IOException {
+        if (keepLogs) {
+            copyLogs();
+        }
         try (Stream<Path> children = Files.list(home)) {
             for (Path restored : children.filter(dir -> Files.exists(dir.resolve("postmaster.pid"))
                     && !dir.getFileName().toString().equals("postgres")).toList()) {

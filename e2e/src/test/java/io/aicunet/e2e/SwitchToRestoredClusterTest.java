@@ -13,6 +13,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -26,6 +28,9 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * Proves {@code ./fleet restore --switch DIR} (docs/backup-restore.md, step 5) on a stack
@@ -41,9 +46,12 @@ import org.junit.jupiter.api.TestMethodOrder;
  * stack's) is refused with a reason, and nothing changes: the same Postgres process
  * serves the same rows, the directory stays where it was. A restored cluster that was
  * used before the switch until a checkpoint removed WAL it never archived is switched
- * to with a full backup taken at once, from which its timeline restores. The three
- * run in that order (refusals, switch, the used cluster), each on the timeline the
- * one before left.
+ * to with a full backup taken at once, from which its timeline restores, even to an
+ * instant in the second that backup stopped in (pgBackRest, left to choose, would take
+ * the backup before it, whose WAL to that instant is gone). The three run in that order
+ * (refusals, switch, the used cluster), each on the timeline the one before left. When
+ * one fails, the stack's logs (with every recovery log) are kept in
+ * {@code e2e/target/own-stacks}.
  * <p>
  * Why a partial stack of its own: the switch stops and replaces the stack's cluster,
  * which every other test of the run uses. The cheapest honest copy of what it needs is
@@ -61,8 +69,22 @@ class SwitchToRestoredClusterTest {
     private static final String TASK_STREAM = "t:{7d9f3f4e-0b6a-4c56-9a51-3a0f3c2e1d01}:agent-state:tasks";
 
     private static final Pattern FULL_BACKUP = Pattern.compile("(?m)^\\s+\\d{8}-\\d{6}F\\s+full\\s");
+    /** A full backup in `./fleet backups`: label, started, stopped (to the second, UTC). */
+    private static final Pattern FULL_BACKUP_STOP = Pattern.compile(
+            "(?m)^\\s+(\\d{8}-\\d{6}F)\\s+full\\s+\\S+ \\S+ UTC\\s+(\\S+ \\S+) UTC\\s");
+    private static final DateTimeFormatter SECOND = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
     private static OwnStack stack;
+
+    @RegisterExtension
+    static final TestWatcher KEEP_THE_LOGS_OF_A_FAILURE = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            if (stack != null) {
+                stack.keepLogs();
+            }
+        }
+    };
 
     @BeforeAll
     static void aStackWithABackup() throws Exception {
@@ -215,7 +237,21 @@ class SwitchToRestoredClusterTest {
         assertThat(fullBackups()).as("full backups").isEqualTo(backupsBefore + 1);
         assertThat(marks(stack.postgresPort())).contains("before the used restore",
                 "on the used cluster, first segment", "on the used cluster, second segment");
-        // From that backup on, the new timeline restores.
+        // From that backup on, the new timeline restores, from the last instant of the second
+        // the backup stopped in (recorded to the second): pgBackRest alone would take the
+        // backup before it, which cannot replay through the lost segment.
+        Backup newest = newestFullBackup();
+        Instant stopSecond = SECOND.parse(newest.stopSecond(), Instant::from);
+        await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(stopSecond.plusMillis(1100)));
+        List<String> rowsAtTheSwitch = marks(stack.postgresPort());
+        Path inTheStopSecond = stack.home().resolve("restored-in-the-backups-stop-second");
+        int inTheStopSecondPort = RestoreDrillTest.freePort();
+        FleetCommand.Result fromTheNewBackup = stack.fleet("restore", "--to", newest.stopSecond() + ".999999 UTC", "--into",
+                inTheStopSecond.toString(), "--port", Integer.toString(inTheStopSecondPort)).succeeded();
+        assertThat(fromTheNewBackup.stdout()).as("the backup set it restores").contains("--set=" + newest.label());
+        assertThat(marks(inTheStopSecondPort)).containsExactlyInAnyOrderElementsOf(rowsAtTheSwitch);
+        stack.fleet("restore", "--stop", inTheStopSecond.toString()).succeeded();
+        // And to now.
         mark("after the second switch");
         Path later = stack.home().resolve("restored-after-second-switch");
         int laterPort = RestoreDrillTest.freePort();
@@ -223,6 +259,23 @@ class SwitchToRestoredClusterTest {
                 Integer.toString(laterPort)).succeeded();
         assertThat(marks(laterPort)).containsExactlyInAnyOrderElementsOf(marks(stack.postgresPort()));
         stack.fleet("restore", "--stop", later.toString()).succeeded();
+    }
+
+    /** A backup as `./fleet backups` lists it: its label, and the second it stopped in ("yyyy-MM-dd HH:mm:ss", UTC). */
+    private record Backup(String label, String stopSecond) {
+    }
+
+    /** The newest full backup `./fleet backups` lists. */
+    private static Backup newestFullBackup() {
+        Matcher full = FULL_BACKUP_STOP.matcher(stack.fleet("backups").succeeded().stdout());
+        Backup newest = null;
+        while (full.find()) {
+            if (newest == null || full.group(1).compareTo(newest.label()) > 0) {
+                newest = new Backup(full.group(1), full.group(2));
+            }
+        }
+        assertThat(newest).as("a full backup in ./fleet backups").isNotNull();
+        return newest;
     }
 
     /** The full backups `./fleet backups` lists. */
