@@ -5,6 +5,7 @@ import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
 import com.google.rpc.PreconditionFailure;
+import com.google.rpc.QuotaFailure;
 import com.google.rpc.ResourceInfo;
 import com.google.rpc.RetryInfo;
 import com.google.protobuf.Duration;
@@ -40,6 +41,13 @@ public final class GrpcProblems {
             status.addDetails(Any.pack(ErrorInfo.newBuilder().setDomain(ERROR_DOMAIN).setReason("VIOLATIONS_UNLISTED")
                     .putMetadata("violations_total", String.valueOf(invalid.violations().size()))
                     .putMetadata("violations_unlisted", String.valueOf(invalid.unlisted()))
+                    .build()));
+        }
+        if (problem instanceof Problem.ResourceExhausted exhausted) {
+            // QuotaFailure names what is bounded; this names the setting, its value and the count now.
+            status.addDetails(Any.pack(ErrorInfo.newBuilder().setDomain(ERROR_DOMAIN).setReason(exhausted.limit())
+                    .putMetadata("bound", Long.toString(exhausted.bound()))
+                    .putMetadata("current", Long.toString(exhausted.current()))
                     .build()));
         }
         if (problem.kind() == Problem.Kind.UNAVAILABLE) {
@@ -94,6 +102,7 @@ public final class GrpcProblems {
             case NOT_FOUND -> Code.NOT_FOUND;
             case CONFLICT -> Code.ALREADY_EXISTS;
             case FAILED_PRECONDITION -> Code.FAILED_PRECONDITION;
+            case RESOURCE_EXHAUSTED -> Code.RESOURCE_EXHAUSTED;
             case UNAVAILABLE -> Code.UNAVAILABLE;
         };
     }
@@ -118,6 +127,13 @@ public final class GrpcProblems {
                             .setType(precondition.type())
                             .setSubject(precondition.subject())
                             .setDescription(precondition.detail()))
+                    .build());
+        }
+        if (problem instanceof Problem.ResourceExhausted exhausted) {
+            return Any.pack(QuotaFailure.newBuilder()
+                    .addViolations(QuotaFailure.Violation.newBuilder()
+                            .setSubject(exhausted.subject())
+                            .setDescription(exhausted.detail()))
                     .build());
         }
         String reason = problem instanceof Problem.Conflict conflict

@@ -41,6 +41,12 @@ public final class HttpProblems {
         body.put("title", Response.Status.fromStatusCode(status).getReasonPhrase());
         body.put("status", status);
         body.put("detail", problem.detail());
+        if (problem instanceof Problem.ResourceExhausted exhausted) {
+            body.put("limit", exhausted.limit());
+            body.put("subject", exhausted.subject());
+            body.put("bound", exhausted.bound());
+            body.put("current", exhausted.current());
+        }
         if (problem instanceof Problem.InvalidArgument invalid) {
             List<Map<String, String>> errors = invalid.listed().stream()
                     .map(v -> Map.of("field", v.field(), "detail", v.description()))

@@ -26,6 +26,7 @@ public sealed interface Problem {
         NOT_FOUND(404, "not-found"),
         CONFLICT(409, "conflict"),
         FAILED_PRECONDITION(409, "failed-precondition"),
+        RESOURCE_EXHAUSTED(429, "resource-exhausted"),
         UNAVAILABLE(503, "unavailable");
 
         private final int httpStatus;
@@ -164,6 +165,32 @@ public sealed interface Problem {
         @Override
         public Kind kind() {
             return Kind.FAILED_PRECONDITION;
+        }
+    }
+
+    /**
+     * A bound on what a tenant may hold or do is reached, and nothing was done:
+     * {@code limit} names the setting (e.g. {@code agent-state.tasks.queues-per-tenant-max}),
+     * {@code subject} what is bounded ({@code tenants/<id>/queues}), {@code bound} the
+     * setting's value and {@code current} the tenant's count now. gRPC RESOURCE_EXHAUSTED
+     * with QuotaFailure and ErrorInfo (reason: the setting; bound and current), REST 429
+     * with {@code limit}, {@code bound} and {@code current} members.
+     */
+    record ResourceExhausted(String limit, String subject, long bound, long current, String detail)
+            implements Problem {
+
+        public ResourceExhausted {
+            Objects.requireNonNull(limit, "limit");
+            Objects.requireNonNull(subject, "subject");
+            Objects.requireNonNull(detail, "detail");
+            if (bound < 0 || current < 0) {
+                throw new IllegalArgumentException("a bound and a count are 0 or more: " + bound + ", " + current);
+            }
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.RESOURCE_EXHAUSTED;
         }
     }
 

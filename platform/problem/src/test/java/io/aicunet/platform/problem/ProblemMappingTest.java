@@ -6,6 +6,7 @@ import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
 import com.google.rpc.PreconditionFailure;
+import com.google.rpc.QuotaFailure;
 import com.google.rpc.Status;
 import java.util.List;
 import java.util.Map;
@@ -55,5 +56,28 @@ class ProblemMappingTest {
         Problem unavailable = new Problem.Unavailable("down");
         assertThat(GrpcProblems.toStatus(unavailable).getCode()).isEqualTo(Code.UNAVAILABLE_VALUE);
         assertThat(HttpProblems.toResponse(unavailable).getStatus()).isEqualTo(503);
+    }
+
+    /**
+     * Proves: a reached bound is RESOURCE_EXHAUSTED with QuotaFailure (what is bounded) and
+     * ErrorInfo (the setting, its value, the count now), and a 429 body with those members.
+     */
+    @Test
+    void resourceExhaustedNamesTheBoundAndTheCount() throws Exception {
+        Problem problem = new Problem.ResourceExhausted("agent-state.tasks.queues-per-tenant-max", "tenants/1/queues",
+                20, 20, "tenant 1 has 20 queues, the most it may have");
+
+        Status status = GrpcProblems.toStatus(problem);
+        assertThat(status.getCode()).isEqualTo(Code.RESOURCE_EXHAUSTED_VALUE);
+        assertThat(status.getDetails(0).unpack(QuotaFailure.class).getViolations(0).getSubject())
+                .isEqualTo("tenants/1/queues");
+        ErrorInfo info = status.getDetails(1).unpack(ErrorInfo.class);
+        assertThat(info.getReason()).isEqualTo("agent-state.tasks.queues-per-tenant-max");
+        assertThat(info.getMetadataMap()).containsEntry("bound", "20").containsEntry("current", "20");
+
+        assertThat(HttpProblems.toResponse(problem).getStatus()).isEqualTo(429);
+        assertThat(HttpProblems.toBody(problem)).containsEntry("type", "https://aicunet.io/problems/resource-exhausted")
+                .containsEntry("limit", "agent-state.tasks.queues-per-tenant-max")
+                .containsEntry("bound", 20L).containsEntry("current", 20L);
     }
 }
