@@ -104,6 +104,14 @@ public interface AgentStateServiceConfig {
         @WithDefault("100000")
         int queueLengthMax();
 
+        /**
+         * Most queues one tenant has at a time, counted on Redis across every replica; creating
+         * one more is refused (RESOURCE_EXHAUSTED / 429), enqueueing into an existing one never.
+         * A queue counts while its stream or its dead-letter stream lives.
+         */
+        @WithDefault("1000")
+        int queuesPerTenantMax();
+
         /** Largest task payload, in UTF-8 bytes of its JSON text (64 KiB). */
         @WithDefault("65536")
         int payloadBytesMax();

@@ -42,6 +42,15 @@ final class RedisKeys {
         return prefix(tenant) + "queue:" + queue;
     }
 
+    /**
+     * Sorted set with a TTL: the tenant's queue names, each scored with the time (ms on the
+     * Redis clock) until which the queue's stream or dead-letter stream lives; counts the
+     * tenant's queues against {@code agent-state.tasks.queues-per-tenant-max}.
+     */
+    static String queues(TenantId tenant) {
+        return prefix(tenant) + "queues";
+    }
+
     /** Stream: the queue's dead-lettered tasks. */
     static String deadLetters(TenantId tenant, String queue) {
         return prefix(tenant) + "queue:" + queue + ":dead";

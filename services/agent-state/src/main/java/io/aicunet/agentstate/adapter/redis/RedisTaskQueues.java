@@ -11,38 +11,93 @@ import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Task queues as Redis streams with the consumer group {@value #GROUP}, and a
  * dead-letter stream per queue. Each operation is one Lua script, so it is atomic:
  * a task is never both handed out and dead-lettered, never acknowledged by a consumer
  * that lost it. Acknowledged tasks are deleted, so a stream's length is what is still
- * to do; every write refreshes the queue's TTL.
+ * to do; a queue left empty is deleted; every write refreshes the queue's TTL.
+ *
+ * <p>The tenant's queues are counted in a sorted set ({@link RedisKeys#queues}): each
+ * queue name scored with the time, on the Redis clock, until which its stream or its
+ * dead-letter stream lives. Creating a queue counts the live names and refuses beyond
+ * {@code agent-state.tasks.queues-per-tenant-max} in the same script, so the bound holds
+ * across every replica; a queue that exists is never refused. A queue stops counting
+ * when its last task is acknowledged (and it has no dead letters) or when its streams
+ * expire.
  */
 @ApplicationScoped
 public class RedisTaskQueues implements TaskQueues {
 
     static final String GROUP = "workers";
 
-    /** Appends payload ARGV[2] unless the queue holds ARGV[3] tasks; creates queue and group on first use. */
-    private static final RedisScript ENQUEUE = RedisScript.of("task enqueue", """
+    /** Redis's clock in milliseconds: the one clock every replica's scripts agree on. */
+    private static final String NOW_MILLIS = """
+            local function now_millis()
+              local time = redis.call('TIME')
+              return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+            end
+            """;
+
+    /**
+     * Records in the tenant's count of queues that queue {@code name} lives until now + ttl
+     * (every write of a queue or its dead-letter stream sets that TTL), and keeps the count
+     * itself at least as long as any queue it counts.
+     */
+    private static final String COUNT_QUEUE = """
+            local function count_queue(index, name, ttl)
+              redis.call('ZADD', index, now_millis() + tonumber(ttl), name)
+              redis.call('PEXPIRE', index, ttl)
+            end
+            """;
+
+    /** Deletes an empty queue; it stops counting unless its dead-letter stream still holds tasks. */
+    private static final String DROP_IF_EMPTY = """
+            local function drop_if_empty(queue, dead, index, name)
+              if redis.call('XLEN', queue) == 0 then
+                redis.call('DEL', queue)
+                if redis.call('EXISTS', dead) == 0 then
+                  redis.call('ZREM', index, name)
+                end
+              end
+            end
+            """;
+
+    /**
+     * Appends payload ARGV[2] unless the queue holds ARGV[3] tasks; creates queue and group
+     * on first use unless the tenant already has ARGV[6] live queues (names in KEYS[3] whose
+     * streams have not expired; a queue that is counted, or holds dead letters, exists and
+     * is never refused). Returns {1, task id}, {0} when the queue is full, or
+     * {-1, live queues} when it would be one queue too many.
+     */
+    private static final RedisScript ENQUEUE = RedisScript.of("task enqueue", NOW_MILLIS + COUNT_QUEUE + """
             if redis.call('EXISTS', KEYS[1]) == 0 then
+              if not redis.call('ZSCORE', KEYS[3], ARGV[5]) and redis.call('EXISTS', KEYS[2]) == 0 then
+                redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now_millis())
+                local queues = redis.call('ZCARD', KEYS[3])
+                if queues >= tonumber(ARGV[6]) then
+                  return {-1, queues}
+                end
+              end
               redis.call('XGROUP', 'CREATE', KEYS[1], ARGV[1], '0', 'MKSTREAM')
             elseif redis.call('XLEN', KEYS[1]) >= tonumber(ARGV[3]) then
-              return false
+              return {0}
             end
             local id = redis.call('XADD', KEYS[1], '*', 'payload', ARGV[2])
             redis.call('PEXPIRE', KEYS[1], ARGV[4])
-            return id
+            count_queue(KEYS[3], ARGV[5], ARGV[4])
+            return {1, id}
             """);
 
     /**
      * Reclaims up to ARGV[4] tasks idle for ARGV[3] ms for consumer ARGV[2], dead-letters
-     * those now handed out more than ARGV[5] times, and fills up with new tasks. Returns
-     * a flat list: id, payload, deliveries, id, payload, deliveries, ...
+     * those now handed out more than ARGV[5] times, and fills up with new tasks; a queue
+     * left empty is deleted. Returns a flat list: id, payload, deliveries, id, payload,
+     * deliveries, ...
      */
-    private static final RedisScript CLAIM = RedisScript.of("task claim", """
+    private static final RedisScript CLAIM = RedisScript.of("task claim", NOW_MILLIS + COUNT_QUEUE + DROP_IF_EMPTY
+            + """
             if redis.call('EXISTS', KEYS[1]) == 0 then
               return {}
             end
@@ -83,11 +138,16 @@ public class RedisTaskQueues implements TaskQueues {
               end
             end
             redis.call('PEXPIRE', KEYS[1], ARGV[7])
+            count_queue(KEYS[3], ARGV[8], ARGV[7])
+            drop_if_empty(KEYS[1], KEYS[2], KEYS[3], ARGV[8])
             return out
             """);
 
-    /** Acknowledges and deletes task ARGV[2] if consumer ARGV[3] holds it: 1 done, 0 not pending, -1 held by another. */
-    private static final RedisScript ACK = RedisScript.of("task ack", """
+    /**
+     * Acknowledges and deletes task ARGV[2] if consumer ARGV[3] holds it, and the queue with
+     * it when it was the last: 1 done, 0 not pending, -1 held by another.
+     */
+    private static final RedisScript ACK = RedisScript.of("task ack", DROP_IF_EMPTY + """
             if redis.call('EXISTS', KEYS[1]) == 0 then
               return 0
             end
@@ -100,14 +160,17 @@ public class RedisTaskQueues implements TaskQueues {
             end
             redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
             redis.call('XDEL', KEYS[1], ARGV[2])
+            drop_if_empty(KEYS[1], KEYS[2], KEYS[3], ARGV[4])
             return 1
             """);
 
     /**
      * Gives task ARGV[2] of consumer ARGV[3] back: dead-letters it (2) when it was handed
-     * out ARGV[4] times, else makes it reclaimable at once (1); 0 not pending, -1 held by another.
+     * out ARGV[4] times (deleting the queue if that was its last task), else makes it
+     * reclaimable at once (1); 0 not pending, -1 held by another.
      */
-    private static final RedisScript FAIL = RedisScript.of("task fail", """
+    private static final RedisScript FAIL = RedisScript.of("task fail", NOW_MILLIS + COUNT_QUEUE + DROP_IF_EMPTY
+            + """
             if redis.call('EXISTS', KEYS[1]) == 0 then
               return 0
             end
@@ -133,6 +196,8 @@ public class RedisTaskQueues implements TaskQueues {
               redis.call('PEXPIRE', KEYS[2], ARGV[7])
               redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
               redis.call('XDEL', KEYS[1], ARGV[2])
+              count_queue(KEYS[3], ARGV[9], ARGV[7])
+              drop_if_empty(KEYS[1], KEYS[2], KEYS[3], ARGV[9])
               return 2
             end
             redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[3], 0, ARGV[2], 'IDLE', ARGV[8], 'JUSTID')
@@ -148,17 +213,21 @@ public class RedisTaskQueues implements TaskQueues {
     }
 
     @Override
-    public Uni<Optional<String>> enqueue(TenantId tenant, String queue, String payloadJson) {
-        return redis.eval(ENQUEUE, List.of(RedisKeys.queue(tenant, queue)), GROUP, payloadJson,
-                        config.queueLengthMax(), config.queueTtlMillis())
-                .map(reply -> reply == null ? Optional.empty() : Optional.of(reply.toString()));
+    public Uni<Enqueued> enqueue(TenantId tenant, String queue, String payloadJson) {
+        return redis.eval(ENQUEUE, keys(tenant, queue), GROUP, payloadJson, config.queueLengthMax(),
+                        config.queueTtlMillis(), queue, config.queuesPerTenantMax())
+                .map(reply -> switch (reply.get(0).toInteger()) {
+                    case 1 -> new Enqueued.Added(reply.get(1).toString());
+                    case 0 -> new Enqueued.QueueFull(config.queueLengthMax());
+                    case -1 -> new Enqueued.QueuesAtMaximum(config.queuesPerTenantMax(), reply.get(1).toLong());
+                    default -> throw new IllegalStateException("the enqueue script answered " + reply);
+                });
     }
 
     @Override
     public Uni<List<Task>> claim(TenantId tenant, String queue, String consumer, int count) {
-        return redis.eval(CLAIM, List.of(RedisKeys.queue(tenant, queue), RedisKeys.deadLetters(tenant, queue)),
-                        GROUP, consumer, config.claimTimeoutMillis(), count, config.deliveriesMax(),
-                        config.deadLetterLengthMax(), config.queueTtlMillis())
+        return redis.eval(CLAIM, keys(tenant, queue), GROUP, consumer, config.claimTimeoutMillis(), count,
+                        config.deliveriesMax(), config.deadLetterLengthMax(), config.queueTtlMillis(), queue)
                 .map(reply -> {
                     List<Task> tasks = new ArrayList<>();
                     for (int i = 0; reply != null && i + 2 < reply.size(); i += 3) {
@@ -171,16 +240,15 @@ public class RedisTaskQueues implements TaskQueues {
 
     @Override
     public Uni<Outcome> ack(TenantId tenant, String queue, String taskId, String consumer) {
-        return redis.eval(ACK, List.of(RedisKeys.queue(tenant, queue)), GROUP, taskId, consumer)
+        return redis.eval(ACK, keys(tenant, queue), GROUP, taskId, consumer, queue)
                 .map(RedisTaskQueues::outcome);
     }
 
     @Override
     public Uni<Outcome> fail(TenantId tenant, String queue, String taskId, String consumer, String reason) {
-        return redis.eval(FAIL, List.of(RedisKeys.queue(tenant, queue), RedisKeys.deadLetters(tenant, queue)),
-                        GROUP, taskId, consumer, config.deliveriesMax(),
+        return redis.eval(FAIL, keys(tenant, queue), GROUP, taskId, consumer, config.deliveriesMax(),
                         reason.isEmpty() ? "failed by its consumer" : reason, config.deadLetterLengthMax(),
-                        config.queueTtlMillis(), config.claimTimeoutMillis())
+                        config.queueTtlMillis(), config.claimTimeoutMillis(), queue)
                 .map(RedisTaskQueues::outcome);
     }
 
@@ -212,6 +280,11 @@ public class RedisTaskQueues implements TaskQueues {
                     }
                     return tasks;
                 });
+    }
+
+    /** The queue, its dead-letter stream and the tenant's count of queues: one cluster slot (the tenant's hash tag). */
+    private static List<String> keys(TenantId tenant, String queue) {
+        return List.of(RedisKeys.queue(tenant, queue), RedisKeys.deadLetters(tenant, queue), RedisKeys.queues(tenant));
     }
 
     private static Outcome outcome(Response reply) {

@@ -70,6 +70,9 @@ public class TaskResource {
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TaskIdBody.class)))
     @APIResponse(responseCode = "409", description = "queue-full, or key-unavailable (the tenant has no data key"
             + " to store the payload with).")
+    @APIResponse(responseCode = "429", description = "resource-exhausted: the queue does not exist and the tenant"
+            + " already has its maximum of queues (agent-state.tasks.queues-per-tenant-max); the problem names the"
+            + " setting (limit), its value (bound) and the tenant's queues now (current). Nothing was created.")
     public Uni<Response> enqueue(
             @Parameter(in = ParameterIn.PATH, required = true, description = "The queue: 1 to 64 lower-case letters,"
                     + " digits, '.', '_' and '-', starting with a letter or digit.",

@@ -5,7 +5,6 @@ import io.aicunet.agentstate.domain.Task;
 import io.aicunet.platform.tenancy.TenantId;
 import io.smallrye.mutiny.Uni;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Task queues as Redis streams with one consumer group each, and a dead-letter stream
@@ -25,8 +24,30 @@ public interface TaskQueues extends HotState {
         HELD_BY_OTHER
     }
 
-    /** Appends a task; empty when the queue is full. */
-    Uni<Optional<String>> enqueue(TenantId tenant, String queue, String payloadJson);
+    /** What an enqueue did. */
+    sealed interface Enqueued {
+
+        /** The task was appended (and the queue created, if it did not exist). */
+        record Added(String taskId) implements Enqueued {
+        }
+
+        /** The queue holds its maximum of tasks; nothing was appended. */
+        record QueueFull(int tasksMax) implements Enqueued {
+        }
+
+        /**
+         * The queue does not exist and the tenant has {@code queues} live queues, at least
+         * its maximum: nothing was created.
+         */
+        record QueuesAtMaximum(int queuesMax, long queues) implements Enqueued {
+        }
+    }
+
+    /**
+     * Appends a task, creating the queue on first use unless the tenant already has its
+     * maximum of queues (counted on Redis, so across every replica, in the same atomic step).
+     */
+    Uni<Enqueued> enqueue(TenantId tenant, String queue, String payloadJson);
 
     /**
      * Up to {@code count} tasks for {@code consumer}: first tasks idle longer than the

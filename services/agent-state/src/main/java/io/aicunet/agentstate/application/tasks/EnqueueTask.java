@@ -9,13 +9,16 @@ import io.aicunet.agentstate.config.AgentStateServiceConfig;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
+import io.aicunet.platform.tenancy.TenantId;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Appends a task to a queue; refused when the queue holds its maximum. The payload is
- * stored encrypted with the tenant's data key (it may hold personal data); a tenant
- * without a key is refused.
+ * Appends a task to a queue, creating the queue on first use; refused when the queue
+ * holds its maximum of tasks, or when the queue is new and the tenant already has its
+ * maximum of queues ({@code agent-state.tasks.queues-per-tenant-max}, counted on Redis
+ * for every replica at once). The payload is stored encrypted with the tenant's data key
+ * (it may hold personal data); a tenant without a key is refused.
  */
 @ApplicationScoped
 public class EnqueueTask {
@@ -42,11 +45,17 @@ public class EnqueueTask {
                 tenant -> cipher.currentKey(tenant).flatMap(key -> !key.isOk()
                         ? AgentStateAccess.<String>refuse(key.problem())
                         : queues.enqueue(tenant, command.queue(), TenantCipher.seal(key.value(), command.payloadJson()))
-                                .map(id -> id
-                                        .<Result<String>>map(Result::ok)
-                                        .orElseGet(() -> Result.failed(new Problem.FailedPrecondition("QUEUE_FULL",
-                                                "queues/" + command.queue(), "the queue holds its maximum of "
-                                                        + config.queueLengthMax()
-                                                        + " tasks; retry when consumers caught up"))))));
+                                .map(enqueued -> answer(tenant, command.queue(), enqueued))));
+    }
+
+    private static Result<String> answer(TenantId tenant, String queue, TaskQueues.Enqueued enqueued) {
+        if (enqueued instanceof TaskQueues.Enqueued.Added added) {
+            return Result.ok(added.taskId());
+        }
+        if (enqueued instanceof TaskQueues.Enqueued.QueueFull full) {
+            return Result.failed(new Problem.FailedPrecondition("QUEUE_FULL", "queues/" + queue,
+                    "the queue holds its maximum of " + full.tasksMax() + " tasks; retry when consumers caught up"));
+        }
+        return Result.failed(TaskAccess.queuesAtMaximum(tenant, queue, (TaskQueues.Enqueued.QueuesAtMaximum) enqueued));
     }
 }

@@ -2,6 +2,7 @@ package io.aicunet.agentstate.application.tasks;
 
 import io.aicunet.agentstate.application.access.AgentStateAccess;
 import io.aicunet.agentstate.application.port.HotState;
+import io.aicunet.agentstate.application.port.TaskQueues;
 import io.aicunet.agentstate.domain.AgentStateRules;
 import io.aicunet.platform.policy.Resource;
 import io.aicunet.platform.problem.Problem;
@@ -47,6 +48,18 @@ public class TaskAccess {
         return access.authorized(caller, action, resource, () -> work.apply(tenant.value()))
                 .onFailure(HotState.UnavailableException.class).recoverWithItem(failure -> Result.failed(
                         new Problem.Unavailable("task queues need Redis, which does not answer; retry")));
+    }
+
+    /** The setting that bounds a tenant's queues, named in the refusal. */
+    static final String QUEUES_MAX_SETTING = "agent-state.tasks.queues-per-tenant-max";
+
+    /** A new queue refused because the tenant has its maximum: the bound and the count, nothing created. */
+    static Problem queuesAtMaximum(TenantId tenant, String queue, TaskQueues.Enqueued.QueuesAtMaximum bound) {
+        return new Problem.ResourceExhausted(QUEUES_MAX_SETTING, "tenants/" + tenant + "/queues",
+                bound.queuesMax(), bound.queues(), "the tenant has " + bound.queues() + " queues, its maximum is "
+                        + bound.queuesMax() + " (" + QUEUES_MAX_SETTING + "); queue " + queue
+                        + " was not created. A queue stops counting when its last task is acknowledged and it"
+                        + " holds no dead-lettered tasks, or when it expires unused");
     }
 
     static Problem notPending(String taskId) {
