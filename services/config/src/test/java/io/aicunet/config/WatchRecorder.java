@@ -88,6 +88,11 @@ public final class WatchRecorder implements AutoCloseable {
         return List.copyOf(arrivalNanos);
     }
 
+    /** Whether the stream ended with an error. */
+    public boolean failed() {
+        return failure.get() != null;
+    }
+
     public boolean completed() {
         return completed;
     }

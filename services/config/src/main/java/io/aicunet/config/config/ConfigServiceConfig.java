@@ -114,6 +114,38 @@ public interface ConfigServiceConfig {
         @WithDefault("1000")
         int sessionsMax();
 
+        /**
+         * Most watch streams one tenant has open at a time, across every replica (leases in
+         * Redis); one more is refused with RESOURCE_EXHAUSTED. Counts streams of callers acting
+         * for a tenant; platform-scope callers are bounded by sessions-max alone.
+         */
+        @WithDefault("100")
+        int streamsPerTenantMax();
+
+        /**
+         * How long an open stream's lease in Redis lasts unless its replica renews it: how long
+         * the streams of a replica that died still count.
+         */
+        @WithDefault("30000")
+        long streamLeaseMillis();
+
+        /**
+         * Longest a stream that counts against a tenant stays open: then it ends normally and
+         * the client resumes after its last revision (the Java client does). The service is not
+         * told when a client cancels or vanishes (quarkusio/quarkus#46986), so this bounds how
+         * long such a client holds its slot.
+         */
+        @WithDefault("PT10M")
+        Duration streamAgeMax();
+
+        /** How often each replica renews the leases of its open streams; well under stream-lease-millis. */
+        @WithDefault("10s")
+        String streamLeaseRenewInterval();
+
+        /** How long taking, renewing or giving back a lease in Redis may take; slower counts as unreachable. */
+        @WithDefault("500")
+        long streamLeaseTimeoutMillis();
+
         /** Most revisions one database read of the watch returns. */
         @WithDefault("500")
         int batchSize();

@@ -3,6 +3,7 @@ package io.aicunet.config.adapter.scheduling;
 import io.aicunet.config.application.retention.RevisionRetention;
 import io.aicunet.config.application.retention.TenantHistoryRetention;
 import io.aicunet.config.application.watch.ChangeFeeds;
+import io.aicunet.config.application.watch.WatchStreamBound;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,12 +19,21 @@ public class ConfigJobs {
     private final ChangeFeeds feeds;
     private final RevisionRetention revisionRetention;
     private final TenantHistoryRetention tenantHistoryRetention;
+    private final WatchStreamBound watchStreams;
 
     public ConfigJobs(ChangeFeeds feeds, RevisionRetention revisionRetention,
-                      TenantHistoryRetention tenantHistoryRetention) {
+                      TenantHistoryRetention tenantHistoryRetention, WatchStreamBound watchStreams) {
         this.feeds = feeds;
         this.revisionRetention = revisionRetention;
         this.tenantHistoryRetention = tenantHistoryRetention;
+        this.watchStreams = watchStreams;
+    }
+
+    /** Keeps the leases of this replica's open watch streams from running out (they count against their tenants). */
+    @Scheduled(every = "${config.watch.stream-lease-renew-interval:10s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> renewWatchStreamLeases() {
+        return watchStreams.renew();
     }
 
     /** The watch's safety net: this replica's feed looks for revisions nobody announced. */
