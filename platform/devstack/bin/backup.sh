@@ -448,8 +448,8 @@ cmd_restore() {
     info "restore: recovering to $target on 127.0.0.1:$port (log $log)"
     # pg_ctl -w returns once recovery is consistent (read-only connections), before it
     # reaches the target; done is when the cluster is promoted. Recovery that runs out
-    # of archived WAL before the target stops the server.
-    as_pg_owner "$bin/pg_ctl" -D "$into" -l "$log" -w -t 600 start >/dev/null || true
+    # of archived WAL before the target stops the server (what happened is in the log).
+    as_pg_owner "$bin/pg_ctl" -D "$into" -l "$log" -w -t 600 start >/dev/null 2>&1 || true
     restore_wait_promoted "$into" "$port" 600 && break
     if ((set_stop == ${target_epoch%.*})) && grep -q 'requested recovery stop point is before consistent recovery point' "$log" &&
       ! live_pid "$into/postmaster.pid" postgres >/dev/null; then
