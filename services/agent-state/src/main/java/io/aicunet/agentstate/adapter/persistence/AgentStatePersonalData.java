@@ -24,8 +24,10 @@ import java.util.Set;
  *   <li>{@code outbox_events.payload}: events on their way to Kafka (AgentRegistered
  *       carries labels, AgentStatusChanged a reason); deleted once relayed.</li>
  * </ul>
- * Redis holds personal data too, none of it in clear: cached states and task payloads
- * and failure reasons are encrypted with the tenant's data key; every key has a TTL.
+ * Redis holds personal data too: cached states and task payloads and failure reasons are
+ * encrypted with the tenant's data key; a cached checkpoint's {@code metadata} and a
+ * lease's worker id are in clear there, as in PostgreSQL's {@code checkpoints.metadata} and
+ * {@code agents.owner}; every key has a TTL (docs/redis.md).
  */
 public final class AgentStatePersonalData {
 

@@ -18,6 +18,7 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.hash.ReactiveHashCommands;
 import io.quarkus.redis.datasource.keys.ReactiveKeyCommands;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -45,6 +46,14 @@ public class RedisEffectiveCache implements EffectiveCache {
     private static final Logger LOG = Logger.getLogger(RedisEffectiveCache.class);
     private static final String PLATFORM = "platform";
 
+    /**
+     * One field and the hash's expiry in one step: written as two commands, a replica that
+     * died between them (or a failed second one) left the hash without a TTL.
+     */
+    private static final String PUT = "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) "
+            + "redis.call('PEXPIRE', KEYS[1], ARGV[3]) return 1";
+
+    private final ReactiveRedisDataSource redis;
     private final ReactiveHashCommands<String, String, String> hashes;
     private final ReactiveKeyCommands<String> keys;
     private final ConfigServiceConfig.Cache settings;
@@ -52,6 +61,7 @@ public class RedisEffectiveCache implements EffectiveCache {
     private final ObjectMapper mapper = new ObjectMapper();
 
     public RedisEffectiveCache(ReactiveRedisDataSource redis, ConfigServiceConfig settings) {
+        this.redis = redis;
         this.hashes = redis.hash(String.class);
         this.keys = redis.key();
         this.settings = settings.cache();
@@ -84,9 +94,8 @@ public class RedisEffectiveCache implements EffectiveCache {
         if (!settings.enabled()) {
             return Uni.createFrom().voidItem();
         }
-        String key = hashKey(tenant);
-        return hashes.hset(key, field(service, namespaces), encode(layers))
-                .chain(() -> keys.expire(key, settings.ttl()))
+        return redis.execute(Command.EVAL, PUT, "1", hashKey(tenant), field(service, namespaces), encode(layers),
+                        Long.toString(settings.ttl().toMillis()))
                 .ifNoItem().after(timeout).fail()
                 .replaceWithVoid()
                 .onFailure().recoverWithItem(failure -> {
