@@ -307,6 +307,7 @@ class PrivacyRequestsTest extends GrpcTestBase {
             Response reply = switch (type) {
                 case "hash" -> RedisProbe.send(redis, Command.HGETALL, key);
                 case "stream" -> RedisProbe.send(redis, Command.XRANGE, key, "-", "+");
+                case "zset" -> RedisProbe.send(redis, Command.ZRANGE, key, "0", "-1", "WITHSCORES");
                 default -> RedisProbe.send(redis, Command.GET, key);
             };
             values.add(String.valueOf(reply));
