@@ -41,3 +41,16 @@ service_grant contains {"service": service, "action": "audit.records.append", "s
 	some service in {"tenant", "ledger", "agent-state", "config"}
 	some scope in {"tenant", "platform"}
 }
+
+# The platform's own log (tenant 00000000-0000-0000-0000-000000000000): platform operators
+# put the fleet's operations on the record there (`./fleet backup`, `./fleet restore`,
+# docs/backup-restore.md), and in no tenant's log; they read none.
+platform_log := "00000000-0000-0000-0000-000000000000"
+
+allow if {
+	unbound_person
+	input.tenant == "platform"
+	input.action == "audit.records.append"
+	input.resource.tenant == platform_log
+	"platform-operator" in input.roles
+}
