@@ -17,9 +17,11 @@ import io.aicunet.contracts.tenant.v1.SuspendTenantRequest;
 import io.aicunet.contracts.tenant.v1.Tenant;
 import io.aicunet.contracts.tenant.v1.UpdateTenantRequest;
 import io.aicunet.platform.testing.FleetTestResource;
+import io.aicunet.platform.testing.GrpcCalls;
 import io.aicunet.platform.testing.HostileValues;
 import io.aicunet.platform.testing.TenantFixtures;
 import io.aicunet.platform.testing.TestCallers;
+import io.aicunet.tenant.domain.TenantRules;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
@@ -104,11 +106,13 @@ class HostileValuesTest extends GrpcTestBase {
 
     @Test
     void hostileNumbersAndEnumsAreRefusedWithoutChange() throws Exception {
-        List<Long> quotas = new ArrayList<>(List.of(Long.MIN_VALUE, -1L, Long.MIN_VALUE + 1));
+        List<Long> quotas = new ArrayList<>(List.of(Long.MIN_VALUE, -1L, Long.MIN_VALUE + 1, Long.MAX_VALUE,
+                TenantRules.TOKENS_PER_DAY_MAX + 1, TenantRules.STORAGE_BYTES_MAX + 1));
         List<Integer> days = new ArrayList<>(List.of(Integer.MIN_VALUE, Integer.MAX_VALUE, 0, -1, 1_000_000));
         Random random = new Random(14);
         for (int i = 0; i < GENERATED; i++) {
             quotas.add(Long.MIN_VALUE + (random.nextLong() & Long.MAX_VALUE));
+            quotas.add(TenantRules.STORAGE_BYTES_MAX + 1 + (random.nextLong() & (Long.MAX_VALUE >> 1)));
             days.add(random.nextBoolean() ? Integer.MIN_VALUE + random.nextInt(Integer.MAX_VALUE)
                     : 1_000_000 + random.nextInt(Integer.MAX_VALUE - 1_000_000));
         }
@@ -151,14 +155,29 @@ class HostileValuesTest extends GrpcTestBase {
         assertUnchanged();
     }
 
-    /** The largest numbers the contract allows are taken as they are and read back exactly; a version never reached is a conflict. */
+    /**
+     * Proves: the largest quotas the contract allows are taken as they are and read back
+     * exactly, one more of each is refused naming its field; a version never reached is a
+     * conflict.
+     */
     @Test
     void largestNumbersAreStoredExactly() {
-        Quotas largest = Quotas.newBuilder().setRequestsPerMinute(Long.MAX_VALUE).setTokensPerDay(Long.MAX_VALUE)
-                .setStorageBytes(Long.MAX_VALUE).build();
+        Quotas largest = Quotas.newBuilder().setRequestsPerMinute(TenantRules.REQUESTS_PER_MINUTE_MAX)
+                .setTokensPerDay(TenantRules.TOKENS_PER_DAY_MAX).setStorageBytes(TenantRules.STORAGE_BYTES_MAX).build();
         Tenant created = client.asPlatformAdmin().createTenant(TenantFixtures.aTenant().setQuotas(largest).build())
                 .getTenant();
         assertThat(read(created.getId()).getQuotas()).isEqualTo(largest);
+        Map<String, Quotas> overBy1 = Map.of(
+                "quotas.requests_per_minute", largest.toBuilder().setRequestsPerMinute(
+                        TenantRules.REQUESTS_PER_MINUTE_MAX + 1).build(),
+                "quotas.tokens_per_day", largest.toBuilder().setTokensPerDay(TenantRules.TOKENS_PER_DAY_MAX + 1).build(),
+                "quotas.storage_bytes", largest.toBuilder().setStorageBytes(TenantRules.STORAGE_BYTES_MAX + 1).build());
+        overBy1.forEach((field, quotas) -> {
+            StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
+                    () -> client.asPlatformAdmin().createTenant(TenantFixtures.aTenant().setQuotas(quotas).build()));
+            assertThat(GrpcCalls.codeOf(refused)).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(GrpcCalls.violatedFields(refused)).containsExactly(field);
+        });
 
         StatusRuntimeException conflict = catchThrowableOfType(StatusRuntimeException.class,
                 () -> client.asPlatformAdmin().updateTenant(UpdateTenantRequest.newBuilder()

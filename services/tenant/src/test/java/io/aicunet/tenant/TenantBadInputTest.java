@@ -22,6 +22,7 @@ import io.aicunet.platform.testing.FleetTestResource;
 import io.aicunet.platform.testing.GrpcCalls;
 import io.aicunet.platform.testing.TenantFixtures;
 import io.aicunet.platform.testing.TestCallers;
+import io.aicunet.tenant.domain.TenantRules;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
@@ -58,6 +59,10 @@ class TenantBadInputTest extends GrpcTestBase {
                 bad("no idempotency key", b -> b.setIdempotencyKey(""), "idempotency_key"),
                 bad("negative quota", b -> b.setQuotas(Quotas.newBuilder().setTokensPerDay(-1)),
                         "quotas.tokens_per_day"),
+                bad("absurd quota", b -> b.setQuotas(Quotas.newBuilder().setStorageBytes(Long.MAX_VALUE)),
+                        "quotas.storage_bytes"),
+                bad("rate beyond any tier", b -> b.setQuotas(Quotas.newBuilder().setRequestsPerMinute(
+                        TenantRules.REQUESTS_PER_MINUTE_MAX + 1)), "quotas.requests_per_minute"),
                 bad("unknown data class", b -> b.addRetention(
                         RetentionPeriod.newBuilder().setDataClass("secrets").setDays(5)), "retention[0].data_class"),
                 bad("zero retention", b -> b.addRetention(

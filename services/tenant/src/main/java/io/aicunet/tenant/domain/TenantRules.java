@@ -18,6 +18,15 @@ public final class TenantRules {
     public static final int IDEMPOTENCY_KEY_LENGTH_MAX = 128;
     public static final int REASON_LENGTH_MAX = 500;
 
+    /**
+     * The largest quotas a tenant can be given: far above any tier (ENTERPRISE is 6,000
+     * requests a minute, 10^8 tokens a day, 1 TiB), and low enough that the services'
+     * arithmetic on them (token buckets, budgets, byte counts) cannot overflow.
+     */
+    public static final long REQUESTS_PER_MINUTE_MAX = 10_000_000L;
+    public static final long TOKENS_PER_DAY_MAX = 1_000_000_000_000L;
+    public static final long STORAGE_BYTES_MAX = 1L << 50;
+
     /** A slug: lower-case letters, digits and '-', starting and ending with a letter or digit. */
     public static final String SLUG_PATTERN = "^[a-z0-9][a-z0-9-]*[a-z0-9]$";
 
@@ -71,14 +80,14 @@ public final class TenantRules {
 
     public static void checkQuotas(long requestsPerMinute, long tokensPerDay, long storageBytes,
                                    List<FieldViolation> violations) {
-        if (requestsPerMinute < 0) {
-            violations.add(new FieldViolation("quotas.requests_per_minute", "must be zero or more"));
-        }
-        if (tokensPerDay < 0) {
-            violations.add(new FieldViolation("quotas.tokens_per_day", "must be zero or more"));
-        }
-        if (storageBytes < 0) {
-            violations.add(new FieldViolation("quotas.storage_bytes", "must be zero or more"));
+        checkQuota("quotas.requests_per_minute", requestsPerMinute, REQUESTS_PER_MINUTE_MAX, violations);
+        checkQuota("quotas.tokens_per_day", tokensPerDay, TOKENS_PER_DAY_MAX, violations);
+        checkQuota("quotas.storage_bytes", storageBytes, STORAGE_BYTES_MAX, violations);
+    }
+
+    private static void checkQuota(String field, long value, long max, List<FieldViolation> violations) {
+        if (value < 0 || value > max) {
+            violations.add(new FieldViolation(field, "must be 0 to " + max));
         }
     }
 

@@ -31,11 +31,11 @@ final class TenantJson {
 
     @Schema(name = "Quotas", additionalProperties = Schema.False.class, description = "What a tenant may use. A figure left out is 0, which allows nothing.")
     record QuotasBody(
-            @Schema(format = "int64", minimum = "0", maximum = LONG_MAX)
+            @Schema(format = "int64", minimum = "0", maximum = "" + TenantRules.REQUESTS_PER_MINUTE_MAX)
             @JsonProperty("requests_per_minute") long requestsPerMinute,
-            @Schema(format = "int64", minimum = "0", maximum = LONG_MAX)
+            @Schema(format = "int64", minimum = "0", maximum = "" + TenantRules.TOKENS_PER_DAY_MAX)
             @JsonProperty("tokens_per_day") long tokensPerDay,
-            @Schema(format = "int64", minimum = "0", maximum = LONG_MAX)
+            @Schema(format = "int64", minimum = "0", maximum = "" + TenantRules.STORAGE_BYTES_MAX)
             @JsonProperty("storage_bytes") long storageBytes) {
 
         QuotasInput toInput() {
@@ -45,11 +45,11 @@ final class TenantJson {
 
     @Schema(name = "TenantQuotas", description = "What a tenant may use.")
     record TenantQuotasBody(
-            @Schema(required = true, format = "int64", minimum = "0", maximum = LONG_MAX)
+            @Schema(required = true, format = "int64", minimum = "0", maximum = "" + TenantRules.REQUESTS_PER_MINUTE_MAX)
             @JsonProperty("requests_per_minute") long requestsPerMinute,
-            @Schema(required = true, format = "int64", minimum = "0", maximum = LONG_MAX)
+            @Schema(required = true, format = "int64", minimum = "0", maximum = "" + TenantRules.TOKENS_PER_DAY_MAX)
             @JsonProperty("tokens_per_day") long tokensPerDay,
-            @Schema(required = true, format = "int64", minimum = "0", maximum = LONG_MAX)
+            @Schema(required = true, format = "int64", minimum = "0", maximum = "" + TenantRules.STORAGE_BYTES_MAX)
             @JsonProperty("storage_bytes") long storageBytes) {
     }
 
