@@ -5,6 +5,7 @@ import io.aicunet.contracts.agentstate.v1.AgentStateServiceGrpc.AgentStateServic
 import io.aicunet.contracts.agentstate.v1.AgentStatus;
 import io.aicunet.platform.testing.DatabaseIsolationCheck;
 import io.aicunet.platform.testing.DatabaseIsolationCheck.Declaration;
+import io.aicunet.platform.testing.DatabaseIsolationCheck.Privilege;
 import io.aicunet.platform.testing.FleetTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.List;
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.Test;
 class DatabaseIsolationTest extends GrpcTestBase {
 
     private static final Declaration TABLES = Declaration.tenantTables("agents", "threads", "checkpoints",
-            "retention_policies", "idempotency_keys", "cache_repairs");
+            "retention_policies", "idempotency_keys", "cache_repairs", "tenant_storage")
+            .appRoleRefuses("tenant_storage", Privilege.DELETE);
 
     /**
      * Proves: every tenant table forces row-level security and no other table has a

@@ -48,6 +48,7 @@ public final class AgentStatePersonalData {
                     "idempotency_keys", Set.of("tenant_id", "idempotency_key", "request_sha256", "result_id",
                             "created_at"),
                     "cache_repairs", Set.of("tenant_id", "thread_id", "created_at"),
+                    "tenant_storage", Set.of("tenant_id", "bytes", "updated_at"),
                     "tenant_sweeps", Set.of("sweep", "resume_after", "updated_at")));
 
     private AgentStatePersonalData() {

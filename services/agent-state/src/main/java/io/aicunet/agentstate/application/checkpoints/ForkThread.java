@@ -13,6 +13,7 @@ import io.aicunet.agentstate.domain.CheckpointId;
 import io.aicunet.agentstate.domain.CheckpointSummary;
 import io.aicunet.agentstate.domain.StoredCheckpoint;
 import io.aicunet.agentstate.domain.ThreadId;
+import io.aicunet.platform.limits.StorageQuota;
 import io.aicunet.platform.problem.Problem.FieldViolation;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.RequestDigest;
@@ -33,7 +34,8 @@ import java.util.Optional;
  * Starts a new thread of the same agent from any checkpoint of an existing thread: its
  * first checkpoint (version 1) copies that checkpoint's state (sealed, as stored) and
  * metadata, inside the database, and names it as parent; the caller's subject is its
- * creator. The source thread does not change.
+ * creator. The source thread does not change. The copy's state counts against the
+ * tenant's storage quota like a save's ({@link StorageQuota}).
  */
 @ApplicationScoped
 public class ForkThread {
@@ -48,13 +50,15 @@ public class ForkThread {
     private final Checkpoints checkpoints;
     private final IdempotencyKeys keys;
     private final CheckpointCaching caching;
+    private final StorageQuota storage;
 
     public ForkThread(AgentStateAccess access, Checkpoints checkpoints, IdempotencyKeys keys,
-                      CheckpointCaching caching) {
+                      CheckpointCaching caching, StorageQuota storage) {
         this.access = access;
         this.checkpoints = checkpoints;
         this.keys = keys;
         this.caching = caching;
+        this.storage = storage;
     }
 
     public Uni<Result<Forked>> execute(Caller caller, ForkThreadCommand command) {
@@ -118,9 +122,12 @@ public class ForkThread {
                     return caching.fence(connection, tenant, newThreadId, 1)
                             .flatMap(ignored -> checkpoints.insertCopy(connection, id, newThreadId, source, now,
                                     subject))
-                            .flatMap(copy -> access.announce(connection, tenant, agentId,
-                                            AgentStateEvents.threadForked(copy.summary(), source))
-                                    .map(ignored -> Result.ok(new Outcome(copy.summary(), false, Optional.of(copy)))));
+                            .flatMap(copy -> storage.checkWrite(connection, tenant).flatMap(use -> use.isOk()
+                                    ? access.announce(connection, tenant, agentId,
+                                                    AgentStateEvents.threadForked(copy.summary(), source))
+                                            .map(ignored -> Result.ok(new Outcome(copy.summary(), false,
+                                                    Optional.of(copy))))
+                                    : AgentStateAccess.<Outcome>refuse(use.problem())));
                 });
             });
         });

@@ -19,6 +19,7 @@ import io.aicunet.agentstate.domain.CheckpointId;
 import io.aicunet.agentstate.domain.CheckpointSummary;
 import io.aicunet.agentstate.domain.StoredCheckpoint;
 import io.aicunet.agentstate.domain.ThreadId;
+import io.aicunet.platform.limits.StorageQuota;
 import io.aicunet.platform.policy.Resource;
 import io.aicunet.platform.privacy.DataKey;
 import io.aicunet.platform.problem.Problem.FieldViolation;
@@ -55,6 +56,10 @@ import java.util.OptionalInt;
  * <p>Before commit the new version is fenced in the Redis cache (or a cache repair is
  * recorded when Redis does not answer: the save succeeds all the same); after commit
  * the checkpoint is cached. See {@link CheckpointCaching}.
+ *
+ * <p>The state's bytes count against the tenant's storage quota ({@link StorageQuota}):
+ * a save that would make the tenant store more than its {@code storage_bytes} here is
+ * RESOURCE_EXHAUSTED with the use before it, and nothing is saved.
  */
 @ApplicationScoped
 public class SaveCheckpoint {
@@ -82,15 +87,18 @@ public class SaveCheckpoint {
     private final IdempotencyKeys keys;
     private final CheckpointCaching caching;
     private final TenantCipher cipher;
+    private final StorageQuota storage;
     private final int stateBytesMax;
 
     public SaveCheckpoint(AgentStateAccess access, Checkpoints checkpoints, IdempotencyKeys keys,
-                          CheckpointCaching caching, TenantCipher cipher, AgentStateServiceConfig config) {
+                          CheckpointCaching caching, TenantCipher cipher, StorageQuota storage,
+                          AgentStateServiceConfig config) {
         this.access = access;
         this.checkpoints = checkpoints;
         this.keys = keys;
         this.caching = caching;
         this.cipher = cipher;
+        this.storage = storage;
         this.stateBytesMax = config.stateBytesMax();
     }
 
@@ -170,9 +178,11 @@ public class SaveCheckpoint {
                                 save.metadata(), save.now())))
                         .call(() -> caching.fence(connection, save.tenant(), save.threadId(), version))
                         .call(stored -> checkpoints.insert(connection, stored, save.subject()))
-                        .flatMap(stored -> access.announce(connection, save.tenant(), save.agentId(),
-                                        AgentStateEvents.checkpointSaved(stored.summary()))
-                                .map(ignored -> Result.<Outcome>ok(new Written(stored))));
+                        .flatMap(stored -> storage.checkWrite(connection, save.tenant()).flatMap(use -> use.isOk()
+                                ? access.announce(connection, save.tenant(), save.agentId(),
+                                                AgentStateEvents.checkpointSaved(stored.summary()))
+                                        .map(ignored -> Result.<Outcome>ok(new Written(stored)))
+                                : AgentStateAccess.<Outcome>refuse(use.problem())));
             });
         });
     }
