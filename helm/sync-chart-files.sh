@@ -6,12 +6,15 @@
 #     (the Rego the OPA sidecar serves: the shared rules and this service's grants)
 #   platform/policy/.../system/authz.rego -> helm/<service>/files/system/authz.rego
 #     (OPA's own authorization policy, for --authorization=basic: who may use its API)
+#   platform/policy/.../aicunet/limits/limits.rego -> helm/<service>/files/limits/limits.rego
+#     (which buckets of the request rate limit count a call: every service asks it)
 # Run it after changing any of these sources; deploy/tests fails while a copy is stale.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 rego="$root/platform/policy/src/main/rego/aicunet/authz"
 system_rego="$root/platform/policy/src/main/rego/system/authz.rego"
+limits_rego="$root/platform/policy/src/main/rego/aicunet/limits/limits.rego"
 schema="$root/helm/aicunet-lib/service-values.schema.json"
 
 # The copy of one Rego file, with a header that names its source.
@@ -29,18 +32,25 @@ if [[ ! -f $system_rego ]]; then
   printf 'sync-chart-files: %s is missing\n' "${system_rego#"$root"/}" >&2
   exit 1
 fi
+# Without it every service's rate limit step would find no decision and refuse every call.
+if [[ ! -f $limits_rego ]]; then
+  printf 'sync-chart-files: %s is missing\n' "${limits_rego#"$root"/}" >&2
+  exit 1
+fi
 
 for manifests in "$root"/helm/*/templates/manifests.yaml; do
   chart_dir="$(dirname "$(dirname "$manifests")")"
   chart="$(basename "$chart_dir")"
   cp "$schema" "$chart_dir/values.schema.json"
-  mkdir -p "$chart_dir/files/policy" "$chart_dir/files/system"
-  rm -f "$chart_dir"/files/policy/*.rego "$chart_dir"/files/system/*.rego
+  mkdir -p "$chart_dir/files/policy" "$chart_dir/files/system" "$chart_dir/files/limits"
+  rm -f "$chart_dir"/files/policy/*.rego "$chart_dir"/files/system/*.rego "$chart_dir"/files/limits/*.rego
   # agent-state's policy file may be spelled with a hyphen or an underscore.
   for source in "$rego/authz.rego" "$rego/$chart.rego" "$rego/${chart//-/_}.rego"; do
     [[ -f $source ]] || continue
     copy_rego "$source" "$chart_dir/files/policy/$(basename "$source")"
   done
   copy_rego "$system_rego" "$chart_dir/files/system/authz.rego"
-  printf 'helm/%s: %s+ system/authz.rego\n' "$chart" "$(cd "$chart_dir/files/policy" && ls | tr '\n' ' ')"
+  copy_rego "$limits_rego" "$chart_dir/files/limits/limits.rego"
+  printf 'helm/%s: %s+ system/authz.rego + limits/limits.rego\n' "$chart" \
+    "$(cd "$chart_dir/files/policy" && ls | tr '\n' ' ')"
 done

@@ -38,7 +38,8 @@ data:
 
 {{/*
 The Rego the OPA sidecar loads: the policies it serves (the chart's
-files/policy/*.rego) and OPA's own authorization policy (files/system/authz.rego,
+files/policy/*.rego, and files/limits/limits.rego: which buckets of the request rate
+limit count a call) and OPA's own authorization policy (files/system/authz.rego,
 package system.authz, as system.authz.rego), which closes its API to everything
 but health and the decision query with the bearer token.
 */}}
@@ -51,6 +52,10 @@ but health and the decision query with the bearer token.
 {{- $systemPolicy := .Files.Get "files/system/authz.rego" }}
 {{- if not $systemPolicy }}
 {{- fail "opa.sidecar.enabled needs OPA's authorization policy in files/system/authz.rego (run helm/sync-chart-files.sh)" }}
+{{- end }}
+{{- $limitsPolicy := .Files.Get "files/limits/limits.rego" }}
+{{- if not $limitsPolicy }}
+{{- fail "opa.sidecar.enabled needs the request rate limit's policy in files/limits/limits.rego (run helm/sync-chart-files.sh)" }}
 {{- end }}
 apiVersion: v1
 kind: ConfigMap
@@ -66,6 +71,8 @@ data:
   {{- end }}
   system.authz.rego: |-
     {{- $systemPolicy | nindent 4 }}
+  limits.rego: |-
+    {{- $limitsPolicy | nindent 4 }}
 {{- end }}
 {{- end -}}
 

@@ -2,10 +2,13 @@
 # Who may use OPA's own REST API. OPA runs with --authentication=token and
 # --authorization=basic, and asks data.system.authz.allow before it serves any request.
 #
-# The API is closed but for two requests:
+# The API is closed but for three requests:
 #   GET  /health                            without a token: liveness and readiness probes
 #   POST /v1/data/aicunet/authz/decision    with the bearer token: the services' decision
 #                                           queries (aicunet/authz/authz.rego)
+#   POST /v1/data/aicunet/limits/decision   with the bearer token: which buckets of the
+#                                           request rate limit count a call
+#                                           (aicunet/limits/limits.rego)
 # Everything else is refused, with or without the token: PUT and DELETE of policies (they
 # load from files only, so nobody can replace one with "allow everything"), writes to
 # data, reads of policies, data, config or status, other documents, ad-hoc queries.
@@ -25,8 +28,15 @@ allow if {
 
 allow if {
 	input.method == "POST"
-	input.path == ["v1", "data", "aicunet", "authz", "decision"]
+	input.path in decision_paths
 	bearer_token_valid
+}
+
+# The decision documents the services query: authorization (aicunet/authz) and which
+# buckets of the request rate limit count a call (aicunet/limits).
+decision_paths := {
+	["v1", "data", "aicunet", "authz", "decision"],
+	["v1", "data", "aicunet", "limits", "decision"],
 }
 
 # input.identity is the request's bearer token (--authentication=token); it is absent

@@ -8,6 +8,8 @@ runtime := {"env": {"AICUNET_OPA_TOKEN": "test-token"}}
 
 decision_path := ["v1", "data", "aicunet", "authz", "decision"]
 
+limits_path := ["v1", "data", "aicunet", "limits", "decision"]
+
 allowed(request) if {
 	authz.allow with input as request with opa.runtime as runtime
 }
@@ -56,6 +58,17 @@ test_decision_refused_when_no_token_is_configured if {
 	not authz.allow with input as request with opa.runtime as {"env": {"AICUNET_OPA_TOKEN": ""}}
 }
 
+test_limits_decision_with_token_allowed if {
+	allowed(with_token({"method": "POST", "path": limits_path}))
+}
+
+test_limits_decision_without_or_with_a_wrong_token_refused if {
+	refused({"method": "POST", "path": limits_path})
+	refused({"method": "POST", "path": limits_path, "identity": "guessed-token"})
+	refused(with_token({"method": "GET", "path": limits_path}))
+	refused(with_token({"method": "PUT", "path": limits_path}))
+}
+
 test_decision_read_with_get_refused if {
 	refused(with_token({"method": "GET", "path": decision_path}))
 }
@@ -65,6 +78,8 @@ test_other_documents_with_token_refused if {
 	refused(with_token({"method": "POST", "path": ["v1", "data"]}))
 	refused(with_token({"method": "POST", "path": ["v1", "data", "system", "authz", "allow"]}))
 	refused(with_token({"method": "POST", "path": ["v1", "data", "aicunet", "authz", "decision", "allow"]}))
+	refused(with_token({"method": "POST", "path": ["v1", "data", "aicunet", "limits"]}))
+	refused(with_token({"method": "POST", "path": ["v1", "data", "aicunet", "limits", "principal_shares"]}))
 }
 
 # Policies: files only
