@@ -27,8 +27,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class DatabaseIsolationTest extends ConfigTestBase {
 
-    private static final Declaration TABLES = Declaration.tenantTables("entries", "revisions")
+    private static final Declaration TABLES = Declaration.tenantTables("entries", "revisions", "tenant_storage")
             .appRoleRefuses("revisions", Privilege.UPDATE)
+            .appRoleRefuses("tenant_storage", Privilege.DELETE)
             .appRoleRefuses("revision_counter", Privilege.INSERT, Privilege.DELETE)
             .appRoleRefuses("schemas", Privilege.UPDATE, Privilege.DELETE);
 

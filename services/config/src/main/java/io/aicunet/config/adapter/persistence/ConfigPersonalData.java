@@ -34,6 +34,7 @@ public final class ConfigPersonalData {
                     "schemas", Set.of("namespace", "version", "schema", "created_at"),
                     "revision_counter", Set.of("id", "revision", "compacted_revision"),
                     "tenant_sweeps", Set.of("sweep", "resume_after", "updated_at"),
+                    "tenant_storage", Set.of("tenant_id", "bytes", "updated_at"),
                     "entries", Set.of("namespace", "entry_key", "scope_id", "scope_kind", "tenant_id", "service",
                             "secret", "sealing_key_id", "schema_version", "revision", "updated_at"),
                     "revisions", Set.of("revision", "namespace", "entry_key", "scope_id", "scope_kind", "tenant_id",

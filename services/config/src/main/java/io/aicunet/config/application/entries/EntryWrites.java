@@ -18,6 +18,7 @@ import io.aicunet.config.domain.ConfigRevision;
 import io.aicunet.config.domain.Entry;
 import io.aicunet.config.domain.EntryKey;
 import io.aicunet.config.domain.StoredValue;
+import io.aicunet.platform.limits.StorageQuota;
 import io.aicunet.platform.outbox.Outbox;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Problem.FieldViolation;
@@ -42,7 +43,9 @@ import org.jboss.logging.Logger;
  * until commit), write entry and revision, append ConfigChanged to the outbox. After
  * the commit: drop the tenant's cached configurations, tell this replica's feed and
  * announce the revision to the others. Writing the value an entry already holds
- * changes nothing and makes no revision, so a retried write is harmless.
+ * changes nothing and makes no revision, so a retried write is harmless. A tenant scope's
+ * entry values count against the tenant's storage quota ({@link StorageQuota}): a write
+ * past it is RESOURCE_EXHAUSTED with the use before it, and nothing changes.
  */
 @ApplicationScoped
 public class EntryWrites {
@@ -93,10 +96,11 @@ public class EntryWrites {
     private final EffectiveCache cache;
     private final ChangeNotifications notifications;
     private final ChangeFeeds feeds;
+    private final StorageQuota storage;
 
     public EntryWrites(ConfigAccess access, Namespaces namespaces, Entries entries, Outbox outbox, JsonSchemas schemas,
                        SecretCipher cipher, EffectiveCache cache, ChangeNotifications notifications,
-                       ChangeFeeds feeds) {
+                       ChangeFeeds feeds, StorageQuota storage) {
         this.access = access;
         this.namespaces = namespaces;
         this.entries = entries;
@@ -106,6 +110,7 @@ public class EntryWrites {
         this.cache = cache;
         this.notifications = notifications;
         this.feeds = feeds;
+        this.storage = storage;
     }
 
     Uni<Result<Written>> write(Caller caller, EntryKey key, OptionalLong expectedRevision, String reason,
@@ -150,11 +155,30 @@ public class EntryWrites {
                         ? entries.put(connection, made)
                         : entries.delete(connection, made);
                 return stored
-                        .flatMap(ignored -> outbox.append(connection, outbox.event(ConfigEvents.TOPIC,
-                                ConfigEvents.keyOf(key.scope()), key.toString(), ConfigEvents.changed(made))))
-                        .map(ignored -> Result.ok(new Written(key, made.entryAfter(), revision, true)));
+                        .flatMap(ignored -> withinQuota(connection, key))
+                        .flatMap(within -> !within.isOk()
+                                ? failed(within.problem())
+                                : outbox.append(connection, outbox.event(ConfigEvents.TOPIC,
+                                                ConfigEvents.keyOf(key.scope()), key.toString(),
+                                                ConfigEvents.changed(made)))
+                                        .map(ignored -> Result.ok(new Written(key, made.entryAfter(), revision,
+                                                true))));
             });
         });
+    }
+
+    /**
+     * A tenant scope's entries count against the tenant's storage quota: a write that
+     * makes the tenant store more than its storage_bytes here is refused (the transaction
+     * rolls back). Global and service entries belong to no tenant.
+     */
+    private Uni<Result<Boolean>> withinQuota(SqlConnection connection, EntryKey key) {
+        if (key.scope().tenant().isEmpty()) {
+            return Uni.createFrom().item(Result.ok(true));
+        }
+        return storage.checkWrite(connection, key.scope().tenant().get()).map(use -> use.isOk()
+                ? Result.ok(true)
+                : Result.<Boolean>failed(use.problem()));
     }
 
     private Uni<Result<Plan>> plan(SqlConnection connection, EntryKey key, NamespaceRecord namespace,
