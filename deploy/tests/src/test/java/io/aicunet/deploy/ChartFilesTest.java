@@ -77,6 +77,23 @@ class ChartFilesTest {
         assertThat(copy).containsPattern("(?m)^package system\\.authz$");
     }
 
+    /** Proves: every service chart carries a current copy of the rate limit policy (package aicunet.limits), and nothing else beside it (run helm/sync-chart-files.sh when not). */
+    @ParameterizedTest
+    @MethodSource("services")
+    void limitsPolicyIsCurrentCopy(String service) throws IOException {
+        String source = "platform/policy/src/main/rego/aicunet/limits/limits.rego";
+        assertThat(Fleet.root().resolve(source)).as("the rate limit policy").isRegularFile();
+        Path copies = Fleet.root().resolve("helm").resolve(service).resolve("files/limits");
+
+        try (Stream<Path> files = Files.list(copies)) {
+            assertThat(files.map(file -> file.getFileName().toString())).containsExactly("limits.rego");
+        }
+        String copy = Files.readString(copies.resolve("limits.rego"));
+        assertThat(copy).as("helm/%s/files/limits/limits.rego", service)
+                .isEqualTo(GENERATED_HEADER.formatted(source) + Files.readString(Fleet.root().resolve(source)));
+        assertThat(copy).containsPattern("(?m)^package aicunet\\.limits$");
+    }
+
     /** Proves: every service chart's values.yaml has exactly the keys of tenant's (the charts do not drift apart), with its own name, port and database. */
     @ParameterizedTest
     @MethodSource("services")

@@ -159,7 +159,7 @@ class StoreExportersTest {
         }
     }
 
-    /** Proves: the stores' dashboard is valid Grafana JSON charting slow statements (pg_stat_statements), connections, Redis memory, evictions and keys per tenant. */
+    /** Proves: the stores' dashboard is valid Grafana JSON charting slow statements (pg_stat_statements), connections, Redis memory, evictions, and keys and memory per tenant. */
     @Test
     void dashboardChartsTheStores() throws Exception {
         ConfigMap dashboard = configMap("rel-stores-dashboard");
@@ -174,7 +174,8 @@ class StoreExportersTest {
                 .anyMatch(expr -> expr.contains("pg_stat_activity_count"))
                 .anyMatch(expr -> expr.contains("redis_evicted_keys_total"))
                 .anyMatch(expr -> expr.contains("redis_memory_used_bytes"))
-                .anyMatch(expr -> expr.contains("redis_key_group_count") && expr.contains("key_group"));
+                .anyMatch(expr -> expr.contains("redis_key_group_count") && expr.contains("key_group"))
+                .anyMatch(expr -> expr.contains("redis_key_group_memory_usage_bytes") && expr.contains("key_group"));
         assertThat(json.toString()).doesNotContain("[[").doesNotContain("]]");
     }
 

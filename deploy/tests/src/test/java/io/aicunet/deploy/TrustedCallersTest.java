@@ -102,7 +102,7 @@ class TrustedCallersTest {
         }
     }
 
-    /** Proves: the OPA sidecar runs with token authentication and basic authorization, serves its API on loopback only (no container port, no ingress), loads the service's policies and OPA's system policy from the policy ConfigMap, and checks the very token the service sends. */
+    /** Proves: the OPA sidecar runs with token authentication and basic authorization, serves its API on loopback only (no container port, no ingress), loads the service's policies, the rate limit policy and OPA's system policy from the policy ConfigMap, and checks the very token the service sends. */
     @ParameterizedTest
     @MethodSource("renders")
     void opaSidecarIsClosedWithTheServicesToken(String chart, Variant variant) throws IOException {
@@ -147,8 +147,9 @@ class TrustedCallersTest {
             Path chartFiles = Fleet.root().resolve("helm").resolve(service).resolve("files");
             assertThat(policyConfigMap.getData()).as("the policies of %s", service)
                     .containsEntry("system.authz.rego", Files.readString(chartFiles.resolve("system/authz.rego")).stripTrailing())
+                    .containsEntry("limits.rego", Files.readString(chartFiles.resolve("limits/limits.rego")).stripTrailing())
                     .containsKeys("authz.rego")
-                    .hasSize(3);
+                    .hasSize(4);
             assertThat(policyConfigMap.getData().get("system.authz.rego")).containsPattern("(?m)^package system\\.authz$");
         }
     }
