@@ -35,6 +35,12 @@ import org.junit.jupiter.api.BeforeEach;
  */
 public abstract class LedgerTestBase {
 
+    /**
+     * How many accounts TenantCreated opens with the default ledger.default-accounts
+     * (funding, available, usage, tokens, tokens-used).
+     */
+    protected static final int DEFAULT_ACCOUNTS = 5;
+
     @TestHTTPResource
     protected URL service;
 
@@ -51,7 +57,7 @@ public abstract class LedgerTestBase {
     protected void useRealTenant() {
         tenant = TenantServiceProcess.createTenant();
         await().atMost(Duration.ofSeconds(60)).until(() -> count(
-                "SELECT count(*) FROM ledger.accounts WHERE tenant_id = ?::uuid", tenant) == 3);
+                "SELECT count(*) FROM ledger.accounts WHERE tenant_id = ?::uuid", tenant) == DEFAULT_ACCOUNTS);
     }
 
     @BeforeEach

@@ -34,10 +34,16 @@ public interface LedgerServiceConfig {
      * Their ids are derived from tenant and code (UUID v3 of "tenant-id/code"), so
      * callers can compute them. The default chart: credits are bought from
      * {@code funding} into {@code available}, which cannot go below zero, and usage
-     * moves them from {@code available} to {@code usage}.
+     * moves them from {@code available} to {@code usage}. Agent runs reserve and post
+     * tokens from {@code tokens} (the token budget's account, see {@link #tokenBudget()})
+     * to {@code tokens-used}.
      */
-    @WithDefault("funding:CREDIT,available:CREDIT:debits_must_not_exceed_credits,usage:CREDIT")
+    @WithDefault("funding:CREDIT,available:CREDIT:debits_must_not_exceed_credits,usage:CREDIT,tokens:TOKEN,"
+            + "tokens-used:TOKEN")
     List<String> defaultAccounts();
+
+    /** The tenants' daily token budgets (tokens_per_day of the tenant service's quotas). */
+    TokenBudget tokenBudget();
 
     /** Pending transfers whose timeout passed. */
     Expiry expiry();
@@ -54,6 +60,24 @@ public interface LedgerServiceConfig {
     /** Retention of personal data per the tenant's periods (docs/ledger.md, Privacy). */
     Retention retention();
 
+
+    interface TokenBudget {
+        /**
+         * The code of the default account whose debits count against the tenant's daily
+         * token budget; one of {@link #defaultAccounts()}, so its id is the tenant's
+         * default account id for this code (UUID v3 of "tenant-id/code").
+         */
+        @WithDefault("tokens")
+        String accountCode();
+
+        /**
+         * Tokens per day of a tenant whose quota the tenant service has not sent yet (no
+         * TenantCreated or TenantUpdated with quotas applied): none, so nothing is spent
+         * against a budget nobody set.
+         */
+        @WithDefault("0")
+        long unknownTenantTokensPerDay();
+    }
 
     interface Expiry {
         /** How often each replica looks for expired pending transfers (a Quarkus duration, e.g. 1s). */

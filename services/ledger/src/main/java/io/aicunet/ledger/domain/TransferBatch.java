@@ -2,6 +2,7 @@ package io.aicunet.ledger.domain;
 
 import io.aicunet.platform.tenancy.TenantId;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -29,18 +30,35 @@ import java.util.TreeSet;
  * reports its own reason and every other one {@code LINKED_EVENT_FAILED}. Other chains
  * and single transfers of the batch are not affected. A transfer that exists with the
  * same body counts as a success inside a chain, so a whole chain can be retried.
+ *
+ * <p>When the view holds the tenant's {@link TokenBudget}, every new debit of the budget
+ * account (posted or pending) must fit into what is left of the budget on the UTC day
+ * of its timestamp, or fails with {@code EXCEEDS_TOKEN_BUDGET}; a pending debit holds
+ * its day's budget until it is posted (what is posted is used on that day, the rest
+ * is free again), voided or expired. Credits to the budget account do not count.
  */
 public final class TransferBatch {
 
     /** The largest batch one call may carry (TigerBeetle's limit, kept for its clients). */
     public static final int TRANSFERS_MAX = 8_190;
 
-    /** What the batch decided: outcomes in request order and what to write. */
-    public record Plan(List<TransferOutcome> outcomes, List<Transfer> created, List<Account> changedAccounts) {
+    /**
+     * What the batch decided: outcomes in request order and what to write.
+     *
+     * @param tokenDayChanges what to add to the token budget's days (each a change, not a total)
+     */
+    public record Plan(List<TransferOutcome> outcomes, List<Transfer> created, List<Account> changedAccounts,
+                       List<TokenDay> tokenDayChanges) {
         public Plan {
             outcomes = List.copyOf(outcomes);
             created = List.copyOf(created);
             changedAccounts = List.copyOf(changedAccounts);
+            tokenDayChanges = List.copyOf(tokenDayChanges);
+        }
+
+        /** A plan that changes no token budget. */
+        public Plan(List<TransferOutcome> outcomes, List<Transfer> created, List<Account> changedAccounts) {
+            this(outcomes, created, changedAccounts, List.of());
         }
     }
 
@@ -51,6 +69,8 @@ public final class TransferBatch {
     private final Map<TransferId, Transfer> created = new LinkedHashMap<>();
     private final Map<TransferId, TransferKind> settlements;
     private final Deque<Runnable> undo = new ArrayDeque<>();
+    private final TokenBudget budget;
+    private final Map<LocalDate, TokenDay> tokenDays = new HashMap<>();
     private Instant clock;
 
     private TransferBatch(TenantId tenant, LedgerView view, Instant now) {
@@ -59,6 +79,7 @@ public final class TransferBatch {
         this.now = now.truncatedTo(ChronoUnit.MICROS);
         this.accounts = new HashMap<>(view.accounts());
         this.settlements = new HashMap<>(view.settlements());
+        this.budget = view.tokenBudget().orElse(null);
     }
 
     /** Plans the batch against the locked view; {@code now} is the time the batch is recorded at. */
@@ -172,7 +193,15 @@ public final class TransferBatch {
             }
         });
         changed.sort((left, right) -> left.id().compareTo(right.id()));
-        return new Plan(List.of(outcomes), new ArrayList<>(created.values()), changed);
+        List<TokenDay> dayChanges = new ArrayList<>();
+        tokenDays.forEach((day, after) -> {
+            TokenDay change = after.minus(budget.read(day).orElseThrow());
+            if (!change.isZero()) {
+                dayChanges.add(change);
+            }
+        });
+        dayChanges.sort((left, right) -> left.day().compareTo(right.day()));
+        return new Plan(List.of(outcomes), new ArrayList<>(created.values()), changed, dayChanges);
     }
 
     private TransferOutcome apply(int index, CheckedTransfer checked) {
@@ -220,6 +249,12 @@ public final class TransferBatch {
         TransferOutcome limited = limits(index, request, debit, debitAfter, credit, creditAfter);
         if (limited != null) {
             return limited;
+        }
+        if (budget != null && debit.id().equals(budget.account())) {
+            TransferOutcome overBudget = spendTokens(index, request, peekTimestamp(debit, credit), pending);
+            if (overBudget != null) {
+                return overBudget;
+            }
         }
         Instant timestamp = nextTimestamp(debit, credit);
         Optional<Instant> expiresAt = pending && request.timeoutSeconds() > 0
@@ -301,6 +336,16 @@ public final class TransferBatch {
         if (limited != null) {
             return limited;
         }
+        if (budget != null && debit.id().equals(budget.account())) {
+            LocalDate day = TokenBudget.dayOf(pending.timestamp());
+            Optional<TokenDay> before = tokenDay(day);
+            if (before.isEmpty()) {
+                // Committed after this batch looked for the pending transfers it settles.
+                return failed(index, request, TransferResult.PENDING_TRANSFER_NOT_FOUND, "pending_id",
+                        "transfer " + pendingId + " was not committed when this batch began");
+            }
+            putTokenDay(before.get().settle(pending.amount(), posted));
+        }
         settle(pendingId, request.kind());
         Instant timestamp = nextTimestamp(debit, credit);
         return record(index, new Transfer(request.id(), tenant, debit.id(), credit.id(), amount, pending.unit(),
@@ -344,6 +389,45 @@ public final class TransferBatch {
         return null;
     }
 
+    /**
+     * Takes {@code amount} tokens of the budget of the day of {@code timestamp}: reserved
+     * for a pending debit, used for a posted one; or the refusal, naming the budget,
+     * what is used, reserved and requested.
+     */
+    private TransferOutcome spendTokens(int index, TransferRequest request, Instant timestamp, boolean pending) {
+        LocalDate day = TokenBudget.dayOf(timestamp);
+        TokenDay before = tokenDay(day).orElseThrow(() -> new IllegalStateException("the token budget of " + day
+                + " was not read, though every day from " + budget.firstDayRead() + " on was"));
+        long amount = request.amount();
+        long left = Math.max(0, budget.tokensPerDay() - before.committed());
+        if (amount > left) {
+            return failed(index, request, TransferResult.EXCEEDS_TOKEN_BUDGET, "amount",
+                    "the token budget of tenant " + tenant + " for " + day + " (UTC) is " + budget.tokensPerDay()
+                            + " tokens" + (budget.quotaKnown() ? "" : " (the ledger's setting for tenants the tenant"
+                            + " service has not told it about yet)") + ": " + before.used() + " used, "
+                            + before.reserved() + " reserved, " + amount + " requested, " + left + " left");
+        }
+        putTokenDay(pending ? before.reserve(amount) : before.use(amount));
+        return null;
+    }
+
+    /** The day as this batch has it so far, or empty when it was not read. */
+    private Optional<TokenDay> tokenDay(LocalDate day) {
+        TokenDay changed = tokenDays.get(day);
+        return changed != null ? Optional.of(changed) : budget.read(day);
+    }
+
+    private void putTokenDay(TokenDay day) {
+        TokenDay before = tokenDays.put(day.day(), day);
+        undo.push(() -> {
+            if (before == null) {
+                tokenDays.remove(day.day());
+            } else {
+                tokenDays.put(day.day(), before);
+            }
+        });
+    }
+
     private Account lockedAccount(AccountId id) {
         Account account = accounts.get(id);
         if (account == null) {
@@ -354,6 +438,13 @@ public final class TransferBatch {
 
     /** A time after the last transfer of both accounts and of this batch, and not before now. */
     private Instant nextTimestamp(Account debit, Account credit) {
+        Instant next = peekTimestamp(debit, credit);
+        clock = next;
+        return next;
+    }
+
+    /** The time {@link #nextTimestamp} would give, without taking it. */
+    private Instant peekTimestamp(Account debit, Account credit) {
         Instant next = now;
         if (clock != null && !next.isAfter(clock)) {
             next = clock.plus(1, ChronoUnit.MICROS);
@@ -363,7 +454,6 @@ public final class TransferBatch {
                 next = account.lastTransferAt().get().plus(1, ChronoUnit.MICROS);
             }
         }
-        clock = next;
         return next;
     }
 

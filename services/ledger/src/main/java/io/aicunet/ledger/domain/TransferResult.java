@@ -22,7 +22,8 @@ public enum TransferResult {
     PENDING_TRANSFER_ALREADY_POSTED,
     PENDING_TRANSFER_ALREADY_VOIDED,
     PENDING_TRANSFER_EXPIRED,
-    EXCEEDS_PENDING_TRANSFER_AMOUNT;
+    EXCEEDS_PENDING_TRANSFER_AMOUNT,
+    EXCEEDS_TOKEN_BUDGET;
 
     /** Whether the transfer stands (created now, or before with the same body). */
     public boolean succeeded() {

@@ -1,7 +1,10 @@
 package io.aicunet.ledger.adapter.kafka;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.aicunet.contracts.tenant.v1.Tenant;
+import io.aicunet.contracts.tenant.v1.TenantCreated;
 import io.aicunet.contracts.tenant.v1.TenantSuspended;
+import io.aicunet.contracts.tenant.v1.TenantUpdated;
 import io.aicunet.ledger.application.tenants.ApplyTenantEvent;
 import io.aicunet.ledger.application.tenants.TenantEvent;
 import io.aicunet.platform.outbox.EventAdmission;
@@ -11,6 +14,7 @@ import io.aicunet.platform.outbox.ReceivedEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -30,6 +34,7 @@ public class TenantEventConsumer {
 
     static final String CHANNEL = "tenant-events";
     static final String CREATED = "aicunet.tenant.v1.TenantCreated";
+    static final String UPDATED = "aicunet.tenant.v1.TenantUpdated";
     static final String SUSPENDED = "aicunet.tenant.v1.TenantSuspended";
     static final String REACTIVATED = "aicunet.tenant.v1.TenantReactivated";
 
@@ -57,12 +62,46 @@ public class TenantEventConsumer {
      */
     static TenantEvent decode(ReceivedEvent event) {
         TenantEvent.Change change = switch (event.type()) {
-            case CREATED -> new TenantEvent.Created();
+            case CREATED -> new TenantEvent.Created(tokenQuota(createdTenant(event)));
+            case UPDATED -> new TenantEvent.Updated(tokenQuota(updatedTenant(event)));
             case SUSPENDED -> new TenantEvent.Suspended(suspensionReason(event));
             case REACTIVATED -> new TenantEvent.Reactivated();
             default -> new TenantEvent.Other(event.type());
         };
         return new TenantEvent(event.eventId(), event.tenant(), event.time(), change);
+    }
+
+    private static Tenant createdTenant(ReceivedEvent event) {
+        try {
+            return TenantCreated.parseFrom(event.payload()).getTenant();
+        } catch (InvalidProtocolBufferException malformed) {
+            throw new PoisonEvent(PoisonEvent.Reason.UNDECODABLE, "payload is not a TenantCreated", malformed);
+        }
+    }
+
+    private static Tenant updatedTenant(ReceivedEvent event) {
+        try {
+            return TenantUpdated.parseFrom(event.payload()).getTenant();
+        } catch (InvalidProtocolBufferException malformed) {
+            throw new PoisonEvent(PoisonEvent.Reason.UNDECODABLE, "payload is not a TenantUpdated", malformed);
+        }
+    }
+
+    /**
+     * The tenant's token quota, when the event carries quotas (the tenant service's
+     * events always do); a negative quota or version, which the tenant service refuses,
+     * is poison rather than a budget.
+     */
+    static Optional<TenantEvent.TokenQuota> tokenQuota(Tenant tenant) {
+        if (!tenant.hasQuotas()) {
+            return Optional.empty();
+        }
+        long tokensPerDay = tenant.getQuotas().getTokensPerDay();
+        if (tokensPerDay < 0 || tenant.getVersion() < 0) {
+            throw new PoisonEvent(PoisonEvent.Reason.UNDECODABLE,
+                    "tenant.quotas.tokens_per_day or tenant.version is negative");
+        }
+        return Optional.of(new TenantEvent.TokenQuota(tokensPerDay, tenant.getVersion()));
     }
 
     private static String suspensionReason(ReceivedEvent event) {

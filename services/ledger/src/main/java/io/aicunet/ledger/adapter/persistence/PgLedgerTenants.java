@@ -11,8 +11,9 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The tenants' standing in PostgreSQL. An event older than the row's last change is
- * ignored, so a late redelivery never undoes a newer suspension or reactivation.
+ * The tenants' standing and token quota in PostgreSQL. An event older than the row's
+ * last change is ignored, so a late redelivery never undoes a newer suspension or
+ * reactivation, nor an older quota a newer one.
  */
 @ApplicationScoped
 public class PgLedgerTenants implements LedgerTenants {
@@ -37,6 +38,32 @@ public class PgLedgerTenants implements LedgerTenants {
                     return Optional.of(new Suspension(row.getString("suspension_reason"),
                             row.getOffsetDateTime("updated_at").toInstant()));
                 });
+    }
+
+    /**
+     * A tenant first heard of by its quota counts as active; its standing's time is the
+     * earliest there is, so any suspension or reactivation event still applies.
+     */
+    private static final String APPLY_TOKEN_QUOTA = """
+            INSERT INTO tenants (tenant_id, status, updated_at, tokens_per_day, quotas_version)
+            VALUES ($1, 'active', '-infinity', $2, $3)
+            ON CONFLICT (tenant_id) DO UPDATE
+               SET tokens_per_day = excluded.tokens_per_day, quotas_version = excluded.quotas_version
+             WHERE tenants.quotas_version IS NULL OR tenants.quotas_version <= excluded.quotas_version""";
+
+    @Override
+    public Uni<Optional<Long>> tokensPerDay(SqlConnection connection, TenantId tenant) {
+        return connection.preparedQuery("SELECT tokens_per_day FROM tenants WHERE tenant_id = $1 LIMIT 1")
+                .execute(Tuple.of(tenant.value()))
+                .map(rows -> rows.size() == 0 ? Optional.empty()
+                        : Optional.ofNullable(rows.iterator().next().getLong("tokens_per_day")));
+    }
+
+    @Override
+    public Uni<Void> applyTokenQuota(SqlConnection connection, TenantId tenant, long tokensPerDay, long version) {
+        return connection.preparedQuery(APPLY_TOKEN_QUOTA)
+                .execute(Tuple.of(tenant.value(), tokensPerDay, version))
+                .replaceWithVoid();
     }
 
     @Override

@@ -291,9 +291,12 @@ final class LedgerJson {
                 "credit_account_not_found", "debit_account_closed", "credit_account_closed", "units_must_be_equal",
                 "exceeds_credits", "exceeds_debits", "overflows_balance", "pending_transfer_not_found",
                 "pending_transfer_not_pending", "pending_transfer_already_posted",
-                "pending_transfer_already_voided", "pending_transfer_expired", "exceeds_pending_transfer_amount"},
+                "pending_transfer_already_voided", "pending_transfer_expired", "exceeds_pending_transfer_amount",
+                "exceeds_token_budget"},
                     description = "ok and exists: the transfer stands (created now, or before with this body);"
-                            + " anything else: why it failed, having changed nothing.")
+                            + " anything else: why it failed, having changed nothing. exceeds_token_budget: a"
+                            + " new debit of the tenant's token-budget account would pass its tokens per day"
+                            + " (the detail names the UTC day, the budget, what is used, reserved and requested).")
             String result,
             @Schema(description = "The transfer existed with this body (result exists).") boolean replayed,
             @Schema(description = "The recorded transfer, for ok and exists.") TransferBody transfer,

@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * What the ledger knows of each tenant from the tenant service's events: whether it
- * may take new debits.
+ * may take new debits, and its daily token quota.
  */
 public interface LedgerTenants {
 
@@ -22,4 +22,13 @@ public interface LedgerTenants {
     Uni<Void> markActive(SqlConnection connection, TenantId tenant, Instant at);
 
     Uni<Void> markSuspended(SqlConnection connection, TenantId tenant, String reason, Instant at);
+
+    /** The tenant's tokens per day as the tenant service last said, or empty when it has not yet. */
+    Uni<Optional<Long>> tokensPerDay(SqlConnection connection, TenantId tenant);
+
+    /**
+     * Stores the tenant's tokens per day from the tenant at {@code version}, unless a
+     * quota of a later version is stored (a late redelivery changes nothing).
+     */
+    Uni<Void> applyTokenQuota(SqlConnection connection, TenantId tenant, long tokensPerDay, long version);
 }

@@ -16,6 +16,7 @@ import io.aicunet.platform.tenancy.TenantScope;
 import io.aicunet.platform.tenancy.TenantTransactions;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -23,15 +24,21 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
  * Follows the tenant service's events: TenantCreated opens the tenant's default
- * accounts, TenantSuspended stops its new debits, TenantReactivated allows them again.
- * Each event is applied once: its id goes into the inbox in the same transaction.
+ * accounts, TenantCreated and TenantUpdated set its daily token quota (and an update
+ * opens default accounts the tenant lacks, e.g. the token accounts of a tenant created
+ * before they were in the list), TenantSuspended stops its new debits,
+ * TenantReactivated allows them again. Each event is applied once: its id goes into
+ * the inbox in the same transaction as its change, so a new quota counts for every
+ * batch that begins after that transaction commits, on every replica.
  */
 @ApplicationScoped
+@Startup
 public class ApplyTenantEvent {
 
     /** The inbox name of this consumer. */
@@ -50,6 +57,15 @@ public class ApplyTenantEvent {
         this.accounts = accounts;
         this.tenants = tenants;
         this.defaultAccounts = parseDefaultAccounts(config.defaultAccounts());
+        String budgetCode = config.tokenBudget().accountCode();
+        if (defaultAccounts.stream().noneMatch(spec -> spec.code().equals(budgetCode))) {
+            throw new IllegalArgumentException("ledger.token-budget.account-code '" + budgetCode
+                    + "' is not the code of one of ledger.default-accounts " + config.defaultAccounts());
+        }
+        if (config.tokenBudget().unknownTenantTokensPerDay() < 0) {
+            throw new IllegalArgumentException("ledger.token-budget.unknown-tenant-tokens-per-day must be 0 or more,"
+                    + " not " + config.tokenBudget().unknownTenantTokensPerDay());
+        }
     }
 
     /** Applies the event unless it was applied before; true when it changed something now. */
@@ -64,11 +80,26 @@ public class ApplyTenantEvent {
 
     private Uni<Boolean> applyFirst(SqlConnection connection, TenantEvent event) {
         Instant at = event.time().truncatedTo(ChronoUnit.MICROS);
-        if (event.change() instanceof TenantEvent.Created) {
+        if (event.change() instanceof TenantEvent.Created created) {
             return tenants.markActive(connection, event.tenant(), at)
+                    .flatMap(ignored -> applyQuota(connection, event.tenant(), created.quota()))
                     .flatMap(ignored -> accounts.insertMissing(connection, defaultAccountsOf(event.tenant(), at)))
                     .invoke(opened -> LOG.infof("tenant %s created: opened %d default accounts", event.tenant(),
                             opened))
+                    .replaceWith(true);
+        }
+        if (event.change() instanceof TenantEvent.Updated updated) {
+            if (updated.quota().isEmpty()) {
+                return Uni.createFrom().item(false);
+            }
+            return applyQuota(connection, event.tenant(), updated.quota())
+                    .flatMap(ignored -> accounts.insertMissing(connection, defaultAccountsOf(event.tenant(), at)))
+                    .invoke(opened -> {
+                        if (opened > 0) {
+                            LOG.infof("tenant %s updated: opened %d missing default accounts", event.tenant(),
+                                    opened);
+                        }
+                    })
                     .replaceWith(true);
         }
         if (event.change() instanceof TenantEvent.Suspended suspended) {
@@ -78,8 +109,15 @@ public class ApplyTenantEvent {
         if (event.change() instanceof TenantEvent.Reactivated) {
             return tenants.markActive(connection, event.tenant(), at).replaceWith(true);
         }
-        // Other tenant events (e.g. TenantUpdated) do not concern the ledger.
+        // Other tenant events (e.g. TenantOffboarded) do not concern the ledger.
         return Uni.createFrom().item(false);
+    }
+
+    private Uni<Void> applyQuota(SqlConnection connection, TenantId tenant, Optional<TenantEvent.TokenQuota> quota) {
+        if (quota.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return tenants.applyTokenQuota(connection, tenant, quota.get().tokensPerDay(), quota.get().version());
     }
 
     /** The id of a tenant's default account with this code: the same in every replica and for every caller. */

@@ -8,6 +8,7 @@ import io.aicunet.ledger.config.LedgerServiceConfig;
 import io.aicunet.ledger.domain.CheckedTransfer;
 import io.aicunet.ledger.domain.TransferBatch;
 import io.aicunet.ledger.domain.TransferOutcome;
+import io.aicunet.ledger.domain.TransferResult;
 import io.aicunet.ledger.domain.TransferRules;
 import io.aicunet.platform.privacy.DataKey;
 import io.aicunet.platform.problem.Problem;
@@ -108,5 +109,10 @@ public class CreateTransfers {
         long ok = outcomes.stream().filter(o -> o.result().succeeded()).count();
         meters.counter("aicunet.ledger.transfers", "outcome", "succeeded").increment(ok);
         meters.counter("aicunet.ledger.transfers", "outcome", "failed").increment(outcomes.size() - ok);
+        long overBudget = outcomes.stream().filter(o -> o.result() == TransferResult.EXCEEDS_TOKEN_BUDGET).count();
+        if (overBudget > 0) {
+            // No tenant label: the refusal's detail (and the caller) name the tenant.
+            meters.counter("aicunet.ledger.token.budget.refusals").increment(overBudget);
+        }
     }
 }

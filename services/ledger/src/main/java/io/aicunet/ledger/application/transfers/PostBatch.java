@@ -2,13 +2,19 @@ package io.aicunet.ledger.application.transfers;
 
 import io.aicunet.ledger.application.contract.LedgerEvents;
 import io.aicunet.ledger.application.port.Accounts;
+import io.aicunet.ledger.application.port.LedgerTenants;
 import io.aicunet.ledger.application.port.Postings;
+import io.aicunet.ledger.application.port.TokenBudgets;
 import io.aicunet.ledger.application.port.Transfers;
 import io.aicunet.ledger.application.privacy.PersonalDataCipher;
+import io.aicunet.ledger.application.tenants.ApplyTenantEvent;
+import io.aicunet.ledger.config.LedgerServiceConfig;
 import io.aicunet.ledger.domain.Account;
 import io.aicunet.ledger.domain.AccountId;
 import io.aicunet.ledger.domain.CheckedTransfer;
 import io.aicunet.ledger.domain.LedgerView;
+import io.aicunet.ledger.domain.TokenBudget;
+import io.aicunet.ledger.domain.TokenDay;
 import io.aicunet.ledger.domain.Transfer;
 import io.aicunet.ledger.domain.TransferBatch;
 import io.aicunet.ledger.domain.TransferId;
@@ -22,11 +28,13 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Posts a checked batch of one tenant in the current transaction, in the fixed order
@@ -41,6 +49,12 @@ import java.util.Set;
  * <li>plan the batch in memory ({@link TransferBatch}) and write it with one statement,
  *     the new transfers' personal metadata sealed with the tenant's data key.</li>
  * </ol>
+ *
+ * <p>A batch that touches the tenant's token-budget account (the default account
+ * {@code ledger.token-budget.account-code}) also reads, after that account's lock,
+ * the tenant's tokens per day and its budget days (from today on, and the days of the
+ * reservations it settles), and writes the days' changes after the batch: the lock
+ * makes the check and the change one step for every replica. Other batches pay nothing.
  */
 @ApplicationScoped
 public class PostBatch {
@@ -49,12 +63,21 @@ public class PostBatch {
     private final Transfers transfers;
     private final Postings postings;
     private final Outbox outbox;
+    private final LedgerTenants tenants;
+    private final TokenBudgets budgets;
+    private final String budgetAccountCode;
+    private final long unknownTenantTokensPerDay;
 
-    public PostBatch(Accounts accounts, Transfers transfers, Postings postings, Outbox outbox) {
+    public PostBatch(Accounts accounts, Transfers transfers, Postings postings, Outbox outbox, LedgerTenants tenants,
+                     TokenBudgets budgets, LedgerServiceConfig config) {
         this.accounts = accounts;
         this.transfers = transfers;
         this.postings = postings;
         this.outbox = outbox;
+        this.tenants = tenants;
+        this.budgets = budgets;
+        this.budgetAccountCode = config.tokenBudget().accountCode();
+        this.unknownTenantTokensPerDay = config.tokenBudget().unknownTenantTokensPerDay();
     }
 
     /**
@@ -84,24 +107,57 @@ public class PostBatch {
                     : accounts.lock(connection, tenant, toLock);
             Uni<List<Transfer>> named = transfers.findByIdOrPending(connection, tenant,
                     TransferBatch.transfersNamed(batch), pendingIds);
-            return Uni.combine().all().unis(refusal, locked, named).asTuple();
+            AccountId budgetAccount = ApplyTenantEvent.defaultAccountId(tenant, budgetAccountCode);
+            Uni<Optional<TokenBudget>> budget = toLock.contains(budgetAccount)
+                    ? readBudget(connection, tenant, budgetAccount, now, pending)
+                    : Uni.createFrom().item(Optional.empty());
+            return Uni.combine().all().unis(refusal, locked, named, budget).asTuple();
         }).flatMap(read -> {
             if (read.getItem1().isPresent()) {
                 return Uni.createFrom().item(Result.<TransferBatch.Plan>failed(read.getItem1().get()));
             }
-            LedgerView view = view(read.getItem2(), read.getItem3(), pendingIds);
+            // The budget counts only when its account exists (and is locked now).
+            Optional<TokenBudget> budget = read.getItem4().filter(found -> read.getItem2().containsKey(found.account()));
+            LedgerView view = view(read.getItem2(), read.getItem3(), pendingIds, budget);
             TransferBatch.Plan plan = TransferBatch.plan(tenant, batch, view, now);
             if (plan.created().isEmpty() && timeoutsSettled.isEmpty()) {
                 return Uni.createFrom().item(Result.ok(plan));
             }
             TransferBatch.Plan toWrite = key.isEmpty() ? plan : new TransferBatch.Plan(plan.outcomes(),
                     PersonalDataCipher.seal(key.get(), plan.created()), plan.changedAccounts());
-            return postings.write(connection, tenant, toWrite, LedgerEvents.of(outbox, plan.created()),
-                    timeoutsSettled).replaceWith(Result.ok(plan));
+            Uni<Void> written = postings.write(connection, tenant, toWrite, LedgerEvents.of(outbox, plan.created()),
+                    timeoutsSettled);
+            if (!plan.tokenDayChanges().isEmpty()) {
+                written = written.chain(() -> budgets.add(connection, tenant, plan.tokenDayChanges()));
+            }
+            return written.replaceWith(Result.ok(plan));
         });
     }
 
-    private static LedgerView view(Map<AccountId, Account> locked, List<Transfer> found, Set<TransferId> pendingIds) {
+    /**
+     * Reads the tenant's tokens per day and its budget days from the day of {@code now}
+     * on, plus the earlier days of the reservations on the budget account that the batch
+     * settles ({@code pending}, found before the locks).
+     */
+    private Uni<Optional<TokenBudget>> readBudget(SqlConnection connection, TenantId tenant, AccountId budgetAccount,
+                                                 Instant now, List<Transfer> pending) {
+        LocalDate today = TokenBudget.dayOf(now);
+        Set<LocalDate> pastDays = new TreeSet<>();
+        for (Transfer reservation : pending) {
+            LocalDate day = TokenBudget.dayOf(reservation.timestamp());
+            if (reservation.debitAccount().equals(budgetAccount) && day.isBefore(today)) {
+                pastDays.add(day);
+            }
+        }
+        Uni<Optional<Long>> quota = tenants.tokensPerDay(connection, tenant);
+        Uni<Map<LocalDate, TokenDay>> days = budgets.days(connection, tenant, today, pastDays);
+        return Uni.combine().all().unis(quota, days).asTuple().map(read -> Optional.of(
+                new TokenBudget(budgetAccount, read.getItem1().orElse(unknownTenantTokensPerDay),
+                        read.getItem1().isPresent(), today, pastDays, read.getItem2())));
+    }
+
+    private static LedgerView view(Map<AccountId, Account> locked, List<Transfer> found, Set<TransferId> pendingIds,
+                                   Optional<TokenBudget> budget) {
         Map<TransferId, Transfer> byId = new HashMap<>();
         Map<TransferId, TransferKind> settlements = new HashMap<>();
         for (Transfer transfer : found) {
@@ -110,6 +166,6 @@ public class PostBatch {
                 settlements.put(transfer.pendingId().get(), transfer.kind());
             }
         }
-        return new LedgerView(locked, byId, settlements);
+        return new LedgerView(locked, byId, settlements, budget);
     }
 }

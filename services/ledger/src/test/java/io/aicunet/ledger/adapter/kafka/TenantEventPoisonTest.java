@@ -121,7 +121,7 @@ class TenantEventPoisonTest extends LedgerTestBase {
     private void assertNextEventApplied() {
         PoisonEvents.send(created());
         await().atMost(Duration.ofSeconds(60)).until(() -> count(
-                "SELECT count(*) FROM ledger.accounts WHERE tenant_id = ?::uuid", tenant) == 3);
+                "SELECT count(*) FROM ledger.accounts WHERE tenant_id = ?::uuid", tenant) == DEFAULT_ACCOUNTS);
         PoisonEvents.assertReady(service);
     }
 

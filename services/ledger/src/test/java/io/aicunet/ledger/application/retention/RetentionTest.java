@@ -67,7 +67,7 @@ class RetentionTest extends LedgerTestBase {
                         .setDataClass("personal").setDays(1000)).build())
                 .getTenant().getId();
         await().atMost(WAIT).until(() -> count(
-                "SELECT count(*) FROM ledger.accounts WHERE tenant_id = ?::uuid", tenant) == 3);
+                "SELECT count(*) FROM ledger.accounts WHERE tenant_id = ?::uuid", tenant) == DEFAULT_ACCOUNTS);
         String longPeriod = tenant;
         Account kept = open(anAccount("CREDIT").setSubjectId("user-kept"));
         TransferOutcome young = post(aTransfer(funding(), kept.getId(), 3)

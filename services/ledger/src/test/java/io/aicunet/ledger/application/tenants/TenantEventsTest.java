@@ -72,6 +72,8 @@ class TenantEventsTest extends LedgerTestBase {
         assertThat(available.getDebitsMustNotExceedCredits()).isTrue();
         assertThat(account("funding").getDebitsMustNotExceedCredits()).isFalse();
         assertThat(account("usage").getCode()).isEqualTo("usage");
+        assertThat(account("tokens").getUnit()).as("the token budget's account").isEqualTo("TOKEN");
+        assertThat(account("tokens-used").getUnit()).isEqualTo("TOKEN");
 
         // Redelivered, then a second TenantCreated: same partition (keyed by tenant), in
         // order, so once the second is in the inbox the redelivery was handled too.
@@ -82,7 +84,7 @@ class TenantEventsTest extends LedgerTestBase {
                 + " AND event_id = ?::uuid", ApplyTenantEvent.CONSUMER, again.eventId().toString()) == 1);
         assertThat(count("SELECT count(*) FROM ledger.inbox_events WHERE event_id = ?::uuid",
                 created.eventId().toString())).isEqualTo(1);
-        assertThat(count("SELECT count(*) FROM ledger.accounts WHERE tenant_id = ?::uuid", tenant)).isEqualTo(3);
+        assertThat(count("SELECT count(*) FROM ledger.accounts WHERE tenant_id = ?::uuid", tenant)).isEqualTo(DEFAULT_ACCOUNTS);
     }
 
     /**
