@@ -24,8 +24,9 @@ class DatabaseIsolationTest {
 
     private static final Declaration TABLES = Declaration
             .tenantTables("audit_checkpoints", "audit_heads", "audit_records", "audit_removals", "audit_segments",
-                    "audit_tenant_policies")
+                    "audit_tenant_policies", "tenant_storage")
             .appRoleRefuses("audit_records", Privilege.UPDATE, Privilege.DELETE)
+            .appRoleRefuses("tenant_storage", Privilege.DELETE)
             .appRoleRefuses("audit_heads", Privilege.DELETE);
 
     @TestHTTPResource

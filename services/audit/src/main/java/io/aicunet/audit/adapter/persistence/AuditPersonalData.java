@@ -37,6 +37,7 @@ public final class AuditPersonalData {
                             "updated_at"),
                     "audit_removals", Set.of("tenant_id", "up_to_sequence", "records_removed", "anchor_hash",
                             "removed_at"),
+                    "tenant_storage", Set.of("tenant_id", "bytes", "updated_at"),
                     "tenant_sweeps", Set.of("sweep", "resume_after", "updated_at")));
 
     private AuditPersonalData() {

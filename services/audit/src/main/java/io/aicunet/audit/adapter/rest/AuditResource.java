@@ -96,6 +96,9 @@ public class AuditResource {
                     schema = @Schema(type = SchemaType.ARRAY, implementation = AppendedBody.class)))
     @APIResponse(responseCode = "409", description = "Records with details for a tenant without a data key"
             + " (unknown to the tenant service, or erased): nothing is appended.")
+    @APIResponse(responseCode = "429", description = "The tenant's log would hold more detail bytes than its"
+            + " storage quota (tenant.quotas.storage_bytes; the problem names the quota and the current use):"
+            + " nothing is appended.")
     public Uni<Response> append(@PathParam("tenantId") @Parameter(description = "The tenant whose log it is.",
                                         schema = @Schema(type = SchemaType.STRING, format = "uuid")) String tenantId,
                                 @RequestBody(required = true) AppendBody body) {

@@ -7,8 +7,10 @@ import io.aicunet.audit.application.records.LogAppender;
 import io.aicunet.audit.config.AuditServiceConfig;
 import io.aicunet.audit.domain.RecordDraft;
 import io.aicunet.platform.auditlog.Sha256;
+import io.aicunet.platform.limits.StorageQuota;
 import io.aicunet.platform.outbox.Inbox;
 import io.aicunet.platform.privacy.DataKey;
+import io.aicunet.platform.tenancy.TenantId;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -28,7 +30,9 @@ import org.jboss.logging.Logger;
 /**
  * Appends a batch of the fleet's events to their tenants' logs, in one transaction
  * together with the inbox entries that make redelivered events no-ops. Tenant events
- * also carry each tenant's audit retention period, which is kept for retention.
+ * also carry each tenant's audit retention period, which is kept for retention. Events
+ * are facts: their details count towards their tenant's storage use, but a tenant past its
+ * storage quota still gets them logged (logged and metered, {@link StorageQuota#countFacts}).
  */
 @ApplicationScoped
 public class IngestEvents {
@@ -59,10 +63,12 @@ public class IngestEvents {
     private final AuditServiceConfig config;
     private final DetailsSealing sealing;
     private final MeterRegistry meters;
+    private final StorageQuota storage;
 
     public IngestEvents(AuditAccess access, LogAppender appender, AuditServiceConfig config, DetailsSealing sealing,
-                        MeterRegistry meters) {
+                        MeterRegistry meters, StorageQuota storage) {
         this.access = access;
+        this.storage = storage;
         this.appender = appender;
         this.config = config;
         this.sealing = sealing;
@@ -129,6 +135,8 @@ public class IngestEvents {
                 .map(group -> appender.appendNew(connection, group.getKey(), group.getValue()))
                 .toList();
         return Uni.join().all(appends).andFailFast()
+                .call(ignored -> storage.countFacts(connection, byTenant.keySet().stream()
+                        .filter(DetailsSealing::sealedFor).map(TenantId::new).toList()))
                 .flatMap(ignored -> Multi.createFrom().iterable(tenantEvents)
                         .onItem().transformToUniAndConcatenate(event -> saveRetention(connection, event))
                         .collect().asList())

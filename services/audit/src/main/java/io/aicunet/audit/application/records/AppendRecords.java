@@ -6,12 +6,15 @@ import io.aicunet.audit.config.AuditServiceConfig;
 import io.aicunet.audit.domain.AuditRules;
 import io.aicunet.audit.domain.RecordDraft;
 import io.aicunet.platform.auditlog.SealedDetails;
+import io.aicunet.platform.limits.StorageQuota;
 import io.aicunet.platform.privacy.TenantDataKeys;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Problem.FieldViolation;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
+import io.aicunet.platform.tenancy.TenantId;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -20,7 +23,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Appends a batch of direct records (not events) to one tenant's log, in one transaction. */
+/**
+ * Appends a batch of direct records (not events) to one tenant's log, in one transaction.
+ * Their details count against the tenant's storage quota ({@link StorageQuota}): a batch
+ * past it is RESOURCE_EXHAUSTED with the use before it, and nothing is appended.
+ */
 @ApplicationScoped
 public class AppendRecords {
 
@@ -43,10 +50,12 @@ public class AppendRecords {
     private final AuditServiceConfig config;
     private final AuditClock clock;
     private final DetailsSealing sealing;
+    private final StorageQuota storage;
 
     public AppendRecords(AuditAccess access, LogAppender appender, AuditServiceConfig config, AuditClock clock,
-                         DetailsSealing sealing) {
+                         DetailsSealing sealing, StorageQuota storage) {
         this.access = access;
+        this.storage = storage;
         this.sealing = sealing;
         this.appender = appender;
         this.config = config;
@@ -58,8 +67,24 @@ public class AppendRecords {
         List<RecordDraft> drafts = drafts(command, violations);
         return access.onLog(caller, command.tenantId(), ACTION, violations,
                 (connection, tenant) -> sealed(tenant, drafts).flatMap(ready -> ready.isOk()
-                        ? appender.append(connection, tenant, ready.value()).map(Result::ok)
+                        ? appender.append(connection, tenant, ready.value())
+                                .flatMap(placed -> withinQuota(connection, tenant, placed))
                         : Uni.createFrom().item(Result.<List<LogAppender.Placed>>failed(ready.problem()))));
+    }
+
+    /**
+     * A tenant's direct records count against its storage quota: an append that makes the
+     * tenant's log hold more detail bytes than its storage_bytes is refused (the transaction
+     * rolls back, nothing appended). The platform's own log belongs to no tenant's quota.
+     */
+    private Uni<Result<List<LogAppender.Placed>>> withinQuota(SqlConnection connection, UUID tenant,
+                                                              List<LogAppender.Placed> placed) {
+        if (!DetailsSealing.sealedFor(tenant)) {
+            return Uni.createFrom().item(Result.ok(placed));
+        }
+        return storage.checkWrite(connection, new TenantId(tenant)).map(use -> use.isOk()
+                ? Result.ok(placed)
+                : Result.<List<LogAppender.Placed>>failed(use.problem()));
     }
 
     /**

@@ -1,0 +1,251 @@
+package io.aicunet.audit;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import com.google.protobuf.ByteString;
+import com.google.rpc.QuotaFailure;
+import io.aicunet.contracts.audit.v1.AppendRequest;
+import io.aicunet.contracts.audit.v1.QueryRecordsRequest;
+import io.aicunet.contracts.privacy.v1.PrivacyRequestKind;
+import io.aicunet.contracts.tenant.v1.Quotas;
+import io.aicunet.contracts.tenant.v1.TenantServiceGrpc;
+import io.aicunet.platform.tenancy.TenantId;
+import io.aicunet.platform.testing.AuditFixtures;
+import io.aicunet.platform.testing.FleetTestResource;
+import io.aicunet.platform.testing.GrpcCalls;
+import io.aicunet.platform.testing.PrivacyRequests;
+import io.aicunet.platform.testing.TenantFixtures;
+import io.aicunet.platform.testing.TenantServiceProcess;
+import io.aicunet.platform.testing.TestCallers;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Storage quotas in audit: the detail bytes of a tenant's log (the reference and the
+ * sealed ciphertext) count against its storage_bytes quota (platform/limits
+ * StorageQuota). Direct appends past it are refused; ingested events are facts, logged
+ * all the same.
+ */
+@QuarkusTest
+class StorageQuotaTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TestHTTPResource
+    URL service;
+
+    @Inject
+    MeterRegistry meters;
+
+    /**
+     * Proves: a tenant fills its log's detail bytes to exactly its quota (its own
+     * TenantCreated event, ingested first, included) and each append passes; one more
+     * record is RESOURCE_EXHAUSTED over gRPC and 429 over REST, naming the quota, the
+     * bound and the current use, and appends nothing; a record that would end one byte
+     * past the quota is refused with the use before it. Erasing the records' subject
+     * (their sealed details are redacted) frees those bytes, so a record fits again, and
+     * the count always equals what the tenant's rows hold.
+     */
+    @Test
+    void exactlyTheQuotaThenRefusedUntilAnErasureFreesRoom() throws Exception {
+        try (AuditGrpcClient client = new AuditGrpcClient(service.getPort())) {
+            Map<Integer, Long> sizes = recordSizes(client);
+            int smallest = SIZES_FROM;
+
+            String tenant = aTenantWithStorageQuota(QUOTA);
+            long base = settled(client, tenant);
+            for (int detailsBytes : fill(sizes, QUOTA - base)) {
+                client.asService().append(record(tenant, "ann", detailsBytes));
+            }
+            assertThat(storedBytes(tenant)).as("exactly the quota").isEqualTo(QUOTA);
+            long appended = records(client, tenant);
+
+            StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
+                    () -> client.asService().append(record(tenant, "ann", smallest)));
+            assertRefused(refused, QUOTA, QUOTA);
+            given().headers(AuditFixtures.platformService()).contentType("application/json")
+                    .body(Map.of("records", List.of(Map.of("actor", "ann", "action", "a.b", "resource", "r/1",
+                            "outcome", "success", "details", Base64.getEncoder().encodeToString(
+                                    "x".repeat(smallest).getBytes(StandardCharsets.UTF_8))))))
+                    .post(service + "v1/audit/tenants/" + tenant + "/records")
+                    .then().statusCode(429)
+                    .body("limit", equalTo("tenant.quotas.storage_bytes"))
+                    .body("bound", equalTo((int) QUOTA))
+                    .body("current", equalTo((int) QUOTA));
+            assertThat(records(client, tenant)).as("nothing appended").isEqualTo(appended);
+            assertThat(storedBytes(tenant)).isEqualTo(QUOTA);
+
+            String tighter = aTenantWithStorageQuota(QUOTA);
+            long tighterBase = settled(client, tighter);
+            long before = QUOTA + 1 - sizes.get(smallest);
+            for (int detailsBytes : fill(sizes, before - tighterBase)) {
+                client.asService().append(record(tighter, "ann", detailsBytes));
+            }
+            assertThat(storedBytes(tighter)).isEqualTo(before);
+            assertRefused(catchThrowableOfType(StatusRuntimeException.class,
+                    () -> client.asService().append(record(tighter, "ann", smallest))), QUOTA, before);
+
+            PrivacyRequests.completed(PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE, tenant, "ann");
+            assertThat(storedBytes(tenant)).as("the redacted ciphertexts are freed").isLessThan(QUOTA - 100);
+            client.asService().append(record(tenant, "bob", smallest));
+            long[] countAndRows = countAndRowBytes(tenant);
+            assertThat(countAndRows[0]).as("the count is what the rows hold").isEqualTo(countAndRows[1]);
+        }
+    }
+
+    /**
+     * Proves: events of a tenant past its quota (of 1 byte) are ingested all the same
+     * (facts: its own TenantCreated, then a transfer), counted in its use and in
+     * aicunet.storage.facts.over.quota, while a direct append for that tenant is refused.
+     */
+    @Test
+    void eventsOfATenantOverItsQuotaAreLoggedAndCounted() throws Exception {
+        try (AuditGrpcClient client = new AuditGrpcClient(service.getPort())) {
+            String tenant = aTenantWithStorageQuota(1);
+            assertThat(settled(client, tenant)).as("its own TenantCreated already passes the quota").isGreaterThan(1);
+            double overBefore = meters.counter("aicunet.storage.facts.over.quota").count();
+            KafkaIngestTest.publish(List.of(KafkaIngestTest.event("ledger.transfers.v1",
+                    "aicunet.ledger.v1.TransferPosted", "/aicunet/ledger", new TenantId(UUID.fromString(tenant)),
+                    "a transfer of a tenant over its quota".getBytes(StandardCharsets.UTF_8))));
+            long before = storedBytes(tenant);
+            await().atMost(WAIT).untilAsserted(() -> assertThat(records(client, tenant)).isEqualTo(2));
+            assertThat(storedBytes(tenant)).as("the fact is counted").isGreaterThan(before);
+            assertThat(meters.counter("aicunet.storage.facts.over.quota").count()).isGreaterThan(overBefore);
+
+            StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
+                    () -> client.asService().append(record(tenant, "ann", SIZES_FROM)));
+            assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+            assertThat(records(client, tenant)).isEqualTo(2);
+        }
+    }
+
+    /** Details of {@code SIZES_FROM} to {@code SIZES_TO} bytes, in steps of 3, are measured. */
+    private static final int SIZES_FROM = 14;
+    private static final int SIZES_TO = 140;
+    private static final long QUOTA = 3000;
+
+    /**
+     * What a record with n detail bytes counts (reference and ciphertext), measured on a
+     * tenant of its own: sealing makes it larger than n, in steps the test does not assume.
+     */
+    private Map<Integer, Long> recordSizes(AuditGrpcClient client) throws Exception {
+        String probe = aTenantWithStorageQuota(1_000_000);
+        long before = settled(client, probe);
+        Map<Integer, Long> sizes = new TreeMap<>();
+        for (int n = SIZES_FROM; n <= SIZES_TO; n += 3) {
+            client.asService().append(record(probe, "probe", n));
+            long after = storedBytes(probe);
+            sizes.put(n, after - before);
+            before = after;
+        }
+        return sizes;
+    }
+
+    /** Detail sizes whose records count exactly {@code bytes} together (fails if none do). */
+    private static List<Integer> fill(Map<Integer, Long> sizes, long bytes) {
+        int target = Math.toIntExact(bytes);
+        int[] last = new int[target + 1];
+        java.util.Arrays.fill(last, -1);
+        last[0] = 0;
+        for (int sum = 1; sum <= target; sum++) {
+            for (Map.Entry<Integer, Long> size : sizes.entrySet()) {
+                int rest = sum - size.getValue().intValue();
+                if (rest >= 0 && last[rest] >= 0) {
+                    last[sum] = size.getKey();
+                    break;
+                }
+            }
+        }
+        assertThat(last[target]).as("records can make exactly %d bytes from %s", target, sizes).isPositive();
+        List<Integer> plan = new ArrayList<>();
+        for (int sum = target; sum > 0; sum -= sizes.get(last[sum]).intValue()) {
+            plan.add(last[sum]);
+        }
+        return plan;
+    }
+
+    /** The tenant's use once its TenantCreated event is in its log (nothing else arrives unasked). */
+    private static long settled(AuditGrpcClient client, String tenant) throws Exception {
+        await().atMost(WAIT).until(() -> records(client, tenant) == 1);
+        return storedBytes(tenant);
+    }
+
+    private static AppendRequest record(String tenant, String actor, int detailsBytes) {
+        return AppendRequest.newBuilder().setTenantId(tenant).addRecords(AuditFixtures.aRecord().setActor(actor)
+                .setDetails(ByteString.copyFromUtf8("x".repeat(detailsBytes)))).build();
+    }
+
+    /** The tenant's count and what its rows hold in detail bytes, recomputed, in one snapshot. */
+    private static long[] countAndRowBytes(String tenant) throws Exception {
+        try (Connection db = FleetTestResource.database().connectAsSuperuser();
+                PreparedStatement select = db.prepareStatement("SELECT (SELECT bytes FROM audit.tenant_storage"
+                        + " WHERE tenant_id = ?::uuid), (SELECT coalesce(sum(octet_length(details)"
+                        + " + coalesce(octet_length(sealed_details), 0)), 0) FROM audit.audit_records"
+                        + " WHERE tenant_id = ?::uuid)")) {
+            select.setString(1, tenant);
+            select.setString(2, tenant);
+            try (ResultSet rows = select.executeQuery()) {
+                rows.next();
+                return new long[] {rows.getLong(1), rows.getLong(2)};
+            }
+        }
+    }
+
+    private static long records(AuditGrpcClient client, String tenant) {
+        return client.asAuditor().queryRecords(QueryRecordsRequest.newBuilder().setTenantId(tenant).setPageSize(100)
+                .build()).getRecordsCount();
+    }
+
+    private static void assertRefused(StatusRuntimeException refused, long quota, long current) {
+        assertThat(refused).as("refused").isNotNull();
+        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(GrpcCalls.errorInfo(refused).getReason()).isEqualTo("tenant.quotas.storage_bytes");
+        assertThat(GrpcCalls.errorInfo(refused).getMetadataMap()).containsEntry("bound", Long.toString(quota))
+                .containsEntry("current", Long.toString(current));
+        assertThat(GrpcCalls.detail(refused, QuotaFailure.class).getViolations(0).getSubject())
+                .endsWith("/storage/audit");
+    }
+
+    /** A new tenant of the tenant service with the given storage quota (and room for requests). */
+    private static String aTenantWithStorageQuota(long storageBytes) {
+        return TenantServiceGrpc.newBlockingStub(TestCallers.as(TenantServiceProcess.channel(),
+                        TestCallers.platformAdmin()))
+                .createTenant(TenantFixtures.aTenant().setQuotas(Quotas.newBuilder().setRequestsPerMinute(100_000)
+                        .setTokensPerDay(1_000_000).setStorageBytes(storageBytes)).build())
+                .getTenant().getId();
+    }
+
+    /** What tenant_storage counts for the tenant (0 when it has no row). */
+    private static long storedBytes(String tenant) throws Exception {
+        try (Connection db = FleetTestResource.database().connectAsSuperuser();
+                PreparedStatement select = db.prepareStatement(
+                        "SELECT coalesce(sum(bytes), 0) FROM audit.tenant_storage WHERE tenant_id = ?::uuid")) {
+            select.setString(1, tenant);
+            try (ResultSet rows = select.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+}
