@@ -104,6 +104,10 @@ public class FleetOpenApi implements OASFilter {
             addIfAbsent(responses, "401", "No valid access token.")
                     .addHeader("WWW-Authenticate", header("The bearer challenge (RFC 6750).", Schema.SchemaType.STRING));
             addIfAbsent(responses, "403", "The caller may not do this for this tenant.");
+            addIfAbsent(responses, "429", "A bound of the tenant is reached: its request rate (retry after `Retry-After`"
+                    + " seconds) or what it may hold (`limit`, `bound` and `current` say which); nothing was done.")
+                    .addHeader("Retry-After", header("Seconds until a rate-limited request can pass again.",
+                            Schema.SchemaType.INTEGER));
         }
         if (operation.getRequestBody() != null) {
             addIfAbsent(responses, "413", "The body is larger than the service accepts (its `quarkus.http.limits.max-body-size`).");

@@ -49,6 +49,9 @@ public final class GrpcProblems {
                     .putMetadata("bound", Long.toString(exhausted.bound()))
                     .putMetadata("current", Long.toString(exhausted.current()))
                     .build()));
+            exhausted.retryAfter().ifPresent(delay -> status.addDetails(Any.pack(RetryInfo.newBuilder()
+                    .setRetryDelay(Duration.newBuilder().setSeconds(delay.getSeconds()).setNanos(delay.getNano()))
+                    .build())));
         }
         if (problem.kind() == Problem.Kind.UNAVAILABLE) {
             status.addDetails(retryInfo());

@@ -30,6 +30,9 @@ public final class HttpProblems {
         if (problem.kind() == Problem.Kind.UNAVAILABLE) {
             response.header("Retry-After", String.valueOf(Outages.RETRY_AFTER_SECONDS));
         }
+        if (problem instanceof Problem.ResourceExhausted exhausted) {
+            exhausted.retryAfterSeconds().ifPresent(seconds -> response.header("Retry-After", String.valueOf(seconds)));
+        }
         return response.build();
     }
 
@@ -46,6 +49,7 @@ public final class HttpProblems {
             body.put("subject", exhausted.subject());
             body.put("bound", exhausted.bound());
             body.put("current", exhausted.current());
+            exhausted.retryAfter().ifPresent(delay -> body.put("retry_after_millis", delay.toMillis()));
         }
         if (problem instanceof Problem.InvalidArgument invalid) {
             List<Map<String, String>> errors = invalid.listed().stream()

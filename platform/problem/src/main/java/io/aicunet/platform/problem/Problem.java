@@ -1,7 +1,9 @@
 package io.aicunet.platform.problem;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * An expected failure of a request: the caller sent something wrong, asked for what
@@ -174,18 +176,35 @@ public sealed interface Problem {
      * {@code subject} what is bounded ({@code tenants/<id>/queues}), {@code bound} the
      * setting's value and {@code current} the tenant's count now. gRPC RESOURCE_EXHAUSTED
      * with QuotaFailure and ErrorInfo (reason: the setting; bound and current), REST 429
-     * with {@code limit}, {@code bound} and {@code current} members.
+     * with {@code limit}, {@code bound} and {@code current} members. {@code retryAfter},
+     * when present, is when the same request can pass again (a rate limit refills): gRPC
+     * adds RetryInfo with it, REST a {@code Retry-After} header in whole seconds (rounded up,
+     * at least 1) and a {@code retry_after_millis} member.
      */
-    record ResourceExhausted(String limit, String subject, long bound, long current, String detail)
-            implements Problem {
+    record ResourceExhausted(String limit, String subject, long bound, long current, String detail,
+                             Optional<Duration> retryAfter) implements Problem {
 
         public ResourceExhausted {
             Objects.requireNonNull(limit, "limit");
             Objects.requireNonNull(subject, "subject");
             Objects.requireNonNull(detail, "detail");
+            Objects.requireNonNull(retryAfter, "retryAfter");
             if (bound < 0 || current < 0) {
                 throw new IllegalArgumentException("a bound and a count are 0 or more: " + bound + ", " + current);
             }
+            if (retryAfter.isPresent() && retryAfter.get().isNegative()) {
+                throw new IllegalArgumentException("a retry delay is 0 or more: " + retryAfter.get());
+            }
+        }
+
+        /** A bound that holds until the tenant frees something: no retry delay. */
+        public ResourceExhausted(String limit, String subject, long bound, long current, String detail) {
+            this(limit, subject, bound, current, detail, Optional.empty());
+        }
+
+        /** {@link #retryAfter} in whole seconds, rounded up and at least 1, as {@code Retry-After} says it. */
+        public Optional<Long> retryAfterSeconds() {
+            return retryAfter.map(delay -> Math.max(1, (delay.toMillis() + 999) / 1000));
         }
 
         @Override

@@ -80,4 +80,37 @@ class ProblemMappingTest {
                 .containsEntry("limit", "agent-state.tasks.queues-per-tenant-max")
                 .containsEntry("bound", 20L).containsEntry("current", 20L);
     }
+
+    /**
+     * Proves: a rate limit's refusal carries when to retry: RetryInfo with the exact delay on
+     * gRPC, a Retry-After header in whole seconds rounded up (at least 1) and
+     * retry_after_millis on REST; a bound without a delay has neither.
+     */
+    @Test
+    void resourceExhaustedWithADelaySaysWhenToRetry() throws Exception {
+        Problem limited = new Problem.ResourceExhausted("quotas.requests_per_minute", "tenants/1/requests", 60, 60,
+                "tenant 1 made its 60 requests of this minute", java.util.Optional.of(java.time.Duration.ofMillis(1_200)));
+
+        Status status = GrpcProblems.toStatus(limited);
+        com.google.rpc.RetryInfo retry = status.getDetailsList().stream()
+                .filter(detail -> detail.is(com.google.rpc.RetryInfo.class)).findFirst().orElseThrow()
+                .unpack(com.google.rpc.RetryInfo.class);
+        assertThat(retry.getRetryDelay().getSeconds()).isEqualTo(1);
+        assertThat(retry.getRetryDelay().getNanos()).isEqualTo(200_000_000);
+        jakarta.ws.rs.core.Response response = HttpProblems.toResponse(limited);
+        assertThat(response.getStatus()).isEqualTo(429);
+        assertThat(response.getHeaderString("Retry-After")).isEqualTo("2");
+        assertThat(HttpProblems.toBody(limited)).containsEntry("retry_after_millis", 1_200L);
+
+        Problem soon = new Problem.ResourceExhausted("quotas.requests_per_minute", "tenants/1/requests", 6000, 6000,
+                "soon", java.util.Optional.of(java.time.Duration.ofMillis(3)));
+        assertThat(HttpProblems.toResponse(soon).getHeaderString("Retry-After")).isEqualTo("1");
+
+        Problem held = new Problem.ResourceExhausted("agent-state.tasks.queues-per-tenant-max", "tenants/1/queues",
+                20, 20, "full");
+        assertThat(HttpProblems.toResponse(held).getHeaderString("Retry-After")).isNull();
+        assertThat(GrpcProblems.toStatus(held).getDetailsList())
+                .noneMatch(detail -> detail.is(com.google.rpc.RetryInfo.class));
+        assertThat(HttpProblems.toBody(held)).doesNotContainKey("retry_after_millis");
+    }
 }
