@@ -3,7 +3,10 @@ package io.aicunet.platform.limits;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** How a service learns its tenants' quotas ({@link TenantQuotas}). */
+/**
+ * How a service learns its tenants' quotas ({@link TenantQuotas}) and holds them to their
+ * request rate ({@link RateLimitStep}); docs/rate-limits.md explains each choice.
+ */
 @ConfigMapping(prefix = "aicunet.limits")
 public interface LimitsConfig {
 
@@ -32,6 +35,59 @@ public interface LimitsConfig {
 
     /** The quotas of a tenant the tenant service does not know, or that it was never reached for. */
     UnknownTenant unknownTenant();
+
+    /**
+     * A tenant's burst, the size of its bucket, in percent of its requests per minute
+     * (1-100; rounded up, at least 1 request): at 100 a tenant idle for a minute may send a
+     * whole minute's requests at once. It also bounds how long a bucket's key lives (the time
+     * it takes to refill, at most 61 s at 100).
+     */
+    @WithDefault("100")
+    int burstPercent();
+
+    /** The limits policy's decision document, under /v1/data (platform/policy aicunet/limits/limits.rego). */
+    @WithDefault("aicunet/limits/decision")
+    String decisionPath();
+
+    /** How long the limits policy's answer to one question is reused; a policy change applies within it. */
+    @WithDefault("5000")
+    long decisionCacheMillis();
+
+    /** How many answers of the limits policy are kept at most; emptied when full. */
+    @WithDefault("10000")
+    int decisionCacheEntriesMax();
+
+    /** How long the bucket script in Redis may take before this replica decides alone. */
+    @WithDefault("250")
+    long redisTimeoutMillis();
+
+    /** After Redis failed, how long this replica decides alone before it tries Redis again. */
+    @WithDefault("1000")
+    long redisRetryMillis();
+
+    /**
+     * While Redis cannot be reached, each replica keeps its own buckets at this percent of
+     * every limit (1-100): with n replicas a tenant gets at most n times this share of its
+     * limit, and never nothing.
+     */
+    @WithDefault("50")
+    int redisDownSharePercent();
+
+    /** How many buckets a replica keeps for itself while Redis is down; the least recently used go first. */
+    @WithDefault("10000")
+    int localBucketsMax();
+
+    /** How many of the tenants refused most get a gauge of their own (aicunet.limits.limited.top). */
+    @WithDefault("10")
+    int topTenants();
+
+    /** The window over which the tenants refused most are counted. */
+    @WithDefault("60")
+    long topWindowSeconds();
+
+    /** How many tenants are counted in one window at most (the rest in aicunet.limits.limited.untracked). */
+    @WithDefault("10000")
+    int topTrackedMax();
 
     /**
      * The quotas of a tenant unknown to the tenant service. By default those of the

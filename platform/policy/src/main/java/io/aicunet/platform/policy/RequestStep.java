@@ -15,6 +15,13 @@ public interface RequestStep {
     /** Authorization's place; a step that must run before the policy is asked orders lower. */
     int AUTHORIZATION = 1000;
 
+    /**
+     * The request rate limit's place (platform/limits RateLimitStep): after authorization, so
+     * a call the policy refuses never takes from a tenant's bucket (a caller foreign to the
+     * tenant cannot exhaust it), and before any work.
+     */
+    int RATE_LIMIT = 1100;
+
     int order();
 
     /** Empty to let the request go on; otherwise the refusal the caller gets. */
