@@ -28,8 +28,9 @@ fleet_services := {"tenant", "ledger", "agent-state", "audit", "config"}
 unmetered_reads := {"tenant.tenants.read", "tenant.privacy-requests.read", "ledger.balances.read"}
 
 # Roles of a tenant's principals that get a bucket of their own, and its share (percent)
-# of the tenant's limit: the tenant's machine accounts (agents, integrations).
-principal_shares := {"tenant-service": 50}
+# of the tenant's limit: the tenant's machine accounts (agent runtimes, the account that
+# records its usage in the ledger, its integrations writing to the audit log).
+principal_shares := {"agent-runtime": 50, "ledger-writer": 50, "tenant-service": 50}
 
 default decision := {
 	"bucket": "tenant", "share_percent": 100,

@@ -24,6 +24,11 @@ test_a_tenant_machine_account_counts_against_the_tenant_and_its_own_share if {
 	share(request) == 50
 }
 
+test_agent_runtimes_and_ledger_writers_get_their_own_share if {
+	bucket(f.member(f.tenant_a, ["agent-runtime"], "agent-state.checkpoints.write", checkpoint)) == "principal"
+	bucket(f.member(f.tenant_a, ["ledger-writer"], "ledger.transfers.create", f.owned("transfer", f.tenant_a))) == "principal"
+}
+
 test_a_machine_account_with_another_role_still_gets_its_own_share if {
 	request := f.member(f.tenant_a, ["tenant-viewer", "tenant-service"], "agent-state.tasks.read", checkpoint)
 	bucket(request) == "principal"
