@@ -23,14 +23,14 @@ import java.util.Map;
 public class PgTokenBudgets implements TokenBudgets {
 
     /**
-     * A tenant has a row per day it used its budget: the days from today on are a few
-     * (today, or tomorrow near midnight), the past ones are those of open reservations
-     * the batch settles. Bounded for safety.
+     * A tenant has a row per day it used its budget. The days from today on are one or
+     * two (tomorrow's only when a replica's clock ran ahead near midnight): more than this
+     * means a clock far off, and the batch fails rather than read an unbounded range.
      */
-    private static final int DAYS_READ_MAX = 1_000;
+    private static final int DAYS_AHEAD_MAX = 32;
 
     private static final String DAYS = "SELECT day, reserved, used FROM token_budget_days"
-            + " WHERE tenant_id = $1 AND (day >= $2 OR day = ANY($3)) ORDER BY day LIMIT " + DAYS_READ_MAX;
+            + " WHERE tenant_id = $1 AND (day >= $2 OR day = ANY($3)) ORDER BY day LIMIT $4";
 
     /**
      * Adds to the days that have a row and inserts the others. Not an INSERT ... ON
@@ -52,12 +52,14 @@ public class PgTokenBudgets implements TokenBudgets {
     @Override
     public Uni<Map<LocalDate, TokenDay>> days(SqlConnection connection, TenantId tenant, LocalDate from,
                                               Collection<LocalDate> pastDays) {
+        // The past days asked for come back once each at most, the others are from today on.
+        int limit = pastDays.size() + DAYS_AHEAD_MAX;
         return connection.preparedQuery(DAYS)
-                .execute(Tuple.of(tenant.value(), from, pastDays.toArray(LocalDate[]::new)))
+                .execute(Tuple.of(tenant.value(), from, pastDays.toArray(LocalDate[]::new), limit))
                 .map(rows -> {
-                    if (rows.size() >= DAYS_READ_MAX) {
-                        throw new IllegalStateException("tenant " + tenant + " has " + DAYS_READ_MAX
-                                + " or more token budget days from " + from + " on or asked for");
+                    if (rows.size() >= limit) {
+                        throw new IllegalStateException("tenant " + tenant + " has " + DAYS_AHEAD_MAX
+                                + " or more token budget days from " + from + " on: a replica's clock is far off");
                     }
                     Map<LocalDate, TokenDay> days = new HashMap<>();
                     for (Row row : rows) {

@@ -57,14 +57,23 @@ public class ApplyTenantEvent {
         this.accounts = accounts;
         this.tenants = tenants;
         this.defaultAccounts = parseDefaultAccounts(config.defaultAccounts());
-        String budgetCode = config.tokenBudget().accountCode();
-        if (defaultAccounts.stream().noneMatch(spec -> spec.code().equals(budgetCode))) {
-            throw new IllegalArgumentException("ledger.token-budget.account-code '" + budgetCode
-                    + "' is not the code of one of ledger.default-accounts " + config.defaultAccounts());
+        checkTokenBudget(defaultAccounts, config.tokenBudget().accountCode(),
+                config.tokenBudget().unknownTenantTokensPerDay());
+    }
+
+    /**
+     * The token budget's settings against the default accounts; a mistake stops the
+     * service at start-up (this bean is created then), naming the setting.
+     */
+    static void checkTokenBudget(List<AccountSpec> defaults, String accountCode, long unknownTenantTokensPerDay) {
+        if (defaults.stream().noneMatch(spec -> spec.code().equals(accountCode))) {
+            throw new IllegalArgumentException("ledger.token-budget.account-code '" + accountCode
+                    + "' is not the code of one of ledger.default-accounts "
+                    + defaults.stream().map(AccountSpec::code).toList());
         }
-        if (config.tokenBudget().unknownTenantTokensPerDay() < 0) {
+        if (unknownTenantTokensPerDay < 0) {
             throw new IllegalArgumentException("ledger.token-budget.unknown-tenant-tokens-per-day must be 0 or more,"
-                    + " not " + config.tokenBudget().unknownTenantTokensPerDay());
+                    + " not " + unknownTenantTokensPerDay);
         }
     }
 
