@@ -26,8 +26,12 @@ import io.aicunet.contracts.agentstate.v1.ReleaseLeaseRequest;
 import io.aicunet.contracts.agentstate.v1.RenewLeaseRequest;
 import io.aicunet.contracts.agentstate.v1.SaveCheckpointRequest;
 import io.aicunet.contracts.agentstate.v1.SetRetentionPolicyRequest;
+import io.aicunet.contracts.tenant.v1.Quotas;
+import io.aicunet.contracts.tenant.v1.TenantServiceGrpc;
 import io.aicunet.platform.testing.FleetTestResource;
 import io.aicunet.platform.testing.HostileValues;
+import io.aicunet.platform.testing.TenantFixtures;
+import io.aicunet.platform.testing.TenantServiceProcess;
 import io.aicunet.platform.testing.TestCallers;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -85,6 +89,13 @@ class HostileValuesTest extends GrpcTestBase {
     /** One of everything a write could change: an agent with a lease, a thread, a queue with a claimed task. */
     @BeforeEach
     void oneOfEverything() {
+        // Every hostile value and a snapshot before and after it: several hundred calls a minute
+        // for one tenant, beyond the STANDARD tier's 600 requests a minute (docs/rate-limits.md).
+        tenant = TenantServiceGrpc.newBlockingStub(TestCallers.as(TenantServiceProcess.channel(),
+                        TestCallers.platformAdmin()))
+                .createTenant(TenantFixtures.aTenant().setQuotas(Quotas.newBuilder().setRequestsPerMinute(100_000)
+                        .setTokensPerDay(100_000).setStorageBytes(1L << 30)).build())
+                .getTenant().getId();
         agent = AgentStateFixtures.registeredAgent(runtime(), AgentStatus.AGENT_STATUS_RUNNING);
         SaveCheckpointRequest first = AgentStateFixtures.aFirstCheckpoint(agent.getId()).build();
         checkpoint = runtime().saveCheckpoint(first).getCheckpoint().getId();
