@@ -5,6 +5,7 @@ import io.aicunet.agentstate.application.checkpoints.RepairCache;
 import io.aicunet.agentstate.application.retention.ApplyDataClassRetention;
 import io.aicunet.agentstate.application.retention.ApplyRetention;
 import io.aicunet.agentstate.config.AgentStateServiceConfig;
+import io.aicunet.platform.limits.StorageMeters;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.ScheduledExecution;
 import io.smallrye.mutiny.Uni;
@@ -24,9 +25,11 @@ public class AgentStateJobs {
     private final RepairCache repairCache;
     private final ApplyRetention applyRetention;
     private final ApplyDataClassRetention applyDataClassRetention;
+    private final StorageMeters storageMeters;
 
     public AgentStateJobs(DetectLostAgents detectLostAgents, RepairCache repairCache, ApplyRetention applyRetention,
-                          ApplyDataClassRetention applyDataClassRetention) {
+                          ApplyDataClassRetention applyDataClassRetention, StorageMeters storageMeters) {
+        this.storageMeters = storageMeters;
         this.detectLostAgents = detectLostAgents;
         this.repairCache = repairCache;
         this.applyRetention = applyRetention;
@@ -54,6 +57,13 @@ public class AgentStateJobs {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = RetentionDisabled.class)
     Uni<Void> applyDataClassRetention() {
         return logged("data-class retention", applyDataClassRetention.runOnce().replaceWithVoid());
+    }
+
+    /** Refreshes the storage metrics: the top tenants by checkpoint bytes, and the totals. */
+    @Scheduled(every = "${aicunet.limits.storage-metrics-every:30s}", delayed = "15s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> refreshStorageMetrics() {
+        return logged("storage metrics refresh", storageMeters.refresh().replaceWithVoid());
     }
 
     private static Uni<Void> logged(String job, Uni<Void> pass) {

@@ -4,6 +4,7 @@ import io.aicunet.audit.application.checkpoints.SignCheckpoints;
 import io.aicunet.audit.application.retention.EnforceRetention;
 import io.aicunet.audit.application.verification.VerifyTenantLogs;
 import io.aicunet.audit.config.AuditServiceConfig;
+import io.aicunet.platform.limits.StorageMeters;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,9 +25,11 @@ public class AuditJobs {
     private final VerifyTenantLogs verifyTenantLogs;
     private final EnforceRetention enforceRetention;
     private final AuditServiceConfig config;
+    private final StorageMeters storageMeters;
 
     public AuditJobs(SignCheckpoints signCheckpoints, VerifyTenantLogs verifyTenantLogs,
-                     EnforceRetention enforceRetention, AuditServiceConfig config) {
+                     EnforceRetention enforceRetention, AuditServiceConfig config, StorageMeters storageMeters) {
+        this.storageMeters = storageMeters;
         this.signCheckpoints = signCheckpoints;
         this.verifyTenantLogs = verifyTenantLogs;
         this.enforceRetention = enforceRetention;
@@ -64,5 +67,14 @@ public class AuditJobs {
         return enforceRetention.runOnce()
                 .onFailure().invoke(failure -> LOG.warnf("retention pass failed, will retry: %s", failure))
                 .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /** Refreshes the storage metrics: the top tenants by detail bytes logged here, and the totals. */
+    @Scheduled(every = "${aicunet.limits.storage-metrics-every:30s}", delayed = "15s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> refreshStorageMetrics() {
+        return storageMeters.refresh().replaceWithVoid()
+                .onFailure().invoke(failure -> LOG.warnf("storage metrics refresh failed, will retry: %s", failure))
+                .onFailure().recoverWithNull();
     }
 }

@@ -4,9 +4,11 @@ import io.aicunet.config.application.retention.RevisionRetention;
 import io.aicunet.config.application.retention.TenantHistoryRetention;
 import io.aicunet.config.application.watch.ChangeFeeds;
 import io.aicunet.config.application.watch.WatchStreamBound;
+import io.aicunet.platform.limits.StorageMeters;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 
 /**
  * Every scheduled job of the config service, in one place: thin triggers of the job
@@ -16,13 +18,18 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class ConfigJobs {
 
+    private static final Logger LOG = Logger.getLogger(ConfigJobs.class);
+
     private final ChangeFeeds feeds;
     private final RevisionRetention revisionRetention;
     private final TenantHistoryRetention tenantHistoryRetention;
     private final WatchStreamBound watchStreams;
+    private final StorageMeters storageMeters;
 
     public ConfigJobs(ChangeFeeds feeds, RevisionRetention revisionRetention,
-                      TenantHistoryRetention tenantHistoryRetention, WatchStreamBound watchStreams) {
+                      TenantHistoryRetention tenantHistoryRetention, WatchStreamBound watchStreams,
+                      StorageMeters storageMeters) {
+        this.storageMeters = storageMeters;
         this.feeds = feeds;
         this.revisionRetention = revisionRetention;
         this.tenantHistoryRetention = tenantHistoryRetention;
@@ -54,5 +61,14 @@ public class ConfigJobs {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> retainTenantHistory() {
         return tenantHistoryRetention.run();
+    }
+
+    /** Refreshes the storage metrics: the top tenants by bytes stored here, and the totals. */
+    @Scheduled(every = "${aicunet.limits.storage-metrics-every:30s}", delayed = "15s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> refreshStorageMetrics() {
+        return storageMeters.refresh().replaceWithVoid()
+                .onFailure().invoke(failure -> LOG.warnf("storage metrics refresh failed, will retry: %s", failure))
+                .onFailure().recoverWithNull();
     }
 }
