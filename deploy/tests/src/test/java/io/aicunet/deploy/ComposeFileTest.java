@@ -77,7 +77,7 @@ class ComposeFileTest {
         assertThat(Files.isExecutable(Fleet.root().resolve("platform/devstack/src/main/resources/postgres/create-service-databases.sh"))).isTrue();
     }
 
-    /** Proves: each service connects to its own database, Kafka and OPA inside compose, Redis only where used, and publishes its fleet port. */
+    /** Proves: each service connects to its own database, Kafka, OPA and Redis inside compose, and publishes its fleet port. */
     @Test
     void servicesPointAtComposeInfrastructure() {
         for (String service : Fleet.SERVICES) {
@@ -88,12 +88,12 @@ class ComposeFileTest {
                     .containsEntry("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://postgres:5432/" + Fleet.rolePrefix(service))
                     .containsEntry("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092")
                     .containsEntry("AICUNET_POLICY_OPA_URL", "http://opa:8181");
-            assertThat(environment.containsKey("QUARKUS_REDIS_HOSTS")).as("%s uses Redis", service)
-                    .isEqualTo(Fleet.REDIS_SERVICES.contains(service));
+            assertThat(environment).as("%s limits its callers' requests in Redis", service)
+                    .containsEntry("QUARKUS_REDIS_HOSTS", "redis://redis:6379");
             assertThat(environment.keySet()).noneMatch(ManifestSecurityTest::isCredentialName);
             int port = Fleet.HTTP_PORTS.get(service);
             assertThat(Yaml.list(definition.get("ports"))).containsExactly("127.0.0.1:" + port + ":" + port);
-            assertThat(Yaml.map(definition.get("depends_on"))).containsKeys("postgres", "kafka", "opa");
+            assertThat(Yaml.map(definition.get("depends_on"))).containsKeys("postgres", "kafka", "opa", "redis");
         }
     }
 

@@ -15,9 +15,6 @@ final class Fleet {
     /** Every service of the fleet, each with a chart, a Dockerfile and a compose entry. */
     static final List<String> SERVICES = List.of("tenant", "ledger", "agent-state", "audit", "config");
 
-    /** The services that keep hot state in Redis. */
-    static final List<String> REDIS_SERVICES = List.of("agent-state", "config");
-
     /** The HTTP (and gRPC) port of each service, as services.conf and application.properties have them. */
     static final Map<String, Integer> HTTP_PORTS = Map.of(
             "tenant", 18081, "ledger", 18082, "agent-state", 18083, "audit", 18084, "config", 18085);
