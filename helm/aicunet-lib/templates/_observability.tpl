@@ -124,6 +124,24 @@ application="{{ .Values.serviceName }}"
   annotations:
     summary: '{{ .Values.serviceName }} keeps retrying an event (infrastructure failure).'
     description: '{{`Channel {{ $labels.channel }} has retried for 10 minutes; its partition waits (nothing is skipped). Check the database, Redis and the log line "failed (infrastructure), retrying".`}}'
+- alert: AicunetRateLimitDegraded
+  expr: sum(rate(aicunet_limits_decisions_total{ {{- $selector -}} ,outcome="degraded"}[5m])) > 0
+  for: 5m
+  labels:
+    severity: warning
+    service: {{ .Values.serviceName }}
+  annotations:
+    summary: '{{ .Values.serviceName }} rate-limits without Redis.'
+    description: 'Redis does not answer the rate limiter, so each replica limits tenants with a bucket of its own at aicunet.limits.redis-down-share-percent of their limit (docs/rate-limits.md). Check Redis and aicunet_limits_redis_failures_total.'
+- alert: AicunetTenantRateLimited
+  expr: max by (tenant) (aicunet_limits_limited_top{ {{- $selector -}} }) > 0
+  for: 15m
+  labels:
+    severity: info
+    service: {{ .Values.serviceName }}
+  annotations:
+    summary: 'A tenant keeps hitting its request rate limit at {{ .Values.serviceName }}.'
+    description: '{{`Tenant {{ $labels.tenant }} has been refused with RESOURCE_EXHAUSTED / 429 for 15 minutes ({{ $value }} calls in the last minute on the busiest replica). Its quota is requests_per_minute at the tenant service; raise it there, or find the caller that loops.`}}'
 {{- end -}}
 
 {{- define "aicunet-lib.prometheusRule" -}}
@@ -183,6 +201,14 @@ The dashboard's panels: {title, expr, legend, unit}. Legends use Grafana's
   expr: sum(rate(aicunet_policy_unavailable_total{ {{- $selector -}} ,namespace="$namespace"}[5m]))
   legend: unavailable
   unit: ops
+- title: Rate limit decisions per second
+  expr: sum by (outcome) (rate(aicunet_limits_decisions_total{ {{- $selector -}} ,namespace="$namespace"}[5m]))
+  legend: "[[outcome]]"
+  unit: ops
+- title: Most rate-limited tenants (refusals in the last minute)
+  expr: topk(10, max by (tenant) (aicunet_limits_limited_top{ {{- $selector -}} ,namespace="$namespace"}))
+  legend: "[[tenant]]"
+  unit: short
 - title: JVM heap used
   expr: sum by (pod) (jvm_memory_used_bytes{ {{- $selector -}} ,namespace="$namespace",area="heap"})
   legend: "[[pod]]"

@@ -21,15 +21,20 @@ class ObservabilityTest {
     /** The alerts every service has. */
     static final List<String> COMMON_ALERTS = List.of("AicunetServiceDown", "AicunetOutboxRelayLagHigh",
             "AicunetHttpErrorRateHigh", "AicunetGrpcErrorRateHigh", "AicunetLatencyP99High", "AicunetPolicyUnavailable",
-            "AicunetConsumerDeadLetters", "AicunetConsumerRetrying");
+            "AicunetConsumerDeadLetters", "AicunetConsumerRetrying", "AicunetRateLimitDegraded",
+            "AicunetTenantRateLimited");
 
     /** The alerts only one service has (its own invariants and failure modes). */
     static final Map<String, List<String>> OWN_ALERTS = Map.of(
             "tenant", List.of(),
             "ledger", List.of("AicunetLedgerInvariantViolated"),
             "agent-state", List.of("AicunetAgentsLost"),
-            "audit", List.of("AicunetAuditVerificationFailed", "AicunetAuditConsumerLagHigh"),
+            "audit", List.of("AicunetAuditFactsOverStorageQuota", "AicunetAuditVerificationFailed",
+                    "AicunetAuditConsumerLagHigh"),
             "config", List.of());
+
+    /** The services that count the bytes a tenant stores against its storage_bytes quota (platform/limits). */
+    static final List<String> STORAGE_SERVICES = List.of("agent-state", "audit", "config");
 
     static Stream<String> services() {
         return Fleet.SERVICES.stream();
@@ -56,7 +61,7 @@ class ObservabilityTest {
                         .contains("histogram_quantile(0.99").contains("http_server_requests_seconds_bucket"));
     }
 
-    /** Proves: each service's dashboard is valid Grafana JSON whose panels chart relay lag, errors, p99 latency and the service's own signals. */
+    /** Proves: each service's dashboard is valid Grafana JSON whose panels chart relay lag, errors, p99 latency, rate limit decisions, the most limited tenants and the service's own signals. */
     @ParameterizedTest
     @MethodSource("services")
     void dashboardIsValidJsonWithTheServicePanels(String service) throws Exception {
@@ -72,6 +77,8 @@ class ObservabilityTest {
                 .anyMatch(expr -> expr.contains("aicunet_outbox_relay_lag_seconds"))
                 .anyMatch(expr -> expr.contains("histogram_quantile(0.99") && expr.contains("http_server_requests_seconds_bucket"))
                 .anyMatch(expr -> expr.contains("status=~\"5..\""))
+                .anyMatch(expr -> expr.contains("aicunet_limits_decisions_total"))
+                .anyMatch(expr -> expr.contains("aicunet_limits_limited_top"))
                 .allMatch(expr -> expr.contains("application=\"" + service + "\""));
         String ownSignal = switch (service) {
             case "ledger" -> "aicunet_ledger_invariant_violations{";
@@ -80,6 +87,10 @@ class ObservabilityTest {
             default -> "aicunet_outbox_events_published_total";
         };
         assertThat(expressions).anyMatch(expr -> expr.contains(ownSignal));
+        if (STORAGE_SERVICES.contains(service)) {
+            assertThat(expressions).anyMatch(expr -> expr.contains("aicunet_storage_tenant_bytes"))
+                    .anyMatch(expr -> expr.contains("aicunet_storage_refusals_total"));
+        }
         assertThat(json.toString()).doesNotContain("[[").doesNotContain("]]");
     }
 
