@@ -9,6 +9,7 @@ import io.aicunet.contracts.agentstate.v1.SaveCheckpointRequest;
 import io.aicunet.contracts.privacy.v1.PrivacyRequest;
 import io.aicunet.contracts.privacy.v1.PrivacyRequestKind;
 import io.aicunet.contracts.tenant.v1.TenantServiceGrpc;
+import io.aicunet.contracts.tenant.v1.Tier;
 import io.aicunet.platform.testing.PrivacyRequests;
 import io.aicunet.platform.testing.ServiceProcess;
 import io.aicunet.platform.testing.TenantFixtures;
@@ -60,7 +61,9 @@ class LargeExportTest {
     void aTenantWithMoreCheckpointStateThanTwiceTheHeapIsExportedWhole() throws Exception {
         try (Fleet fleet = Fleet.start()) {
             String tenant = TenantServiceGrpc.newBlockingStub(fleet.as("tenant", TestCallers.platformAdmin()))
-                    .createTenant(TenantFixtures.aTenant().build()).getTenant().getId();
+                    // Enterprise: 640 saves in about a minute are more than a standard tenant's
+                    // agent may make (300 a minute, platform/limits), and this test is about memory.
+                    .createTenant(TenantFixtures.aTenant().setTier(Tier.TIER_ENTERPRISE).build()).getTenant().getId();
             AgentStateServiceBlockingStub agents = AgentStateServiceGrpc.newBlockingStub(
                     fleet.as("agent-state", TestCallers.ofTenant(tenant, "agent-runtime")));
             String agentId = agents.registerAgent(RegisterAgentRequest.newBuilder()
