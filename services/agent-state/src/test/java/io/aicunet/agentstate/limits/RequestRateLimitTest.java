@@ -134,8 +134,9 @@ class RequestRateLimitTest {
 
     /**
      * Proves: a tenant at 0 requests a minute is refused every call of its people and its
-     * agent runtimes (bound 0), while the read the policy leaves unmetered (its own tenant,
-     * from the tenant service) and the fleet's own services acting on it still pass.
+     * agent runtimes (bound 0), in agent-state and in the tenant service (a rename), while
+     * the read the policy leaves unmetered (its own tenant, from the tenant service) and the
+     * fleet's own services acting on it still pass.
      */
     @Test
     void atZeroRequestsAMinuteOnlyTheUnmeteredReadsAndTheFleetPass() {
@@ -147,6 +148,12 @@ class RequestRateLimitTest {
             assertThat(codeOf(refused)).as(role).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
             assertThat(GrpcCalls.errorInfo(refused).getMetadataMap()).containsEntry("bound", "0");
         }
+
+        StatusRuntimeException rename = catchThrowableOfType(StatusRuntimeException.class,
+                () -> TenantServiceGrpc.newBlockingStub(TestCallers.as(TenantServiceProcess.channel(),
+                        TestCallers.ofTenant(tenant, "tenant-admin"))).updateTenant(UpdateTenantRequest.newBuilder()
+                        .setTenantId(tenant).setDisplayName("renamed at zero").build()));
+        assertThat(codeOf(rename)).as("the tenant service limits too").isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
 
         GetTenantRequest read = GetTenantRequest.newBuilder().setTenantId(tenant).build();
         for (int i = 0; i < 3; i++) {
