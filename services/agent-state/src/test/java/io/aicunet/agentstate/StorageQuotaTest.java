@@ -6,16 +6,20 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.rpc.QuotaFailure;
 import io.aicunet.agentstate.application.retention.ApplyRetention;
+import io.aicunet.contracts.agentstate.v1.AckTaskRequest;
 import io.aicunet.contracts.agentstate.v1.Agent;
 import io.aicunet.contracts.agentstate.v1.AgentStateServiceGrpc.AgentStateServiceBlockingStub;
 import io.aicunet.contracts.agentstate.v1.AgentStatus;
 import io.aicunet.contracts.agentstate.v1.CheckpointSummary;
+import io.aicunet.contracts.agentstate.v1.ClaimTasksRequest;
+import io.aicunet.contracts.agentstate.v1.EnqueueTaskRequest;
 import io.aicunet.contracts.agentstate.v1.EraseTenantDataRequest;
 import io.aicunet.contracts.agentstate.v1.EraseTenantDataResponse;
 import io.aicunet.contracts.agentstate.v1.ForkThreadRequest;
 import io.aicunet.contracts.agentstate.v1.GetLatestCheckpointRequest;
 import io.aicunet.contracts.agentstate.v1.SaveCheckpointRequest;
 import io.aicunet.contracts.agentstate.v1.SetRetentionPolicyRequest;
+import io.aicunet.contracts.agentstate.v1.Task;
 import io.aicunet.contracts.tenant.v1.Quotas;
 import io.aicunet.contracts.tenant.v1.TenantServiceGrpc;
 import io.aicunet.platform.testing.FleetTestResource;
@@ -26,11 +30,15 @@ import io.aicunet.platform.testing.TestCallers;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Response;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +55,9 @@ class StorageQuotaTest extends GrpcTestBase {
 
     @Inject
     ApplyRetention applyRetention;
+
+    @Inject
+    Redis redis;
 
     /**
      * Proves: a tenant with a quota of 1000 bytes saves states of 500 and 499 bytes and a
@@ -121,6 +132,63 @@ class StorageQuotaTest extends GrpcTestBase {
         theirs.saveCheckpoint(first(theirAgent, stateOf(10)));
         assertThat(storedBytes(neighbour)).isEqualTo(10);
         assertThat(storedBytes(tenant)).isEqualTo(10);
+    }
+
+    /**
+     * Proves: task payloads (as stored, encrypted) count against the tenant's storage quota
+     * on Redis, in the enqueue script: with a quota of exactly three payloads, three
+     * enqueues over two queues pass; a fourth is RESOURCE_EXHAUSTED with the bound and the
+     * current bytes (the three) and creates nothing (no new queue, the count unchanged);
+     * acknowledging a task frees its bytes, so exactly one more fits; the total is the sum
+     * of the queues' counts; checkpoints of the tenant are counted apart, in PostgreSQL.
+     */
+    @Test
+    void taskPayloadsCountOnRedisUntilAcknowledged() throws Exception {
+        String payload = "{\"task\":\"" + "x".repeat(100) + "\"}";
+        String probe = aTenantWithStorageQuota(1_000_000);
+        client.as(AgentStateFixtures.runtimeOf(probe)).enqueueTask(EnqueueTaskRequest.newBuilder().setQueue("probe")
+                .setPayloadJson(payload).build());
+        long one = taskBytes(probe, "*total");
+        assertThat(one).as("a payload as stored").isGreaterThan(payload.length());
+
+        tenant = aTenantWithStorageQuota(3 * one);
+        enqueue("work", payload);
+        enqueue("work", payload);
+        enqueue("other", payload);
+        assertThat(taskBytes(tenant, "*total")).as("exactly the quota").isEqualTo(3 * one);
+        assertThat(taskBytes(tenant, "work") + taskBytes(tenant, "other")).isEqualTo(3 * one);
+
+        StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
+                () -> enqueue("third", payload));
+        assertThat(codeOf(refused)).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(GrpcCalls.errorInfo(refused).getReason()).isEqualTo("tenant.quotas.storage_bytes");
+        assertThat(GrpcCalls.errorInfo(refused).getMetadataMap()).containsEntry("bound", Long.toString(3 * one))
+                .containsEntry("current", Long.toString(3 * one));
+        assertThat(GrpcCalls.detail(refused, QuotaFailure.class).getViolations(0).getSubject())
+                .endsWith("/storage/agent-state/tasks");
+        assertThat(RedisProbe.send(redis, Command.EXISTS, RedisProbe.prefix(tenant) + "queue:third").toLong())
+                .as("the refused queue was not created").isZero();
+        assertThat(taskBytes(tenant, "*total")).isEqualTo(3 * one);
+
+        List<Task> claimed = runtime().claimTasks(ClaimTasksRequest.newBuilder().setQueue("other").setConsumer("w")
+                .setCount(1).build()).getTasksList();
+        runtime().ackTask(AckTaskRequest.newBuilder().setQueue("other").setTaskId(claimed.get(0).getId())
+                .setConsumer("w").build());
+        assertThat(taskBytes(tenant, "*total")).as("an acknowledged task frees its bytes").isEqualTo(2 * one);
+        enqueue("third", payload);
+        assertThat(catchThrowableOfType(StatusRuntimeException.class, () -> enqueue("work", payload)))
+                .extracting(e -> codeOf(e)).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(storedBytes(tenant)).as("no checkpoint bytes").isZero();
+    }
+
+    private void enqueue(String queue, String payload) {
+        runtime().enqueueTask(EnqueueTaskRequest.newBuilder().setQueue(queue).setPayloadJson(payload).build());
+    }
+
+    /** A field of the tenant's task-bytes hash on Redis (0 when absent). */
+    private long taskBytes(String tenant, String field) {
+        Response value = RedisProbe.send(redis, Command.HGET, RedisProbe.prefix(tenant) + "task-bytes", field);
+        return value == null ? 0 : value.toLong();
     }
 
     /** A new tenant of the tenant service with the given storage quota (and room for requests). */

@@ -51,6 +51,15 @@ final class RedisKeys {
         return prefix(tenant) + "queues";
     }
 
+    /**
+     * Hash: the bytes of the tenant's task payloads, per queue (its stream and its
+     * dead-letter stream) and in all (field {@value RedisTaskQueues#TOTAL_FIELD}), counted
+     * against its storage quota; it lives as long as the queue count does.
+     */
+    static String taskBytes(TenantId tenant) {
+        return prefix(tenant) + "task-bytes";
+    }
+
     /** Stream: the queue's dead-lettered tasks. */
     static String deadLetters(TenantId tenant, String queue) {
         return prefix(tenant) + "queue:" + queue + ":dead";

@@ -32,6 +32,9 @@ public class RedisTaskQueues implements TaskQueues {
 
     static final String GROUP = "workers";
 
+    /** The field of the task-bytes hash that holds the tenant's total; no queue name has a '*'. */
+    static final String TOTAL_FIELD = "*total";
+
     /** Redis's clock in milliseconds: the one clock every replica's scripts agree on. */
     private static final String NOW_MILLIS = """
             local function now_millis()
@@ -49,6 +52,56 @@ public class RedisTaskQueues implements TaskQueues {
             local function count_queue(index, name, ttl)
               redis.call('ZADD', index, now_millis() + tonumber(ttl), name)
               redis.call('PEXPIRE', index, ttl)
+              redis.call('PEXPIRE', KEYS[4], ttl)
+            end
+            """;
+
+    /**
+     * The bytes of the tenant's task payloads (KEYS[4], a hash: a field per queue, the
+     * total in {@value #TOTAL_FIELD}): added on enqueue, taken off on acknowledgement and
+     * when a queue stops counting (emptied, or expired). A decrease never goes below what
+     * the queue's field holds, so queues from before the count (none counted) stay at 0.
+     */
+    private static final String COUNT_BYTES = """
+            local function count_bytes(bytes, name, delta)
+              if delta > 0 then
+                redis.call('HINCRBY', bytes, name, delta)
+                redis.call('HINCRBY', bytes, '*total', delta)
+              elseif delta < 0 then
+                local take = math.min(tonumber(redis.call('HGET', bytes, name) or '0'), -delta)
+                if take > 0 then
+                  redis.call('HINCRBY', bytes, name, -take)
+                  redis.call('HINCRBY', bytes, '*total', -take)
+                end
+              end
+            end
+            local function forget_queue_bytes(bytes, name)
+              count_bytes(bytes, name, -tonumber(redis.call('HGET', bytes, name) or '0'))
+              redis.call('HDEL', bytes, name)
+            end
+            local function payload_bytes(queue, id)
+              local entry = redis.call('XRANGE', queue, id, id)
+              if entry[1] then
+                local fields = entry[1][2]
+                for i = 1, #fields, 2 do
+                  if fields[i] == 'payload' then return string.len(fields[i + 1]) end
+                end
+              end
+              return 0
+            end
+            """;
+
+    /** Drops the queues whose streams expired from the tenant's count of queues and of bytes. */
+    private static final String FORGET_EXPIRED = """
+            local function forget_expired(index, bytes)
+              local now = now_millis()
+              local gone = redis.call('ZRANGEBYSCORE', index, '-inf', now)
+              for _, name in ipairs(gone) do
+                forget_queue_bytes(bytes, name)
+              end
+              if #gone > 0 then
+                redis.call('ZREMRANGEBYSCORE', index, '-inf', now)
+              end
             end
             """;
 
@@ -59,6 +112,7 @@ public class RedisTaskQueues implements TaskQueues {
                 redis.call('DEL', queue)
                 if redis.call('EXISTS', dead) == 0 then
                   redis.call('ZREM', index, name)
+                  forget_queue_bytes(KEYS[4], name)
                 end
               end
             end
@@ -68,24 +122,36 @@ public class RedisTaskQueues implements TaskQueues {
      * Appends payload ARGV[2] unless the queue holds ARGV[3] tasks; creates queue and group
      * on first use unless the tenant already has ARGV[6] live queues (names in KEYS[3] whose
      * streams have not expired; a queue that is counted, or holds dead letters, exists and
-     * is never refused). Returns {1, task id}, {0} when the queue is full, or
-     * {-1, live queues} when it would be one queue too many.
+     * is never refused); refuses a payload that would make the tenant's task bytes (KEYS[4])
+     * more than ARGV[7], its storage quota. Returns {1, task id}, {0} when the queue is
+     * full, {-1, live queues} when it would be one queue too many, or {-2, task bytes}
+     * when it would pass the quota.
      */
-    private static final RedisScript ENQUEUE = RedisScript.of("task enqueue", NOW_MILLIS + COUNT_QUEUE + """
-            if redis.call('EXISTS', KEYS[1]) == 0 then
+    private static final RedisScript ENQUEUE = RedisScript.of("task enqueue", NOW_MILLIS + COUNT_QUEUE + COUNT_BYTES
+            + FORGET_EXPIRED + """
+            forget_expired(KEYS[3], KEYS[4])
+            local exists = redis.call('EXISTS', KEYS[1]) == 1
+            if not exists then
               if not redis.call('ZSCORE', KEYS[3], ARGV[5]) and redis.call('EXISTS', KEYS[2]) == 0 then
-                redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now_millis())
                 local queues = redis.call('ZCARD', KEYS[3])
                 if queues >= tonumber(ARGV[6]) then
                   return {-1, queues}
                 end
               end
-              redis.call('XGROUP', 'CREATE', KEYS[1], ARGV[1], '0', 'MKSTREAM')
             elseif redis.call('XLEN', KEYS[1]) >= tonumber(ARGV[3]) then
               return {0}
             end
+            local size = string.len(ARGV[2])
+            local stored = tonumber(redis.call('HGET', KEYS[4], '*total') or '0')
+            if stored + size > tonumber(ARGV[7]) then
+              return {-2, stored}
+            end
+            if not exists then
+              redis.call('XGROUP', 'CREATE', KEYS[1], ARGV[1], '0', 'MKSTREAM')
+            end
             local id = redis.call('XADD', KEYS[1], '*', 'payload', ARGV[2])
             redis.call('PEXPIRE', KEYS[1], ARGV[4])
+            count_bytes(KEYS[4], ARGV[5], size)
             count_queue(KEYS[3], ARGV[5], ARGV[4])
             return {1, id}
             """);
@@ -96,7 +162,8 @@ public class RedisTaskQueues implements TaskQueues {
      * left empty is deleted. Returns a flat list: id, payload, deliveries, id, payload,
      * deliveries, ...
      */
-    private static final RedisScript CLAIM = RedisScript.of("task claim", NOW_MILLIS + COUNT_QUEUE + DROP_IF_EMPTY
+    private static final RedisScript CLAIM = RedisScript.of("task claim", NOW_MILLIS + COUNT_QUEUE + COUNT_BYTES
+            + DROP_IF_EMPTY
             + """
             if redis.call('EXISTS', KEYS[1]) == 0 then
               return {}
@@ -147,7 +214,7 @@ public class RedisTaskQueues implements TaskQueues {
      * Acknowledges and deletes task ARGV[2] if consumer ARGV[3] holds it, and the queue with
      * it when it was the last: 1 done, 0 not pending, -1 held by another.
      */
-    private static final RedisScript ACK = RedisScript.of("task ack", DROP_IF_EMPTY + """
+    private static final RedisScript ACK = RedisScript.of("task ack", COUNT_BYTES + DROP_IF_EMPTY + """
             if redis.call('EXISTS', KEYS[1]) == 0 then
               return 0
             end
@@ -158,6 +225,7 @@ public class RedisTaskQueues implements TaskQueues {
             if pending[1][2] ~= ARGV[3] then
               return -1
             end
+            count_bytes(KEYS[4], ARGV[4], -payload_bytes(KEYS[1], ARGV[2]))
             redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
             redis.call('XDEL', KEYS[1], ARGV[2])
             drop_if_empty(KEYS[1], KEYS[2], KEYS[3], ARGV[4])
@@ -169,7 +237,8 @@ public class RedisTaskQueues implements TaskQueues {
      * out ARGV[4] times (deleting the queue if that was its last task), else makes it
      * reclaimable at once (1); 0 not pending, -1 held by another.
      */
-    private static final RedisScript FAIL = RedisScript.of("task fail", NOW_MILLIS + COUNT_QUEUE + DROP_IF_EMPTY
+    private static final RedisScript FAIL = RedisScript.of("task fail", NOW_MILLIS + COUNT_QUEUE + COUNT_BYTES
+            + DROP_IF_EMPTY
             + """
             if redis.call('EXISTS', KEYS[1]) == 0 then
               return 0
@@ -213,13 +282,15 @@ public class RedisTaskQueues implements TaskQueues {
     }
 
     @Override
-    public Uni<Enqueued> enqueue(TenantId tenant, String queue, String payloadJson) {
-        return redis.eval(ENQUEUE, keys(tenant, queue), GROUP, payloadJson, config.queueLengthMax(),
-                        config.queueTtlMillis(), queue, config.queuesPerTenantMax())
+    public Uni<Enqueued> enqueue(TenantId tenant, String queue, String payload, long storageBytesMax) {
+        return redis.eval(ENQUEUE, keys(tenant, queue), GROUP, payload, config.queueLengthMax(),
+                        config.queueTtlMillis(), queue, config.queuesPerTenantMax(), storageBytesMax)
                 .map(reply -> switch (reply.get(0).toInteger()) {
                     case 1 -> new Enqueued.Added(reply.get(1).toString());
                     case 0 -> new Enqueued.QueueFull(config.queueLengthMax());
                     case -1 -> new Enqueued.QueuesAtMaximum(config.queuesPerTenantMax(), reply.get(1).toLong());
+                    case -2 -> new Enqueued.OverStorageQuota(storageBytesMax, reply.get(1).toLong(),
+                            payload.length());
                     default -> throw new IllegalStateException("the enqueue script answered " + reply);
                 });
     }
@@ -282,9 +353,13 @@ public class RedisTaskQueues implements TaskQueues {
                 });
     }
 
-    /** The queue, its dead-letter stream and the tenant's count of queues: one cluster slot (the tenant's hash tag). */
+    /**
+     * The queue, its dead-letter stream, the tenant's count of queues and of task bytes:
+     * one cluster slot (the tenant's hash tag).
+     */
     private static List<String> keys(TenantId tenant, String queue) {
-        return List.of(RedisKeys.queue(tenant, queue), RedisKeys.deadLetters(tenant, queue), RedisKeys.queues(tenant));
+        return List.of(RedisKeys.queue(tenant, queue), RedisKeys.deadLetters(tenant, queue), RedisKeys.queues(tenant),
+                RedisKeys.taskBytes(tenant));
     }
 
     private static Outcome outcome(Response reply) {

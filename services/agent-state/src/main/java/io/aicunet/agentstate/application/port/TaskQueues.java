@@ -41,13 +41,22 @@ public interface TaskQueues extends HotState {
          */
         record QueuesAtMaximum(int queuesMax, long queues) implements Enqueued {
         }
+
+        /**
+         * The payload ({@code payloadBytes}, as stored) would make the tenant's task payloads
+         * more than {@code storageBytesMax}; they are {@code storedBytes} now. Nothing appended.
+         */
+        record OverStorageQuota(long storageBytesMax, long storedBytes, long payloadBytes) implements Enqueued {
+        }
     }
 
     /**
      * Appends a task, creating the queue on first use unless the tenant already has its
-     * maximum of queues (counted on Redis, so across every replica, in the same atomic step).
+     * maximum of queues, and unless its task payloads would then hold more than
+     * {@code storageBytesMax} bytes (both counted on Redis, so across every replica, in the
+     * same atomic step).
      */
-    Uni<Enqueued> enqueue(TenantId tenant, String queue, String payloadJson);
+    Uni<Enqueued> enqueue(TenantId tenant, String queue, String payload, long storageBytesMax);
 
     /**
      * Up to {@code count} tasks for {@code consumer}: first tasks idle longer than the
