@@ -44,10 +44,9 @@ import java.util.concurrent.TimeUnit;
  * row's lock: the 8-client figures show what one hot tenant pays. A command, not a
  * test: it starts one ledger process from the packaged jar on a database of its own.
  *
- * <p>Run (after {@code mvn -pl services/ledger package -DskipTests}):
- * {@code mvn -pl services/ledger exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=io.aicunet.ledger.bench.TokenBudgetBenchmark [-Dexec.args="--seconds 10 --rounds 2"]}
- * or {@code java -cp <test classpath> io.aicunet.ledger.bench.TokenBudgetBenchmark}.
+ * <p>Run (after {@code mvn -pl services/ledger package -DskipTests}), from services/ledger:
+ * {@code java -cp <test classpath> io.aicunet.ledger.bench.TokenBudgetBenchmark [--seconds 10] [--rounds 2]}
+ * (docs/BENCHMARKS.md has the whole command).
  */
 public final class TokenBudgetBenchmark {
 
