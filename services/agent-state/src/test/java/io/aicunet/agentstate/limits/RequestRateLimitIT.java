@@ -24,7 +24,12 @@ import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -104,6 +109,47 @@ class RequestRateLimitIT {
             toFirst.close();
             toSecond.close();
             second.close();
+        }
+    }
+
+    /**
+     * Proves: a replica whose Redis is a closed port still limits, alone, at
+     * aicunet.limits.redis-down-share-percent (50 %) of the limit: a tenant at 4 requests a
+     * minute gets exactly 2 calls through it, then RESOURCE_EXHAUSTED; its metrics count the
+     * two as degraded and the Redis failure.
+     */
+    @Test
+    void aReplicaWithoutRedisLimitsAloneAtItsShare() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        Map<String, String> config = new HashMap<>(ServiceProcess.fleetSettings(FleetTestResource.database(),
+                FleetTestResource.topicPrefix()));
+        config.put("quarkus.grpc.clients.tenant-keys.host", FleetStack.host());
+        config.put("quarkus.grpc.clients.tenant-keys.port", Integer.toString(TenantServiceProcess.port()));
+        config.put("quarkus.redis.hosts", "redis://127.0.0.1:" + closedPort);
+        ServiceProcess withoutRedis = ServiceProcess.start("agent-state", config);
+        AgentStateGrpcClient client = new AgentStateGrpcClient(withoutRedis.port());
+        try {
+            String tenant = TenantServiceGrpc.newBlockingStub(TestCallers.as(TenantServiceProcess.channel(),
+                            TestCallers.platformAdmin()))
+                    .createTenant(TenantFixtures.aTenant().setQuotas(Quotas.newBuilder().setRequestsPerMinute(4)
+                            .setTokensPerDay(100_000).setStorageBytes(1L << 30)).build())
+                    .getTenant().getId();
+            AgentStateServiceBlockingStub admin = client.as(TestCallers.ofTenant(tenant, "tenant-admin"));
+            assertThat(call(admin)).isEqualTo(Status.Code.NOT_FOUND);
+            assertThat(call(admin)).isEqualTo(Status.Code.NOT_FOUND);
+            assertThat(call(admin)).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+
+            HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://" + FleetStack.host() + ":" + withoutRedis.port() + "/q/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.body()).containsPattern("aicunet_limits_decisions_total\\{[^}]*outcome=\"degraded\"[^}]*\\} 2\\.0")
+                    .containsPattern("aicunet_limits_redis_failures_total(\\{[^}]*\\})? [1-9]");
+        } finally {
+            client.close();
+            withoutRedis.close();
         }
     }
 
