@@ -187,14 +187,16 @@ class TokenBudgetTest extends LedgerTestBase {
     }
 
     /**
-     * Proves: the tenant service's TenantUpdated changes the budget within seconds: a
-     * real tenant lowered to 50 tokens reserves exactly 50, raised to 80 exactly 30
-     * more, lowered to 20 none (its reservations are still posted in full); and an
-     * older version of the tenant, delivered late, changes nothing.
+     * Proves: the tenant service's TenantCreated brings the tier's budget (STANDARD:
+     * 5,000,000 tokens per day) with the default accounts, and its TenantUpdated changes
+     * the budget within seconds: a real tenant lowered to 50 tokens reserves exactly 50,
+     * raised to 80 exactly 30 more, lowered to 20 none (its reservations are still posted
+     * in full); and an older version of the tenant, delivered late, changes nothing.
      */
     @Test
     void tenantUpdatedRaisesAndLowersTheBudget() throws Exception {
         useRealTenant();
+        assertThat(tokensPerDay()).as("the STANDARD tier's tokens per day").isEqualTo(5_000_000);
         updateTokensPerDay(50);
         String reserved = reserve(50, 0).getId();
         refusedReservation(1);
