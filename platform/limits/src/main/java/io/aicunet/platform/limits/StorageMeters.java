@@ -19,7 +19,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Storage use as metrics, without a label per tenant that could grow without bound:
- * {@code aicunet.storage.tenant.bytes{tenant}} for the {@code aicunet.limits.storage-top-tenants}
+ * {@code aicunet.storage.tenant.bytes{tenant}} for the {@code aicunet.limits.storage.top-tenants}
  * (10) tenants storing the most (the rows are replaced at each refresh, so at most that
  * many series exist at a time), and the totals {@code aicunet.storage.bytes} and
  * {@code aicunet.storage.tenants}. A service's scheduled job calls {@link #refresh()}; the
@@ -38,10 +38,10 @@ public class StorageMeters {
     private final AtomicLong tenants = new AtomicLong();
 
     public StorageMeters(Pool pool, MeterRegistry meters,
-                         @ConfigProperty(name = "aicunet.limits.storage-top-tenants", defaultValue = "10")
+                         @ConfigProperty(name = "aicunet.limits.storage.top-tenants", defaultValue = "10")
                                  int topTenants) {
         if (topTenants < 0 || topTenants > TOP_TENANTS_MAX) {
-            throw new IllegalArgumentException("aicunet.limits.storage-top-tenants must lie between 0 and "
+            throw new IllegalArgumentException("aicunet.limits.storage.top-tenants must lie between 0 and "
                     + TOP_TENANTS_MAX + ", was " + topTenants);
         }
         this.pool = pool;

@@ -60,7 +60,7 @@ public class AgentStateJobs {
     }
 
     /** Refreshes the storage metrics: the top tenants by checkpoint bytes, and the totals. */
-    @Scheduled(every = "${aicunet.limits.storage-metrics-every:30s}", delayed = "15s",
+    @Scheduled(every = "${aicunet.limits.storage.metrics-every:30s}", delayed = "15s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> refreshStorageMetrics() {
         return logged("storage metrics refresh", storageMeters.refresh().replaceWithVoid());

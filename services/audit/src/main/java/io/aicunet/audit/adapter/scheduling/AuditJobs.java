@@ -70,7 +70,7 @@ public class AuditJobs {
     }
 
     /** Refreshes the storage metrics: the top tenants by detail bytes logged here, and the totals. */
-    @Scheduled(every = "${aicunet.limits.storage-metrics-every:30s}", delayed = "15s",
+    @Scheduled(every = "${aicunet.limits.storage.metrics-every:30s}", delayed = "15s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> refreshStorageMetrics() {
         return storageMeters.refresh().replaceWithVoid()

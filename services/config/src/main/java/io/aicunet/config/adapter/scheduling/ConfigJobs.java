@@ -64,7 +64,7 @@ public class ConfigJobs {
     }
 
     /** Refreshes the storage metrics: the top tenants by bytes stored here, and the totals. */
-    @Scheduled(every = "${aicunet.limits.storage-metrics-every:30s}", delayed = "15s",
+    @Scheduled(every = "${aicunet.limits.storage.metrics-every:30s}", delayed = "15s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> refreshStorageMetrics() {
         return storageMeters.refresh().replaceWithVoid()
