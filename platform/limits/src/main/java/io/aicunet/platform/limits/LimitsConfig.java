@@ -2,6 +2,7 @@ package io.aicunet.platform.limits;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.util.Map;
 
 /**
  * How a service learns its tenants' quotas ({@link TenantQuotas}) and holds them to their
@@ -88,6 +89,13 @@ public interface LimitsConfig {
     /** How many tenants are counted in one window at most (the rest in aicunet.limits.limited.untracked). */
     @WithDefault("10000")
     int topTrackedMax();
+
+    /**
+     * The storage quota's settings ({@code aicunet.limits.storage.*}, read where they are
+     * used, e.g. StorageMeters), named here only so that this mapping accepts them: a
+     * mapping refuses a key under its prefix that it does not know.
+     */
+    Map<String, String> storage();
 
     /**
      * The quotas of a tenant unknown to the tenant service. By default those of the
