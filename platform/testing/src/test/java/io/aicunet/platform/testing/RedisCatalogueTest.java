@@ -214,7 +214,7 @@ class RedisCatalogueTest {
 
     /**
      * Proves: the fleet's own docs/redis.md parses, catalogues agent-state's and config's
-     * keys (and only theirs: no other service uses Redis) with a TTL each, and its patterns tell a queue from its dead-letter stream and
+     * keys (and, for every service, platform/limits' request buckets) with a TTL each, and its patterns tell a queue from its dead-letter stream and
      * keep the platform's keys apart from tenants'.
      */
     @Test
@@ -230,7 +230,11 @@ class RedisCatalogueTest {
                 tuple("t:{<tenant>}:config:effective", "hash"),
                 tuple("t:{platform}:config:effective", "hash"),
                 tuple("t:{platform}:config:revisions", "channel"));
-        assertThat(fleet.entries()).extracting(Entry::owner).containsOnly("agent-state", "config");
+        assertThat(fleet.entries()).extracting(Entry::owner)
+                .containsOnly("agent-state", "config", "platform/limits (every service)");
+        assertThat(fleet.entriesOf("platform/limits (every service)")).extracting(Entry::pattern, Entry::type)
+                .containsExactlyInAnyOrder(tuple("t:{<tenant>}:limits:requests", "hash"),
+                        tuple("t:{<tenant>}:limits:requests:principal:<subject-hash>", "hash"));
         assertThat(fleet.entries()).filteredOn(entry -> !entry.isChannel())
                 .allSatisfy(entry -> assertThat(entry.ttlMax()).as(entry.pattern()).isPresent());
         assertThat(fleet.entriesOf("agent-state").get(0).ttlMax()).contains(Duration.ofHours(1));
