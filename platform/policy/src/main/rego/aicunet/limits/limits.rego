@@ -1,6 +1,6 @@
 # Which buckets count a request against the tenant's request rate limit, for every service
-# of the fleet (platform/limits RateLimitStep asks this after authorization allowed the
-# request; docs/rate-limits.md).
+# of the fleet (platform/limits RateLimitStep asks this before authorization, counting a
+# principal bound to a tenant against its own tenant; docs/rate-limits.md).
 #
 # Input: the authorization's input (aicunet/authz/authz.rego: subject, roles,
 # principal_tenant, service, tenant, action, resource), except that resource.id is always

@@ -19,7 +19,7 @@ import org.jboss.logging.Logger;
 
 /**
  * The request rate limit of every gRPC and REST call of every service, a step of the
- * request pipeline after authorization ({@link RequestStep#RATE_LIMIT}). The limits policy
+ * request pipeline before authorization ({@link RequestStep#RATE_LIMIT}). The limits policy
  * ({@link LimitsPolicy}) says which buckets count the call; the tenant's quota
  * ({@link TenantQuotas}, {@code requests_per_minute}) sizes them; one script in Redis
  * ({@link RedisBuckets}) takes a request from them for every replica at once. Over the
@@ -87,13 +87,14 @@ public class RateLimitStep implements RequestStep {
 
     @Override
     public Uni<Optional<Problem>> admit(Caller caller, String action, Resource resource) {
-        if (!(caller.scope() instanceof TenantScope.SingleTenant single)) {
-            // Platform scope names no tenant whose bucket could count it (only platform
-            // staff and the fleet's services act there; the policy refuses tenants' principals).
+        Optional<TenantId> charged = chargedTenant(caller);
+        if (charged.isEmpty()) {
+            // Bound to no tenant and acting at platform scope: only platform staff and the
+            // fleet's services do, and authorization refuses anyone else right after.
             exempt.increment();
             return Uni.createFrom().item(Optional.empty());
         }
-        TenantId tenant = single.tenant();
+        TenantId tenant = charged.get();
         limitedTenants.tick();
         return policy.decide(caller, action, resource)
                 .onFailure().invoke(failure -> {
@@ -105,6 +106,19 @@ public class RateLimitStep implements RequestStep {
                         : limit(caller, tenant, decision))
                 .onFailure().recoverWithItem(failure -> Optional.of(new Problem.Unavailable(
                         "the request rate limit cannot be decided right now; nothing was changed")));
+    }
+
+    /**
+     * The tenant whose bucket counts the caller: the tenant its token binds it to (verified),
+     * whatever scope it names, so its calls on another tenant (which authorization refuses)
+     * still count against its own; otherwise the tenant it acts on. The policy exempts the
+     * callers bound to no tenant that may act there (the fleet's services, platform staff).
+     */
+    static Optional<TenantId> chargedTenant(Caller caller) {
+        if (caller.homeTenant().isPresent()) {
+            return caller.homeTenant();
+        }
+        return caller.scope() instanceof TenantScope.SingleTenant single ? Optional.of(single.tenant()) : Optional.empty();
     }
 
     private Uni<Optional<Problem>> exempted() {

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Proves, with the local stack's OPA and Redis, the step as services run it: it orders
- * after authorization; a tenant member gets exactly the tenant's burst, then
+ * before authorization and counts a principal against its own tenant, never the one it
+ * names; a tenant member gets exactly the tenant's burst, then
  * RESOURCE_EXHAUSTED naming quotas.requests_per_minute with the bound and a retry delay
  * (429 with Retry-After on REST); a tenant at 0 requests a minute is refused everything
  * but the unmetered reads, while the fleet's services and platform scope stay exempt; a
@@ -75,8 +76,27 @@ class RateLimitStepTest {
     private final TenantId tenant = TenantId.random();
 
     @Test
-    void runsAfterAuthorization() {
-        assertThat(step(opa, redis).order()).isGreaterThan(RequestStep.AUTHORIZATION);
+    void runsBeforeAuthorization() {
+        assertThat(step(opa, redis).order()).isLessThan(RequestStep.AUTHORIZATION);
+    }
+
+    /** Proves: a principal of another tenant naming this one spends its own tenant's bucket, never this tenant's. */
+    @Test
+    void aForeignPrincipalSpendsItsOwnTenantsBucketNotTheOneItNames() {
+        TenantId foreignHome = TenantId.random();
+        quotas.put(tenant, new Quotas(2, 0, 0));
+        quotas.put(foreignHome, new Quotas(2, 0, 0));
+        RateLimitStep step = step(opa, redis);
+        Caller foreign = new Caller("intruder", Set.of("tenant-admin"), TenantScope.of(tenant), Optional.of(foreignHome),
+                Optional.empty());
+        assertThat(admit(step, foreign, "agent-state.checkpoints.write")).isEmpty();
+        assertThat(admit(step, foreign, "agent-state.checkpoints.write")).isEmpty();
+        assertThat(admit(step, foreign, "agent-state.checkpoints.write")).get()
+                .isInstanceOfSatisfying(Problem.ResourceExhausted.class, exhausted ->
+                        assertThat(exhausted.subject()).isEqualTo("tenants/" + foreignHome + "/requests"));
+        assertThat(admit(step, member("tenant-admin"), "agent-state.checkpoints.write")).as("this tenant's own 2")
+                .isEmpty();
+        assertThat(admit(step, member("tenant-admin"), "agent-state.checkpoints.write")).isEmpty();
     }
 
     @Test

@@ -16,11 +16,13 @@ public interface RequestStep {
     int AUTHORIZATION = 1000;
 
     /**
-     * The request rate limit's place (platform/limits RateLimitStep): after authorization, so
-     * a call the policy refuses never takes from a tenant's bucket (a caller foreign to the
-     * tenant cannot exhaust it), and before any work.
+     * The request rate limit's place (platform/limits RateLimitStep): before authorization, as
+     * the architecture's pipeline has it (authenticate, rate-limit, authorize), so a flood is
+     * refused before the policy engine is asked and before any work. A principal bound to a
+     * tenant is counted against its own tenant, never the one it names, so a caller foreign
+     * to a tenant cannot exhaust that tenant's bucket.
      */
-    int RATE_LIMIT = 1100;
+    int RATE_LIMIT = 900;
 
     int order();
 
