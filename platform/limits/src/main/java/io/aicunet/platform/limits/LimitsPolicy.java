@@ -1,23 +1,14 @@
 package io.aicunet.platform.limits;
 
-import com.bisnode.opa.client.OpaConfiguration;
-import com.bisnode.opa.client.query.OpaQueryApi;
-import com.bisnode.opa.client.query.OpaQueryClient;
-import com.bisnode.opa.client.query.QueryForDocumentRequest;
-import com.bisnode.opa.client.rest.ObjectMapperFactory;
-import com.bisnode.opa.client.rest.OpaRestClient;
+import io.aicunet.platform.policy.OpaDocuments;
 import io.aicunet.platform.policy.PolicyConfig;
 import io.aicunet.platform.policy.Resource;
 import io.aicunet.platform.tenancy.Caller;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -144,36 +135,7 @@ public final class LimitsPolicy {
      * bounded by {@code aicunet.policy.timeout-millis}.
      */
     public static Engine opa(PolicyConfig config, String decisionPath) {
-        HttpClient http = HttpClient.newBuilder()
-                .connectTimeout(Duration.ofMillis(config.connectTimeoutMillis()))
-                .build();
-        OpaQueryApi opa = new OpaQueryClient(new AuthenticatedOpaClient(config, http));
-        Duration timeout = Duration.ofMillis(config.timeoutMillis());
-        return input -> Uni.createFrom()
-                .item(() -> Decision.from(opa.queryForDocument(new QueryForDocumentRequest(input, decisionPath),
-                        Map.class)))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .ifNoItem().after(timeout).fail();
-    }
-
-    /** The OPA REST client with the bearer token OPA's API requires, every request bounded. */
-    private static final class AuthenticatedOpaClient extends OpaRestClient {
-
-        private final Optional<String> authorization;
-        private final Duration timeout;
-
-        AuthenticatedOpaClient(PolicyConfig config, HttpClient http) {
-            super(new OpaConfiguration(config.opaUrl(), HttpClient.Version.HTTP_1_1), http,
-                    ObjectMapperFactory.getInstance().create());
-            this.authorization = config.bearerToken().map(token -> "Bearer " + token);
-            this.timeout = Duration.ofMillis(config.timeoutMillis());
-        }
-
-        @Override
-        public HttpRequest.Builder getBasicRequestBuilder(String endpoint) {
-            HttpRequest.Builder request = super.getBasicRequestBuilder(endpoint).timeout(timeout);
-            authorization.ifPresent(value -> request.header("Authorization", value));
-            return request;
-        }
+        OpaDocuments opa = new OpaDocuments(config);
+        return input -> opa.query(decisionPath, input).map(Decision::from);
     }
 }

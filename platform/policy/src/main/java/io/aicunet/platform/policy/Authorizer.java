@@ -1,20 +1,10 @@
 package io.aicunet.platform.policy;
 
-import com.bisnode.opa.client.OpaConfiguration;
-import com.bisnode.opa.client.query.OpaQueryApi;
-import com.bisnode.opa.client.query.OpaQueryClient;
-import com.bisnode.opa.client.query.QueryForDocumentRequest;
-import com.bisnode.opa.client.rest.ObjectMapperFactory;
-import com.bisnode.opa.client.rest.OpaRestClient;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.tenancy.Caller;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,25 +14,22 @@ import org.jboss.logging.Logger;
  * Asks OPA whether a caller may do an action on a resource. The input holds only
  * what was verified (the token's subject, roles, home tenant and service) and what the
  * request asks (its tenant scope, action and resource). Fails closed: when OPA cannot
- * be reached or does not answer in time, the answer is UNAVAILABLE, never allow. The OPA client blocks, so queries run on the worker pool, never on an
- * event loop.
+ * be reached or does not answer in time, the answer is UNAVAILABLE, never allow
+ * ({@link OpaDocuments} asks OPA).
  */
 @ApplicationScoped
 public class Authorizer {
 
     private static final Logger LOG = Logger.getLogger(Authorizer.class);
 
-    private final OpaQueryApi opa;
+    private final OpaDocuments opa;
     private final PolicyConfig config;
     private final MeterRegistry meters;
 
     public Authorizer(PolicyConfig config, MeterRegistry meters) {
         this.config = config;
         this.meters = meters;
-        HttpClient http = HttpClient.newBuilder()
-                .connectTimeout(Duration.ofMillis(config.connectTimeoutMillis()))
-                .build();
-        this.opa = new OpaQueryClient(new AuthenticatedOpaClient(config, http));
+        this.opa = new OpaDocuments(config);
     }
 
     /** Empty when the policy allows it; otherwise PERMISSION_DENIED or UNAVAILABLE. */
@@ -58,11 +45,8 @@ public class Authorizer {
                         "type", resource.type(),
                         "id", resource.id(),
                         "tenant", resource.tenant().map(Object::toString).orElse("")));
-        return Uni.createFrom()
-                .item(() -> PolicyDecision.from(opa.queryForDocument(
-                        new QueryForDocumentRequest(input, config.decisionPath()), Map.class)))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .ifNoItem().after(Duration.ofMillis(config.timeoutMillis())).fail()
+        return opa.query(config.decisionPath(), input)
+                .map(PolicyDecision::from)
                 .map(decision -> decide(decision, caller, action))
                 .onFailure().recoverWithItem(failure -> unavailable(failure, action));
     }
@@ -85,30 +69,6 @@ public class Authorizer {
         LOG.warnf("policy decision for %s failed closed: %s", action, failure.toString());
         meters.counter("aicunet.policy.unavailable", "action", action).increment();
         return Optional.of(new Problem.Unavailable("the policy engine cannot be reached; nothing was changed"));
-    }
-
-    /**
-     * The OPA REST client, sending the bearer token OPA's API requires and bounding every
-     * request, so a hanging OPA never holds a worker thread longer than the timeout.
-     */
-    private static final class AuthenticatedOpaClient extends OpaRestClient {
-
-        private final Optional<String> authorization;
-        private final Duration timeout;
-
-        AuthenticatedOpaClient(PolicyConfig config, HttpClient http) {
-            super(new OpaConfiguration(config.opaUrl(), HttpClient.Version.HTTP_1_1), http,
-                    ObjectMapperFactory.getInstance().create());
-            this.authorization = config.bearerToken().map(token -> "Bearer " + token);
-            this.timeout = Duration.ofMillis(config.timeoutMillis());
-        }
-
-        @Override
-        public HttpRequest.Builder getBasicRequestBuilder(String endpoint) {
-            HttpRequest.Builder request = super.getBasicRequestBuilder(endpoint).timeout(timeout);
-            authorization.ifPresent(value -> request.header("Authorization", value));
-            return request;
-        }
     }
 
     /** The decision document the Rego policy returns: {@code {"allow": bool, "reasons": [string]}}. */

@@ -1,0 +1,70 @@
+package io.aicunet.platform.policy;
+
+import com.bisnode.opa.client.OpaConfiguration;
+import com.bisnode.opa.client.query.OpaQueryApi;
+import com.bisnode.opa.client.query.OpaQueryClient;
+import com.bisnode.opa.client.query.QueryForDocumentRequest;
+import com.bisnode.opa.client.rest.ObjectMapperFactory;
+import com.bisnode.opa.client.rest.OpaRestClient;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * OPA's data API as the fleet asks it (opa-java-client): a document at a path for an
+ * input, sent with the bearer token OPA's API requires ({@code aicunet.policy.bearer-token}),
+ * every request bounded by {@code aicunet.policy.timeout-millis}. The client blocks, so
+ * queries run on the worker pool, never on an event loop. Used by authorization
+ * ({@link Authorizer}) and the request rate limit's policy (platform/limits).
+ */
+public final class OpaDocuments {
+
+    private final OpaQueryApi opa;
+    private final Duration timeout;
+
+    public OpaDocuments(PolicyConfig config) {
+        HttpClient http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofMillis(config.connectTimeoutMillis()))
+                .build();
+        this.opa = new OpaQueryClient(new AuthenticatedOpaClient(config, http));
+        this.timeout = Duration.ofMillis(config.timeoutMillis());
+    }
+
+    /**
+     * The document at {@code path} (e.g. {@code aicunet/authz/decision}) for {@code input},
+     * as the plain map the client returns (a class of our own would be loaded by the
+     * client's class loader, which differs from ours in Quarkus tests and dev mode); null
+     * when the policy defines none. Fails when OPA does not answer within the timeout.
+     */
+    public Uni<Map<?, ?>> query(String path, Map<String, Object> input) {
+        return Uni.createFrom()
+                .<Map<?, ?>>item(() -> opa.queryForDocument(new QueryForDocumentRequest(input, path), Map.class))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .ifNoItem().after(timeout).fail();
+    }
+
+    /** The OPA REST client, sending the bearer token and bounding every request, so a hanging OPA never holds a worker thread longer than the timeout. */
+    private static final class AuthenticatedOpaClient extends OpaRestClient {
+
+        private final Optional<String> authorization;
+        private final Duration timeout;
+
+        AuthenticatedOpaClient(PolicyConfig config, HttpClient http) {
+            super(new OpaConfiguration(config.opaUrl(), HttpClient.Version.HTTP_1_1), http,
+                    ObjectMapperFactory.getInstance().create());
+            this.authorization = config.bearerToken().map(token -> "Bearer " + token);
+            this.timeout = Duration.ofMillis(config.timeoutMillis());
+        }
+
+        @Override
+        public HttpRequest.Builder getBasicRequestBuilder(String endpoint) {
+            HttpRequest.Builder request = super.getBasicRequestBuilder(endpoint).timeout(timeout);
+            authorization.ifPresent(value -> request.header("Authorization", value));
+            return request;
+        }
+    }
+}
