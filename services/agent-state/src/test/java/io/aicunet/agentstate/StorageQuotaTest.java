@@ -20,12 +20,8 @@ import io.aicunet.contracts.agentstate.v1.GetLatestCheckpointRequest;
 import io.aicunet.contracts.agentstate.v1.SaveCheckpointRequest;
 import io.aicunet.contracts.agentstate.v1.SetRetentionPolicyRequest;
 import io.aicunet.contracts.agentstate.v1.Task;
-import io.aicunet.contracts.tenant.v1.Quotas;
-import io.aicunet.contracts.tenant.v1.TenantServiceGrpc;
-import io.aicunet.platform.testing.FleetTestResource;
 import io.aicunet.platform.testing.GrpcCalls;
-import io.aicunet.platform.testing.TenantFixtures;
-import io.aicunet.platform.testing.TenantServiceProcess;
+import io.aicunet.platform.testing.StorageQuotaChecks;
 import io.aicunet.platform.testing.TestCallers;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -34,9 +30,6 @@ import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -191,15 +184,6 @@ class StorageQuotaTest extends GrpcTestBase {
         return value == null ? 0 : value.toLong();
     }
 
-    /** A new tenant of the tenant service with the given storage quota (and room for requests). */
-    static String aTenantWithStorageQuota(long storageBytes) {
-        return TenantServiceGrpc.newBlockingStub(TestCallers.as(TenantServiceProcess.channel(),
-                        TestCallers.platformAdmin()))
-                .createTenant(TenantFixtures.aTenant().setQuotas(Quotas.newBuilder().setRequestsPerMinute(100_000)
-                        .setTokensPerDay(1_000_000).setStorageBytes(storageBytes)).build())
-                .getTenant().getId();
-    }
-
     /** A JSON document of exactly {@code bytes} bytes (at least 10): {"s":"xxx..."}. */
     static String stateOf(int bytes) {
         return "{\"s\":\"" + "x".repeat(bytes - 8) + "\"}";
@@ -215,26 +199,15 @@ class StorageQuotaTest extends GrpcTestBase {
                 .setThreadId(thread).build()).getCheckpoint().getVersion();
     }
 
-    static void assertRefused(StatusRuntimeException refused, long quota) {
-        assertThat(refused).as("refused").isNotNull();
-        assertThat(codeOf(refused)).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-        assertThat(GrpcCalls.errorInfo(refused).getReason()).isEqualTo("tenant.quotas.storage_bytes");
-        assertThat(GrpcCalls.errorInfo(refused).getMetadataMap()).containsEntry("bound", Long.toString(quota))
-                .containsEntry("current", Long.toString(quota));
-        assertThat(GrpcCalls.detail(refused, QuotaFailure.class).getViolations(0).getSubject())
-                .endsWith("/storage/agent-state");
+    static String aTenantWithStorageQuota(long storageBytes) {
+        return StorageQuotaChecks.aTenantWithStorageQuota(storageBytes);
     }
 
-    /** What tenant_storage counts for the tenant (0 when it has no row). */
     static long storedBytes(String tenant) throws Exception {
-        try (Connection db = FleetTestResource.database().connectAsSuperuser();
-                PreparedStatement select = db.prepareStatement(
-                        "SELECT coalesce(sum(bytes), 0) FROM agent_state.tenant_storage WHERE tenant_id = ?::uuid")) {
-            select.setString(1, tenant);
-            try (ResultSet rows = select.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        }
+        return StorageQuotaChecks.storedBytes("agent_state", tenant);
+    }
+
+    static void assertRefused(StatusRuntimeException refused, long quota) {
+        StorageQuotaChecks.assertStorageRefused(refused, "agent-state", quota, quota);
     }
 }

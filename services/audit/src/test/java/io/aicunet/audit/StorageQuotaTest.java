@@ -7,20 +7,14 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import com.google.protobuf.ByteString;
-import com.google.rpc.QuotaFailure;
 import io.aicunet.contracts.audit.v1.AppendRequest;
 import io.aicunet.contracts.audit.v1.QueryRecordsRequest;
 import io.aicunet.contracts.privacy.v1.PrivacyRequestKind;
-import io.aicunet.contracts.tenant.v1.Quotas;
-import io.aicunet.contracts.tenant.v1.TenantServiceGrpc;
 import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.testing.AuditFixtures;
 import io.aicunet.platform.testing.FleetTestResource;
-import io.aicunet.platform.testing.GrpcCalls;
+import io.aicunet.platform.testing.StorageQuotaChecks;
 import io.aicunet.platform.testing.PrivacyRequests;
-import io.aicunet.platform.testing.TenantFixtures;
-import io.aicunet.platform.testing.TenantServiceProcess;
-import io.aicunet.platform.testing.TestCallers;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -217,35 +211,15 @@ class StorageQuotaTest {
                 .build()).getRecordsCount();
     }
 
+    static String aTenantWithStorageQuota(long storageBytes) {
+        return StorageQuotaChecks.aTenantWithStorageQuota(storageBytes);
+    }
+
+    static long storedBytes(String tenant) throws Exception {
+        return StorageQuotaChecks.storedBytes("audit", tenant);
+    }
+
     private static void assertRefused(StatusRuntimeException refused, long quota, long current) {
-        assertThat(refused).as("refused").isNotNull();
-        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-        assertThat(GrpcCalls.errorInfo(refused).getReason()).isEqualTo("tenant.quotas.storage_bytes");
-        assertThat(GrpcCalls.errorInfo(refused).getMetadataMap()).containsEntry("bound", Long.toString(quota))
-                .containsEntry("current", Long.toString(current));
-        assertThat(GrpcCalls.detail(refused, QuotaFailure.class).getViolations(0).getSubject())
-                .endsWith("/storage/audit");
-    }
-
-    /** A new tenant of the tenant service with the given storage quota (and room for requests). */
-    private static String aTenantWithStorageQuota(long storageBytes) {
-        return TenantServiceGrpc.newBlockingStub(TestCallers.as(TenantServiceProcess.channel(),
-                        TestCallers.platformAdmin()))
-                .createTenant(TenantFixtures.aTenant().setQuotas(Quotas.newBuilder().setRequestsPerMinute(100_000)
-                        .setTokensPerDay(1_000_000).setStorageBytes(storageBytes)).build())
-                .getTenant().getId();
-    }
-
-    /** What tenant_storage counts for the tenant (0 when it has no row). */
-    private static long storedBytes(String tenant) throws Exception {
-        try (Connection db = FleetTestResource.database().connectAsSuperuser();
-                PreparedStatement select = db.prepareStatement(
-                        "SELECT coalesce(sum(bytes), 0) FROM audit.tenant_storage WHERE tenant_id = ?::uuid")) {
-            select.setString(1, tenant);
-            try (ResultSet rows = select.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        }
+        StorageQuotaChecks.assertStorageRefused(refused, "audit", quota, current);
     }
 }

@@ -5,30 +5,20 @@ import static io.aicunet.platform.testing.ConfigFixtures.tenantScope;
 import static io.aicunet.platform.testing.ConfigFixtures.tenantServiceScope;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.rpc.QuotaFailure;
 import io.aicunet.config.application.privacy.ConfigPrivacyPart;
 import io.aicunet.contracts.config.v1.DeleteEntryRequest;
 import io.aicunet.contracts.config.v1.Scope;
-import io.aicunet.contracts.tenant.v1.Quotas;
-import io.aicunet.contracts.tenant.v1.TenantServiceGrpc;
 import io.aicunet.platform.privacy.PrivacyScope;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.tenancy.TenantScope;
 import io.aicunet.platform.tenancy.TenantTransactions;
-import io.aicunet.platform.testing.FleetTestResource;
-import io.aicunet.platform.testing.GrpcCalls;
-import io.aicunet.platform.testing.TenantFixtures;
-import io.aicunet.platform.testing.TenantServiceProcess;
-import io.aicunet.platform.testing.TestCallers;
+import io.aicunet.platform.testing.StorageQuotaChecks;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
@@ -96,38 +86,20 @@ class StorageQuotaTest extends ConfigTestBase {
         assertThat(storedBytes(tenant)).isEqualTo(QUOTA);
     }
 
-    /** A new tenant of the tenant service with the given storage quota (and room for requests). */
-    static String aTenantWithStorageQuota(long storageBytes) {
-        return TenantServiceGrpc.newBlockingStub(TestCallers.as(TenantServiceProcess.channel(),
-                        TestCallers.platformAdmin()))
-                .createTenant(TenantFixtures.aTenant().setQuotas(Quotas.newBuilder().setRequestsPerMinute(100_000)
-                        .setTokensPerDay(1_000_000).setStorageBytes(storageBytes)).build())
-                .getTenant().getId();
-    }
-
     /** A JSON string of exactly {@code bytes} bytes as jsonb renders it (at least 2): "xxx...". */
     static String valueOf(int bytes) {
         return "\"" + "x".repeat(bytes - 2) + "\"";
     }
 
-    static void assertRefused(StatusRuntimeException refused, long quota) {
-        assertThat(GrpcCalls.errorInfo(refused).getReason()).isEqualTo("tenant.quotas.storage_bytes");
-        assertThat(GrpcCalls.errorInfo(refused).getMetadataMap()).containsEntry("bound", Long.toString(quota))
-                .containsEntry("current", Long.toString(quota));
-        assertThat(GrpcCalls.detail(refused, QuotaFailure.class).getViolations(0).getSubject())
-                .endsWith("/storage/config");
+    static String aTenantWithStorageQuota(long storageBytes) {
+        return StorageQuotaChecks.aTenantWithStorageQuota(storageBytes);
     }
 
-    /** What tenant_storage counts for the tenant (0 when it has no row). */
     static long storedBytes(String tenant) throws Exception {
-        try (Connection db = FleetTestResource.database().connectAsSuperuser();
-                PreparedStatement select = db.prepareStatement(
-                        "SELECT coalesce(sum(bytes), 0) FROM config.tenant_storage WHERE tenant_id = ?::uuid")) {
-            select.setString(1, tenant);
-            try (ResultSet rows = select.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        }
+        return StorageQuotaChecks.storedBytes("config", tenant);
+    }
+
+    static void assertRefused(StatusRuntimeException refused, long quota) {
+        StorageQuotaChecks.assertStorageRefused(refused, "config", quota, quota);
     }
 }
