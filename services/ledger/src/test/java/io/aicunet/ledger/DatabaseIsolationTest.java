@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * What the database enforces whatever the application does: the fleet's
  * {@link DatabaseIsolationCheck} with the ledger's tables (tenant tables under forced
  * row-level security; transfers append-only but for erasing their personal metadata;
- * accounts, tenants and token budget days never deleted), plus what only the ledger has: the append-only
+ * accounts, tenants, token budget days and storage counts never deleted), plus what only the ledger has: the append-only
  * trigger that stops even the owner, the overdraft CHECK, and the API's answers for
  * another tenant's accounts.
  */
@@ -38,17 +38,19 @@ import org.junit.jupiter.api.Test;
 class DatabaseIsolationTest extends LedgerTestBase {
 
     private static final Declaration TABLES = Declaration
-            .tenantTables("accounts", "pending_timeouts", "tenants", "token_budget_days", "transfers")
+            .tenantTables("accounts", "pending_timeouts", "tenant_storage", "tenants", "token_budget_days",
+                    "transfers")
             .appRoleRefuses("transfers", Privilege.DELETE)
             .appRoleUpdatesOnly("transfers", "personal_metadata")
             .appRoleRefuses("accounts", Privilege.DELETE)
             .appRoleRefuses("tenants", Privilege.DELETE)
-            .appRoleRefuses("token_budget_days", Privilege.DELETE);
+            .appRoleRefuses("token_budget_days", Privilege.DELETE)
+            .appRoleRefuses("tenant_storage", Privilege.DELETE);
 
     /**
      * Proves: every tenant table forces row-level security, and the app role can neither
      * change the schema nor truncate, delete or (but for personal metadata) update
-     * transfers, nor delete accounts, tenants or token budget days (platform/testing
+     * transfers, nor delete accounts, tenants, token budget days or storage counts (platform/testing
      * DatabaseIsolationCheck).
      */
     @Test

@@ -34,6 +34,7 @@ public final class LedgerPersonalData {
                     "tenants", Set.of("tenant_id", "status", "suspension_reason", "updated_at", "tokens_per_day",
                             "quotas_version"),
                     "token_budget_days", Set.of("tenant_id", "day", "reserved", "used"),
+                    "tenant_storage", Set.of("tenant_id", "bytes", "updated_at"),
                     "outbox_events", Set.of("id", "event_id", "topic", "event_key", "bucket", "event_type", "source",
                             "tenant_id", "aggregate_id", "occurred_at", "payload", "created_at"),
                     "inbox_events", Set.of("consumer", "event_id", "received_at"),

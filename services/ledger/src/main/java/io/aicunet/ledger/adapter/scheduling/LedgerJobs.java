@@ -3,6 +3,7 @@ package io.aicunet.ledger.adapter.scheduling;
 import io.aicunet.ledger.application.reports.VerifyInvariant;
 import io.aicunet.ledger.application.retention.EnforceRetention;
 import io.aicunet.ledger.application.transfers.ExpirePendingTransfers;
+import io.aicunet.platform.limits.StorageMeters;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,7 +14,8 @@ import org.jboss.logging.Logger;
  * The ledger's scheduled work, run by every replica: expiring pending transfers
  * (safe with many replicas, see {@link ExpirePendingTransfers}), verifying the
  * debits-equal-credits invariant (read-only) and removing personal data past the
- * tenants' retention periods (safe with many replicas, see {@link EnforceRetention}). A failed pass is logged and tried again
+ * tenants' retention periods (safe with many replicas, see {@link EnforceRetention}) and
+ * refreshing the storage quota's metrics (read-only). A failed pass is logged and tried again
  * at the next tick.
  */
 @ApplicationScoped
@@ -24,12 +26,23 @@ public class LedgerJobs {
     private final ExpirePendingTransfers expirePendingTransfers;
     private final VerifyInvariant verifyInvariant;
     private final EnforceRetention enforceRetention;
+    private final StorageMeters storageMeters;
 
     public LedgerJobs(ExpirePendingTransfers expirePendingTransfers, VerifyInvariant verifyInvariant,
-                      EnforceRetention enforceRetention) {
+                      EnforceRetention enforceRetention, StorageMeters storageMeters) {
         this.expirePendingTransfers = expirePendingTransfers;
         this.verifyInvariant = verifyInvariant;
         this.enforceRetention = enforceRetention;
+        this.storageMeters = storageMeters;
+    }
+
+    /** Refreshes the storage metrics: the top tenants by transfer metadata bytes stored here, and the totals. */
+    @Scheduled(every = "${aicunet.limits.storage.metrics-every:30s}", delayed = "15s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> refreshStorageMetrics() {
+        return storageMeters.refresh().replaceWithVoid()
+                .onFailure().invoke(failure -> LOG.warnf("storage metrics refresh failed, will retry: %s", failure))
+                .onFailure().recoverWithNull();
     }
 
     @Scheduled(every = "${ledger.retention.interval:1h}", delayed = "1m",

@@ -19,6 +19,7 @@ import io.aicunet.ledger.domain.Transfer;
 import io.aicunet.ledger.domain.TransferBatch;
 import io.aicunet.ledger.domain.TransferId;
 import io.aicunet.ledger.domain.TransferKind;
+import io.aicunet.platform.limits.StorageQuota;
 import io.aicunet.platform.outbox.Outbox;
 import io.aicunet.platform.privacy.DataKey;
 import io.aicunet.platform.problem.Problem;
@@ -55,6 +56,14 @@ import java.util.TreeSet;
  * the tenant's tokens per day and its budget days (from today on, and the days of the
  * reservations it settles), and writes the days' changes after the batch: the lock
  * makes the check and the change one step for every replica. Other batches pay nothing.
+ *
+ * <p>A batch that writes transfers carrying metadata (plain or personal) is held to the
+ * tenant's storage quota (docs/storage-quotas.md): the database counts the metadata's
+ * bytes as stored in {@code tenant_storage} in this transaction, and
+ * {@link StorageQuota#checkWrite} then refuses the batch as a whole with
+ * RESOURCE_EXHAUSTED when the tenant would store more than its quota; the transaction
+ * rolls back, so nothing is written. Batches without metadata (among them every expiry
+ * batch) add no bytes and are never asked.
  */
 @ApplicationScoped
 public class PostBatch {
@@ -65,17 +74,19 @@ public class PostBatch {
     private final Outbox outbox;
     private final LedgerTenants tenants;
     private final TokenBudgets budgets;
+    private final StorageQuota storage;
     private final String budgetAccountCode;
     private final long unknownTenantTokensPerDay;
 
     public PostBatch(Accounts accounts, Transfers transfers, Postings postings, Outbox outbox, LedgerTenants tenants,
-                     TokenBudgets budgets, LedgerServiceConfig config) {
+                     TokenBudgets budgets, StorageQuota storage, LedgerServiceConfig config) {
         this.accounts = accounts;
         this.transfers = transfers;
         this.postings = postings;
         this.outbox = outbox;
         this.tenants = tenants;
         this.budgets = budgets;
+        this.storage = storage;
         this.budgetAccountCode = config.tokenBudget().accountCode();
         this.unknownTenantTokensPerDay = config.tokenBudget().unknownTenantTokensPerDay();
     }
@@ -130,8 +141,24 @@ public class PostBatch {
             if (!plan.tokenDayChanges().isEmpty()) {
                 written = written.chain(() -> budgets.add(connection, tenant, plan.tokenDayChanges()));
             }
-            return written.replaceWith(Result.ok(plan));
+            if (!carriesMetadata(plan.created())) {
+                return written.replaceWith(Result.ok(plan));
+            }
+            // After the insert, whose trigger holds the tenant's tenant_storage row locked
+            // until this transaction ends: a refusal is the whole batch's answer and rolls it back.
+            return written.chain(() -> storage.checkWrite(connection, tenant))
+                    .map(use -> use.isOk() ? Result.ok(plan) : Result.<TransferBatch.Plan>failed(use.problem()));
         });
+    }
+
+    /** Whether any of the transfers a batch writes stores metadata bytes (plain or personal). */
+    static boolean carriesMetadata(List<Transfer> created) {
+        for (Transfer transfer : created) {
+            if (!transfer.metadata().isEmpty() || transfer.personalMetadata().needsSealing()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
