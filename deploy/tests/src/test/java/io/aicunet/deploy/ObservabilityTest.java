@@ -34,7 +34,7 @@ class ObservabilityTest {
             "config", List.of());
 
     /** The services that count the bytes a tenant stores against its storage_bytes quota (platform/limits). */
-    static final List<String> STORAGE_SERVICES = List.of("agent-state", "audit", "config");
+    static final List<String> STORAGE_SERVICES = List.of("agent-state", "audit", "config", "ledger");
 
     static Stream<String> services() {
         return Fleet.SERVICES.stream();
@@ -87,6 +87,9 @@ class ObservabilityTest {
             default -> "aicunet_outbox_events_published_total";
         };
         assertThat(expressions).anyMatch(expr -> expr.contains(ownSignal));
+        if (service.equals("ledger")) {
+            assertThat(expressions).anyMatch(expr -> expr.contains("aicunet_ledger_token_budget_refusals_total"));
+        }
         if (STORAGE_SERVICES.contains(service)) {
             assertThat(expressions).anyMatch(expr -> expr.contains("aicunet_storage_tenant_bytes"))
                     .anyMatch(expr -> expr.contains("aicunet_storage_refusals_total"));
