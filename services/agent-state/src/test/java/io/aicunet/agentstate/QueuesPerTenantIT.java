@@ -9,11 +9,8 @@ import io.aicunet.contracts.agentstate.v1.AgentStateServiceGrpc.AgentStateServic
 import io.aicunet.contracts.agentstate.v1.ClaimTasksRequest;
 import io.aicunet.contracts.agentstate.v1.EnqueueTaskRequest;
 import io.aicunet.contracts.agentstate.v1.Task;
-import io.aicunet.platform.testing.FleetStack;
-import io.aicunet.platform.testing.FleetTestResource;
 import io.aicunet.platform.testing.GrpcCalls;
 import io.aicunet.platform.testing.ServiceProcess;
-import io.aicunet.platform.testing.TenantServiceProcess;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -22,7 +19,6 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import java.net.URL;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -54,7 +50,7 @@ class QueuesPerTenantIT {
      */
     @Test
     void theCountIsSharedByBothReplicas() throws Exception {
-        ServiceProcess second = startSecondReplica();
+        ServiceProcess second = ServiceProcess.secondReplica("agent-state", SmallBound.SETTINGS);
         AgentStateGrpcClient toFirst = new AgentStateGrpcClient(first.getPort());
         AgentStateGrpcClient toSecond = new AgentStateGrpcClient(second.port());
         try {
@@ -118,16 +114,6 @@ class QueuesPerTenantIT {
         assertThat(codeOf(refused)).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
         assertThat(GrpcCalls.errorInfo(refused).getMetadataMap()).containsEntry("bound", "3")
                 .containsEntry("current", "3");
-    }
-
-    /** The same jar, the same database, Redis and tenant service, another port. */
-    private static ServiceProcess startSecondReplica() {
-        Map<String, String> config = new HashMap<>(ServiceProcess.fleetSettings(FleetTestResource.database(),
-                FleetTestResource.topicPrefix()));
-        config.put("quarkus.grpc.clients.tenant-keys.host", FleetStack.host());
-        config.put("quarkus.grpc.clients.tenant-keys.port", Integer.toString(TenantServiceProcess.port()));
-        config.putAll(SmallBound.SETTINGS);
-        return ServiceProcess.start("agent-state", config);
     }
 
     /** Both replicas bound a tenant's queues at 3. */

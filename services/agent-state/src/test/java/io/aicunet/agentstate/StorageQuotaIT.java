@@ -7,18 +7,14 @@ import io.aicunet.contracts.agentstate.v1.Agent;
 import io.aicunet.contracts.agentstate.v1.AgentStateServiceGrpc.AgentStateServiceBlockingStub;
 import io.aicunet.contracts.agentstate.v1.AgentStatus;
 import io.aicunet.contracts.agentstate.v1.SaveCheckpointRequest;
-import io.aicunet.platform.testing.FleetStack;
-import io.aicunet.platform.testing.FleetTestResource;
 import io.aicunet.platform.testing.GrpcCalls;
 import io.aicunet.platform.testing.ServiceProcess;
-import io.aicunet.platform.testing.TenantServiceProcess;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import java.net.URL;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -48,7 +44,7 @@ class StorageQuotaIT {
      */
     @Test
     void concurrentSavesOnTwoReplicasNeverPassTheQuota() throws Exception {
-        ServiceProcess second = startSecondReplica();
+        ServiceProcess second = ServiceProcess.secondReplica("agent-state", Map.of());
         AgentStateGrpcClient toFirst = new AgentStateGrpcClient(first.getPort());
         AgentStateGrpcClient toSecond = new AgentStateGrpcClient(second.port());
         ExecutorService threads = Executors.newFixedThreadPool(8);
@@ -89,14 +85,5 @@ class StorageQuotaIT {
             toSecond.close();
             second.close();
         }
-    }
-
-    /** The same jar, the same database, Redis and tenant service, another port. */
-    private static ServiceProcess startSecondReplica() {
-        Map<String, String> config = new HashMap<>(ServiceProcess.fleetSettings(FleetTestResource.database(),
-                FleetTestResource.topicPrefix()));
-        config.put("quarkus.grpc.clients.tenant-keys.host", FleetStack.host());
-        config.put("quarkus.grpc.clients.tenant-keys.port", Integer.toString(TenantServiceProcess.port()));
-        return ServiceProcess.start("agent-state", config);
     }
 }

@@ -63,6 +63,21 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /**
+     * Another replica of the service a module's integration test runs: the same jar,
+     * database ({@link FleetTestResource#database()}), topics and tenant service
+     * ({@link TenantServiceProcess}) as the test's own, another port, with {@code extra}
+     * settings on top; ready when returned.
+     */
+    public static ServiceProcess secondReplica(String name, Map<String, String> extra) {
+        Map<String, String> config = new LinkedHashMap<>(fleetSettings(FleetTestResource.database(),
+                FleetTestResource.topicPrefix()));
+        config.put("quarkus.grpc.clients.tenant-keys.host", FleetStack.host());
+        config.put("quarkus.grpc.clients.tenant-keys.port", Integer.toString(TenantServiceProcess.port()));
+        config.putAll(extra);
+        return start(name, config);
+    }
+
+    /**
      * Starts the service like {@link #start} and waits for it to exit on its own (a service
      * that refuses to start), up to {@code timeout}; fails if it is still running then.
      */

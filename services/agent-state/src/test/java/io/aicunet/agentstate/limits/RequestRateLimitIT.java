@@ -9,7 +9,6 @@ import io.aicunet.contracts.agentstate.v1.GetAgentRequest;
 import io.aicunet.contracts.tenant.v1.Quotas;
 import io.aicunet.contracts.tenant.v1.TenantServiceGrpc;
 import io.aicunet.platform.testing.FleetStack;
-import io.aicunet.platform.testing.FleetTestResource;
 import io.aicunet.platform.testing.GrpcCalls;
 import io.aicunet.platform.testing.ServiceProcess;
 import io.aicunet.platform.testing.TenantFixtures;
@@ -32,7 +31,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -64,7 +62,7 @@ class RequestRateLimitIT {
      */
     @Test
     void bothReplicasTakeFromOneBucket() throws Exception {
-        ServiceProcess second = startSecondReplica();
+        ServiceProcess second = ServiceProcess.secondReplica("agent-state", Map.of());
         AgentStateGrpcClient toFirst = new AgentStateGrpcClient(first.getPort());
         AgentStateGrpcClient toSecond = new AgentStateGrpcClient(second.port());
         Vertx vertx = Vertx.vertx();
@@ -124,12 +122,8 @@ class RequestRateLimitIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        Map<String, String> config = new HashMap<>(ServiceProcess.fleetSettings(FleetTestResource.database(),
-                FleetTestResource.topicPrefix()));
-        config.put("quarkus.grpc.clients.tenant-keys.host", FleetStack.host());
-        config.put("quarkus.grpc.clients.tenant-keys.port", Integer.toString(TenantServiceProcess.port()));
-        config.put("quarkus.redis.hosts", "redis://127.0.0.1:" + closedPort);
-        ServiceProcess withoutRedis = ServiceProcess.start("agent-state", config);
+        ServiceProcess withoutRedis = ServiceProcess.secondReplica("agent-state",
+                Map.of("quarkus.redis.hosts", "redis://127.0.0.1:" + closedPort));
         AgentStateGrpcClient client = new AgentStateGrpcClient(withoutRedis.port());
         try {
             String tenant = TenantServiceGrpc.newBlockingStub(TestCallers.as(TenantServiceProcess.channel(),
@@ -178,14 +172,5 @@ class RequestRateLimitIT {
 
     private static Response send(Redis redis, Request request) {
         return redis.send(request).await().atMost(Duration.ofSeconds(5));
-    }
-
-    /** The same jar, the same database, Redis, OPA and tenant service, another port. */
-    private static ServiceProcess startSecondReplica() {
-        Map<String, String> config = new HashMap<>(ServiceProcess.fleetSettings(FleetTestResource.database(),
-                FleetTestResource.topicPrefix()));
-        config.put("quarkus.grpc.clients.tenant-keys.host", FleetStack.host());
-        config.put("quarkus.grpc.clients.tenant-keys.port", Integer.toString(TenantServiceProcess.port()));
-        return ServiceProcess.start("agent-state", config);
     }
 }
