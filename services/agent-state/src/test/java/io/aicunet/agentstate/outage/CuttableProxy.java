@@ -69,13 +69,22 @@ final class CuttableProxy implements AutoCloseable {
         while (!listening.isClosed()) {
             try {
                 Socket client = listening.accept();
-                Socket target = new Socket("127.0.0.1", targetPort);
+                Socket target;
+                try {
+                    target = new Socket("127.0.0.1", targetPort);
+                } catch (IOException redisDown) {
+                    // Redis is down: the client's connection fails, as it would without the
+                    // proxy. Left open, it would answer nothing and, pooled by the client,
+                    // time out every command sent on it after Redis is back.
+                    closeQuietly(client);
+                    continue;
+                }
                 sockets.add(client);
                 sockets.add(target);
                 pump(client, target);
                 pump(target, client);
-            } catch (IOException closedOrRefused) {
-                // The proxy was cut, or Redis is down: the client sees its connection fail.
+            } catch (IOException closed) {
+                // The proxy was cut: the loop ends with the closed server socket.
             }
         }
     }
