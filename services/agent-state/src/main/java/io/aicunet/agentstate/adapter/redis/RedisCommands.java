@@ -81,13 +81,15 @@ class RedisCommands {
 
     /**
      * An error reply that says Redis cannot serve right now (busy, loading its data,
-     * failing over). Any other error reply to our well-formed commands is a bug, except
-     * NOSCRIPT, which {@link #eval} handles.
+     * failing over), or that the connection closed under the command (the Vert.x client's
+     * CONNECTION_CLOSED: Redis stopped or the network dropped it). Any other error reply to
+     * our well-formed commands is a bug, except NOSCRIPT, which {@link #eval} handles.
      */
     private static boolean isTransient(Throwable failure) {
         String message = String.valueOf(failure.getMessage());
         return message.startsWith("LOADING") || message.startsWith("BUSY") || message.startsWith("MASTERDOWN")
-                || message.startsWith("TRYAGAIN") || message.startsWith("CLUSTERDOWN");
+                || message.startsWith("TRYAGAIN") || message.startsWith("CLUSTERDOWN")
+                || message.startsWith("CONNECTION_CLOSED");
     }
 
     private static boolean isErrorReply(Throwable failure) {
