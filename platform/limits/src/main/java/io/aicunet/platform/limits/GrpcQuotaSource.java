@@ -42,10 +42,10 @@ public class GrpcQuotaSource {
                 .onFailure(GrpcQuotaSource::unknownTenant).recoverWithItem(Optional.empty());
     }
 
-    /** The tenant's quotas; zero for an erased tenant (it may use nothing any more). */
+    /** The tenant's quotas; {@link Quotas#erased()} for an erased tenant. */
     static Quotas quotasOf(Tenant tenant) {
         if (tenant.getStatus() == TenantStatus.TENANT_STATUS_ERASED) {
-            return Quotas.none();
+            return Quotas.erased();
         }
         return new Quotas(tenant.getQuotas().getRequestsPerMinute(), tenant.getQuotas().getTokensPerDay(),
                 tenant.getQuotas().getStorageBytes());

@@ -14,8 +14,15 @@ public record Quotas(long requestsPerMinute, long tokensPerDay, long storageByte
         }
     }
 
-    /** Nothing at all: the quotas of a tenant that was erased. */
-    public static Quotas none() {
-        return new Quotas(0, 0, 0);
+    /** Requests a minute an erased tenant's callers still get (the FREE tier's), so the services answer them "erased". */
+    public static final long ERASED_REQUESTS_PER_MINUTE = 60;
+
+    /**
+     * The quotas of a tenant that was erased: no tokens, no bytes, and the FREE tier's
+     * request rate, so its leftover callers reach the services and learn that the tenant
+     * is gone (NOT_FOUND, FAILED_PRECONDITION) instead of a misleading "quota 0 a minute".
+     */
+    public static Quotas erased() {
+        return new Quotas(ERASED_REQUESTS_PER_MINUTE, 0, 0);
     }
 }

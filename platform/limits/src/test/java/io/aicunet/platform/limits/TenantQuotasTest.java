@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Proves: TenantQuotas serves the tenant service's answer for the cache time and the new
  * figure after it; asks once for concurrent questions; gives an unknown tenant the
- * unknown-tenant quotas and an erased one zero; serves the last known quotas through an
+ * unknown-tenant quotas and an erased one no tokens, no bytes and the FREE rate; serves the last known quotas through an
  * outage up to the staleness bound and the unknown-tenant quotas after it or when the
  * tenant service was never reached or hangs; refuses settings out of range.
  */
@@ -147,14 +147,14 @@ class TenantQuotasTest {
     }
 
     @Test
-    void givesAnErasedTenantZeroQuotas() {
+    void givesAnErasedTenantNoTokensNoBytesAndTheFreeRate() {
         Tenant erased = Tenant.newBuilder().setStatus(TenantStatus.TENANT_STATUS_ERASED)
                 .setQuotas(io.aicunet.contracts.tenant.v1.Quotas.newBuilder().setRequestsPerMinute(600)).build();
         Tenant active = Tenant.newBuilder().setStatus(TenantStatus.TENANT_STATUS_ACTIVE)
                 .setQuotas(io.aicunet.contracts.tenant.v1.Quotas.newBuilder()
                         .setRequestsPerMinute(7).setTokensPerDay(8).setStorageBytes(9)).build();
 
-        assertThat(GrpcQuotaSource.quotasOf(erased)).isEqualTo(Quotas.none());
+        assertThat(GrpcQuotaSource.quotasOf(erased)).isEqualTo(new Quotas(60, 0, 0));
         assertThat(GrpcQuotaSource.quotasOf(active)).isEqualTo(new Quotas(7, 8, 9));
     }
 

@@ -17,7 +17,7 @@ import java.util.Optional;
  * The tenant service's own answer to "what are this tenant's quotas" (platform/limits
  * {@code TenantQuotas}): read from its database in a transaction scoped to that tenant,
  * replacing the gRPC source every other service uses, so the tenant service never calls
- * itself. An erased tenant's quotas are zero, as the gRPC source says too.
+ * itself. An erased tenant's quotas are Quotas.erased(), as the gRPC source says too.
  */
 @ApplicationScoped
 public class PgQuotaSource implements QuotaSource {
@@ -39,7 +39,7 @@ public class PgQuotaSource implements QuotaSource {
 
     static Quotas quotasOf(Tenant tenant) {
         if (tenant.status() == TenantStatus.ERASED) {
-            return Quotas.none();
+            return Quotas.erased();
         }
         return new Quotas(tenant.quotas().requestsPerMinute(), tenant.quotas().tokensPerDay(),
                 tenant.quotas().storageBytes());
