@@ -23,7 +23,7 @@ import org.jboss.logging.Logger;
  * <ul>
  *   <li>The tenant service does not know the tenant: the unknown-tenant quotas
  *       ({@code aicunet.limits.unknown-tenant.*}, by default the FREE tier's), asked
- *       again after the cache time. An erased tenant's quotas are zero.</li>
+ *       again after the cache time. An erased tenant gets {@link Quotas#erased()}.</li>
  *   <li>The tenant service cannot be reached (or does not answer within
  *       {@code aicunet.limits.quota-timeout-millis}): the quotas it last gave are served
  *       for up to {@code aicunet.limits.quota-stale-max-seconds} (1 h) after they were
