@@ -29,6 +29,10 @@ fleet_config() {
   # The bearer token OPA's API asks for (a development value: local stack only).
   export FLEET_OPA_TOKEN="${FLEET_OPA_TOKEN:-fleet-dev-opa-token}"
   export FLEET_PG_SUPERUSER_PASSWORD="${FLEET_PG_SUPERUSER_PASSWORD:-fleet-dev}"
+  # Kafka's SCRAM passwords of the broker itself and of the administrator, fleet-admin
+  # (development values; the services' are fleet-dev-kafka-<service>).
+  export FLEET_KAFKA_BROKER_PASSWORD="${FLEET_KAFKA_BROKER_PASSWORD:-fleet-dev-kafka-broker}"
+  export FLEET_KAFKA_ADMIN_PASSWORD="${FLEET_KAFKA_ADMIN_PASSWORD:-fleet-dev-kafka-admin}"
 
   # Used by the other helpers, which source this file.
   # shellcheck disable=SC2034

@@ -9,6 +9,13 @@ kafka_log() { printf '%s\n' "$FLEET_LOGS/kafka.log"; }
 # JVM output that does not go through log4j (crash messages, GC warnings).
 kafka_out() { printf '%s\n' "$FLEET_LOGS/kafka.out"; }
 kafka_classpath_file() { printf '%s\n' "$FLEET_HOME/kafka.classpath"; }
+# The administrator's client settings (fleet-admin, a super user): kafka-tool and
+# ./fleet up's ACL step use them; so can a developer (--command-config).
+kafka_admin_config() { printf '%s\n' "$(kafka_dir)/admin.properties"; }
+# Who may do what (one principal per service): applied by kafka_secure.
+kafka_acls_file() { printf '%s\n' "$FLEET_RESOURCES/kafka/acls.conf"; }
+# Marks a storage formatted with SASL credentials (older stacks ran without).
+kafka_sasl_marker() { printf '%s\n' "$(kafka_dir)/data/aicunet-sasl"; }
 kafka_pid() { live_pid "$(kafka_pid_file)" kafka.Kafka; }
 
 # Heap of the broker: plenty for development, small enough for a 2-core CI machine.
@@ -67,10 +74,35 @@ kafka_write_config() {
   template="$FLEET_RESOURCES/kafka/server.properties"
   [[ -f $template ]] || die "kafka: $template is missing"
   mkdir -p "$dir/data"
-  sed -e "s|@KAFKA_PORT@|$FLEET_KAFKA_PORT|g" \
-    -e "s|@KAFKA_CONTROLLER_PORT@|$FLEET_KAFKA_CONTROLLER_PORT|g" \
-    -e "s|@KAFKA_DATA_DIR@|$dir/data|g" \
-    "$template" >"$dir/server.properties"
+  # Both hold passwords: readable by the current user only.
+  (
+    umask 077
+    sed -e "s|@KAFKA_PORT@|$FLEET_KAFKA_PORT|g" \
+      -e "s|@KAFKA_CONTROLLER_PORT@|$FLEET_KAFKA_CONTROLLER_PORT|g" \
+      -e "s|@KAFKA_DATA_DIR@|$dir/data|g" \
+      -e "s|@KAFKA_BROKER_PASSWORD@|$FLEET_KAFKA_BROKER_PASSWORD|g" \
+      "$template" >"$dir/server.properties"
+    cat >"$(kafka_admin_config)" <<EOF_ADMIN
+bootstrap.servers=127.0.0.1:$FLEET_KAFKA_PORT
+security.protocol=SASL_PLAINTEXT
+sasl.mechanism=SCRAM-SHA-512
+sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="fleet-admin" password="$FLEET_KAFKA_ADMIN_PASSWORD";
+EOF_ADMIN
+  )
+}
+
+# A storage formatted before the stack authenticated its clients has no SCRAM
+# credentials, and KRaft takes bootstrap credentials only at format time: such data
+# (development events, kept a day) is moved aside and the storage formatted anew.
+kafka_retire_unauthenticated_data() {
+  local dir aside
+  dir="$(kafka_dir)"
+  [[ -f $dir/data/meta.properties && ! -f $(kafka_sasl_marker) ]] || return 0
+  aside="$dir/data.before-sasl-$(date -u +%Y%m%dT%H%M%SZ)"
+  warn "kafka: $dir/data predates SASL authentication; moving it to $aside and formatting anew" \
+    "(its topics and consumer offsets stay there; delete it when no longer needed)"
+  mv -- "$dir/data" "$aside"
+  mkdir -p "$dir/data"
 }
 
 # KRaft needs its storage formatted once with a cluster id. The id is random, made
@@ -79,6 +111,7 @@ kafka_write_config() {
 kafka_format() {
   local dir id_file cluster_id log
   dir="$(kafka_dir)"
+  kafka_retire_unauthenticated_data
   [[ -f $dir/data/meta.properties ]] && return 0
   id_file="$dir/cluster.id"
   log="$FLEET_LOGS/kafka-format.log"
@@ -91,11 +124,46 @@ kafka_format() {
   fi
   cluster_id="$(<"$id_file")"
   info "kafka: formatting storage (cluster id $cluster_id)"
+  # The broker's and the administrator's SCRAM credentials exist from the first start;
+  # the services' are made by kafka_secure.
   kafka_run_tool kafka.tools.StorageTool format --ignore-formatted \
-    -t "$cluster_id" -c "$dir/server.properties" >"$log" 2>&1 || {
+    -t "$cluster_id" -c "$dir/server.properties" \
+    --add-scram "SCRAM-SHA-512=[name=broker,password=$FLEET_KAFKA_BROKER_PASSWORD]" \
+    --add-scram "SCRAM-SHA-512=[name=fleet-admin,password=$FLEET_KAFKA_ADMIN_PASSWORD]" >"$log" 2>&1 || {
     show_log_tail "$log"
     die "kafka: formatting the storage failed"
   }
+  : >"$(kafka_sasl_marker)"
+}
+
+# The services' principals (SCRAM-SHA-512, development passwords fleet-dev-kafka-<service>,
+# as platform/outbox's %dev/%test settings) and the ACLs of acls.conf, applied with
+# platform/testing's KafkaAcls (run from its source on the broker's classpath). Only when
+# the file or a password changed since the last time: the result is kept in the metadata
+# log, and the check is a hash kept beside the data.
+kafka_secure() {
+  local acls stamp want principals log cp
+  acls="$(kafka_acls_file)"
+  [[ -f $acls ]] || die "kafka: $acls is missing"
+  stamp="$(kafka_dir)/data/aicunet-acls.sha256"
+  principals="$(awk '!/^[[:space:]]*(#|$)/ { print $1 }' "$acls" | sort -u)"
+  want="$( (cat -- "$acls" "$FLEET_ROOT/platform/testing/src/main/java/io/aicunet/platform/testing/KafkaAcls.java"
+    printf '%s\n' "$principals") | sha256sum | cut -d' ' -f1)"
+  [[ -f $stamp && "$(<"$stamp")" == "$want" ]] && return 0
+  log="$FLEET_LOGS/kafka-acls.log"
+  cp="$(kafka_classpath)" || exit 1
+  info "kafka: creating the services' principals and ACLs ($acls)"
+  # Passwords on standard input, never on a command line.
+  awk '{ print $1, "fleet-dev-kafka-" $1 }' <<<"$principals" |
+    "$(java_bin)" -Xmx256m -Djava.awt.headless=true \
+      -Dlog4j2.configurationFile="$FLEET_RESOURCES/kafka/log4j2-tools.properties" \
+      -cp "$cp" "$FLEET_ROOT/platform/testing/src/main/java/io/aicunet/platform/testing/KafkaAcls.java" \
+      "$acls" "$(kafka_admin_config)" >"$log" 2>&1 || {
+    show_log_tail "$log"
+    die "kafka: could not create the principals and ACLs"
+  }
+  tail -n 1 -- "$log"
+  printf '%s\n' "$want" >"$stamp"
 }
 
 # Starts the broker without waiting for it (kafka_wait does), so that Postgres and
@@ -103,8 +171,12 @@ kafka_format() {
 kafka_start() {
   local pid cp log
   if pid="$(kafka_pid)"; then
-    info "kafka: already running (pid $pid)"
-    return 0
+    if [[ -f $(kafka_sasl_marker) ]]; then
+      info "kafka: already running (pid $pid)"
+      return 0
+    fi
+    info "kafka: running without client authentication (pid $pid); restarting it with SASL"
+    kafka_stop
   fi
   require_free_port kafka "$FLEET_KAFKA_PORT" FLEET_KAFKA_PORT
   require_free_port "kafka controller" "$FLEET_KAFKA_CONTROLLER_PORT" FLEET_KAFKA_CONTROLLER_PORT
@@ -152,6 +224,7 @@ kafka_wait() {
     elapsed=$(($(now_ms) - KAFKA_STARTED_AT_MS))
     info "kafka: ready after $((elapsed / 1000)).$(printf '%03d' $((elapsed % 1000))) s"
   fi
+  kafka_secure
 }
 
 kafka_stop() {
@@ -163,4 +236,6 @@ kafka_stop() {
   rm -f -- "$(kafka_pid_file)"
 }
 
-kafka_status() { status_line kafka "$(kafka_pid || true)" "bootstrap.servers=127.0.0.1:$FLEET_KAFKA_PORT"; }
+kafka_status() {
+  status_line kafka "$(kafka_pid || true)" "bootstrap.servers=127.0.0.1:$FLEET_KAFKA_PORT (SASL SCRAM-SHA-512; admin: $(kafka_admin_config))"
+}

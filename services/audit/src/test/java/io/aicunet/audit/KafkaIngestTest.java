@@ -32,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -60,7 +59,7 @@ public class KafkaIngestTest {
     }
 
     public static void publish(List<OutboxEvent> events) {
-        try (KafkaEventPublisher publisher = KafkaEventPublisher.connect(FleetStack.kafkaBootstrapServers(), Map.of())) {
+        try (KafkaEventPublisher publisher = KafkaEventPublisher.connect(FleetStack.kafkaAdminSettings(), Map.of())) {
             publisher.publish(events).await().atMost(Duration.ofSeconds(30));
         }
     }
@@ -142,8 +141,7 @@ public class KafkaIngestTest {
         publish(List.of(event("agent-state.agents.v1", "aicunet.agentstate.v1.AgentRegistered", "/aicunet/agent-state",
                 tenant, AgentRegistered.getDefaultInstance().toByteArray())));
         try (AuditGrpcClient client = new AuditGrpcClient(service.getPort());
-                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        FleetStack.kafkaBootstrapServers()))) {
+                Admin admin = Admin.create(FleetStack.kafkaAdminSettings())) {
             QueryRecordsRequest query = QueryRecordsRequest.newBuilder().setTenantId(tenant.toString()).build();
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                     assertThat(client.asAuditor().queryRecords(query).getRecordsCount()).isEqualTo(1));

@@ -156,7 +156,7 @@ class TokenBudgetIT {
         Tenant created = Tenant.newBuilder().setId(tenant).setSlug("t-" + tenant.substring(0, 8)).setVersion(1)
                 .setQuotas(Quotas.newBuilder().setRequestsPerMinute(6_000).setTokensPerDay(BUDGET)
                         .setStorageBytes(1L << 30)).build();
-        try (KafkaEventPublisher publisher = KafkaEventPublisher.connect(FleetStack.kafkaBootstrapServers(),
+        try (KafkaEventPublisher publisher = KafkaEventPublisher.connect(FleetStack.kafkaAdminSettings(),
                 Map.of())) {
             publisher.publish(List.of(new OutboxEvent(UUID.randomUUID(), topicPrefix + "tenant.tenants.v1",
                     TenantCreated.getDescriptor().getFullName(), "/aicunet/tenant",

@@ -92,7 +92,7 @@ class PrivacyRequestsTest extends GrpcTestBase {
 
     @BeforeAll
     static void connectKafka() {
-        kafka = KafkaEventPublisher.connect(FleetStack.kafkaBootstrapServers(), Map.of());
+        kafka = KafkaEventPublisher.connect(FleetStack.kafkaAdminSettings(), Map.of());
     }
 
     @AfterAll

@@ -43,12 +43,12 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
     private static final int REQUEST_TIMEOUT_MILLIS_MAX = 10_000;
 
     /**
-     * A publisher to {@code bootstrapServers} without security settings (the local stack's
-     * tests); {@code overrides} win over the relay's settings.
+     * A publisher with the client settings {@code clientSettings} (bootstrap servers and
+     * security, e.g. the local stack's tests' own principal) and the relay's delivery
+     * settings; {@code overrides} win over the relay's settings.
      */
-    public static KafkaEventPublisher connect(String bootstrapServers, Map<String, Object> overrides) {
-        Map<String, Object> config = producerConfig(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+    public static KafkaEventPublisher connect(Map<String, Object> clientSettings, Map<String, Object> overrides) {
+        Map<String, Object> config = producerConfig(clientSettings,
                 METADATA_WAIT_MILLIS_DEFAULT, DELIVERY_TIMEOUT_MILLIS_DEFAULT);
         config.putAll(overrides);
         return new KafkaEventPublisher(

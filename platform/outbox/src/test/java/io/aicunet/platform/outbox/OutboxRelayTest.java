@@ -36,7 +36,7 @@ class OutboxRelayTest {
     @BeforeAll
     static void start() throws Exception {
         db = new OutboxTestDatabase();
-        kafka = KafkaEventPublisher.connect(FleetStack.kafkaBootstrapServers(), Map.of());
+        kafka = KafkaEventPublisher.connect(FleetStack.kafkaAdminSettings(), Map.of());
     }
 
     @AfterAll

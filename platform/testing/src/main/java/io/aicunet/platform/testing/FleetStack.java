@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,6 +46,48 @@ public final class FleetStack {
 
     public static String kafkaBootstrapServers() {
         return HOST + ":" + kafkaPort();
+    }
+
+    /**
+     * A Kafka client's settings as the stack's administrator ({@code fleet-admin}, a super
+     * user: it may write and read every topic): for test tooling that plays a producer or
+     * inspects topics, never for a service under test.
+     */
+    public static Map<String, Object> kafkaAdminSettings() {
+        return kafkaSettings("fleet-admin", env("FLEET_KAFKA_ADMIN_PASSWORD", "fleet-dev-kafka-admin"));
+    }
+
+    /**
+     * A Kafka client's settings as {@code service}'s own principal, with its development
+     * password (the %dev/%test one of platform/outbox): what that service may do, and no more
+     * ({@link KafkaAcls}).
+     */
+    public static Map<String, Object> kafkaServiceSettings(String service) {
+        return kafkaSettings(service, "fleet-dev-kafka-" + service);
+    }
+
+    /** Settings of a client that authenticates as {@code user} with {@code password} (SCRAM-SHA-512). */
+    public static Map<String, Object> kafkaSettings(String user, String password) {
+        return Map.of(
+                "bootstrap.servers", kafkaBootstrapServers(),
+                "security.protocol", "SASL_PLAINTEXT",
+                "sasl.mechanism", "SCRAM-SHA-512",
+                "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                        + user + "\" password=\"" + password + "\";");
+    }
+
+    /** The fleet's Kafka ACLs ({@link KafkaAcls}). */
+    public static Path kafkaAclsFile() {
+        return repositoryRoot().resolve("platform/devstack/src/main/resources/kafka/acls.conf");
+    }
+
+    /**
+     * Grants the services the fleet's Kafka ACLs on the topics and groups of the test run
+     * {@code topicPrefix} (once per JVM; removed when it exits), so that a service under test
+     * runs with exactly the rights it has on the stack.
+     */
+    public static void grantKafkaRun(String topicPrefix) {
+        KafkaAcls.grantRun(kafkaAclsFile(), topicPrefix, kafkaAdminSettings());
     }
 
     public static int opaPort() {

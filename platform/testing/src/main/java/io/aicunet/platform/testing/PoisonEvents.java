@@ -97,8 +97,9 @@ public final class PoisonEvents {
     /** Sends the records in order, each acknowledged by the broker before the next. */
     @SafeVarargs
     public static void send(ProducerRecord<String, byte[]>... records) {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                "bootstrap.servers", FleetStack.kafkaBootstrapServers(), "acks", "all"),
+        Map<String, Object> settings = new java.util.HashMap<>(FleetStack.kafkaAdminSettings());
+        settings.put("acks", "all");
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings,
                 new StringSerializer(), new ByteArraySerializer())) {
             for (ProducerRecord<String, byte[]> record : records) {
                 producer.send(record).get();

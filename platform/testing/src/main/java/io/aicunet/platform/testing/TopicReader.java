@@ -3,6 +3,7 @@ package io.aicunet.platform.testing;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -15,7 +16,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads a topic of the local stack's Kafka from the beginning, as a consumer of its
- * own group, and keeps everything it has read.
+ * own group (as the stack's administrator, who may read every topic), and keeps
+ * everything it has read.
  */
 public final class TopicReader implements AutoCloseable {
 
@@ -23,13 +25,13 @@ public final class TopicReader implements AutoCloseable {
     private final List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
 
     public TopicReader(String topic) {
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, FleetStack.kafkaBootstrapServers(),
+        Map<String, Object> settings = new HashMap<>(FleetStack.kafkaAdminSettings());
+        settings.putAll(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), new ByteArrayDeserializer());
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
+        consumer = new KafkaConsumer<>(settings, new StringDeserializer(), new ByteArrayDeserializer());
         consumer.subscribe(List.of(topic));
     }
 

@@ -182,7 +182,7 @@ public final class AuditBenchmark {
         }
         UUID[] tenantIds = ids.stream().map(TenantId::value).toArray(UUID[]::new);
         // Larger producer batches than the outbox relay's, so the producer keeps ahead of the ingest.
-        try (KafkaEventPublisher publisher = KafkaEventPublisher.connect(FleetStack.kafkaBootstrapServers(),
+        try (KafkaEventPublisher publisher = KafkaEventPublisher.connect(FleetStack.kafkaAdminSettings(),
                         Map.of("batch.size", 262_144, "linger.ms", 5));
                 Connection database = DriverManager.getConnection(
                         "jdbc:postgresql://127.0.0.1:" + FleetStack.postgresPort() + "/audit", "postgres",

@@ -122,7 +122,7 @@ public final class TokenBudgetBenchmark {
         Tenant created = Tenant.newBuilder().setId(tenant).setSlug("b-" + tenant.substring(0, 8)).setVersion(1)
                 .setQuotas(Quotas.newBuilder().setRequestsPerMinute(100_000_000).setTokensPerDay(Long.MAX_VALUE / 4)
                         .setStorageBytes(1L << 40)).build();
-        try (KafkaEventPublisher publisher = KafkaEventPublisher.connect(FleetStack.kafkaBootstrapServers(),
+        try (KafkaEventPublisher publisher = KafkaEventPublisher.connect(FleetStack.kafkaAdminSettings(),
                 Map.of())) {
             publisher.publish(List.of(new OutboxEvent(UUID.randomUUID(), prefix + "tenant.tenants.v1",
                     TenantCreated.getDescriptor().getFullName(), "/aicunet/tenant",

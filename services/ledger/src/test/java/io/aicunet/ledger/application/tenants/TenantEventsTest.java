@@ -48,7 +48,7 @@ class TenantEventsTest extends LedgerTestBase {
 
     @BeforeEach
     void connectPublisher() {
-        publisher = KafkaEventPublisher.connect(FleetStack.kafkaBootstrapServers(), Map.of());
+        publisher = KafkaEventPublisher.connect(FleetStack.kafkaAdminSettings(), Map.of());
     }
 
     @AfterEach

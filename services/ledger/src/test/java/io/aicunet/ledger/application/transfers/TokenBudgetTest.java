@@ -55,7 +55,7 @@ class TokenBudgetTest extends LedgerTestBase {
 
     @BeforeEach
     void connectPublisher() {
-        publisher = KafkaEventPublisher.connect(FleetStack.kafkaBootstrapServers(), Map.of());
+        publisher = KafkaEventPublisher.connect(FleetStack.kafkaAdminSettings(), Map.of());
     }
 
     @AfterEach
