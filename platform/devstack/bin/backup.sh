@@ -319,13 +319,14 @@ restore_drop_caches() {
   else
     pattern="t:{*}:agent-state:thread:*:latest"
   fi
-  redis-cli -h 127.0.0.1 -p "$FLEET_REDIS_PORT" ping >/dev/null 2>&1 ||
+  # As fleet-admin (redis.sh's redis_cli: the password through the environment).
+  redis_cli ping >/dev/null 2>&1 ||
     die "restore: Redis does not answer on 127.0.0.1:$FLEET_REDIS_PORT (./fleet up --infra)"
-  keys="$(redis-cli -h 127.0.0.1 -p "$FLEET_REDIS_PORT" --scan --pattern "$pattern")" ||
+  keys="$(redis_cli --scan --pattern "$pattern")" ||
     die "restore: could not list agent-state's cache in Redis; nothing was deleted"
   while IFS= read -r key; do
     [[ -n $key ]] || continue
-    [[ "$(redis-cli -h 127.0.0.1 -p "$FLEET_REDIS_PORT" unlink "$key")" =~ ^[01]$ ]] ||
+    [[ "$(redis_cli unlink "$key")" =~ ^[01]$ ]] ||
       die "restore: could not delete $key (deleted $count before it)"
     count=$((count + 1))
   done <<<"$keys"

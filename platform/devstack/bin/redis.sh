@@ -1,7 +1,41 @@
 # shellcheck shell=bash
 # Redis of the local stack: one instance on 127.0.0.1:$FLEET_REDIS_PORT that keeps its
 # data in $FLEET_HOME/redis (AOF and RDB snapshots, settings in
-# src/main/resources/redis/redis.conf). Sourced by ./fleet; needs common.sh.
+# src/main/resources/redis/redis.conf) and whose users are the ACL file rendered from
+# src/main/resources/redis/users.acl.template (one user per service, fleet-admin for
+# these scripts, the default user off: docs/redis.md, "ACL users"). Sourced by ./fleet;
+# needs common.sh.
+
+# The users of the local stack's Redis, each with its development password
+# fleet-dev-redis-<user> (a development value: local stack and tests only; production
+# takes each service's password from its Secret).
+REDIS_USERS=(fleet-admin agent-state config tenant ledger audit)
+redis_password() { printf 'fleet-dev-redis-%s' "$1"; }
+
+# redis_cli <args>: redis-cli as fleet-admin. The password goes through the environment
+# (REDISCLI_AUTH), never the command line, where ps would show it.
+redis_cli() {
+  REDISCLI_AUTH="$(redis_password fleet-admin)" redis-cli -h 127.0.0.1 -p "$FLEET_REDIS_PORT" --user fleet-admin "$@"
+}
+
+redis_acl_file() { printf '%s\n' "$FLEET_HOME/redis/users.acl"; }
+
+# Renders the ACL file from its template: comment and blank lines dropped (an ACL file
+# holds only `user` lines), each %SHA256(<user>)% replaced by the SHA-256 of the user's
+# password, so the file holds no password in clear. Written to a temporary file and
+# moved, so Redis never loads half a file.
+redis_render_acl() {
+  local template="$FLEET_RESOURCES/redis/users.acl.template" file user hash content
+  file="$(redis_acl_file)"
+  mkdir -p "$(dirname -- "$file")"
+  content="$(grep -v -e '^#' -e '^[[:space:]]*$' -- "$template")" || die "redis: cannot read $template"
+  for user in "${REDIS_USERS[@]}"; do
+    hash="$(redis_password "$user" | sha256sum | cut -d' ' -f1)"
+    content="${content//"%SHA256($user)%"/$hash}"
+  done
+  [[ $content != *%SHA256\(* ]] || die "redis: $template names a user without a password: ${content#*%SHA256(}"
+  (umask 077 && printf '%s\n' "$content" >"$file.tmp") && mv -f -- "$file.tmp" "$file"
+}
 
 redis_pid_file() { printf '%s\n' "$FLEET_RUN/redis.pid"; }
 redis_log() { printf '%s\n' "$FLEET_LOGS/redis.log"; }
@@ -10,13 +44,24 @@ redis_pid() { live_pid "$(redis_pid_file)" redis-server; }
 redis_start() {
   local pid
   if pid="$(redis_pid)"; then
-    info "redis: already running (pid $pid)"
-    return 0
+    if redis_acl_enabled; then
+      # Running with the ACL file: load it again, so a changed template takes effect.
+      redis_render_acl
+      [[ "$(redis_cli acl load 2>&1)" == OK ]] || die "redis: ACL LOAD of $(redis_acl_file) failed (redis-cli --user fleet-admin acl load)"
+      info "redis: already running (pid $pid), ACL users loaded again"
+      return 0
+    fi
+    # Started before the stack had ACL users: an unauthenticated PING still works. Redis
+    # cannot switch to an ACL file while it runs (ACL LOAD needs the aclfile setting of
+    # its start), so restart it; its data survives in the AOF.
+    info "redis: running without ACL users (pid $pid): restarting it with $(redis_acl_file)"
+    redis_stop
   fi
   command -v redis-server >/dev/null 2>&1 || die "redis: redis-server not found (apt-get install redis-server)"
   require_free_port redis "$FLEET_REDIS_PORT" FLEET_REDIS_PORT
   mkdir -p "$FLEET_HOME/redis"
   rm -f -- "$(redis_pid_file)"
+  redis_render_acl
   info "redis: starting on 127.0.0.1:$FLEET_REDIS_PORT"
   # Redis daemonizes itself and writes its pid file. Persistence as in production
   # (docs/redis-durability.md): agent-state's task streams, leases and heartbeats live
@@ -28,14 +73,18 @@ redis_start() {
   redis-server "$FLEET_RESOURCES/redis/redis.conf" \
     --bind 127.0.0.1 --port "$FLEET_REDIS_PORT" --protected-mode yes \
     --daemonize yes --pidfile "$(redis_pid_file)" --dir "$FLEET_HOME/redis" \
-    --logfile "$(redis_log)" \
+    --logfile "$(redis_log)" --aclfile "$(redis_acl_file)" \
     </dev/null >>"$(redis_log)" 2>&1 || {
     show_log_tail "$(redis_log)"
     die "redis: redis-server failed to start"
   }
 }
 
-redis_ready() { [[ "$(redis-cli -h 127.0.0.1 -p "$FLEET_REDIS_PORT" ping 2>/dev/null)" == PONG ]]; }
+redis_ready() { [[ "$(redis_cli ping 2>/dev/null)" == PONG ]]; }
+
+# Whether the running Redis has the ACL users: the default user is off, so an
+# unauthenticated PING is refused (NOAUTH) where a Redis without ACLs answers PONG.
+redis_acl_enabled() { [[ "$(redis-cli -h 127.0.0.1 -p "$FLEET_REDIS_PORT" ping 2>&1)" != PONG ]]; }
 
 redis_wait() {
   wait_for 30 "" "$(redis_log)" redis redis_ready || die "redis: not answering PING on 127.0.0.1:$FLEET_REDIS_PORT"
