@@ -46,6 +46,7 @@ public class FleetTestResource implements QuarkusTestResourceLifecycleManager {
         ForgedTokens.registerIfPossible();
         database = TestDatabase.create(service);
         topicPrefix = "test-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+        FleetStack.grantKafkaRun(topicPrefix);
         Map<String, String> config = new HashMap<>(FleetStack.identitySettings());
         config.put("quarkus.datasource.reactive.url", database.reactiveUrl());
         config.put("quarkus.datasource.jdbc.url", database.jdbcUrl());
@@ -57,7 +58,9 @@ public class FleetTestResource implements QuarkusTestResourceLifecycleManager {
         config.put("aicunet.outbox.topic-prefix", topicPrefix);
         config.put("aicunet.policy.opa-url", FleetStack.opaUrl());
         config.putAll(StackObjectStore.settings(tombstonesPrefix()));
-        config.put("quarkus.redis.hosts", "redis://" + FleetStack.host() + ":" + FleetStack.redisPort());
+        // As the service's own ACL user, so that its tests run under its real Redis permissions.
+        config.put("quarkus.redis.hosts", StackRedis.hosts(service));
+        config.put("quarkus.redis.password", StackRedis.password(service));
         if (tenantService) {
             ServiceProcess tenant = TenantServiceProcess.start(service, topicPrefix);
             config.put("quarkus.grpc.clients.tenant-keys.host", FleetStack.host());

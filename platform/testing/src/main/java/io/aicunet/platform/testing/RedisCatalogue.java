@@ -220,7 +220,7 @@ public final class RedisCatalogue {
      * TYPE and PTTL (keys that vanish between the SCAN and the TYPE are left out).
      */
     public static List<ObservedKey> scan(String matchPattern) {
-        try (RedisConnection redis = RedisConnection.open(FleetStack.host(), FleetStack.redisPort())) {
+        try (RedisConnection redis = StackRedis.connect(StackRedis.ADMIN)) {
             return scan(redis, matchPattern);
         }
     }
@@ -248,7 +248,7 @@ public final class RedisCatalogue {
 
     /** The stack's Redis pub/sub channels with at least one subscriber, whose names match the glob pattern. */
     public static List<String> activeChannels(String matchPattern) {
-        try (RedisConnection redis = RedisConnection.open(FleetStack.host(), FleetStack.redisPort())) {
+        try (RedisConnection redis = StackRedis.connect(StackRedis.ADMIN)) {
             return ((List<?>) redis.call("PUBSUB", "CHANNELS", matchPattern)).stream().map(String.class::cast)
                     .sorted().toList();
         }

@@ -155,6 +155,7 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     private static Map<String, String> commonSettings(TestDatabase database, String topicPrefix) {
+        FleetStack.grantKafkaRun(topicPrefix);
         Map<String, String> settings = new java.util.HashMap<>(FleetStack.identitySettings());
         settings.put("quarkus.profile", "dev");
         settings.putAll(Map.ofEntries(
@@ -167,7 +168,9 @@ public final class ServiceProcess implements AutoCloseable {
                 Map.entry("kafka.bootstrap.servers", FleetStack.kafkaBootstrapServers()),
                 Map.entry("aicunet.outbox.topic-prefix", topicPrefix),
                 Map.entry("aicunet.policy.opa-url", FleetStack.opaUrl()),
-                Map.entry("quarkus.redis.hosts", "redis://" + FleetStack.host() + ":" + FleetStack.redisPort())));
+                // As the service's own ACL user (docs/redis.md, "ACL users").
+                Map.entry("quarkus.redis.hosts", StackRedis.hosts(database.service())),
+                Map.entry("quarkus.redis.password", StackRedis.password(database.service()))));
         return settings;
     }
 

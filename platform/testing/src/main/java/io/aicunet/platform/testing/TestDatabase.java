@@ -31,6 +31,11 @@ public record TestDatabase(String rolePrefix, String name) {
         return database;
     }
 
+    /** The service this database belongs to, e.g. {@code agent-state}. */
+    public String service() {
+        return rolePrefix.replace('_', '-');
+    }
+
     public String ownerUser() {
         return rolePrefix + "_owner";
     }

@@ -173,7 +173,7 @@ class RedisCatalogueTest {
         RedisCatalogue catalogue = RedisCatalogue.parse(SAMPLE);
         String tenant = UUID.randomUUID().toString();
         String prefix = "t:{" + tenant + "}:check:";
-        try (RedisConnection redis = RedisConnection.open(FleetStack.host(), FleetStack.redisPort())) {
+        try (RedisConnection redis = StackRedis.connect(StackRedis.ADMIN)) {
             try {
                 redis.call("SET", prefix + "item:apple", "1", "PX", "60000");
                 redis.call("HSET", prefix + "list:pears", "a", "1");
@@ -203,7 +203,7 @@ class RedisCatalogueTest {
         }
 
         String channel = "t:{" + tenant + "}:check:gossip";
-        try (RedisConnection subscriber = RedisConnection.open(FleetStack.host(), FleetStack.redisPort())) {
+        try (RedisConnection subscriber = StackRedis.connect(StackRedis.ADMIN)) {
             assertThat(subscriber.call("SUBSCRIBE", channel)).isEqualTo(List.of("subscribe", channel, 1L));
             assertThatThrownBy(() -> catalogue.assertChannelsCatalogued("*" + tenant + "*"))
                     .isInstanceOf(AssertionError.class)
