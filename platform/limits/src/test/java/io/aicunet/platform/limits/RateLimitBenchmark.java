@@ -7,6 +7,7 @@ import io.aicunet.platform.tenancy.Caller;
 import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.tenancy.TenantScope;
 import io.aicunet.platform.testing.FleetStack;
+import io.aicunet.platform.testing.StackRedis;
 import io.aicunet.platform.testing.PipelineCost;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -66,7 +67,7 @@ public final class RateLimitBenchmark {
         }), true);
         Vertx vertx = Vertx.vertx();
         Redis redis = Redis.createClient(vertx, new RedisOptions()
-                .setConnectionString("redis://" + FleetStack.host() + ":" + FleetStack.redisPort())
+                .setConnectionString(StackRedis.connectionString(StackRedis.ADMIN))
                 .setMaxPoolSize(8).setMaxPoolWaiting(IN_FLIGHT * 4).setMaxWaitingHandlers(IN_FLIGHT * 64));
         RedisBuckets.Commands commands = (command, arguments) -> redis.send(RedisBucketsTest.request(command, arguments));
         TenantId[] tenants = new TenantId[TENANTS];

@@ -11,6 +11,7 @@ import io.aicunet.platform.tenancy.Caller;
 import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.tenancy.TenantScope;
 import io.aicunet.platform.testing.FleetStack;
+import io.aicunet.platform.testing.StackRedis;
 import io.aicunet.platform.testing.PipelineCost;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -51,7 +52,7 @@ class RateLimitStepTest {
     static void connect() throws IOException {
         FleetStack.ensureRunning();
         vertx = Vertx.vertx();
-        redis = Redis.createClient(vertx, "redis://" + FleetStack.host() + ":" + FleetStack.redisPort());
+        redis = Redis.createClient(vertx, StackRedis.connectionString(StackRedis.ADMIN));
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.testing.FleetStack;
+import io.aicunet.platform.testing.StackRedis;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
@@ -38,7 +39,7 @@ class RedisBucketsTest {
     static void connect() {
         FleetStack.ensureRunning();
         vertx = Vertx.vertx();
-        client = Redis.createClient(vertx, "redis://" + FleetStack.host() + ":" + FleetStack.redisPort());
+        client = Redis.createClient(vertx, StackRedis.connectionString(StackRedis.ADMIN));
         commands = (command, arguments) -> client.send(request(command, arguments));
     }
 

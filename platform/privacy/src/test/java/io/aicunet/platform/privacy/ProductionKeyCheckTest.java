@@ -94,6 +94,33 @@ class ProductionKeyCheckTest {
         assertThat(accepted).isEmpty();
     }
 
+    /**
+     * Proves: the local stack's Redis passwords (fleet-dev-redis-<service>, written once for
+     * every service in platform/limits' META-INF/microprofile-config.properties, ordinal 100)
+     * are refused in prod in their resolved form, a missing password is named, and the
+     * deployment's own passes: RedisPasswordSettings declares quarkus.redis.password.
+     */
+    @Test
+    void developmentRedisPasswordIsRefusedInProd() {
+        Map<String, String> limitsDefaults = Map.of(
+                "%dev.quarkus.redis.password", "fleet-dev-redis-${quarkus.application.name}",
+                "%test.quarkus.redis.password", "fleet-dev-redis-${quarkus.application.name}");
+        Map<String, String> application = Map.of("quarkus.application.name", "ledger");
+        KeySettings redis = new RedisPasswordSettings().redisPassword();
+
+        List<String> development = ProductionKeyCheck.problems(config("prod", application, limitsDefaults,
+                Map.of("quarkus.redis.password", "fleet-dev-redis-ledger")), redis);
+        List<String> missing = ProductionKeyCheck.problems(config("prod", application, limitsDefaults, Map.of()),
+                redis);
+        List<String> deployment = ProductionKeyCheck.problems(config("prod", application, limitsDefaults,
+                Map.of("quarkus.redis.password", "redis-password-of-this-deployment")), redis);
+
+        assertThat(development).singleElement().satisfies(p -> assertThat(p)
+                .startsWith("quarkus.redis.password is a development value"));
+        assertThat(missing).containsExactly("quarkus.redis.password is not set; set it from a secret");
+        assertThat(deployment).isEmpty();
+    }
+
     /** Proves: in prod, a missing key id and key are named as not set. */
     @Test
     void missingKeysAreNamed() {
@@ -171,6 +198,17 @@ class ProductionKeyCheckTest {
         assertThat(ProductionKeyCheck.developmentName("%staging,test.a.b")).contains("a.b");
         assertThat(ProductionKeyCheck.developmentName("%prod.a.b")).isEmpty();
         assertThat(ProductionKeyCheck.developmentName("a.b")).isEmpty();
+    }
+
+    private static SmallRyeConfig config(String profile, Map<String, String> application,
+                                         Map<String, String> moduleDefaults, Map<String, String> deployment) {
+        return new SmallRyeConfigBuilder()
+                .addDefaultInterceptors()
+                .withProfile(profile)
+                .withSources(new PropertiesConfigSource(moduleDefaults, "microprofile-config.properties", 100))
+                .withSources(new PropertiesConfigSource(application, "application.properties", 250))
+                .withSources(new PropertiesConfigSource(deployment, "EnvConfigSource", 300))
+                .build();
     }
 
     private static SmallRyeConfig config(String profile, Map<String, String> application,
