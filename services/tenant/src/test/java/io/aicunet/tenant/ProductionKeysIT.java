@@ -64,6 +64,8 @@ class ProductionKeysIT {
                 .contains("tenant.master-keys.dev-1 is a development value")
                 .contains("dev-1 is a development key id")
                 .contains("aicunet.policy.bearer-token is a development value")
+                .contains("kafka.sasl.jaas.config is not set")
+                .contains("quarkus.redis.password is a development value")
                 .contains("mp.jwt.verify.issuer is a development value");
     }
 
@@ -104,7 +106,13 @@ class ProductionKeysIT {
                 "quarkus.oidc-client.auth-server-url", issuer,
                 "quarkus.oidc-client.token-path", issuer + "/protocol/openid-connect/token",
                 "quarkus.oidc-client.credentials.secret", UUID.randomUUID().toString(),
-                "aicunet.policy.bearer-token", UUID.randomUUID().toString());
+                "aicunet.policy.bearer-token", UUID.randomUUID().toString(),
+                // Redis and Kafka credentials of its own (Redis and the broker refuse them; the service
+                // starts all the same: neither is needed to start).
+                "quarkus.redis.password", UUID.randomUUID().toString(),
+                "kafka.security.protocol", "SASL_PLAINTEXT",
+                "kafka.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"
+                        + " username=\"tenant\" password=\"" + UUID.randomUUID() + "\";");
     }
 
     /** The settings of a run against the local stack, in the prod profile. */

@@ -121,6 +121,36 @@ class ProductionKeyCheckTest {
         assertThat(deployment).isEmpty();
     }
 
+    /**
+     * Proves: the local stack's Kafka credentials (the SCRAM login of fleet-dev-kafka-<service>,
+     * written once for every service in platform/outbox's META-INF/microprofile-config.properties)
+     * are refused in prod in their resolved form, missing credentials are named, and the
+     * deployment's own pass: KafkaCredentialSettings declares kafka.sasl.jaas.config.
+     */
+    @Test
+    void developmentKafkaCredentialsAreRefusedInProd() {
+        String login = "org.apache.kafka.common.security.scram.ScramLoginModule required"
+                + " username=\"${quarkus.application.name}\" password=\"fleet-dev-kafka-${quarkus.application.name}\";";
+        Map<String, String> outboxDefaults = Map.of(
+                "%dev.kafka.sasl.jaas.config", login,
+                "%test.kafka.sasl.jaas.config", login);
+        Map<String, String> application = Map.of("quarkus.application.name", "ledger");
+        KeySettings kafka = new KafkaCredentialSettings().kafkaCredentials();
+
+        List<String> development = ProductionKeyCheck.problems(config("prod", application, outboxDefaults,
+                Map.of("kafka.sasl.jaas.config", login.replace("${quarkus.application.name}", "ledger"))), kafka);
+        List<String> missing = ProductionKeyCheck.problems(config("prod", application, outboxDefaults, Map.of()),
+                kafka);
+        List<String> deployment = ProductionKeyCheck.problems(config("prod", application, outboxDefaults,
+                Map.of("kafka.sasl.jaas.config", login.replace("${quarkus.application.name}", "ledger")
+                        .replace("fleet-dev-kafka-ledger", "kafka-password-of-this-deployment"))), kafka);
+
+        assertThat(development).singleElement().satisfies(p -> assertThat(p)
+                .startsWith("kafka.sasl.jaas.config is a development value"));
+        assertThat(missing).containsExactly("kafka.sasl.jaas.config is not set; set it from a secret");
+        assertThat(deployment).isEmpty();
+    }
+
     /** Proves: in prod, a missing key id and key are named as not set. */
     @Test
     void missingKeysAreNamed() {
