@@ -83,7 +83,9 @@ class PrivacyTest extends ConfigTestBase {
     @Inject
     ObjectStore store;
 
+    /** As the stack's Redis administrator: config's own user may not run the commands this test inspects with. */
     @Inject
+    @StackAdmin
     RedisDataSource redis;
 
     @Inject

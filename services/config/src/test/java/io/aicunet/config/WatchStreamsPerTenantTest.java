@@ -34,7 +34,9 @@ class WatchStreamsPerTenantTest extends ConfigTestBase {
     private static final String LIMIT = "config.watch.streams-per-tenant-max";
     private static final Duration WAIT = Duration.ofSeconds(20);
 
+    /** As the stack's Redis administrator: config's own user may not run the commands this test inspects with. */
     @Inject
+    @StackAdmin
     ReactiveRedisDataSource redis;
 
     @Inject

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aicunet.config.ConfigTestBase;
 import io.aicunet.config.JsonText;
+import io.aicunet.config.StackAdmin;
 import io.aicunet.contracts.config.v1.GetEffectiveConfigRequest;
 import io.aicunet.platform.tenancy.TenantId;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -20,7 +21,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class EffectiveCacheTest extends ConfigTestBase {
 
+    /** As the stack's Redis administrator: config's own user may not run the commands this test inspects with. */
     @Inject
+    @StackAdmin
     RedisDataSource redis;
 
     /**
