@@ -32,9 +32,6 @@ class CheckpointCacheTest extends GrpcTestBase {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     @Inject
-    Redis redis;
-
-    @Inject
     CheckpointCache cache;
 
     @Inject
@@ -63,14 +60,14 @@ class CheckpointCacheTest extends GrpcTestBase {
         SaveCheckpointRequest first = AgentStateFixtures.aFirstCheckpoint(agent.getId()).build();
         runtime().saveCheckpoint(first);
         String key = RedisProbe.prefix(tenant) + "thread:" + first.getThreadId() + ":latest";
-        assertThat(RedisProbe.send(redis, Command.HGET, key, "version").toString()).isEqualTo("1");
-        assertThat(RedisProbe.pttl(redis, key)).isPositive().isLessThanOrEqualTo(3_600_000);
-        Checkpoint stored = Checkpoint.parseFrom(RedisProbe.send(redis, Command.HGET, key, "checkpoint").toBytes());
+        assertThat(RedisProbe.send(Command.HGET, key, "version").toString()).isEqualTo("1");
+        assertThat(RedisProbe.pttl(key)).isPositive().isLessThanOrEqualTo(3_600_000);
+        Checkpoint stored = Checkpoint.parseFrom(RedisProbe.send(Command.HGET, key, "checkpoint").toBytes());
         assertThat(stored.getStateJson()).as("sealed in Redis").startsWith(FieldCipher.PREFIX).doesNotContain("hello");
 
         Checkpoint cached = latest(agent, first.getThreadId());
         DataKey key1 = keys.current(TenantId.parse(tenant).orElseThrow()).await().atMost(TIMEOUT).orElseThrow();
-        RedisProbe.send(redis, Command.HSET, key, "checkpoint", cached.toBuilder()
+        RedisProbe.send(Command.HSET, key, "checkpoint", cached.toBuilder()
                 .setStateJson(FieldCipher.encrypt(key1, "{\"planted\": true}")).build().toByteArray());
         assertThat(latest(agent, first.getThreadId()).getStateJson()).as("served from Redis")
                 .isEqualTo("{\"planted\": true}");

@@ -39,7 +39,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Response;
-import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -75,9 +74,6 @@ class HostileValuesTest extends GrpcTestBase {
 
     /** Writes every character outside ASCII as a JSON escape, so a lone surrogate travels as {@code \ud800}. */
     private static final JsonMapper ESCAPING = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
-
-    @Inject
-    Redis redis;
 
     private Agent agent;
     private String thread;
@@ -350,11 +346,11 @@ class HostileValuesTest extends GrpcTestBase {
         state.add(runtime().getLatestCheckpoint(GetLatestCheckpointRequest.newBuilder().setAgentId(agent.getId())
                 .setThreadId(thread).build()).getCheckpoint());
         String prefix = RedisProbe.prefix(tenant);
-        state.add(String.valueOf(RedisProbe.send(redis, Command.GET, prefix + "agent:" + agent.getId() + ":lease")));
-        state.add(RedisProbe.send(redis, Command.XLEN, prefix + "queue:" + queue).toLong());
-        Response pending = RedisProbe.send(redis, Command.XPENDING, prefix + "queue:" + queue, "workers");
+        state.add(String.valueOf(RedisProbe.send(Command.GET, prefix + "agent:" + agent.getId() + ":lease")));
+        state.add(RedisProbe.send(Command.XLEN, prefix + "queue:" + queue).toLong());
+        Response pending = RedisProbe.send(Command.XPENDING, prefix + "queue:" + queue, "workers");
         state.add(pending.get(0).toLong());
-        state.add(RedisProbe.send(redis, Command.XLEN, prefix + "queue:" + queue + ":dead").toLong());
+        state.add(RedisProbe.send(Command.XLEN, prefix + "queue:" + queue + ":dead").toLong());
         return state;
     }
 

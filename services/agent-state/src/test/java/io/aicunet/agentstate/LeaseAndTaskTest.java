@@ -27,7 +27,6 @@ import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -44,9 +43,6 @@ class LeaseAndTaskTest extends GrpcTestBase {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    @Inject
-    Redis redis;
-
     /**
      * Proves: a claim returns token 1 and blocks other workers (LEASE_HELD); the holder
      * renews and releases; after release another worker's claim gets a larger token, and
@@ -57,7 +53,7 @@ class LeaseAndTaskTest extends GrpcTestBase {
         Agent agent = AgentStateFixtures.registeredAgent(runtime(), AgentStatus.AGENT_STATUS_RUNNING);
         ClaimLeaseResponse first = claim(agent, "worker-a", 10_000);
         assertThat(first.getFencingToken()).isEqualTo(1);
-        assertThat(RedisProbe.pttl(redis, RedisProbe.prefix(tenant) + "agent:" + agent.getId() + ":lease"))
+        assertThat(RedisProbe.pttl(RedisProbe.prefix(tenant) + "agent:" + agent.getId() + ":lease"))
                 .isPositive().isLessThanOrEqualTo(10_000);
         StatusRuntimeException held = catchThrowableOfType(StatusRuntimeException.class,
                 () -> claim(agent, "worker-b", 10_000));
@@ -104,9 +100,9 @@ class LeaseAndTaskTest extends GrpcTestBase {
             assertThat(task.getDeliveries()).isEqualTo(1);
         });
         assertThat(claimTasks(queue, "consumer-2", 10)).as("a claimed task is nobody else's").isEmpty();
-        assertThat(RedisProbe.pttl(redis, RedisProbe.prefix(tenant) + "queue:" + queue)).isPositive();
+        assertThat(RedisProbe.pttl(RedisProbe.prefix(tenant) + "queue:" + queue)).isPositive();
         runtime().ackTask(AckTaskRequest.newBuilder().setQueue(queue).setTaskId(id).setConsumer("consumer-1").build());
-        assertThat(RedisProbe.send(redis, Command.XLEN, RedisProbe.prefix(tenant) + "queue:" + queue).toLong())
+        assertThat(RedisProbe.send(Command.XLEN, RedisProbe.prefix(tenant) + "queue:" + queue).toLong())
                 .isZero();
         StatusRuntimeException again = catchThrowableOfType(StatusRuntimeException.class, () -> runtime()
                 .ackTask(AckTaskRequest.newBuilder().setQueue(queue).setTaskId(id).setConsumer("consumer-1").build()));
@@ -155,7 +151,7 @@ class LeaseAndTaskTest extends GrpcTestBase {
         assertThat(dead.get(0).getDeliveries()).isEqualTo(3);
         assertThat(dead.get(1).getDeliveries()).isEqualTo(3);
         assertThat(dead.get(1).getPayloadJson()).isEqualTo("{\"n\": 2}");
-        assertThat(RedisProbe.pttl(redis, RedisProbe.prefix(tenant) + "queue:" + queue + ":dead")).isPositive();
+        assertThat(RedisProbe.pttl(RedisProbe.prefix(tenant) + "queue:" + queue + ":dead")).isPositive();
     }
 
     /**

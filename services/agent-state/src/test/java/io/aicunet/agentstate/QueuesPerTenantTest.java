@@ -20,7 +20,6 @@ import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
-import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,9 +39,6 @@ import org.junit.jupiter.api.Test;
 class QueuesPerTenantTest extends GrpcTestBase {
 
     private static final String LIMIT = "agent-state.tasks.queues-per-tenant-max";
-
-    @Inject
-    Redis redis;
 
     @ConfigProperty(name = LIMIT)
     int queuesMax;
@@ -207,10 +203,10 @@ class QueuesPerTenantTest extends GrpcTestBase {
     }
 
     private long countedQueues() {
-        return RedisProbe.send(redis, Command.ZCARD, RedisProbe.prefix(tenant) + "queues").toLong();
+        return RedisProbe.send(Command.ZCARD, RedisProbe.prefix(tenant) + "queues").toLong();
     }
 
     private boolean exists(String key) {
-        return RedisProbe.send(redis, Command.EXISTS, RedisProbe.prefix(tenant) + key).toLong() == 1;
+        return RedisProbe.send(Command.EXISTS, RedisProbe.prefix(tenant) + key).toLong() == 1;
     }
 }

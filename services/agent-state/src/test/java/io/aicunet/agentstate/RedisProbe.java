@@ -1,12 +1,19 @@
 package io.aicunet.agentstate;
 
+import io.aicunet.platform.testing.StackRedis;
+import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import java.time.Duration;
 
-/** Raw Redis commands for tests that look at what the service keeps there. */
+/**
+ * Raw Redis commands for tests that look at what the service keeps in the local stack's
+ * Redis, sent as its administrator ({@code fleet-admin}): the service itself connects as
+ * agent-state's ACL user, which may not run KEYS, TYPE, HGETALL or ZRANGE, nor read other
+ * services' keys (docs/redis.md, "ACL users").
+ */
 public final class RedisProbe {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -14,7 +21,12 @@ public final class RedisProbe {
     private RedisProbe() {
     }
 
-    public static Response send(Redis redis, Command command, Object... arguments) {
+    /** One client for the test run, made on first use. */
+    private static final class Admin {
+        static final Redis CLIENT = Redis.createClient(Vertx.vertx(), StackRedis.connectionString(StackRedis.ADMIN));
+    }
+
+    public static Response send(Command command, Object... arguments) {
         Request request = Request.cmd(command);
         for (Object argument : arguments) {
             if (argument instanceof byte[] bytes) {
@@ -23,11 +35,11 @@ public final class RedisProbe {
                 request.arg(String.valueOf(argument));
             }
         }
-        return redis.send(request).await().atMost(TIMEOUT);
+        return Admin.CLIENT.send(request).await().atMost(TIMEOUT);
     }
 
-    public static long pttl(Redis redis, String key) {
-        return send(redis, Command.PTTL, key).toLong();
+    public static long pttl(String key) {
+        return send(Command.PTTL, key).toLong();
     }
 
     public static String prefix(String tenant) {

@@ -49,9 +49,6 @@ class StorageQuotaTest extends GrpcTestBase {
     @Inject
     ApplyRetention applyRetention;
 
-    @Inject
-    Redis redis;
-
     /**
      * Proves: a tenant with a quota of 1000 bytes saves states of 500 and 499 bytes and a
      * state of 1 byte, exactly its quota; one more byte is RESOURCE_EXHAUSTED with the
@@ -159,7 +156,7 @@ class StorageQuotaTest extends GrpcTestBase {
                 .containsEntry("current", Long.toString(3 * one));
         assertThat(GrpcCalls.detail(refused, QuotaFailure.class).getViolations(0).getSubject())
                 .endsWith("/storage/agent-state/tasks");
-        assertThat(RedisProbe.send(redis, Command.EXISTS, RedisProbe.prefix(tenant) + "queue:third").toLong())
+        assertThat(RedisProbe.send(Command.EXISTS, RedisProbe.prefix(tenant) + "queue:third").toLong())
                 .as("the refused queue was not created").isZero();
         assertThat(taskBytes(tenant, "*total")).isEqualTo(3 * one);
 
@@ -180,7 +177,7 @@ class StorageQuotaTest extends GrpcTestBase {
 
     /** A field of the tenant's task-bytes hash on Redis (0 when absent). */
     private long taskBytes(String tenant, String field) {
-        Response value = RedisProbe.send(redis, Command.HGET, RedisProbe.prefix(tenant) + "task-bytes", field);
+        Response value = RedisProbe.send(Command.HGET, RedisProbe.prefix(tenant) + "task-bytes", field);
         return value == null ? 0 : value.toLong();
     }
 

@@ -9,6 +9,7 @@ import io.aicunet.contracts.agentstate.v1.GetAgentRequest;
 import io.aicunet.contracts.tenant.v1.Quotas;
 import io.aicunet.contracts.tenant.v1.TenantServiceGrpc;
 import io.aicunet.platform.testing.FleetStack;
+import io.aicunet.platform.testing.StackRedis;
 import io.aicunet.platform.testing.GrpcCalls;
 import io.aicunet.platform.testing.ServiceProcess;
 import io.aicunet.platform.testing.TenantFixtures;
@@ -66,7 +67,7 @@ class RequestRateLimitIT {
         AgentStateGrpcClient toFirst = new AgentStateGrpcClient(first.getPort());
         AgentStateGrpcClient toSecond = new AgentStateGrpcClient(second.port());
         Vertx vertx = Vertx.vertx();
-        Redis redis = Redis.createClient(vertx, "redis://" + FleetStack.host() + ":" + FleetStack.redisPort());
+        Redis redis = Redis.createClient(vertx, StackRedis.connectionString(StackRedis.ADMIN));
         try {
             String tenant = TenantServiceGrpc.newBlockingStub(TestCallers.as(TenantServiceProcess.channel(),
                             TestCallers.platformAdmin()))

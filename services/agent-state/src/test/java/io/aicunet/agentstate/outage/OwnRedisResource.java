@@ -1,6 +1,7 @@
 package io.aicunet.agentstate.outage;
 
 import io.aicunet.platform.testing.FleetTestResource;
+import io.aicunet.platform.testing.StackRedis;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -18,7 +19,8 @@ public class OwnRedisResource extends FleetTestResource {
         Map<String, String> config = new HashMap<>(super.start());
         redis = RedisServer.onFreePort();
         proxy = new CuttableProxy(redis.port());
-        config.put("quarkus.redis.hosts", "redis://127.0.0.1:" + proxy.port());
+        // As agent-state's own user: the test's Redis has the stack's ACL users (RedisServer).
+        config.put("quarkus.redis.hosts", StackRedis.hosts("agent-state", proxy.port()));
         return config;
     }
 

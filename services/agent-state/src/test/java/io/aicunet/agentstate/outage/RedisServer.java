@@ -1,6 +1,7 @@
 package io.aicunet.agentstate.outage;
 
 import io.aicunet.platform.testing.FleetStack;
+import io.aicunet.platform.testing.StackRedis;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,7 +25,9 @@ import org.awaitility.Awaitility;
  * A redis-server of the test's own, as a child process, so a test may kill, stop and
  * restart Redis without disturbing anyone else using the local stack's. It runs with
  * the local stack's persistence settings, read from the same file
- * ({@value #SETTINGS}), in a data directory of its own.
+ * ({@value #SETTINGS}), in a data directory of its own, and with the local stack's Redis
+ * users (the ACL file ./fleet rendered, {@code $FLEET_HOME/redis/users.acl}), so the
+ * service connects as its own user here too (docs/redis.md, "ACL users").
  */
 final class RedisServer {
 
@@ -72,7 +75,8 @@ final class RedisServer {
     void start() {
         try {
             process = new ProcessBuilder(List.of("redis-server", settings.toString(), "--port", Integer.toString(port),
-                    "--bind", "127.0.0.1", "--dir", directory.toString(), "--daemonize", "no"))
+                    "--bind", "127.0.0.1", "--dir", directory.toString(), "--daemonize", "no",
+                    "--aclfile", aclFile().toString()))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(System.getProperty("java.io.tmpdir"),
                             "agent-state-test-redis-" + port + ".log")))
@@ -177,13 +181,28 @@ final class RedisServer {
         }
     }
 
-    /** Runs one command with redis-cli straight against this server; its raw output, trimmed. */
+    /** The local stack's rendered ACL file; it exists once ./fleet has started the stack's Redis. */
+    private static Path aclFile() {
+        Path file = FleetStack.fleetHome().resolve("redis").resolve("users.acl");
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("the local stack's Redis users are missing: " + file + " (./fleet up --infra)");
+        }
+        return file;
+    }
+
+    /**
+     * Runs one command with redis-cli straight against this server, as the stack's Redis
+     * administrator (the password through REDISCLI_AUTH, not on the command line); its raw
+     * output, trimmed.
+     */
     String command(String... arguments) {
         List<String> command = new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p",
-                Integer.toString(port), "--raw"));
+                Integer.toString(port), "--raw", "--no-auth-warning", "--user", StackRedis.ADMIN));
         command.addAll(List.of(arguments));
         try {
-            Process cli = new ProcessBuilder(command).redirectErrorStream(true).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().put("REDISCLI_AUTH", StackRedis.password(StackRedis.ADMIN));
+            Process cli = builder.start();
             String output = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             if (!cli.waitFor(10, TimeUnit.SECONDS)) {
                 cli.destroyForcibly();

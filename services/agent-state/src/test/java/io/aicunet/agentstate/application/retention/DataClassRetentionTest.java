@@ -17,7 +17,6 @@ import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.testing.FleetTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.redis.client.Command;
-import io.vertx.mutiny.redis.client.Redis;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -40,9 +39,6 @@ class DataClassRetentionTest extends GrpcTestBase {
 
     @Inject
     TenantRetentions retentions;
-
-    @Inject
-    Redis redis;
 
     /**
      * Proves, with a new tenant's default periods (OPERATIONAL 90 days, PERSONAL 365): a
@@ -77,7 +73,7 @@ class DataClassRetentionTest extends GrpcTestBase {
                 runtime().registerAgent(AgentStateFixtures.anAgent().build()).getAgent(),
                 AgentStatus.AGENT_STATUS_TERMINATED);
         String idleCacheKey = RedisProbe.prefix(tenant) + "thread:" + idle + ":latest";
-        assertThat(RedisProbe.send(redis, Command.HGET, idleCacheKey, "checkpoint")).isNotNull();
+        assertThat(RedisProbe.send(Command.HGET, idleCacheKey, "checkpoint")).isNotNull();
 
         ApplyDataClassRetention.Pass pass = retention.applyTo(tenantId, Instant.now()).await().atMost(TIMEOUT);
 
@@ -87,7 +83,7 @@ class DataClassRetentionTest extends GrpcTestBase {
         assertThat(versions(agent, aging)).as("history past OPERATIONAL gone, latest kept").containsExactly(3L);
         assertThat(count("SELECT count(*) FROM agent_state.threads WHERE thread_id = ?::uuid", idle)).isZero();
         assertThat(count("SELECT count(*) FROM agent_state.checkpoints WHERE thread_id = ?::uuid", idle)).isZero();
-        assertThat(RedisProbe.send(redis, Command.HGET, idleCacheKey, "checkpoint")).as("cached state dropped")
+        assertThat(RedisProbe.send(Command.HGET, idleCacheKey, "checkpoint")).as("cached state dropped")
                 .isNull();
         assertThat(versions(agent, young)).containsExactly(2L, 1L);
         assertThat(count("SELECT count(*) FROM agent_state.agents WHERE agent_id = ?::uuid", finishedLongAgo.getId()))
