@@ -235,13 +235,29 @@ KAFKA_SASL_MECHANISM: {{ .Values.kafka.saslMechanism | quote }}
 AICUNET_POLICY_OPA_URL: {{ include "aicunet-lib.opaUrl" . | quote }}
 {{ include "aicunet-lib.authConfigEnv" . }}
 {{- if .Values.redis.enabled }}
-QUARKUS_REDIS_HOSTS: {{ .Values.redis.hosts | quote }}
+QUARKUS_REDIS_HOSTS: {{ include "aicunet-lib.redisHosts" . | quote }}
 {{- end }}
 QUARKUS_LOG_LEVEL: {{ .Values.config.logLevel | quote }}
 JAVA_OPTS_APPEND: {{ .Values.jvm.options | quote }}
 {{- range $name, $value := .Values.config.env }}
 {{ $name }}: {{ toString $value | quote }}
 {{- end }}
+{{- end -}}
+
+{{/*
+redis.hosts with the service's own Redis ACL user (redis.username, default serviceName)
+as each URL's user parameter: the Quarkus Redis client has no username setting, Vert.x
+reads it from the URL (docs/redis.md, "ACL users"). The password is QUARKUS_REDIS_PASSWORD
+from redis.passwordSecret.
+*/}}
+{{- define "aicunet-lib.redisHosts" -}}
+{{- $user := default .Values.serviceName .Values.redis.username -}}
+{{- $hosts := list -}}
+{{- range $host := splitList "," .Values.redis.hosts -}}
+{{- $host = trim $host -}}
+{{- $hosts = append $hosts (printf "%s%suser=%s" $host (ternary "&" "?" (contains "?" $host)) (urlquery $user)) -}}
+{{- end -}}
+{{- join "," $hosts -}}
 {{- end -}}
 
 {{/* One env entry read from an existing Secret. Takes a dict: name, secretName, key. */}}

@@ -88,8 +88,8 @@ class ComposeFileTest {
                     .containsEntry("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://postgres:5432/" + Fleet.rolePrefix(service))
                     .containsEntry("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092")
                     .containsEntry("AICUNET_POLICY_OPA_URL", "http://opa:8181");
-            assertThat(environment).as("%s limits its callers' requests in Redis", service)
-                    .containsEntry("QUARKUS_REDIS_HOSTS", "redis://redis:6379");
+            assertThat(environment).as("%s limits its callers' requests in Redis, as its own ACL user", service)
+                    .containsEntry("QUARKUS_REDIS_HOSTS", "redis://redis:6379?user=" + service);
             assertThat(environment.keySet()).noneMatch(ManifestSecurityTest::isCredentialName);
             int port = Fleet.HTTP_PORTS.get(service);
             assertThat(Yaml.list(definition.get("ports"))).containsExactly("127.0.0.1:" + port + ":" + port);

@@ -88,6 +88,8 @@ class ManifestCoverageTest {
             }
             assertThat(settings).as("%s limits its callers' requests in Redis", service).containsKey("QUARKUS_REDIS_HOSTS");
             expected.add(port(settings.get("QUARKUS_REDIS_HOSTS")));
+            assertThat(settings.get("QUARKUS_REDIS_HOSTS")).as("%s connects to Redis as its own ACL user", service)
+                    .endsWith("?user=" + service);
             if (!service.equals("tenant")) {
                 // The tenant pods' container port, which the tenant Service's grpc port reaches.
                 expected.add(Fleet.HTTP_PORTS.get("tenant"));
