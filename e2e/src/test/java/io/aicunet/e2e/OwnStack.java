@@ -3,6 +3,7 @@ package io.aicunet.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aicunet.platform.testing.FleetStack;
+import io.aicunet.platform.testing.StackRedis;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -124,12 +125,18 @@ final class OwnStack implements AutoCloseable {
         return Long.parseLong(Files.readAllLines(home.resolve("postgres/postmaster.pid")).get(0).trim());
     }
 
-    /** redis-cli against this stack's Redis; its output, trimmed. */
+    /**
+     * redis-cli against this stack's Redis as its administrator (docs/redis.md, "ACL users";
+     * the password through REDISCLI_AUTH, not on the command line); its output, trimmed.
+     */
     String redis(String... arguments) {
-        List<String> command = new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p", Integer.toString(redisPort)));
+        List<String> command = new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p", Integer.toString(redisPort),
+                "--no-auth-warning", "--user", StackRedis.ADMIN));
         command.addAll(List.of(arguments));
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().put("REDISCLI_AUTH", StackRedis.password(StackRedis.ADMIN));
+            Process process = builder.start();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new AssertionError(command + " did not end within 30 s");
