@@ -18,6 +18,7 @@ import io.aicunet.contracts.privacy.v1.PrivacyRequestStatus;
 import io.aicunet.contracts.privacy.v1.TenantDataKeyDestroyed;
 import io.aicunet.contracts.tenant.v1.GetTenantRequest;
 import io.aicunet.contracts.tenant.v1.Tenant;
+import io.aicunet.contracts.tenant.v1.TenantDataKeyRead;
 import io.aicunet.contracts.tenant.v1.TenantStatus;
 import io.aicunet.platform.outbox.KafkaEventPublisher;
 import io.aicunet.platform.outbox.OutboxEvent;
@@ -38,6 +39,7 @@ import io.aicunet.platform.testing.TestCallers;
 import io.aicunet.platform.testing.TopicReader;
 import io.aicunet.tenant.application.privacy.ExportBundles;
 import io.aicunet.tenant.application.privacy.FinishPrivacyRequests;
+import io.aicunet.tenant.application.contract.KeyAccessEvents;
 import io.aicunet.tenant.application.contract.PrivacyEvents;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -139,6 +141,43 @@ class PrivacyRequestsTest extends GrpcTestBase {
                 () -> client.keysAs(TestCallers.ofTenant(tenant.getId(), "tenant-admin")).getDataKey(ask));
         assertThat(denied.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
         assertThat(GrpcCalls.codeOf(denied)).isEqualTo(Status.Code.PERMISSION_DENIED);
+    }
+
+    /**
+     * Proves: every data key handed out is recorded on tenant.key-access.v1 (for the audit
+     * log), naming the reader as the fleet names callers (the ledger's account), one record
+     * per read; a refused read
+     * records nothing (it comes first, and the tenant's records keep their order).
+     */
+    @Test
+    void everyDataKeyReadIsRecordedWithItsReader() throws Exception {
+        Tenant tenant = newTenant();
+        GetDataKeyRequest ask = GetDataKeyRequest.newBuilder().setTenantId(tenant.getId()).build();
+        StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
+                () -> client.keysAs(TestCallers.ofTenant(tenant.getId(), "tenant-admin")).getDataKey(ask));
+        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        String keyId = client.keysAs(asLedger(tenant)).getDataKey(ask).getKeyId();
+        client.keysAs(asLedger(tenant)).getDataKey(ask);
+
+        List<ReceivedEvent> reads;
+        try (TopicReader reader = new TopicReader(FleetTestResource.topicPrefix() + KeyAccessEvents.TOPIC)) {
+            reads = reader.readUntil(read -> ofTenant(read, tenant).size() >= 2, WAIT).stream()
+                    .filter(record -> tenant.getId().equals(record.key())).map(ReceivedEvent::from).toList();
+        }
+
+        assertThat(reads).hasSize(2).allSatisfy(read -> {
+            assertThat(read.type()).isEqualTo(TenantDataKeyRead.getDescriptor().getFullName());
+            assertThat(read.subject()).isEqualTo(keyId);
+            TenantDataKeyRead record = TenantDataKeyRead.parseFrom(read.payload());
+            assertThat(record.getKeyId()).isEqualTo(keyId);
+            assertThat(record.getReadBy()).isEqualTo("service-account-ledger");
+            assertThat(record.getCreated()).isFalse();
+        });
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> ofTenant(List<ConsumerRecord<String, byte[]>> records,
+                                                                 Tenant tenant) {
+        return records.stream().filter(record -> tenant.getId().equals(record.key())).toList();
     }
 
     /**

@@ -22,6 +22,8 @@ public final class EventTopics {
 
     /** tenant: the tenant's lifecycle. */
     public static final String TENANTS = "tenant.tenants.v1";
+    /** tenant: reads of a tenant's data key, read by the audit log only. */
+    public static final String TENANT_KEY_ACCESS = "tenant.key-access.v1";
     /** tenant: privacy requests and their outcome, read by every service that holds personal data. */
     public static final String PRIVACY_REQUESTS = "tenant.privacy-requests.v1";
     /** ledger: transfers. */
@@ -71,6 +73,7 @@ public final class EventTopics {
         Map<String, Set<String>> topics = new LinkedHashMap<>();
         topics.put(TENANTS, Set.of("aicunet.tenant.v1.TenantCreated", "aicunet.tenant.v1.TenantUpdated",
                 "aicunet.tenant.v1.TenantSuspended", "aicunet.tenant.v1.TenantReactivated"));
+        topics.put(TENANT_KEY_ACCESS, Set.of("aicunet.tenant.v1.TenantDataKeyRead"));
         topics.put(PRIVACY_REQUESTS, Set.of("aicunet.privacy.v1.PrivacyRequestCreated",
                 "aicunet.privacy.v1.PrivacyRequestCompleted", "aicunet.privacy.v1.PrivacyRequestFailed",
                 "aicunet.privacy.v1.TenantDataKeyDestroyed"));

@@ -3,14 +3,18 @@ package io.aicunet.tenant.application.keys;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
+import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.tenant.application.access.TenantAccess;
+import io.aicunet.tenant.application.contract.KeyAccessEvents;
 import io.aicunet.tenant.domain.TenantStatus;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Hands a tenant's data key to a service of the fleet (policy: the services that
  * encrypt, with their own account, for the tenant the request names). A tenant without a key yet gets one; an erased tenant's key is gone.
+ * Every key handed out is recorded (TenantDataKeyRead on tenant.key-access.v1).
  */
 @ApplicationScoped
 public class GetDataKey {
@@ -19,17 +23,23 @@ public class GetDataKey {
 
     private final TenantAccess access;
     private final DataKeys dataKeys;
+    private final KeyAccessEvents keyAccess;
 
-    public GetDataKey(TenantAccess access, DataKeys dataKeys) {
+    public GetDataKey(TenantAccess access, DataKeys dataKeys, KeyAccessEvents keyAccess) {
         this.access = access;
         this.dataKeys = dataKeys;
+        this.keyAccess = keyAccess;
     }
 
+    /**
+     * The key, and a TenantDataKeyRead naming the caller in the same transaction: a key is
+     * never handed out without its record in the audit log's way.
+     */
     public Uni<Result<DataKeys.Lookup.Found>> execute(Caller caller, String tenantId, String keyId) {
         return access.onTenant(caller, tenantId, ACTION, false, (connection, tenant) ->
                 dataKeys.find(connection, tenant.id(), keyId).flatMap(lookup -> {
                     if (lookup instanceof DataKeys.Lookup.Found found) {
-                        return Uni.createFrom().item(Result.ok(found));
+                        return recorded(connection, tenant.id(), caller, found, false);
                     }
                     if (lookup instanceof DataKeys.Lookup.Destroyed || tenant.status() == TenantStatus.ERASED) {
                         return Uni.createFrom().item(Result.failed(destroyed(tenantId)));
@@ -40,10 +50,16 @@ public class GetDataKey {
                     // Tenants registered before data keys existed get theirs on first use.
                     return dataKeys.create(connection, tenant.id())
                             .flatMap(created -> dataKeys.find(connection, tenant.id(), created))
-                            .map(created -> created instanceof DataKeys.Lookup.Found found
-                                    ? Result.ok(found)
-                                    : Result.failed(destroyed(tenantId)));
+                            .flatMap(created -> created instanceof DataKeys.Lookup.Found found
+                                    ? recorded(connection, tenant.id(), caller, found, true)
+                                    : Uni.createFrom().item(Result.failed(destroyed(tenantId))));
                 }));
+    }
+
+    private Uni<Result<DataKeys.Lookup.Found>> recorded(SqlConnection connection, TenantId tenant, Caller caller,
+                                                        DataKeys.Lookup.Found found, boolean created) {
+        return access.outbox().append(connection, keyAccess.read(tenant, found.keyId(), caller.subject(), created))
+                .map(ignored -> Result.ok(found));
     }
 
     private static Problem destroyed(String tenantId) {
