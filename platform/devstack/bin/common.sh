@@ -29,6 +29,11 @@ fleet_config() {
   # The bearer token OPA's API asks for (a development value: local stack only).
   export FLEET_OPA_TOKEN="${FLEET_OPA_TOKEN:-fleet-dev-opa-token}"
   export FLEET_PG_SUPERUSER_PASSWORD="${FLEET_PG_SUPERUSER_PASSWORD:-fleet-dev}"
+  # Every libpq client the stack runs (psql in these scripts, pgbench) verifies Postgres's
+  # certificate against the local CA (tls.sh) and its name: the server takes TCP only
+  # inside TLS (postgres.sh). Over the unix socket libpq ignores both.
+  export PGSSLMODE=verify-full
+  export PGSSLROOTCERT="$FLEET_HOME/tls/ca.crt"
   # Kafka's SCRAM passwords of the broker itself and of the administrator, fleet-admin
   # (development values; the services' are fleet-dev-kafka-<service>).
   export FLEET_KAFKA_BROKER_PASSWORD="${FLEET_KAFKA_BROKER_PASSWORD:-fleet-dev-kafka-broker}"

@@ -101,19 +101,40 @@ pg_init() {
     die "postgres: initdb failed"
   fi
   rm -f -- "$pwfile"
-  # Passwords for every connection, and TCP only from loopback (the server listens
-  # on 127.0.0.1 alone anyway).
-  cat >"$data/pg_hba.conf" <<'EOF'
-# Written by ./fleet (platform/devstack/bin/postgres.sh).
-# TYPE  DATABASE     USER  ADDRESS        METHOD
-local   all          all                  scram-sha-256
-host    all          all   127.0.0.1/32   scram-sha-256
-host    replication  all   127.0.0.1/32   scram-sha-256
-EOF
   # Settings that depend on the environment (port, paths) live in fleet.conf,
   # rewritten at every start; postgresql.conf keeps initdb's defaults.
   printf "\n# Local stack settings, rewritten by ./fleet at every start.\ninclude_if_exists = 'fleet.conf'\n" >>"$data/postgresql.conf"
-  pg_chown "$data/pg_hba.conf"
+}
+
+# pg_write_access <data dir>: who may connect how (pg_hba.conf) and the server's TLS
+# certificate, written at every start like fleet.conf, so an existing cluster (and a
+# restored copy of one) gets them too. Passwords for every connection; TCP only from
+# loopback (the server listens on 127.0.0.1 alone anyway) and only inside TLS: a
+# plaintext TCP connection is rejected before authentication. The unix socket (the
+# stack's own pgBackRest) needs no TLS: it never leaves the machine and only its
+# directory's owner reaches it.
+pg_write_access() {
+  local data="$1"
+  cat >"$data/pg_hba.conf.tmp" <<'EOF'
+# Written by ./fleet at every start (platform/devstack/bin/postgres.sh): edits here are lost.
+# TYPE     DATABASE     USER  ADDRESS        METHOD
+local      all          all                  scram-sha-256
+hostssl    all          all   127.0.0.1/32   scram-sha-256
+hostssl    replication  all   127.0.0.1/32   scram-sha-256
+hostnossl  all          all   0.0.0.0/0      reject
+hostnossl  replication  all   0.0.0.0/0      reject
+hostnossl  all          all   ::/0           reject
+hostnossl  replication  all   ::/0           reject
+EOF
+  # The certificate of the local CA (tls.sh) for 127.0.0.1 and localhost. Postgres wants
+  # its key owned by the cluster's owner and readable by it alone: a copy in the data dir.
+  tls_server_ensure postgres
+  (umask 077 && cp -f -- "$(tls_server_key postgres)" "$data/server.key.tmp" &&
+    cp -f -- "$(tls_server_cert postgres)" "$data/server.crt.tmp")
+  pg_chown "$data/pg_hba.conf.tmp" "$data/server.key.tmp" "$data/server.crt.tmp"
+  mv -f -- "$data/server.key.tmp" "$data/server.key"
+  mv -f -- "$data/server.crt.tmp" "$data/server.crt"
+  mv -f -- "$data/pg_hba.conf.tmp" "$data/pg_hba.conf"
 }
 
 # pg_write_conf <data dir> <port> <socket dir> <archive: on|off>: the stack's cluster
@@ -138,6 +159,13 @@ password_encryption = 'scram-sha-256'
 timezone = 'UTC'
 log_timezone = 'UTC'
 
+# TLS for every TCP connection (pg_hba.conf: hostssl only), with the certificate that
+# pg_write_access copies from the local CA; TLS 1.2 at least. A reload applies these.
+ssl = on
+ssl_cert_file = 'server.crt'
+ssl_key_file = 'server.key'
+ssl_min_protocol_version = 'TLSv1.2'
+
 # Administrative access is recorded (docs/admin-access.md). Every line names when,
 # which process, who, in which database, from which program and which address.
 log_line_prefix = '%m [%p] user=%u db=%d app=%a client=%h '
@@ -159,6 +187,7 @@ pgaudit.log_level = 'log'
 $archive_settings
 EOF
   pg_chown "$data/fleet.conf"
+  pg_write_access "$data"
 }
 
 pg_write_stack_conf() { pg_write_conf "$(pg_data)" "$FLEET_PG_PORT" "$FLEET_RUN" on; }
