@@ -442,7 +442,8 @@ class RestoreDrillTest {
 
     private static ClusterSize clusterSize(int port) throws SQLException {
         try (Connection connection = DriverManager.getConnection("jdbc:postgresql://" + FleetStack.host() + ":" + port
-                        + "/postgres", "postgres", FleetStack.postgresSuperuserPassword());
+                        + "/postgres?" + FleetStack.postgresTlsParameters(), "postgres",
+                FleetStack.postgresSuperuserPassword());
                 Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery(
                         "SELECT count(*), sum(pg_database_size(oid)) FROM pg_database WHERE NOT datistemplate")) {

@@ -3,6 +3,7 @@ package io.aicunet.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aicunet.platform.testing.FleetStack;
+import io.aicunet.platform.testing.TestDatabase;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -205,6 +206,6 @@ class PostgresAuditLogTest {
         properties.setProperty("password", password);
         properties.setProperty("ApplicationName", APPLICATION);
         return DriverManager.getConnection(
-                "jdbc:postgresql://" + FleetStack.host() + ":" + FleetStack.postgresPort() + "/" + name, properties);
+                TestDatabase.jdbcUrl(name), properties);
     }
 }

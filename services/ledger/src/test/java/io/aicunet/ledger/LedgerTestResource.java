@@ -48,6 +48,8 @@ public class LedgerTestResource extends FleetTestResource {
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
             builder.environment().put("PGPASSWORD", FleetStack.postgresSuperuserPassword());
+            builder.environment().put("PGSSLMODE", "verify-full");
+            builder.environment().put("PGSSLROOTCERT", FleetStack.caCertificate().toString());
             Process process = builder.start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {

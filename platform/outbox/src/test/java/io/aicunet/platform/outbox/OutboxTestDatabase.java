@@ -4,10 +4,12 @@ import io.aicunet.platform.testing.FleetStack;
 import io.aicunet.platform.testing.TestDatabase;
 import io.aicunet.platform.tenancy.TenantId;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.PgBuilder;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.SslMode;
 import io.vertx.sqlclient.PoolOptions;
 import java.sql.Connection;
 import java.time.Duration;
@@ -43,14 +45,19 @@ final class OutboxTestDatabase implements AutoCloseable {
                     DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection)))
                     .update("");
         }
+        PgConnectOptions options = new PgConnectOptions()
+                .setHost(FleetStack.host())
+                .setPort(FleetStack.postgresPort())
+                .setDatabase(database.name())
+                .setUser(database.appUser())
+                .setPassword(database.appPassword())
+                // As the services connect: TLS, the stack's CA, the host name checked (docs/tls.md).
+                .setSslMode(SslMode.VERIFY_FULL);
+        options.setHostnameVerificationAlgorithm("HTTPS");
+        options.setPemTrustOptions(new PemTrustOptions().addCertPath(FleetStack.caCertificate().toString()));
         pool = PgBuilder.pool()
                 .with(new PoolOptions().setMaxSize(8))
-                .connectingTo(new PgConnectOptions()
-                        .setHost(FleetStack.host())
-                        .setPort(FleetStack.postgresPort())
-                        .setDatabase(database.name())
-                        .setUser(database.appUser())
-                        .setPassword(database.appPassword()))
+                .connectingTo(options)
                 .using(vertx)
                 .build();
     }

@@ -14,12 +14,14 @@ import io.aicunet.platform.tenancy.TenantTransactions;
 import io.aicunet.platform.testing.FleetStack;
 import io.aicunet.platform.testing.TestDatabase;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.PgBuilder;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.SslMode;
 import io.vertx.sqlclient.PoolOptions;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
@@ -61,10 +63,13 @@ class AnswerBeforeCommitTest {
             statement.execute("GRANT SELECT, INSERT ON notes TO " + database.appUser());
         }
         vertx = Vertx.vertx();
-        pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(2))
-                .connectingTo(new PgConnectOptions().setHost(FleetStack.host()).setPort(FleetStack.postgresPort())
-                        .setDatabase(database.name()).setUser(database.appUser()).setPassword(database.appPassword()))
-                .using(vertx).build();
+        PgConnectOptions options = new PgConnectOptions().setHost(FleetStack.host()).setPort(FleetStack.postgresPort())
+                .setDatabase(database.name()).setUser(database.appUser()).setPassword(database.appPassword())
+                // As the services connect: TLS, the stack's CA, the host name checked (docs/tls.md).
+                .setSslMode(SslMode.VERIFY_FULL);
+        options.setHostnameVerificationAlgorithm("HTTPS");
+        options.setPemTrustOptions(new PemTrustOptions().addCertPath(FleetStack.caCertificate().toString()));
+        pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(options).using(vertx).build();
     }
 
     @AfterAll

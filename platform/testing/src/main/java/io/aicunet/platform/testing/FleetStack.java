@@ -36,6 +36,23 @@ public final class FleetStack {
         return env("FLEET_PG_SUPERUSER_PASSWORD", "fleet-dev");
     }
 
+    /**
+     * The local stack's CA certificate (PEM; platform/devstack/bin/tls.sh): what every
+     * client of the stack's TLS servers (Postgres, the object store) verifies them with.
+     */
+    public static Path caCertificate() {
+        return fleetHome().resolve("tls/ca.crt");
+    }
+
+    /**
+     * The JDBC parameters of a connection that verifies the stack's Postgres: TLS, a
+     * certificate from {@link #caCertificate()} and the name dialled in it (verify-full).
+     * The server takes no plaintext TCP connection.
+     */
+    public static String postgresTlsParameters() {
+        return "sslmode=verify-full&sslrootcert=" + caCertificate();
+    }
+
     public static int redisPort() {
         return port("FLEET_REDIS_PORT", 16379);
     }

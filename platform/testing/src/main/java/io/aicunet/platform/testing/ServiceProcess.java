@@ -161,6 +161,7 @@ public final class ServiceProcess implements AutoCloseable {
         settings.putAll(Map.ofEntries(
                 Map.entry("quarkus.datasource.reactive.url", database.reactiveUrl()),
                 Map.entry("quarkus.datasource.jdbc.url", database.jdbcUrl()),
+                Map.entry("aicunet.database.ca-certificate", FleetStack.caCertificate().toString()),
                 Map.entry("quarkus.datasource.username", database.appUser()),
                 Map.entry("quarkus.datasource.password", database.appPassword()),
                 Map.entry("quarkus.liquibase.username", database.ownerUser()),

@@ -57,9 +57,11 @@ public record TestDatabase(String rolePrefix, String name) {
     }
 
     public static String jdbcUrl(String database) {
-        return "jdbc:postgresql://" + FleetStack.host() + ":" + FleetStack.postgresPort() + "/" + database;
+        return "jdbc:postgresql://" + FleetStack.host() + ":" + FleetStack.postgresPort() + "/" + database + "?"
+                + FleetStack.postgresTlsParameters();
     }
 
+    /** Without TLS settings: the reactive client takes them from its own configuration. */
     public String reactiveUrl() {
         return "postgresql://" + FleetStack.host() + ":" + FleetStack.postgresPort() + "/" + name;
     }
@@ -69,7 +71,8 @@ public record TestDatabase(String rolePrefix, String name) {
      * the stack's cluster that a point-in-time restore brought up (same roles, same passwords).
      */
     public String jdbcUrlOnPort(int postgresPort) {
-        return "jdbc:postgresql://" + FleetStack.host() + ":" + postgresPort + "/" + name;
+        return "jdbc:postgresql://" + FleetStack.host() + ":" + postgresPort + "/" + name + "?"
+                + FleetStack.postgresTlsParameters();
     }
 
     /** {@link #jdbcUrlOnPort} for the reactive client. */
@@ -121,6 +124,8 @@ public record TestDatabase(String rolePrefix, String name) {
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
             builder.environment().put("PGPASSWORD", FleetStack.postgresSuperuserPassword());
+            builder.environment().put("PGSSLMODE", "verify-full");
+            builder.environment().put("PGSSLROOTCERT", FleetStack.caCertificate().toString());
             Process process = builder.start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {

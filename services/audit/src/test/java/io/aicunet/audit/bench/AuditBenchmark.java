@@ -22,6 +22,7 @@ import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.testing.AuditFixtures;
 import io.aicunet.platform.testing.FleetStack;
 import io.aicunet.platform.testing.TestCallers;
+import io.aicunet.platform.testing.TestDatabase;
 import io.grpc.ManagedChannel;
 import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;
@@ -185,7 +186,7 @@ public final class AuditBenchmark {
         try (KafkaEventPublisher publisher = KafkaEventPublisher.connect(FleetStack.kafkaAdminSettings(),
                         Map.of("batch.size", 262_144, "linger.ms", 5));
                 Connection database = DriverManager.getConnection(
-                        "jdbc:postgresql://127.0.0.1:" + FleetStack.postgresPort() + "/audit", "postgres",
+                        TestDatabase.jdbcUrl("audit"), "postgres",
                         FleetStack.postgresSuperuserPassword())) {
             long started = System.nanoTime();
             for (List<OutboxEvent> c : chunks) {

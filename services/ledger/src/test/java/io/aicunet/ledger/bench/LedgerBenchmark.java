@@ -17,6 +17,7 @@ import io.aicunet.platform.policy.Resource;
 import io.aicunet.platform.testing.FleetStack;
 import io.aicunet.platform.testing.PipelineCost;
 import io.aicunet.platform.testing.TestCallers;
+import io.aicunet.platform.testing.TestDatabase;
 import io.grpc.ManagedChannel;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -239,7 +240,7 @@ public final class LedgerBenchmark {
     /** Outbox rows of the ledger database the relay has not published yet (read as the superuser). */
     private static long outboxWaiting() throws SQLException {
         try (Connection db = DriverManager.getConnection(
-                        "jdbc:postgresql://127.0.0.1:" + FleetStack.postgresPort() + "/ledger", "postgres",
+                        TestDatabase.jdbcUrl("ledger"), "postgres",
                         FleetStack.postgresSuperuserPassword());
                 Statement statement = db.createStatement();
                 ResultSet rows = statement.executeQuery("SELECT count(*) FROM ledger.outbox_events")) {
@@ -265,7 +266,7 @@ public final class LedgerBenchmark {
     private static double pgbench(int seconds) throws Exception {
         String database = "pgbench_ledger_" + UUID.randomUUID().toString().substring(0, 8);
         try (Connection admin = DriverManager.getConnection(
-                        "jdbc:postgresql://127.0.0.1:" + FleetStack.postgresPort() + "/postgres", "postgres",
+                        TestDatabase.jdbcUrl("postgres"), "postgres",
                         FleetStack.postgresSuperuserPassword());
                 Statement statement = admin.createStatement()) {
             statement.execute("CREATE DATABASE " + database);
@@ -292,6 +293,8 @@ public final class LedgerBenchmark {
     private static String run(List<String> command, long timeoutSeconds) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("PGPASSWORD", FleetStack.postgresSuperuserPassword());
+        builder.environment().put("PGSSLMODE", "verify-full");
+        builder.environment().put("PGSSLROOTCERT", FleetStack.caCertificate().toString());
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS) || process.exitValue() != 0) {

@@ -13,7 +13,9 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.SslMode;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -47,12 +49,30 @@ public class PgStatusChanges implements StatusChanges {
     private final Map<AgentId, Set<Watcher>> watchers = new ConcurrentHashMap<>();
     private volatile PgSubscriber subscriber;
 
-    /** Listens with the datasource's own URL and credentials. */
+    /**
+     * Listens with the datasource's own URL, credentials and TLS settings: the server must
+     * prove its name with a certificate of the datasource's CA, as for the pool (docs/tls.md).
+     */
     public PgStatusChanges(Vertx vertx, SmallRyeConfig config) {
         this.vertx = vertx;
-        this.options = PgConnectOptions.fromUri(config.getValue("quarkus.datasource.reactive.url", String.class))
+        PgConnectOptions listening = PgConnectOptions.fromUri(
+                        config.getValue("quarkus.datasource.reactive.url", String.class))
                 .setUser(config.getValue("quarkus.datasource.username", String.class))
                 .setPassword(config.getValue("quarkus.datasource.password", String.class));
+        listening.setSslMode(SslMode.of(
+                config.getValue("quarkus.datasource.reactive.postgresql.ssl-mode", String.class)));
+        if (listening.getSslMode() != SslMode.DISABLE) {
+            listening.setHostnameVerificationAlgorithm(
+                    config.getValue("quarkus.datasource.reactive.hostname-verification-algorithm", String.class));
+            PemTrustOptions trust = new PemTrustOptions();
+            config.getOptionalValues("quarkus.datasource.reactive.trust-certificate-pem.certs", String.class)
+                    .orElseThrow(() -> new IllegalStateException("quarkus.datasource.reactive.postgresql.ssl-mode is "
+                            + listening.getSslMode() + " but quarkus.datasource.reactive.trust-certificate-pem.certs"
+                            + " names no CA certificate"))
+                    .forEach(trust::addCertPath);
+            listening.setPemTrustOptions(trust);
+        }
+        this.options = listening;
     }
 
     void onStart(@Observes StartupEvent event) {
