@@ -476,7 +476,7 @@ cmd_restore() {
   info "restore: done in $((elapsed / 1000)).$(printf '%03d' $((elapsed % 1000))) s: the cluster in $into answers on 127.0.0.1:$port, restored to $target"
   PGPASSWORD="$FLEET_PG_SUPERUSER_PASSWORD" psql -X -q -h 127.0.0.1 -p "$port" -U postgres -d postgres -At \
     -c "SELECT '  databases: ' || string_agg(datname, ', ' ORDER BY datname) FROM pg_database WHERE NOT datistemplate"
-  info "  psql -h 127.0.0.1 -p $port -U postgres   (superuser password as on the stack's cluster)"
+  info "  psql \"host=127.0.0.1 port=$port user=postgres sslmode=verify-full sslrootcert=$(tls_ca_cert)\"   (TLS only, like the stack's; superuser password as on the stack's cluster)"
   info "  stop it: ./fleet restore --stop $into"
 }
 
