@@ -226,10 +226,16 @@ pg_start() {
 # archive_mode: a running stack (other checkouts' tests using it) is not restarted
 # just to start archiving; it archives from its next start (backup_stanza_ensure says so).
 pg_apply_conf() {
-  local pending
+  local pending bin
   pg_write_stack_conf
-  pg_psql -d postgres -c 'SELECT pg_reload_conf()' >/dev/null ||
+  bin="$(pg_bindir)" || die "postgres: server binaries not found (set FLEET_PG_BIN)"
+  # A signal, not a query: a server started before TLS (an older checkout's stack) must
+  # get the settings that turn TLS on, which a verifying client could not ask of it.
+  as_pg_owner "$bin/pg_ctl" -D "$(pg_data)" reload >/dev/null ||
     die "postgres: cannot reload the settings (see $(pg_log))"
+  # The server applies them a moment later: wait (bounded) until a verifying client gets in.
+  wait_for 30 "$(pg_pid || true)" "$(pg_log)" postgres pg_ready ||
+    die "postgres: no TLS connection after reloading the settings (see $(pg_log))"
   pending="$(pg_psql -d postgres -At -c "SELECT string_agg(name, ', ' ORDER BY name) FROM pg_settings
     WHERE (pending_restart AND name <> 'archive_mode')
        OR (name = 'shared_preload_libraries' AND setting !~ '\mpgaudit\M')")" ||
