@@ -144,9 +144,71 @@ livenessProbe:
 {{- end -}}
 {{- end -}}
 
-{{/* The query string of both database URLs. */}}
+{{/* The query string of the reactive URLs (the pool takes its TLS settings from aicunet-lib.databaseTlsEnv). */}}
 {{- define "aicunet-lib.databaseParameters" -}}
 {{- printf "sslmode=%s" .Values.database.sslMode -}}
+{{- end -}}
+
+{{/* The query string of the JDBC URL (Liquibase reads nothing else): the sslmode and the mounted CA. */}}
+{{- define "aicunet-lib.jdbcParameters" -}}
+{{- printf "sslmode=%s&sslrootcert=%s" .Values.database.sslMode (include "aicunet-lib.databaseCaFile" .) -}}
+{{- end -}}
+
+{{/*
+Where the CA certificate that signed PostgreSQL's server certificate is mounted
+(read-only, from database.tls.caSecret or database.tls.caConfigMap): the services'
+production default of aicunet.database.ca-certificate.
+*/}}
+{{- define "aicunet-lib.databaseCaPath" -}}
+/etc/aicunet/database-tls
+{{- end -}}
+
+{{- define "aicunet-lib.databaseCaFile" -}}
+{{- printf "%s/ca.crt" (include "aicunet-lib.databaseCaPath" .) -}}
+{{- end -}}
+
+{{/*
+The reactive pool's TLS settings for the datasource named by "prefix"
+(QUARKUS_DATASOURCE or QUARKUS_DATASOURCE_REPORTING), a YAML map: verify-full checks the
+chain to the mounted CA and the host name (HTTPS), verify-ca the chain only. Nothing
+weaker renders (the schema allows these two).
+*/}}
+{{- define "aicunet-lib.databaseTlsEnv" -}}
+{{- $mode := .root.Values.database.sslMode -}}
+{{- if not (has $mode (list "verify-full" "verify-ca")) }}
+{{- fail (printf "database.sslMode %s does not verify the server: verify-full or verify-ca" $mode) }}
+{{- end }}
+{{ .prefix }}_REACTIVE_POSTGRESQL_SSL_MODE: {{ $mode | quote }}
+{{ .prefix }}_REACTIVE_HOSTNAME_VERIFICATION_ALGORITHM: {{ ternary "HTTPS" "NONE" (eq $mode "verify-full") | quote }}
+{{ .prefix }}_REACTIVE_TRUST_CERTIFICATE_PEM: "true"
+{{ .prefix }}_REACTIVE_TRUST_CERTIFICATE_PEM_CERTS: {{ include "aicunet-lib.databaseCaFile" .root | quote }}
+{{- end -}}
+
+{{/* The volume of the database's CA certificate (Secret or ConfigMap, key -> ca.crt). */}}
+{{- define "aicunet-lib.databaseCaVolume" -}}
+{{- $tls := .Values.database.tls -}}
+- name: database-ca
+{{- if $tls.caSecret.name }}
+  secret:
+    secretName: {{ $tls.caSecret.name }}
+    items:
+      - key: {{ $tls.caSecret.key }}
+        path: ca.crt
+{{- else if $tls.caConfigMap.name }}
+  configMap:
+    name: {{ $tls.caConfigMap.name }}
+    items:
+      - key: {{ $tls.caConfigMap.key }}
+        path: ca.crt
+{{- else }}
+{{- fail "database.tls needs caSecret.name or caConfigMap.name: the CA certificate that signed PostgreSQL's server certificate (verify-full)" }}
+{{- end }}
+{{- end -}}
+
+{{- define "aicunet-lib.databaseCaMount" -}}
+- name: database-ca
+  mountPath: {{ include "aicunet-lib.databaseCaPath" . }}
+  readOnly: true
 {{- end -}}
 
 {{/*
@@ -225,7 +287,9 @@ app: the Job migrates.
 {{- $database := .Values.database -}}
 QUARKUS_HTTP_PORT: {{ .Values.httpPort | quote }}
 QUARKUS_DATASOURCE_REACTIVE_URL: {{ printf "postgresql://%s:%d/%s?%s" $database.host (int $database.port) $database.name (include "aicunet-lib.databaseParameters" .) | quote }}
-QUARKUS_DATASOURCE_JDBC_URL: {{ printf "jdbc:postgresql://%s:%d/%s?%s" $database.host (int $database.port) $database.name (include "aicunet-lib.databaseParameters" .) | quote }}
+QUARKUS_DATASOURCE_JDBC_URL: {{ printf "jdbc:postgresql://%s:%d/%s?%s" $database.host (int $database.port) $database.name (include "aicunet-lib.jdbcParameters" .) | quote }}
+AICUNET_DATABASE_CA_CERTIFICATE: {{ include "aicunet-lib.databaseCaFile" . | quote }}
+{{ include "aicunet-lib.databaseTlsEnv" (dict "root" . "prefix" "QUARKUS_DATASOURCE") }}
 QUARKUS_LIQUIBASE_MIGRATE_AT_START: "false"
 KAFKA_BOOTSTRAP_SERVERS: {{ .Values.kafka.bootstrapServers | quote }}
 KAFKA_SECURITY_PROTOCOL: {{ .Values.kafka.securityProtocol | quote }}
@@ -399,6 +463,7 @@ own read-only role from an existing Secret. Its URL is a setting
 {{- $host := $reporting.host | default $database.host }}
 {{- $port := ternary $reporting.port $database.port (not (empty $reporting.host)) }}
 QUARKUS_DATASOURCE_REPORTING_REACTIVE_URL: {{ printf "postgresql://%s:%d/%s?%s" $host (int $port) $database.name (include "aicunet-lib.databaseParameters" .) | quote }}
+{{ include "aicunet-lib.databaseTlsEnv" (dict "root" . "prefix" "QUARKUS_DATASOURCE_REPORTING") }}
 {{- end }}
 {{- end -}}
 

@@ -60,8 +60,10 @@ spec:
           volumeMounts:
             - name: tmp
               mountPath: /tmp
+            {{- include "aicunet-lib.databaseCaMount" . | nindent 12 }}
       volumes:
         {{- include "aicunet-lib.tmpVolume" . | nindent 8 }}
+        {{- include "aicunet-lib.databaseCaVolume" . | nindent 8 }}
       {{- with .Values.nodeSelector }}
       nodeSelector:
         {{- toYaml . | nindent 8 }}
