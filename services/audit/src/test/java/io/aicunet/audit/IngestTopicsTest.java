@@ -30,6 +30,7 @@ class IngestTopicsTest {
         assertThat(EventTopics.all().keySet()).isNotEmpty()
                 .allSatisfy(topic -> assertThat(ingested.matcher(topic).matches()).as(topic).isTrue());
         assertThat(ingested.matcher(EventTopics.TENANT_KEY_ACCESS).matches()).isTrue();
+        assertThat(ingested.matcher(EventTopics.CONFIG_SECRET_ACCESS).matches()).isTrue();
         assertThat(ingested.matcher("tenant.tenants.v1.dlq.ledger.tenant-events").matches()).isFalse();
         assertThat(ingested.matcher("tenant.key-access.v1.dlq.audit-ingest").matches()).isFalse();
     }

@@ -5,6 +5,7 @@ import static io.aicunet.platform.testing.ConfigFixtures.tenantScope;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aicunet.config.application.contract.ConfigEvents;
+import io.aicunet.config.application.contract.SecretAccessEvents;
 import io.aicunet.contracts.config.v1.ConfigChanged;
 import io.aicunet.contracts.config.v1.EffectiveValue;
 import io.aicunet.contracts.config.v1.GetEffectiveConfigRequest;
@@ -12,8 +13,10 @@ import io.aicunet.contracts.config.v1.GetEntryRequest;
 import io.aicunet.contracts.config.v1.ListRevisionsRequest;
 import io.aicunet.contracts.config.v1.PutEntryResponse;
 import io.aicunet.contracts.config.v1.Revision;
+import io.aicunet.contracts.config.v1.SecretRevealed;
 import io.aicunet.contracts.config.v1.Value;
 import io.aicunet.contracts.config.v1.WatchRequest;
+import io.aicunet.platform.outbox.ReceivedEvent;
 import io.aicunet.platform.testing.FleetTestResource;
 import io.aicunet.platform.testing.TestCallers;
 import io.aicunet.platform.testing.TopicReader;
@@ -23,6 +26,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -136,6 +140,45 @@ class SecretsTest extends ConfigTestBase {
             assertThat(changed.getSecret()).isTrue();
             assertThat(changed.getNamespace()).isEqualTo(namespace);
             assertThat(new String(record.value(), StandardCharsets.ISO_8859_1)).doesNotContain(PLAINTEXT);
+        }
+    }
+
+    /**
+     * Proves: every reveal of a secret in the clear is recorded before the value is shown
+     * (SecretRevealed on config.secret-access.v1, for the audit log), naming who it was
+     * revealed to, whether by GetEntry or GetEffectiveConfig; a read that shows the secret
+     * masked records nothing (it comes first, and the records keep their order).
+     */
+    @Test
+    void everyRevealIsRecordedAndAMaskedReadIsNot() throws Exception {
+        String namespace = newNamespace();
+        String tenant = aRegisteredTenant();
+        admin().putEntry(entry(namespace, "api_key", globalScope(), "\"" + PLAINTEXT + "\"").setSecret(true).build());
+        GetEntryRequest get = GetEntryRequest.newBuilder().setNamespace(namespace).setKey("api_key")
+                .setScope(globalScope()).build();
+        assertThat(client.as(ConfigGrpcClient.platformService()).getEntry(get).getEntry().getValue().getMasked())
+                .isTrue();
+        assertThat(effective(ConfigGrpcClient.platformService(), tenant, namespace).get("api_key").getMasked()).isTrue();
+
+        assertThat(client.as(ConfigGrpcClient.platformSecretReader()).getEntry(get).getEntry().getValue().getJson())
+                .isEqualTo("\"" + PLAINTEXT + "\"");
+        assertThat(effective(ConfigGrpcClient.platformSecretReader(), tenant, namespace).get("api_key").getJson())
+                .isEqualTo("\"" + PLAINTEXT + "\"");
+
+        String subject = namespace + "/api_key";
+        try (TopicReader reader = new TopicReader(FleetTestResource.topicPrefix() + SecretAccessEvents.TOPIC)) {
+            List<ReceivedEvent> reveals = reader.readUntil(records -> records.stream()
+                            .filter(r -> ReceivedEvent.from(r).subject().equals(subject)).count() >= 2,
+                    Duration.ofSeconds(30)).stream().map(ReceivedEvent::from)
+                    .filter(event -> event.subject().equals(subject)).toList();
+            assertThat(reveals).hasSize(2).allSatisfy(event -> {
+                assertThat(event.key()).isEqualTo(ConfigEvents.PLATFORM_KEY.toString());
+                SecretRevealed revealed = SecretRevealed.parseFrom(event.payload());
+                assertThat(revealed.getNamespace()).isEqualTo(namespace);
+                assertThat(revealed.getKey()).isEqualTo("api_key");
+                assertThat(revealed.getRevealedTo()).isEqualTo("gateway@aicunet.io");
+                assertThat(new String(event.payload(), StandardCharsets.ISO_8859_1)).doesNotContain(PLAINTEXT);
+            });
         }
     }
 

@@ -32,6 +32,8 @@ public final class EventTopics {
     public static final String AGENTS = "agent-state.agents.v1";
     /** config: entries, namespaces, schemas, compaction. */
     public static final String CONFIG_ENTRIES = "config.entries.v1";
+    /** config: reveals of secret values, read by the audit log only. */
+    public static final String CONFIG_SECRET_ACCESS = "config.secret-access.v1";
     /** The services that answer privacy requests, each on its own {@link #privacyAnswers} topic. */
     public static final Set<String> PRIVACY_ANSWERING_SERVICES = Set.of("ledger", "agent-state", "audit", "config");
 
@@ -85,6 +87,7 @@ public final class EventTopics {
         topics.put(CONFIG_ENTRIES, Set.of("aicunet.config.v1.ConfigChanged",
                 "aicunet.config.v1.ConfigNamespaceCreated", "aicunet.config.v1.ConfigSchemaRegistered",
                 "aicunet.config.v1.ConfigRevisionsCompacted"));
+        topics.put(CONFIG_SECRET_ACCESS, Set.of("aicunet.config.v1.SecretRevealed"));
         new TreeSet<>(PRIVACY_ANSWERING_SERVICES).forEach(
                 service -> topics.put(privacyAnswers(service), PRIVACY_ANSWER_TYPES));
         return java.util.Collections.unmodifiableMap(topics);

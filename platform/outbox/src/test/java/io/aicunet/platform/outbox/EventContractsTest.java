@@ -76,7 +76,7 @@ class EventContractsTest {
         Set<String> known = new TreeSet<>();
         EVENT_FILES.forEach(file -> known.add(file.getName()));
         assertThat(known).isEqualTo(onDisk);
-        assertThat(EVENT_MESSAGES).hasSize(22);
+        assertThat(EVENT_MESSAGES).hasSize(23);
     }
 
     /** Proves: every event message is carried by some topic; no registered type is anything else. */
@@ -91,7 +91,7 @@ class EventContractsTest {
                     type.startsWith("aicunet." + owner.replace("-", "") + ".v1.")
                             || type.startsWith("aicunet.privacy.v1.")).as(topic + " carries " + type).isTrue());
         });
-        assertThat(EventTopics.all()).hasSize(10);
+        assertThat(EventTopics.all()).hasSize(11);
     }
 
     /**
@@ -161,7 +161,7 @@ class EventContractsTest {
         List<DynamicTest> tests = new ArrayList<>();
         EventTopics.all().forEach((topic, types) -> types.stream().sorted().forEach(type ->
                 tests.add(DynamicTest.dynamicTest(topic + " " + type, () -> roundTrip(topic, type)))));
-        assertThat(tests).hasSize(25);
+        assertThat(tests).hasSize(26);
         return tests;
     }
 

@@ -53,7 +53,7 @@ public interface AuditServiceConfig {
 
     interface Ingest {
         /** Topics ingested, a regular expression matched after the per-run topic prefix. */
-        @WithDefault("(tenant\\.tenants|tenant\\.key-access|tenant\\.privacy-requests|ledger\\.transfers|agent-state\\.agents|config\\.entries"
+        @WithDefault("(tenant\\.tenants|tenant\\.key-access|tenant\\.privacy-requests|ledger\\.transfers|agent-state\\.agents|config\\.entries|config\\.secret-access"
             + "|[a-z-]+\\.privacy)\\.v[0-9]+")
         String topicPattern();
 

@@ -103,8 +103,8 @@ public class DiffRevisions {
                                             .orElse(0L),
                                     c.after().value().map(v -> reveal.show(c.key(), v)),
                                     c.after().value().isPresent() ? c.after().revision() : 0L))
-                            .toList())).onFailure(SecretAccess.KeysUnreachable.class)
-                            .recoverWithItem(SecretAccess.KeysUnreachable::asResult);
+                            .toList())).onFailure(SecretAccess.RevealUnavailable.class)
+                            .recoverWithItem(SecretAccess.RevealUnavailable::asResult);
                 });
     }
 

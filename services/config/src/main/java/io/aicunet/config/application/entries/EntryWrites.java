@@ -123,7 +123,7 @@ public class EntryWrites {
                                         : entries.find(connection, key, true).flatMap(current ->
                                                 writeLocked(connection, caller, key, namespace.get(), current,
                                                         expectedRevision, reason, change))))
-                .onFailure(SecretAccess.KeysUnreachable.class).recoverWithItem(SecretAccess.KeysUnreachable::asResult)
+                .onFailure(SecretAccess.RevealUnavailable.class).recoverWithItem(SecretAccess.RevealUnavailable::asResult)
                 .call(result -> result.isOk() && result.value().changed()
                         ? announce(result.value())
                         : Uni.createFrom().voidItem());
@@ -241,7 +241,7 @@ public class EntryWrites {
             }
             Uni<Optional<StoredValue>> stored = restored.isPresent() || !secret
                     ? Uni.createFrom().item(Optional.of(restored.orElseGet(() -> new StoredValue.Plain(json))))
-                    : cipher.seal(key, json).onFailure().transform(SecretAccess.KeysUnreachable::new)
+                    : cipher.seal(key, json).onFailure().transform(SecretAccess.RevealUnavailable::new)
                             .map(sealed -> sealed.map(StoredValue.class::cast));
             return stored.map(toStore -> toStore.isEmpty()
                     ? Result.<Plan>failed(tenantKeyMissing(key, "the tenant has no data key (the tenant service"
@@ -257,7 +257,7 @@ public class EntryWrites {
         }
         StoredValue.Sealed sealed = (StoredValue.Sealed) value;
         return cipher.keysFor(List.of(new SecretCipher.SealedSecret(key, sealed)))
-                .onFailure().transform(SecretAccess.KeysUnreachable::new).map(keys -> {
+                .onFailure().transform(SecretAccess.RevealUnavailable::new).map(keys -> {
             SecretCipher.Opened opened = keys.open(key, sealed);
             return opened instanceof SecretCipher.Opened.Clear clear
                     ? Optional.of(clear.json())

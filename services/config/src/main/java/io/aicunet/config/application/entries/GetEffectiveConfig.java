@@ -80,8 +80,8 @@ public class GetEffectiveConfig {
                         () -> layers(caller, tenant, service, namespaces))
                 .flatMap(result -> result.isOk()
                         ? present(caller, result.value(), query.includeLayers()).map(Result::ok)
-                                .onFailure(SecretAccess.KeysUnreachable.class)
-                                .recoverWithItem(SecretAccess.KeysUnreachable::asResult)
+                                .onFailure(SecretAccess.RevealUnavailable.class)
+                                .recoverWithItem(SecretAccess.RevealUnavailable::asResult)
                         : Uni.createFrom().item(Result.<Effective>failed(result.problem())));
     }
 

@@ -49,7 +49,7 @@ public class GetEntry {
                         : secrets.decide(caller, SecretCipher.SealedSecret.of(key, result.value().value()).stream()
                                 .toList()).map(reveal -> Result.ok(
                                 EntryView.of(result.value(), reveal.show(key, result.value().value()))))
-                                .onFailure(SecretAccess.KeysUnreachable.class)
-                                .recoverWithItem(SecretAccess.KeysUnreachable::asResult));
+                                .onFailure(SecretAccess.RevealUnavailable.class)
+                                .recoverWithItem(SecretAccess.RevealUnavailable::asResult));
     }
 }

@@ -84,8 +84,8 @@ public class ListRevisions {
                     return secrets.decide(caller, sealed).map(reveal -> Result.ok(new Page(
                             page.stream().map(r -> new RevisionView(r, r.value().map(v -> reveal.show(r.key(), v))))
                                     .toList(),
-                            next))).onFailure(SecretAccess.KeysUnreachable.class)
-                            .recoverWithItem(SecretAccess.KeysUnreachable::asResult);
+                            next))).onFailure(SecretAccess.RevealUnavailable.class)
+                            .recoverWithItem(SecretAccess.RevealUnavailable::asResult);
                 });
     }
 

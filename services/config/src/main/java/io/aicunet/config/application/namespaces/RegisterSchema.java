@@ -91,7 +91,7 @@ public class RegisterSchema {
                                 List<SecretCipher.SealedSecret> sealed = current.stream().flatMap(entry ->
                                         SecretCipher.SealedSecret.of(entry.key(), entry.value()).stream()).toList();
                                 return (sealed.isEmpty() ? Uni.createFrom().<SecretCipher.SecretKeys>nullItem()
-                                        : cipher.keysFor(sealed).onFailure().transform(SecretAccess.KeysUnreachable::new))
+                                        : cipher.keysFor(sealed).onFailure().transform(SecretAccess.RevealUnavailable::new))
                                         .flatMap(keys -> {
                                 List<FieldViolation> rejected = violationsOf(command.schemaField(),
                                         command.schemaJson(), current, keys);
@@ -110,7 +110,7 @@ public class RegisterSchema {
                                         });
                             });
                         }))
-                .onFailure(SecretAccess.KeysUnreachable.class).recoverWithItem(SecretAccess.KeysUnreachable::asResult);
+                .onFailure(SecretAccess.RevealUnavailable.class).recoverWithItem(SecretAccess.RevealUnavailable::asResult);
     }
 
     /**

@@ -1,12 +1,15 @@
 package io.aicunet.config.application.secrets;
 
 import io.aicunet.config.application.access.ConfigAccess;
+import io.aicunet.config.application.contract.SecretAccessEvents;
 import io.aicunet.config.application.access.ConfigViews.ValueView;
 import io.aicunet.config.application.port.SecretCipher;
 import io.aicunet.config.application.port.SecretCipher.Opened;
 import io.aicunet.config.application.port.SecretCipher.SealedSecret;
 import io.aicunet.config.domain.EntryKey;
 import io.aicunet.config.domain.StoredValue;
+import io.aicunet.platform.outbox.Outbox;
+import io.aicunet.platform.outbox.OutboxEvent;
 import io.aicunet.platform.policy.RequestPipeline;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Result;
@@ -15,6 +18,7 @@ import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.tenancy.TenantScope;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -26,35 +30,63 @@ import java.util.Optional;
  * tenant administrator never sees a platform secret. Fails closed: an unreachable
  * policy engine masks every secret. Only the secrets the caller may read are opened,
  * so only their keys are fetched; a secret whose tenant key was destroyed shows as
- * masked with the reason.
+ * masked with the reason. Every secret revealed is recorded first (SecretRevealed on
+ * config.secret-access.v1, for the audit log): no value leaves without its record.
  */
 @ApplicationScoped
 public class SecretAccess {
+
+    private static final Logger LOG = Logger.getLogger(SecretAccess.class);
 
     public static final String ACTION = "config.secrets.read";
 
     private final RequestPipeline pipeline;
     private final SecretCipher cipher;
+    private final Outbox outbox;
+    private final SecretAccessEvents events;
 
-    public SecretAccess(RequestPipeline pipeline, SecretCipher cipher) {
+    public SecretAccess(RequestPipeline pipeline, SecretCipher cipher, Outbox outbox, SecretAccessEvents events) {
         this.pipeline = pipeline;
         this.cipher = cipher;
+        this.outbox = outbox;
+        this.events = events;
     }
 
     /** Asks the policy only when there is a secret to show; the reveal can show plain values only until prepared. */
     public Uni<SecretReveal> decide(Caller caller, boolean secretsPresent) {
+        Recorder recorder = revealed -> record(caller, revealed);
         if (!secretsPresent) {
-            return Uni.createFrom().item(new SecretReveal(cipher, false, Optional.empty(), false, null));
+            return Uni.createFrom().item(new SecretReveal(cipher, recorder, false, Optional.empty(), false, null));
         }
         Uni<Boolean> platform = allowed(caller, Optional.empty());
         if (caller.scope() instanceof TenantScope.SingleTenant single) {
             return Uni.combine().all().unis(platform, allowed(caller, Optional.of(single.tenant())))
                     .asTuple()
-                    .map(both -> new SecretReveal(cipher, both.getItem1(), Optional.of(single.tenant()),
+                    .map(both -> new SecretReveal(cipher, recorder, both.getItem1(), Optional.of(single.tenant()),
                             both.getItem2(), null));
         }
         // At platform scope the policy grants by role alone, whatever tenant owns the secret.
-        return platform.map(allowed -> new SecretReveal(cipher, allowed, Optional.empty(), allowed, null));
+        return platform.map(allowed -> new SecretReveal(cipher, recorder, allowed, Optional.empty(), allowed, null));
+    }
+
+    /** Writes one SecretRevealed per secret, in a transaction of its own, before any value is shown. */
+    private Uni<Void> record(Caller caller, List<SealedSecret> revealed) {
+        List<OutboxEvent> records = revealed.stream().map(SealedSecret::key).distinct()
+                .map(key -> events.revealed(key, caller.subject())).toList();
+        return pipeline.transaction(TenantScope.platform(), connection -> outbox.appendAll(connection, records)
+                .map(appended -> Result.ok(appended.size())))
+                .map(done -> {
+                    if (done instanceof Result.Failed<Integer> failed) {
+                        throw new IllegalStateException("the reveal could not be recorded: " + failed.problem());
+                    }
+                    return null;
+                });
+    }
+
+    /** Records the reveal of secrets before they are shown. */
+    @FunctionalInterface
+    interface Recorder {
+        Uni<Void> record(List<SealedSecret> revealed);
     }
 
     /** Decides and fetches the keys of the given secrets that the caller may read. */
@@ -68,25 +100,32 @@ public class SecretAccess {
     }
 
     /**
-     * The tenant service could not be asked for the keys of secrets the caller may read:
-     * an outage, answered UNAVAILABLE (retry), never a masked value a client might keep.
+     * Secrets the caller may read cannot be revealed now: the tenant service could not be
+     * asked for their keys, or the record of the reveal could not be written. An outage,
+     * answered UNAVAILABLE (retry), never a masked value a client might keep.
      */
-    public static final class KeysUnreachable extends RuntimeException {
+    public static final class RevealUnavailable extends RuntimeException {
 
         private static final long serialVersionUID = 1L;
 
-        public KeysUnreachable(Throwable cause) {
-            super("tenants' data keys are unreachable: " + cause, cause);
+        private final String why;
+
+        public RevealUnavailable(Throwable cause) {
+            this("the tenant service, which holds the keys of tenants' secrets, cannot be reached; retry", cause);
+        }
+
+        RevealUnavailable(String why, Throwable cause) {
+            super(why + ": " + cause, cause);
+            this.why = why;
         }
 
         public Problem problem() {
-            return new Problem.Unavailable("the tenant service, which holds the keys of tenants' secrets, cannot be"
-                    + " reached; retry");
+            return new Problem.Unavailable(why);
         }
 
         /** Recovers a use case's result from this failure. */
         public static <T> Result<T> asResult(Throwable failure) {
-            return Result.failed(((KeysUnreachable) failure).problem());
+            return Result.failed(((RevealUnavailable) failure).problem());
         }
     }
 
@@ -94,14 +133,16 @@ public class SecretAccess {
     public static final class SecretReveal {
 
         private final SecretCipher cipher;
+        private final Recorder recorder;
         private final boolean platformSecrets;
         private final Optional<TenantId> tenant;
         private final boolean tenantSecrets;
         private final SecretCipher.SecretKeys keys;
 
-        SecretReveal(SecretCipher cipher, boolean platformSecrets, Optional<TenantId> tenant, boolean tenantSecrets,
-                     SecretCipher.SecretKeys keys) {
+        SecretReveal(SecretCipher cipher, Recorder recorder, boolean platformSecrets, Optional<TenantId> tenant,
+                     boolean tenantSecrets, SecretCipher.SecretKeys keys) {
             this.cipher = cipher;
+            this.recorder = recorder;
             this.platformSecrets = platformSecrets;
             this.tenant = tenant;
             this.tenantSecrets = tenantSecrets;
@@ -110,7 +151,8 @@ public class SecretAccess {
 
         /**
          * The same decision, with the keys fetched that the given secrets need and the
-         * caller may use; without any such secret, this reveal itself (nothing is fetched).
+         * caller may use, and the reveal of each recorded; without any such secret, this
+         * reveal itself (nothing is fetched or recorded).
          */
         public Uni<SecretReveal> prepared(Collection<SealedSecret> secrets) {
             List<SealedSecret> readable = secrets.stream().filter(secret -> mayRead(secret.key())).toList();
@@ -118,8 +160,14 @@ public class SecretAccess {
                 return Uni.createFrom().item(this);
             }
             return cipher.keysFor(readable)
-                    .onFailure().transform(KeysUnreachable::new)
-                    .map(fetched -> new SecretReveal(cipher, platformSecrets, tenant, tenantSecrets, fetched));
+                    .onFailure().transform(RevealUnavailable::new)
+                    .call(fetched -> recorder.record(readable).onFailure().transform(failure -> {
+                        LOG.warnf(failure, "the reveal of %d secret(s) could not be recorded; none is shown",
+                                readable.size());
+                        return new RevealUnavailable(
+                                "the reveal of a secret could not be recorded in the audit trail; retry", failure);
+                    }))
+                    .map(fetched -> new SecretReveal(cipher, recorder, platformSecrets, tenant, tenantSecrets, fetched));
         }
 
         /** Whether {@link #prepared} has anything to fetch for these secrets. */

@@ -187,7 +187,7 @@ final class WatchSession implements RevisionSubscriber {
 
     private void fail(Throwable failure) {
         closed = true;
-        emitter.fail(failure instanceof SecretAccess.KeysUnreachable unreachable
+        emitter.fail(failure instanceof SecretAccess.RevealUnavailable unreachable
                 ? new WatchChanges.WatchStopped(unreachable.problem())
                 : failure);
     }
