@@ -84,7 +84,8 @@ class ComposeFileTest {
             Map<String, Object> definition = Yaml.map(services.get(service));
             Map<String, Object> environment = Yaml.map(definition.get("environment"));
             assertThat(environment)
-                    .containsEntry("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://postgres:5432/" + Fleet.rolePrefix(service))
+                    .containsEntry("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://postgres:5432/" + Fleet.rolePrefix(service)
+                            + "?sslmode=verify-full&sslrootcert=/fleet/tls/ca.crt")
                     .containsEntry("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://postgres:5432/" + Fleet.rolePrefix(service))
                     .containsEntry("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092")
                     .containsEntry("AICUNET_POLICY_OPA_URL", "http://opa:8181");
@@ -95,6 +96,60 @@ class ComposeFileTest {
             assertThat(Yaml.list(definition.get("ports"))).containsExactly("127.0.0.1:" + port + ":" + port);
             assertThat(Yaml.map(definition.get("depends_on"))).containsKeys("postgres", "kafka", "opa", "redis");
         }
+    }
+
+    /**
+     * Proves: compose's Postgres takes TCP only inside TLS 1.2+ with the tls service's certificate (made before
+     * it starts), and every service verifies it with that CA (the dev profile's CA setting, Liquibase's URL).
+     */
+    @Test
+    void postgresServesTlsAndServicesVerifyIt() {
+        Map<String, Object> postgres = Yaml.map(services.get("postgres"));
+        assertThat(Yaml.list(postgres.get("command"))).containsSubsequence("postgres", "-c", "ssl=on")
+                .contains("ssl_cert_file=/fleet/tls/postgres.crt", "ssl_key_file=/fleet/tls/postgres.key",
+                        "ssl_min_protocol_version=TLSv1.2", "hba_file=/fleet/postgres/pg_hba.compose.conf");
+        assertThat(Yaml.list(postgres.get("volumes"))).contains("fleet-tls:/fleet/tls:ro");
+        assertThat(Yaml.at(services, "postgres.depends_on.tls.condition")).isEqualTo("service_completed_successfully");
+        assertThat(Yaml.list(Yaml.at(services, "tls.volumes"))).contains("fleet-tls:/fleet/tls-out");
+        List<String> hba = readLines(Fleet.root().resolve("platform/devstack/src/main/resources/postgres/pg_hba.compose.conf"))
+                .stream().filter(line -> !line.isBlank() && !line.startsWith("#")).toList();
+        assertThat(hba).as("no plaintext TCP").noneMatch(line -> line.startsWith("host "))
+                .anyMatch(line -> line.matches("hostnossl\\s+all\\s+all\\s+all\\s+reject"));
+        for (String service : Fleet.SERVICES) {
+            Map<String, Object> definition = Yaml.map(services.get(service));
+            assertThat(Yaml.list(definition.get("volumes"))).as(service).contains("fleet-tls:/fleet/tls:ro");
+            assertThat(Yaml.map(definition.get("environment")))
+                    .containsEntry("_DEV_AICUNET_DATABASE_CA_CERTIFICATE", "/fleet/tls/ca.crt");
+        }
+    }
+
+    /** Proves: the tls service's script makes a CA and a Postgres certificate for "postgres" that verifies against it, and keeps a current one. */
+    @Test
+    void composeCertificatesVerify(@org.junit.jupiter.api.io.TempDir Path out) throws Exception {
+        Path script = Fleet.root().resolve("platform/devstack/src/main/resources/tls/compose-certificates.sh");
+        assertThat(run("bash", script.toString(), out.toString())).contains("written to");
+        assertThat(run("openssl", "verify", "-CAfile", out.resolve("ca.crt").toString(), out.resolve("postgres.crt").toString()))
+                .contains(": OK");
+        assertThat(run("openssl", "x509", "-in", out.resolve("postgres.crt").toString(), "-noout", "-ext", "subjectAltName"))
+                .contains("DNS:postgres");
+        assertThat(out.resolve("ca.key")).as("the CA's key is not kept").doesNotExist();
+        assertThat(run("bash", script.toString(), out.toString())).contains("is current");
+    }
+
+    private static List<String> readLines(Path file) {
+        try {
+            return Files.readAllLines(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String run(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("%s ended", List.of(command)).isTrue();
+        assertThat(process.exitValue()).as("%s: %s", List.of(command), output).isZero();
+        return output;
     }
 
     /** Proves: every port compose publishes listens on loopback only, and its defaults are the local stack's ports. */
