@@ -338,6 +338,9 @@ Credentials shared by the app and the Job that are not database credentials:
 Kafka SASL, Redis, and the operator's own secretEnv entries.
 */}}
 {{- define "aicunet-lib.sharedSecretEnv" -}}
+{{- if and (hasPrefix "SASL_" .Values.kafka.securityProtocol) (not .Values.kafka.saslJaasConfigSecret.secretName) }}
+{{- fail (printf "kafka.saslJaasConfigSecret.secretName is required with kafka.securityProtocol %s: the existing Secret holding %s's own sasl.jaas.config (the brokers authenticate every client; docs/kafka-security.md)" .Values.kafka.securityProtocol .Values.serviceName) }}
+{{- end }}
 {{- if .Values.kafka.saslJaasConfigSecret.secretName }}
 {{ include "aicunet-lib.secretEnvEntry" (dict "name" "KAFKA_SASL_JAAS_CONFIG" "secretName" .Values.kafka.saslJaasConfigSecret.secretName "key" .Values.kafka.saslJaasConfigSecret.key) }}
 {{- end }}
