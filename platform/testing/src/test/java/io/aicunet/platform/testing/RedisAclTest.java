@@ -154,6 +154,26 @@ class RedisAclTest {
         }
     }
 
+    /**
+     * Proves: the audit service's user may read Redis's ACL LOG (it counts the refusals:
+     * services/audit RedisAclLog) and no other service's user may. (Redis grants ACL LOG with
+     * its RESET argument: docs/redis.md says what that leaves open.)
+     */
+    @Test
+    void onlyAuditMayReadTheAclLog() {
+        try (RedisConnection admin = StackRedis.connect(StackRedis.ADMIN)) {
+            for (String service : SERVICES) {
+                String answer = String.valueOf(admin.call("ACL", "DRYRUN", service, "ACL", "LOG"));
+                if (service.equals("audit")) {
+                    assertThat(answer).isEqualTo("OK");
+                } else {
+                    assertThat(answer).as("%s may read the ACL LOG", service)
+                            .startsWith("This user has no permissions to run the");
+                }
+            }
+        }
+    }
+
     /** Proves: the default user is off: an unauthenticated connection gets NOAUTH for reads, writes and PING. */
     @Test
     void defaultUserIsOff() {

@@ -37,6 +37,19 @@ public interface AuditServiceConfig {
     /** The service's part of privacy requests (export and erasure of a tenant or data subject). */
     Privacy privacy();
 
+    /** Redis's ACL LOG as metrics (adapter.scheduling's RedisAclLog, docs/redis.md "ACL users"). */
+    RedisAclLog redisAclLog();
+
+    interface RedisAclLog {
+        /** Whether the ACL LOG is read (audit's Redis user needs {@code +acl|log}). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How often the log is read. */
+        @WithDefault("15s")
+        Duration interval();
+    }
+
     interface Append {
         /** Most records in one Append call. */
         @WithDefault("1000")
