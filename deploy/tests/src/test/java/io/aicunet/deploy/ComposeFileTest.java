@@ -77,6 +77,18 @@ class ComposeFileTest {
         assertThat(Files.isExecutable(Fleet.root().resolve("platform/devstack/src/main/resources/postgres/create-service-databases.sh"))).isTrue();
     }
 
+    /** The security protocol of compose's Kafka listener that the services reach (INTERNAL, kafka:9092). */
+    private String composeKafkaProtocol() {
+        String map = String.valueOf(Yaml.at(services, "kafka.environment.KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"));
+        for (String listener : map.split(",")) {
+            String[] nameAndProtocol = listener.trim().split(":");
+            if (nameAndProtocol[0].equals("INTERNAL")) {
+                return nameAndProtocol[1];
+            }
+        }
+        throw new AssertionError("compose's Kafka has no INTERNAL listener: " + map);
+    }
+
     /** Proves: each service connects to its own database, Kafka, OPA and Redis inside compose, and publishes its fleet port. */
     @Test
     void servicesPointAtComposeInfrastructure() {
@@ -89,6 +101,9 @@ class ComposeFileTest {
                     .containsEntry("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://postgres:5432/" + Fleet.rolePrefix(service))
                     .containsEntry("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092")
                     .containsEntry("AICUNET_POLICY_OPA_URL", "http://opa:8181");
+            assertThat(environment.get("KAFKA_SECURITY_PROTOCOL"))
+                    .as("%s speaks the protocol of compose's Kafka listener kafka:9092 (the dev profile's is SASL)", service)
+                    .isEqualTo(composeKafkaProtocol());
             assertThat(environment).as("%s limits its callers' requests in Redis, as its own ACL user", service)
                     .containsEntry("QUARKUS_REDIS_HOSTS", "redis://redis:6379?user=" + service);
             assertThat(environment.keySet()).noneMatch(ManifestSecurityTest::isCredentialName);
