@@ -1,6 +1,5 @@
 package io.aicunet.agentstate;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.aicunet.platform.testing.DatabaseTlsCheck;
@@ -33,10 +32,9 @@ class DatabaseTlsTest {
     /** Proves: the pool's session runs over TLS 1.2+. */
     @Test
     void poolIsEncrypted() {
-        Row row = pool.query("SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+        Row row = pool.query(DatabaseTlsCheck.OWN_SESSION)
                 .execute().await().atMost(WAIT).iterator().next();
-        assertThat(row.getBoolean("ssl")).as("the session is encrypted").isTrue();
-        assertThat(row.getString("version")).isIn("TLSv1.2", "TLSv1.3");
+        DatabaseTlsCheck.assertOwnSession(row.getBoolean("ssl"), row.getString("version"));
     }
 
     /** Proves: the status listener's connection (LISTEN agent_state_status) is encrypted, like every session of agent_state_app. */

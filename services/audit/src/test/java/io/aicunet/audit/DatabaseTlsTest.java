@@ -1,7 +1,5 @@
 package io.aicunet.audit;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.aicunet.platform.testing.DatabaseTlsCheck;
 import io.aicunet.platform.testing.FleetTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -29,10 +27,9 @@ class DatabaseTlsTest {
     /** Proves: the pool's session runs over TLS 1.2+, and so does every session of audit_app on the run's database. */
     @Test
     void poolIsEncrypted() {
-        Row row = pool.query("SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+        Row row = pool.query(DatabaseTlsCheck.OWN_SESSION)
                 .execute().await().atMost(QUERY_TIMEOUT).iterator().next();
-        assertThat(row.getBoolean("ssl")).as("the session is encrypted").isTrue();
-        assertThat(row.getString("version")).isIn("TLSv1.2", "TLSv1.3");
+        DatabaseTlsCheck.assertOwnSession(row.getBoolean("ssl"), row.getString("version"));
         DatabaseTlsCheck.assertSessionsEncrypted(FleetTestResource.database(), "audit_app");
     }
 }

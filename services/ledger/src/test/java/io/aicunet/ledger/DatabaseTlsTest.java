@@ -1,7 +1,5 @@
 package io.aicunet.ledger;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.aicunet.platform.testing.DatabaseTlsCheck;
 import io.aicunet.platform.testing.FleetTestResource;
 import io.quarkus.reactive.datasource.ReactiveDataSource;
@@ -46,9 +44,8 @@ class DatabaseTlsTest extends LedgerTestBase {
     }
 
     private static void assertEncrypted(Pool client) {
-        Row row = client.query("SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+        Row row = client.query(DatabaseTlsCheck.OWN_SESSION)
                 .execute().await().atMost(QUERY_TIMEOUT).iterator().next();
-        assertThat(row.getBoolean("ssl")).as("the session is encrypted").isTrue();
-        assertThat(row.getString("version")).isIn("TLSv1.2", "TLSv1.3");
+        DatabaseTlsCheck.assertOwnSession(row.getBoolean("ssl"), row.getString("version"));
     }
 }

@@ -21,7 +21,20 @@ public final class DatabaseTlsCheck {
 
     private static final Set<String> TLS_VERSIONS = Set.of("TLSv1.2", "TLSv1.3");
 
+    /** What a client asks about its own session: {@code ssl} and {@code version}, for {@link #assertOwnSession}. */
+    public static final String OWN_SESSION = "SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()";
+
     private DatabaseTlsCheck() {
+    }
+
+    /** Asserts what a client read with {@link #OWN_SESSION}: its session is encrypted, with TLS 1.2 or later. */
+    public static void assertOwnSession(boolean ssl, String version) {
+        if (!ssl) {
+            throw new AssertionError("the session is not encrypted");
+        }
+        if (!TLS_VERSIONS.contains(version)) {
+            throw new AssertionError("the session uses " + version + ", not TLS 1.2 or later");
+        }
     }
 
     /** Asserts that {@code role} has sessions on {@code database} and that each of them is encrypted. */
