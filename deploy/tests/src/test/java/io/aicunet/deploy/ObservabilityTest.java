@@ -30,7 +30,7 @@ class ObservabilityTest {
             "ledger", List.of("AicunetLedgerInvariantViolated"),
             "agent-state", List.of("AicunetAgentsLost"),
             "audit", List.of("AicunetAuditFactsOverStorageQuota", "AicunetAuditVerificationFailed",
-                    "AicunetAuditConsumerLagHigh"),
+                    "AicunetAuditConsumerLagHigh", "AicunetRedisAclDenied", "AicunetRedisAclLogUnreadable"),
             "config", List.of());
 
     /** The services that count the bytes a tenant stores against its storage_bytes quota (platform/limits). */
