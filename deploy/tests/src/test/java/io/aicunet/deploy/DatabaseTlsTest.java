@@ -16,6 +16,7 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
@@ -151,13 +152,20 @@ class DatabaseTlsTest {
                 .findFirst().orElseThrow(() -> new AssertionError(what + " has no database-ca volume"));
     }
 
+    /**
+     * The service's settings as its files give them: platform/tenancy's defaults (where the
+     * pool's TLS settings live), then the service's application.properties over them.
+     */
     private static Properties applicationProperties(String service) {
-        Path file = Fleet.root().resolve("services").resolve(service).resolve("src/main/resources/application.properties");
         Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(file)) {
-            properties.load(reader);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (Path file : List.of(
+                Fleet.root().resolve("platform/tenancy/src/main/resources/META-INF/microprofile-config.properties"),
+                Fleet.root().resolve("services").resolve(service).resolve("src/main/resources/application.properties"))) {
+            try (Reader reader = Files.newBufferedReader(file)) {
+                properties.load(reader);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
         return properties;
     }
