@@ -68,7 +68,10 @@ kafka_run_tool() {
     -cp "$cp" "$@"
 }
 
-kafka_write_config() {
+# Renders server.properties and admin.properties into a new file each (.new beside
+# them); kafka_write_config moves them into place. Kept apart so that kafka_start can
+# tell whether a running broker runs with what it would be given now.
+kafka_render_config() {
   local dir template
   dir="$(kafka_dir)"
   template="$FLEET_RESOURCES/kafka/server.properties"
@@ -81,14 +84,36 @@ kafka_write_config() {
       -e "s|@KAFKA_CONTROLLER_PORT@|$FLEET_KAFKA_CONTROLLER_PORT|g" \
       -e "s|@KAFKA_DATA_DIR@|$dir/data|g" \
       -e "s|@KAFKA_BROKER_PASSWORD@|$FLEET_KAFKA_BROKER_PASSWORD|g" \
-      "$template" >"$dir/server.properties"
-    cat >"$(kafka_admin_config)" <<EOF_ADMIN
+      -e "s|@KAFKA_KEYSTORE@|$(tls_server_keystore kafka)|g" \
+      -e "s|@KAFKA_KEYSTORE_PASSWORD@|$(<"$(tls_server_keystore_password_file kafka)")|g" \
+      -e "s|@KAFKA_CA@|$(tls_ca_cert)|g" \
+      "$template" >"$dir/server.properties.new"
+    cat >"$(kafka_admin_config).new" <<EOF_ADMIN
 bootstrap.servers=127.0.0.1:$FLEET_KAFKA_PORT
-security.protocol=SASL_PLAINTEXT
+security.protocol=SASL_SSL
+ssl.truststore.type=PEM
+ssl.truststore.location=$(tls_ca_cert)
 sasl.mechanism=SCRAM-SHA-512
 sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="fleet-admin" password="$FLEET_KAFKA_ADMIN_PASSWORD";
 EOF_ADMIN
   )
+}
+
+# True when the running broker was started with the configuration rendered now and no
+# certificate was issued since: otherwise it needs a restart (a stack from before TLS,
+# a changed port, a renewed certificate).
+kafka_config_current() {
+  local dir
+  dir="$(kafka_dir)"
+  [[ $TLS_SERVER_ISSUED == no && -f $dir/server.properties ]] &&
+    cmp -s -- "$dir/server.properties" "$dir/server.properties.new"
+}
+
+kafka_write_config() {
+  local dir
+  dir="$(kafka_dir)"
+  mv -f -- "$dir/server.properties.new" "$dir/server.properties"
+  mv -f -- "$(kafka_admin_config).new" "$(kafka_admin_config)"
 }
 
 # A storage formatted before the stack authenticated its clients has no SCRAM
@@ -170,12 +195,17 @@ kafka_secure() {
 # Redis start while the JVM boots.
 kafka_start() {
   local pid cp log
+  # The broker's certificate (issued once by the local CA) and its configuration.
+  tls_server_ensure kafka
+  kafka_render_config
   if pid="$(kafka_pid)"; then
-    if [[ -f $(kafka_sasl_marker) ]]; then
+    if [[ -f $(kafka_sasl_marker) ]] && kafka_config_current; then
+      rm -f -- "$(kafka_dir)/server.properties.new" "$(kafka_admin_config).new"
       info "kafka: already running (pid $pid)"
       return 0
     fi
-    info "kafka: running without client authentication (pid $pid); restarting it with SASL"
+    info "kafka: running with other settings than these (no SASL or TLS yet, another port, or a" \
+      "renewed certificate) (pid $pid); restarting it"
     kafka_stop
   fi
   require_free_port kafka "$FLEET_KAFKA_PORT" FLEET_KAFKA_PORT
@@ -237,5 +267,5 @@ kafka_stop() {
 }
 
 kafka_status() {
-  status_line kafka "$(kafka_pid || true)" "bootstrap.servers=127.0.0.1:$FLEET_KAFKA_PORT (SASL SCRAM-SHA-512; admin: $(kafka_admin_config))"
+  status_line kafka "$(kafka_pid || true)" "bootstrap.servers=127.0.0.1:$FLEET_KAFKA_PORT (SASL_SSL, SCRAM-SHA-512, CA $(tls_ca_cert); admin: $(kafka_admin_config))"
 }

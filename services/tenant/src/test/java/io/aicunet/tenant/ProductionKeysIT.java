@@ -110,7 +110,6 @@ class ProductionKeysIT {
                 // Redis and Kafka credentials of its own (Redis and the broker refuse them; the service
                 // starts all the same: neither is needed to start).
                 "quarkus.redis.password", UUID.randomUUID().toString(),
-                "kafka.security.protocol", "SASL_PLAINTEXT",
                 "kafka.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"
                         + " username=\"tenant\" password=\"" + UUID.randomUUID() + "\";");
     }

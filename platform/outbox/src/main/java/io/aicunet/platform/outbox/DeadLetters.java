@@ -59,7 +59,7 @@ public class DeadLetters {
 
     public DeadLetters(@Identifier("default-kafka-broker") Map<String, Object> kafkaSettings, MeterRegistry meters,
                        ConsumptionConfig config) {
-        this.kafkaSettings = kafkaSettings;
+        this.kafkaSettings = KafkaClientSettings.of(kafkaSettings);
         this.meters = meters;
         this.config = config;
     }

@@ -4,7 +4,6 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -69,8 +68,8 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
     }
 
     /**
-     * The relay's producer configuration: the service's Kafka settings without the keys
-     * only a consumer knows (group.id and the like, which the producer would warn about),
+     * The relay's producer configuration: the service's Kafka settings ({@link
+     * KafkaClientSettings}: TLS as its channels) without the keys only a consumer knows (group.id and the like, which the producer would warn about),
      * then the settings the relay's guarantees rest on, which win: acknowledgement by all
      * in-sync replicas, idempotence (a retried send neither duplicates nor reorders within
      * a partition), and bounds on every wait, so that a send never blocks for ever.
@@ -87,12 +86,8 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
         }
         Set<String> consumerOnly = new HashSet<>(ConsumerConfig.configNames());
         consumerOnly.removeAll(ProducerConfig.configNames());
-        Map<String, Object> config = new HashMap<>();
-        kafkaDefaults.forEach((key, value) -> {
-            if (!consumerOnly.contains(key)) {
-                config.put(key, value);
-            }
-        });
+        Map<String, Object> config = KafkaClientSettings.of(kafkaDefaults);
+        config.keySet().removeAll(consumerOnly);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);

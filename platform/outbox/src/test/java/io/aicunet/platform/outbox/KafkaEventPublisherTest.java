@@ -88,6 +88,24 @@ class KafkaEventPublisherTest {
         }
     }
 
+    /**
+     * Proves: settings that name a TLS registry configuration (the fleet's
+     * kafka.tls-configuration-name) give the relay's producer the registry's SSL engine, as
+     * Quarkus gives the channels, rather than the JVM's trust store.
+     */
+    @Test
+    void aTlsRegistryConfigurationGivesTheRelayTheRegistrysEngine() {
+        assertThat(KafkaEventPublisher.producerConfig(saslServiceSettings(), 1_000, 2_000))
+                .containsEntry("ssl.engine.factory.class",
+                        io.quarkus.kafka.client.tls.QuarkusKafkaSslEngineFactory.class)
+                .containsEntry(KafkaClientSettings.TLS_CONFIGURATION_NAME, "kafka");
+
+        Map<String, Object> withoutRegistry = new HashMap<>(saslServiceSettings());
+        withoutRegistry.remove(KafkaClientSettings.TLS_CONFIGURATION_NAME);
+        assertThat(KafkaEventPublisher.producerConfig(withoutRegistry, 1_000, 2_000))
+                .doesNotContainKey("ssl.engine.factory.class");
+    }
+
     /** Proves: settings without bootstrap servers are refused, naming the key to set. */
     @Test
     void settingsWithoutBootstrapServersAreRefused() {

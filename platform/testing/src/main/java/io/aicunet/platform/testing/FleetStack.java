@@ -45,6 +45,18 @@ public final class FleetStack {
     }
 
     /**
+     * The settings that make a service under test trust the stack's CA for each store it
+     * verifies (every key a platform module's defaults read the CA from): its %test
+     * defaults name ${FLEET_HOME}/tls/ca.crt, and a test run need not have FLEET_HOME set.
+     */
+    public static Map<String, String> caSettings() {
+        String ca = caCertificate().toString();
+        return Map.of(
+                "aicunet.database.ca-certificate", ca,
+                "aicunet.kafka.ca-certificate", ca);
+    }
+
+    /**
      * The JDBC parameters of a connection that verifies the stack's Postgres: TLS, a
      * certificate from {@link #caCertificate()} and the name dialled in it (verify-full).
      * The server takes no plaintext TCP connection.
@@ -83,11 +95,17 @@ public final class FleetStack {
         return kafkaSettings(service, "fleet-dev-kafka-" + service);
     }
 
-    /** Settings of a client that authenticates as {@code user} with {@code password} (SCRAM-SHA-512). */
+    /**
+     * Settings of a client that authenticates as {@code user} with {@code password}
+     * (SCRAM-SHA-512) over TLS, verifying the broker with the stack's CA and the name it
+     * dialled (Kafka's default endpoint identification, https).
+     */
     public static Map<String, Object> kafkaSettings(String user, String password) {
         return Map.of(
                 "bootstrap.servers", kafkaBootstrapServers(),
-                "security.protocol", "SASL_PLAINTEXT",
+                "security.protocol", "SASL_SSL",
+                "ssl.truststore.type", "PEM",
+                "ssl.truststore.location", caCertificate().toString(),
                 "sasl.mechanism", "SCRAM-SHA-512",
                 "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
                         + user + "\" password=\"" + password + "\";");

@@ -50,7 +50,7 @@ public class FleetTestResource implements QuarkusTestResourceLifecycleManager {
         Map<String, String> config = new HashMap<>(FleetStack.identitySettings());
         config.put("quarkus.datasource.reactive.url", database.reactiveUrl());
         config.put("quarkus.datasource.jdbc.url", database.jdbcUrl());
-        config.put("aicunet.database.ca-certificate", FleetStack.caCertificate().toString());
+        config.putAll(FleetStack.caSettings());
         config.put("quarkus.datasource.username", database.appUser());
         config.put("quarkus.datasource.password", database.appPassword());
         config.put("quarkus.liquibase.username", database.ownerUser());
