@@ -184,30 +184,58 @@ weaker renders (the schema allows these two).
 {{ .prefix }}_REACTIVE_TRUST_CERTIFICATE_PEM_CERTS: {{ include "aicunet-lib.databaseCaFile" .root | quote }}
 {{- end -}}
 
-{{/* The volume of the database's CA certificate (Secret or ConfigMap, key -> ca.crt). */}}
-{{- define "aicunet-lib.databaseCaVolume" -}}
-{{- $tls := .Values.database.tls -}}
-- name: database-ca
-{{- if $tls.caSecret.name }}
+{{/*
+A volume with one CA certificate, as ca.crt: from an existing Secret (cert-manager's
+Certificate Secrets carry ca.crt) or, when its name is empty, a ConfigMap (a
+trust-manager Bundle, a managed service's published CA). Takes a dict: volume (its
+name), tls (values with caSecret and caConfigMap), what (for the render error).
+*/}}
+{{- define "aicunet-lib.caVolume" -}}
+- name: {{ .volume }}
+{{- if .tls.caSecret.name }}
   secret:
-    secretName: {{ $tls.caSecret.name }}
+    secretName: {{ .tls.caSecret.name }}
     items:
-      - key: {{ $tls.caSecret.key }}
+      - key: {{ .tls.caSecret.key }}
         path: ca.crt
-{{- else if $tls.caConfigMap.name }}
+{{- else if .tls.caConfigMap.name }}
   configMap:
-    name: {{ $tls.caConfigMap.name }}
+    name: {{ .tls.caConfigMap.name }}
     items:
-      - key: {{ $tls.caConfigMap.key }}
+      - key: {{ .tls.caConfigMap.key }}
         path: ca.crt
 {{- else }}
-{{- fail "database.tls needs caSecret.name or caConfigMap.name: the CA certificate that signed PostgreSQL's server certificate (verify-full)" }}
+{{- fail (printf "%s needs caSecret.name or caConfigMap.name: the CA certificate that signed %s" .path .what) }}
 {{- end }}
+{{- end -}}
+
+{{/* The volume of the database's CA certificate. */}}
+{{- define "aicunet-lib.databaseCaVolume" -}}
+{{ include "aicunet-lib.caVolume" (dict "volume" "database-ca" "tls" .Values.database.tls "path" "database.tls" "what" "PostgreSQL's server certificate (verify-full)") }}
 {{- end -}}
 
 {{- define "aicunet-lib.databaseCaMount" -}}
 - name: database-ca
   mountPath: {{ include "aicunet-lib.databaseCaPath" . }}
+  readOnly: true
+{{- end -}}
+
+{{/*
+Where the CA certificate that signed the Kafka brokers' certificates is mounted (from
+kafka.tls): the services' production default of aicunet.kafka.ca-certificate, the trust
+store of their TLS registry configuration "kafka" (platform/outbox).
+*/}}
+{{- define "aicunet-lib.kafkaCaPath" -}}
+/etc/aicunet/kafka-tls
+{{- end -}}
+
+{{- define "aicunet-lib.kafkaCaVolume" -}}
+{{ include "aicunet-lib.caVolume" (dict "volume" "kafka-ca" "tls" .Values.kafka.tls "path" "kafka.tls" "what" "the Kafka brokers' certificates (SASL_SSL, host names verified)") }}
+{{- end -}}
+
+{{- define "aicunet-lib.kafkaCaMount" -}}
+- name: kafka-ca
+  mountPath: {{ include "aicunet-lib.kafkaCaPath" . }}
   readOnly: true
 {{- end -}}
 
@@ -293,6 +321,7 @@ AICUNET_DATABASE_CA_CERTIFICATE: {{ include "aicunet-lib.databaseCaFile" . | quo
 QUARKUS_LIQUIBASE_MIGRATE_AT_START: "false"
 KAFKA_BOOTSTRAP_SERVERS: {{ .Values.kafka.bootstrapServers | quote }}
 KAFKA_SECURITY_PROTOCOL: {{ .Values.kafka.securityProtocol | quote }}
+AICUNET_KAFKA_CA_CERTIFICATE: {{ printf "%s/ca.crt" (include "aicunet-lib.kafkaCaPath" .) | quote }}
 {{- if .Values.kafka.saslMechanism }}
 KAFKA_SASL_MECHANISM: {{ .Values.kafka.saslMechanism | quote }}
 {{- end }}

@@ -61,9 +61,11 @@ spec:
             - name: tmp
               mountPath: /tmp
             {{- include "aicunet-lib.databaseCaMount" . | nindent 12 }}
+            {{- include "aicunet-lib.kafkaCaMount" . | nindent 12 }}
       volumes:
         {{- include "aicunet-lib.tmpVolume" . | nindent 8 }}
         {{- include "aicunet-lib.databaseCaVolume" . | nindent 8 }}
+        {{- include "aicunet-lib.kafkaCaVolume" . | nindent 8 }}
       {{- with .Values.nodeSelector }}
       nodeSelector:
         {{- toYaml . | nindent 8 }}

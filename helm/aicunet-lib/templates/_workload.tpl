@@ -208,6 +208,7 @@ spec:
               mountPath: /tmp
             {{- include "aicunet-lib.privacyObjectStoreMounts" . | nindent 12 }}
             {{- include "aicunet-lib.databaseCaMount" . | nindent 12 }}
+            {{- include "aicunet-lib.kafkaCaMount" . | nindent 12 }}
         {{- if .Values.opa.sidecar.enabled }}
         {{- include "aicunet-lib.opaSidecar" . | nindent 8 }}
         {{- end }}
@@ -215,6 +216,7 @@ spec:
         {{- include "aicunet-lib.tmpVolume" . | nindent 8 }}
         {{- include "aicunet-lib.privacyObjectStoreVolume" . | nindent 8 }}
         {{- include "aicunet-lib.databaseCaVolume" . | nindent 8 }}
+        {{- include "aicunet-lib.kafkaCaVolume" . | nindent 8 }}
         {{- if .Values.opa.sidecar.enabled }}
         - name: policy
           configMap:

@@ -102,8 +102,11 @@ class ComposeFileTest {
                     .containsEntry("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092")
                     .containsEntry("AICUNET_POLICY_OPA_URL", "http://opa:8181");
             assertThat(environment.get("KAFKA_SECURITY_PROTOCOL"))
-                    .as("%s speaks the protocol of compose's Kafka listener kafka:9092 (the dev profile's is SASL)", service)
+                    .as("%s speaks the protocol of compose's Kafka listener kafka:9092 (the fleet's default is SASL_SSL)", service)
                     .isEqualTo(composeKafkaProtocol());
+            assertThat(environment.get("_DEV_AICUNET_KAFKA_CA_CERTIFICATE"))
+                    .as("%s's Kafka trust store (TLS registry, loaded at start) is a file compose has", service)
+                    .isEqualTo(environment.get("_DEV_AICUNET_DATABASE_CA_CERTIFICATE"));
             assertThat(environment).as("%s limits its callers' requests in Redis, as its own ACL user", service)
                     .containsEntry("QUARKUS_REDIS_HOSTS", "redis://redis:6379?user=" + service);
             assertThat(environment.keySet()).noneMatch(ManifestSecurityTest::isCredentialName);

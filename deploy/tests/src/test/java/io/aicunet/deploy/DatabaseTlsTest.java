@@ -4,19 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aicunet.deploy.Renders.Variant;
-import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
-import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import java.io.IOException;
-import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
@@ -132,41 +125,15 @@ class DatabaseTlsTest {
     }
 
     private static void assertCaMounted(PodSpec pod, String secretName, String what) {
-        Volume volume = volume(pod, what);
-        assertThat(volume.getSecret().getSecretName()).as(what).isEqualTo(secretName);
-        assertThat(volume.getSecret().getItems()).as(what).singleElement()
-                .satisfies(item -> {
-                    assertThat(item.getKey()).isEqualTo("ca.crt");
-                    assertThat(item.getPath()).isEqualTo("ca.crt");
-                });
-        Container container = pod.getContainers().get(0);
-        VolumeMount mount = container.getVolumeMounts().stream()
-                .filter(candidate -> candidate.getName().equals("database-ca"))
-                .findFirst().orElseThrow(() -> new AssertionError(what + " does not mount database-ca"));
-        assertThat(mount.getMountPath()).as(what).isEqualTo(CA_DIRECTORY);
-        assertThat(mount.getReadOnly()).as(what + ": read-only").isTrue();
+        CaMounts.assertCaMounted(pod, "database-ca", CA_DIRECTORY, secretName, what);
     }
 
     private static Volume volume(PodSpec pod, String what) {
-        return pod.getVolumes().stream().filter(candidate -> candidate.getName().equals("database-ca"))
-                .findFirst().orElseThrow(() -> new AssertionError(what + " has no database-ca volume"));
+        return CaMounts.volume(pod, "database-ca", what);
     }
 
-    /**
-     * The service's settings as its files give them: platform/tenancy's defaults (where the
-     * pool's TLS settings live), then the service's application.properties over them.
-     */
+    /** platform/tenancy's defaults (where the pool's TLS settings live), then the service's application.properties. */
     private static Properties applicationProperties(String service) {
-        Properties properties = new Properties();
-        for (Path file : List.of(
-                Fleet.root().resolve("platform/tenancy/src/main/resources/META-INF/microprofile-config.properties"),
-                Fleet.root().resolve("services").resolve(service).resolve("src/main/resources/application.properties"))) {
-            try (Reader reader = Files.newBufferedReader(file)) {
-                properties.load(reader);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return properties;
+        return CaMounts.settingsOf(service, "tenancy");
     }
 }

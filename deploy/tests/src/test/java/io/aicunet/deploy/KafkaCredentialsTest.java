@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -15,10 +17,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * Kafka credentials as deployed (issue 13, item 2; docs/kafka-security.md): by default every
- * service talks SASL_SSL with SCRAM-SHA-512 as its own principal, whose sasl.jaas.config
- * comes from the existing Secret {@code <service>-kafka} into the app and its migration Job
- * alike (both start the Kafka clients); a SASL protocol without that Secret does not render.
+ * Kafka credentials and TLS as deployed (issue 13, items 1 and 2; docs/kafka-security.md,
+ * docs/tls.md): every service talks SASL_SSL with SCRAM-SHA-512 as its own principal, whose
+ * sasl.jaas.config comes from the existing Secret {@code <service>-kafka} into the app and
+ * its migration Job alike (both start the Kafka clients); a SASL protocol without that
+ * Secret does not render. The brokers are verified against the CA mounted from
+ * {@code <service>-kafka-ca} at the path of platform/outbox's production default, through
+ * the TLS registry configuration that platform/testing's KafkaTlsTest and every service test
+ * connected with on the local stack; nothing without TLS renders.
  */
 class KafkaCredentialsTest {
 
@@ -61,5 +67,54 @@ class KafkaCredentialsTest {
         assertThatThrownBy(() -> workspace.template("fleet", Renders.requiredValues("fleet"), noneForAudit))
                 .hasMessageContaining("kafka.saslJaasConfigSecret.secretName is required")
                 .hasMessageContaining("audit");
+    }
+
+    private static final String CA_DIRECTORY = "/etc/aicunet/kafka-tls";
+
+    /**
+     * Proves: every app and migration Job verifies the brokers with the CA mounted from
+     * <service>-kafka-ca, at the path that is the production default of
+     * aicunet.kafka.ca-certificate, the trust store of the TLS registry configuration its
+     * Kafka clients name; the protocol is the one of the defaults (SASL_SSL) that the local
+     * stack's tests connect with.
+     */
+    @ParameterizedTest
+    @MethodSource("renders")
+    void everyServiceVerifiesTheBrokersWithTheMountedCa(String chart, Variant variant) {
+        RenderedManifests manifests = Renders.of(chart, variant);
+        for (Deployment deployment : manifests.deployments()) {
+            String service = Renders.serviceOf(deployment);
+            Properties defaults = CaMounts.settingsOf(service, "outbox");
+            assertThat(defaults.getProperty("aicunet.kafka.ca-certificate")).isEqualTo(CA_DIRECTORY + "/ca.crt");
+            assertThat(defaults.getProperty("kafka.tls-configuration-name")).isEqualTo("kafka");
+            assertThat(defaults.getProperty("quarkus.tls.kafka.trust-store.pem.certs"))
+                    .isEqualTo("${aicunet.kafka.ca-certificate}");
+            Map<String, String> settings = Renders.settingsOf(manifests, deployment);
+            assertThat(settings).as(service)
+                    .containsEntry("KAFKA_SECURITY_PROTOCOL", defaults.getProperty("kafka.security.protocol"))
+                    .containsEntry("AICUNET_KAFKA_CA_CERTIFICATE", CA_DIRECTORY + "/ca.crt")
+                    .doesNotContainKey("KAFKA_TLS_CONFIGURATION_NAME")
+                    .doesNotContainKey("KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM");
+            CaMounts.assertCaMounted(deployment.getSpec().getTemplate().getSpec(), "kafka-ca", CA_DIRECTORY,
+                    service + "-kafka-ca", service + " app");
+            Job migration = TrustedCallersTest.migrationOf(manifests, service);
+            CaMounts.assertCaMounted(migration.getSpec().getTemplate().getSpec(), "kafka-ca", CA_DIRECTORY,
+                    service + "-kafka-ca", service + " migration");
+        }
+    }
+
+    /** Proves: a protocol without TLS, or no CA to verify the brokers with, does not render. */
+    @Test
+    void kafkaWithoutTlsOrWithoutCaDoesNotRender() {
+        HelmWorkspace workspace = HelmWorkspace.get();
+        Path required = Renders.requiredValues("ledger");
+        for (String protocol : new String[] {"PLAINTEXT", "SASL_PLAINTEXT"}) {
+            assertThatThrownBy(() -> workspace.template("ledger", required,
+                    workspace.valuesFile("kafka-" + protocol, "kafka: {securityProtocol: " + protocol + "}")))
+                    .as(protocol).hasMessageContaining("securityProtocol");
+        }
+        assertThatThrownBy(() -> workspace.template("ledger", required, workspace.valuesFile("kafka-no-ca",
+                "kafka: {tls: {caSecret: {name: \"\"}, caConfigMap: {name: \"\"}}}")))
+                .hasMessageContaining("kafka.tls");
     }
 }
