@@ -100,9 +100,14 @@ final class OwnStack implements AutoCloseable {
         return FleetCommand.run(environment, arguments);
     }
 
-    /** A superuser connection to {@code database} of the cluster on {@code port} (this stack's or a restored one). */
-    static Connection connect(int port, String database) throws SQLException {
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, "postgres",
+    /**
+     * A superuser connection to {@code database} of the cluster on {@code port} (this stack's
+     * or one restored from it), over TLS verified with this stack's own CA (verify-full):
+     * its clusters present certificates of the CA under its home, not the shared stack's.
+     */
+    Connection connect(int port, String database) throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database
+                + "?sslmode=verify-full&sslrootcert=" + home.resolve("tls/ca.crt"), "postgres",
                 FleetStack.postgresSuperuserPassword());
     }
 

@@ -218,7 +218,7 @@ class SwitchToRestoredClusterTest {
                 Integer.toString(usedPort)).succeeded();
         // Used before the switch: two segments completed, then a checkpoint, which removes
         // the older one (nothing keeps WAL for archiving on a restored cluster).
-        try (Connection connection = OwnStack.connect(usedPort, DATABASE);
+        try (Connection connection = stack.connect(usedPort, DATABASE);
                 Statement statement = connection.createStatement()) {
             statement.execute("INSERT INTO marks VALUES ('on the used cluster, first segment')");
             statement.execute("SELECT pg_switch_wal()");
@@ -345,14 +345,14 @@ class SwitchToRestoredClusterTest {
     }
 
     private static void execute(int port, String sql) throws SQLException {
-        try (Connection connection = OwnStack.connect(port, DATABASE); Statement statement = connection.createStatement()) {
+        try (Connection connection = stack.connect(port, DATABASE); Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
     }
 
     private static List<String> marks(int port) throws SQLException {
         List<String> notes = new ArrayList<>();
-        try (Connection connection = OwnStack.connect(port, DATABASE); Statement statement = connection.createStatement();
+        try (Connection connection = stack.connect(port, DATABASE); Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("SELECT note FROM marks")) {
             while (rows.next()) {
                 notes.add(rows.getString(1));
@@ -363,7 +363,7 @@ class SwitchToRestoredClusterTest {
 
     /** The cluster's clock now, after the last commit, as {@code ./fleet restore --to} reads it. */
     private static String now(int port) throws SQLException {
-        try (Connection connection = OwnStack.connect(port, "postgres"); Statement statement = connection.createStatement();
+        try (Connection connection = stack.connect(port, "postgres"); Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery(
                         "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || ' UTC'")) {
             rows.next();

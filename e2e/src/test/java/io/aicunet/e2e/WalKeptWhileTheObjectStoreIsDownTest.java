@@ -111,7 +111,7 @@ class WalKeptWhileTheObjectStoreIsDownTest {
         int restoredPort = RestoreDrillTest.freePort();
         stack.fleet("restore", "--to", TARGET.format(Instant.now()), "--into", restored.toString(), "--port",
                 Integer.toString(restoredPort)).succeeded();
-        try (Connection connection = OwnStack.connect(restoredPort, "postgres");
+        try (Connection connection = stack.connect(restoredPort, "postgres");
                 Statement statement = connection.createStatement()) {
             assertThat(Long.parseLong(single(statement, "SELECT count(*) FROM writes")))
                     .as("the outage's writes in the restored cluster").isEqualTo(SEGMENTS * 1000L);
