@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -20,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
@@ -27,6 +30,7 @@ import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.resource.PatternType;
@@ -52,6 +56,12 @@ public final class KafkaAcls {
 
     /** The placeholder of a test run's topic prefix in a binding's name. */
     static final String PREFIX = "{p}";
+    /**
+     * What a test run's prefix looks like ({@code test-}, {@code e2e-} or {@code bench-} and
+     * eight hex digits, then a dot, as the tests and benchmarks make them): the stack's sync
+     * leaves resources so named to their run.
+     */
+    static final Pattern RUN_PREFIX = Pattern.compile("(test|e2e|bench)-[0-9a-f]{8}\\.");
 
     private static final long TIMEOUT_SECONDS = 30;
     private static final Set<String> GRANTED_RUNS = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -180,8 +190,9 @@ public final class KafkaAcls {
      * (once per prefix and JVM), and removes them when the JVM exits.
      */
     public static void grantRun(Path spec, String prefix, Map<String, Object> adminSettings) {
-        if (prefix == null || prefix.isEmpty()) {
-            throw new IllegalArgumentException("a test run's prefix must not be empty");
+        if (prefix == null || !RUN_PREFIX.matcher(prefix).matches()) {
+            throw new IllegalArgumentException("a test run's prefix must look like test-|e2e-|bench-<8 hex digits>. (the stack's"
+                    + " sync keeps such bindings for their run): " + prefix);
         }
         if (!GRANTED_RUNS.add(prefix)) {
             return;
@@ -237,12 +248,48 @@ public final class KafkaAcls {
         List<UserScramCredentialAlteration> users = new ArrayList<>();
         passwords.forEach((principal, password) -> users.add(new UserScramCredentialUpsertion(principal,
                 new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password)));
-        List<AclBinding> acls = aclBindings(bindings, "");
         try (Admin admin = Admin.create(settings)) {
             admin.alterUserScramCredentials(users).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            admin.createAcls(acls).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            Sync sync = syncStack(bindings, admin);
+            System.out.println("kafka: " + users.size() + " service principals, " + sync.granted()
+                    + " ACL bindings, " + sync.revoked().size() + " stale ones removed" + (sync.revoked().isEmpty()
+                    ? "" : ": " + sync.revoked()));
         }
-        System.out.println("kafka: " + users.size() + " service principals, " + acls.size() + " ACL bindings");
+    }
+
+    /** What {@link #syncStack} did: the stack's bindings granted, and the stale ones it removed. */
+    public record Sync(int granted, List<AclBinding> revoked) {
+    }
+
+    /**
+     * Makes the broker's bindings the file's: grants the stack's own (an existing one is
+     * left as it is), then removes every binding that the file does not grant the stack
+     * and no test run owns, i.e. what lines since removed or narrowed left behind. The file
+     * is the only source: a binding made by hand goes too.
+     */
+    public static Sync syncStack(List<Binding> bindings, Admin admin)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        List<AclBinding> acls = aclBindings(bindings, "");
+        admin.createAcls(acls).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        List<AclBinding> stale = stale(admin.describeAcls(AclBindingFilter.ANY).values()
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS), acls);
+        if (!stale.isEmpty()) {
+            admin.deleteAcls(stale.stream().map(AclBinding::toFilter).toList()).all()
+                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        }
+        return new Sync(acls.size(), stale);
+    }
+
+    /**
+     * The bindings of {@code existing} that are not {@code desired} and name no test run's
+     * resources (those go when their run's JVM exits, {@link #grantRun}).
+     */
+    static List<AclBinding> stale(Collection<AclBinding> existing, Collection<AclBinding> desired) {
+        Set<AclBinding> wanted = new HashSet<>(desired);
+        return existing.stream()
+                .filter(binding -> !wanted.contains(binding))
+                .filter(binding -> !RUN_PREFIX.matcher(binding.pattern().name()).lookingAt())
+                .toList();
     }
 
     private static Map<String, String> passwords(BufferedReader lines) throws IOException {

@@ -7,23 +7,32 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -134,6 +143,36 @@ class KafkaAclsTest {
                     "aicunet.tenant.v1.TenantCreated")).get())
                     .isInstanceOfAny(TimeoutException.class, ExecutionException.class, KafkaException.class);
         }
+    }
+
+    /**
+     * Proves: a binding the file no longer grants (here one made by hand, as a removed line
+     * leaves it) is removed by the stack's sync, while the file's own and a running test
+     * run's stay.
+     */
+    @Test
+    void aBindingTheFileNoLongerGrantsIsRemovedBySync() throws Exception {
+        AclBinding stale = new AclBinding(
+                new ResourcePattern(ResourceType.TOPIC, "stale-" + UUID.randomUUID(), PatternType.LITERAL),
+                new AccessControlEntry("User:ledger", "*", AclOperation.READ, AclPermissionType.ALLOW));
+        try (Admin admin = Admin.create(FleetStack.kafkaAdminSettings())) {
+            admin.createAcls(List.of(stale)).all().get(30, TimeUnit.SECONDS);
+
+            KafkaAcls.Sync sync = KafkaAcls.syncStack(KafkaAcls.read(FleetStack.kafkaAclsFile()), admin);
+
+            assertThat(sync.revoked()).contains(stale);
+            Collection<AclBinding> left = admin.describeAcls(AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS);
+            assertThat(left).doesNotContain(stale)
+                    .containsAll(KafkaAcls.aclBindings(KafkaAcls.read(FleetStack.kafkaAclsFile()), ""))
+                    .containsAll(KafkaAcls.aclBindings(KafkaAcls.read(FleetStack.kafkaAclsFile()), run));
+        }
+    }
+
+    /** Proves: a run prefix the sync would not recognise as a run's is refused before anything is granted. */
+    @Test
+    void aRunPrefixOfAnotherShapeIsRefused() {
+        assertThatThrownBy(() -> KafkaAcls.grantRun(FleetStack.kafkaAclsFile(), "tenant.", FleetStack.kafkaAdminSettings()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tenant.");
     }
 
     @Test
