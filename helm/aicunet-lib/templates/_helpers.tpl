@@ -112,10 +112,12 @@ seccompProfile:
 {{/* Startup, readiness and liveness probes on Quarkus SmallRye Health's endpoints. */}}
 {{- define "aicunet-lib.probes" -}}
 {{- $probes := .Values.probes -}}
+{{- $scheme := include "aicunet-lib.httpScheme" . -}}
 startupProbe:
   httpGet:
     path: /q/health/started
     port: http
+    scheme: {{ $scheme }}
   periodSeconds: {{ $probes.startup.periodSeconds }}
   timeoutSeconds: {{ $probes.startup.timeoutSeconds }}
   failureThreshold: {{ $probes.startup.failureThreshold }}
@@ -123,6 +125,7 @@ readinessProbe:
   httpGet:
     path: /q/health/ready
     port: http
+    scheme: {{ $scheme }}
   periodSeconds: {{ $probes.readiness.periodSeconds }}
   timeoutSeconds: {{ $probes.readiness.timeoutSeconds }}
   failureThreshold: {{ $probes.readiness.failureThreshold }}
@@ -130,9 +133,62 @@ livenessProbe:
   httpGet:
     path: /q/health/live
     port: http
+    scheme: {{ $scheme }}
   periodSeconds: {{ $probes.liveness.periodSeconds }}
   timeoutSeconds: {{ $probes.liveness.timeoutSeconds }}
   failureThreshold: {{ $probes.liveness.failureThreshold }}
+{{- end -}}
+
+{{/*
+TLS of the service's own port and of its calls to the tenant service (tls.enabled,
+docs/tls.md "Service to service"): platform/tenancy's configuration profile service-tls
+reads the certificate, key and CA from the Secret tls.secretName (cert-manager's keys
+tls.crt, tls.key, ca.crt), mounted read-only at the profile's default directory. The
+port then speaks HTTPS only (REST, gRPC, health, metrics); the kubelet's probes use
+HTTPS too (they do not verify the certificate; the fleet's clients do).
+*/}}
+{{- define "aicunet-lib.serviceTlsPath" -}}
+/etc/aicunet/service-tls
+{{- end -}}
+
+{{- define "aicunet-lib.httpScheme" -}}
+{{- if .Values.tls.enabled -}}HTTPS{{- else -}}HTTP{{- end -}}
+{{- end -}}
+
+{{/* The app's TLS settings, as environment variables (a YAML map); the app only: the migration Job serves nothing. */}}
+{{- define "aicunet-lib.serviceTlsEnv" -}}
+{{- if .Values.tls.enabled }}
+{{- if not .Values.tls.secretName }}
+{{- fail "tls.secretName is required with tls.enabled: an existing Secret with the service's certificate (tls.crt), its key (tls.key) and the fleet's CA (ca.crt), e.g. a cert-manager Certificate's" }}
+{{- end }}
+QUARKUS_PROFILE: "prod,service-tls"
+AICUNET_SERVICE_TLS_DIRECTORY: {{ include "aicunet-lib.serviceTlsPath" . | quote }}
+{{- end }}
+{{- end -}}
+
+{{- define "aicunet-lib.serviceTlsVolume" -}}
+{{- if .Values.tls.enabled }}
+- name: service-tls
+  secret:
+    secretName: {{ .Values.tls.secretName }}
+    # Readable by the pod's group (fsGroup), not by others.
+    defaultMode: 0440
+    items:
+      - key: tls.crt
+        path: tls.crt
+      - key: tls.key
+        path: tls.key
+      - key: ca.crt
+        path: ca.crt
+{{- end }}
+{{- end -}}
+
+{{- define "aicunet-lib.serviceTlsMount" -}}
+{{- if .Values.tls.enabled }}
+- name: service-tls
+  mountPath: {{ include "aicunet-lib.serviceTlsPath" . }}
+  readOnly: true
+{{- end }}
 {{- end -}}
 
 {{/* The OPA URL the service asks: its sidecar on loopback, or a shared OPA. */}}

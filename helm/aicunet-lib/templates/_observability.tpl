@@ -30,6 +30,17 @@ spec:
   endpoints:
     - port: http
       path: /q/metrics
+      {{- if .Values.tls.enabled }}
+      # The port speaks HTTPS only; Prometheus verifies it with the fleet's CA from the
+      # service's own Secret, for the name of the Service.
+      scheme: https
+      tlsConfig:
+        ca:
+          secret:
+            name: {{ .Values.tls.secretName }}
+            key: ca.crt
+        serverName: {{ include "aicunet-lib.fullname" . }}.{{ .Release.Namespace }}.svc
+      {{- end }}
       interval: {{ .Values.metrics.serviceMonitor.interval }}
       scrapeTimeout: {{ .Values.metrics.serviceMonitor.scrapeTimeout }}
       relabelings:

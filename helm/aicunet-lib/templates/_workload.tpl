@@ -31,6 +31,9 @@ metadata:
 data:
   {{- include "aicunet-lib.configEnv" . | nindent 2 }}
   {{- include "aicunet-lib.privacyConfigEnv" . | nindent 2 }}
+  {{- with include "aicunet-lib.serviceTlsEnv" . | trim }}
+  {{- . | nindent 2 }}
+  {{- end }}
   {{- with include "aicunet-lib.reportingConfigEnv" . | trim }}
   {{- . | nindent 2 }}
   {{- end }}
@@ -209,6 +212,9 @@ spec:
             {{- include "aicunet-lib.privacyObjectStoreMounts" . | nindent 12 }}
             {{- include "aicunet-lib.databaseCaMount" . | nindent 12 }}
             {{- include "aicunet-lib.kafkaCaMount" . | nindent 12 }}
+            {{- with include "aicunet-lib.serviceTlsMount" . | trim }}
+            {{- . | nindent 12 }}
+            {{- end }}
         {{- if .Values.opa.sidecar.enabled }}
         {{- include "aicunet-lib.opaSidecar" . | nindent 8 }}
         {{- end }}
@@ -217,6 +223,9 @@ spec:
         {{- include "aicunet-lib.privacyObjectStoreVolume" . | nindent 8 }}
         {{- include "aicunet-lib.databaseCaVolume" . | nindent 8 }}
         {{- include "aicunet-lib.kafkaCaVolume" . | nindent 8 }}
+        {{- with include "aicunet-lib.serviceTlsVolume" . | trim }}
+        {{- . | nindent 8 }}
+        {{- end }}
         {{- if .Values.opa.sidecar.enabled }}
         - name: policy
           configMap:
@@ -265,19 +274,19 @@ spec:
   selector:
     {{- include "aicunet-lib.selectorLabels" . | nindent 4 }}
   ports:
-    # REST, health and metrics (HTTP/1.1).
+    # REST, health and metrics (HTTPS with tls.enabled, else HTTP/1.1).
     - name: http
       port: {{ .Values.service.httpPort }}
       targetPort: http
       protocol: TCP
-      appProtocol: http
+      appProtocol: {{ ternary "https" "http" .Values.tls.enabled }}
     # gRPC: the same container port (quarkus.grpc.server.use-separate-server=false),
-    # named so that gRPC clients and meshes see HTTP/2 cleartext.
+    # named so that gRPC clients and meshes see HTTP/2 over TLS (tls.enabled) or cleartext.
     - name: grpc
       port: {{ .Values.service.grpcPort }}
       targetPort: http
       protocol: TCP
-      appProtocol: kubernetes.io/h2c
+      appProtocol: {{ ternary "https" "kubernetes.io/h2c" .Values.tls.enabled }}
 {{- end -}}
 
 {{- define "aicunet-lib.hpa" -}}

@@ -137,7 +137,8 @@ class ManifestCoverageTest {
             assertThat(kubernetesService.getSpec().getPorts()).extracting(ServicePort::getName).containsExactly("http", "grpc");
             assertThat(kubernetesService.getSpec().getPorts())
                     .allSatisfy(port -> assertThat(port.getTargetPort().getStrVal()).isEqualTo("http"));
-            assertThat(kubernetesService.getSpec().getPorts().get(1).getAppProtocol()).isEqualTo("kubernetes.io/h2c");
+            // HTTP/2 over TLS (tls.enabled, the default: ServiceTlsTest), not cleartext h2c.
+            assertThat(kubernetesService.getSpec().getPorts().get(1).getAppProtocol()).isEqualTo("https");
         }
     }
 

@@ -138,12 +138,24 @@ public class TenantQuotas {
             Optional<Known> usable = before.filter(known -> !now.isAfter(known.readAt().plus(settings.staleMax())));
             next = new Entry(usable.map(Known::quotas).orElse(settings.unknownTenant()), usable, askAgainAt);
             origin = usable.isPresent() ? Origin.STALE : Origin.UNREACHABLE;
-            LOG.warnf("quotas of tenant %s could not be read (%s); serving %s", tenant, failure.toString(),
+            LOG.warnf("quotas of tenant %s could not be read (%s); serving %s", tenant, describe(failure),
                     usable.map(known -> "those read at " + known.readAt()).orElse("the unknown-tenant quotas"));
         }
         remember(tenant, next, now);
         meters.counter("aicunet.limits.quota.answers", "origin", origin.tag).increment();
         return next.served();
+    }
+
+    /**
+     * The failure and, when it has one, its root cause: gRPC reports a refused TLS handshake
+     * as "UNAVAILABLE: io exception", and only the cause says why (e.g. an expired certificate).
+     */
+    static String describe(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == failure ? failure.toString() : failure + ", caused by " + root;
     }
 
     private void remember(TenantId tenant, Entry entry, Instant now) {

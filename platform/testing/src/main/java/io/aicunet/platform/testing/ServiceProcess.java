@@ -44,12 +44,15 @@ public final class ServiceProcess implements AutoCloseable {
     private final int port;
     private final Process process;
     private final Path log;
+    /** The CA its certificate chains to when it serves TLS ({@link ServiceTls}); null for plaintext. */
+    private final Path tlsCa;
 
-    private ServiceProcess(String name, int port, Process process, Path log) {
+    private ServiceProcess(String name, int port, Process process, Path log, Path tlsCa) {
         this.name = name;
         this.port = port;
         this.process = process;
         this.log = log;
+        this.tlsCa = tlsCa;
     }
 
     /**
@@ -59,6 +62,17 @@ public final class ServiceProcess implements AutoCloseable {
     public static ServiceProcess start(String name, Map<String, String> config) {
         ServiceProcess started = launch(name, config);
         started.awaitReady();
+        return started;
+    }
+
+    /**
+     * Starts the service like {@link #start} but waits only until its port accepts TCP
+     * connections (Quarkus opens it last, once started): for a service whose readiness
+     * cannot be asked because no verifying client accepts its certificate (an expired one).
+     */
+    public static ServiceProcess startListening(String name, Map<String, String> config) {
+        ServiceProcess started = launch(name, config);
+        started.awaitListening();
         return started;
     }
 
@@ -122,7 +136,8 @@ public final class ServiceProcess implements AutoCloseable {
             Files.createDirectories(log.getParent());
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
                     .start();
-            ServiceProcess started = new ServiceProcess(name, port, process, log);
+            ServiceProcess started = new ServiceProcess(name, port, process, log,
+                    ServiceTls.enabledIn(settings) ? ServiceTls.caOf(settings) : null);
             Runtime.getRuntime().addShutdownHook(new Thread(started::close));
             return started;
         } catch (IOException e) {
@@ -158,10 +173,10 @@ public final class ServiceProcess implements AutoCloseable {
         FleetStack.grantKafkaRun(topicPrefix);
         Map<String, String> settings = new java.util.HashMap<>(FleetStack.identitySettings());
         settings.put("quarkus.profile", "dev");
+        settings.putAll(FleetStack.caSettings());
         settings.putAll(Map.ofEntries(
                 Map.entry("quarkus.datasource.reactive.url", database.reactiveUrl()),
                 Map.entry("quarkus.datasource.jdbc.url", database.jdbcUrl()),
-                Map.entry("aicunet.database.ca-certificate", FleetStack.caCertificate().toString()),
                 Map.entry("quarkus.datasource.username", database.appUser()),
                 Map.entry("quarkus.datasource.password", database.appPassword()),
                 Map.entry("quarkus.liquibase.username", database.ownerUser()),
@@ -193,9 +208,18 @@ public final class ServiceProcess implements AutoCloseable {
         return name;
     }
 
-    /** The port of REST, gRPC and health. */
+    /** The port of REST, gRPC and health (HTTPS only when it serves TLS). */
     public int port() {
         return port;
+    }
+
+    /** Its log so far. */
+    public String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + log, e);
+        }
     }
 
     public boolean alive() {
@@ -218,8 +242,14 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     private void awaitReady() {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+        // A service serving TLS is asked over HTTPS, trusting only the CA of its settings.
+        HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1));
+        if (tlsCa != null) {
+            client.sslContext(ServiceTls.sslContext(tlsCa));
+        }
+        HttpClient http = client.build();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create((tlsCa != null ? "https" : "http") + "://127.0.0.1:"
+                        + port + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(2)).build();
         Instant giveUp = Instant.now().plus(READY_TIMEOUT);
         while (Instant.now().isBefore(giveUp)) {
@@ -246,6 +276,30 @@ public final class ServiceProcess implements AutoCloseable {
         }
         close();
         throw new IllegalStateException("the " + name + " service was not ready within " + READY_TIMEOUT + "; see " + log);
+    }
+
+    private void awaitListening() {
+        Instant giveUp = Instant.now().plus(READY_TIMEOUT);
+        while (Instant.now().isBefore(giveUp)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the " + name + " service exited with " + process.exitValue()
+                        + "; see " + log);
+            }
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+                return;
+            } catch (IOException notYet) {
+                // still starting
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + name, e);
+            }
+        }
+        close();
+        throw new IllegalStateException("the " + name + " service did not listen within " + READY_TIMEOUT + "; see " + log);
     }
 
     private static int freePort() {

@@ -1,0 +1,180 @@
+package io.aicunet.tenant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.aicunet.contracts.tenant.v1.GetTenantRequest;
+import io.aicunet.contracts.tenant.v1.TenantServiceGrpc;
+import io.aicunet.platform.testing.ServiceProcess;
+import io.aicunet.platform.testing.ServiceTls;
+import io.aicunet.platform.testing.TenantFixtures;
+import io.aicunet.platform.testing.TestCallers;
+import io.aicunet.platform.testing.TestDatabase;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged tenant service with TLS on its one port (REST and gRPC), as the charts run
+ * it: platform/tenancy's {@code service-tls} profile (docs/tls.md, "Service to service"),
+ * a certificate for 127.0.0.1 issued by the local stack's CA. A client that trusts that CA
+ * and checks the name gets answers on gRPC and REST; plaintext HTTP/1.1, plaintext gRPC
+ * and a client that trusts another CA get nothing.
+ */
+class ServiceTlsIT {
+
+    private static TestDatabase database;
+    private static Path objectStore;
+    private static Path tls;
+    private static ServiceProcess tenant;
+
+    @BeforeAll
+    static void start() throws IOException {
+        database = TestDatabase.create("tenant");
+        objectStore = Files.createTempDirectory("aicunet-objects-");
+        tls = ServiceTls.issue(Files.createTempDirectory("aicunet-service-tls-"), ServiceTls.stackCa(),
+                ServiceTls.stackCa().certificate());
+        Map<String, String> config = new HashMap<>(ServiceProcess.fleetSettings(database,
+                "test-" + UUID.randomUUID().toString().substring(0, 8) + ".", objectStore));
+        config.putAll(ServiceTls.settings(ServiceProcess.PROFILE, tls.toString()));
+        // Ready means /q/health/ready answered 200 over HTTPS, trusting only the stack's CA.
+        tenant = ServiceProcess.start("tenant", config);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (tenant != null) {
+            tenant.close();
+        }
+        if (database != null) {
+            database.drop();
+        }
+    }
+
+    /** Proves: over TLS with the stack's CA, a gRPC call (create, then read a tenant) and REST (health, the API) are answered. */
+    @Test
+    void grpcAndRestAnswerOverTlsWithTheFleetCa() throws Exception {
+        ManagedChannel channel = ServiceTls.channel(tenant.port(), tls.resolve("ca.crt"));
+        try {
+            TenantServiceGrpc.TenantServiceBlockingStub stub = TenantServiceGrpc.newBlockingStub(
+                    TestCallers.as(channel, TestCallers.platformAdmin()));
+            String id = stub.createTenant(TenantFixtures.aTenant().build()).getTenant().getId();
+            assertThat(stub.getTenant(GetTenantRequest.newBuilder().setTenantId(id).build()).getTenant().getId())
+                    .isEqualTo(id);
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+
+        assertThat(ServiceTls.httpsGet(tenant.port(), "/q/health/ready", tls.resolve("ca.crt"))).isEqualTo(200);
+        HttpClient https = ServiceTls.httpClient(tls.resolve("ca.crt"));
+        HttpRequest.Builder api = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + tenant.port() + "/v1/tenants"))
+                .timeout(Duration.ofSeconds(5));
+        TestCallers.platformAdmin().forEach(api::header);
+        HttpResponse<String> listed = https.send(api.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
+        assertThat(listed.version()).as("ALPN offers HTTP/2 over TLS").isEqualTo(HttpClient.Version.HTTP_2);
+    }
+
+    /**
+     * Proves: a plaintext HTTP/1.1 request to the port gets no HTTP answer: the server only
+     * speaks TLS there (no plaintext listener), so the request is not read as one.
+     */
+    @Test
+    void plaintextHttpIsRefused() throws IOException {
+        String request = "GET /q/health/ready HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+        String answer;
+        try (Socket socket = new Socket("127.0.0.1", tenant.port())) {
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            byte[] read = in.readNBytes(512);
+            answer = new String(read, StandardCharsets.ISO_8859_1);
+        } catch (java.net.SocketException closed) {
+            answer = "connection closed: " + closed.getMessage();
+        }
+        System.out.println("plaintext HTTP/1.1 to the TLS port: " + (answer.isEmpty() ? "closed without an answer"
+                : answer.replaceAll("\\p{Cntrl}", "?")));
+        assertThat(answer).as("a plaintext request gets no HTTP response").doesNotContain("HTTP/1.1");
+
+        // The JDK's client, plaintext: no response either.
+        HttpRequest plaintext = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + tenant.port() + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(5)).build();
+        assertThatThrownBy(() -> HttpClient.newHttpClient().send(plaintext, HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(IOException.class)
+                .satisfies(refused -> System.out.println("plaintext HTTP (JDK client) refused: " + refused));
+    }
+
+    /** Proves: plaintext gRPC (HTTP/2 without TLS) to the port fails with UNAVAILABLE; no call reaches the service. */
+    @Test
+    void plaintextGrpcIsRefused() throws InterruptedException {
+        ManagedChannel channel = ServiceTls.plaintextChannel(tenant.port());
+        try {
+            TenantServiceGrpc.TenantServiceBlockingStub stub = TenantServiceGrpc.newBlockingStub(
+                    TestCallers.as(channel, TestCallers.platformAdmin())).withDeadlineAfter(10, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> stub.createTenant(TenantFixtures.aTenant().build()))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class, refused -> {
+                        System.out.println("plaintext gRPC to the TLS port refused: " + refused.getStatus());
+                        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                    });
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Proves: a client that trusts another CA (what a server impersonating the service would
+     * present to the fleet, seen from the other side) refuses the handshake: gRPC fails with
+     * UNAVAILABLE caused by the certificate path, HTTPS with an SSLHandshakeException.
+     */
+    @Test
+    void clientTrustingAnotherCaRefusesTheServer() throws Exception {
+        Path other = ServiceTls.throwawayCa(Files.createTempDirectory("aicunet-other-ca-")).certificate();
+        ManagedChannel channel = ServiceTls.channel(tenant.port(), other);
+        try {
+            TenantServiceGrpc.TenantServiceBlockingStub stub = TenantServiceGrpc.newBlockingStub(
+                    TestCallers.as(channel, TestCallers.platformAdmin())).withDeadlineAfter(10, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> stub.createTenant(TenantFixtures.aTenant().build()))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class, refused -> {
+                        System.out.println("gRPC client trusting another CA: " + refused.getStatus() + " caused by "
+                                + rootCause(refused));
+                        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                        assertThat(rootCause(refused).toString()).contains("unable to find valid certification path");
+                    });
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+
+        assertThatThrownBy(() -> ServiceTls.httpsGet(tenant.port(), "/q/health/ready", other))
+                .isInstanceOf(javax.net.ssl.SSLHandshakeException.class)
+                .satisfies(refused -> System.out.println("HTTPS client trusting another CA: " + refused));
+    }
+
+    private static Throwable rootCause(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+}
