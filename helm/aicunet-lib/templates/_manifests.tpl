@@ -15,6 +15,7 @@ nothing and leave no empty document.
   "aicunet-lib.networkPolicy"
   "aicunet-lib.migrationNetworkPolicy"
   "aicunet-lib.migrationJob"
+  "aicunet-lib.kafkaUser"
   "aicunet-lib.serviceMonitor"
   "aicunet-lib.prometheusRule"
   "aicunet-lib.dashboard" -}}

@@ -94,6 +94,19 @@ class ChartFilesTest {
         assertThat(copy).containsPattern("(?m)^package aicunet\\.limits$");
     }
 
+    /** Proves: every service chart carries a current copy of the fleet's Kafka ACLs (its KafkaUser's source), and nothing else beside it (run helm/sync-chart-files.sh when not). */
+    @ParameterizedTest
+    @MethodSource("services")
+    void kafkaAclsAreCurrentCopy(String service) throws IOException {
+        String source = "platform/devstack/src/main/resources/kafka/acls.conf";
+        Path copies = Fleet.root().resolve("helm").resolve(service).resolve("files/kafka");
+        try (Stream<Path> files = Files.list(copies)) {
+            assertThat(files.map(file -> file.getFileName().toString())).containsExactly("acls.conf");
+        }
+        assertThat(Files.readString(copies.resolve("acls.conf"))).as("helm/%s/files/kafka/acls.conf", service)
+                .isEqualTo(GENERATED_HEADER.formatted(source) + Files.readString(Fleet.root().resolve(source)));
+    }
+
     /** Proves: every service chart's values.yaml has exactly the keys of tenant's (the charts do not drift apart), with its own name, port and database. */
     @ParameterizedTest
     @MethodSource("services")

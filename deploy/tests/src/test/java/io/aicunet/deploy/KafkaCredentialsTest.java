@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aicunet.deploy.Renders.Variant;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.nio.file.Path;
@@ -116,5 +117,67 @@ class KafkaCredentialsTest {
         assertThatThrownBy(() -> workspace.template("ledger", required, workspace.valuesFile("kafka-no-ca",
                 "kafka: {tls: {caSecret: {name: \"\"}, caConfigMap: {name: \"\"}}}")))
                 .hasMessageContaining("kafka.tls");
+    }
+
+    static Stream<String> services() {
+        return Fleet.SERVICES.stream();
+    }
+
+    /**
+     * Proves: with kafka.strimzi.kafkaUser each chart renders its service's KafkaUser
+     * (SCRAM-SHA-512, in the named cluster) with exactly the bindings acls.conf grants the
+     * service on the local stack, where KafkaAclsTest proves them; read here from the
+     * source file, not the chart's copy.
+     */
+    @ParameterizedTest
+    @MethodSource("services")
+    void aStrimziKafkaUserCarriesTheServicesAcls(String service) throws java.io.IOException {
+        HelmWorkspace workspace = HelmWorkspace.get();
+        RenderedManifests manifests = workspace.template(service, Renders.requiredValues(service),
+                workspace.valuesFile("strimzi-" + service, "kafka: {strimzi: {kafkaUser: true, cluster: main}}"));
+
+        GenericKubernetesResource user = manifests.custom("KafkaUser").get(0);
+        assertThat(manifests.custom("KafkaUser")).hasSize(1);
+        assertThat(user.getApiVersion()).isEqualTo("kafka.strimzi.io/v1beta2");
+        assertThat(user.getMetadata().getName()).isEqualTo(service);
+        assertThat(user.getMetadata().getLabels()).containsEntry("strimzi.io/cluster", "main");
+        Map<String, Object> spec = Yaml.map(user.getAdditionalProperties().get("spec"));
+        assertThat(Yaml.at(spec, "authentication.type")).isEqualTo("scram-sha-512");
+        assertThat(Yaml.at(spec, "authorization.type")).isEqualTo("simple");
+        assertThat(Yaml.list(Yaml.at(spec, "authorization.acls"))).containsExactlyInAnyOrderElementsOf(expectedAcls(service));
+    }
+
+    /** Proves: without it no KafkaUser renders; with it but no cluster name the chart does not render. */
+    @Test
+    void aKafkaUserOnlyWhenAskedAndOnlyWithItsCluster() {
+        HelmWorkspace workspace = HelmWorkspace.get();
+        assertThat(Renders.of("ledger", Variant.PRODUCTION).custom("KafkaUser")).isEmpty();
+        assertThatThrownBy(() -> workspace.template("ledger", Renders.requiredValues("ledger"),
+                workspace.valuesFile("strimzi-no-cluster", "kafka: {strimzi: {kafkaUser: true}}")))
+                .hasMessageContaining("kafka.strimzi.cluster");
+    }
+
+    /** The service's stack bindings in acls.conf, as Strimzi's ACL entries. */
+    private static java.util.List<Object> expectedAcls(String service) throws java.io.IOException {
+        java.util.List<Object> acls = new java.util.ArrayList<>();
+        for (String line : java.nio.file.Files.readAllLines(
+                Fleet.root().resolve("platform/devstack/src/main/resources/kafka/acls.conf"))) {
+            String[] fields = line.strip().split("\\s+");
+            if (line.isBlank() || line.strip().startsWith("#") || !fields[0].equals(service)) {
+                continue;
+            }
+            java.util.List<String> operations = java.util.Arrays.stream(fields[4].split(","))
+                    .map(operation -> java.util.Arrays.stream(operation.toLowerCase(java.util.Locale.ROOT).split("_"))
+                            .map(word -> Character.toUpperCase(word.charAt(0)) + word.substring(1))
+                            .collect(java.util.stream.Collectors.joining()))
+                    .toList();
+            acls.add(Map.of(
+                    "resource", Map.of("type", fields[1], "name", fields[3].replace("{p}", ""),
+                            "patternType", fields[2].equals("prefixed") ? "prefix" : "literal"),
+                    "operations", operations,
+                    "host", "*"));
+        }
+        assertThat(acls).as("acls.conf's lines of %s", service).isNotEmpty();
+        return acls;
     }
 }
