@@ -7,11 +7,13 @@
 # stack's jars, its certificate, its SCRAM mechanism) lives in a temporary directory on
 # ports of its own and is removed at the end. Prints one table: each listener twice, in
 # the order plaintext, TLS, TLS, plaintext.
-# Usage: kafka-tls-perf.sh [records] [record bytes]
+# Usage: kafka-tls-perf.sh [records] [record bytes] [records/s, -1: as fast as it goes]
+# (a fixed rate shows the latency a moderately loaded producer sees, the relay's case).
 # Needs ./fleet up --infra to have run once (the broker's jars and certificate).
 set -euo pipefail
 RECORDS=${1:-200000}
 RECORD_BYTES=${2:-1024}
+THROUGHPUT=${3:--1}
 FLEET_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd -P)"
 bin_dir="$FLEET_ROOT/platform/devstack/bin"
 for lib in common tls kafka; do
@@ -80,8 +82,22 @@ pid=$!
 scratch_ready() { port_open "$PLAIN_PORT" && port_open "$TLS_PORT" && grep -qF 'Kafka Server started' "$WORK/kafka.log"; }
 wait_for 120 "$pid" "$WORK/broker.out" "bench kafka" scratch_ready || die "the scratch broker did not start"
 
-printf 'scratch broker ready; %s records of %s bytes per run, acks=all, idempotent, linger.ms=5\n' \
-  "$RECORDS" "$RECORD_BYTES"
+# Produces <records> to a new topic through <listener> (plain or tls) at <rate>; prints
+# ProducerPerformance's summary line.
+produce() {
+  local listener="$1" topic="$2" records="$3" rate="$4" port=$PLAIN_PORT
+  [[ $listener == tls ]] && port=$TLS_PORT
+  kafka_run_tool org.apache.kafka.tools.ProducerPerformance --topic "$topic" \
+    --num-records "$records" --record-size "$RECORD_BYTES" --throughput "$rate" \
+    --producer.config "$WORK/$listener.properties" \
+    --producer-props "bootstrap.servers=127.0.0.1:$port" acks=all enable.idempotence=true linger.ms=5 2>&1 | tail -n 1
+}
+# A warm-up through each listener first (JIT, page cache, the broker's first segments), not counted.
+for listener in plain tls; do
+  produce "$listener" "warm-up-$listener" $((RECORDS / 10 + 1)) -1 >/dev/null
+done
+printf 'scratch broker ready and warmed up; %s records of %s bytes per run, %s records/s (-1: unbounded), acks=all, idempotent, linger.ms=5\n' \
+  "$RECORDS" "$RECORD_BYTES" "$THROUGHPUT"
 printf '| listener | produce records/s | produce MB/s | produce avg latency ms | p99 ms | consume records/s | consume MB/s |\n'
 printf '|---|---|---|---|---|---|---|\n'
 # ABBA order: a broker that warms up (or a machine that gets busier) during the run
@@ -90,10 +106,7 @@ for listener in plain tls tls plain; do
   port=$PLAIN_PORT
   [[ $listener == tls ]] && port=$TLS_PORT
   topic="bench-$listener-$(date +%s)"
-  produced="$(kafka_run_tool org.apache.kafka.tools.ProducerPerformance --topic "$topic" \
-    --num-records "$RECORDS" --record-size "$RECORD_BYTES" --throughput -1 \
-    --producer.config "$WORK/$listener.properties" \
-    --producer-props "bootstrap.servers=127.0.0.1:$port" acks=all enable.idempotence=true linger.ms=5 2>&1 | tail -n 1)"
+  produced="$(produce "$listener" "$topic" "$RECORDS" "$THROUGHPUT")"
   # "N records sent, R records/sec (M MB/sec), A ms avg latency, X ms max latency, p50 ms 50th, p95 ms 95th, p99 ms 99th, ..."
   read -r rate mb avg p99 < <(sed -E 's/.* sent, ([0-9.]+) records\/sec \(([0-9.]+) MB\/sec\), ([0-9.]+) ms avg latency.*, ([0-9]+) ms 99th.*/\1 \2 \3 \4/' <<<"$produced")
   consumed="$(kafka_run_tool org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "127.0.0.1:$port" \
