@@ -8,6 +8,7 @@ import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.tenancy.TenantScope;
 import io.aicunet.platform.testing.FleetStack;
 import io.aicunet.platform.testing.StackRedis;
+import io.aicunet.platform.testing.StackRedisClient;
 import io.aicunet.platform.testing.PipelineCost;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -16,7 +17,6 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
@@ -66,8 +66,7 @@ public final class RateLimitBenchmark {
             return thread;
         }), true);
         Vertx vertx = Vertx.vertx();
-        Redis redis = Redis.createClient(vertx, new RedisOptions()
-                .setConnectionString(StackRedis.connectionString(StackRedis.ADMIN))
+        Redis redis = Redis.createClient(vertx, StackRedisClient.options(StackRedis.ADMIN)
                 .setMaxPoolSize(8).setMaxPoolWaiting(IN_FLIGHT * 4).setMaxWaitingHandlers(IN_FLIGHT * 64));
         RedisBuckets.Commands commands = (command, arguments) -> redis.send(RedisBucketsTest.request(command, arguments));
         TenantId[] tenants = new TenantId[TENANTS];

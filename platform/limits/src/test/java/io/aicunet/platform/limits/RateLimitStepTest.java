@@ -12,6 +12,7 @@ import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.tenancy.TenantScope;
 import io.aicunet.platform.testing.FleetStack;
 import io.aicunet.platform.testing.StackRedis;
+import io.aicunet.platform.testing.StackRedisClient;
 import io.aicunet.platform.testing.PipelineCost;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -52,7 +53,12 @@ class RateLimitStepTest {
     static void connect() throws IOException {
         FleetStack.ensureRunning();
         vertx = Vertx.vertx();
-        redis = Redis.createClient(vertx, StackRedis.connectionString(StackRedis.ADMIN));
+        redis = Redis.createClient(vertx, StackRedisClient.options(StackRedis.ADMIN));
+        // Open the pool's connection before the tests: the first TLS handshake of a cold JVM
+        // can take longer than the step's 250 ms Redis timeout, after which the step decides
+        // alone (local buckets) and the test would count in the wrong place.
+        redis.send(RedisBucketsTest.request(io.vertx.mutiny.redis.client.Command.PING, java.util.List.of())).await()
+                .atMost(Duration.ofSeconds(10));
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();

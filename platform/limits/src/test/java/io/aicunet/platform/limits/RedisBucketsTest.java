@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.testing.FleetStack;
 import io.aicunet.platform.testing.StackRedis;
+import io.aicunet.platform.testing.StackRedisClient;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
@@ -39,7 +40,7 @@ class RedisBucketsTest {
     static void connect() {
         FleetStack.ensureRunning();
         vertx = Vertx.vertx();
-        client = Redis.createClient(vertx, StackRedis.connectionString(StackRedis.ADMIN));
+        client = Redis.createClient(vertx, StackRedisClient.options(StackRedis.ADMIN));
         commands = (command, arguments) -> client.send(request(command, arguments));
     }
 

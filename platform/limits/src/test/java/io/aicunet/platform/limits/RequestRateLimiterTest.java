@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.testing.FleetStack;
 import io.aicunet.platform.testing.StackRedis;
+import io.aicunet.platform.testing.StackRedisClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
@@ -40,7 +41,7 @@ class RequestRateLimiterTest {
             closedPort = socket.getLocalPort();
         }
         closed = Redis.createClient(vertx, "redis://127.0.0.1:" + closedPort);
-        open = Redis.createClient(vertx, StackRedis.connectionString(StackRedis.ADMIN));
+        open = Redis.createClient(vertx, StackRedisClient.options(StackRedis.ADMIN));
     }
 
     @AfterAll

@@ -53,7 +53,8 @@ public final class FleetStack {
         String ca = caCertificate().toString();
         return Map.of(
                 "aicunet.database.ca-certificate", ca,
-                "aicunet.kafka.ca-certificate", ca);
+                "aicunet.kafka.ca-certificate", ca,
+                "aicunet.redis.ca-certificate", ca);
     }
 
     /**

@@ -9,12 +9,24 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
- * One plain connection to a Redis speaking RESP2, for checks that look at what the
- * services left there ({@link RedisCatalogue}). Commands and replies as text: the
+ * One connection to a Redis speaking RESP2 over TLS, for checks that look at what the
+ * services left there ({@link RedisCatalogue}). The server is verified as the services
+ * verify it: its certificate must chain to the given CA and name the host dialled
+ * (HTTPS endpoint identification). Commands and replies as text: the
  * fleet's key names and the few replies read here are UTF-8. An error reply fails with
  * {@link IllegalStateException} naming it. Not thread-safe; close it after use.
  *
@@ -36,8 +48,37 @@ final class RedisConnection implements AutoCloseable {
         this.out = socket.getOutputStream();
     }
 
-    /** Connects to the Redis at host:port, with a 5 s timeout for the connect and for each reply. */
-    static RedisConnection open(String host, int port) {
+    /**
+     * Connects over TLS to the Redis at host:port, verifying its certificate against the
+     * PEM CA {@code ca} and {@code host}, with a 5 s timeout for the connect, the handshake
+     * and each reply. A server that fails verification fails here.
+     */
+    static RedisConnection open(String host, int port, Path ca) {
+        Socket socket = new Socket();
+        try {
+            socket.connect(new InetSocketAddress(host, port), TIMEOUT_MILLIS);
+            socket.setSoTimeout(TIMEOUT_MILLIS);
+            SSLSocket tls = (SSLSocket) sslContext(ca).getSocketFactory().createSocket(socket, host, port, true);
+            SSLParameters parameters = tls.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            tls.setSSLParameters(parameters);
+            tls.startHandshake();
+            return new RedisConnection(tls);
+        } catch (IOException e) {
+            try {
+                socket.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw new UncheckedIOException("cannot connect to Redis at " + host + ":" + port, e);
+        }
+    }
+
+    /**
+     * A connection without TLS, for the checks that a TLS-only Redis refuses it. Nothing
+     * else uses it: the fleet's Redis takes no plaintext.
+     */
+    static RedisConnection openPlaintext(String host, int port) {
         Socket socket = new Socket();
         try {
             socket.connect(new InetSocketAddress(host, port), TIMEOUT_MILLIS);
@@ -51,6 +92,32 @@ final class RedisConnection implements AutoCloseable {
             }
             throw new UncheckedIOException("cannot connect to Redis at " + host + ":" + port, e);
         }
+    }
+
+    /** A TLS context that trusts exactly the certificates of the PEM file {@code ca}. */
+    static SSLContext sslContext(Path ca) {
+        try (InputStream pem = Files.newInputStream(ca)) {
+            KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+            trusted.load(null, null);
+            int index = 0;
+            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(pem)) {
+                trusted.setCertificateEntry("ca-" + index++, certificate);
+            }
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trusted);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the CA " + ca, e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot trust the CA " + ca, e);
+        }
+    }
+
+    /** The TLS version the connection runs with ({@code TLSv1.3}), or {@code none} for a plaintext one. */
+    String tlsProtocol() {
+        return socket instanceof SSLSocket tls ? tls.getSession().getProtocol() : "none";
     }
 
     /**

@@ -4,7 +4,10 @@ package io.aicunet.platform.testing;
  * The local stack's Redis users (docs/redis.md, "ACL users"): one per service, limited
  * to its keys and commands, and {@link #ADMIN} for checks of what the services left.
  * Services under test connect as their own user ({@link #hosts}, {@link #password}), so
- * their tests run under their real permissions.
+ * their tests run under their real permissions. The stack's Redis speaks only TLS
+ * (docs/tls.md, "Redis"): every URL here is {@code rediss://}, and a client verifies the
+ * server with {@link FleetStack#caCertificate()} and the host name
+ * ({@link StackRedisClient} for Vert.x clients).
  */
 public final class StackRedis {
 
@@ -35,25 +38,31 @@ public final class StackRedis {
 
     /** As {@link #hosts(String)}, for a Redis on another port of 127.0.0.1 (a test's own, a proxy). */
     public static String hosts(String user, int port) {
-        return "redis://" + FleetStack.host() + ":" + port + "?user=" + user;
+        return "rediss://" + FleetStack.host() + ":" + port + "?user=" + user;
     }
 
     /**
      * A Vert.x connection string to the stack's Redis as {@code user} with its development
-     * password, for tests that open a client of their own.
+     * password, for tests that open a client of their own; TLS needs the options of
+     * {@link StackRedisClient#options(String)} too (a connection string alone verifies nothing).
      */
     public static String connectionString(String user) {
-        return "redis://" + user + ":" + password(user) + "@" + FleetStack.host() + ":" + FleetStack.redisPort();
+        return "rediss://" + user + ":" + password(user) + "@" + FleetStack.host() + ":" + FleetStack.redisPort();
     }
 
-    /** A plain connection to the stack's Redis, authenticated as {@code user} with its development password. */
+    /** A TLS connection to the stack's Redis, authenticated as {@code user} with its development password. */
     static RedisConnection connect(String user) {
         return connect(user, password(user));
     }
 
-    /** A plain connection to the stack's Redis after {@code AUTH user password} (which must succeed). */
+    /** A TLS connection to the stack's Redis, not authenticated (the default user, which is off). */
+    static RedisConnection connectAnonymously() {
+        return RedisConnection.open(FleetStack.host(), FleetStack.redisPort(), FleetStack.caCertificate());
+    }
+
+    /** A TLS connection to the stack's Redis after {@code AUTH user password} (which must succeed). */
     static RedisConnection connect(String user, String password) {
-        RedisConnection redis = RedisConnection.open(FleetStack.host(), FleetStack.redisPort());
+        RedisConnection redis = connectAnonymously();
         try {
             redis.call("AUTH", user, password);
             return redis;

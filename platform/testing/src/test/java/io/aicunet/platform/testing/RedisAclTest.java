@@ -177,7 +177,7 @@ class RedisAclTest {
     /** Proves: the default user is off: an unauthenticated connection gets NOAUTH for reads, writes and PING. */
     @Test
     void defaultUserIsOff() {
-        try (RedisConnection anonymous = RedisConnection.open(FleetStack.host(), FleetStack.redisPort())) {
+        try (RedisConnection anonymous = StackRedis.connectAnonymously()) {
             for (List<String> command : List.of(List.of("PING"), List.of("GET", configKey),
                     List.of("HSET", configKey, "ledger|*", "x"), List.of("SCAN", "0"))) {
                 assertThatThrownBy(() -> anonymous.call(command.toArray(String[]::new)))
@@ -201,7 +201,7 @@ class RedisAclTest {
                     .as("AUTH %s", credentials.get(0))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("WRONGPASS");
         }
-        try (RedisConnection anonymous = RedisConnection.open(FleetStack.host(), FleetStack.redisPort())) {
+        try (RedisConnection anonymous = StackRedis.connectAnonymously()) {
             // AUTH <password> alone authenticates the default user, which is off.
             assertThatThrownBy(() -> anonymous.call("AUTH", StackRedis.password("config")))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("WRONGPASS");
