@@ -135,7 +135,9 @@ final class OwnStack implements AutoCloseable {
      * the password through REDISCLI_AUTH, not on the command line); its output, trimmed.
      */
     String redis(String... arguments) {
+        // Over TLS, trusting this stack's own CA: its Redis takes nothing else (docs/tls.md, "Redis").
         List<String> command = new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p", Integer.toString(redisPort),
+                "--tls", "--cacert", home.resolve("tls/ca.crt").toString(),
                 "--no-auth-warning", "--user", StackRedis.ADMIN));
         command.addAll(List.of(arguments));
         try {

@@ -1,6 +1,7 @@
 package io.aicunet.agentstate;
 
 import io.aicunet.platform.testing.StackRedis;
+import io.aicunet.platform.testing.StackRedisClient;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
@@ -23,7 +24,7 @@ public final class RedisProbe {
 
     /** One client for the test run, made on first use. */
     private static final class Admin {
-        static final Redis CLIENT = Redis.createClient(Vertx.vertx(), StackRedis.connectionString(StackRedis.ADMIN));
+        static final Redis CLIENT = Redis.createClient(Vertx.vertx(), StackRedisClient.options(StackRedis.ADMIN));
     }
 
     public static Response send(Command command, Object... arguments) {

@@ -1,6 +1,7 @@
 package io.aicunet.config;
 
 import io.aicunet.platform.testing.StackRedis;
+import io.aicunet.platform.testing.StackRedisClient;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.runtime.datasource.BlockingRedisDataSourceImpl;
@@ -30,7 +31,7 @@ public class StackAdminRedis {
     private final ReactiveRedisDataSourceImpl reactive;
 
     StackAdminRedis(Vertx vertx) {
-        this.client = Redis.createClient(vertx, StackRedis.connectionString(StackRedis.ADMIN));
+        this.client = Redis.createClient(vertx, StackRedisClient.options(StackRedis.ADMIN));
         this.reactive = new ReactiveRedisDataSourceImpl(vertx, client, RedisAPI.api(client));
     }
 

@@ -10,6 +10,7 @@ import io.aicunet.contracts.tenant.v1.Quotas;
 import io.aicunet.contracts.tenant.v1.TenantServiceGrpc;
 import io.aicunet.platform.testing.FleetStack;
 import io.aicunet.platform.testing.StackRedis;
+import io.aicunet.platform.testing.StackRedisClient;
 import io.aicunet.platform.testing.GrpcCalls;
 import io.aicunet.platform.testing.ServiceProcess;
 import io.aicunet.platform.testing.TenantFixtures;
@@ -67,7 +68,7 @@ class RequestRateLimitIT {
         AgentStateGrpcClient toFirst = new AgentStateGrpcClient(first.getPort());
         AgentStateGrpcClient toSecond = new AgentStateGrpcClient(second.port());
         Vertx vertx = Vertx.vertx();
-        Redis redis = Redis.createClient(vertx, StackRedis.connectionString(StackRedis.ADMIN));
+        Redis redis = Redis.createClient(vertx, StackRedisClient.options(StackRedis.ADMIN));
         try {
             String tenant = TenantServiceGrpc.newBlockingStub(TestCallers.as(TenantServiceProcess.channel(),
                             TestCallers.platformAdmin()))

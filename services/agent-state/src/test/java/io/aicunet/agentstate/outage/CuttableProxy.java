@@ -8,20 +8,32 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A TCP proxy on 127.0.0.1 that a test can cut (every connection closed, new ones
+ * A TCP proxy on 127.0.0.1 (or another loopback address) that a test can cut (every connection closed, new ones
  * refused) and heal: a network partition between the service and a Redis that keeps
  * its data, which stopping Redis cannot simulate.
  */
 final class CuttableProxy implements AutoCloseable {
 
+    private final String address;
     private final int port;
     private final int targetPort;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger connections = new AtomicInteger();
     private volatile ServerSocket server;
 
     CuttableProxy(int targetPort) {
+        this("127.0.0.1", targetPort);
+    }
+
+    /**
+     * A proxy listening on {@code address} (another loopback address, e.g. 127.0.0.2: the
+     * target reached under a name its TLS certificate does not carry) to 127.0.0.1:targetPort.
+     */
+    CuttableProxy(String address, int targetPort) {
+        this.address = address;
         this.port = RedisServer.freePort();
         this.targetPort = targetPort;
         heal();
@@ -29,6 +41,11 @@ final class CuttableProxy implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /** How many connections it passed through to the target so far. */
+    int connections() {
+        return connections.get();
     }
 
     /** Accepts connections again. */
@@ -39,7 +56,7 @@ final class CuttableProxy implements AutoCloseable {
         try {
             ServerSocket listening = new ServerSocket();
             listening.setReuseAddress(true);
-            listening.bind(new InetSocketAddress("127.0.0.1", port));
+            listening.bind(new InetSocketAddress(address, port));
             server = listening;
             Thread acceptor = new Thread(() -> accept(listening), "proxy-accept-" + port);
             acceptor.setDaemon(true);
@@ -79,6 +96,7 @@ final class CuttableProxy implements AutoCloseable {
                     closeQuietly(client);
                     continue;
                 }
+                connections.incrementAndGet();
                 sockets.add(client);
                 sockets.add(target);
                 pump(client, target);

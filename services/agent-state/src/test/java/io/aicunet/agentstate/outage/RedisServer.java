@@ -27,7 +27,8 @@ import org.awaitility.Awaitility;
  * the local stack's persistence settings, read from the same file
  * ({@value #SETTINGS}), in a data directory of its own, and with the local stack's Redis
  * users (the ACL file ./fleet rendered, {@code $FLEET_HOME/redis/users.acl}), so the
- * service connects as its own user here too (docs/redis.md, "ACL users").
+ * service connects as its own user here too (docs/redis.md, "ACL users"), over TLS only
+ * with the local stack's Redis certificate (docs/tls.md, "Redis").
  */
 final class RedisServer {
 
@@ -74,7 +75,12 @@ final class RedisServer {
      */
     void start() {
         try {
-            process = new ProcessBuilder(List.of("redis-server", settings.toString(), "--port", Integer.toString(port),
+            // TLS only, as the stack's: no plaintext port, the stack's certificate for
+            // 127.0.0.1 (the service verifies it as it verifies the stack's Redis).
+            process = new ProcessBuilder(List.of("redis-server", settings.toString(), "--port", "0",
+                    "--tls-port", Integer.toString(port),
+                    "--tls-cert-file", tlsFile("redis.crt").toString(), "--tls-key-file", tlsFile("redis.key").toString(),
+                    "--tls-ca-cert-file", FleetStack.caCertificate().toString(),
                     "--bind", "127.0.0.1", "--dir", directory.toString(), "--daemonize", "no",
                     "--aclfile", aclFile().toString()))
                     .redirectErrorStream(true)
@@ -181,6 +187,15 @@ final class RedisServer {
         }
     }
 
+    /** A file of the local stack's CA directory (the Redis certificate and key tls.sh issued for ./fleet's Redis). */
+    private static Path tlsFile(String name) {
+        Path file = FleetStack.fleetHome().resolve("tls").resolve(name);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("the local stack's Redis certificate is missing: " + file + " (./fleet up --infra)");
+        }
+        return file;
+    }
+
     /** The local stack's rendered ACL file; it exists once ./fleet has started the stack's Redis. */
     private static Path aclFile() {
         Path file = FleetStack.fleetHome().resolve("redis").resolve("users.acl");
@@ -197,7 +212,8 @@ final class RedisServer {
      */
     String command(String... arguments) {
         List<String> command = new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p",
-                Integer.toString(port), "--raw", "--no-auth-warning", "--user", StackRedis.ADMIN));
+                Integer.toString(port), "--tls", "--cacert", FleetStack.caCertificate().toString(),
+                "--raw", "--no-auth-warning", "--user", StackRedis.ADMIN));
         command.addAll(List.of(arguments));
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.aicunet.platform.testing.FleetStack;
-import io.aicunet.platform.testing.StackRedis;
+import io.aicunet.platform.testing.StackRedisClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -46,7 +46,7 @@ class RedisAclLogTest {
         double keyBefore = denials("key", "agent-state");
         double authBefore = denials("auth", "ledger");
 
-        Redis asAgentState = Redis.createClient(vertx, StackRedis.connectionString("agent-state"));
+        Redis asAgentState = Redis.createClient(vertx, StackRedisClient.options("agent-state"));
         try {
             String configKey = "t:{" + UUID.randomUUID() + "}:config:effective";
             // HGET is one of agent-state's commands: Redis refuses the key, not the command.
@@ -55,8 +55,9 @@ class RedisAclLogTest {
         } finally {
             asAgentState.close();
         }
-        Redis wrongPassword = Redis.createClient(vertx, "redis://ledger:not-its-password@" + FleetStack.host() + ":"
-                + FleetStack.redisPort());
+        Redis wrongPassword = Redis.createClient(vertx, StackRedisClient.options(
+                "rediss://ledger:not-its-password@" + FleetStack.host() + ":" + FleetStack.redisPort(),
+                FleetStack.caCertificate()));
         try {
             assertThatThrownBy(() -> wrongPassword.send(Request.cmd(Command.PING)).await().atMost(WAIT))
                     .hasMessageContaining("WRONGPASS");

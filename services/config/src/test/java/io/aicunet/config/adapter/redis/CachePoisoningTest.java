@@ -8,7 +8,7 @@ import io.aicunet.config.ConfigTestBase;
 import io.aicunet.config.StackAdmin;
 import io.aicunet.contracts.config.v1.GetEffectiveConfigRequest;
 import io.aicunet.platform.tenancy.TenantId;
-import io.aicunet.platform.testing.StackRedis;
+import io.aicunet.platform.testing.StackRedisClient;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.core.Vertx;
@@ -62,7 +62,7 @@ class CachePoisoningTest extends ConfigTestBase {
         assertThat(poisoned).as("the planted value differs from the stored one").isNotEqualTo(cached.get(field));
 
         for (String service : OTHER_SERVICES) {
-            Redis other = Redis.createClient(vertx, StackRedis.connectionString(service));
+            Redis other = Redis.createClient(vertx, StackRedisClient.options(service));
             try {
                 assertRefused(other, service, Request.cmd(Command.HSET).arg(key).arg(field).arg(poisoned));
                 assertRefused(other, service, Request.cmd(Command.HSET).arg(key).arg("ledger|*").arg(poisoned));
