@@ -42,6 +42,8 @@ import org.junit.jupiter.api.Test;
  */
 class ServiceTlsIT {
 
+    private static final Duration RELOAD_PERIOD = Duration.ofSeconds(2);
+
     private static TestDatabase database;
     private static Path objectStore;
     private static Path tls;
@@ -56,6 +58,8 @@ class ServiceTlsIT {
         Map<String, String> config = new HashMap<>(ServiceProcess.fleetSettings(database,
                 "test-" + UUID.randomUUID().toString().substring(0, 8) + ".", objectStore));
         config.putAll(ServiceTls.settings(ServiceProcess.PROFILE, tls.toString()));
+        // Renewal is shown in seconds, not the hour of platform/tenancy's defaults.
+        config.put("quarkus.tls.service.reload-period", RELOAD_PERIOD.toSeconds() + "s");
         // Ready means /q/health/ready answered 200 over HTTPS, trusting only the stack's CA.
         tenant = ServiceProcess.start("tenant", config);
     }
@@ -168,6 +172,46 @@ class ServiceTlsIT {
         assertThatThrownBy(() -> ServiceTls.httpsGet(tenant.port(), "/q/health/ready", other))
                 .isInstanceOf(javax.net.ssl.SSLHandshakeException.class)
                 .satisfies(refused -> System.out.println("HTTPS client trusting another CA: " + refused));
+    }
+
+    /**
+     * Proves: a certificate renewed in place (as cert-manager rewrites the Secret's files) is
+     * presented on new connections without a restart: the registry reads the files again
+     * every reload period and the HTTP server takes them.
+     */
+    @Test
+    void renewedCertificateIsPresentedWithoutRestart() throws Exception {
+        java.math.BigInteger before = presentedSerial();
+        Path renewed = ServiceTls.issue(Files.createTempDirectory("aicunet-service-tls-renewed-"), ServiceTls.stackCa(),
+                ServiceTls.stackCa().certificate());
+        // Key first, then certificate, each moved into place whole (a rename, as the kubelet's symlink swap).
+        for (String file : new String[] {"tls.key", "tls.crt"}) {
+            Path staged = tls.resolve(file + ".new");
+            Files.copy(renewed.resolve(file), staged, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(staged, tls.resolve(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        java.math.BigInteger expected = ((java.security.cert.X509Certificate) java.security.cert.CertificateFactory
+                .getInstance("X.509").generateCertificate(Files.newInputStream(tls.resolve("tls.crt")))).getSerialNumber();
+        assertThat(expected).isNotEqualTo(before);
+        long giveUp = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        java.math.BigInteger now = before;
+        while (System.nanoTime() < giveUp && !now.equals(expected)) {
+            Thread.sleep(500);
+            now = presentedSerial();
+        }
+        System.out.println("certificate presented before renewal: serial " + before + ", after: " + now);
+        assertThat(now).as("the renewed certificate's serial").isEqualTo(expected);
+        assertThat(tenant.alive()).isTrue();
+    }
+
+    /** The serial of the certificate the service presents on a new connection. */
+    private static java.math.BigInteger presentedSerial() throws Exception {
+        HttpResponse<Void> answer = ServiceTls.httpClient(tls.resolve("ca.crt")).send(
+                HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + tenant.port() + "/q/health/live"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
+        return ((java.security.cert.X509Certificate) answer.sslSession().orElseThrow().getPeerCertificates()[0])
+                .getSerialNumber();
     }
 
     private static Throwable rootCause(Throwable failure) {
