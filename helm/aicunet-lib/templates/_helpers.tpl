@@ -296,6 +296,29 @@ store of their TLS registry configuration "kafka" (platform/outbox).
 {{- end -}}
 
 {{/*
+Where the CA certificate that signed the Redis server's certificate is mounted (from
+redis.tls): the services' production default of aicunet.redis.ca-certificate, the trust
+store of their TLS registry configuration "redis" (platform/limits).
+*/}}
+{{- define "aicunet-lib.redisCaPath" -}}
+/etc/aicunet/redis-tls
+{{- end -}}
+
+{{- define "aicunet-lib.redisCaVolume" -}}
+{{- if .Values.redis.enabled }}
+{{ include "aicunet-lib.caVolume" (dict "volume" "redis-ca" "tls" .Values.redis.tls "path" "redis.tls" "what" "the Redis server's certificate (rediss://, host name verified)") }}
+{{- end }}
+{{- end -}}
+
+{{- define "aicunet-lib.redisCaMount" -}}
+{{- if .Values.redis.enabled }}
+- name: redis-ca
+  mountPath: {{ include "aicunet-lib.redisCaPath" . }}
+  readOnly: true
+{{- end }}
+{{- end -}}
+
+{{/*
 The identity provider's issuer whose tokens the service accepts: auth.issuer, else
 global.auth.issuer (helm/fleet sets it once for every service). No default: a
 service that trusted some guessed issuer would refuse every real token, or worse.
@@ -385,6 +408,7 @@ AICUNET_POLICY_OPA_URL: {{ include "aicunet-lib.opaUrl" . | quote }}
 {{ include "aicunet-lib.authConfigEnv" . }}
 {{- if .Values.redis.enabled }}
 QUARKUS_REDIS_HOSTS: {{ include "aicunet-lib.redisHosts" . | quote }}
+AICUNET_REDIS_CA_CERTIFICATE: {{ printf "%s/ca.crt" (include "aicunet-lib.redisCaPath" .) | quote }}
 {{- end }}
 QUARKUS_LOG_LEVEL: {{ .Values.config.logLevel | quote }}
 JAVA_OPTS_APPEND: {{ .Values.jvm.options | quote }}
@@ -394,8 +418,8 @@ JAVA_OPTS_APPEND: {{ .Values.jvm.options | quote }}
 {{- end -}}
 
 {{/*
-redis.hosts with the service's own Redis ACL user (redis.username, default serviceName)
-as each URL's user parameter: the Quarkus Redis client has no username setting, Vert.x
+redis.hosts (rediss:// only: TLS, docs/tls.md "Redis") with the service's own Redis ACL
+user (redis.username, default serviceName) as each URL's user parameter: the Quarkus Redis client has no username setting, Vert.x
 reads it from the URL (docs/redis.md, "ACL users"). The password is QUARKUS_REDIS_PASSWORD
 from redis.passwordSecret.
 */}}
@@ -404,6 +428,9 @@ from redis.passwordSecret.
 {{- $hosts := list -}}
 {{- range $host := splitList "," .Values.redis.hosts -}}
 {{- $host = trim $host -}}
+{{- if not (hasPrefix "rediss://" $host) -}}
+{{- fail (printf "redis.hosts %s is not rediss://: the service speaks to Redis over TLS only, verifying the server with redis.tls's CA and its host name" $host) -}}
+{{- end -}}
 {{- $hosts = append $hosts (printf "%s%suser=%s" $host (ternary "&" "?" (contains "?" $host)) (urlquery $user)) -}}
 {{- end -}}
 {{- join "," $hosts -}}

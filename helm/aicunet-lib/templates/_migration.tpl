@@ -62,10 +62,16 @@ spec:
               mountPath: /tmp
             {{- include "aicunet-lib.databaseCaMount" . | nindent 12 }}
             {{- include "aicunet-lib.kafkaCaMount" . | nindent 12 }}
+            {{- with include "aicunet-lib.redisCaMount" . | trim }}
+            {{- . | nindent 12 }}
+            {{- end }}
       volumes:
         {{- include "aicunet-lib.tmpVolume" . | nindent 8 }}
         {{- include "aicunet-lib.databaseCaVolume" . | nindent 8 }}
         {{- include "aicunet-lib.kafkaCaVolume" . | nindent 8 }}
+        {{- with include "aicunet-lib.redisCaVolume" . | trim }}
+        {{- . | nindent 8 }}
+        {{- end }}
       {{- with .Values.nodeSelector }}
       nodeSelector:
         {{- toYaml . | nindent 8 }}

@@ -212,6 +212,9 @@ spec:
             {{- include "aicunet-lib.privacyObjectStoreMounts" . | nindent 12 }}
             {{- include "aicunet-lib.databaseCaMount" . | nindent 12 }}
             {{- include "aicunet-lib.kafkaCaMount" . | nindent 12 }}
+            {{- with include "aicunet-lib.redisCaMount" . | trim }}
+            {{- . | nindent 12 }}
+            {{- end }}
             {{- with include "aicunet-lib.serviceTlsMount" . | trim }}
             {{- . | nindent 12 }}
             {{- end }}
@@ -223,6 +226,9 @@ spec:
         {{- include "aicunet-lib.privacyObjectStoreVolume" . | nindent 8 }}
         {{- include "aicunet-lib.databaseCaVolume" . | nindent 8 }}
         {{- include "aicunet-lib.kafkaCaVolume" . | nindent 8 }}
+        {{- with include "aicunet-lib.redisCaVolume" . | trim }}
+        {{- . | nindent 8 }}
+        {{- end }}
         {{- with include "aicunet-lib.serviceTlsVolume" . | trim }}
         {{- . | nindent 8 }}
         {{- end }}

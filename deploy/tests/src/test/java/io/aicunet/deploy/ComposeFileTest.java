@@ -109,6 +109,9 @@ class ComposeFileTest {
                     .isEqualTo(environment.get("_DEV_AICUNET_DATABASE_CA_CERTIFICATE"));
             assertThat(environment).as("%s limits its callers' requests in Redis, as its own ACL user", service)
                     .containsEntry("QUARKUS_REDIS_HOSTS", "redis://redis:6379?user=" + service);
+            assertThat(environment.get("_DEV_AICUNET_REDIS_CA_CERTIFICATE"))
+                    .as("%s's Redis trust store (TLS registry, loaded at start) is a file compose has", service)
+                    .isEqualTo(environment.get("_DEV_AICUNET_DATABASE_CA_CERTIFICATE"));
             assertThat(environment.keySet()).noneMatch(ManifestSecurityTest::isCredentialName);
             int port = Fleet.HTTP_PORTS.get(service);
             assertThat(Yaml.list(definition.get("ports"))).containsExactly("127.0.0.1:" + port + ":" + port);
