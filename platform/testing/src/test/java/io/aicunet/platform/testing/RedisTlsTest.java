@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * TLS to the local stack's Redis (platform/devstack/bin/redis.sh, docs/tls.md "Redis") tried
  * as a client on the network would: the port takes only TLS 1.2 or later, with the
  * certificate of the local CA for 127.0.0.1 and localhost, and a verifying client refuses a
- * server it cannot verify, before it sends its password. Clients: the JDK's TLS (this
+ * server it cannot verify (another CA, another name, an expired certificate), before it
+ * sends its password. Clients: the JDK's TLS (this
  * module's {@link RedisConnection}), the Vert.x Redis client with the options the services'
  * TLS registry configuration gives it ({@link StackRedisClient}), and redis-cli. Each
  * service's own client is shown verifying the host name by agent-state's RedisTlsTest.
@@ -150,6 +151,56 @@ class RedisTlsTest {
         }
         // The forwarder itself passes a connection through: without the name check it would connect.
         assertThat(forwarder.connections()).isGreaterThanOrEqualTo(2);
+    }
+
+    /**
+     * Proves: a client refuses a Redis whose certificate, from the stack's CA and for the name
+     * dialled, has expired (a scratch redis-server, TLS only, set up as the stack's).
+     */
+    @Test
+    void clientRefusesAnExpiredCertificate() throws IOException, InterruptedException {
+        Path directory = ServiceTls.issueExpired(otherCaDirectory.resolve("expired"), ServiceTls.stackCa(),
+                FleetStack.caCertificate());
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getByName(FleetStack.host()))) {
+            port = free.getLocalPort();
+        }
+        Process server = new ProcessBuilder(List.of("redis-server", "--port", "0", "--tls-port", Integer.toString(port),
+                "--bind", FleetStack.host(), "--save", "", "--appendonly", "no", "--dir", directory.toString(),
+                "--tls-cert-file", directory.resolve("tls.crt").toString(),
+                "--tls-key-file", directory.resolve("tls.key").toString(),
+                "--tls-ca-cert-file", FleetStack.caCertificate().toString(), "--tls-auth-clients", "no"))
+                .redirectErrorStream(true).redirectOutput(directory.resolve("redis.log").toFile()).start();
+        try {
+            waitUntilListening(port);
+            assertThatThrownBy(() -> RedisConnection.open(FleetStack.host(), port, FleetStack.caCertificate()).close())
+                    .isInstanceOf(UncheckedIOException.class).hasCauseInstanceOf(SSLHandshakeException.class)
+                    .hasStackTraceContaining("CertificateExpiredException");
+            Redis client = Redis.createClient(vertx, StackRedisClient.options("rediss://" + FleetStack.host() + ":" + port,
+                    FleetStack.caCertificate()));
+            try {
+                assertThatThrownBy(() -> client.send(Request.cmd(Command.PING)).toCompletionStage().toCompletableFuture()
+                        .orTimeout(10, TimeUnit.SECONDS).join()).as("Vert.x against an expired certificate")
+                        .hasStackTraceContaining("CertificateExpiredException");
+            } finally {
+                client.close();
+            }
+        } finally {
+            server.destroy();
+            server.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void waitUntilListening(int port) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            try (Socket probe = new Socket(FleetStack.host(), port)) {
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(50);
+            }
+        }
+        throw new AssertionError("the scratch redis-server did not listen on " + port + " within 20 s");
     }
 
     private static Result redisCli(Path ca, String... arguments) {
