@@ -47,7 +47,7 @@ FLEET_BACKUP_LOCK_WAIT="${FLEET_BACKUP_LOCK_WAIT:-30m}"
 operations_audit_url() {
   local port
   port="$(services_list | awk '$1 == "audit" { print $2 }')"
-  printf '%s\n' "${FLEET_AUDIT_URL:-http://127.0.0.1:${port:-18084}}"
+  printf '%s\n' "${FLEET_AUDIT_URL:-https://127.0.0.1:${port:-18084}}"
 }
 operations_queue() { printf '%s\n' "${FLEET_AUDIT_QUEUE:-$FLEET_HOME/audit-queue}"; }
 operations_backup_lock() { printf '%s\n' "$FLEET_RUN/backup.lock"; }
@@ -129,7 +129,7 @@ operations_record() {
 }
 
 operations_audit_ready() {
-  curl -fsS -o /dev/null --max-time 2 "$(operations_audit_url)/q/health/ready" 2>/dev/null
+  curl -fsS -o /dev/null --max-time 2 --cacert "$(tls_ca_cert)" "$(operations_audit_url)/q/health/ready" 2>/dev/null
 }
 
 # Delivers the queued records to the platform's log, oldest first, in batches; a record
@@ -222,7 +222,7 @@ operations_deliver() (
 # the HTTP status (nothing when the service did not answer).
 operations_append() {
   local url="$1" headers="$2" body="$3" answer="$4"
-  curl -sS --max-time 20 -o "$answer" -w '%{http_code}' -X POST -H "@$headers" \
+  curl -sS --max-time 20 --cacert "$(tls_ca_cert)" -o "$answer" -w '%{http_code}' -X POST -H "@$headers" \
     --data-binary @- "$url/v1/audit/tenants/$FLEET_PLATFORM_LOG_TENANT/records" <<<"$body" 2>/dev/null || true
 }
 

@@ -41,21 +41,53 @@ services_build_if_needed() {
   done
 }
 
+# The services' own certificate: TLS on their port (REST, gRPC, health) and the CA their
+# calls to the tenant service trust, issued once by the local CA (tls.sh) and laid out as
+# platform/tenancy's profile service-tls reads it, the layout of cert-manager's Secret:
+# tls.crt, tls.key and ca.crt in one directory (docs/tls.md, "Service to service"). A
+# renewed certificate is picked up by running services within the profile's reload period.
+services_tls_dir() { printf '%s
+' "$(tls_dir)/service"; }
+
+services_tls_ensure() {
+  local dir
+  tls_server_ensure service
+  dir="$(services_tls_dir)"
+  mkdir -p "$dir"
+  chmod 755 "$dir"
+  cmp -s -- "$(tls_server_cert service)" "$dir/tls.crt" || install -m 644 "$(tls_server_cert service)" "$dir/tls.crt"
+  cmp -s -- "$(tls_server_key service)" "$dir/tls.key" || install -m 600 "$(tls_server_key service)" "$dir/tls.key"
+  cmp -s -- "$(tls_ca_cert)" "$dir/ca.crt" || install -m 644 "$(tls_ca_cert)" "$dir/ca.crt"
+}
+
+# True when a service answers in plaintext on <port>: one started before the stack's
+# services spoke TLS, to be restarted.
+service_plaintext() {
+  curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$1/q/health/live" 2>/dev/null
+}
+
 service_start() {
   local service="$1" port="$2" pid
   if pid="$(service_pid "$service")"; then
-    info "$service: already running (pid $pid)"
-    return 0
+    if ! service_plaintext "$port"; then
+      info "$service: already running (pid $pid)"
+      return 0
+    fi
+    info "$service: running without TLS (pid $pid); restarting it"
+    stop_pid "$service" "$pid" 30
+    rm -f -- "$(service_pid_file "$service")"
   fi
   require_free_port "$service" "$port" "the port in $FLEET_SERVICES_CONF"
   info "$service: starting on 127.0.0.1:$port"
   # From the service's directory, so Quarkus picks up its .env/config/ there if any.
   # The dev profile: the local stack's settings, development keys among them, exist only
-  # there (and in test); in any other profile a service refuses development keys.
+  # there (and in test); in any other profile a service refuses development keys. With
+  # service-tls: HTTPS and gRPC over TLS only, on the same port (services_tls_ensure).
   # shellcheck disable=SC2086 # FLEET_SERVICE_JAVA_OPTS is a list of JVM options
   (cd "$(service_dir "$service")" &&
     spawn "$(service_pid_file "$service")" "$(service_log "$service")" \
-      env QUARKUS_PROFILE=dev QUARKUS_HTTP_PORT="$port" FLEET_PG_PORT="$FLEET_PG_PORT" \
+      env QUARKUS_PROFILE=dev,service-tls AICUNET_SERVICE_TLS_DIRECTORY="$(services_tls_dir)" \
+      QUARKUS_HTTP_PORT="$port" FLEET_PG_PORT="$FLEET_PG_PORT" \
       FLEET_REDIS_PORT="$FLEET_REDIS_PORT" FLEET_KAFKA_PORT="$FLEET_KAFKA_PORT" \
       FLEET_OPA_PORT="$FLEET_OPA_PORT" FLEET_OPA_TOKEN="$FLEET_OPA_TOKEN" \
       FLEET_KEYCLOAK_PORT="$FLEET_KEYCLOAK_PORT" \
@@ -63,7 +95,7 @@ service_start() {
 }
 
 service_ready() {
-  curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$1/q/health/ready"
+  curl -fsS -o /dev/null --max-time 2 --cacert "$(tls_ca_cert)" "https://127.0.0.1:$1/q/health/ready"
 }
 
 service_wait() {
@@ -76,6 +108,7 @@ service_wait() {
 services_start() {
   local service port
   services_build_if_needed
+  services_tls_ensure
   # All JVMs boot at once; then each is awaited.
   while read -r service port; do service_start "$service" "$port"; done < <(services_list)
   while read -r service port; do service_wait "$service" "$port"; done < <(services_list)
@@ -100,6 +133,6 @@ services_stop() {
 services_status() {
   local service port
   while read -r service port; do
-    status_line "$service" "$(service_pid "$service" || true)" "http://127.0.0.1:$port (REST + gRPC)"
+    status_line "$service" "$(service_pid "$service" || true)" "https://127.0.0.1:$port (REST + gRPC, TLS only)"
   done < <(services_list)
 }

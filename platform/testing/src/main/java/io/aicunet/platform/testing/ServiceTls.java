@@ -4,6 +4,7 @@ import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import io.grpc.TlsChannelCredentials;
 import java.io.IOException;
 import java.io.InputStream;
@@ -155,9 +156,22 @@ public final class ServiceTls {
 
     /** A gRPC channel to 127.0.0.1:{@code port} over TLS that trusts only {@code ca} and checks the server's name. */
     public static ManagedChannel channel(int port, Path ca) {
+        return channelBuilder("127.0.0.1", port, ca).build();
+    }
+
+    /**
+     * A gRPC channel to a service of the running local stack ({@code ./fleet up}: TLS only,
+     * with the stack's CA), as benchmarks and hand-run tools reach it.
+     */
+    public static ManagedChannel stackChannel(String host, int port) {
+        return channelBuilder(host, port, FleetStack.caCertificate()).build();
+    }
+
+    /** The builder of {@link #channel}, for a caller that sets more (an executor, say). */
+    public static ManagedChannelBuilder<?> channelBuilder(String host, int port, Path ca) {
         try {
             ChannelCredentials credentials = TlsChannelCredentials.newBuilder().trustManager(ca.toFile()).build();
-            return Grpc.newChannelBuilderForAddress("127.0.0.1", port, credentials).build();
+            return Grpc.newChannelBuilderForAddress(host, port, credentials);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + ca, e);
         }

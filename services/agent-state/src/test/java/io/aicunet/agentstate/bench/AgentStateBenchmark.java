@@ -20,12 +20,13 @@ import io.aicunet.platform.policy.Authorizer;
 import io.aicunet.platform.policy.PolicyConfig;
 import io.aicunet.platform.policy.PolicyStep;
 import io.aicunet.platform.policy.Resource;
+import io.aicunet.platform.testing.ServiceTls;
+import io.aicunet.platform.testing.StackRedis;
 import io.aicunet.platform.testing.FleetStack;
 import io.aicunet.platform.testing.PipelineCost;
 import io.aicunet.platform.testing.TenantFixtures;
 import io.aicunet.platform.testing.TestCallers;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -76,7 +77,7 @@ public final class AgentStateBenchmark {
         for (int i = 0; i < CHANNELS; i++) {
             // Callbacks run on the network threads, as in grpc-java's own benchmarks: the
             // load generator shares the two cores with the service and must stay cheap.
-            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
+            ManagedChannel channel = ServiceTls.channelBuilder("127.0.0.1", port, FleetStack.caCertificate())
                     .directExecutor().build();
             channels.add(channel);
             stubs.add(AgentStateServiceGrpc.newFutureStub(TestCallers.as(channel,
@@ -91,7 +92,7 @@ public final class AgentStateBenchmark {
      */
     private static String newTenant() {
         int tenantPort = Integer.parseInt(System.getenv().getOrDefault("FLEET_TENANT_PORT", "18081"));
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", tenantPort).usePlaintext().build();
+        ManagedChannel channel = ServiceTls.stackChannel("127.0.0.1", tenantPort);
         try {
             return TenantServiceGrpc.newBlockingStub(TestCallers.as(channel, TestCallers.platformAdmin()))
                     .createTenant(TenantFixtures.aTenant().build()).getTenant().getId();
@@ -242,9 +243,15 @@ public final class AgentStateBenchmark {
     }
 
     private static RedisFigures redisBenchmark() throws IOException, InterruptedException {
-        List<String> command = List.of("redis-benchmark", "-h", FleetStack.host(), "-p",
-                Integer.toString(FleetStack.redisPort()), "-t", "get,set", "-n", "100000", "-q");
-        System.out.println("running: " + String.join(" ", command));
+        // As the stack's administrator over TLS with the stack's CA, as the service talks to it.
+        // redis-benchmark takes a password only as -a (not REDISCLI_AUTH): the local stack's
+        // development one, so it is not printed.
+        List<String> options = List.of("redis-benchmark", "-h", FleetStack.host(), "-p",
+                Integer.toString(FleetStack.redisPort()), "--tls", "--cacert", FleetStack.caCertificate().toString(),
+                "--user", StackRedis.ADMIN, "-t", "get,set", "-n", "100000", "-q");
+        System.out.println("running: " + String.join(" ", options) + " -a <" + StackRedis.ADMIN + "'s password>");
+        List<String> command = new ArrayList<>(options);
+        command.addAll(List.of("-a", StackRedis.password(StackRedis.ADMIN)));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {

@@ -19,6 +19,7 @@ import io.aicunet.platform.auditlog.VerificationReport;
 import io.aicunet.platform.outbox.KafkaEventPublisher;
 import io.aicunet.platform.outbox.OutboxEvent;
 import io.aicunet.platform.tenancy.TenantId;
+import io.aicunet.platform.testing.ServiceTls;
 import io.aicunet.platform.testing.AuditFixtures;
 import io.aicunet.platform.testing.FleetStack;
 import io.aicunet.platform.testing.TestCallers;
@@ -75,7 +76,7 @@ public final class AuditBenchmark {
         int tenants = options.get("tenants").intValue();
         System.out.printf("audit benchmark, %s, %d cores%n", Instant.now(), Runtime.getRuntime().availableProcessors());
 
-        ManagedChannel channel = TestCallers.channel(port);
+        ManagedChannel channel = ServiceTls.stackChannel("127.0.0.1", port);
         try {
             List<String> grpcTenants = grpcAppends(channel, options.get("grpcRecords").intValue(), tenants);
             proofLatency(channel, grpcTenants.get(0), options.get("proofs").intValue());

@@ -1,5 +1,6 @@
 package io.aicunet.config.bench;
 
+import io.aicunet.platform.testing.ServiceTls;
 import io.aicunet.platform.testing.TestCallers;
 
 import io.aicunet.contracts.config.v1.ConfigServiceGrpc;
@@ -14,7 +15,6 @@ import io.aicunet.contracts.config.v1.WatchResponse;
 import io.grpc.Channel;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -79,7 +79,7 @@ public final class ConfigBenchmark {
         int port = Integer.parseInt(target.substring(target.indexOf(':') + 1));
         System.out.printf(Locale.ROOT, "config benchmark against %s, %d s per phase, %d cores%n", target, seconds,
                 Runtime.getRuntime().availableProcessors());
-        ManagedChannel channel = ManagedChannelBuilder.forAddress(host, port).usePlaintext().build();
+        ManagedChannel channel = ServiceTls.stackChannel(host, port);
         try {
             runConfig(channel, phase);
         } finally {

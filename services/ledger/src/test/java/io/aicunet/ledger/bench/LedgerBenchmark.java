@@ -14,6 +14,7 @@ import io.aicunet.platform.policy.Authorizer;
 import io.aicunet.platform.policy.PolicyConfig;
 import io.aicunet.platform.policy.PolicyStep;
 import io.aicunet.platform.policy.Resource;
+import io.aicunet.platform.testing.ServiceTls;
 import io.aicunet.platform.testing.FleetStack;
 import io.aicunet.platform.testing.PipelineCost;
 import io.aicunet.platform.testing.TestCallers;
@@ -95,7 +96,7 @@ public final class LedgerBenchmark {
         if (Arrays.asList(args).contains("--pipeline-cost-only")) {
             return;
         }
-        ManagedChannel channel = TestCallers.channel(port);
+        ManagedChannel channel = ServiceTls.stackChannel("127.0.0.1", port);
         try {
             LedgerBenchmark benchmark = new LedgerBenchmark(channel);
             System.out.printf(Locale.ROOT, "ledger benchmark: 127.0.0.1:%d, tenant %s, %d s per phase%n", port,
