@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -38,6 +40,16 @@ final class CaMounts {
                 .findFirst().orElseThrow(() -> new AssertionError(what + " does not mount " + volumeName));
         assertThat(mount.getMountPath()).as(what).isEqualTo(directory);
         assertThat(mount.getReadOnly()).as(what + ": read-only").isTrue();
+    }
+
+    /** {@link #assertCaMounted} in the service's app and in its migration Job (both start the clients). */
+    static void assertCaMountedInAppAndMigration(RenderedManifests manifests, Deployment deployment, String service,
+                                                 String volumeName, String directory, String secretName) {
+        assertCaMounted(deployment.getSpec().getTemplate().getSpec(), volumeName, directory, secretName,
+                service + " app");
+        Job migration = TrustedCallersTest.migrationOf(manifests, service);
+        assertCaMounted(migration.getSpec().getTemplate().getSpec(), volumeName, directory, secretName,
+                service + " migration");
     }
 
     static Volume volume(PodSpec pod, String volumeName, String what) {

@@ -96,11 +96,8 @@ class KafkaCredentialsTest {
                     .containsEntry("AICUNET_KAFKA_CA_CERTIFICATE", CA_DIRECTORY + "/ca.crt")
                     .doesNotContainKey("KAFKA_TLS_CONFIGURATION_NAME")
                     .doesNotContainKey("KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM");
-            CaMounts.assertCaMounted(deployment.getSpec().getTemplate().getSpec(), "kafka-ca", CA_DIRECTORY,
-                    service + "-kafka-ca", service + " app");
-            Job migration = TrustedCallersTest.migrationOf(manifests, service);
-            CaMounts.assertCaMounted(migration.getSpec().getTemplate().getSpec(), "kafka-ca", CA_DIRECTORY,
-                    service + "-kafka-ca", service + " migration");
+            CaMounts.assertCaMountedInAppAndMigration(manifests, deployment, service, "kafka-ca", CA_DIRECTORY,
+                    service + "-kafka-ca");
         }
     }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aicunet.deploy.Renders.Variant;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -68,11 +67,8 @@ class RedisTlsTest {
                     .allSatisfy(url -> assertThat(url.strip()).startsWith("rediss://").contains("user=" + service));
             assertThat(settings.keySet()).as("%s: the TLS keys stay the defaults'", service)
                     .noneMatch(name -> name.startsWith("QUARKUS_TLS_REDIS_") || name.startsWith("QUARKUS_REDIS_TLS"));
-            CaMounts.assertCaMounted(deployment.getSpec().getTemplate().getSpec(), "redis-ca", CA_DIRECTORY,
-                    service + "-redis-ca", service + " app");
-            Job migration = TrustedCallersTest.migrationOf(manifests, service);
-            CaMounts.assertCaMounted(migration.getSpec().getTemplate().getSpec(), "redis-ca", CA_DIRECTORY,
-                    service + "-redis-ca", service + " migration");
+            CaMounts.assertCaMountedInAppAndMigration(manifests, deployment, service, "redis-ca", CA_DIRECTORY,
+                    service + "-redis-ca");
         }
     }
 

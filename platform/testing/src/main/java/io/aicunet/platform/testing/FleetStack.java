@@ -126,6 +126,17 @@ public final class FleetStack {
         KafkaAcls.grantRun(kafkaAclsFile(), topicPrefix, kafkaAdminSettings());
     }
 
+    /**
+     * A new test run's topic prefix ({@code test-} and eight hex digits, then a dot), its
+     * grants applied ({@link #grantKafkaRun}), on the running stack.
+     */
+    public static String grantNewKafkaRun() {
+        ensureRunning();
+        String run = "test-" + java.util.UUID.randomUUID().toString().substring(0, 8) + ".";
+        grantKafkaRun(run);
+        return run;
+    }
+
     public static int opaPort() {
         return port("FLEET_OPA_PORT", 18181);
     }

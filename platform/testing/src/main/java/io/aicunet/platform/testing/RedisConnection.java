@@ -54,24 +54,14 @@ final class RedisConnection implements AutoCloseable {
      * and each reply. A server that fails verification fails here.
      */
     static RedisConnection open(String host, int port, Path ca) {
-        Socket socket = new Socket();
-        try {
-            socket.connect(new InetSocketAddress(host, port), TIMEOUT_MILLIS);
-            socket.setSoTimeout(TIMEOUT_MILLIS);
+        return connect(host, port, socket -> {
             SSLSocket tls = (SSLSocket) sslContext(ca).getSocketFactory().createSocket(socket, host, port, true);
             SSLParameters parameters = tls.getSSLParameters();
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
             tls.setSSLParameters(parameters);
             tls.startHandshake();
-            return new RedisConnection(tls);
-        } catch (IOException e) {
-            try {
-                socket.close();
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw new UncheckedIOException("cannot connect to Redis at " + host + ":" + port, e);
-        }
+            return tls;
+        });
     }
 
     /**
@@ -79,11 +69,20 @@ final class RedisConnection implements AutoCloseable {
      * else uses it: the fleet's Redis takes no plaintext.
      */
     static RedisConnection openPlaintext(String host, int port) {
+        return connect(host, port, socket -> socket);
+    }
+
+    /** What runs on the connected socket before the connection is handed out (the TLS handshake, say). */
+    private interface Upgrade {
+        Socket apply(Socket connected) throws IOException;
+    }
+
+    private static RedisConnection connect(String host, int port, Upgrade upgrade) {
         Socket socket = new Socket();
         try {
             socket.connect(new InetSocketAddress(host, port), TIMEOUT_MILLIS);
             socket.setSoTimeout(TIMEOUT_MILLIS);
-            return new RedisConnection(socket);
+            return new RedisConnection(upgrade.apply(socket));
         } catch (IOException e) {
             try {
                 socket.close();

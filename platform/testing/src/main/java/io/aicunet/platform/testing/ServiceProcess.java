@@ -251,6 +251,28 @@ public final class ServiceProcess implements AutoCloseable {
         HttpRequest ready = HttpRequest.newBuilder(URI.create((tlsCa != null ? "https" : "http") + "://127.0.0.1:"
                         + port + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(2)).build();
+        await("was not ready", () -> http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+    }
+
+    private void awaitListening() {
+        await("did not listen", () -> {
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+                return true;
+            }
+        });
+    }
+
+    /** What {@link #await} polls; an IOException means "not yet". */
+    private interface Probe {
+        boolean passes() throws IOException, InterruptedException;
+    }
+
+    /**
+     * Polls {@code probe} every 200 ms until it passes; fails as soon as the process exits,
+     * or after READY_TIMEOUT (then stops the process), saying the service {@code failed}.
+     */
+    private void await(String failed, Probe probe) {
         Instant giveUp = Instant.now().plus(READY_TIMEOUT);
         while (Instant.now().isBefore(giveUp)) {
             if (!process.isAlive()) {
@@ -258,7 +280,7 @@ public final class ServiceProcess implements AutoCloseable {
                         + "; see " + log);
             }
             try {
-                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (probe.passes()) {
                     return;
                 }
             } catch (IOException notYet) {
@@ -267,39 +289,19 @@ public final class ServiceProcess implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for " + name, e);
             }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for " + name, e);
-            }
+            sleepQuietly();
         }
         close();
-        throw new IllegalStateException("the " + name + " service was not ready within " + READY_TIMEOUT + "; see " + log);
+        throw new IllegalStateException("the " + name + " service " + failed + " within " + READY_TIMEOUT + "; see " + log);
     }
 
-    private void awaitListening() {
-        Instant giveUp = Instant.now().plus(READY_TIMEOUT);
-        while (Instant.now().isBefore(giveUp)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the " + name + " service exited with " + process.exitValue()
-                        + "; see " + log);
-            }
-            try (java.net.Socket socket = new java.net.Socket()) {
-                socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
-                return;
-            } catch (IOException notYet) {
-                // still starting
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for " + name, e);
-            }
+    private void sleepQuietly() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + name, e);
         }
-        close();
-        throw new IllegalStateException("the " + name + " service did not listen within " + READY_TIMEOUT + "; see " + log);
     }
 
     private static int freePort() {

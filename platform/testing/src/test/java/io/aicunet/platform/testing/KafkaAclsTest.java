@@ -56,9 +56,7 @@ class KafkaAclsTest {
 
     @BeforeAll
     static void grantARun() {
-        FleetStack.ensureRunning();
-        run = "test-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-        FleetStack.grantKafkaRun(run);
+        run = FleetStack.grantNewKafkaRun();
     }
 
     @Test

@@ -39,9 +39,7 @@ class KafkaTlsTest {
 
     @BeforeAll
     static void grantARun() {
-        FleetStack.ensureRunning();
-        run = "test-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-        FleetStack.grantKafkaRun(run);
+        run = FleetStack.grantNewKafkaRun();
     }
 
     /** Proves: a service's principal with the stack's CA connects and writes its own topic. */
