@@ -11,6 +11,7 @@ import io.aicunet.platform.tenancy.TenantTransactions;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
@@ -24,7 +25,10 @@ import org.jboss.logging.Logger;
  * <p>Metrics: {@code aicunet.ledger.invariant.violations} (gauge: unbalanced
  * tenant-unit pairs in the last platform-wide check) and
  * {@code aicunet.ledger.invariant.checks} (counter, tagged {@code holds=true|false}).
+ * Created at start, so that the gauge is scraped (as 0) before the first check has run,
+ * 10 s after start: an alert on it sees a series from the first scrape.
  */
+@Startup
 @ApplicationScoped
 public class VerifyInvariant {
 
