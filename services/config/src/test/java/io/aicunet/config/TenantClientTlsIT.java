@@ -190,17 +190,16 @@ class TenantClientTlsIT {
         return total;
     }
 
-    private static String awaitLogLine(ServiceProcess process, String text) throws InterruptedException {
-        long giveUp = System.nanoTime() + LOG_WAIT.toNanos();
-        while (System.nanoTime() < giveUp) {
-            // A log entry runs until the next line that starts with a timestamp.
-            for (String entry : process.log().split("\n(?=\\d{4}-\\d{2}-\\d{2} )")) {
-                if (entry.contains(text)) {
-                    return entry;
-                }
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("no line with \"" + text + "\" in the " + process.name() + " log:\n" + process.log());
+    /** The first entry of {@code process}'s log that contains {@code text}, waited for up to LOG_WAIT. */
+    private static String awaitLogLine(ServiceProcess process, String text) {
+        return org.awaitility.Awaitility.await("a line with \"" + text + "\" in the " + process.name() + " log")
+                .atMost(LOG_WAIT).pollInterval(Duration.ofMillis(200))
+                .until(() -> logEntry(process, text), java.util.Optional::isPresent).orElseThrow();
+    }
+
+    /** A log entry runs until the next line that starts with a timestamp. */
+    private static java.util.Optional<String> logEntry(ServiceProcess process, String text) {
+        return java.util.Arrays.stream(process.log().split("\n(?=\\d{4}-\\d{2}-\\d{2} )"))
+                .filter(entry -> entry.contains(text)).findFirst();
     }
 }

@@ -194,12 +194,8 @@ class ServiceTlsIT {
         java.math.BigInteger expected = ((java.security.cert.X509Certificate) java.security.cert.CertificateFactory
                 .getInstance("X.509").generateCertificate(Files.newInputStream(tls.resolve("tls.crt")))).getSerialNumber();
         assertThat(expected).isNotEqualTo(before);
-        long giveUp = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        java.math.BigInteger now = before;
-        while (System.nanoTime() < giveUp && !now.equals(expected)) {
-            Thread.sleep(500);
-            now = presentedSerial();
-        }
+        java.math.BigInteger now = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500)).until(ServiceTlsIT::presentedSerial, expected::equals);
         System.out.println("certificate presented before renewal: serial " + before + ", after: " + now);
         assertThat(now).as("the renewed certificate's serial").isEqualTo(expected);
         assertThat(tenant.alive()).isTrue();

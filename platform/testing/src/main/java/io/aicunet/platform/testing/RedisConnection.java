@@ -9,18 +9,11 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.List;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * One connection to a Redis speaking RESP2 over TLS, for checks that look at what the
@@ -55,7 +48,7 @@ final class RedisConnection implements AutoCloseable {
      */
     static RedisConnection open(String host, int port, Path ca) {
         return connect(host, port, socket -> {
-            SSLSocket tls = (SSLSocket) sslContext(ca).getSocketFactory().createSocket(socket, host, port, true);
+            SSLSocket tls = (SSLSocket) ServiceTls.sslContext(ca).getSocketFactory().createSocket(socket, host, port, true);
             SSLParameters parameters = tls.getSSLParameters();
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
             tls.setSSLParameters(parameters);
@@ -90,27 +83,6 @@ final class RedisConnection implements AutoCloseable {
                 e.addSuppressed(suppressed);
             }
             throw new UncheckedIOException("cannot connect to Redis at " + host + ":" + port, e);
-        }
-    }
-
-    /** A TLS context that trusts exactly the certificates of the PEM file {@code ca}. */
-    static SSLContext sslContext(Path ca) {
-        try (InputStream pem = Files.newInputStream(ca)) {
-            KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
-            trusted.load(null, null);
-            int index = 0;
-            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(pem)) {
-                trusted.setCertificateEntry("ca-" + index++, certificate);
-            }
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(trusted);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-            return context;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the CA " + ca, e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot trust the CA " + ca, e);
         }
     }
 
