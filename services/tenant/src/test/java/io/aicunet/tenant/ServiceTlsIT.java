@@ -53,8 +53,7 @@ class ServiceTlsIT {
     static void start() throws IOException {
         database = TestDatabase.create("tenant");
         objectStore = Files.createTempDirectory("aicunet-objects-");
-        tls = ServiceTls.issue(Files.createTempDirectory("aicunet-service-tls-"), ServiceTls.stackCa(),
-                ServiceTls.stackCa().certificate());
+        tls = mountedSecret(Files.createTempDirectory("aicunet-service-tls-"));
         Map<String, String> config = new HashMap<>(ServiceProcess.fleetSettings(database,
                 "test-" + UUID.randomUUID().toString().substring(0, 8) + ".", objectStore));
         config.putAll(ServiceTls.settings(ServiceProcess.PROFILE, tls.toString()));
@@ -182,15 +181,9 @@ class ServiceTlsIT {
     @Test
     void renewedCertificateIsPresentedWithoutRestart() throws Exception {
         java.math.BigInteger before = presentedSerial();
-        Path renewed = ServiceTls.issue(Files.createTempDirectory("aicunet-service-tls-renewed-"), ServiceTls.stackCa(),
-                ServiceTls.stackCa().certificate());
-        // Key first, then certificate, each moved into place whole (a rename, as the kubelet's symlink swap).
-        for (String file : new String[] {"tls.key", "tls.crt"}) {
-            Path staged = tls.resolve(file + ".new");
-            Files.copy(renewed.resolve(file), staged, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            Files.move(staged, tls.resolve(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        }
+        // Both files change in one rename, as the kubelet swaps a Secret volume: a reload never
+        // sees the new key beside the old certificate.
+        publish(tls, "renewed");
         java.math.BigInteger expected = ((java.security.cert.X509Certificate) java.security.cert.CertificateFactory
                 .getInstance("X.509").generateCertificate(Files.newInputStream(tls.resolve("tls.crt")))).getSerialNumber();
         assertThat(expected).isNotEqualTo(before);
@@ -199,6 +192,30 @@ class ServiceTlsIT {
         System.out.println("certificate presented before renewal: serial " + before + ", after: " + now);
         assertThat(now).as("the renewed certificate's serial").isEqualTo(expected);
         assertThat(tenant.alive()).isTrue();
+    }
+
+    /**
+     * A directory laid out as the kubelet mounts a Secret: {@code tls.crt}, {@code tls.key}
+     * and {@code ca.crt} are links through {@code ..data}, itself a link to the current
+     * version's directory, here a certificate for 127.0.0.1 from the stack's CA.
+     */
+    private static Path mountedSecret(Path directory) throws IOException {
+        publish(directory, "initial");
+        for (String file : ServiceTls.FILES) {
+            Files.createSymbolicLink(directory.resolve(file), Path.of("..data", file));
+        }
+        return directory;
+    }
+
+    /** Issues a new certificate into its own version directory and points {@code ..data} at it in one rename. */
+    private static void publish(Path directory, String version) throws IOException {
+        Path issued = ServiceTls.issue(Files.createDirectory(directory.resolve(".." + version)), ServiceTls.stackCa(),
+                ServiceTls.stackCa().certificate());
+        Path staged = directory.resolve("..data_tmp");
+        Files.deleteIfExists(staged);
+        Files.createSymbolicLink(staged, issued.getFileName());
+        Files.move(staged, directory.resolve("..data"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** The serial of the certificate the service presents on a new connection. */
