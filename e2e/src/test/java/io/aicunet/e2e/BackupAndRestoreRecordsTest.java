@@ -222,7 +222,7 @@ class BackupAndRestoreRecordsTest {
         }
 
         Map<String, String> environment() {
-            return Map.of("FLEET_AUDIT_URL", "http://127.0.0.1:" + fleet.port("audit"),
+            return Map.of("FLEET_AUDIT_URL", "https://127.0.0.1:" + fleet.port("audit"),
                     "FLEET_AUDIT_QUEUE", queue().toString(), "FLEET_OPERATOR", name);
         }
 

@@ -93,7 +93,7 @@ final class Fleet implements AutoCloseable {
         synchronized (this) {
             configs.put(name, config);
             services.put(name, process);
-            channels.put(name, TestCallers.channel(process.port()));
+            channels.put(name, process.channel());
         }
     }
 
@@ -121,7 +121,7 @@ final class Fleet implements AutoCloseable {
         ServiceProcess process = ServiceProcess.start(service, config);
         synchronized (this) {
             services.put(service, process);
-            channels.put(service, TestCallers.channel(process.port()));
+            channels.put(service, process.channel());
         }
     }
 
@@ -165,7 +165,7 @@ final class Fleet implements AutoCloseable {
         return databases.get(service);
     }
 
-    /** A plain channel to the service. */
+    /** A channel to the service, over TLS (it serves nothing else). */
     synchronized Channel channel(String service) {
         return channels.get(service);
     }

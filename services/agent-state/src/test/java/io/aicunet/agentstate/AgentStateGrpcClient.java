@@ -3,6 +3,7 @@ package io.aicunet.agentstate;
 import io.aicunet.contracts.agentstate.v1.AgentStateServiceGrpc.AgentStateServiceBlockingStub;
 import io.aicunet.contracts.agentstate.v1.AgentStateServiceGrpc;
 import io.aicunet.platform.testing.GrpcTestChannel;
+import io.aicunet.platform.testing.ServiceProcess;
 import java.util.Map;
 
 /**
@@ -15,6 +16,11 @@ public final class AgentStateGrpcClient implements AutoCloseable {
 
     public AgentStateGrpcClient(int port) {
         channel = GrpcTestChannel.open(port);
+    }
+
+    /** To a service process: over TLS, as it serves. */
+    public AgentStateGrpcClient(ServiceProcess service) {
+        channel = GrpcTestChannel.open(service);
     }
 
     public AgentStateServiceBlockingStub as(Map<String, String> callerHeaders) {

@@ -52,7 +52,7 @@ class QueuesPerTenantIT {
     void theCountIsSharedByBothReplicas() throws Exception {
         ServiceProcess second = ServiceProcess.secondReplica("agent-state", SmallBound.SETTINGS);
         AgentStateGrpcClient toFirst = new AgentStateGrpcClient(first.getPort());
-        AgentStateGrpcClient toSecond = new AgentStateGrpcClient(second.port());
+        AgentStateGrpcClient toSecond = new AgentStateGrpcClient(second);
         try {
             String tenant = AgentStateFixtures.aTenantId();
             AgentStateServiceBlockingStub one = toFirst.as(AgentStateFixtures.runtimeOf(tenant));

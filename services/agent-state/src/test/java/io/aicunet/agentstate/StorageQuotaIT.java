@@ -46,7 +46,7 @@ class StorageQuotaIT {
     void concurrentSavesOnTwoReplicasNeverPassTheQuota() throws Exception {
         ServiceProcess second = ServiceProcess.secondReplica("agent-state", Map.of());
         AgentStateGrpcClient toFirst = new AgentStateGrpcClient(first.getPort());
-        AgentStateGrpcClient toSecond = new AgentStateGrpcClient(second.port());
+        AgentStateGrpcClient toSecond = new AgentStateGrpcClient(second);
         ExecutorService threads = Executors.newFixedThreadPool(8);
         try {
             String tenant = StorageQuotaTest.aTenantWithStorageQuota(1000);

@@ -4,6 +4,7 @@ import io.aicunet.contracts.config.v1.ConfigServiceGrpc;
 import io.aicunet.contracts.config.v1.ConfigServiceGrpc.ConfigServiceBlockingStub;
 import io.aicunet.contracts.config.v1.WatchRequest;
 import io.aicunet.platform.testing.GrpcTestChannel;
+import io.aicunet.platform.testing.ServiceProcess;
 import io.aicunet.platform.testing.TestCallers;
 import java.util.Map;
 import java.util.Set;
@@ -18,6 +19,11 @@ public final class ConfigGrpcClient implements AutoCloseable {
 
     public ConfigGrpcClient(int port) {
         channel = GrpcTestChannel.open(port);
+    }
+
+    /** To a service process: over TLS, as it serves. */
+    public ConfigGrpcClient(ServiceProcess service) {
+        channel = GrpcTestChannel.open(service);
     }
 
     public ConfigServiceBlockingStub as(Map<String, String> callerHeaders) {

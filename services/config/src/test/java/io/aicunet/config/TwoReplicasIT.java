@@ -54,7 +54,7 @@ class TwoReplicasIT {
     void bothReplicasDeliverEveryChange() throws Exception {
         ServiceProcess second = startSecondReplica();
         ManagedChannel toFirst = TestCallers.channel(first.getPort());
-        ManagedChannel toSecond = TestCallers.channel(second.port());
+        ManagedChannel toSecond = second.channel();
         try {
             ConfigServiceBlockingStub one = stub(toFirst);
             ConfigServiceBlockingStub two = stub(toSecond);
@@ -104,7 +104,7 @@ class TwoReplicasIT {
     void watchStreamsPerTenantAreCountedAcrossReplicas() throws Exception {
         ServiceProcess second = startSecondReplica();
         ManagedChannel toFirst = TestCallers.channel(first.getPort());
-        ManagedChannel toSecond = TestCallers.channel(second.port());
+        ManagedChannel toSecond = second.channel();
         List<WatchRecorder> open = new ArrayList<>();
         try {
             ConfigServiceBlockingStub one = stub(toFirst);

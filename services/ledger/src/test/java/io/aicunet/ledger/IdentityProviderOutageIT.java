@@ -11,6 +11,7 @@ import io.aicunet.contracts.ledger.v1.LedgerServiceGrpc;
 import io.aicunet.platform.testing.FleetStack;
 import io.aicunet.platform.testing.LedgerFixtures;
 import io.aicunet.platform.testing.ServiceProcess;
+import io.aicunet.platform.testing.ServiceTls;
 import io.aicunet.platform.testing.TestCallers;
 import io.aicunet.platform.testing.TestDatabase;
 import io.grpc.HandlerRegistry;
@@ -78,7 +79,10 @@ class IdentityProviderOutageIT {
                 "test-" + UUID.randomUUID().toString().substring(0, 8) + ".", objects));
         config.put("mp.jwt.verify.publickey.location", "http://127.0.0.1:" + keys.getAddress().getPort() + "/certs");
         config.put("quarkus.oidc-client.auth-server-url", "http://127.0.0.1:" + closedPort() + "/realms/aicunet");
+        // TLS with the certificate the ledger's client trusts, so a call would get through if one were made.
+        Path certificate = Path.of(config.get(ServiceTls.DIRECTORY_SETTING));
         tenantKeys = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .useTransportSecurity(certificate.resolve("tls.crt").toFile(), certificate.resolve("tls.key").toFile())
                 .fallbackHandlerRegistry(new HandlerRegistry() {
                     @Override
                     public ServerMethodDefinition<?, ?> lookupMethod(String method, String authority) {
@@ -89,7 +93,7 @@ class IdentityProviderOutageIT {
         config.put("quarkus.grpc.clients.tenant-keys.host", "127.0.0.1");
         config.put("quarkus.grpc.clients.tenant-keys.port", Integer.toString(tenantKeys.getPort()));
         ledger = ServiceProcess.start("ledger", config);
-        channel = TestCallers.channel(ledger.port());
+        channel = ledger.channel();
     }
 
     @AfterAll

@@ -66,8 +66,8 @@ class TokenBudgetIT {
         Map<String, String> config = ServiceProcess.fleetSettings(database, topicPrefix);
         first = ServiceProcess.start("ledger", config);
         second = ServiceProcess.start("ledger", config);
-        toFirst = TestCallers.channel(first.port());
-        toSecond = TestCallers.channel(second.port());
+        toFirst = first.channel();
+        toSecond = second.channel();
     }
 
     @AfterAll

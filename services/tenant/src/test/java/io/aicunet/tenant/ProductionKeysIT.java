@@ -3,6 +3,7 @@ package io.aicunet.tenant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aicunet.platform.testing.ServiceProcess;
+import io.aicunet.platform.testing.ServiceTls;
 import io.aicunet.platform.testing.TestDatabase;
 import java.io.IOException;
 import java.io.InputStream;
@@ -114,11 +115,11 @@ class ProductionKeysIT {
                         + " username=\"tenant\" password=\"" + UUID.randomUUID() + "\";");
     }
 
-    /** The settings of a run against the local stack, in the prod profile. */
+    /** The settings of a run against the local stack, in the profiles the charts run it in (prod, service TLS). */
     private static Map<String, String> prod() {
         Map<String, String> config = new HashMap<>(ServiceProcess.fleetSettings(database,
                 "test-" + UUID.randomUUID().toString().substring(0, 8) + ".", objectStore));
-        config.put("quarkus.profile", "prod");
+        config.put("quarkus.profile", "prod," + ServiceTls.PROFILE);
         return config;
     }
 

@@ -68,6 +68,9 @@ public class FleetTestResource implements QuarkusTestResourceLifecycleManager {
             config.put("quarkus.grpc.clients.tenant-keys.port", Integer.toString(tenant.port()));
             // In test mode a Quarkus gRPC client dials test-port (by default the app's own server).
             config.put("quarkus.grpc.clients.tenant-keys.test-port", Integer.toString(tenant.port()));
+            // The peer serves TLS only: verified against the stack's CA, as in service-tls.
+            config.put("quarkus.grpc.clients.tenant-keys.plain-text", "false");
+            config.put("quarkus.grpc.clients.tenant-keys.ssl.trust-store", FleetStack.caCertificate().toString());
         }
         return config;
     }

@@ -10,9 +10,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * A plaintext channel to a service under test, handing out stubs that call as a given caller
- * (the headers of {@link TestCallers}) with a bounded deadline. One per test class; close it
- * after. A service's test client wraps its generated stubs around this one:
+ * A channel to a service under test (plaintext to a port, TLS to a {@link ServiceProcess}
+ * serving it), handing out stubs that call as a given caller (the headers of
+ * {@link TestCallers}) with a bounded deadline. One per test class; close it after. A service's test client wraps its generated stubs around this one:
  *
  * <pre>{@code
  * GrpcTestChannel channel = GrpcTestChannel.open(port);
@@ -40,6 +40,11 @@ public final class GrpcTestChannel implements AutoCloseable {
     /** A channel to 127.0.0.1:port whose stubs have {@link #DEADLINE_DEFAULT}. */
     public static GrpcTestChannel open(int port) {
         return open(port, DEADLINE_DEFAULT);
+    }
+
+    /** A channel to a service process ({@link ServiceProcess#channel()}, TLS when it serves TLS) with {@link #DEADLINE_DEFAULT}. */
+    public static GrpcTestChannel open(ServiceProcess service) {
+        return new GrpcTestChannel(service.channel(), DEADLINE_DEFAULT);
     }
 
     /** A channel to 127.0.0.1:port whose stubs have this deadline per call. */

@@ -1,5 +1,6 @@
 package io.aicunet.platform.testing;
 
+import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -26,10 +27,16 @@ import java.util.Map;
  * development keys among them, exist only there and in {@code test}; in any other
  * profile a service refuses development keys (platform/privacy's ProductionKeyCheck).
  * A test that means another profile sets {@code quarkus.profile}.
+ *
+ * <p>With {@link #fleetSettings} it serves TLS only, as {@code ./fleet up} and the charts run
+ * it ({@link ServiceTls#PROFILE}): a certificate for 127.0.0.1 from the local stack's CA,
+ * issued once per test JVM. {@link #channel()} and {@link #uri(String)} reach it over
+ * TLS, trusting that CA and checking the name.
  */
 public final class ServiceProcess implements AutoCloseable {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    private static Path tlsDirectory;
     /** The profile a packaged service runs in unless the test's config names one. */
     public static final String PROFILE = "dev";
 
@@ -174,7 +181,7 @@ public final class ServiceProcess implements AutoCloseable {
     private static Map<String, String> commonSettings(TestDatabase database, String topicPrefix) {
         FleetStack.grantKafkaRun(topicPrefix);
         Map<String, String> settings = new java.util.HashMap<>(FleetStack.identitySettings());
-        settings.put("quarkus.profile", "dev");
+        settings.putAll(ServiceTls.settings(PROFILE, tlsDirectory().toString()));
         settings.putAll(FleetStack.caSettings());
         settings.putAll(Map.ofEntries(
                 Map.entry("quarkus.datasource.reactive.url", database.reactiveUrl()),
@@ -190,6 +197,19 @@ public final class ServiceProcess implements AutoCloseable {
                 Map.entry("quarkus.redis.hosts", StackRedis.hosts(database.service())),
                 Map.entry("quarkus.redis.password", StackRedis.password(database.service()))));
         return settings;
+    }
+
+    /** The certificate, key and CA every service of this JVM serves with: issued on first use. */
+    private static synchronized Path tlsDirectory() {
+        if (tlsDirectory == null) {
+            try {
+                tlsDirectory = ServiceTls.issue(Files.createTempDirectory("aicunet-service-tls-"), ServiceTls.stackCa(),
+                        ServiceTls.stackCa().certificate());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create a directory for the services' certificate", e);
+            }
+        }
+        return tlsDirectory;
     }
 
     /**
@@ -213,6 +233,28 @@ public final class ServiceProcess implements AutoCloseable {
     /** The port of REST, gRPC and health (HTTPS only when it serves TLS). */
     public int port() {
         return port;
+    }
+
+    /**
+     * A gRPC channel to it: over TLS trusting the CA of its settings and checking the name
+     * when it serves TLS, plaintext otherwise. The caller shuts it down.
+     */
+    public ManagedChannel channel() {
+        return tlsCa != null ? ServiceTls.channel(port, tlsCa) : TestCallers.channel(port);
+    }
+
+    /** The address of {@code path} (e.g. "/q/metrics") on it: https when it serves TLS. */
+    public URI uri(String path) {
+        return URI.create((tlsCa != null ? "https" : "http") + "://127.0.0.1:" + port + path);
+    }
+
+    /** An HTTP client for {@link #uri}: trusting only the CA of its settings when it serves TLS. */
+    public HttpClient httpClient() {
+        HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        if (tlsCa != null) {
+            client.sslContext(ServiceTls.sslContext(tlsCa));
+        }
+        return client.build();
     }
 
     /** Its log so far. */
@@ -245,14 +287,8 @@ public final class ServiceProcess implements AutoCloseable {
 
     private void awaitReady() {
         // A service serving TLS is asked over HTTPS, trusting only the CA of its settings.
-        HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1));
-        if (tlsCa != null) {
-            client.sslContext(ServiceTls.sslContext(tlsCa));
-        }
-        HttpClient http = client.build();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create((tlsCa != null ? "https" : "http") + "://127.0.0.1:"
-                        + port + "/q/health/ready"))
-                .timeout(Duration.ofSeconds(2)).build();
+        HttpClient http = httpClient();
+        HttpRequest ready = HttpRequest.newBuilder(uri("/q/health/ready")).timeout(Duration.ofSeconds(2)).build();
         await("was not ready", () -> http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
     }
 

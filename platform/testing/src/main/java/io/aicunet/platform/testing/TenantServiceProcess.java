@@ -28,7 +28,7 @@ public final class TenantServiceProcess {
             Map<String, String> config = new HashMap<>(ServiceProcess.fleetSettings(database, topicPrefix));
             config.put("tenant.privacy-services", serviceUnderTest);
             process = ServiceProcess.start("tenant", config);
-            channel = TestCallers.channel(process.port());
+            channel = process.channel();
         }
         return process;
     }
@@ -48,7 +48,7 @@ public final class TenantServiceProcess {
         }
     }
 
-    /** The tenant service's port (gRPC and REST). */
+    /** The tenant service's port (gRPC and REST, TLS only). */
     public static synchronized int port() {
         if (process == null) {
             throw new IllegalStateException("no tenant service: start FleetTestResource with tenantService=true");
@@ -56,7 +56,7 @@ public final class TenantServiceProcess {
         return process.port();
     }
 
-    /** A plaintext channel to the tenant service. */
+    /** A channel to the tenant service, over TLS (it serves nothing else). */
     public static synchronized ManagedChannel channel() {
         port();
         return channel;

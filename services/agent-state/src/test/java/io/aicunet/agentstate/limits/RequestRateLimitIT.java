@@ -8,7 +8,6 @@ import io.aicunet.contracts.agentstate.v1.AgentStateServiceGrpc.AgentStateServic
 import io.aicunet.contracts.agentstate.v1.GetAgentRequest;
 import io.aicunet.contracts.tenant.v1.Quotas;
 import io.aicunet.contracts.tenant.v1.TenantServiceGrpc;
-import io.aicunet.platform.testing.FleetStack;
 import io.aicunet.platform.testing.StackRedis;
 import io.aicunet.platform.testing.StackRedisClient;
 import io.aicunet.platform.testing.GrpcCalls;
@@ -26,9 +25,7 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -66,7 +63,7 @@ class RequestRateLimitIT {
     void bothReplicasTakeFromOneBucket() throws Exception {
         ServiceProcess second = ServiceProcess.secondReplica("agent-state", Map.of());
         AgentStateGrpcClient toFirst = new AgentStateGrpcClient(first.getPort());
-        AgentStateGrpcClient toSecond = new AgentStateGrpcClient(second.port());
+        AgentStateGrpcClient toSecond = new AgentStateGrpcClient(second);
         Vertx vertx = Vertx.vertx();
         Redis redis = Redis.createClient(vertx, StackRedisClient.options(StackRedis.ADMIN));
         try {
@@ -126,7 +123,7 @@ class RequestRateLimitIT {
         }
         ServiceProcess withoutRedis = ServiceProcess.secondReplica("agent-state",
                 Map.of("quarkus.redis.hosts", "redis://127.0.0.1:" + closedPort));
-        AgentStateGrpcClient client = new AgentStateGrpcClient(withoutRedis.port());
+        AgentStateGrpcClient client = new AgentStateGrpcClient(withoutRedis);
         try {
             String tenant = TenantServiceGrpc.newBlockingStub(TestCallers.as(TenantServiceProcess.channel(),
                             TestCallers.platformAdmin()))
@@ -138,9 +135,8 @@ class RequestRateLimitIT {
             assertThat(call(admin)).isEqualTo(Status.Code.NOT_FOUND);
             assertThat(call(admin)).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
 
-            HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://" + FleetStack.host() + ":" + withoutRedis.port() + "/q/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> metrics = withoutRedis.httpClient().send(
+                    HttpRequest.newBuilder(withoutRedis.uri("/q/metrics")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(metrics.body()).containsPattern("aicunet_limits_decisions_total\\{[^}]*outcome=\"degraded\"[^}]*\\} 2\\.0")
                     .containsPattern("aicunet_limits_redis_failures_total(\\{[^}]*\\})? [1-9]");
         } finally {

@@ -80,7 +80,7 @@ public final class TokenBudgetBenchmark {
         // unknown to the tenant service, so it gets the unknown-tenant rate, raised here.
         config.put("aicunet.limits.unknown-tenant.requests-per-minute", "100000000");
         ServiceProcess ledger = ServiceProcess.start("ledger", config);
-        ManagedChannel channel = TestCallers.channel(ledger.port());
+        ManagedChannel channel = ledger.channel();
         try {
             String tenant = UUID.randomUUID().toString();
             createTenant(prefix, tenant, database);

@@ -54,6 +54,7 @@ public final class TenantBenchmark {
         Path ca = tls.resolve("ca.crt");
         Map<String, String> plainConfig = new HashMap<>(ServiceProcess.fleetSettings(database, topicPrefix, objectStore));
         Map<String, String> tlsConfig = new HashMap<>(plainConfig);
+        plainConfig.put("quarkus.profile", ServiceProcess.PROFILE); // without service-tls: the figure TLS is measured against
         tlsConfig.putAll(ServiceTls.settings(ServiceProcess.PROFILE, tls.toString()));
         try (ServiceProcess plain = ServiceProcess.start("tenant", plainConfig);
                 ServiceProcess secured = ServiceProcess.start("tenant", tlsConfig)) {
