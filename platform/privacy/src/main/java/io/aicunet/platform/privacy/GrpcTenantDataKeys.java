@@ -5,19 +5,24 @@ import io.aicunet.contracts.privacy.v1.MutinyTenantKeyServiceGrpc.MutinyTenantKe
 import io.aicunet.platform.tenancy.CallerHeaders;
 import io.aicunet.platform.tenancy.ServiceAccount;
 import io.aicunet.platform.tenancy.TenantId;
+import io.grpc.Channel;
 import io.grpc.ClientInterceptor;
+import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import io.quarkus.grpc.GrpcClient;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /**
  * Wires {@link TenantDataKeys} to the tenant service's TenantKeyService over gRPC
@@ -28,6 +33,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class GrpcTenantDataKeys {
+
+    private static final Logger LOG = Logger.getLogger(GrpcTenantDataKeys.class);
 
     @Produces
     @ApplicationScoped
@@ -46,6 +53,19 @@ public class GrpcTenantDataKeys {
                 .map(response -> Optional.of(new DataKey(tenant, response.getKeyId(), response.getKey().toByteArray())))
                 .onFailure(GrpcTenantDataKeys::keyIsGone).recoverWithItem(Optional.empty());
         return new TenantDataKeys(source, Duration.ofSeconds(cacheSeconds), cacheEntriesMax, Clock.systemUTC());
+    }
+
+    /**
+     * Opens the connection to the tenant service when the service starts, where one is
+     * configured: the TLS handshake and HTTP/2 set-up then happen before the first request,
+     * not inside the first data-key call's deadline (on a cold JVM they took most of it).
+     * Does not wait: a tenant service that is not up yet is connected to later, as before.
+     */
+    void connectAtStart(@Observes StartupEvent start, @GrpcClient("tenant-keys") Channel channel,
+                        @ConfigProperty(name = "quarkus.grpc.clients.tenant-keys.host") Optional<String> host) {
+        if (host.isPresent() && channel instanceof ManagedChannel managed) {
+            LOG.debugf("connecting to the tenant service (%s): %s", channel.authority(), managed.getState(true));
+        }
     }
 
     /** Names the tenant a call acts on (the tenant header; the token says who calls). */
