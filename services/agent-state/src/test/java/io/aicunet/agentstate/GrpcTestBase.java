@@ -9,7 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 /** A gRPC client of the application under test, fresh for each test, and a tenant of its own. */
 public abstract class GrpcTestBase {
 
-    @TestHTTPResource
+    @TestHTTPResource(tls = true)
     protected URL service;
 
     protected AgentStateGrpcClient client;

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = QueuesPerTenantIT.SmallBound.class, restrictToAnnotatedClass = true)
 class QueuesPerTenantIT {
 
-    @TestHTTPResource
+    @TestHTTPResource(tls = true)
     URL first;
 
     /**

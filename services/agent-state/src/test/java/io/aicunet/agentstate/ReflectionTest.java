@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class ReflectionTest {
 
-    @TestHTTPResource
+    @TestHTTPResource(tls = true)
     URL service;
 
     @Test

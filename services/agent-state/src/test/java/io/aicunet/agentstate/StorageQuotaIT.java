@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusIntegrationTest
 class StorageQuotaIT {
 
-    @TestHTTPResource
+    @TestHTTPResource(tls = true)
     URL first;
 
     /**

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class StrictJsonTest {
 
-    @TestHTTPResource
+    @TestHTTPResource(tls = true)
     URL service;
 
     @Test

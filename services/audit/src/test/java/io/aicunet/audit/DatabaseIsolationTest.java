@@ -29,7 +29,7 @@ class DatabaseIsolationTest {
             .appRoleRefuses("tenant_storage", Privilege.DELETE)
             .appRoleRefuses("audit_heads", Privilege.DELETE);
 
-    @TestHTTPResource
+    @TestHTTPResource(tls = true)
     URL service;
 
     /**

@@ -60,7 +60,7 @@ class HostileValuesTest {
     /** Writes every character outside ASCII as a JSON escape, so a lone surrogate travels as {@code \ud800}. */
     private static final JsonMapper ESCAPING = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
 
-    @TestHTTPResource
+    @TestHTTPResource(tls = true)
     URL service;
 
     private AuditGrpcClient client;

@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 public class KafkaIngestTest {
 
-    @TestHTTPResource
+    @TestHTTPResource(tls = true)
     URL service;
 
     public static OutboxEvent event(String topic, String type, String source, TenantId tenant, byte[] payload) {

@@ -58,7 +58,7 @@ class LegalHoldBypassTest {
             INSERT INTO audit_tenant_policies (tenant_id, retention_days, legal_hold) VALUES ('%s', -1, false);
             GRANT SELECT, UPDATE ON audit_tenant_policies TO PUBLIC""";
 
-    @TestHTTPResource
+    @TestHTTPResource(tls = true)
     URL service;
 
     /**

@@ -47,7 +47,7 @@ class StorageQuotaTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    @TestHTTPResource
+    @TestHTTPResource(tls = true)
     URL service;
 
     @Inject

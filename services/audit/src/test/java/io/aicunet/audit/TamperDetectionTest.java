@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class TamperDetectionTest {
 
-    @TestHTTPResource
+    @TestHTTPResource(tls = true)
     URL service;
 
     @Inject

@@ -8,9 +8,9 @@ import static org.awaitility.Awaitility.await;
 import io.aicunet.config.client.ConfigChange;
 import io.aicunet.config.client.ConfigClient;
 import io.aicunet.contracts.config.v1.DeleteEntryRequest;
+import io.aicunet.platform.testing.TestCallers;
 import io.aicunet.platform.testing.TestTokens;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.util.List;
@@ -31,7 +31,7 @@ class ConfigClientTest extends ConfigTestBase {
         String namespace = newNamespace();
         String tenant = aTenant();
         put(namespace, "model", globalScope(), "\"small\"");
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", service.getPort()).usePlaintext().build();
+        ManagedChannel channel = TestCallers.channel(service.getPort());
         List<ConfigChange> seen = new CopyOnWriteArrayList<>();
         try (ConfigClient config = client(channel, tenant, namespace)) {
             config.addListener(seen::add);
@@ -67,7 +67,7 @@ class ConfigClientTest extends ConfigTestBase {
         String tenant = aTenant();
         put(namespace, "model", globalScope(), "\"small\"");
         try (CuttableProxy proxy = new CuttableProxy(service.getPort())) {
-            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", proxy.port()).usePlaintext().build();
+            ManagedChannel channel = TestCallers.channel(proxy.port());
             List<ConfigChange> seen = new CopyOnWriteArrayList<>();
             try (ConfigClient config = client(channel, tenant, namespace)) {
                 config.addListener(seen::add);

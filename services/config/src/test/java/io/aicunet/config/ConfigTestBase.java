@@ -28,7 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 /** What the config tests share: a gRPC client of the service under test and a few steps. */
 public abstract class ConfigTestBase {
 
-    @TestHTTPResource
+    @TestHTTPResource(tls = true)
     URL service;
 
     protected ConfigGrpcClient client;

@@ -27,7 +27,7 @@ class StrictJsonTest {
 
     private static final Map<String, String> ADMIN = TestCallers.platformAdmin();
 
-    @TestHTTPResource
+    @TestHTTPResource(tls = true)
     URL service;
 
     @Test

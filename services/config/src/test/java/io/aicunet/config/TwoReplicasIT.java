@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = TwoReplicasIT.SlowPolling.class, restrictToAnnotatedClass = true)
 class TwoReplicasIT {
 
-    @TestHTTPResource
+    @TestHTTPResource(tls = true)
     URL first;
 
     /**

@@ -41,7 +41,7 @@ public abstract class LedgerTestBase {
      */
     protected static final int DEFAULT_ACCOUNTS = 5;
 
-    @TestHTTPResource
+    @TestHTTPResource(tls = true)
     protected URL service;
 
     protected GrpcTestChannel channel;

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class PrivacyRequestsPoisonTest {
 
-    @TestHTTPResource
+    @TestHTTPResource(tls = true)
     URL service;
 
     /**

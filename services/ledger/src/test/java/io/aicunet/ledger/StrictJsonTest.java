@@ -24,7 +24,7 @@ class StrictJsonTest {
 
     private final String tenant = UUID.randomUUID().toString();
 
-    @TestHTTPResource
+    @TestHTTPResource(tls = true)
     URL service;
 
     @Test

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 /** A gRPC client of the application under test, fresh for each test. */
 public abstract class GrpcTestBase {
 
-    @TestHTTPResource
+    @TestHTTPResource(tls = true)
     protected URL service;
 
     protected TenantGrpcClient client;

@@ -60,7 +60,8 @@ class ProductionKeysIT {
 
         assertThat(exit.code()).as(exit.log()).isNotZero();
         assertThat(exit.log())
-                .contains("the tenant service does not start in profile prod with development or missing keys")
+                .contains("the tenant service does not start in profile prod," + ServiceTls.PROFILE
+                        + " with development or missing keys")
                 .contains("tenant.master-key-id is a development value")
                 .contains("tenant.master-keys.dev-1 is a development value")
                 .contains("dev-1 is a development key id")

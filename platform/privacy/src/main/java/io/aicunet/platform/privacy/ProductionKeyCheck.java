@@ -91,7 +91,10 @@ public class ProductionKeyCheck {
     /** The message the service stops with. */
     static String refusal(SmallRyeConfig config, List<String> problems) {
         String service = config.getOptionalValue("quarkus.application.name", String.class).orElse("this service");
-        return "the " + service + " service does not start in profile " + String.join(",", config.getProfiles())
+        // getProfiles() lists the highest priority first; named as quarkus.profile gives them.
+        List<String> profiles = new java.util.ArrayList<>(config.getProfiles());
+        java.util.Collections.reverse(profiles);
+        return "the " + service + " service does not start in profile " + String.join(",", profiles)
                 + " with development or missing keys:\n  - " + String.join("\n  - ", problems)
                 + "\nDevelopment keys exist only in the dev and test profiles; a deployment sets its own from a"
                 + " secret (docs/deploy.md).";

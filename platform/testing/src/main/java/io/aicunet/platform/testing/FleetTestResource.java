@@ -48,6 +48,10 @@ public class FleetTestResource implements QuarkusTestResourceLifecycleManager {
         topicPrefix = "test-" + UUID.randomUUID().toString().substring(0, 8) + ".";
         FleetStack.grantKafkaRun(topicPrefix);
         Map<String, String> config = new HashMap<>(FleetStack.identitySettings());
+        // The application serves TLS only (the test profile inherits service-tls), with the
+        // certificate the service processes of this JVM present; this JVM trusts their CA.
+        config.put(ServiceTls.DIRECTORY_SETTING, ServiceProcess.tlsDirectory().toString());
+        ServiceTls.trustStackCaInThisJvm();
         config.put("quarkus.datasource.reactive.url", database.reactiveUrl());
         config.put("quarkus.datasource.jdbc.url", database.jdbcUrl());
         config.putAll(FleetStack.caSettings());

@@ -39,7 +39,7 @@ public final class OpenApiConformance {
 
     /**
      * Runs Schemathesis against the service at {@code service} (e.g.
-     * {@code http://127.0.0.1:8081}) with {@code bearerToken} on every request, and fails
+     * {@code https://127.0.0.1:8081}) with {@code bearerToken} on every request, and fails
      * with its report unless every check passed. {@code stArguments} are added to
      * {@code st run} (say why in the caller when one narrows what is checked).
      */
@@ -82,6 +82,10 @@ public final class OpenApiConformance {
                 "--report-dir", reports.toString(),
                 "--output-truncate", "false",
                 "--no-color"));
+        if ("https".equals(service.getScheme())) {
+            // The services under test serve TLS only: verified against the stack's CA.
+            command.addAll(List.of("--tls-verify", FleetStack.caCertificate().toString()));
+        }
         command.addAll(Arrays.asList(stArguments));
         String output;
         int exit;

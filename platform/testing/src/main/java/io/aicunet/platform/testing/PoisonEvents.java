@@ -134,7 +134,8 @@ public final class PoisonEvents {
     public static void assertReady(URL service) {
         try {
             HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create("http://" + service.getHost() + ":" + service.getPort() + "/q/health/ready"))
+                            URI.create(service.getProtocol() + "://" + service.getHost() + ":" + service.getPort()
+                                    + "/q/health/ready"))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(ready.statusCode()).as("readiness: %s", ready.body()).isEqualTo(200);
         } catch (java.io.IOException e) {

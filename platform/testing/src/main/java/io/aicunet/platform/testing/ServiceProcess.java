@@ -200,7 +200,7 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /** The certificate, key and CA every service of this JVM serves with: issued on first use. */
-    private static synchronized Path tlsDirectory() {
+    static synchronized Path tlsDirectory() {
         if (tlsDirectory == null) {
             try {
                 tlsDirectory = ServiceTls.issue(Files.createTempDirectory("aicunet-service-tls-"), ServiceTls.stackCa(),

@@ -54,6 +54,8 @@ public final class ServiceTls {
     /** The names a service's local certificate carries: what tests dial (127.0.0.1) and localhost. */
     private static final String SERVER_NAMES = "DNS:localhost,IP:127.0.0.1";
 
+    private static Path jvmTrustStore;
+
     private ServiceTls() {
     }
 
@@ -201,6 +203,42 @@ public final class ServiceTls {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, factory.getTrustManagers(), null);
             return context;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + ca, e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot trust " + ca, e);
+        }
+    }
+
+    /**
+     * Makes this JVM's default trust the local stack's CA and nothing else: the default SSL
+     * context and the {@code javax.net.ssl.trustStore} every client reads that builds its own
+     * (RestAssured's, the JDK's HTTP client): the clients of a test reach the services under
+     * test over TLS with the name checked. Tests talk to 127.0.0.1 only, so no public CA is
+     * missed. Idempotent.
+     */
+    public static synchronized void trustStackCaInThisJvm() {
+        if (jvmTrustStore != null) {
+            return;
+        }
+        Path ca = FleetStack.caCertificate();
+        try (InputStream in = Files.newInputStream(ca)) {
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            int i = 0;
+            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                trust.setCertificateEntry("fleet-ca-" + i++, certificate);
+            }
+            Path store = Files.createTempFile("aicunet-trust-", ".p12");
+            char[] password = "fleet-test-trust".toCharArray(); // a trust store holds no secret
+            try (java.io.OutputStream out = Files.newOutputStream(store)) {
+                trust.store(out, password);
+            }
+            System.setProperty("javax.net.ssl.trustStore", store.toString());
+            System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+            System.setProperty("javax.net.ssl.trustStorePassword", new String(password));
+            SSLContext.setDefault(sslContext(ca));
+            jvmTrustStore = store;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + ca, e);
         } catch (GeneralSecurityException e) {

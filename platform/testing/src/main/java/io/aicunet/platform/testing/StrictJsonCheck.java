@@ -58,12 +58,30 @@ public final class StrictJsonCheck {
         return this;
     }
 
+    /** A socket to the target's host and port: TLS, verified by this JVM's trust and the host name, for https. */
+    private static java.net.Socket open(URI target) throws IOException {
+        if (!"https".equals(target.getScheme())) {
+            return new java.net.Socket(target.getHost(), target.getPort());
+        }
+        try {
+            javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) javax.net.ssl.SSLContext.getDefault()
+                    .getSocketFactory().createSocket(target.getHost(), target.getPort());
+            javax.net.ssl.SSLParameters parameters = socket.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            socket.setSSLParameters(parameters);
+            return socket;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no default TLS context", e);
+        }
+    }
+
     /**
      * {@code method path} declaring a body one byte over the service's
      * {@code quarkus.http.limits.max-body-size} (read from the test's configuration, which
      * is the service's in a {@code @QuarkusTest}) is a 413 problem+json, answered from the
-     * declared length before any byte of the body: the request is written on a plain
-     * socket (with {@code Expect: 100-continue}) and no body follows its headers.
+     * declared length before any byte of the body: the request is written on a socket of
+     * its own (TLS with the name checked, for an https service; with
+     * {@code Expect: 100-continue}) and no body follows its headers.
      */
     public StrictJsonCheck assertTooLarge(String method, String path) {
         long declared = bytesOf(org.eclipse.microprofile.config.ConfigProvider.getConfig()
@@ -78,7 +96,7 @@ public final class StrictJsonCheck {
                 .append("Idempotency-Key: strict-json-").append(System.nanoTime()).append("\r\n");
         headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
         head.append("\r\n");
-        try (java.net.Socket socket = new java.net.Socket(target.getHost(), target.getPort())) {
+        try (java.net.Socket socket = open(target)) {
             socket.setSoTimeout(30_000);
             socket.getOutputStream().write(head.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();

@@ -3,7 +3,6 @@ package io.aicunet.platform.testing;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
 import java.util.LinkedHashMap;
@@ -77,9 +76,13 @@ public final class TestCallers {
         return TestTokens.claimsOf(authorization.substring("Bearer ".length())).get("preferred_username").asText();
     }
 
-    /** A plaintext channel to a service under test on 127.0.0.1. */
+    /**
+     * A channel to a service under test on 127.0.0.1: over TLS, trusting only the local
+     * stack's CA and checking that the certificate names 127.0.0.1 (the services under test
+     * serve nothing else).
+     */
     public static ManagedChannel channel(int port) {
-        return ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        return ServiceTls.channel(port, FleetStack.caCertificate());
     }
 
     /** The channel, sending these headers with every call. */

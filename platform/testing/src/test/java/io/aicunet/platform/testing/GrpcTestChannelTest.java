@@ -63,7 +63,10 @@ class GrpcTestChannelTest {
                         .build()));
             }
         };
+        // TLS, as the services under test serve: GrpcTestChannel's channels trust the stack's CA only.
+        java.nio.file.Path tls = ServiceProcess.tlsDirectory();
         server = ServerBuilder.forPort(0)
+                .useTransportSecurity(tls.resolve("tls.crt").toFile(), tls.resolve("tls.key").toFile())
                 .addService(ServerInterceptors.intercept(tenants, new io.grpc.ServerInterceptor() {
                     @Override
                     public <Q, A> io.grpc.ServerCall.Listener<Q> interceptCall(io.grpc.ServerCall<Q, A> call,

@@ -48,7 +48,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusIntegrationTest
 class RequestRateLimitIT {
 
-    @TestHTTPResource
+    @TestHTTPResource(tls = true)
     URL first;
 
     /**

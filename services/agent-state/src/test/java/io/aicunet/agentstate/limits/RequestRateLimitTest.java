@@ -46,7 +46,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class RequestRateLimitTest {
 
-    @TestHTTPResource
+    @TestHTTPResource(tls = true)
     URL service;
 
     @Inject

@@ -53,7 +53,7 @@ class RedisCrashTest {
     private static final int CLAIM_COUNT = 10;
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    @TestHTTPResource
+    @TestHTTPResource(tls = true)
     URL service;
 
     AgentStateGrpcClient client;

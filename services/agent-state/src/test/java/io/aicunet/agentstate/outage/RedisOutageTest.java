@@ -43,7 +43,7 @@ class RedisOutageTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    @TestHTTPResource
+    @TestHTTPResource(tls = true)
     URL service;
 
     @Inject

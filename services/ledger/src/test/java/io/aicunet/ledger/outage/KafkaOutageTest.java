@@ -194,7 +194,7 @@ class KafkaOutageTest extends LedgerTestBase {
     private String get(String path) {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(
-                            "http://" + service.getHost() + ":" + service.getPort() + path))
+                            "https://" + service.getHost() + ":" + service.getPort() + path))
                     .timeout(CALL_TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
             return response.statusCode() + " " + response.body().replaceAll("\\s+", " ");
         } catch (java.io.IOException e) {

@@ -58,7 +58,7 @@ public final class TenantBenchmark {
         tlsConfig.putAll(ServiceTls.settings(ServiceProcess.PROFILE, tls.toString()));
         try (ServiceProcess plain = ServiceProcess.start("tenant", plainConfig);
                 ServiceProcess secured = ServiceProcess.start("tenant", tlsConfig)) {
-            IntFunction<ManagedChannel> plainChannels = port -> TestCallers.channel(port);
+            IntFunction<ManagedChannel> plainChannels = ServiceTls::plaintextChannel;
             IntFunction<ManagedChannel> tlsChannels = port -> ServiceTls.channel(port, ca);
             Map<String, String> admin = TestCallers.platformAdmin();
             String tenant;

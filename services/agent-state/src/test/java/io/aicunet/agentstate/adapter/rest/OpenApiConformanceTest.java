@@ -36,7 +36,7 @@ class OpenApiConformanceTest {
      */
     private static final String[] JSON_TEXT_OPERATIONS = {"saveCheckpoint", "enqueueTask"};
 
-    @TestHTTPResource
+    @TestHTTPResource(tls = true)
     URL service;
 
     @Test

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class FleetEventPoisonTest {
 
-    @TestHTTPResource
+    @TestHTTPResource(tls = true)
     URL service;
 
     private final TenantId tenant = TenantId.random();

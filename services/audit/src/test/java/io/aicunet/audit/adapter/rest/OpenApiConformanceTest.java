@@ -42,7 +42,7 @@ class OpenApiConformanceTest {
     /** The records the log holds before the run: the ones appended here and the tenant's TenantCreated event. */
     private static final int PREPARED_RECORDS = 4;
 
-    @TestHTTPResource
+    @TestHTTPResource(tls = true)
     URL service;
 
     @Test
@@ -55,7 +55,7 @@ class OpenApiConformanceTest {
         String document = given().get(service + "q/openapi?format=json").then().statusCode(200).extract().asString();
         Files.createDirectories(reports());
         Files.writeString(reports().resolve("openapi.json"), document, StandardCharsets.UTF_8);
-        URI base = new URI("http", null, "127.0.0.1", service.getPort(), "/", null, null);
+        URI base = new URI("https", null, "127.0.0.1", service.getPort(), "/", null, null);
         String token = TestTokens.user(SUBJECT, Optional.empty(), Set.of("platform-admin"));
         OpenApiConformance.checkWithConfig(base, token, schemathesisConfig(tenant),
                 // A platform user acts at platform scope only, and must say so: the header is

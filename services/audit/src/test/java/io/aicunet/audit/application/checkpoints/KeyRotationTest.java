@@ -36,7 +36,7 @@ class KeyRotationTest {
      */
     private static final String LOCAL_1_PRIVATE_KEY = "MC4CAQAwBQYDK2VwBCIEID0rHky99sW0phD+oKZqyEAA5u3Bu5GLqQjjZ/IVxr3W";
 
-    @TestHTTPResource
+    @TestHTTPResource(tls = true)
     URL service;
 
     /**

@@ -60,7 +60,7 @@ class AuditPrivacyRequestsTest {
     @Inject
     ObjectStore store;
 
-    @TestHTTPResource
+    @TestHTTPResource(tls = true)
     URL service;
 
     private static ServicePart auditPart(PrivacyRequest request) {

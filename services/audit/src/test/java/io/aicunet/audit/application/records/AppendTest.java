@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class AppendTest {
 
-    @TestHTTPResource
+    @TestHTTPResource(tls = true)
     URL service;
 
     /** Proves: a batch gets sequences 1..n in order, and each record links to its predecessor's hash. */

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class DetailsSealingTest {
 
-    @TestHTTPResource
+    @TestHTTPResource(tls = true)
     URL service;
 
     /**

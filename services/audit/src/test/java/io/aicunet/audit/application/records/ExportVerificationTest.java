@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 @QuarkusTest
 class ExportVerificationTest {
 
-    @TestHTTPResource
+    @TestHTTPResource(tls = true)
     URL service;
 
     @TempDir

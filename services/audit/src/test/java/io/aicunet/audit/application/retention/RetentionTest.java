@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class RetentionTest {
 
-    @TestHTTPResource
+    @TestHTTPResource(tls = true)
     URL service;
 
     /**

@@ -46,7 +46,7 @@ class OpenApiConformanceTest {
 
     private static final String NO_NUL = "--generation-allow-x00";
 
-    @TestHTTPResource
+    @TestHTTPResource(tls = true)
     URL service;
 
     @Test
@@ -54,7 +54,7 @@ class OpenApiConformanceTest {
         String tenant = TenantServiceProcess.createTenant();
         String token = TestTokens.user("openapi@" + tenant.substring(0, 8), Optional.of(tenant),
                 Set.of("tenant-admin"));
-        URI base = new URI("http", null, "127.0.0.1", service.getPort(), "", null, null);
+        URI base = new URI("https", null, "127.0.0.1", service.getPort(), "", null, null);
 
         assertAll(
                 () -> OpenApiConformance.check(base, token, NO_NUL, "false",

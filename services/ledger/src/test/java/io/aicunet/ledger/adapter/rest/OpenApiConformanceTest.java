@@ -49,7 +49,7 @@ class OpenApiConformanceTest extends LedgerTestBase {
     void everyOperationAnswersAsItsDocumentSays() {
         String token = TestTokens.user("openapi@" + tenant.substring(0, 8), Optional.of(tenant),
                 Set.of("ledger-writer", "tenant-admin"));
-        URI ledger = URI.create("http://127.0.0.1:" + service.getPort());
+        URI ledger = URI.create("https://127.0.0.1:" + service.getPort());
         OpenApiConformance.check(ledger, token, "--exclude-path-regex", REPORTS);
         OpenApiConformance.check(ledger, token, "--include-path-regex", REPORTS,
                 "--exclude-checks", "positive_data_acceptance");

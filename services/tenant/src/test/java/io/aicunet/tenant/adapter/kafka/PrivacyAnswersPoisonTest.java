@@ -40,7 +40,7 @@ class PrivacyAnswersPoisonTest {
 
     private static final String GROUP = "tenant-privacy-answers";
 
-    @TestHTTPResource
+    @TestHTTPResource(tls = true)
     URL service;
 
     private final UUID tenant = UUID.randomUUID();

@@ -29,13 +29,13 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class OpenApiConformanceTest {
 
-    @TestHTTPResource
+    @TestHTTPResource(tls = true)
     URL service;
 
     @Test
     void answersAsItsOpenApiDocumentSays() throws URISyntaxException {
         String token = TestTokens.user("openapi-platform-admin", Optional.empty(), Set.of("platform-admin"));
-        URI base = new URI("http", null, "127.0.0.1", service.getPort(), "", null, null);
+        URI base = new URI("https", null, "127.0.0.1", service.getPort(), "", null, null);
         OpenApiConformance.check(base, token, "--header", TestCallers.TENANT + ": platform");
     }
 }
