@@ -191,16 +191,15 @@ class RedisTlsTest {
         }
     }
 
-    private static void waitUntilListening(int port) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            try (Socket probe = new Socket(FleetStack.host(), port)) {
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(50);
-            }
-        }
-        throw new AssertionError("the scratch redis-server did not listen on " + port + " within 20 s");
+    private static void waitUntilListening(int port) {
+        org.awaitility.Awaitility.await("the scratch redis-server listening on " + port)
+                .atMost(java.time.Duration.ofSeconds(20)).pollInterval(java.time.Duration.ofMillis(50))
+                .ignoreExceptionsInstanceOf(IOException.class)
+                .until(() -> {
+                    try (Socket probe = new Socket(FleetStack.host(), port)) {
+                        return true;
+                    }
+                });
     }
 
     private static Result redisCli(Path ca, String... arguments) {
