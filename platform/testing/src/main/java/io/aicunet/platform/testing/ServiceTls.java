@@ -184,6 +184,25 @@ public final class ServiceTls {
         return Grpc.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create()).build();
     }
 
+    /**
+     * The status a plaintext gRPC call (HTTP/2 without TLS, CreateTenant as platform admin,
+     * 10 s deadline) to 127.0.0.1:{@code port} ends with: UNAVAILABLE from a TLS-only port,
+     * where nothing reaches the service; OK if the call went through.
+     */
+    public static io.grpc.Status plaintextGrpcCall(int port) throws InterruptedException {
+        ManagedChannel channel = plaintextChannel(port);
+        try {
+            io.aicunet.contracts.tenant.v1.TenantServiceGrpc.newBlockingStub(
+                            TestCallers.as(channel, TestCallers.platformAdmin()))
+                    .withDeadlineAfter(10, TimeUnit.SECONDS).createTenant(TenantFixtures.aTenant().build());
+            return io.grpc.Status.OK;
+        } catch (io.grpc.StatusRuntimeException refused) {
+            return refused.getStatus();
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
     /** An HTTP client (HTTP/1.1 and HTTP/2 over TLS) that trusts only {@code ca} and checks the server's name. */
     public static HttpClient httpClient(Path ca) {
         return HttpClient.newBuilder().sslContext(sslContext(ca)).connectTimeout(Duration.ofSeconds(2)).build();
