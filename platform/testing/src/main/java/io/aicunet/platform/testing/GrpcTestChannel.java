@@ -10,9 +10,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * A channel to a service under test (plaintext to a port, TLS to a {@link ServiceProcess}
- * serving it), handing out stubs that call as a given caller (the headers of
- * {@link TestCallers}) with a bounded deadline. One per test class; close it after. A service's test client wraps its generated stubs around this one:
+ * A channel to a service under test, over TLS ({@link TestCallers#channel}: the stack's CA,
+ * the name checked), handing out stubs that call as a given caller (the headers of
+ * {@link TestCallers}) with a bounded deadline. One per test class; close it after. A
+ * service's test client wraps its generated stubs around this one:
  *
  * <pre>{@code
  * GrpcTestChannel channel = GrpcTestChannel.open(port);

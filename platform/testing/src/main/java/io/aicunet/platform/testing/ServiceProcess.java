@@ -240,7 +240,7 @@ public final class ServiceProcess implements AutoCloseable {
      * when it serves TLS, plaintext otherwise. The caller shuts it down.
      */
     public ManagedChannel channel() {
-        return tlsCa != null ? ServiceTls.channel(port, tlsCa) : TestCallers.channel(port);
+        return tlsCa != null ? ServiceTls.channel(port, tlsCa) : ServiceTls.plaintextChannel(port);
     }
 
     /** The address of {@code path} (e.g. "/q/metrics") on it: https when it serves TLS. */
