@@ -120,10 +120,10 @@ class StorageQuotaTest {
             String tenant = aTenantWithStorageQuota(1);
             assertThat(settled(client, tenant)).as("its own TenantCreated already passes the quota").isGreaterThan(1);
             double overBefore = meters.counter("aicunet.storage.facts.over.quota").count();
+            long before = storedBytes(tenant);
             KafkaIngestTest.publish(List.of(KafkaIngestTest.event("ledger.transfers.v1",
                     "aicunet.ledger.v1.TransferPosted", "/aicunet/ledger", new TenantId(UUID.fromString(tenant)),
                     "a transfer of a tenant over its quota".getBytes(StandardCharsets.UTF_8))));
-            long before = storedBytes(tenant);
             await().atMost(WAIT).untilAsserted(() -> assertThat(records(client, tenant)).isEqualTo(2));
             assertThat(storedBytes(tenant)).as("the fact is counted").isGreaterThan(before);
             assertThat(meters.counter("aicunet.storage.facts.over.quota").count()).isGreaterThan(overBefore);
@@ -180,7 +180,6 @@ class StorageQuotaTest {
         return plan;
     }
 
-    /** The tenant's use once its TenantCreated event is in its log (nothing else arrives unasked). */
     /**
      * Waits until the tenant's log holds its TenantCreated and the read of its data key that
      * sealing it caused (a TenantDataKeyRead on tenant.key-access.v1: a fact, counted against
