@@ -1,10 +1,11 @@
 # shellcheck shell=bash
 # Keycloak of the local stack: the fleet's OAuth2/OIDC identity provider on
-# 127.0.0.1:$FLEET_KEYCLOAK_PORT (management and health on $FLEET_KEYCLOAK_MANAGEMENT_PORT),
+# https://127.0.0.1:$FLEET_KEYCLOAK_PORT (TLS only, a certificate from the local CA,
+# tls.sh; management and health on $FLEET_KEYCLOAK_MANAGEMENT_PORT, also TLS),
 # serving realm `aicunet` from src/main/resources/keycloak/aicunet-realm.json.
 # The distribution is Maven Central's org.keycloak:keycloak-quarkus-dist, unpacked and
 # built once under $FLEET_HOME/keycloak (never in git). docs/identity.md explains the
-# realm. Sourced by ./fleet; needs common.sh.
+# realm. Sourced by ./fleet; needs common.sh and tls.sh.
 
 # Pinned: the same Keycloak in every developer's stack and in CI.
 FLEET_KEYCLOAK_VERSION="26.5.6"
@@ -32,7 +33,7 @@ keycloak_realm_file() { printf '%s\n' "$FLEET_RESOURCES/keycloak/aicunet-realm.j
 # removing one removes the other).
 keycloak_imported_marker() { printf '%s\n' "$(keycloak_dist)/data/fleet-imported-realm.sha256"; }
 
-keycloak_url() { printf 'http://127.0.0.1:%s\n' "$FLEET_KEYCLOAK_PORT"; }
+keycloak_url() { printf 'https://127.0.0.1:%s\n' "$FLEET_KEYCLOAK_PORT"; }
 keycloak_issuer() { printf '%s/realms/%s\n' "$(keycloak_url)" "$FLEET_KEYCLOAK_REALM"; }
 keycloak_token_endpoint() { printf '%s/protocol/openid-connect/token\n' "$(keycloak_issuer)"; }
 
@@ -148,6 +149,11 @@ keycloak_prepare_import() {
 # (keycloak_wait does), so that the rest of the stack starts while its JVM boots.
 keycloak_start() {
   local pid password log
+  if pid="$(keycloak_pid)" &&
+    curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$FLEET_KEYCLOAK_PORT/realms/$FLEET_KEYCLOAK_REALM" 2>/dev/null; then
+    info "keycloak: running without TLS (pid $pid); restarting it"
+    keycloak_stop
+  fi
   if pid="$(keycloak_pid)"; then
     info "keycloak: already running (pid $pid)"
     keycloak_realm_current ||
@@ -161,10 +167,14 @@ keycloak_start() {
   keycloak_build
   password="$(keycloak_admin_password)"
   keycloak_prepare_import
+  tls_server_ensure keycloak
   log="$(keycloak_log)"
   if [[ -f $log ]]; then mv -f -- "$log" "$FLEET_LOGS/keycloak.previous.log"; fi
   info "keycloak: starting on $(keycloak_url) (management 127.0.0.1:$FLEET_KEYCLOAK_MANAGEMENT_PORT, realm $FLEET_KEYCLOAK_REALM)"
   KEYCLOAK_STARTED_AT_MS="$(now_ms)"
+  # HTTPS only: no plaintext listener. Keycloak reads the certificate files again every
+  # hour (its default), so a renewed certificate is presented without a restart; the
+  # management interface inherits the same TLS settings.
   # The hostname fixes the issuer (iss) to this URL whichever name a client uses. A
   # local (not clustered) cache: one node needs no JGroups, which would also listen on
   # every interface.
@@ -174,7 +184,9 @@ keycloak_start() {
     env KC_BOOTSTRAP_ADMIN_USERNAME="$FLEET_KEYCLOAK_ADMIN" KC_BOOTSTRAP_ADMIN_PASSWORD="$password" \
     JAVA_OPTS_KC_HEAP="-Xms64m -Xmx$FLEET_KEYCLOAK_HEAP" \
     "$(keycloak_dist)/bin/kc.sh" start --optimized \
-    --http-enabled=true --http-host=127.0.0.1 --http-port="$FLEET_KEYCLOAK_PORT" \
+    --http-enabled=false --http-host=127.0.0.1 --https-port="$FLEET_KEYCLOAK_PORT" \
+    --https-certificate-file="$(tls_server_cert keycloak)" \
+    --https-certificate-key-file="$(tls_server_key keycloak)" \
     --http-management-port="$FLEET_KEYCLOAK_MANAGEMENT_PORT" \
     --hostname="$(keycloak_url)" --hostname-strict=false \
     --cache=local \
@@ -184,7 +196,7 @@ keycloak_start() {
 # Ready when the realm's discovery document answers: the server is up and the realm
 # imported.
 keycloak_ready() {
-  curl -fsS -o /dev/null --max-time 2 "$(keycloak_issuer)/.well-known/openid-configuration"
+  curl -fsS -o /dev/null --max-time 2 --cacert "$(tls_ca_cert)" "$(keycloak_issuer)/.well-known/openid-configuration"
 }
 
 keycloak_wait() {
@@ -256,7 +268,7 @@ keycloak_token_server_ready() {
 # POSTs a form to the token endpoint; prints the access token.
 token_request() {
   local response token
-  response="$(curl -sS --max-time 10 -X POST "$(keycloak_token_endpoint)" "$@")" ||
+  response="$(curl -sS --max-time 10 --cacert "$(tls_ca_cert)" -X POST "$(keycloak_token_endpoint)" "$@")" ||
     token_fail "the token endpoint $(keycloak_token_endpoint) did not answer"
   token="$(jq -r '.access_token // empty' <<<"$response" 2>/dev/null)" || token=""
   [[ -n $token ]] || token_fail "Keycloak issued no token: $response"
@@ -269,7 +281,7 @@ keycloak_admin_api() {
   shift 3
   local out status
   out="$(mktemp)"
-  status="$(curl -sS --max-time 10 -o "$out" -w '%{http_code}' -X "$method" \
+  status="$(curl -sS --max-time 10 --cacert "$(tls_ca_cert)" -o "$out" -w '%{http_code}' -X "$method" \
     -H "authorization: Bearer $admin_token" -H 'content-type: application/json' \
     "$(keycloak_url)/admin/realms/$FLEET_KEYCLOAK_REALM$path" "$@")" || {
     rm -f -- "$out"

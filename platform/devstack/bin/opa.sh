@@ -1,9 +1,10 @@
 # shellcheck shell=bash
-# OPA of the local stack: a policy server on 127.0.0.1:$FLEET_OPA_PORT serving the
-# project's Rego policies (platform/policy/src/main/rego), reloaded when they change.
-# Its REST API is closed: the system policy (rego/system/authz.rego) lets through only
-# GET /health and decision queries that carry the bearer token $FLEET_OPA_TOKEN.
-# Sourced by ./fleet; needs common.sh.
+# OPA of the local stack: a policy server on https://127.0.0.1:$FLEET_OPA_PORT (TLS
+# only, a certificate from the local CA, tls.sh) serving the project's Rego policies
+# (platform/policy/src/main/rego), reloaded when they change. Its REST API is closed:
+# the system policy (rego/system/authz.rego) lets through only GET /health and
+# decision queries that carry the bearer token $FLEET_OPA_TOKEN.
+# Sourced by ./fleet; needs common.sh and tls.sh.
 
 # Pinned: the same OPA in every developer's stack and in CI.
 FLEET_OPA_VERSION="v1.22.2"
@@ -12,6 +13,7 @@ opa_pid_file() { printf '%s\n' "$FLEET_RUN/opa.pid"; }
 opa_log() { printf '%s\n' "$FLEET_LOGS/opa.log"; }
 opa_policy_dir() { printf '%s\n' "$FLEET_ROOT/platform/policy/src/main/rego"; }
 opa_pid() { live_pid "$(opa_pid_file)" "opa run"; }
+opa_url() { printf 'https://127.0.0.1:%s\n' "$FLEET_OPA_PORT"; }
 
 # OPA from PATH, else where `go install` puts it (often not on PATH).
 opa_bin() {
@@ -46,8 +48,12 @@ opa_ensure() {
 opa_start() {
   local pid bin dir
   if pid="$(opa_pid)"; then
-    info "opa: already running (pid $pid)"
-    return 0
+    if ! curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$FLEET_OPA_PORT/health" 2>/dev/null; then
+      info "opa: already running (pid $pid)"
+      return 0
+    fi
+    info "opa: running without TLS (pid $pid); restarting it"
+    opa_stop
   fi
   require_free_port opa "$FLEET_OPA_PORT" FLEET_OPA_PORT
   opa_ensure
@@ -58,23 +64,28 @@ opa_start() {
   [[ -f $dir/system/authz.rego ]] ||
     die "opa: ${dir#"$FLEET_ROOT"/}/system/authz.rego is missing (it closes OPA's API)"
   [[ -n $FLEET_OPA_TOKEN ]] || die "opa: FLEET_OPA_TOKEN is empty"
-  info "opa: starting on 127.0.0.1:$FLEET_OPA_PORT (policies from ${dir#"$FLEET_ROOT"/}, reloaded on change)"
+  tls_server_ensure opa
+  info "opa: starting on $(opa_url) (policies from ${dir#"$FLEET_ROOT"/}, reloaded on change)"
   # Policy tests are for `opa test` only; the server serves the policies themselves.
   # Every API request passes data.system.authz.allow (--authorization=basic), which
   # compares the request's bearer token (--authentication=token) with the environment
   # variable AICUNET_OPA_TOKEN; the token never appears on the command line.
+  # HTTPS only (TLS 1.2 and newer); the certificate files are read again every hour, so
+  # a renewed certificate is presented without a restart.
   spawn "$(opa_pid_file)" "$(opa_log)" \
     env AICUNET_OPA_TOKEN="$FLEET_OPA_TOKEN" \
     "$bin" run --server --addr "127.0.0.1:$FLEET_OPA_PORT" --log-level error \
+    --tls-cert-file "$(tls_server_cert opa)" --tls-private-key-file "$(tls_server_key opa)" \
+    --tls-cert-refresh-period 1h --min-tls-version 1.2 \
     --authentication=token --authorization=basic \
     --watch --ignore '*_test.rego' "$dir"
 }
 
-opa_ready() { curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$FLEET_OPA_PORT/health"; }
+opa_ready() { curl -fsS -o /dev/null --max-time 2 --cacert "$(tls_ca_cert)" "$(opa_url)/health"; }
 
 opa_wait() {
   wait_for 30 "$(opa_pid || true)" "$(opa_log)" opa opa_ready ||
-    die "opa: /health not OK on 127.0.0.1:$FLEET_OPA_PORT"
+    die "opa: /health not OK on $(opa_url)"
 }
 
 opa_stop() {
@@ -85,7 +96,7 @@ opa_stop() {
   rm -f -- "$(opa_pid_file)"
 }
 
-opa_status() { status_line opa "$(opa_pid || true)" "http://127.0.0.1:$FLEET_OPA_PORT"; }
+opa_status() { status_line opa "$(opa_pid || true)" "$(opa_url)"; }
 
 # `opa test` over the project's policies, when there are policy tests at all.
 opa_test() {

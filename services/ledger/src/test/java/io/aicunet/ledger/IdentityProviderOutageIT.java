@@ -22,11 +22,12 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -60,10 +61,10 @@ class IdentityProviderOutageIT {
     @BeforeAll
     static void start() throws Exception {
         FleetStack.ensureRunning();
-        byte[] jwks;
-        try (InputStream in = URI.create(FleetStack.issuer() + "/protocol/openid-connect/certs").toURL().openStream()) {
-            jwks = in.readAllBytes();
-        }
+        byte[] jwks = ServiceTls.httpClient(FleetStack.caCertificate())
+                .send(HttpRequest.newBuilder(URI.create(FleetStack.issuer() + "/protocol/openid-connect/certs")).build(),
+                        HttpResponse.BodyHandlers.ofByteArray())
+                .body();
         keys = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         keys.createContext("/certs", exchange -> {
             exchange.getResponseHeaders().add("content-type", "application/json");

@@ -101,19 +101,23 @@ class ProductionKeysIT {
      * secrets of its own.
      */
     private static Map<String, String> deploymentTrust() {
-        String issuer = "http://localhost:" + io.aicunet.platform.testing.FleetStack.keycloakPort() + "/realms/aicunet";
-        // As the charts render it: the issuer as the client's server, the token endpoint as an absolute URL.
-        return Map.of("mp.jwt.verify.issuer", issuer,
-                "mp.jwt.verify.publickey.location", issuer + "/protocol/openid-connect/certs",
-                "quarkus.oidc-client.auth-server-url", issuer,
-                "quarkus.oidc-client.token-path", issuer + "/protocol/openid-connect/token",
-                "quarkus.oidc-client.credentials.secret", UUID.randomUUID().toString(),
-                "aicunet.policy.bearer-token", UUID.randomUUID().toString(),
+        String issuer = "https://localhost:" + io.aicunet.platform.testing.FleetStack.keycloakPort() + "/realms/aicunet";
+        // As the charts render it: the issuer as the client's server, the token endpoint as an absolute URL;
+        // the identity provider's and OPA's private CA (the stack's, FleetStack.caSettings) trusted through
+        // the TLS registry's configurations identity and policy (auth.tls, opa.tls).
+        return Map.ofEntries(Map.entry("mp.jwt.verify.issuer", issuer),
+                Map.entry("quarkus.oidc-client.tls.tls-configuration-name", "identity"),
+                Map.entry("aicunet.policy.tls-configuration-name", "policy"),
+                Map.entry("mp.jwt.verify.publickey.location", issuer + "/protocol/openid-connect/certs"),
+                Map.entry("quarkus.oidc-client.auth-server-url", issuer),
+                Map.entry("quarkus.oidc-client.token-path", issuer + "/protocol/openid-connect/token"),
+                Map.entry("quarkus.oidc-client.credentials.secret", UUID.randomUUID().toString()),
+                Map.entry("aicunet.policy.bearer-token", UUID.randomUUID().toString()),
                 // Redis and Kafka credentials of its own (Redis and the broker refuse them; the service
                 // starts all the same: neither is needed to start).
-                "quarkus.redis.password", UUID.randomUUID().toString(),
-                "kafka.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"
-                        + " username=\"tenant\" password=\"" + UUID.randomUUID() + "\";");
+                Map.entry("quarkus.redis.password", UUID.randomUUID().toString()),
+                Map.entry("kafka.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"
+                        + " username=\"tenant\" password=\"" + UUID.randomUUID() + "\";"));
     }
 
     /** The settings of a run against the local stack, in the profiles the charts run it in (prod, service TLS). */

@@ -6,6 +6,10 @@ import com.bisnode.opa.client.query.OpaQueryClient;
 import com.bisnode.opa.client.query.QueryForDocumentRequest;
 import com.bisnode.opa.client.rest.ObjectMapperFactory;
 import com.bisnode.opa.client.rest.OpaRestClient;
+import io.quarkus.arc.Arc;
+import io.quarkus.arc.ArcContainer;
+import io.quarkus.tls.TlsConfiguration;
+import io.quarkus.tls.TlsConfigurationRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import java.net.http.HttpClient;
@@ -13,11 +17,14 @@ import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * OPA's data API as the fleet asks it (opa-java-client): a document at a path for an
  * input, sent with the bearer token OPA's API requires ({@code aicunet.policy.bearer-token}),
- * every request bounded by {@code aicunet.policy.timeout-millis}. The client blocks, so
+ * every request bounded by {@code aicunet.policy.timeout-millis}. An https OPA is verified
+ * with the trust store of the TLS registry's {@code aicunet.policy.tls-configuration-name}
+ * and its name checked (the JDK client's endpoint identification). The client blocks, so
  * queries run on the worker pool, never on an event loop. Used by authorization
  * ({@link Authorizer}) and the request rate limit's policy (platform/limits).
  */
@@ -27,10 +34,10 @@ public final class OpaDocuments {
     private final Duration timeout;
 
     public OpaDocuments(PolicyConfig config) {
-        HttpClient http = HttpClient.newBuilder()
-                .connectTimeout(Duration.ofMillis(config.connectTimeoutMillis()))
-                .build();
-        this.opa = new OpaQueryClient(new AuthenticatedOpaClient(config, http));
+        HttpClient.Builder http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofMillis(config.connectTimeoutMillis()));
+        config.tlsConfigurationName().map(OpaDocuments::sslContext).ifPresent(http::sslContext);
+        this.opa = new OpaQueryClient(new AuthenticatedOpaClient(config, http.build()));
         this.timeout = Duration.ofMillis(config.timeoutMillis());
     }
 
@@ -45,6 +52,23 @@ public final class OpaDocuments {
                 .<Map<?, ?>>item(() -> opa.queryForDocument(new QueryForDocumentRequest(input, path), Map.class))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .ifNoItem().after(timeout).fail();
+    }
+
+    /** The SSL context of the TLS registry's configuration {@code name}; fails when there is none. */
+    private static SSLContext sslContext(String name) {
+        ArcContainer container = Arc.container();
+        if (container == null) {
+            throw new IllegalStateException("aicunet.policy.tls-configuration-name=" + name
+                    + " needs the TLS registry of a running application");
+        }
+        TlsConfiguration tls = container.instance(TlsConfigurationRegistry.class).get().get(name)
+                .orElseThrow(() -> new IllegalStateException("aicunet.policy.tls-configuration-name names " + name
+                        + ", which has no quarkus.tls." + name + ".* configuration"));
+        try {
+            return tls.createSSLContext();
+        } catch (Exception e) {
+            throw new IllegalStateException("the TLS configuration " + name + " makes no SSL context", e);
+        }
     }
 
     /** The OPA REST client, sending the bearer token and bounding every request, so a hanging OPA never holds a worker thread longer than the timeout. */

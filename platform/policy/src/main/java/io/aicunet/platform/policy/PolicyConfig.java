@@ -9,9 +9,19 @@ import java.util.Optional;
 @ConfigMapping(prefix = "aicunet.policy")
 public interface PolicyConfig {
 
-    /** Base URL of the OPA server (a sidecar in Kubernetes, the local stack's OPA in development). */
-    @WithDefault("http://127.0.0.1:18181")
+    /**
+     * Base URL of the OPA server: https (the local stack's OPA, a shared OPA), or http only
+     * for a sidecar on the pod's own loopback interface.
+     */
+    @WithDefault("https://127.0.0.1:18181")
     String opaUrl();
+
+    /**
+     * The TLS registry configuration ({@code quarkus.tls.<name>.*}) whose trust store
+     * verifies an https OPA, name checked; empty: the JVM's default trust (public CAs).
+     * The local stack's is {@code policy}, trusting its CA.
+     */
+    Optional<String> tlsConfigurationName();
 
     /** Path of the decision document under /v1/data. */
     @WithDefault("aicunet/authz/decision")

@@ -7,6 +7,7 @@ import io.aicunet.platform.tenancy.Caller;
 import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.tenancy.TenantScope;
 import io.aicunet.platform.testing.FleetStack;
+import io.aicunet.platform.testing.ServiceTls;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -32,6 +33,9 @@ class AuthorizerTest {
     @BeforeAll
     static void stack() {
         FleetStack.ensureRunning();
+        // OPA serves HTTPS with the stack's certificate; outside an application the client
+        // verifies it with the JVM's default trust.
+        ServiceTls.trustStackCaInThisJvm();
     }
 
     /** Proves: a tenant admin may update its own tenant. */
@@ -113,6 +117,16 @@ class AuthorizerTest {
         assertThat(refusal).get().isInstanceOf(Problem.Unavailable.class);
     }
 
+    /** Proves: asked in plaintext, the HTTPS-only OPA gives no decision, and the answer fails closed. */
+    @Test
+    void plaintextToOpaFailsClosed() {
+        Optional<Problem> refusal = authorizer(FleetStack.opaUrl().replace("https://", "http://"))
+                .check(tenantCaller(TENANT_A, "tenant-admin"), "tenant.tenants.update",
+                        Resource.owned("tenant", TENANT_A.toString(), TENANT_A))
+                .await().atMost(WAIT);
+        assertThat(refusal).get().isInstanceOf(Problem.Unavailable.class);
+    }
+
     private static Caller tenantCaller(TenantId tenant, String role) {
         return new Caller("user-" + role, Set.of(role), TenantScope.of(tenant), Optional.of(tenant), Optional.empty());
     }
@@ -130,6 +144,11 @@ class AuthorizerTest {
             @Override
             public Optional<String> bearerToken() {
                 return token;
+            }
+
+            @Override
+            public Optional<String> tlsConfigurationName() {
+                return Optional.empty();
             }
 
             @Override

@@ -38,7 +38,8 @@ public final class FleetStack {
 
     /**
      * The local stack's CA certificate (PEM; platform/devstack/bin/tls.sh): what every
-     * client of the stack's TLS servers (Postgres, the object store) verifies them with.
+     * client of the stack's TLS servers (Postgres, Redis, Kafka, OPA, Keycloak, the object
+     * store) verifies them with.
      */
     public static Path caCertificate() {
         return fleetHome().resolve("tls/ca.crt");
@@ -54,7 +55,10 @@ public final class FleetStack {
         return Map.of(
                 "aicunet.database.ca-certificate", ca,
                 "aicunet.kafka.ca-certificate", ca,
-                "aicunet.redis.ca-certificate", ca);
+                "aicunet.redis.ca-certificate", ca,
+                "quarkus.tls.policy.trust-store.pem.certs", ca,
+                "quarkus.tls.identity.trust-store.pem.certs", ca,
+                "smallrye.jwt.client.tls.certificate.path", ca);
     }
 
     /**
@@ -141,8 +145,9 @@ public final class FleetStack {
         return port("FLEET_OPA_PORT", 18181);
     }
 
+    /** The local stack's OPA: HTTPS only, a certificate from {@link #caCertificate()}. */
     public static String opaUrl() {
-        return "http://" + HOST + ":" + opaPort();
+        return "https://" + HOST + ":" + opaPort();
     }
 
     /** The OPA API's bearer token on the local stack (a development value). */
@@ -159,9 +164,12 @@ public final class FleetStack {
         return port("FLEET_KEYCLOAK_PORT", 18180);
     }
 
-    /** The local identity provider's realm URL: the issuer of every token the services accept here. */
+    /**
+     * The local identity provider's realm URL: the issuer of every token the services accept
+     * here (HTTPS only, a certificate from {@link #caCertificate()}).
+     */
     public static String issuer() {
-        return "http://" + HOST + ":" + keycloakPort() + "/realms/aicunet";
+        return "https://" + HOST + ":" + keycloakPort() + "/realms/aicunet";
     }
 
     /**

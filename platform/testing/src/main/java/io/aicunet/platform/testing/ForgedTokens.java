@@ -66,7 +66,8 @@ public final class ForgedTokens {
 
     private static final Logger LOG = Logger.getLogger(ForgedTokens.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** The identity provider's HTTPS, verified against the stack's CA. */
+    private static final HttpClient HTTP = ServiceTls.httpClient(FleetStack.caCertificate());
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final Duration LIFETIME = Duration.ofMinutes(5);
     private static final Duration STALE_KEY_AGE = Duration.ofDays(1);

@@ -170,15 +170,20 @@ public final class PipelineCost {
         settings.setClockSkew(30);
         settings.setJwksRefreshInterval(60);
         settings.setForcedJwksRefreshInterval(1);
+        settings.setTlsCertificatePath(FleetStack.caCertificate().toString());
         return new CallerAuthentication(new DefaultJWTParser(settings), new SimpleMeterRegistry(), Set.of("RS256"));
     }
 
     /**
      * The policy module's settings ({@code aicunet.policy.*}, a SmallRye config mapping such
      * as {@code PolicyConfig}) for the local stack's OPA with its token, allows kept
-     * {@code allowCacheMillis}.
+     * {@code allowCacheMillis}; this JVM then trusts the stack's CA
+     * ({@link ServiceTls#trustStackCaInThisJvm()}).
      */
     public static <T> T policyConfig(Class<T> mapping, long allowCacheMillis) {
+        // OPA serves HTTPS with the stack's certificate: the client, built outside an
+        // application (no TLS registry), verifies it with this JVM's default trust.
+        ServiceTls.trustStackCaInThisJvm();
         return new SmallRyeConfigBuilder()
                 .withMapping(mapping)
                 .withDefaultValues(Map.of(

@@ -37,7 +37,8 @@ public final class TestTokens {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final Duration KEEP_MARGIN = Duration.ofSeconds(120);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** The identity provider's HTTPS, verified against the stack's CA. */
+    private static final HttpClient HTTP = ServiceTls.httpClient(FleetStack.caCertificate());
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Map<String, Token> TOKENS = new ConcurrentHashMap<>();
 
