@@ -191,11 +191,18 @@ AICUNET_SERVICE_TLS_DIRECTORY: {{ include "aicunet-lib.serviceTlsPath" . | quote
 {{- end }}
 {{- end -}}
 
-{{/* The OPA URL the service asks: its sidecar on loopback, or a shared OPA. */}}
+{{/*
+The OPA URL the service asks: its sidecar on the pod's own loopback interface (plain
+HTTP: the request never leaves the pod's network namespace), or a shared OPA across the
+network, which must be https (verified with the JVM's trust: docs/tls.md).
+*/}}
 {{- define "aicunet-lib.opaUrl" -}}
 {{- if .Values.opa.sidecar.enabled -}}
 {{- printf "http://127.0.0.1:%d" (int .Values.opa.sidecar.port) -}}
 {{- else -}}
+{{- if not (hasPrefix "https://" .Values.opa.url) -}}
+{{- fail (printf "opa.url %s is not https://: a shared OPA is reached across the network, where its decisions and the bearer token must not travel in plaintext (or enable opa.sidecar)" .Values.opa.url) -}}
+{{- end -}}
 {{- .Values.opa.url -}}
 {{- end -}}
 {{- end -}}
@@ -319,6 +326,64 @@ store of their TLS registry configuration "redis" (platform/limits).
 {{- end -}}
 
 {{/*
+The private CAs of the identity provider (auth.tls) and of a shared OPA (opa.tls, sidecar
+off), each optional: given, it is mounted and trusted alone (the TLS registry
+configurations "identity" and "policy", and SmallRye JWT's own setting for the JWKS);
+not given, the JVM's public CAs verify the https URLs. Each helper prints "yes" or nothing.
+*/}}
+{{- define "aicunet-lib.identityCaGiven" -}}
+{{- if or .Values.auth.tls.caSecret.name .Values.auth.tls.caConfigMap.name }}yes{{ end -}}
+{{- end -}}
+
+{{- define "aicunet-lib.policyCaGiven" -}}
+{{- if and (not .Values.opa.sidecar.enabled) (or .Values.opa.tls.caSecret.name .Values.opa.tls.caConfigMap.name) }}yes{{ end -}}
+{{- end -}}
+
+{{- define "aicunet-lib.identityCaPath" -}}
+/etc/aicunet/identity-tls
+{{- end -}}
+
+{{- define "aicunet-lib.policyCaPath" -}}
+/etc/aicunet/policy-tls
+{{- end -}}
+
+{{/* The volumes of those CAs, when given (app and migration Job: both start the TLS registry). */}}
+{{- define "aicunet-lib.callTrustVolumes" -}}
+{{- if include "aicunet-lib.identityCaGiven" . }}
+{{ include "aicunet-lib.caVolume" (dict "volume" "identity-ca" "tls" .Values.auth.tls "path" "auth.tls" "what" "the identity provider's certificate") }}
+{{- end }}
+{{- if include "aicunet-lib.policyCaGiven" . }}
+{{ include "aicunet-lib.caVolume" (dict "volume" "policy-ca" "tls" .Values.opa.tls "path" "opa.tls" "what" "the shared OPA's certificate") }}
+{{- end }}
+{{- end -}}
+
+{{- define "aicunet-lib.callTrustMounts" -}}
+{{- if include "aicunet-lib.identityCaGiven" . }}
+- name: identity-ca
+  mountPath: {{ include "aicunet-lib.identityCaPath" . }}
+  readOnly: true
+{{- end }}
+{{- if include "aicunet-lib.policyCaGiven" . }}
+- name: policy-ca
+  mountPath: {{ include "aicunet-lib.policyCaPath" . }}
+  readOnly: true
+{{- end }}
+{{- end -}}
+
+{{/* The settings that make the service trust those CAs, as environment variables (a YAML map). */}}
+{{- define "aicunet-lib.callTrustEnv" -}}
+{{- if include "aicunet-lib.identityCaGiven" . }}
+SMALLRYE_JWT_CLIENT_TLS_CERTIFICATE_PATH: {{ printf "%s/ca.crt" (include "aicunet-lib.identityCaPath" .) | quote }}
+QUARKUS_TLS_IDENTITY_TRUST_STORE_PEM_CERTS: {{ printf "%s/ca.crt" (include "aicunet-lib.identityCaPath" .) | quote }}
+QUARKUS_OIDC_CLIENT_TLS_TLS_CONFIGURATION_NAME: "identity"
+{{- end }}
+{{- if include "aicunet-lib.policyCaGiven" . }}
+QUARKUS_TLS_POLICY_TRUST_STORE_PEM_CERTS: {{ printf "%s/ca.crt" (include "aicunet-lib.policyCaPath" .) | quote }}
+AICUNET_POLICY_TLS_CONFIGURATION_NAME: "policy"
+{{- end }}
+{{- end -}}
+
+{{/*
 The identity provider's issuer whose tokens the service accepts: auth.issuer, else
 global.auth.issuer (helm/fleet sets it once for every service). No default: a
 service that trusted some guessed issuer would refuse every real token, or worse.
@@ -352,6 +417,11 @@ a Secret (aicunet-lib.authSecretEnv).
 */}}
 {{- define "aicunet-lib.authConfigEnv" -}}
 {{- $auth := .Values.auth -}}
+{{- range $what, $url := dict "auth.issuer" (include "aicunet-lib.authIssuer" .) "auth.jwksUrl" (include "aicunet-lib.authJwksUrl" .) "auth.tokenUrl" (include "aicunet-lib.authTokenUrl" .) }}
+{{- if not (hasPrefix "https://" $url) }}
+{{- fail (printf "%s %s is not https://: keys fetched or tokens obtained in plaintext could be swapped on the way, and every caller forged (docs/tls.md)" $what $url) }}
+{{- end }}
+{{- end }}
 MP_JWT_VERIFY_ISSUER: {{ include "aicunet-lib.authIssuer" . | quote }}
 MP_JWT_VERIFY_PUBLICKEY_LOCATION: {{ include "aicunet-lib.authJwksUrl" . | quote }}
 MP_JWT_VERIFY_AUDIENCES: {{ $auth.audience | default (printf "aicunet-%s" .Values.serviceName) | quote }}
@@ -406,6 +476,9 @@ KAFKA_SASL_MECHANISM: {{ .Values.kafka.saslMechanism | quote }}
 {{- end }}
 AICUNET_POLICY_OPA_URL: {{ include "aicunet-lib.opaUrl" . | quote }}
 {{ include "aicunet-lib.authConfigEnv" . }}
+{{- with include "aicunet-lib.callTrustEnv" . | trim }}
+{{ . }}
+{{- end }}
 {{- if .Values.redis.enabled }}
 QUARKUS_REDIS_HOSTS: {{ include "aicunet-lib.redisHosts" . | quote }}
 AICUNET_REDIS_CA_CERTIFICATE: {{ printf "%s/ca.crt" (include "aicunet-lib.redisCaPath" .) | quote }}

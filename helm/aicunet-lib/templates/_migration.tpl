@@ -65,11 +65,17 @@ spec:
             {{- with include "aicunet-lib.redisCaMount" . | trim }}
             {{- . | nindent 12 }}
             {{- end }}
+            {{- with include "aicunet-lib.callTrustMounts" . | trim }}
+            {{- . | nindent 12 }}
+            {{- end }}
       volumes:
         {{- include "aicunet-lib.tmpVolume" . | nindent 8 }}
         {{- include "aicunet-lib.databaseCaVolume" . | nindent 8 }}
         {{- include "aicunet-lib.kafkaCaVolume" . | nindent 8 }}
         {{- with include "aicunet-lib.redisCaVolume" . | trim }}
+        {{- . | nindent 8 }}
+        {{- end }}
+        {{- with include "aicunet-lib.callTrustVolumes" . | trim }}
         {{- . | nindent 8 }}
         {{- end }}
       {{- with .Values.nodeSelector }}

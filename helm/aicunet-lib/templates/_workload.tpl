@@ -215,6 +215,9 @@ spec:
             {{- with include "aicunet-lib.redisCaMount" . | trim }}
             {{- . | nindent 12 }}
             {{- end }}
+            {{- with include "aicunet-lib.callTrustMounts" . | trim }}
+            {{- . | nindent 12 }}
+            {{- end }}
             {{- with include "aicunet-lib.serviceTlsMount" . | trim }}
             {{- . | nindent 12 }}
             {{- end }}
@@ -227,6 +230,9 @@ spec:
         {{- include "aicunet-lib.databaseCaVolume" . | nindent 8 }}
         {{- include "aicunet-lib.kafkaCaVolume" . | nindent 8 }}
         {{- with include "aicunet-lib.redisCaVolume" . | trim }}
+        {{- . | nindent 8 }}
+        {{- end }}
+        {{- with include "aicunet-lib.callTrustVolumes" . | trim }}
         {{- . | nindent 8 }}
         {{- end }}
         {{- with include "aicunet-lib.serviceTlsVolume" . | trim }}

@@ -193,7 +193,7 @@ class TrustedCallersTest {
                     tokenUrl: https://global.example.com/token
                 auth:
                   issuer: https://own.example.com/realms/aicunet/
-                  jwksUrl: http://keycloak.identity:8080/realms/aicunet/protocol/openid-connect/certs
+                  jwksUrl: https://keycloak.identity:8443/realms/aicunet/protocol/openid-connect/certs
                   audience: aicunet-ledger-v2
                   client:
                     id: ledger-eu
@@ -203,7 +203,7 @@ class TrustedCallersTest {
 
         assertThat(Renders.settingsOf(manifests, manifests.onlyDeployment()))
                 .containsEntry("MP_JWT_VERIFY_ISSUER", "https://own.example.com/realms/aicunet")
-                .containsEntry("MP_JWT_VERIFY_PUBLICKEY_LOCATION", "http://keycloak.identity:8080/realms/aicunet/protocol/openid-connect/certs")
+                .containsEntry("MP_JWT_VERIFY_PUBLICKEY_LOCATION", "https://keycloak.identity:8443/realms/aicunet/protocol/openid-connect/certs")
                 .containsEntry("QUARKUS_OIDC_CLIENT_TOKEN_PATH", "https://global.example.com/token")
                 .containsEntry("MP_JWT_VERIFY_AUDIENCES", "aicunet-ledger-v2")
                 .containsEntry("QUARKUS_OIDC_CLIENT_CLIENT_ID", "ledger-eu");
