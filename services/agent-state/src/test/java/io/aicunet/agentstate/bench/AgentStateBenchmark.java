@@ -24,6 +24,7 @@ import io.aicunet.platform.testing.ServiceTls;
 import io.aicunet.platform.testing.StackRedis;
 import io.aicunet.platform.testing.FleetStack;
 import io.aicunet.platform.testing.PipelineCost;
+import io.aicunet.platform.testing.ProcessUsage;
 import io.aicunet.platform.testing.TenantFixtures;
 import io.aicunet.platform.testing.TestCallers;
 import io.grpc.ManagedChannel;
@@ -35,6 +36,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -69,6 +71,8 @@ public final class AgentStateBenchmark {
     private final List<AgentStateServiceFutureStub> stubs = new ArrayList<>();
     private final Duration phase;
     private final int inFlight;
+    /** The agent-state process ./fleet up started, whose CPU per call and memory each phase reports. */
+    private final Optional<ProcessUsage> service = ProcessUsage.stackService("agent-state");
 
     private AgentStateBenchmark(int port, Duration phase, int inFlight) {
         this.phase = phase;
@@ -158,6 +162,7 @@ public final class AgentStateBenchmark {
         reads.print();
         writes.print();
         heartbeats.print();
+        service.ifPresent(process -> System.out.println("agent-state process: " + process.snapshot().memory()));
         System.out.printf(Locale.ROOT, "redis-benchmark (same Redis, same run): GET %.0f/s, SET %.0f/s%n",
                 redis.getPerSecond(), redis.setPerSecond());
         double ratio = reads.perSecond() / redis.getPerSecond();
@@ -203,6 +208,7 @@ public final class AgentStateBenchmark {
         AtomicLong failures = new AtomicLong();
         long deadline = System.nanoTime() + duration.toNanos();
         CountDownLatch slots = new CountDownLatch(inFlight);
+        ProcessUsage.Meter usage = ProcessUsage.meter(service);
         long started = System.nanoTime();
         for (int slot = 0; slot < inFlight; slot++) {
             next(slot, call, latencies, failures, deadline, slots);
@@ -211,7 +217,8 @@ public final class AgentStateBenchmark {
             throw new IllegalStateException(name + ": calls did not finish in time");
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        Result result = new Result(name, latencies.getTotalCount() / seconds, latencies, failures.get());
+        Result result = new Result(name, latencies.getTotalCount() / seconds, latencies, failures.get(),
+                usage.line(latencies.getTotalCount(), seconds));
         if (!name.startsWith("warm-up")) {
             result.print();
         }
@@ -283,12 +290,12 @@ public final class AgentStateBenchmark {
     private record RedisFigures(double getPerSecond, double setPerSecond) {
     }
 
-    private record Result(String name, double perSecond, Histogram latencies, long failures) {
+    private record Result(String name, double perSecond, Histogram latencies, long failures, String cpu) {
 
         void print() {
-            System.out.printf(Locale.ROOT, "%-40s %9.0f/s  p50 %6.2f ms  p99 %6.2f ms  failures %d%n", name,
+            System.out.printf(Locale.ROOT, "%-40s %9.0f/s  p50 %6.2f ms  p99 %6.2f ms  failures %d  (%s)%n", name,
                     perSecond, latencies.getValueAtPercentile(50) / 1e6, latencies.getValueAtPercentile(99) / 1e6,
-                    failures);
+                    failures, cpu);
         }
     }
 }

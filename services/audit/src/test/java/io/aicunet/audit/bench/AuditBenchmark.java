@@ -22,6 +22,7 @@ import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.testing.ServiceTls;
 import io.aicunet.platform.testing.AuditFixtures;
 import io.aicunet.platform.testing.FleetStack;
+import io.aicunet.platform.testing.ProcessUsage;
 import io.aicunet.platform.testing.TestCallers;
 import io.aicunet.platform.testing.TestDatabase;
 import io.grpc.ManagedChannel;
@@ -112,6 +113,7 @@ public final class AuditBenchmark {
             requests.add(perTenant);
         }
         ExecutorService pool = Executors.newFixedThreadPool(tenants);
+        ProcessUsage.Meter usage = ProcessUsage.meter(ProcessUsage.stackService("audit"));
         long started = System.nanoTime();
         List<Future<?>> done = new ArrayList<>();
         for (List<AppendRequest> perTenant : requests) {
@@ -123,8 +125,9 @@ public final class AuditBenchmark {
         double seconds = (System.nanoTime() - started) / 1e9;
         pool.shutdownNow();
         long total = (long) batchesPerTenant * batch * tenants;
-        System.out.printf("gRPC Append, batches of %d, %d tenants in parallel: %d records in %.2f s = %,.0f appends/s%n",
-                batch, tenants, total, seconds, total / seconds);
+        System.out.printf("gRPC Append, batches of %d, %d tenants in parallel: %d records in %.2f s = %,.0f appends/s"
+                + " (per call of %d records: %s)%n", batch, tenants, total, seconds, total / seconds, batch,
+                usage.line(total / batch, seconds));
         return ids;
     }
 
@@ -189,6 +192,7 @@ public final class AuditBenchmark {
                 Connection database = DriverManager.getConnection(
                         TestDatabase.jdbcUrl("audit"), "postgres",
                         FleetStack.postgresSuperuserPassword())) {
+            ProcessUsage.Meter usage = ProcessUsage.meter(ProcessUsage.stackService("audit"));
             long started = System.nanoTime();
             for (List<OutboxEvent> c : chunks) {
                 publisher.publish(c).await().atMost(Duration.ofSeconds(60));
@@ -213,8 +217,12 @@ public final class AuditBenchmark {
                 appending = rows.getDouble(1);
             }
             System.out.printf("Kafka ingest, %d tenants: %d events published in %.2f s, all appended after %.2f s"
-                    + " = %,.0f appends/s end to end (%,.0f appends/s between the first and the last append)%n",
-                    tenants, events, published, seconds, events / seconds, events / appending);
+                    + " = %,.0f appends/s end to end (%,.0f appends/s between the first and the last append;"
+                    + " per event: %s)%n",
+                    tenants, events, published, seconds, events / seconds, events / appending,
+                    usage.line(events, seconds));
+            ProcessUsage.stackService("audit").ifPresent(audit -> System.out.println("audit process: "
+                    + audit.snapshot().memory()));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.aicunet.config.bench;
 
+import io.aicunet.platform.testing.ProcessUsage;
 import io.aicunet.platform.testing.ServiceTls;
 import io.aicunet.platform.testing.TestCallers;
 
@@ -33,6 +34,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -115,7 +117,8 @@ public final class ConfigBenchmark {
         for (int i = 0; i < WARM_UP_READS; i++) {
             readerStub.withDeadlineAfter(5, TimeUnit.SECONDS).getEffectiveConfig(read);
         }
-        Result reads = load(READ_THREADS, phase, () -> {
+        Optional<ProcessUsage> config = ProcessUsage.stackService("config");
+        Result reads = load(READ_THREADS, phase, config, () -> {
             long start = System.nanoTime();
             readerStub.withDeadlineAfter(5, TimeUnit.SECONDS).getEffectiveConfig(read);
             return System.nanoTime() - start;
@@ -124,7 +127,7 @@ public final class ConfigBenchmark {
                 + " %s%n", values, READ_THREADS, reads);
 
         int[] counter = {0};
-        Result writes = load(WRITE_THREADS, phase, () -> {
+        Result writes = load(WRITE_THREADS, phase, config, () -> {
             int n;
             synchronized (counter) {
                 n = counter[0]++;
@@ -135,6 +138,7 @@ public final class ConfigBenchmark {
             return System.nanoTime() - start;
         });
         System.out.printf(Locale.ROOT, "config  write (PutEntry, global scope, %d threads): %s%n", WRITE_THREADS, writes);
+        config.ifPresent(process -> System.out.println("config  process: " + process.snapshot().memory()));
 
         long[] propagation = propagation(reader, adminStub, namespace, tenant);
         System.out.printf(Locale.ROOT, "config  watch propagation (write sent -> watcher has it, %d writes one at a time):"
@@ -226,7 +230,8 @@ public final class ConfigBenchmark {
             for (int i = 0; i < WARM_UP_READS; i++) {
                 post(http, base + "/v3/kv/range", range);
             }
-            Result reads = load(READ_THREADS, phase, () -> {
+            Optional<ProcessUsage> server = Optional.of(new ProcessUsage(etcd.pid(), "etcd"));
+            Result reads = load(READ_THREADS, phase, server, () -> {
                 long start = System.nanoTime();
                 post(http, base + "/v3/kv/range", range);
                 return System.nanoTime() - start;
@@ -234,7 +239,7 @@ public final class ConfigBenchmark {
             System.out.printf(Locale.ROOT, "etcd    get (range of the same 32 keys, serializable=false, %d threads): %s%n",
                     READ_THREADS, reads);
             int[] counter = {0};
-            Result writes = load(WRITE_THREADS, phase, () -> {
+            Result writes = load(WRITE_THREADS, phase, server, () -> {
                 int n;
                 synchronized (counter) {
                     n = counter[0]++;
@@ -244,6 +249,7 @@ public final class ConfigBenchmark {
                 return System.nanoTime() - start;
             });
             System.out.printf(Locale.ROOT, "etcd    put (%d threads): %s%n", WRITE_THREADS, writes);
+            System.out.println("etcd    process: " + server.get().snapshot().memory());
             long[] propagation = etcdPropagation(http, base, prefix + "watched");
             System.out.printf(Locale.ROOT, "etcd    watch propagation (put sent -> watcher has it, %d puts one at a time):"
                     + " p50 %.2f ms, p99 %.2f ms, max %.2f ms%n", PROPAGATION_ROUNDS, millis(percentile(propagation, 50)),
@@ -311,9 +317,14 @@ public final class ConfigBenchmark {
         }
     }
 
-    /** Runs the operation on {@code threads} threads for {@code phase}; each call returns its latency. */
-    private static Result load(int threads, Duration phase, LongSupplier operation) throws Exception {
+    /**
+     * Runs the operation on {@code threads} threads for {@code phase}; each call returns its
+     * latency. {@code server}'s CPU per call (config's, or etcd's) is reported with it.
+     */
+    private static Result load(int threads, Duration phase, Optional<ProcessUsage> server, LongSupplier operation)
+            throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
+        ProcessUsage.Meter usage = ProcessUsage.meter(server);
         long deadline = System.nanoTime() + phase.toNanos();
         long started = System.nanoTime();
         try {
@@ -334,18 +345,18 @@ public final class ConfigBenchmark {
             }
             long elapsed = System.nanoTime() - started;
             long[] merged = all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
-            return new Result(merged.length, elapsed, merged);
+            return new Result(merged.length, elapsed, merged, usage.line(merged.length, elapsed / 1e9));
         } finally {
             pool.shutdownNow();
         }
     }
 
-    private record Result(int count, long elapsedNanos, long[] sortedLatencies) {
+    private record Result(int count, long elapsedNanos, long[] sortedLatencies, String cpu) {
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%d ops in %.1f s = %.0f/s, p50 %.2f ms, p99 %.2f ms", count,
+            return String.format(Locale.ROOT, "%d ops in %.1f s = %.0f/s, p50 %.2f ms, p99 %.2f ms (%s)", count,
                     elapsedNanos / 1e9, count / (elapsedNanos / 1e9), millis(percentile(sortedLatencies, 50)),
-                    millis(percentile(sortedLatencies, 99)));
+                    millis(percentile(sortedLatencies, 99)), cpu);
         }
     }
 

@@ -17,6 +17,7 @@ import io.aicunet.platform.policy.Resource;
 import io.aicunet.platform.testing.ServiceTls;
 import io.aicunet.platform.testing.FleetStack;
 import io.aicunet.platform.testing.PipelineCost;
+import io.aicunet.platform.testing.ProcessUsage;
 import io.aicunet.platform.testing.TestCallers;
 import io.aicunet.platform.testing.TestDatabase;
 import io.grpc.ManagedChannel;
@@ -32,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -63,6 +65,8 @@ public final class LedgerBenchmark {
 
     private final LedgerServiceBlockingStub ledger;
     private final String tenant = UUID.randomUUID().toString();
+    /** The ledger process ./fleet up started, whose CPU per call and memory each phase reports. */
+    private final Optional<ProcessUsage> service = ProcessUsage.stackService("ledger");
 
     private LedgerBenchmark(ManagedChannel channel) {
         this.ledger = LedgerServiceGrpc.newBlockingStub(TestCallers.as(channel,
@@ -73,7 +77,7 @@ public final class LedgerBenchmark {
 
     /** What one phase measured. */
     record Figures(String name, int clients, int batchSize, long transfers, long calls, double seconds,
-                   double p50Millis, double p99Millis) {
+                   double p50Millis, double p99Millis, String cpu) {
 
         double transfersPerSecond() {
             return transfers / seconds;
@@ -81,8 +85,8 @@ public final class LedgerBenchmark {
 
         String line() {
             return String.format(Locale.ROOT, "%-16s clients=%-3d transfers/s=%9.0f  calls/s=%8.1f  p50=%7.2f ms"
-                            + "  p99=%7.2f ms  (%d transfers in %.1f s)", name, clients, transfersPerSecond(),
-                    calls / seconds, p50Millis, p99Millis, transfers, seconds);
+                            + "  p99=%7.2f ms  (%d transfers in %.1f s; %s)", name, clients, transfersPerSecond(),
+                    calls / seconds, p50Millis, p99Millis, transfers, seconds, cpu);
         }
     }
 
@@ -130,6 +134,8 @@ public final class LedgerBenchmark {
             System.out.println();
             System.out.println("== ledger (gRPC CreateTransfers, posted transfers, outbox event per transfer) ==");
             figures.forEach(f -> System.out.println(f.line()));
+            benchmark.service.ifPresent(ledger -> System.out.println("ledger process: "
+                    + ledger.snapshot().memory()));
             System.out.printf(Locale.ROOT, "outbox events waiting for the relay after the last phase: %d,"
                     + " published within %.1f s after it%n", waiting, drainSeconds);
             System.out.printf(Locale.ROOT, "== peer: pgbench TPC-B-like, scale 8, 8 clients, 2 threads, %d s ==%n",
@@ -168,6 +174,7 @@ public final class LedgerBenchmark {
             accounts.add(own);
         }
         ExecutorService pool = Executors.newFixedThreadPool(clients);
+        ProcessUsage.Meter usage = ProcessUsage.meter(service);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         long started = System.nanoTime();
         try {
@@ -188,7 +195,7 @@ public final class LedgerBenchmark {
             double elapsed = (System.nanoTime() - started) / 1e9;
             long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
             Figures figures = new Figures(name, clients, batchSize, transfers, sorted.length, elapsed,
-                    percentile(sorted, 0.50), percentile(sorted, 0.99));
+                    percentile(sorted, 0.50), percentile(sorted, 0.99), usage.line(sorted.length, elapsed));
             System.out.println(figures.line());
             return figures;
         } finally {
