@@ -157,6 +157,10 @@ max_connections = 300
 fsync = on
 password_encryption = 'scram-sha-256'
 timezone = 'UTC'
+# Room for the WAL of a benchmark between checkpoints: with the default (1GB) the ledger's
+# batches made Postgres checkpoint every ~14 s ("checkpoints are occurring too
+# frequently"), and each checkpoint starts a new round of full-page images.
+max_wal_size = '4GB'
 log_timezone = 'UTC'
 
 # TLS for every TCP connection (pg_hba.conf: hostssl only), with the certificate that
