@@ -3,8 +3,10 @@
 # the local infrastructure. Which services and on which HTTP port (gRPC shares it):
 # platform/devstack/services.conf. Sourced by ./fleet; needs common.sh.
 
-# Heap per service; override for profiling.
-FLEET_SERVICE_JAVA_OPTS="${FLEET_SERVICE_JAVA_OPTS:--Xmx384m}"
+# Memory bounds per service, the charts' at their 768 MiB limit (docs/BENCHMARKS.md,
+# "Memory per service"): the heap, and the JVM's other growing parts (class metadata,
+# compiled code, direct buffers), so the resident set has a ceiling. Override for profiling.
+FLEET_SERVICE_JAVA_OPTS="${FLEET_SERVICE_JAVA_OPTS:--Xmx384m -XX:MaxMetaspaceSize=160m -XX:ReservedCodeCacheSize=96m -XX:MaxDirectMemorySize=128m}"
 
 # Prints "<service> <port>" per service of services.conf (comments and blank lines
 # skipped), and fails on a malformed line rather than starting half a fleet.
