@@ -83,6 +83,10 @@ port_open() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+# True when <url> (http://) answers in plaintext: a server started before the stack's
+# servers spoke TLS, which ./fleet up restarts.
+answers_plaintext() { curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null; }
+
 # Prints the pid stored in <pid-file> when that process is alive and its command
 # line contains <marker>; a pid file left by a dead (or recycled) process is ignored,
 # so a crash never makes us signal an unrelated process.

@@ -150,7 +150,7 @@ keycloak_prepare_import() {
 keycloak_start() {
   local pid password log
   if pid="$(keycloak_pid)" &&
-    curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$FLEET_KEYCLOAK_PORT/realms/$FLEET_KEYCLOAK_REALM" 2>/dev/null; then
+    answers_plaintext "http://127.0.0.1:$FLEET_KEYCLOAK_PORT/realms/$FLEET_KEYCLOAK_REALM"; then
     info "keycloak: running without TLS (pid $pid); restarting it"
     keycloak_stop
   fi

@@ -48,7 +48,7 @@ opa_ensure() {
 opa_start() {
   local pid bin dir
   if pid="$(opa_pid)"; then
-    if ! curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$FLEET_OPA_PORT/health" 2>/dev/null; then
+    if ! answers_plaintext "http://127.0.0.1:$FLEET_OPA_PORT/health"; then
       info "opa: already running (pid $pid)"
       return 0
     fi

@@ -62,16 +62,10 @@ services_tls_ensure() {
   cmp -s -- "$(tls_ca_cert)" "$dir/ca.crt" || install -m 644 "$(tls_ca_cert)" "$dir/ca.crt"
 }
 
-# True when a service answers in plaintext on <port>: one started before the stack's
-# services spoke TLS, to be restarted.
-service_plaintext() {
-  curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$1/q/health/live" 2>/dev/null
-}
-
 service_start() {
   local service="$1" port="$2" pid
   if pid="$(service_pid "$service")"; then
-    if ! service_plaintext "$port"; then
+    if ! answers_plaintext "http://127.0.0.1:$port/q/health/live"; then
       info "$service: already running (pid $pid)"
       return 0
     fi

@@ -14,14 +14,10 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,18 +100,7 @@ class ServiceTlsIT {
     @Test
     void plaintextHttpIsRefused() throws IOException {
         String request = "GET /q/health/ready HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-        String answer;
-        try (Socket socket = new Socket("127.0.0.1", tenant.port())) {
-            socket.setSoTimeout(5000);
-            OutputStream out = socket.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            byte[] read = in.readNBytes(512);
-            answer = new String(read, StandardCharsets.ISO_8859_1);
-        } catch (java.net.SocketException closed) {
-            answer = "connection closed: " + closed.getMessage();
-        }
+        String answer = ServiceTls.plaintextExchange(tenant.port(), request);
         System.out.println("plaintext HTTP/1.1 to the TLS port: " + (answer.isEmpty() ? "closed without an answer"
                 : answer.replaceAll("\\p{Cntrl}", "?")));
         assertThat(answer).as("a plaintext request gets no HTTP response").doesNotContain("HTTP/1.1");

@@ -185,6 +185,26 @@ public final class ServiceTls {
     }
 
     /**
+     * Sends {@code request} (e.g. an HTTP/1.1 request) in plaintext to 127.0.0.1:{@code port}
+     * and returns what comes back before the server closes, resets, or stays silent for 10 s:
+     * what a client on the network gets from a TLS-only port.
+     */
+    public static String plaintextExchange(int port, String request) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+            try {
+                socket.getInputStream().transferTo(answer);
+            } catch (java.net.SocketException | java.net.SocketTimeoutException closedOrSilent) {
+                // A reset or silence is an answer too: nothing more comes.
+            }
+            return answer.toString(StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /**
      * The status a plaintext gRPC call (HTTP/2 without TLS, CreateTenant as platform admin,
      * 10 s deadline) to 127.0.0.1:{@code port} ends with: UNAVAILABLE from a TLS-only port,
      * where nothing reaches the service; OK if the call went through.

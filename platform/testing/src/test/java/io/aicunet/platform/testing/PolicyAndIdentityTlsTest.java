@@ -3,16 +3,11 @@ package io.aicunet.platform.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.Socket;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import javax.net.ssl.SSLHandshakeException;
@@ -76,12 +71,12 @@ class PolicyAndIdentityTlsTest {
     @Test
     void plaintextGetsNoDecisionAndNoKeys() throws IOException {
         String body = "{\"input\":{\"action\":\"tenant.tenants.get\"}}";
-        String opa = plaintextExchange(FleetStack.opaPort(), "POST " + DECISION + " HTTP/1.1\r\nhost: 127.0.0.1\r\n"
+        String opa = ServiceTls.plaintextExchange(FleetStack.opaPort(), "POST " + DECISION + " HTTP/1.1\r\nhost: 127.0.0.1\r\n"
                 + "authorization: Bearer " + FleetStack.opaToken() + "\r\ncontent-type: application/json\r\n"
                 + "content-length: " + body.length() + "\r\nconnection: close\r\n\r\n" + body);
         assertThat(opa).startsWith("HTTP/1.0 400").contains("HTTPS server").doesNotContain("\"result\"");
 
-        String keycloak = plaintextExchange(FleetStack.keycloakPort(), "GET " + JWKS + " HTTP/1.1\r\nhost: 127.0.0.1\r\n"
+        String keycloak = ServiceTls.plaintextExchange(FleetStack.keycloakPort(), "GET " + JWKS + " HTTP/1.1\r\nhost: 127.0.0.1\r\n"
                 + "connection: close\r\n\r\n");
         assertThat(keycloak).doesNotStartWith("HTTP/").doesNotContain("\"keys\"");
     }
@@ -115,22 +110,6 @@ class PolicyAndIdentityTlsTest {
             request.header("authorization", "Bearer " + FleetStack.opaToken());
         }
         return request.build();
-    }
-
-    /** Sends {@code request} in plaintext to 127.0.0.1:{@code port}; what comes back before the server closes (or 10 s pass). */
-    private static String plaintextExchange(int port, String request) throws IOException {
-        try (Socket socket = new Socket(FleetStack.host(), port)) {
-            socket.setSoTimeout((int) TIMEOUT.toMillis());
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-            socket.getOutputStream().flush();
-            ByteArrayOutputStream answer = new ByteArrayOutputStream();
-            try {
-                socket.getInputStream().transferTo(answer);
-            } catch (SocketException | SocketTimeoutException closedOrSilent) {
-                // A reset or silence is an answer too: nothing more comes.
-            }
-            return answer.toString(StandardCharsets.ISO_8859_1);
-        }
     }
 
     private static HttpRequest get(String scheme, int port, String path) {

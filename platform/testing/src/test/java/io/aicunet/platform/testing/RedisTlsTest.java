@@ -52,11 +52,7 @@ class RedisTlsTest {
         FleetStack.ensureRunning();
         // A CA of the attacker's (or of another environment): a certificate it signed is no
         // proof of being the stack's Redis.
-        otherCa = otherCaDirectory.resolve("other-ca.crt");
-        Result openssl = run(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", otherCaDirectory.resolve("other-ca.key").toString(),
-                "-out", otherCa.toString(), "-days", "1", "-subj", "/CN=not the fleet's CA"));
-        assertThat(openssl.status()).as(openssl.output()).isZero();
+        otherCa = ServiceTls.throwawayCa(otherCaDirectory).certificate();
         // The stack's Redis reached under a name its certificate does not carry: the bytes
         // are the real server's, only the address dialled differs.
         forwarder = new Forwarder(OTHER_ADDRESS, FleetStack.redisPort());
