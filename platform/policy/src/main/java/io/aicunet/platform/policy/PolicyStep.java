@@ -16,6 +16,12 @@ import java.util.function.LongSupplier;
  * per exact question (every verified field of the principal, the scope, the action,
  * the resource). Refusals and outages are never remembered: a denied caller asks again,
  * and an OPA outage ends when OPA is back.
+ *
+ * <p>Concurrent calls asking the same question while it is not remembered share one
+ * decision: the first asks OPA, the others wait for its answer (allow, refusal or
+ * failure) instead of asking too. Without that, a burst of one principal's calls (a
+ * service's 64 callers, an allow that just expired) sent as many identical queries to
+ * OPA at once, each on its own connection, and on a busy machine some timed out.
  */
 @ApplicationScoped
 public class PolicyStep implements RequestStep {
@@ -23,6 +29,7 @@ public class PolicyStep implements RequestStep {
     private final Authorizer authorizer;
     private final MeterRegistry meters;
     private final AllowCache allows;
+    private final ConcurrentHashMap<Question, Uni<Optional<Problem>>> asking = new ConcurrentHashMap<>();
 
     public PolicyStep(Authorizer authorizer, PolicyConfig config, MeterRegistry meters) {
         this.authorizer = authorizer;
@@ -43,11 +50,14 @@ public class PolicyStep implements RequestStep {
             meters.counter("aicunet.policy.cached.allows", "action", action).increment();
             return Uni.createFrom().item(Optional.empty());
         }
-        return authorizer.check(caller, action, resource).invoke(refusal -> {
-            if (refusal.isEmpty()) {
-                allows.remember(question);
-            }
-        });
+        return asking.computeIfAbsent(question, asked -> authorizer.check(caller, action, resource)
+                .invoke(refusal -> {
+                    if (refusal.isEmpty()) {
+                        allows.remember(asked);
+                    }
+                })
+                .onTermination().invoke(() -> asking.remove(asked))
+                .memoize().indefinitely());
     }
 
     /** Everything the policy's answer depends on. */

@@ -9,6 +9,7 @@ import io.aicunet.platform.tenancy.TenantScope;
 import io.aicunet.platform.testing.FleetStack;
 import io.aicunet.platform.testing.ServiceTls;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.mutiny.Uni;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -127,6 +128,38 @@ class AuthorizerTest {
         assertThat(refusal).get().isInstanceOf(Problem.Unavailable.class);
     }
 
+    /**
+     * Proves: 64 concurrent asks of one question that is not remembered (allows kept for
+     * 0 ms) share one OPA decision and each hears the allow, where each asked OPA before;
+     * a refused question asked with them is decided on its own and refused.
+     */
+    @Test
+    void concurrentAsksOfOneQuestionShareOneDecision() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        PolicyConfig config = config(FleetStack.opaUrl(), Optional.of(FleetStack.opaToken()));
+        PolicyStep step = new PolicyStep(new Authorizer(config, meters), config, meters);
+        Resource own = Resource.owned("tenant", TENANT_A.toString(), TENANT_A);
+        List<Uni<Optional<Problem>>> asks = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            asks.add(step.admit(tenantCaller(TENANT_A, "tenant-admin"), "tenant.tenants.update", own));
+        }
+        asks.add(step.admit(tenantCaller(TENANT_A, "tenant-viewer"), "tenant.tenants.update", own));
+
+        List<Optional<Problem>> answers = Uni.join().all(asks).andFailFast().await().atMost(WAIT);
+
+        assertThat(answers.subList(0, 64)).allSatisfy(answer -> assertThat(answer).isEmpty());
+        assertThat(answers.get(64)).get().isInstanceOf(Problem.PermissionDenied.class);
+        double allowDecisions = meters.counter("aicunet.policy.decisions", "action", "tenant.tenants.update",
+                "allowed", "true").count();
+        // All 64 are subscribed within microseconds, long before OPA's first answer.
+        assertThat(allowDecisions).isBetween(1.0, 2.0);
+        // Nothing is left waiting: the next ask (nothing remembered) decides anew.
+        assertThat(step.admit(tenantCaller(TENANT_A, "tenant-admin"), "tenant.tenants.update", own)
+                .await().atMost(WAIT)).isEmpty();
+        assertThat(meters.counter("aicunet.policy.decisions", "action", "tenant.tenants.update", "allowed", "true")
+                .count()).isEqualTo(allowDecisions + 1);
+    }
+
     private static Caller tenantCaller(TenantId tenant, String role) {
         return new Caller("user-" + role, Set.of(role), TenantScope.of(tenant), Optional.of(tenant), Optional.empty());
     }
@@ -140,7 +173,12 @@ class AuthorizerTest {
     }
 
     private static Authorizer authorizer(String opaUrl, Optional<String> token) {
-        return new Authorizer(new PolicyConfig() {
+        return new Authorizer(config(opaUrl, token), new SimpleMeterRegistry());
+    }
+
+    /** The policy settings with allows remembered for 0 ms: every question reaches OPA. */
+    private static PolicyConfig config(String opaUrl, Optional<String> token) {
+        return new PolicyConfig() {
             @Override
             public Optional<String> bearerToken() {
                 return token;
@@ -153,7 +191,17 @@ class AuthorizerTest {
 
             @Override
             public AllowCache allowCache() {
-                throw new UnsupportedOperationException("the authorizer keeps no cache");
+                return new AllowCache() {
+                    @Override
+                    public long timeToLiveMillis() {
+                        return 0;
+                    }
+
+                    @Override
+                    public int entriesMax() {
+                        return 10;
+                    }
+                };
             }
 
             @Override
@@ -175,6 +223,6 @@ class AuthorizerTest {
             public long connectTimeoutMillis() {
                 return 250;
             }
-        }, new SimpleMeterRegistry());
+        };
     }
 }
