@@ -5,6 +5,8 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -37,17 +39,43 @@ public final class TenantTransactions {
      */
     public static <T> Uni<Result<T>> inTenant(
             Pool pool, TenantScope scope, Function<SqlConnection, Uni<Result<T>>> work) {
-        return Uni.createFrom().context(context -> pool.withConnection(connection -> connection.begin()
+        return Uni.createFrom().context(context -> transaction(pool, scope, work,
+                value -> AnswerBeforeCommit.beforeCommit(context, value)));
+    }
+
+    /**
+     * One transaction for a group of calls ({@link GroupCommit}): {@code work} answers one
+     * result per call, in the order of {@code members}, and commits when its outer result is
+     * ok. Each call's ok value is rendered as that call's answer (in its own subscription's
+     * context) before the commit, as {@link #inTenant} does for one call; an answer that
+     * cannot be encoded rolls the whole group back, and the group then runs its calls alone.
+     */
+    public static <T> Uni<Result<List<Result<T>>>> inTenantGroup(
+            Pool pool, TenantScope scope, List<? extends GroupCommit.Member<?>> members,
+            Function<SqlConnection, Uni<Result<List<Result<T>>>>> work) {
+        return transaction(pool, scope, work, results -> {
+            for (int index = 0; index < results.size() && index < members.size(); index++) {
+                if (results.get(index).isOk()) {
+                    AnswerBeforeCommit.beforeCommit(members.get(index).context(), results.get(index).value());
+                }
+            }
+        });
+    }
+
+    private static <T> Uni<Result<T>> transaction(Pool pool, TenantScope scope,
+                                                  Function<SqlConnection, Uni<Result<T>>> work,
+                                                  Consumer<T> beforeCommit) {
+        return pool.withConnection(connection -> connection.begin()
                 .flatMap(transaction -> setScope(connection, scope)
                         .flatMap(ignored -> work.apply(connection))
                         .invoke(result -> {
                             if (result.isOk()) {
-                                AnswerBeforeCommit.beforeCommit(context, result.value());
+                                beforeCommit.accept(result.value());
                             }
                         })
                         .call(result -> result.isOk() ? transaction.commit() : transaction.rollback())
                         .onFailure().call(failure -> transaction.rollback()
-                                .onFailure().recoverWithNull()))));
+                                .onFailure().recoverWithNull())));
     }
 
     /** Sets the tenant scope on a connection that is already in a transaction. */

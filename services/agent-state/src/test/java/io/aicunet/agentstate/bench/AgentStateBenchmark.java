@@ -15,17 +15,16 @@ import io.aicunet.contracts.agentstate.v1.GetLatestCheckpointRequest;
 import io.aicunet.contracts.agentstate.v1.HeartbeatRequest;
 import io.aicunet.contracts.agentstate.v1.RegisterAgentRequest;
 import io.aicunet.contracts.agentstate.v1.SaveCheckpointRequest;
-import io.aicunet.contracts.tenant.v1.TenantServiceGrpc;
 import io.aicunet.platform.policy.Authorizer;
 import io.aicunet.platform.policy.PolicyConfig;
 import io.aicunet.platform.policy.PolicyStep;
 import io.aicunet.platform.policy.Resource;
 import io.aicunet.platform.testing.ServiceTls;
+import io.aicunet.platform.testing.StackTenants;
 import io.aicunet.platform.testing.StackRedis;
 import io.aicunet.platform.testing.FleetStack;
 import io.aicunet.platform.testing.PipelineCost;
 import io.aicunet.platform.testing.ProcessUsage;
-import io.aicunet.platform.testing.TenantFixtures;
 import io.aicunet.platform.testing.TestCallers;
 import io.grpc.ManagedChannel;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -77,7 +76,7 @@ public final class AgentStateBenchmark {
     private AgentStateBenchmark(int port, Duration phase, int inFlight) {
         this.phase = phase;
         this.inFlight = inFlight;
-        String tenant = newTenant();
+        String tenant = StackTenants.create();
         for (int i = 0; i < CHANNELS; i++) {
             // Callbacks run on the network threads, as in grpc-java's own benchmarks: the
             // load generator shares the two cores with the service and must stay cheap.
@@ -86,22 +85,6 @@ public final class AgentStateBenchmark {
             channels.add(channel);
             stubs.add(AgentStateServiceGrpc.newFutureStub(TestCallers.as(channel,
                     TestCallers.ofTenant(tenant, "agent-runtime"))));
-        }
-    }
-
-    /**
-     * A real tenant of the running tenant service (port {@code FLEET_TENANT_PORT}, 18081 by
-     * default): checkpoint states are encrypted with its data key, so an unknown tenant
-     * could save nothing.
-     */
-    private static String newTenant() {
-        int tenantPort = Integer.parseInt(System.getenv().getOrDefault("FLEET_TENANT_PORT", "18081"));
-        ManagedChannel channel = ServiceTls.stackChannel("127.0.0.1", tenantPort);
-        try {
-            return TenantServiceGrpc.newBlockingStub(TestCallers.as(channel, TestCallers.platformAdmin()))
-                    .createTenant(TenantFixtures.aTenant().build()).getTenant().getId();
-        } finally {
-            channel.shutdownNow();
         }
     }
 

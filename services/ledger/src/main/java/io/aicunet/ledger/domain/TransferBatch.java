@@ -84,12 +84,48 @@ public final class TransferBatch {
 
     /** Plans the batch against the locked view; {@code now} is the time the batch is recorded at. */
     public static Plan plan(TenantId tenant, List<CheckedTransfer> transfers, LedgerView view, Instant now) {
+        GroupPlan group = planGroup(tenant, List.of(transfers), view, now);
+        return new Plan(group.outcomes().get(0), group.created(), group.changedAccounts(), group.tokenDayChanges());
+    }
+
+    /**
+     * Plans the batches of several calls, one after another, as if each were posted alone
+     * in this order: a call sees what the calls before it created and changed, its linked
+     * chains end with it (a chain left open fails {@code LINKED_EVENT_CHAIN_OPEN} in its own
+     * call), and its outcomes are indexed within its own batch.
+     */
+    public static GroupPlan planGroup(TenantId tenant, List<List<CheckedTransfer>> calls, LedgerView view,
+                                      Instant now) {
         Objects.requireNonNull(tenant, "tenant");
-        if (transfers.isEmpty() || transfers.size() > TRANSFERS_MAX) {
-            throw new IllegalArgumentException("a batch has 1 to " + TRANSFERS_MAX + " transfers, not "
-                    + transfers.size());
+        if (calls.isEmpty()) {
+            throw new IllegalArgumentException("a group plans at least one batch");
         }
-        return new TransferBatch(tenant, view, now).run(transfers);
+        for (List<CheckedTransfer> transfers : calls) {
+            if (transfers.isEmpty() || transfers.size() > TRANSFERS_MAX) {
+                throw new IllegalArgumentException("a batch has 1 to " + TRANSFERS_MAX + " transfers, not "
+                        + transfers.size());
+            }
+        }
+        TransferBatch batch = new TransferBatch(tenant, view, now);
+        List<List<TransferOutcome>> outcomes = new ArrayList<>(calls.size());
+        for (List<CheckedTransfer> transfers : calls) {
+            outcomes.add(List.of(batch.run(transfers)));
+        }
+        return batch.finish(outcomes);
+    }
+
+    /**
+     * What a group of batches decided ({@link #planGroup}): each call's outcomes in its
+     * request order, and what the group writes as a whole.
+     */
+    public record GroupPlan(List<List<TransferOutcome>> outcomes, List<Transfer> created,
+                            List<Account> changedAccounts, List<TokenDay> tokenDayChanges) {
+        public GroupPlan {
+            outcomes = List.copyOf(outcomes);
+            created = List.copyOf(created);
+            changedAccounts = List.copyOf(changedAccounts);
+            tokenDayChanges = List.copyOf(tokenDayChanges);
+        }
     }
 
     /** Ids of transfers the batch needs to see: its own (for idempotency) and the pending ones it settles. */
@@ -141,7 +177,8 @@ public final class TransferBatch {
                 || !wellFormed.request().kind().settlesPending());
     }
 
-    private Plan run(List<CheckedTransfer> transfers) {
+    /** Applies one call's batch; its chains end with it. */
+    private TransferOutcome[] run(List<CheckedTransfer> transfers) {
         int count = transfers.size();
         TransferOutcome[] outcomes = new TransferOutcome[count];
         int chainStart = -1;
@@ -185,7 +222,13 @@ public final class TransferBatch {
             outcomes[count - 1] = TransferOutcome.failed(count - 1, transfers.get(count - 1).idText(),
                     TransferResult.LINKED_EVENT_CHAIN_OPEN, "linked",
                     "the last transfer of a batch cannot be linked: its chain has no end");
+            undo.clear();
         }
+        return outcomes;
+    }
+
+    /** What the batches applied so far write, with {@code outcomes} as their answers. */
+    private GroupPlan finish(List<List<TransferOutcome>> outcomes) {
         List<Account> changed = new ArrayList<>();
         accounts.forEach((id, account) -> {
             if (!account.equals(view.accounts().get(id))) {
@@ -201,7 +244,7 @@ public final class TransferBatch {
             }
         });
         dayChanges.sort((left, right) -> left.day().compareTo(right.day()));
-        return new Plan(List.of(outcomes), new ArrayList<>(created.values()), changed, dayChanges);
+        return new GroupPlan(outcomes, new ArrayList<>(created.values()), changed, dayChanges);
     }
 
     private TransferOutcome apply(int index, CheckedTransfer checked) {

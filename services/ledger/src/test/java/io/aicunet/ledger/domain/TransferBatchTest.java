@@ -187,6 +187,85 @@ class TransferBatchTest {
         assertThat(TransferBatch.accountsToLock(batch, List.of())).containsExactly(low, high);
     }
 
+    /**
+     * Proves: calls planned as one group end their chains with themselves. A call whose
+     * last transfer is linked fails LINKED_EVENT_CHAIN_OPEN in its own batch, and the next
+     * call's transfers do not close that chain: they apply, indexed from 0 in their call.
+     */
+    @Test
+    void aGroupedCallsChainNeverReachesIntoTheNextCall() {
+        TransferBatch.GroupPlan group = planGroup(
+                List.of(draft(funding, usage, 1).linked(true), draft(funding, usage, 2).linked(true)),
+                List.of(draft(funding, usage, 3).linked(false)));
+
+        assertThat(group.outcomes().get(0)).extracting(TransferOutcome::result).containsExactly(
+                TransferResult.LINKED_EVENT_FAILED, TransferResult.LINKED_EVENT_CHAIN_OPEN);
+        assertThat(group.outcomes().get(1)).extracting(TransferOutcome::result).containsExactly(TransferResult.OK);
+        assertThat(group.outcomes().get(1).get(0).index()).isEqualTo(0);
+        assertThat(group.created()).extracting(Transfer::amount).containsExactly(3L);
+    }
+
+    /**
+     * Proves: grouped calls see each other as if posted one after another: a later call
+     * is held to the balance the earlier ones left (the budget of 100 takes 60 and 40,
+     * then refuses 1), and one call's failure changes nothing of its neighbours'.
+     */
+    @Test
+    void groupedCallsSeeTheBalancesTheCallsBeforeThemLeft() {
+        TransferBatch.GroupPlan group = planGroup(
+                List.of(draft(budget, usage, 60)),
+                List.of(draft(budget, usage, 41)),
+                List.of(draft(budget, usage, 40)),
+                List.of(draft(budget, usage, 1)));
+
+        assertThat(group.outcomes()).extracting(outcomes -> outcomes.get(0).result()).containsExactly(
+                TransferResult.OK, TransferResult.EXCEEDS_CREDITS, TransferResult.OK, TransferResult.EXCEEDS_CREDITS);
+        Account after = group.changedAccounts().stream().filter(a -> a.id().equals(budget)).findFirst().orElseThrow();
+        assertThat(after.balances()).isEqualTo(new Balances(100, 100, 0, 0));
+        assertThat(group.created()).extracting(Transfer::timestamp).isSorted().doesNotHaveDuplicates();
+    }
+
+    /**
+     * Proves: the same transfer sent by two grouped calls is created once: the later call
+     * hears EXISTS with the first one's transfer (as a retry does), or
+     * EXISTS_WITH_DIFFERENT_BODY when its body differs.
+     */
+    @Test
+    void aTransferIdSentByTwoGroupedCallsIsCreatedOnce() {
+        TransferDraftBuilder first = draft(funding, usage, 5);
+        TransferDraftBuilder changed = first.copy().amount(6);
+        TransferBatch.GroupPlan group = planGroup(List.of(first), List.of(first.copy()), List.of(changed));
+
+        assertThat(group.outcomes()).extracting(outcomes -> outcomes.get(0).result()).containsExactly(
+                TransferResult.OK, TransferResult.EXISTS, TransferResult.EXISTS_WITH_DIFFERENT_BODY);
+        assertThat(group.outcomes().get(1).get(0).transfer()).isEqualTo(group.outcomes().get(0).get(0).transfer());
+        assertThat(group.created()).hasSize(1);
+    }
+
+    /** Proves: a group of one plans exactly what the same batch planned alone does. */
+    @Test
+    void aGroupOfOneIsTheBatchAlone() {
+        List<TransferDraftBuilder> drafts = List.of(draft(budget, usage, 30).linked(true),
+                draft(budget, usage, 80).linked(false), draft(funding, usage, 4));
+        TransferBatch.GroupPlan group = planGroup(drafts);
+        TransferBatch.Plan alone = plan(drafts.toArray(TransferDraftBuilder[]::new));
+
+        assertThat(group.outcomes().get(0)).isEqualTo(alone.outcomes());
+        assertThat(group.created()).isEqualTo(alone.created());
+        assertThat(group.changedAccounts()).isEqualTo(alone.changedAccounts());
+    }
+
+    @SafeVarargs
+    private TransferBatch.GroupPlan planGroup(List<TransferDraftBuilder>... calls) {
+        List<List<CheckedTransfer>> batches = new ArrayList<>();
+        for (List<TransferDraftBuilder> call : calls) {
+            List<CheckedTransfer> batch = new ArrayList<>();
+            call.forEach(draft -> batch.add(TransferRules.check(draft.build())));
+            batches.add(batch);
+        }
+        return TransferBatch.planGroup(TENANT, batches, view(), NOW);
+    }
+
     private AccountId account(String code, boolean debitsMustNotExceedCredits, Balances balances) {
         AccountId id = new AccountId(UUID.randomUUID());
         accounts.put(id, new Account(id, TENANT, code, "CREDIT", debitsMustNotExceedCredits, false, false, balances,

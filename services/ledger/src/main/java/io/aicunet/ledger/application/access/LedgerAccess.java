@@ -56,30 +56,24 @@ public class LedgerAccess {
                 TenantScope.of(tenant.value()), connection -> work.apply(connection, tenant.value()));
     }
 
-    /** Work in a tenant's transaction given what was prepared for it before the transaction. */
-    @FunctionalInterface
-    public interface PreparedWork<P, T> {
-        Uni<Result<T>> apply(SqlConnection connection, TenantId tenant, P prepared);
-    }
-
     /**
-     * Like {@link #inTenant(Caller, String, String, String, String, BiFunction)}, with a
-     * step between authorization and the transaction (e.g. fetching the tenant's data
-     * key), so that step holds no connection and is never done for a refused caller. A
-     * failed preparation is the answer; nothing is written.
+     * Authorized work on one tenant's ledger that opens its own transactions (e.g. fetches
+     * the tenant's data key first, so that step holds no connection and is never done for
+     * a refused caller, then joins a group commit).
      */
-    public <P, T> Uni<Result<T>> inTenant(Caller caller, String tenantId, String action, String resourceType,
-                                          String resourceId, Function<TenantId, Uni<Result<P>>> prepare,
-                                          PreparedWork<P, T> work) {
+    public <T> Uni<Result<T>> admitted(Caller caller, String tenantId, String action, String resourceType,
+                                       String resourceId, Function<TenantId, Uni<Result<T>>> work) {
         Result<TenantId> tenant = tenantOf(caller, tenantId);
         if (!tenant.isOk()) {
             return unnamed(caller, tenantId, action, resourceType, tenant.problem());
         }
         return authorized(caller, action, Resource.owned(resourceType, resourceId, tenant.value()),
-                () -> prepare.apply(tenant.value()).flatMap(prepared -> prepared.isOk()
-                        ? pipeline.transaction(TenantScope.of(tenant.value()),
-                                connection -> work.apply(connection, tenant.value(), prepared.value()))
-                        : Uni.createFrom().item(Result.<T>failed(prepared.problem()))));
+                () -> work.apply(tenant.value()));
+    }
+
+    /** Work in one transaction scoped to {@code tenant}, for a caller admitted before. */
+    public <T> Uni<Result<T>> transaction(TenantId tenant, Function<SqlConnection, Uni<Result<T>>> work) {
+        return pipeline.transaction(TenantScope.of(tenant), work);
     }
 
     /**

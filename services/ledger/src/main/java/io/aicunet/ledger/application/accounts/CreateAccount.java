@@ -66,16 +66,18 @@ public class CreateAccount {
         Function<TenantId, Uni<Result<Boolean>>> keyCheck = subject.isPresent()
                 ? tenant -> cipher.keyForWriting(tenant).map(key -> key.map(found -> true))
                 : tenant -> Uni.createFrom().item(Result.ok(true));
-        return access.<Boolean, Created>inTenant(caller, command.tenantId(), ACTION, "account", id.get().toString(),
-                keyCheck, (connection, tenant, checked) -> {
-                    Account account = Account.open(id.get(), tenant, spec,
-                            Instant.now().truncatedTo(ChronoUnit.MICROS));
-                    return accounts.insert(connection, account).flatMap(inserted -> inserted
-                            ? Uni.createFrom().item(Result.ok(new Created(account, false)))
-                            : accounts.find(connection, tenant, id.get()).map(existing -> replay(
-                                    existing.orElseThrow(() -> new IllegalStateException(
-                                            "account " + id.get() + " exists but cannot be read")), spec)));
-                });
+        return access.<Created>admitted(caller, command.tenantId(), ACTION, "account", id.get().toString(),
+                tenant -> keyCheck.apply(tenant).flatMap(checked -> !checked.isOk()
+                        ? Uni.createFrom().item(Result.<Created>failed(checked.problem()))
+                        : access.transaction(tenant, connection -> {
+                            Account account = Account.open(id.get(), tenant, spec,
+                                    Instant.now().truncatedTo(ChronoUnit.MICROS));
+                            return accounts.insert(connection, account).flatMap(inserted -> inserted
+                                    ? Uni.createFrom().item(Result.ok(new Created(account, false)))
+                                    : accounts.find(connection, tenant, id.get()).map(existing -> replay(
+                                            existing.orElseThrow(() -> new IllegalStateException(
+                                                    "account " + id.get() + " exists but cannot be read")), spec)));
+                        })));
     }
 
     private static Result<Created> replay(Account existing, AccountSpec spec) {

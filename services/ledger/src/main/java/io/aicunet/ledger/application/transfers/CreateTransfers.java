@@ -14,7 +14,11 @@ import io.aicunet.platform.privacy.DataKey;
 import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
+import io.aicunet.platform.tenancy.GroupCommit;
+import io.aicunet.platform.tenancy.GroupCommitConfig;
 import io.aicunet.platform.tenancy.TenantId;
+import io.aicunet.platform.tenancy.TenantScope;
+import io.aicunet.platform.tenancy.TenantTransactions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -23,7 +27,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * Creates a batch of transfers for one tenant and answers one outcome per transfer.
@@ -31,11 +34,24 @@ import java.util.function.Function;
  * only when it is malformed as a whole (no transfers, too many, no tenant), not
  * allowed, the tenant is suspended and the batch opens new debits, or the batch
  * carries personal metadata and the tenant has no data key to encrypt it with.
+ *
+ * <p>Concurrent small calls of one tenant are posted together, in one transaction
+ * ({@link GroupCommit}, {@link PostBatch#postGroup}), each answered as if it had been
+ * posted alone: its own outcomes, its own refusal, its chains within its own batch.
+ * A group that cannot commit as a whole (the storage quota, a concurrent replica taking
+ * an id first) posts each of its calls alone. docs/group-commit.md has the details.
  */
 @ApplicationScoped
 public class CreateTransfers {
 
     public static final String ACTION = "ledger.transfers.create";
+
+    /**
+     * Calls of at most this many transfers are grouped with concurrent calls of their tenant
+     * into one transaction ({@link GroupCommit}); larger batches gain nothing from it and
+     * run alone.
+     */
+    static final int GROUPED_BATCH_MAX = 64;
 
     private static final Uni<Optional<Problem>> NO_REFUSAL = Uni.createFrom().item(Optional.empty());
 
@@ -45,15 +61,18 @@ public class CreateTransfers {
     private final LedgerServiceConfig config;
     private final MeterRegistry meters;
     private final PersonalDataCipher cipher;
+    private final GroupCommit<TenantId, Call, List<TransferOutcome>> singles;
 
     public CreateTransfers(LedgerAccess access, PostBatch postBatch, LedgerTenants tenants,
-                           LedgerServiceConfig config, MeterRegistry meters, PersonalDataCipher cipher) {
+                           LedgerServiceConfig config, MeterRegistry meters, PersonalDataCipher cipher,
+                           GroupCommitConfig groupCommit) {
         this.access = access;
         this.postBatch = postBatch;
         this.tenants = tenants;
         this.config = config;
         this.meters = meters;
         this.cipher = cipher;
+        this.singles = new GroupCommit<>("ledger.transfers", groupCommit.settings(), meters, this::postGroup);
     }
 
     public Uni<Result<List<TransferOutcome>>> execute(Caller caller, CreateTransfersCommand command) {
@@ -65,15 +84,20 @@ public class CreateTransfers {
         List<CheckedTransfer> batch = new ArrayList<>(command.transfers().size());
         command.transfers().forEach(draft -> batch.add(TransferRules.check(draft)));
         boolean opensDebits = TransferBatch.opensDebits(batch);
-        // The key is fetched once per batch, and only when a transfer carries personal data.
-        Function<TenantId, Uni<Result<Optional<DataKey>>>> key = carriesPersonalData(batch)
-                ? tenant -> cipher.keyForWriting(tenant).map(found -> found.map(Optional::of))
-                : tenant -> Uni.createFrom().item(Result.ok(Optional.empty()));
-        return access.<Optional<DataKey>, List<TransferOutcome>>inTenant(caller, command.tenantId(), ACTION,
-                        "transfer", "", key,
-                        (connection, tenant, dataKey) -> postBatch.post(connection, tenant, batch, Instant.now(),
-                                        List.of(), opensDebits ? suspended(connection, tenant) : NO_REFUSAL, dataKey)
-                                .map(result -> result.map(TransferBatch.Plan::outcomes)))
+        boolean personal = carriesPersonalData(batch);
+        return access.<List<TransferOutcome>>admitted(caller, command.tenantId(), ACTION, "transfer", "",
+                        tenant -> dataKey(tenant, personal).flatMap(dataKey -> {
+                            if (!dataKey.isOk()) {
+                                return Uni.createFrom().item(Result.failed(dataKey.problem()));
+                            }
+                            if (batch.size() <= GROUPED_BATCH_MAX) {
+                                return singles.submit(tenant, new Call(batch, opensDebits, dataKey.value()));
+                            }
+                            return access.transaction(tenant, connection -> postBatch.post(connection, tenant,
+                                            batch, Instant.now(), List.of(),
+                                            opensDebits ? suspended(connection, tenant) : NO_REFUSAL, dataKey.value())
+                                    .map(result -> result.map(TransferBatch.Plan::outcomes)));
+                        }))
                 // A concurrent batch took one of these ids first: run again, and the
                 // retry answers EXISTS or EXISTS_WITH_DIFFERENT_BODY for it.
                 .onFailure(Postings.TransferIdTaken.class).retry().atMost(config.conflictRetriesMax())
@@ -85,6 +109,39 @@ public class CreateTransfers {
                 // Replays carry the stored transfer, its personal metadata sealed.
                 .flatMap(result -> result.isOk() ? cipher.openOutcomes(result.value())
                         : Uni.createFrom().item(result));
+    }
+
+    /** The tenant's data key, fetched once per call and only when a transfer carries personal data. */
+    private Uni<Result<Optional<DataKey>>> dataKey(TenantId tenant, boolean personal) {
+        return personal
+                ? cipher.keyForWriting(tenant).map(found -> found.map(Optional::of))
+                : Uni.createFrom().item(Result.ok(Optional.empty()));
+    }
+
+    /**
+     * Posts the calls of one group in one transaction of their tenant
+     * ({@link PostBatch#postGroup}); each call's answer is rendered before the commit, as a
+     * single call's is.
+     */
+    private Uni<Result<List<Result<List<TransferOutcome>>>>> postGroup(TenantId tenant,
+                                                                       List<GroupCommit.Member<Call>> members) {
+        List<PostBatch.Call> calls = new ArrayList<>(members.size());
+        Optional<DataKey> key = Optional.empty();
+        for (GroupCommit.Member<Call> member : members) {
+            calls.add(new PostBatch.Call(member.input().batch(), member.input().opensDebits()));
+            if (key.isEmpty()) {
+                key = member.input().key();
+            }
+        }
+        Optional<DataKey> sealWith = key;
+        return TenantTransactions.inTenantGroup(access.pool(), TenantScope.of(tenant), members,
+                connection -> postBatch.postGroup(connection, tenant, calls, Instant.now(), List.of(),
+                                suspended(connection, tenant), sealWith)
+                        .map(posted -> posted.map(PostBatch.Posted::outcomes)));
+    }
+
+    /** One call waiting to be posted with others of its tenant. */
+    private record Call(List<CheckedTransfer> batch, boolean opensDebits, Optional<DataKey> key) {
     }
 
     private static boolean carriesPersonalData(List<CheckedTransfer> batch) {

@@ -19,6 +19,7 @@ import io.aicunet.ledger.domain.Transfer;
 import io.aicunet.ledger.domain.TransferBatch;
 import io.aicunet.ledger.domain.TransferId;
 import io.aicunet.ledger.domain.TransferKind;
+import io.aicunet.ledger.domain.TransferOutcome;
 import io.aicunet.platform.limits.StorageQuota;
 import io.aicunet.platform.outbox.Outbox;
 import io.aicunet.platform.privacy.DataKey;
@@ -30,6 +31,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +70,8 @@ import java.util.TreeSet;
 @ApplicationScoped
 public class PostBatch {
 
+    private static final Uni<Optional<Problem>> NO_REFUSAL = Uni.createFrom().item(Optional.empty());
+
     private final Accounts accounts;
     private final Transfers transfers;
     private final Postings postings;
@@ -104,50 +108,109 @@ public class PostBatch {
                                                 List<CheckedTransfer> batch, Instant now,
                                                 List<TransferId> timeoutsSettled, Uni<Optional<Problem>> refusal,
                                                 Optional<DataKey> key) {
-        Set<TransferId> pendingIds = TransferBatch.pendingNamed(batch);
+        return postGroup(connection, tenant, List.of(new Call(batch, true)), now, timeoutsSettled, refusal, key)
+                .map(group -> {
+                    if (!group.isOk()) {
+                        return Result.<TransferBatch.Plan>failed(group.problem());
+                    }
+                    Result<List<TransferOutcome>> call = group.value().outcomes().get(0);
+                    return call.isOk() ? Result.ok(new TransferBatch.Plan(call.value(), group.value().created(),
+                            group.value().changedAccounts())) : Result.failed(call.problem());
+                });
+    }
+
+    /**
+     * One call's batch in a group.
+     *
+     * @param refusable whether the group's {@code refusal} applies to this call (it opens new debits)
+     */
+    public record Call(List<CheckedTransfer> transfers, boolean refusable) {
+    }
+
+    /**
+     * What a group wrote: each call's outcomes, or the problem that refused that call
+     * alone (it wrote nothing); and the transfers and accounts written for all of them.
+     */
+    public record Posted(List<Result<List<TransferOutcome>>> outcomes, List<Transfer> created,
+                         List<Account> changedAccounts) {
+    }
+
+    /**
+     * Plans and writes the batches of several calls of one tenant in the current
+     * transaction, as if each call were posted alone in this order
+     * ({@link TransferBatch#planGroup}): the reads, the locks (the union of the calls'
+     * accounts, in id order) and the write are done once for the group. A call the
+     * {@code refusal} applies to is refused alone and planned not at all. A failed result
+     * refuses the group as a whole (the storage quota): nothing is written, and the caller
+     * posts each call alone to learn whose it is.
+     */
+    public Uni<Result<Posted>> postGroup(SqlConnection connection, TenantId tenant, List<Call> calls, Instant now,
+                                         List<TransferId> timeoutsSettled, Uni<Optional<Problem>> refusal,
+                                         Optional<DataKey> key) {
+        List<CheckedTransfer> all = new ArrayList<>();
+        calls.forEach(call -> all.addAll(call.transfers()));
+        Set<TransferId> pendingIds = TransferBatch.pendingNamed(all);
         Uni<List<Transfer>> pendingBeforeLock = pendingIds.isEmpty()
                 ? Uni.createFrom().item(List.of())
                 : transfers.findByIdOrPending(connection, tenant, pendingIds, Set.of());
+        boolean anyRefusable = calls.stream().anyMatch(Call::refusable);
         return pendingBeforeLock.flatMap(pending -> {
-            List<AccountId> toLock = TransferBatch.accountsToLock(batch, pending);
-            // Sent back to back on one connection (pipelined), the reads run in order: the
-            // transfers are read after the accounts are locked, so they show every commit
-            // of a batch that held those locks before.
+            List<AccountId> toLock = TransferBatch.accountsToLock(all, pending);
+            // Sent back to back on one connection, the reads run in order: the transfers
+            // are read after the accounts are locked, so they show every commit of a
+            // batch that held those locks before.
             Uni<Map<AccountId, Account>> locked = toLock.isEmpty()
                     ? Uni.createFrom().item(Map.of())
                     : accounts.lock(connection, tenant, toLock);
             Uni<List<Transfer>> named = transfers.findByIdOrPending(connection, tenant,
-                    TransferBatch.transfersNamed(batch), pendingIds);
+                    TransferBatch.transfersNamed(all), pendingIds);
             AccountId budgetAccount = ApplyTenantEvent.defaultAccountId(tenant, budgetAccountCode);
             Uni<Optional<TokenBudget>> budget = toLock.contains(budgetAccount)
                     ? readBudget(connection, tenant, budgetAccount, now, pending)
                     : Uni.createFrom().item(Optional.empty());
-            return Uni.combine().all().unis(refusal, locked, named, budget).asTuple();
+            return Uni.combine().all().unis(anyRefusable ? refusal : NO_REFUSAL, locked, named, budget).asTuple();
         }).flatMap(read -> {
-            if (read.getItem1().isPresent()) {
-                return Uni.createFrom().item(Result.<TransferBatch.Plan>failed(read.getItem1().get()));
+            Optional<Problem> refused = read.getItem1();
+            List<List<CheckedTransfer>> planned = new ArrayList<>(calls.size());
+            for (Call call : calls) {
+                if (refused.isEmpty() || !call.refusable()) {
+                    planned.add(call.transfers());
+                }
+            }
+            if (planned.isEmpty()) {
+                List<Result<List<TransferOutcome>>> answers = new ArrayList<>(calls.size());
+                calls.forEach(call -> answers.add(Result.failed(refused.get())));
+                return Uni.createFrom().item(Result.ok(new Posted(answers, List.of(), List.of())));
             }
             // The budget counts only when its account exists (and is locked now).
             Optional<TokenBudget> budget = read.getItem4().filter(found -> read.getItem2().containsKey(found.account()));
             LedgerView view = view(read.getItem2(), read.getItem3(), pendingIds, budget);
-            TransferBatch.Plan plan = TransferBatch.plan(tenant, batch, view, now);
-            if (plan.created().isEmpty() && timeoutsSettled.isEmpty()) {
-                return Uni.createFrom().item(Result.ok(plan));
+            TransferBatch.GroupPlan plan = TransferBatch.planGroup(tenant, planned, view, now);
+            List<Result<List<TransferOutcome>>> answers = new ArrayList<>(calls.size());
+            int next = 0;
+            for (Call call : calls) {
+                answers.add(refused.isEmpty() || !call.refusable()
+                        ? Result.ok(plan.outcomes().get(next++))
+                        : Result.failed(refused.get()));
             }
-            TransferBatch.Plan toWrite = key.isEmpty() ? plan : new TransferBatch.Plan(plan.outcomes(),
-                    PersonalDataCipher.seal(key.get(), plan.created()), plan.changedAccounts());
-            Uni<Void> written = postings.write(connection, tenant, toWrite, LedgerEvents.of(outbox, plan.created()),
-                    timeoutsSettled);
+            Posted posted = new Posted(answers, plan.created(), plan.changedAccounts());
+            if (plan.created().isEmpty() && timeoutsSettled.isEmpty()) {
+                return Uni.createFrom().item(Result.ok(posted));
+            }
+            List<Transfer> toWrite = key.isEmpty() ? plan.created() : PersonalDataCipher.seal(key.get(), plan.created());
+            Uni<Void> written = postings.write(connection, tenant,
+                    new TransferBatch.Plan(List.of(), toWrite, plan.changedAccounts()),
+                    LedgerEvents.of(outbox, plan.created()), timeoutsSettled);
             if (!plan.tokenDayChanges().isEmpty()) {
                 written = written.chain(() -> budgets.add(connection, tenant, plan.tokenDayChanges()));
             }
             if (!carriesMetadata(plan.created())) {
-                return written.replaceWith(Result.ok(plan));
+                return written.replaceWith(Result.ok(posted));
             }
             // After the insert, whose trigger holds the tenant's tenant_storage row locked
-            // until this transaction ends: a refusal is the whole batch's answer and rolls it back.
+            // until this transaction ends: a refusal is the whole group's answer and rolls it back.
             return written.chain(() -> storage.checkWrite(connection, tenant))
-                    .map(use -> use.isOk() ? Result.ok(plan) : Result.<TransferBatch.Plan>failed(use.problem()));
+                    .map(use -> use.isOk() ? Result.ok(posted) : Result.<Posted>failed(use.problem()));
         });
     }
 
