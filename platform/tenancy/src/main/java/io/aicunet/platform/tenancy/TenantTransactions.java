@@ -5,7 +5,9 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -60,6 +62,37 @@ public final class TenantTransactions {
                 }
             }
         });
+    }
+
+    /**
+     * Runs the work of a group's calls one after another on the group's connection
+     * ({@link #inTenantGroup}), each in its own savepoint: a call whose work answers a
+     * failed result is rolled back to its savepoint, so it wrote nothing, and the calls
+     * after it go on. The outer result is ok when the group may commit. A group of one
+     * takes no savepoint: its failed result is the outer one, so the whole transaction
+     * rolls back, exactly as a call alone did. A failure (a statement error) fails the
+     * group, which then runs each call alone ({@link GroupCommit}).
+     */
+    public static <I, O> Uni<Result<List<Result<O>>>> eachInSavepoint(
+            SqlConnection connection, List<GroupCommit.Member<I>> members,
+            BiFunction<SqlConnection, I, Uni<Result<O>>> work) {
+        if (members.size() == 1) {
+            return work.apply(connection, members.get(0).input()).map(result -> result.isOk()
+                    ? Result.ok(List.of(result))
+                    : Result.failed(result.problem()));
+        }
+        List<Result<O>> results = new ArrayList<>(members.size());
+        Uni<Void> done = Uni.createFrom().voidItem();
+        for (GroupCommit.Member<I> member : members) {
+            done = done.chain(() -> connection.query("SAVEPOINT group_member").execute()
+                    .chain(() -> work.apply(connection, member.input()))
+                    .call(result -> connection.query(result.isOk()
+                            ? "RELEASE SAVEPOINT group_member"
+                            : "ROLLBACK TO SAVEPOINT group_member; RELEASE SAVEPOINT group_member").execute())
+                    .invoke(results::add)
+                    .replaceWithVoid());
+        }
+        return done.map(ignored -> Result.ok(results));
     }
 
     private static <T> Uni<Result<T>> transaction(Pool pool, TenantScope scope,
