@@ -8,12 +8,18 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -33,6 +39,16 @@ import org.jose4j.jwt.consumer.InvalidJwtException;
  * {@code preferred_username} or {@code sub}), roles come from {@code roles},
  * {@code tenant} binds the principal to one tenant, {@code service} names the fleet
  * service whose account calls.
+ *
+ * <p>A caller sends the same token with every call for its lifetime, so what a token
+ * verified to is remembered, keyed by the SHA-256 of the exact token text, for
+ * {@code aicunet.authentication.verified-token-cache.time-to-live-millis} (60 s) but never
+ * past the token's own expiry; at most {@code ...entries-max} tokens, the memory emptied
+ * when full. Verifying a token (its RS256 signature, parsing its JSON) was a third of the
+ * ledger's CPU per call. Any other text, a single character changed, is a miss and is
+ * verified in full; refusals are never remembered. The one thing this gives up: a token
+ * verified before its issuer's key was withdrawn stays accepted for at most the time to
+ * live (docs/identity.md).
  */
 @ApplicationScoped
 public class CallerAuthentication {
@@ -51,13 +67,36 @@ public class CallerAuthentication {
     private final JWTParser parser;
     private final MeterRegistry meters;
     private final Set<String> algorithms;
+    private final long timeToLiveMillis;
+    private final int entriesMax;
+    private final LongSupplier clockMillis;
+    private final ConcurrentHashMap<Digest, Principal> verified = new ConcurrentHashMap<>();
 
+    @Inject
     public CallerAuthentication(JWTParser parser, MeterRegistry meters,
                                 @ConfigProperty(name = "mp.jwt.verify.publickey.algorithm", defaultValue = "RS256")
-                                Set<String> algorithms) {
+                                Set<String> algorithms,
+                                @ConfigProperty(name = "aicunet.authentication.verified-token-cache.time-to-live-millis",
+                                        defaultValue = "60000") long timeToLiveMillis,
+                                @ConfigProperty(name = "aicunet.authentication.verified-token-cache.entries-max",
+                                        defaultValue = "10000") int entriesMax) {
+        this(parser, meters, algorithms, timeToLiveMillis, entriesMax, System::currentTimeMillis);
+    }
+
+    /** Verifies every token in full: nothing is remembered. */
+    public CallerAuthentication(JWTParser parser, MeterRegistry meters, Set<String> algorithms) {
+        this(parser, meters, algorithms, 0, 0, System::currentTimeMillis);
+    }
+
+    /** With the wall clock the memory's deadlines are taken from (tests move it). */
+    public CallerAuthentication(JWTParser parser, MeterRegistry meters, Set<String> algorithms,
+                                long timeToLiveMillis, int entriesMax, LongSupplier clockMillis) {
         this.parser = parser;
         this.meters = meters;
         this.algorithms = Set.copyOf(algorithms);
+        this.timeToLiveMillis = timeToLiveMillis;
+        this.entriesMax = entriesMax;
+        this.clockMillis = clockMillis;
     }
 
     /**
@@ -67,14 +106,45 @@ public class CallerAuthentication {
      * when the tenant header is malformed.
      */
     public Result<Caller> authenticate(String authorization, String tenantHeader) {
-        Result<JsonWebToken> token = verify(authorization);
-        if (!token.isOk()) {
-            if (token.problem() instanceof Problem.Unauthenticated refused) {
-                meters.counter("aicunet.authentication.refusals", "reason", refused.reason()).increment();
-            }
-            return Result.failed(token.problem());
+        Digest digest = timeToLiveMillis > 0 && authorization != null ? Digest.of(authorization) : null;
+        Principal principal = digest == null ? null : verified.get(digest);
+        if (principal != null && principal.deadlineMillis() <= clockMillis.getAsLong()) {
+            verified.remove(digest, principal);
+            principal = null;
         }
-        return callerOf(token.value(), tenantHeader);
+        if (principal == null) {
+            Result<JsonWebToken> token = verify(authorization);
+            if (!token.isOk()) {
+                if (token.problem() instanceof Problem.Unauthenticated refused) {
+                    meters.counter("aicunet.authentication.refusals", "reason", refused.reason()).increment();
+                }
+                return Result.failed(token.problem());
+            }
+            Result<Principal> read = principalOf(token.value());
+            if (!read.isOk()) {
+                return Result.failed(read.problem());
+            }
+            principal = read.value();
+            if (digest != null) {
+                remember(digest, principal);
+            }
+        }
+        Result<TenantScope> scope = CallerHeaders.scope(tenantHeader, principal.homeTenant());
+        if (!scope.isOk()) {
+            return Result.failed(scope.problem());
+        }
+        return Result.ok(new Caller(principal.subject(), principal.roles(), scope.value(), principal.homeTenant(),
+                principal.service()));
+    }
+
+    private void remember(Digest digest, Principal principal) {
+        if (principal.deadlineMillis() <= clockMillis.getAsLong()) {
+            return;
+        }
+        if (verified.size() >= entriesMax) {
+            verified.clear();
+        }
+        verified.put(digest, principal);
     }
 
     private Result<JsonWebToken> verify(String authorization) {
@@ -156,7 +226,8 @@ public class CallerAuthentication {
         return Result.failed(new Problem.Unauthenticated(reason, detail));
     }
 
-    private Result<Caller> callerOf(JsonWebToken token, String tenantHeader) {
+    /** The verified token's principal, remembered until the earlier of the time to live and the token's expiry. */
+    private Result<Principal> principalOf(JsonWebToken token) {
         String subject = token.getName();
         if (subject == null || !NAME.matcher(subject).matches()) {
             return Result.failed(refusedClaims("the token names no usable subject"));
@@ -177,11 +248,29 @@ public class CallerAuthentication {
         if (service.isPresent() && !NAME.matcher(service.get()).matches()) {
             return Result.failed(refusedClaims("the token's service claim is malformed"));
         }
-        Result<TenantScope> scope = CallerHeaders.scope(tenantHeader, homeTenant);
-        if (!scope.isOk()) {
-            return Result.failed(scope.problem());
+        long now = clockMillis.getAsLong();
+        long expiresMillis = token.getExpirationTime() > 0 ? token.getExpirationTime() * 1_000 : now;
+        long deadline = Math.min(expiresMillis, now + Math.max(0, timeToLiveMillis));
+        return Result.ok(new Principal(subject, Set.copyOf(roles), homeTenant, service, deadline));
+    }
+
+    /** What a verified token says of its principal, and until when that may be reused. */
+    private record Principal(String subject, Set<String> roles, Optional<TenantId> homeTenant,
+                             Optional<String> service, long deadlineMillis) {
+    }
+
+    /** The SHA-256 of a token's exact text: the memory keeps no token. */
+    private record Digest(long a, long b, long c, long d) {
+
+        static Digest of(String text) {
+            try {
+                ByteBuffer hash = ByteBuffer.wrap(MessageDigest.getInstance("SHA-256")
+                        .digest(text.getBytes(StandardCharsets.UTF_8)));
+                return new Digest(hash.getLong(), hash.getLong(), hash.getLong(), hash.getLong());
+            } catch (NoSuchAlgorithmException impossible) {
+                throw new IllegalStateException("every JVM has SHA-256", impossible);
+            }
         }
-        return Result.ok(new Caller(subject, roles, scope.value(), homeTenant, service));
     }
 
     private Problem refusedClaims(String detail) {

@@ -162,6 +162,12 @@ public final class PipelineCost {
      * {@code roles}, keys refreshed hourly), against the local stack's issuer.
      */
     public static CallerAuthentication authentication(String service) {
+        return new CallerAuthentication(new DefaultJWTParser(jwtSettings(service)), new SimpleMeterRegistry(),
+                Set.of("RS256"));
+    }
+
+    /** The SmallRye JWT settings {@link #authentication} verifies with. */
+    public static JWTAuthContextInfo jwtSettings(String service) {
         JWTAuthContextInfo settings = new JWTAuthContextInfo(
                 FleetStack.issuer() + "/protocol/openid-connect/certs", FleetStack.issuer());
         settings.setExpectedAudience(Set.of("aicunet-" + service));
@@ -171,7 +177,7 @@ public final class PipelineCost {
         settings.setJwksRefreshInterval(60);
         settings.setForcedJwksRefreshInterval(1);
         settings.setTlsCertificatePath(FleetStack.caCertificate().toString());
-        return new CallerAuthentication(new DefaultJWTParser(settings), new SimpleMeterRegistry(), Set.of("RS256"));
+        return settings;
     }
 
     /**
