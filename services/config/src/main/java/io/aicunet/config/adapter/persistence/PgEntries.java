@@ -42,8 +42,8 @@ public class PgEntries implements Entries {
     }
 
     @Override
-    public Uni<Long> nextRevision(SqlConnection connection) {
-        return connection.query("UPDATE revision_counter SET revision = revision + 1 WHERE id = 1 RETURNING revision")
+    public Uni<Long> lockRevisions(SqlConnection connection) {
+        return connection.query("SELECT revision FROM revision_counter WHERE id = 1 FOR UPDATE")
                 .execute()
                 .map(rows -> {
                     if (rows.size() != 1) {
@@ -54,8 +54,24 @@ public class PgEntries implements Entries {
     }
 
     @Override
+    public Uni<Void> advanceRevisions(SqlConnection connection, long fromHead, long toHead) {
+        if (toHead <= fromHead) {
+            throw new IllegalArgumentException("the head moves forward, not from " + fromHead + " to " + toHead);
+        }
+        return connection.preparedQuery("UPDATE revision_counter SET revision = $2 WHERE id = 1 AND revision = $1")
+                .execute(Tuple.of(fromHead, toHead))
+                .map(rows -> {
+                    if (rows.rowCount() != 1) {
+                        throw new IllegalStateException("the revision counter is no longer at " + fromHead
+                                + ", though this transaction holds its lock");
+                    }
+                    return null;
+                });
+    }
+
+    @Override
     public Uni<Void> put(SqlConnection connection, ConfigRevision revision) {
-        // One statement: the counter lock is held for as short a time as possible.
+        // One statement: one round trip while the writer holds the revision counter.
         Tuple tuple = ConfigRows.addKey(Tuple.tuple(), revision.key());           // $1..$6
         ConfigRows.addValue(tuple, revision.value());                               // $7..$10
         tuple.addInteger(revision.schemaVersion())                                  // $11

@@ -91,9 +91,13 @@ public class PgTenantConfigurations implements TenantConfigurations {
     @Override
     public Uni<List<ConfigRevision>> deleteEntries(SqlConnection connection, TenantId tenant, String author,
                                                    String reason, Instant at, int limit) {
-        // One statement: lock and number the entries, take as many revisions from the
-        // counter, delete the entries and write their delete revisions.
-        return connection.preparedQuery("""
+        // First the counter, as every entry write takes it (EntryWrites: the counter, then
+        // the entries), so an erasure and a write of the tenant's entries never wait for
+        // each other's locks in a circle. Then one statement: lock and number the entries,
+        // take as many revisions from the counter, delete the entries and write their
+        // delete revisions.
+        return connection.query("SELECT revision FROM revision_counter WHERE id = 1 FOR UPDATE").execute()
+                .flatMap(locked -> connection.preparedQuery("""
                         WITH doomed AS (
                             SELECT namespace, entry_key, scope_id, scope_kind, tenant_id, service FROM entries
                              WHERE tenant_id = $1
@@ -118,7 +122,7 @@ public class PgTenantConfigurations implements TenantConfigurations {
                                d.tenant_id, d.service, 'delete', NULL, false, NULL, NULL, 0, NULL, $3, $4, $5
                           FROM numbered d CROSS JOIN counter c
                         RETURNING\s""" + REVISION_COLUMNS)
-                .execute(Tuple.of(tenant.value(), limit, author, reason, ConfigRows.utc(at)))
+                .execute(Tuple.of(tenant.value(), limit, author, reason, ConfigRows.utc(at))))
                 .map(rows -> {
                     List<ConfigRevision> revisions = new ArrayList<>(rows.size());
                     rows.forEach(row -> ConfigRows.revision(row, "").ifPresent(revisions::add));

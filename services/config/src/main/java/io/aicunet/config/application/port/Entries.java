@@ -19,10 +19,18 @@ public interface Entries {
     Uni<Optional<Entry>> find(SqlConnection connection, EntryKey key, boolean lock);
 
     /**
-     * Takes the next revision: increments the single counter row, whose lock is held
-     * until this transaction ends, so revision N+1 cannot commit before revision N.
+     * Locks the single revision counter row until this transaction ends and answers the
+     * head revision: the writer then numbers its revisions head + 1, head + 2, ... and
+     * moves the head with {@link #advanceRevisions} before it commits. Whoever holds the
+     * lock is the only one writing revisions, so revision N+1 cannot commit before N.
      */
-    Uni<Long> nextRevision(SqlConnection connection);
+    Uni<Long> lockRevisions(SqlConnection connection);
+
+    /**
+     * Moves the head from {@code fromHead} (as {@link #lockRevisions} answered it, in this
+     * transaction) to {@code toHead}, the last revision this transaction wrote.
+     */
+    Uni<Void> advanceRevisions(SqlConnection connection, long fromHead, long toHead);
 
     /** Writes the entry as the revision left it (insert or replace) and appends the revision. */
     Uni<Void> put(SqlConnection connection, ConfigRevision revision);

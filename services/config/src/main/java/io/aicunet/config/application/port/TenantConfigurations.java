@@ -41,7 +41,8 @@ public interface TenantConfigurations {
     /**
      * Deletes at most {@code limit} of the tenant's current entries, each with a delete
      * revision by {@code author}; the revisions are numbered from the counter in one
-     * step (its lock then stays held until commit, as for every write). Returns them.
+     * step. The counter is locked before any entry, as every write locks it
+     * ({@link Entries#lockRevisions}), and stays locked until commit. Returns them.
      */
     Uni<List<ConfigRevision>> deleteEntries(SqlConnection connection, TenantId tenant, String author, String reason,
                                             Instant at, int limit);
