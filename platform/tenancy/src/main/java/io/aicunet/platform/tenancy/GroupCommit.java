@@ -4,6 +4,7 @@ import io.aicunet.platform.problem.Result;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Context;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Group commit: concurrent calls on the same key (a tenant) are coalesced into one unit
@@ -32,6 +34,12 @@ import java.util.Objects;
  * again alone, in its own group of one, so that no member's problem (a storage quota, a
  * unique-key race, an answer that does not encode) becomes its neighbours' answer. A
  * group of one answers exactly what its work answers: the outer problem, or the failure.
+ *
+ * <p>One failure is never retried alone: a {@link CommitOutcomeUnknown}, the group's
+ * {@code COMMIT} failing (the connection lost while committing), after which nobody knows
+ * whether the group committed. Running its calls again could answer a committed write as
+ * a conflict or an unchanged value; each call hears the failure instead, as a single call
+ * does, and a client with an idempotency key retries safely.
  *
  * <p>Groups are per process: replicas each group their own callers, and what makes two
  * replicas' groups correct together is what made two single calls correct (row locks,
@@ -75,19 +83,24 @@ public final class GroupCommit<K, I, O> {
     private final Settings settings;
     private final Work<K, I, O> work;
     private final DistributionSummary sizes;
+    private final Timer durations;
     private final Counter splits;
     private final Object lock = new Object();
     private final Map<K, Lane<I, O>> lanes = new HashMap<>();
 
     /**
      * @param name the group's name in the metrics {@code aicunet.group.commit.calls} (calls per
-     *             group) and {@code aicunet.group.commit.splits} (groups that ran their calls alone)
+     *             group), {@code aicunet.group.commit.duration} (from a group's start to its
+     *             calls' answers) and {@code aicunet.group.commit.splits} (groups that ran their
+     *             calls alone)
      */
     public GroupCommit(String name, Settings settings, MeterRegistry meters, Work<K, I, O> work) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.work = Objects.requireNonNull(work, "work");
         this.sizes = DistributionSummary.builder("aicunet.group.commit.calls").tag("group", name)
                 .description("calls committed together in one group").register(meters);
+        this.durations = Timer.builder("aicunet.group.commit.duration").tag("group", name)
+                .description("from a group's start to its calls' answers").register(meters);
         this.splits = Counter.builder("aicunet.group.commit.splits").tag("group", name)
                 .description("groups that could not commit together, so each call ran alone").register(meters);
     }
@@ -147,6 +160,10 @@ public final class GroupCommit<K, I, O> {
                     }
                     return Uni.createFrom().voidItem();
                 }
+                if (failure instanceof CommitOutcomeUnknown unknown) {
+                    group.forEach(waiting -> waiting.emitter().fail(unknown.getCause()));
+                    return Uni.createFrom().voidItem();
+                }
                 // Nothing of the group was written: each member runs alone, one after another.
                 splits.increment();
                 Uni<Void> alone = Uni.createFrom().voidItem();
@@ -156,10 +173,12 @@ public final class GroupCommit<K, I, O> {
                 return alone;
             });
         }
-        done.subscribe().with(ignored -> finished(key), failure -> finished(key));
+        long started = System.nanoTime();
+        done.subscribe().with(ignored -> finished(key, started), failure -> finished(key, started));
     }
 
-    private void finished(K key) {
+    private void finished(K key, long started) {
+        durations.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         synchronized (lock) {
             lanes.get(key).inFlight--;
         }
@@ -179,9 +198,9 @@ public final class GroupCommit<K, I, O> {
 
     /** A group of one: its outer problem or failure is its answer. */
     private Uni<Result<O>> alone(K key, Member<I> member) {
-        return guarded(key, List.of(member)).map(results -> results.isOk()
-                ? results.value().get(0)
-                : Result.failed(results.problem()));
+        return guarded(key, List.of(member))
+                .map(results -> results.isOk() ? results.value().get(0) : Result.<O>failed(results.problem()))
+                .onFailure(CommitOutcomeUnknown.class).transform(Throwable::getCause);
     }
 
     /** The work, with a synchronous throw or a wrong number of answers turned into a failure. */
@@ -199,6 +218,16 @@ public final class GroupCommit<K, I, O> {
             }
             return results;
         });
+    }
+
+    /**
+     * The group's {@code COMMIT} failed: whether it committed is unknown, so its calls are
+     * not run again; each hears the cause.
+     */
+    public static final class CommitOutcomeUnknown extends RuntimeException {
+        public CommitOutcomeUnknown(Throwable cause) {
+            super("the group's commit failed; whether it committed is unknown", cause);
+        }
     }
 
     /** Calls of one key: waiting, and how many of its groups run. */

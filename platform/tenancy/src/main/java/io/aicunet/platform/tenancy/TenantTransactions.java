@@ -41,7 +41,7 @@ public final class TenantTransactions {
      */
     public static <T> Uni<Result<T>> inTenant(
             Pool pool, TenantScope scope, Function<SqlConnection, Uni<Result<T>>> work) {
-        return Uni.createFrom().context(context -> transaction(pool, scope, work,
+        return Uni.createFrom().context(context -> transaction(pool, scope, work, false,
                 value -> AnswerBeforeCommit.beforeCommit(context, value)));
     }
 
@@ -51,11 +51,13 @@ public final class TenantTransactions {
      * ok. Each call's ok value is rendered as that call's answer (in its own subscription's
      * context) before the commit, as {@link #inTenant} does for one call; an answer that
      * cannot be encoded rolls the whole group back, and the group then runs its calls alone.
+     * A failed {@code COMMIT} fails as {@link GroupCommit.CommitOutcomeUnknown}: whether the
+     * group committed is unknown, and its calls are not run again.
      */
     public static <T> Uni<Result<List<Result<T>>>> inTenantGroup(
             Pool pool, TenantScope scope, List<? extends GroupCommit.Member<?>> members,
             Function<SqlConnection, Uni<Result<List<Result<T>>>>> work) {
-        return transaction(pool, scope, work, results -> {
+        return transaction(pool, scope, work, true, results -> {
             for (int index = 0; index < results.size() && index < members.size(); index++) {
                 if (results.get(index).isOk()) {
                     AnswerBeforeCommit.beforeCommit(members.get(index).context(), results.get(index).value());
@@ -97,7 +99,7 @@ public final class TenantTransactions {
 
     private static <T> Uni<Result<T>> transaction(Pool pool, TenantScope scope,
                                                   Function<SqlConnection, Uni<Result<T>>> work,
-                                                  Consumer<T> beforeCommit) {
+                                                  boolean commitOutcomeMarked, Consumer<T> beforeCommit) {
         return pool.withConnection(connection -> connection.begin()
                 .flatMap(transaction -> setScope(connection, scope)
                         .flatMap(ignored -> work.apply(connection))
@@ -106,7 +108,10 @@ public final class TenantTransactions {
                                 beforeCommit.accept(result.value());
                             }
                         })
-                        .call(result -> result.isOk() ? transaction.commit() : transaction.rollback())
+                        .call(result -> !result.isOk() ? transaction.rollback()
+                                : commitOutcomeMarked ? transaction.commit().onFailure()
+                                        .transform(GroupCommit.CommitOutcomeUnknown::new)
+                                : transaction.commit())
                         .onFailure().call(failure -> transaction.rollback()
                                 .onFailure().recoverWithNull())));
     }

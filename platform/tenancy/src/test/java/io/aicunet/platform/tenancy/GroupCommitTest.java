@@ -176,6 +176,32 @@ class GroupCommitTest {
         assertThat(runs.get(4).inputs()).containsExactly("after");
     }
 
+    /**
+     * Proves: when the group's commit failed, nobody knows whether it committed: its calls
+     * are not run again (a committed write would be answered as a conflict), each hears
+     * the commit's failure.
+     */
+    @Test
+    void aGroupWhoseCommitFailedIsNotRunAgain() {
+        GroupCommit<String, String, String> groups = groups(64, 1);
+        call(groups, "t1", "first");
+        CompletableFuture<Result<String>> b = call(groups, "t1", "b");
+        CompletableFuture<Result<String>> c = call(groups, "t1", "c");
+        runs.get(0).answerEach(Result::ok);
+        runs.get(1).answer().completeExceptionally(
+                new GroupCommit.CommitOutcomeUnknown(new IllegalStateException("connection lost in COMMIT")));
+
+        assertThatThrownBy(b::join).hasRootCauseMessage("connection lost in COMMIT")
+                .rootCause().isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(c::join).hasRootCauseMessage("connection lost in COMMIT");
+        assertThat(runs).as("no call ran again").hasSize(2);
+        CompletableFuture<Result<String>> alone = call(groups, "t1", "d");
+        runs.get(2).answer().completeExceptionally(
+                new GroupCommit.CommitOutcomeUnknown(new IllegalStateException("lost again")));
+        assertThatThrownBy(alone::join).cause().isInstanceOf(IllegalStateException.class).hasMessage("lost again");
+        assertThat(meters.get("aicunet.group.commit.splits").tag("group", "test").counter().count()).isZero();
+    }
+
     @Test
     void aLoneCallHearsItsWorksProblemAndFailureUnchanged() {
         GroupCommit<String, String, String> groups = groups(64, 1);
