@@ -37,6 +37,19 @@ public class PgAgents implements Agents {
     }
 
     @Override
+    public Uni<Void> lockShared(SqlConnection connection, List<AgentId> ids) {
+        UUID[] values = ids.stream().map(AgentId::value).toArray(UUID[]::new);
+        // ORDER BY under FOR SHARE locks the rows in agent_id order. Joined with the wanted
+        // ids, so each is an index lookup however many agents the tenant has.
+        return connection.preparedQuery("""
+                        SELECT agents.agent_id FROM unnest($1::uuid[]) AS wanted (id)
+                          JOIN agents ON agents.agent_id = wanted.id
+                         ORDER BY agents.agent_id LIMIT $2 FOR SHARE OF agents""")
+                .execute(Tuple.of(values, values.length))
+                .replaceWithVoid();
+    }
+
+    @Override
     public Uni<Void> insert(SqlConnection connection, Agent agent, String createdBy) {
         return connection.preparedQuery("INSERT INTO agents (" + COLUMNS + ", created_by)"
                         + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")

@@ -53,6 +53,19 @@ public class PgCheckpoints implements Checkpoints {
     }
 
     @Override
+    public Uni<Void> lockThreads(SqlConnection connection, List<ThreadId> ids) {
+        UUID[] values = ids.stream().map(ThreadId::value).toArray(UUID[]::new);
+        // ORDER BY under FOR UPDATE locks the rows in thread_id order. Joined with the
+        // wanted ids, so each is an index lookup however many threads the tenant has.
+        return connection.preparedQuery("""
+                        SELECT threads.thread_id FROM unnest($1::uuid[]) AS wanted (id)
+                          JOIN threads ON threads.thread_id = wanted.id
+                         ORDER BY threads.thread_id LIMIT $2 FOR UPDATE OF threads""")
+                .execute(Tuple.of(values, values.length))
+                .replaceWithVoid();
+    }
+
+    @Override
     public Uni<Boolean> insertThread(SqlConnection connection, ThreadHead head, Optional<CheckpointId> forkedFrom,
                                      Instant now) {
         return connection.preparedQuery("""
@@ -236,7 +249,7 @@ public class PgCheckpoints implements Checkpoints {
 
     @Override
     public Uni<List<ThreadId>> lockThreadsOfTenant(SqlConnection connection, TenantId tenant, int limit) {
-        return connection.preparedQuery("SELECT thread_id FROM threads WHERE tenant_id = $1 LIMIT $2 FOR UPDATE")
+        return connection.preparedQuery("SELECT thread_id FROM threads WHERE tenant_id = $1 ORDER BY thread_id LIMIT $2 FOR UPDATE")
                 .execute(Tuple.of(tenant.value(), limit))
                 .map(rows -> {
                     List<ThreadId> threads = new ArrayList<>(rows.size());

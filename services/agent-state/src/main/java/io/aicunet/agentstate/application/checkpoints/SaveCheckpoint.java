@@ -27,19 +27,28 @@ import io.aicunet.platform.problem.Problem;
 import io.aicunet.platform.problem.RequestDigest;
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
+import io.aicunet.platform.tenancy.GroupCommit;
+import io.aicunet.platform.tenancy.GroupCommitConfig;
 import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.tenancy.TenantScope;
+import io.aicunet.platform.tenancy.TenantTransactions;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.sqlclient.DatabaseException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * Saves a checkpoint as the next version of a thread, with compare-and-set on the
@@ -60,11 +69,61 @@ import java.util.OptionalInt;
  * <p>The state's bytes count against the tenant's storage quota ({@link StorageQuota}):
  * a save that would make the tenant store more than its {@code storage_bytes} here is
  * RESOURCE_EXHAUSTED with the use before it, and nothing is saved.
+ *
+ * <p><b>Group commit.</b> Input checks, authorization and the tenant's data key come
+ * first, per call and outside any transaction. Then concurrent saves of one tenant are
+ * committed together in one transaction of that tenant ({@link GroupCommit}, group
+ * {@value #GROUP}, settings {@code aicunet.group-commit.*}), each answered exactly as if
+ * it had run alone: a save on an idle tenant runs at once, alone, in a transaction of its
+ * own as before; saves arriving while it runs form the next group. In a group:
+ * <ul>
+ *   <li>The saves run one after another, each in its own savepoint
+ *       ({@link TenantTransactions#eachInSavepoint}), ordered by thread id; saves of one
+ *       thread keep their arrival order. Any serial order is a valid one for concurrent
+ *       calls, and each save sees what the saves before it wrote: the second save of a
+ *       thread at the same expected version hears VERSION_CONFLICT with the first's version,
+ *       a retry with the first's idempotency key hears the first's checkpoint as replayed.</li>
+ *   <li>Before the first save writes anything, the group locks every agent it fences (FOR
+ *       SHARE) and every existing thread it advances (FOR UPDATE), each kind in id order.
+ *       A save's first insert locks the tenant's storage count until commit, so without
+ *       this a group holding that count could wait for a thread another replica's
+ *       transaction holds while that transaction waits for the count: a deadlock. The
+ *       one order (agents, threads, then the count) is the order a lone save already
+ *       takes.</li>
+ *   <li>A refused save (a stale fencing token, an unknown thread, an idempotency key in
+ *       use, the storage quota after its insert) is rolled back to its savepoint with all
+ *       it wrote, its cache repair included: its neighbours commit. Its Redis fence, set
+ *       before its insert, stays raised for a version that never committed. A fence never
+ *       makes anything servable: it drops the cached version below it and keeps any version
+ *       below it from being served or put. So the thread's entry only misses (reads go to
+ *       PostgreSQL) until that version is really saved by a later save and cached, or the
+ *       entry expires; exactly as after a lone save that rolled back.</li>
+ *   <li>A group that cannot commit as a whole wrote nothing, and each of its saves runs
+ *       again alone: a statement error, an answer that does not encode, or a deadlock,
+ *       which the lock order leaves possible only between transactions racing for one new
+ *       thread id or one idempotency key, or with a tenant erasure's batch (which locks the
+ *       tenant's threads in id order too, but more rows than a save). A lone save that PostgreSQL chose as a deadlock's
+ *       victim was rolled back whole, and runs again (at most
+ *       {@value #DEADLOCK_RETRIES_MAX} times) rather than failing as a bug.</li>
+ * </ul>
+ * Each caller's checkpoint is cached after the commit by that caller, as before.
  */
 @ApplicationScoped
 public class SaveCheckpoint {
 
     public static final String ACTION = "agent-state.checkpoints.write";
+
+    /** The name of the saves' group commit, the tag {@code group} of its metrics. */
+    public static final String GROUP = "agent-state.checkpoints";
+
+    /** How often a save that lost a deadlock runs again, its transaction having been rolled back whole. */
+    static final int DEADLOCK_RETRIES_MAX = 2;
+
+    /** PostgreSQL's SQL state deadlock_detected. */
+    private static final String DEADLOCK_DETECTED = "40P01";
+
+    /** How deep the cause chain of a failure is searched for a deadlock. */
+    private static final int CAUSES_MAX = 16;
 
     /** What a save ended in: saved (or replayed), or refused because the thread moved on. */
     public sealed interface Outcome {
@@ -89,10 +148,11 @@ public class SaveCheckpoint {
     private final TenantCipher cipher;
     private final StorageQuota storage;
     private final int stateBytesMax;
+    private final GroupCommit<TenantId, Save, Outcome> saves;
 
     public SaveCheckpoint(AgentStateAccess access, Checkpoints checkpoints, IdempotencyKeys keys,
                           CheckpointCaching caching, TenantCipher cipher, StorageQuota storage,
-                          AgentStateServiceConfig config) {
+                          AgentStateServiceConfig config, GroupCommitConfig groupCommit, MeterRegistry meters) {
         this.access = access;
         this.checkpoints = checkpoints;
         this.keys = keys;
@@ -100,6 +160,7 @@ public class SaveCheckpoint {
         this.cipher = cipher;
         this.storage = storage;
         this.stateBytesMax = config.stateBytesMax();
+        this.saves = new GroupCommit<>(GROUP, groupCommit.settings(), meters, this::saveGroup);
     }
 
     public Uni<Result<Outcome>> execute(Caller caller, SaveCheckpointCommand command) {
@@ -135,12 +196,8 @@ public class SaveCheckpoint {
                             Save save = new Save(tenant.value(), caller.subject(), agentId.get(), threadId.get(),
                                     command.expectedVersion(), command.stateJson(), stateBytes.getAsInt(), metadata,
                                     command.fencingToken(), key, digest, now, dataKey.value());
-                            return access.transaction(TenantScope.of(tenant.value()), connection -> replayed(
-                                    connection, save).flatMap(replay -> replay.isPresent()
-                                    ? Uni.createFrom().item(replay.get())
-                                    : access.withAgent(connection, save.agentId(),
-                                            save.fencingToken() == 0 ? LockMode.NONE : LockMode.SHARE,
-                                            agent -> save(connection, save, agent))));
+                            return saves.submit(save.tenant(), save)
+                                    .onFailure(SaveCheckpoint::deadlocked).retry().atMost(DEADLOCK_RETRIES_MAX);
                         }))
                 .call(result -> result.isOk() && result.value() instanceof Written written
                         ? caching.publish(written.checkpoint())
@@ -148,6 +205,97 @@ public class SaveCheckpoint {
                 .map(result -> result.map(outcome -> outcome instanceof Written written
                         ? new Saved(written.checkpoint().summary(), false)
                         : outcome));
+    }
+
+    /**
+     * The saves of one group in one transaction of their tenant, in lock order (thread id,
+     * then arrival), each in its own savepoint; the answers in the members' order. Each
+     * answer is rendered before the commit in its caller's context, as a lone save's is.
+     */
+    private Uni<Result<List<Result<Outcome>>>> saveGroup(TenantId tenant, List<GroupCommit.Member<Save>> members) {
+        List<Integer> order = lockOrder(members);
+        List<GroupCommit.Member<Save>> ordered = new ArrayList<>(members.size());
+        order.forEach(index -> ordered.add(members.get(index)));
+        return TenantTransactions.inTenantGroup(access.pool(), TenantScope.of(tenant), ordered,
+                        connection -> lockRows(connection, ordered).chain(() -> TenantTransactions.eachInSavepoint(
+                                connection, ordered, this::saveOne)))
+                .map(results -> results.map(answers -> inCallOrder(order, answers)));
+    }
+
+    /**
+     * The members' indexes by thread id (as PostgreSQL orders uuids), members of one thread
+     * in arrival order (the sort is stable).
+     */
+    private static List<Integer> lockOrder(List<GroupCommit.Member<Save>> members) {
+        List<Integer> order = new ArrayList<>(members.size());
+        for (int index = 0; index < members.size(); index++) {
+            order.add(index);
+        }
+        order.sort(Comparator.comparing(index -> members.get(index).input().threadId().toString()));
+        return order;
+    }
+
+    /** Answers in lock order put back in the members' order. */
+    private static List<Result<Outcome>> inCallOrder(List<Integer> order, List<Result<Outcome>> inLockOrder) {
+        if (inLockOrder.size() != order.size()) {
+            throw new IllegalStateException("a group of " + order.size() + " saves answered " + inLockOrder.size()
+                    + " results");
+        }
+        List<Result<Outcome>> answers = new ArrayList<>(Collections.nCopies(order.size(), null));
+        for (int position = 0; position < order.size(); position++) {
+            answers.set(order.get(position), inLockOrder.get(position));
+        }
+        return answers;
+    }
+
+    /**
+     * For a group of several saves, before any of them writes: locks the agents fenced
+     * (FOR SHARE) and then the existing threads advanced (FOR UPDATE), each in id order, so
+     * that the group takes its row locks in the order a lone save does (agent, thread, then
+     * the tenant's storage count at the first insert) and never waits for a row while it
+     * holds the storage count. A lone save takes the same locks as it goes, as it always did.
+     */
+    private Uni<Void> lockRows(SqlConnection connection, List<GroupCommit.Member<Save>> members) {
+        if (members.size() == 1) {
+            return Uni.createFrom().voidItem();
+        }
+        Set<AgentId> fenced = new LinkedHashSet<>();
+        Set<ThreadId> advanced = new LinkedHashSet<>();
+        for (GroupCommit.Member<Save> member : members) {
+            if (member.input().fencingToken() != 0) {
+                fenced.add(member.input().agentId());
+            }
+            if (member.input().expectedVersion() > 0) {
+                advanced.add(member.input().threadId());
+            }
+        }
+        Uni<Void> agentsLocked = fenced.isEmpty()
+                ? Uni.createFrom().voidItem()
+                : access.agents().lockShared(connection, List.copyOf(fenced));
+        return agentsLocked.chain(() -> advanced.isEmpty()
+                ? Uni.createFrom().voidItem()
+                : checkpoints.lockThreads(connection, List.copyOf(advanced)));
+    }
+
+    /** One save in the current transaction: a replay of its idempotency key, or the save on its agent. */
+    private Uni<Result<Outcome>> saveOne(SqlConnection connection, Save save) {
+        return replayed(connection, save).flatMap(replay -> replay.isPresent()
+                ? Uni.createFrom().item(replay.get())
+                : access.withAgent(connection, save.agentId(),
+                        save.fencingToken() == 0 ? LockMode.NONE : LockMode.SHARE,
+                        agent -> save(connection, save, agent)));
+    }
+
+    /** Whether PostgreSQL ended the transaction as a deadlock's victim (it rolled back whole). */
+    static boolean deadlocked(Throwable failure) {
+        Throwable cause = failure;
+        for (int depth = 0; cause != null && depth < CAUSES_MAX; depth++) {
+            if (cause instanceof DatabaseException database && DEADLOCK_DETECTED.equals(database.getSqlState())) {
+                return true;
+            }
+            cause = cause.getCause() == cause ? null : cause.getCause();
+        }
+        return false;
     }
 
     private Uni<Result<Outcome>> save(SqlConnection connection, Save save, Agent agent) {

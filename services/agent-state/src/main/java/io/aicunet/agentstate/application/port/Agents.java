@@ -38,6 +38,13 @@ public interface Agents {
     /** The agent, locked as asked; empty when absent or not visible to the transaction's tenant. */
     Uni<Optional<Agent>> find(SqlConnection connection, AgentId id, LockMode lock);
 
+    /**
+     * Share-locks these agents' rows (FOR SHARE) in id order, the one order in which every
+     * group of checkpoint saves locks agents, so that two groups never wait for each other
+     * in a cycle. Agents absent or not visible to the transaction's tenant lock nothing.
+     */
+    Uni<Void> lockShared(SqlConnection connection, List<AgentId> ids);
+
     /** Stores a new agent, recording the subject that registered it (for privacy requests). */
     Uni<Void> insert(SqlConnection connection, Agent agent, String createdBy);
 

@@ -36,6 +36,13 @@ public interface Checkpoints {
 
     Uni<Optional<ThreadHead>> findThread(SqlConnection connection, ThreadId id, LockMode lock);
 
+    /**
+     * Locks these threads' rows for update in id order, the one order in which every group
+     * of checkpoint saves locks threads, so that two groups never wait for each other in a
+     * cycle. Threads absent or not visible to the transaction's tenant lock nothing.
+     */
+    Uni<Void> lockThreads(SqlConnection connection, List<ThreadId> ids);
+
     /** Starts a thread whose latest checkpoint is {@code head}'s; false when the thread id is taken. */
     Uni<Boolean> insertThread(SqlConnection connection, ThreadHead head, Optional<CheckpointId> forkedFrom,
                               Instant now);
