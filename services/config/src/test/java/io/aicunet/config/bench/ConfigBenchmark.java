@@ -1,5 +1,6 @@
 package io.aicunet.config.bench;
 
+import io.aicunet.platform.testing.Medians;
 import io.aicunet.platform.testing.ProcessUsage;
 import io.aicunet.platform.testing.ServiceTls;
 import io.aicunet.platform.testing.TestCallers;
@@ -54,8 +55,14 @@ import java.util.function.LongSupplier;
  * get (a prefix range of as many keys), put and watch the same way, through etcd's
  * HTTP/JSON gateway (the one client the JDK has for it; a gRPC client would be faster).
  *
- * <p>Arguments: {@code [host:port] [seconds per phase]}, default {@code 127.0.0.1:18085 8}.
- * Every loop is bounded in count and time and talks to 127.0.0.1 only.
+ * <p>Writes are measured from 2 callers and from 64 concurrent callers (the service
+ * writes concurrent calls of one scope in one transaction: docs/group-commit.md), etcd's
+ * puts the same way. Everything runs three times ({@code --runs N}) and the median run of
+ * each figure is printed last, with config's over etcd's.
+ *
+ * <p>Arguments: {@code [host:port] [seconds per phase] [--runs N]}, default
+ * {@code 127.0.0.1:18085 8 --runs 3}. Every loop is bounded in count and time and talks
+ * to 127.0.0.1 only.
  */
 public final class ConfigBenchmark {
 
@@ -63,6 +70,8 @@ public final class ConfigBenchmark {
     private static final int READ_THREADS = 1;
     private static final int WARM_UP_READS = 3_000;
     private static final int WRITE_THREADS = 2;
+    /** Concurrent writers: many agents' runtimes writing their settings at once. */
+    private static final int MANY_WRITERS = 64;
     private static final int PROPAGATION_ROUNDS = 300;
     private static final int OPERATIONS_MAX = 2_000_000;
     private static final String SERVICE = "agent-state";
@@ -70,7 +79,9 @@ public final class ConfigBenchmark {
     private ConfigBenchmark() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] arguments) throws Exception {
+        int runs = Medians.runs(arguments, 3);
+        String[] args = positional(arguments);
         String target = args.length > 0 ? args[0] : "127.0.0.1:18085";
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         Duration phase = Duration.ofSeconds(seconds);
@@ -79,18 +90,43 @@ public final class ConfigBenchmark {
             throw new IllegalArgumentException("the benchmark only targets this machine (127.0.0.1)");
         }
         int port = Integer.parseInt(target.substring(target.indexOf(':') + 1));
-        System.out.printf(Locale.ROOT, "config benchmark against %s, %d s per phase, %d cores%n", target, seconds,
-                Runtime.getRuntime().availableProcessors());
-        ManagedChannel channel = ServiceTls.stackChannel(host, port);
-        try {
-            runConfig(channel, phase);
-        } finally {
-            channel.shutdownNow();
+        System.out.printf(Locale.ROOT, "config benchmark against %s, %d s per phase, %d runs, %d cores%n", target,
+                seconds, runs, Runtime.getRuntime().availableProcessors());
+        Medians figures = new Medians();
+        for (int run = 1; run <= runs; run++) {
+            System.out.printf(Locale.ROOT, "-- run %d of %d --%n", run, runs);
+            ManagedChannel channel = ServiceTls.stackChannel(host, port);
+            try {
+                runConfig(channel, phase, figures);
+            } finally {
+                channel.shutdownNow();
+            }
+            runEtcd(phase, figures);
         }
-        runEtcd(phase);
+        System.out.println();
+        System.out.println("== medians ==");
+        figures.print(System.out);
+        for (String[] pair : new String[][] {{"config write, 2 callers", "etcd put, 2 callers"},
+                {"config write, 64 callers", "etcd put, 64 callers"}}) {
+            System.out.printf(Locale.ROOT, "%s / %s = %.2f (goal >= 1)%n", pair[0], pair[1],
+                    figures.medianRate(pair[0]) / figures.medianRate(pair[1]));
+        }
     }
 
-    private static void runConfig(ManagedChannel channel, Duration phase) throws Exception {
+    /** The arguments that are not {@code --name value} options. */
+    private static String[] positional(String[] arguments) {
+        List<String> positional = new ArrayList<>();
+        for (int i = 0; i < arguments.length; i++) {
+            if (arguments[i].startsWith("--")) {
+                i++;
+            } else {
+                positional.add(arguments[i]);
+            }
+        }
+        return positional.toArray(String[]::new);
+    }
+
+    private static void runConfig(ManagedChannel channel, Duration phase, Medians figures) throws Exception {
         Channel admin = TestCallers.as(channel, TestCallers.headers("platform", "bench@aicunet.io",
                 java.util.Set.of("platform-admin")));
         Channel reader = TestCallers.as(channel, TestCallers.service("agent-state", "platform"));
@@ -123,27 +159,39 @@ public final class ConfigBenchmark {
             readerStub.withDeadlineAfter(5, TimeUnit.SECONDS).getEffectiveConfig(read);
             return System.nanoTime() - start;
         });
-        System.out.printf(Locale.ROOT, "config  effective read (%d values merged from 32 entries, warm cache, %d threads):"
-                + " %s%n", values, READ_THREADS, reads);
+        figures.add("config effective read", reads.perSecond(), reads.p99Millis(), String.format(Locale.ROOT,
+                "config  effective read (%d values merged from 32 entries, warm cache, %d threads): %s", values,
+                READ_THREADS, reads));
+        System.out.println(figures.median("config effective read").orElseThrow().line());
 
         int[] counter = {0};
-        Result writes = load(WRITE_THREADS, phase, config, () -> {
-            int n;
-            synchronized (counter) {
-                n = counter[0]++;
-            }
-            long start = System.nanoTime();
-            put(adminStub, namespace, "write-" + (n % 64), scope(ScopeKind.SCOPE_KIND_GLOBAL, "", ""),
-                    Integer.toString(n));
-            return System.nanoTime() - start;
-        });
-        System.out.printf(Locale.ROOT, "config  write (PutEntry, global scope, %d threads): %s%n", WRITE_THREADS, writes);
+        for (int writers : new int[] {WRITE_THREADS, MANY_WRITERS}) {
+            Result writes = load(writers, phase, config, () -> {
+                int n;
+                synchronized (counter) {
+                    n = counter[0]++;
+                }
+                long start = System.nanoTime();
+                put(adminStub, namespace, "write-" + (n % 64), scope(ScopeKind.SCOPE_KIND_GLOBAL, "", ""),
+                        Integer.toString(n));
+                return System.nanoTime() - start;
+            });
+            String line = String.format(Locale.ROOT, "config  write (PutEntry, global scope, %d threads): %s", writers,
+                    writes);
+            figures.add("config write, " + writers + " callers", writes.perSecond(), writes.p99Millis(), line);
+            System.out.println(line);
+        }
         config.ifPresent(process -> System.out.println("config  process: " + process.snapshot().memory()));
 
         long[] propagation = propagation(reader, adminStub, namespace, tenant);
-        System.out.printf(Locale.ROOT, "config  watch propagation (write sent -> watcher has it, %d writes one at a time):"
-                + " p50 %.2f ms, p99 %.2f ms, max %.2f ms%n", PROPAGATION_ROUNDS, millis(percentile(propagation, 50)),
-                millis(percentile(propagation, 99)), millis(propagation[propagation.length - 1]));
+        String watch = String.format(Locale.ROOT, "config  watch propagation (write sent -> watcher has it, %d"
+                        + " writes one at a time): p50 %.2f ms, p99 %.2f ms, max %.2f ms", PROPAGATION_ROUNDS,
+                millis(percentile(propagation, 50)), millis(percentile(propagation, 99)),
+                millis(propagation[propagation.length - 1]));
+        // A latency: the median run is the one of the median p99 (its "rate" is 1/p99).
+        figures.add("config watch propagation", 1000 / millis(percentile(propagation, 99)),
+                millis(percentile(propagation, 99)), watch);
+        System.out.println(watch);
     }
 
     private static long[] propagation(Channel reader, ConfigServiceBlockingStub admin, String namespace, String tenant)
@@ -196,7 +244,7 @@ public final class ConfigBenchmark {
         }
     }
 
-    private static void runEtcd(Duration phase) throws Exception {
+    private static void runEtcd(Duration phase, Medians figures) throws Exception {
         Path binary = etcdBinary();
         if (binary == null) {
             System.out.println("etcd    not measured: no etcd binary (set ETCD_BIN, or see docs/BENCHMARKS.md for the build)");
@@ -236,24 +284,34 @@ public final class ConfigBenchmark {
                 post(http, base + "/v3/kv/range", range);
                 return System.nanoTime() - start;
             });
-            System.out.printf(Locale.ROOT, "etcd    get (range of the same 32 keys, serializable=false, %d threads): %s%n",
-                    READ_THREADS, reads);
+            String readLine = String.format(Locale.ROOT, "etcd    get (range of the same 32 keys,"
+                    + " serializable=false, %d threads): %s", READ_THREADS, reads);
+            figures.add("etcd get", reads.perSecond(), reads.p99Millis(), readLine);
+            System.out.println(readLine);
             int[] counter = {0};
-            Result writes = load(WRITE_THREADS, phase, server, () -> {
-                int n;
-                synchronized (counter) {
-                    n = counter[0]++;
-                }
-                long start = System.nanoTime();
-                etcdPut(http, base, prefix + "write-" + (n % 64), Integer.toString(n));
-                return System.nanoTime() - start;
-            });
-            System.out.printf(Locale.ROOT, "etcd    put (%d threads): %s%n", WRITE_THREADS, writes);
+            for (int writers : new int[] {WRITE_THREADS, MANY_WRITERS}) {
+                Result writes = load(writers, phase, server, () -> {
+                    int n;
+                    synchronized (counter) {
+                        n = counter[0]++;
+                    }
+                    long start = System.nanoTime();
+                    etcdPut(http, base, prefix + "write-" + (n % 64), Integer.toString(n));
+                    return System.nanoTime() - start;
+                });
+                String line = String.format(Locale.ROOT, "etcd    put (%d threads): %s", writers, writes);
+                figures.add("etcd put, " + writers + " callers", writes.perSecond(), writes.p99Millis(), line);
+                System.out.println(line);
+            }
             System.out.println("etcd    process: " + server.get().snapshot().memory());
             long[] propagation = etcdPropagation(http, base, prefix + "watched");
-            System.out.printf(Locale.ROOT, "etcd    watch propagation (put sent -> watcher has it, %d puts one at a time):"
-                    + " p50 %.2f ms, p99 %.2f ms, max %.2f ms%n", PROPAGATION_ROUNDS, millis(percentile(propagation, 50)),
-                    millis(percentile(propagation, 99)), millis(propagation[propagation.length - 1]));
+            String watch = String.format(Locale.ROOT, "etcd    watch propagation (put sent -> watcher has it, %d puts"
+                            + " one at a time): p50 %.2f ms, p99 %.2f ms, max %.2f ms", PROPAGATION_ROUNDS,
+                    millis(percentile(propagation, 50)), millis(percentile(propagation, 99)),
+                    millis(propagation[propagation.length - 1]));
+            figures.add("etcd watch propagation", 1000 / millis(percentile(propagation, 99)),
+                    millis(percentile(propagation, 99)), watch);
+            System.out.println(watch);
         } finally {
             etcd.destroy();
             if (!etcd.waitFor(10, TimeUnit.SECONDS)) {
@@ -352,6 +410,15 @@ public final class ConfigBenchmark {
     }
 
     private record Result(int count, long elapsedNanos, long[] sortedLatencies, String cpu) {
+
+        double perSecond() {
+            return count / (elapsedNanos / 1e9);
+        }
+
+        double p99Millis() {
+            return millis(percentile(sortedLatencies, 99));
+        }
+
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "%d ops in %.1f s = %.0f/s, p50 %.2f ms, p99 %.2f ms (%s)", count,

@@ -18,6 +18,7 @@ import io.aicunet.contracts.tenant.v1.Quotas;
 import io.aicunet.platform.testing.ServiceTls;
 import io.aicunet.platform.testing.StackTenants;
 import io.aicunet.platform.testing.FleetStack;
+import io.aicunet.platform.testing.Medians;
 import io.aicunet.platform.testing.PipelineCost;
 import io.aicunet.platform.testing.ProcessUsage;
 import io.aicunet.platform.testing.TestCallers;
@@ -34,10 +35,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -118,7 +117,7 @@ public final class LedgerBenchmark {
                     .setTokensPerDay(1_000_000_000_000L).setStorageBytes(1L << 40));
             awaitDefaultAccounts(tenant);
             LedgerBenchmark benchmark = new LedgerBenchmark(channel, tenant);
-            int runs = intArg(args, "--runs", 3);
+            int runs = Medians.runs(args, 3);
             System.out.printf(Locale.ROOT, "ledger benchmark: 127.0.0.1:%d, tenant %s, %d s per phase, %d runs%n",
                     port, benchmark.tenant, seconds, runs);
             List<String> phases = List.of(stringArg(args, "--phases", "single,single-1,100,1000").split(","));
@@ -128,7 +127,7 @@ public final class LedgerBenchmark {
             benchmark.phase("warm-up single", SINGLE_CALLERS, 1, warmUp);
             benchmark.phase("warm-up 100", 8, 100, warmUp);
             benchmark.phase("warm-up 1000", 4, 1_000, warmUp);
-            Map<String, List<Figures>> figures = new LinkedHashMap<>();
+            Medians figures = new Medians();
             List<Double> pgbenchTps = new ArrayList<>();
             long waiting = 0;
             double drainSeconds = 0;
@@ -146,7 +145,8 @@ public final class LedgerBenchmark {
                         default -> throw new IllegalArgumentException("unknown phase " + phase
                                 + " (single, single-1, 100, 1000)");
                     };
-                    figures.computeIfAbsent(measured.name(), name -> new ArrayList<>()).add(measured);
+                    figures.add(measured.name(), measured.transfersPerSecond(), measured.p99Millis(),
+                            measured.line());
                 }
                 waiting = outboxWaiting();
                 drainSeconds = drainOutbox();
@@ -158,14 +158,13 @@ public final class LedgerBenchmark {
 
             System.out.println();
             System.out.println("== ledger (gRPC CreateTransfers, posted transfers, outbox event per transfer) ==");
-            figures.forEach((name, measured) -> {
-                measured.forEach(f -> System.out.println(f.line()));
-                Figures middle = medianOf(measured);
-                System.out.printf(Locale.ROOT, "%-16s median of %d: %.0f transfers/s, p99 %.2f ms%s%n", name,
-                        measured.size(), middle.transfersPerSecond(), middle.p99Millis(),
-                        Double.isNaN(pgbench) ? "" : String.format(Locale.ROOT, "  (%.2f x pgbench)",
-                                middle.transfersPerSecond() / pgbench));
-            });
+            figures.print(System.out);
+            if (!Double.isNaN(pgbench)) {
+                for (String phase : List.of("single", "batch of 1000")) {
+                    figures.median(phase).ifPresent(middle -> System.out.printf(Locale.ROOT,
+                            "%s / pgbench TPS = %.2f%n", phase, middle.perSecond() / pgbench));
+                }
+            }
             benchmark.service.ifPresent(ledger -> System.out.println("ledger process: "
                     + ledger.snapshot().memory()));
             System.out.printf(Locale.ROOT, "outbox events waiting for the relay after the last phase: %d,"
@@ -178,13 +177,6 @@ public final class LedgerBenchmark {
         } finally {
             channel.shutdownNow();
         }
-    }
-
-    /** The run of the median throughput (the lower middle one of an even count). */
-    private static Figures medianOf(List<Figures> runs) {
-        List<Figures> sorted = new ArrayList<>(runs);
-        sorted.sort(Comparator.comparingDouble(Figures::transfersPerSecond));
-        return sorted.get((sorted.size() - 1) / 2);
     }
 
     private static double median(List<Double> values) {
