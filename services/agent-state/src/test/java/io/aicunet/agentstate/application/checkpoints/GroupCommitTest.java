@@ -8,7 +8,6 @@ import io.aicunet.agentstate.AgentStateFixtures;
 import io.aicunet.agentstate.GrpcTestBase;
 import io.aicunet.agentstate.RedisProbe;
 import io.aicunet.contracts.agentstate.v1.Agent;
-import io.aicunet.contracts.agentstate.v1.AgentStateServiceGrpc.AgentStateServiceBlockingStub;
 import io.aicunet.contracts.agentstate.v1.AgentStatus;
 import io.aicunet.contracts.agentstate.v1.Checkpoint;
 import io.aicunet.contracts.agentstate.v1.CheckpointSummary;
@@ -18,6 +17,7 @@ import io.aicunet.contracts.agentstate.v1.ListCheckpointsRequest;
 import io.aicunet.contracts.agentstate.v1.ReleaseLeaseRequest;
 import io.aicunet.contracts.agentstate.v1.SaveCheckpointRequest;
 import io.aicunet.contracts.agentstate.v1.SaveCheckpointResponse;
+import io.aicunet.platform.testing.GroupedCalls;
 import io.aicunet.platform.testing.FleetTestResource;
 import io.aicunet.platform.testing.GrpcCalls;
 import io.aicunet.platform.testing.StorageQuotaChecks;
@@ -42,13 +42,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,7 +60,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class GroupCommitTest extends GrpcTestBase {
 
-    private static final int CALLERS = 64;
+    private static final int CALLERS = GroupedCalls.CALLERS;
     private static final Duration WAIT = Duration.ofSeconds(30);
     /** Storage for tenants whose test is not about the storage quota. */
     private static final long ROOMY_BYTES = 1L << 30;
@@ -76,22 +71,18 @@ class GroupCommitTest extends GrpcTestBase {
     @Inject
     CheckpointCaching caching;
 
-    private ExecutorService callers;
-    private double groupsBefore;
-    private double callsBefore;
+    private GroupedCalls calls;
 
     @BeforeEach
     void startCallers() {
-        callers = Executors.newFixedThreadPool(CALLERS);
-        groupsBefore = groups().map(DistributionSummary::count).orElse(0L);
-        callsBefore = groups().map(DistributionSummary::totalAmount).orElse(0.0);
+        calls = GroupedCalls.start(meters, SaveCheckpoint.GROUP);
         // A tenant with room for many requests a minute, so the rate limit never answers for the service.
         tenant = StorageQuotaChecks.aTenantWithStorageQuota(ROOMY_BYTES);
     }
 
     @AfterEach
     void stopCallers() {
-        callers.shutdownNow();
+        calls.close();
     }
 
     /**
@@ -107,7 +98,7 @@ class GroupCommitTest extends GrpcTestBase {
         CheckpointSummary v1 = runtime().saveCheckpoint(first).getCheckpoint();
         Map<String, String> runtime = AgentStateFixtures.runtimeOf(tenant);
 
-        List<Heard> heard = concurrently(i -> () -> attempt(() -> client.as(runtime).saveCheckpoint(first.toBuilder()
+        List<Heard> heard = calls.concurrently(i -> () -> attempt(() -> client.as(runtime).saveCheckpoint(first.toBuilder()
                 .setExpectedVersion(1).setStateJson(stateOf(i, 2)).build())));
 
         List<Integer> winners = new ArrayList<>();
@@ -132,7 +123,7 @@ class GroupCommitTest extends GrpcTestBase {
         assertThat(latest.getId()).isEqualTo(won.getCheckpoint().getId());
         assertThat(latest.getStateJson()).isEqualTo(stateOf(winner, 2));
         assertThat(historySize(agent.getId(), first.getThreadId())).isEqualTo(2);
-        assertGrouped();
+        calls.assertGrouped();
     }
 
     /**
@@ -150,9 +141,9 @@ class GroupCommitTest extends GrpcTestBase {
             firsts.add(AgentStateFixtures.aFirstCheckpoint(agent.getId()).setStateJson(stateOf(i, 1)).build());
         }
 
-        List<SaveCheckpointResponse> started = concurrently(i -> () -> client.as(runtime)
+        List<SaveCheckpointResponse> started = calls.concurrently(i -> () -> client.as(runtime)
                 .saveCheckpoint(firsts.get(i)));
-        List<SaveCheckpointResponse> advanced = concurrently(i -> () -> client.as(runtime)
+        List<SaveCheckpointResponse> advanced = calls.concurrently(i -> () -> client.as(runtime)
                 .saveCheckpoint(firsts.get(i).toBuilder().setExpectedVersion(1).setStateJson(stateOf(i, 2)).build()));
 
         Set<String> ids = new HashSet<>();
@@ -176,7 +167,7 @@ class GroupCommitTest extends GrpcTestBase {
         }
         assertThat(ids).hasSize(2 * CALLERS);
         assertThat(checkpointRows(tenant)).isEqualTo(2 * CALLERS);
-        assertGrouped();
+        calls.assertGrouped();
     }
 
     /**
@@ -192,7 +183,7 @@ class GroupCommitTest extends GrpcTestBase {
         SaveCheckpointRequest request = AgentStateFixtures.aFirstCheckpoint(agent.getId())
                 .setIdempotencyKey("save-" + UUID.randomUUID()).build();
 
-        List<SaveCheckpointResponse> heard = concurrently(i -> () -> client.as(runtime).saveCheckpoint(request));
+        List<SaveCheckpointResponse> heard = calls.concurrently(i -> () -> client.as(runtime).saveCheckpoint(request));
 
         assertThat(heard).filteredOn(response -> !response.getReplayed()).hasSize(1);
         String stored = heard.stream().filter(response -> !response.getReplayed()).findFirst().orElseThrow()
@@ -207,7 +198,7 @@ class GroupCommitTest extends GrpcTestBase {
         assertThat(GrpcCalls.errorInfo(reused).getReason()).isEqualTo("IDEMPOTENCY_KEY_REUSED");
         assertThat(historySize(agent.getId(), request.getThreadId())).isEqualTo(1);
         assertThat(checkpointRows(tenant)).isEqualTo(1);
-        assertGrouped();
+        calls.assertGrouped();
     }
 
     /**
@@ -225,7 +216,7 @@ class GroupCommitTest extends GrpcTestBase {
                     .setIdempotencyKey("save-" + UUID.randomUUID()).build());
         }
 
-        List<SaveCheckpointResponse> heard = concurrently(i -> () -> client.as(runtime)
+        List<SaveCheckpointResponse> heard = calls.concurrently(i -> () -> client.as(runtime)
                 .saveCheckpoint(requests.get(i / 2)));
 
         for (int pair = 0; pair < CALLERS / 2; pair++) {
@@ -236,7 +227,7 @@ class GroupCommitTest extends GrpcTestBase {
             assertThat(one.getCheckpoint().getThreadId()).isEqualTo(requests.get(pair).getThreadId());
         }
         assertThat(checkpointRows(tenant)).isEqualTo(CALLERS / 2);
-        assertGrouped();
+        calls.assertGrouped();
     }
 
     /**
@@ -270,7 +261,7 @@ class GroupCommitTest extends GrpcTestBase {
             requests.add(request.build());
         }
 
-        List<Heard> heard = concurrently(i -> () -> attempt(() -> client.as(runtime)
+        List<Heard> heard = calls.concurrently(i -> () -> attempt(() -> client.as(runtime)
                 .saveCheckpoint(requests.get(i))));
 
         int saved = 0;
@@ -295,7 +286,7 @@ class GroupCommitTest extends GrpcTestBase {
         assertThat(checkpointRows(tenant)).isEqualTo(CALLERS / 2);
         assertThat(count("SELECT count(*) FROM agent_state.threads WHERE tenant_id = ?::uuid", tenant))
                 .isEqualTo(CALLERS / 2);
-        assertGrouped();
+        calls.assertGrouped();
     }
 
     /**
@@ -323,7 +314,7 @@ class GroupCommitTest extends GrpcTestBase {
         }
         Map<String, String> runtime = AgentStateFixtures.runtimeOf(tenant);
 
-        List<Heard> heard = concurrently(i -> () -> attempt(() -> client.as(runtime).saveCheckpoint(i % 8 == 0
+        List<Heard> heard = calls.concurrently(i -> () -> attempt(() -> client.as(runtime).saveCheckpoint(i % 8 == 0
                 ? threads.get(i / 8).toBuilder().setExpectedVersion(1).setStateJson(stateOfBytes(200)).build()
                 : AgentStateFixtures.aFirstCheckpoint(agent.getId()).setStateJson("1").build())));
 
@@ -361,7 +352,7 @@ class GroupCommitTest extends GrpcTestBase {
                 assertThat(latest.getStateJson()).isEqualTo(stateOfBytes(200));
             }
         }
-        assertGrouped();
+        calls.assertGrouped();
     }
 
     /**
@@ -397,7 +388,7 @@ class GroupCommitTest extends GrpcTestBase {
                     .build());
         }
 
-        List<Heard> heard = concurrently(i -> () -> attempt(() -> switch (i % 4) {
+        List<Heard> heard = calls.concurrently(i -> () -> attempt(() -> switch (i % 4) {
             case 1 -> client.as(intruder).saveCheckpoint(advanceTheirs);
             case 3 -> client.as(intruder).saveCheckpoint(startTheirs);
             default -> client.as(victim).saveCheckpoint(victimSaves.get(i));
@@ -423,7 +414,7 @@ class GroupCommitTest extends GrpcTestBase {
         assertThat(checkpointRows(intruderTenant)).isZero();
         assertThat(count("SELECT count(*) FROM agent_state.threads WHERE tenant_id = ?::uuid", intruderTenant))
                 .isZero();
-        assertGrouped();
+        calls.assertGrouped();
     }
 
     /**
@@ -464,11 +455,11 @@ class GroupCommitTest extends GrpcTestBase {
             lockThread(blocker, lone.getThreadId());
             lockThread(replica, threadB);
             // A lone save that waits for the blocker, so that the next two saves queue behind it and form one group.
-            first = callers.submit(() -> attempt(() -> client.as(runtime).saveCheckpoint(lone)));
+            first = calls.submit(() -> attempt(() -> client.as(runtime).saveCheckpoint(lone)));
             await().atMost(WAIT).until(() -> waiting("%latest_checkpoint_id%FROM threads WHERE thread_id%") == 1);
             double admittedBefore = admitted();
             for (SaveCheckpointRequest save : grouped) {
-                group.add(callers.submit(() -> attempt(() -> client.as(runtime).saveCheckpoint(save))));
+                group.add(calls.submit(() -> attempt(() -> client.as(runtime).saveCheckpoint(save))));
             }
             await().atMost(WAIT).until(() -> admitted() >= admittedBefore + grouped.size());
             blocker.commit();
@@ -492,7 +483,12 @@ class GroupCommitTest extends GrpcTestBase {
         assertThat(splits()).as("groups that ran their saves alone").isEqualTo(splitsBefore);
         assertThat(groups().orElseThrow().count() - groupsOfCallsBefore).as("the lone save, then one group of two")
                 .isEqualTo(2);
-        assertGrouped(threads.size() * 2);
+        calls.assertGrouped(threads.size() * 2);
+    }
+
+    private Optional<DistributionSummary> groups() {
+        return Optional.ofNullable(meters.find("aicunet.group.commit.calls").tag("group", SaveCheckpoint.GROUP)
+                .summary());
     }
 
     /** What a caller heard: the saved checkpoint, or the refusal. */
@@ -507,43 +503,9 @@ class GroupCommitTest extends GrpcTestBase {
         }
     }
 
-    /** Runs 64 calls released at the same moment; their answers in caller order. */
-    private <T> List<T> concurrently(IntFunction<Callable<T>> call) throws Exception {
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<T>> running = new ArrayList<>();
-        for (int i = 0; i < CALLERS; i++) {
-            Callable<T> work = call.apply(i);
-            running.add(callers.submit(() -> {
-                start.await();
-                return work.call();
-            }));
-        }
-        start.countDown();
-        List<T> answers = new ArrayList<>();
-        for (Future<T> answer : running) {
-            answers.add(answer.get(120, TimeUnit.SECONDS));
-        }
-        return answers;
-    }
 
-    /** The saves of this test were committed in fewer transactions than there were saves. */
-    private void assertGrouped() {
-        assertGrouped(CALLERS);
-    }
 
-    /** As {@link #assertGrouped()}, for a test of at least {@code callsMin} saves. */
-    private void assertGrouped(int callsMin) {
-        DistributionSummary groups = groups().orElseThrow();
-        double groupCount = groups.count() - groupsBefore;
-        double calls = groups.totalAmount() - callsBefore;
-        assertThat(calls).as("saves through group commit").isGreaterThanOrEqualTo(callsMin);
-        assertThat(groupCount).as("groups for %s saves", calls).isLessThan(calls);
-    }
 
-    private Optional<DistributionSummary> groups() {
-        return Optional.ofNullable(meters.find("aicunet.group.commit.calls").tag("group", SaveCheckpoint.GROUP)
-                .summary());
-    }
 
     /** Groups that could not commit as a whole, so each of their saves ran alone. */
     private double splits() {

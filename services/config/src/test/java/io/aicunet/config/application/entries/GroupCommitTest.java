@@ -15,13 +15,13 @@ import io.aicunet.contracts.config.v1.PutEntryResponse;
 import io.aicunet.contracts.config.v1.Revision;
 import io.aicunet.contracts.config.v1.Scope;
 import io.aicunet.contracts.config.v1.WatchRequest;
+import io.aicunet.platform.testing.GroupedCalls;
 import io.aicunet.platform.testing.FleetTestResource;
 import io.aicunet.platform.testing.GrpcCalls;
 import io.aicunet.platform.testing.StorageQuotaChecks;
 import io.aicunet.platform.testing.TestCallers;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -31,14 +31,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
@@ -56,27 +48,23 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class GroupCommitTest extends ConfigTestBase {
 
-    private static final int CALLERS = 64;
+    private static final int CALLERS = GroupedCalls.CALLERS;
     /** Entries shared by the callers in the tests of several writes of one entry. */
     private static final int KEYS = 8;
 
     @Inject
     MeterRegistry meters;
 
-    private ExecutorService callers;
-    private double groupsBefore;
-    private double callsBefore;
+    private GroupedCalls calls;
 
     @BeforeEach
     void startCallers() {
-        callers = Executors.newFixedThreadPool(CALLERS);
-        groupsBefore = groups().map(DistributionSummary::count).orElse(0L);
-        callsBefore = groups().map(DistributionSummary::totalAmount).orElse(0.0);
+        calls = GroupedCalls.start(meters, EntryWrites.GROUP);
     }
 
     @AfterEach
     void stopCallers() {
-        callers.shutdownNow();
+        calls.close();
     }
 
     /**
@@ -89,7 +77,7 @@ class GroupCommitTest extends ConfigTestBase {
     void distinctKeysAllCommitEachCallerHearingItsOwnEntryAndRevision() throws Exception {
         String namespace = newNamespace();
 
-        List<PutEntryResponse> heard = concurrently(i -> () -> put(namespace, "key-" + i, globalScope(),
+        List<PutEntryResponse> heard = calls.concurrently(i -> () -> put(namespace, "key-" + i, globalScope(),
                 Integer.toString(i)));
 
         List<Long> revisions = new ArrayList<>();
@@ -105,7 +93,7 @@ class GroupCommitTest extends ConfigTestBase {
         long first = revisions.stream().mapToLong(Long::longValue).min().orElseThrow();
         assertThat(revisions).as("contiguous revisions")
                 .containsExactlyInAnyOrderElementsOf(LongStream.range(first, first + CALLERS).boxed().toList());
-        assertGrouped();
+        calls.assertGrouped();
     }
 
     /**
@@ -120,7 +108,7 @@ class GroupCommitTest extends ConfigTestBase {
         String namespace = newNamespace();
         long start = put(namespace, "hot", globalScope(), "0").getEntry().getRevision();
 
-        List<Object> heard = concurrently(i -> () -> outcome(() -> admin().putEntry(entry(namespace, "hot",
+        List<Object> heard = calls.concurrently(i -> () -> outcome(() -> admin().putEntry(entry(namespace, "hot",
                 globalScope(), Integer.toString(i + 1)).setExpectedRevision(start).build())));
 
         List<PutEntryResponse> won = heard.stream().filter(PutEntryResponse.class::isInstance)
@@ -135,7 +123,7 @@ class GroupCommitTest extends ConfigTestBase {
         assertThat(stored.getRevision()).isEqualTo(winner.getEntry().getRevision());
         assertThat(stored.getValue().getJson()).isEqualTo(winner.getEntry().getValue().getJson());
         assertThat(revisionsOf(namespace)).as("the first put and the winner's").isEqualTo(2);
-        assertGrouped();
+        calls.assertGrouped();
     }
 
     /**
@@ -153,7 +141,7 @@ class GroupCommitTest extends ConfigTestBase {
             starts.add(put(namespace, "hot-" + key, globalScope(), "0").getEntry().getRevision());
         }
 
-        List<Object> heard = concurrently(i -> () -> outcome(() -> admin().putEntry(entry(namespace,
+        List<Object> heard = calls.concurrently(i -> () -> outcome(() -> admin().putEntry(entry(namespace,
                 "hot-" + i % KEYS, globalScope(), Integer.toString(i + 1)).setExpectedRevision(starts.get(i % KEYS))
                 .build())));
 
@@ -173,7 +161,7 @@ class GroupCommitTest extends ConfigTestBase {
             assertThat(stored.getValue().getJson()).isEqualTo(won.get(0).getEntry().getValue().getJson());
         }
         assertThat(revisionsOf(namespace)).as("each entry's first put and its winner's").isEqualTo(2L * KEYS);
-        assertGrouped();
+        calls.assertGrouped();
     }
 
     /**
@@ -187,7 +175,7 @@ class GroupCommitTest extends ConfigTestBase {
     void theSameValueWrittenByManyCallersMakesOneRevision() throws Exception {
         String namespace = newNamespace();
 
-        List<PutEntryResponse> heard = concurrently(i -> () -> put(namespace, "same-" + i % KEYS, globalScope(),
+        List<PutEntryResponse> heard = calls.concurrently(i -> () -> put(namespace, "same-" + i % KEYS, globalScope(),
                 "{\"model\": \"small-" + i % KEYS + "\"}"));
 
         for (int key = 0; key < KEYS; key++) {
@@ -201,7 +189,7 @@ class GroupCommitTest extends ConfigTestBase {
             assertThat(ofKey).extracting(response -> response.getEntry().getRevision()).containsOnly(revision);
         }
         assertThat(revisionsOf(namespace)).isEqualTo(KEYS);
-        assertGrouped();
+        calls.assertGrouped();
     }
 
     /**
@@ -221,7 +209,7 @@ class GroupCommitTest extends ConfigTestBase {
         Scope scope = tenantScope(tenant);
         ConfigServiceBlockingStub tenantAdmin = client.as(TestCallers.ofTenant(tenant, "tenant-admin"));
 
-        List<Object> heard = concurrently(i -> () -> outcome(() -> {
+        List<Object> heard = calls.concurrently(i -> () -> outcome(() -> {
             PutEntryRequest.Builder request = entry(namespace, "key-" + i, scope, "1");
             if (i % 8 == 0) {
                 request.setValueJson("\"" + "x".repeat(200 - 2) + "\"");
@@ -254,7 +242,7 @@ class GroupCommitTest extends ConfigTestBase {
         assertThat(heard).filteredOn(PutEntryResponse.class::isInstance)
                 .extracting(response -> ((PutEntryResponse) response).getEntry().getRevision())
                 .doesNotHaveDuplicates();
-        assertGrouped();
+        calls.assertGrouped();
     }
 
     /**
@@ -269,7 +257,7 @@ class GroupCommitTest extends ConfigTestBase {
                 StorageQuotaChecks.aTenantWithStorageQuota(1_000_000));
         String namespace = newNamespace();
 
-        List<PutEntryResponse> heard = concurrently(i -> () -> {
+        List<PutEntryResponse> heard = calls.concurrently(i -> () -> {
             String tenant = tenants.get(i % 2);
             return client.as(TestCallers.ofTenant(tenant, "tenant-admin")).putEntry(entry(namespace,
                     "key-" + i / 2, tenantScope(tenant), "\"" + tenant + "\"").build());
@@ -287,7 +275,7 @@ class GroupCommitTest extends ConfigTestBase {
                     + " WHERE tenant_id = ?::uuid AND value = to_jsonb(?::text)", tenant, tenant))
                     .isEqualTo(CALLERS / 2);
         }
-        assertGrouped();
+        calls.assertGrouped();
     }
 
     /**
@@ -303,7 +291,7 @@ class GroupCommitTest extends ConfigTestBase {
                 .setAfterRevision(start).setAllTenants(true).addNamespaces(namespace).build())) {
             watcher.awaitLive();
 
-            List<PutEntryResponse> heard = concurrently(i -> () -> put(namespace, "key-" + i, globalScope(),
+            List<PutEntryResponse> heard = calls.concurrently(i -> () -> put(namespace, "key-" + i, globalScope(),
                     Integer.toString(i)));
 
             List<Long> written = heard.stream().map(response -> response.getEntry().getRevision()).sorted().toList();
@@ -313,7 +301,7 @@ class GroupCommitTest extends ConfigTestBase {
                 assertThat(revision.getValue().getJson()).isEqualTo(revision.getKey().substring("key-".length()));
             }
         }
-        assertGrouped();
+        calls.assertGrouped();
     }
 
     /** A write's response, or its refusal as "CODE/reason" (the ErrorInfo reason). */
@@ -329,38 +317,8 @@ class GroupCommitTest extends ConfigTestBase {
         return code + "/" + reason;
     }
 
-    /** Runs 64 calls released at the same moment; their answers in caller order. */
-    private <T> List<T> concurrently(IntFunction<Callable<T>> call) throws Exception {
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<T>> running = new ArrayList<>();
-        for (int i = 0; i < CALLERS; i++) {
-            Callable<T> work = call.apply(i);
-            running.add(callers.submit(() -> {
-                start.await();
-                return work.call();
-            }));
-        }
-        start.countDown();
-        List<T> answers = new ArrayList<>();
-        for (Future<T> answer : running) {
-            answers.add(answer.get(120, TimeUnit.SECONDS));
-        }
-        return answers;
-    }
 
-    /** The calls of this test were committed in fewer transactions than there were calls. */
-    private void assertGrouped() {
-        DistributionSummary groups = groups().orElseThrow();
-        double groupCount = groups.count() - groupsBefore;
-        double calls = groups.totalAmount() - callsBefore;
-        assertThat(calls).as("calls through group commit").isGreaterThanOrEqualTo(CALLERS);
-        assertThat(groupCount).as("groups for %s calls", calls).isLessThan(calls);
-    }
 
-    private Optional<DistributionSummary> groups() {
-        return Optional.ofNullable(meters.find("aicunet.group.commit.calls").tag("group", EntryWrites.GROUP)
-                .summary());
-    }
 
     /** The revision the database holds for a global entry. */
     private static long revisionOf(String namespace, String key) throws SQLException {

@@ -17,27 +17,19 @@ import io.aicunet.contracts.tenant.v1.TenantServiceGrpc;
 import io.aicunet.ledger.LedgerTestBase;
 import io.aicunet.ledger.application.tenants.ApplyTenantEvent;
 import io.aicunet.platform.tenancy.TenantId;
+import io.aicunet.platform.testing.GroupedCalls;
 import io.aicunet.platform.testing.TenantFixtures;
 import io.aicunet.platform.testing.TenantServiceProcess;
 import io.aicunet.platform.testing.TestCallers;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,25 +43,21 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class GroupCommitTest extends LedgerTestBase {
 
-    private static final int CALLERS = 64;
+    private static final int CALLERS = GroupedCalls.CALLERS;
 
     @Inject
     MeterRegistry meters;
 
-    private ExecutorService callers;
-    private double groupsBefore;
-    private double callsBefore;
+    private GroupedCalls calls;
 
     @BeforeEach
     void startCallers() {
-        callers = Executors.newFixedThreadPool(CALLERS);
-        groupsBefore = groups().map(DistributionSummary::count).orElse(0L);
-        callsBefore = groups().map(DistributionSummary::totalAmount).orElse(0.0);
+        calls = GroupedCalls.start(meters, "ledger.transfers");
     }
 
     @AfterEach
     void stopCallers() {
-        callers.shutdownNow();
+        calls.close();
     }
 
     /**
@@ -91,7 +79,7 @@ class GroupCommitTest extends LedgerTestBase {
             sent.add(aTransfer(hot.getId(), usage.getId(), i + 1).build());
         }
 
-        List<TransferOutcome> heard = concurrently(i -> () -> single(writer(), sent.get(i)));
+        List<TransferOutcome> heard = calls.concurrently(i -> () -> single(writer(), sent.get(i)));
 
         long accepted = 0;
         for (int i = 0; i < CALLERS; i++) {
@@ -108,7 +96,7 @@ class GroupCommitTest extends LedgerTestBase {
         assertThat(accepted).isLessThanOrEqualTo(1_000).isGreaterThan(1_000 - CALLERS);
         assertThat(balances(hot)).isEqualTo(balances(accepted, 1_000, 0, 0));
         assertThat(balances(usage)).isEqualTo(balances(0, accepted, 0, 0));
-        assertGrouped();
+        calls.assertGrouped();
     }
 
     /**
@@ -122,7 +110,7 @@ class GroupCommitTest extends LedgerTestBase {
         Account to = open(anAccount("CREDIT"));
         NewTransfer transfer = aTransfer(from.getId(), to.getId(), 7).build();
 
-        List<TransferOutcome> heard = concurrently(i -> () -> single(writer(), transfer));
+        List<TransferOutcome> heard = calls.concurrently(i -> () -> single(writer(), transfer));
 
         assertThat(heard).filteredOn(o -> o.getResult() == TransferResult.TRANSFER_RESULT_OK).hasSize(1);
         assertThat(heard).filteredOn(o -> o.getResult() == TransferResult.TRANSFER_RESULT_EXISTS)
@@ -133,7 +121,7 @@ class GroupCommitTest extends LedgerTestBase {
         assertThat(balances(to)).isEqualTo(balances(0, 7, 0, 0));
         assertThat(single(writer(), transfer.toBuilder().setAmount(8).build()).getResult())
                 .isEqualTo(TransferResult.TRANSFER_RESULT_EXISTS_WITH_DIFFERENT_BODY);
-        assertGrouped();
+        calls.assertGrouped();
     }
 
     /**
@@ -148,7 +136,7 @@ class GroupCommitTest extends LedgerTestBase {
         Account from = open(anAccount("CREDIT"));
         Account to = open(anAccount("CREDIT"));
 
-        List<List<TransferOutcome>> heard = concurrently(i -> () -> writer().createTransfers(
+        List<List<TransferOutcome>> heard = calls.concurrently(i -> () -> writer().createTransfers(
                 CreateTransfersRequest.newBuilder()
                         .addTransfers(aTransfer(from.getId(), to.getId(), 1).setLinked(true))
                         .addTransfers(aTransfer(from.getId(), to.getId(), 2).setLinked(i % 2 == 1))
@@ -161,7 +149,7 @@ class GroupCommitTest extends LedgerTestBase {
                             TransferResult.TRANSFER_RESULT_LINKED_EVENT_CHAIN_OPEN));
         }
         assertThat(balances(to)).isEqualTo(balances(0, 3L * CALLERS / 2, 0, 0));
-        assertGrouped();
+        calls.assertGrouped();
     }
 
     /**
@@ -178,7 +166,7 @@ class GroupCommitTest extends LedgerTestBase {
         LedgerServiceBlockingStub intruderWriter = as(TestCallers.ofTenant(intruder, "ledger-writer"));
         Account intruderAccount = intruderWriter.createAccount(anAccount("CREDIT").build()).getAccount();
 
-        List<TransferOutcome> heard = concurrently(i -> () -> i % 2 == 0
+        List<TransferOutcome> heard = calls.concurrently(i -> () -> i % 2 == 0
                 ? single(writer(), aTransfer(victim.getId(), victimUsage.getId(), 5).build())
                 : single(intruderWriter, aTransfer(victim.getId(), intruderAccount.getId(), 5).build()));
 
@@ -191,7 +179,7 @@ class GroupCommitTest extends LedgerTestBase {
                 .setAccountId(intruderAccount.getId()).build()).getAccount().getBalances())
                 .isEqualTo(balances(0, 0, 0, 0));
         assertThat(count("SELECT count(*) FROM ledger.transfers WHERE tenant_id = ?::uuid", intruder)).isZero();
-        assertGrouped();
+        calls.assertGrouped();
     }
 
     /**
@@ -213,7 +201,7 @@ class GroupCommitTest extends LedgerTestBase {
         String funding = defaultAccount("funding");
         String usage = defaultAccount("usage");
 
-        List<Object> heard = concurrently(i -> () -> {
+        List<Object> heard = calls.concurrently(i -> () -> {
             NewTransfer.Builder transfer = aTransfer(funding, usage, 1);
             if (i % 8 == 0) {
                 transfer.putMetadata("k", "x".repeat(200 - 9));   // {"k": "xx..."}: 200 bytes as stored
@@ -243,7 +231,7 @@ class GroupCommitTest extends LedgerTestBase {
         assertThat(count("SELECT coalesce(sum(bytes), 0) FROM ledger.tenant_storage WHERE tenant_id = ?::uuid",
                 tenant)).isEqualTo(1_000);
         assertThat(transferRows()).isEqualTo(CALLERS - 3);
-        assertGrouped();
+        calls.assertGrouped();
     }
 
     /** The outcome of a call of one transfer. */
@@ -254,38 +242,8 @@ class GroupCommitTest extends LedgerTestBase {
         return outcomes.get(0);
     }
 
-    /** Runs 64 calls released at the same moment; their answers in caller order. */
-    private <T> List<T> concurrently(IntFunction<Callable<T>> call) throws Exception {
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<T>> running = new ArrayList<>();
-        for (int i = 0; i < CALLERS; i++) {
-            Callable<T> work = call.apply(i);
-            running.add(callers.submit(() -> {
-                start.await();
-                return work.call();
-            }));
-        }
-        start.countDown();
-        List<T> answers = new ArrayList<>();
-        for (Future<T> answer : running) {
-            answers.add(answer.get(120, TimeUnit.SECONDS));
-        }
-        return answers;
-    }
 
-    /** The calls of this test were committed in fewer transactions than there were calls. */
-    private void assertGrouped() {
-        DistributionSummary groups = groups().orElseThrow();
-        double groupCount = groups.count() - groupsBefore;
-        double calls = groups.totalAmount() - callsBefore;
-        assertThat(calls).as("calls through group commit").isGreaterThanOrEqualTo(CALLERS);
-        assertThat(groupCount).as("groups for %s calls", calls).isLessThan(calls);
-    }
 
-    private Optional<DistributionSummary> groups() {
-        return Optional.ofNullable(meters.find("aicunet.group.commit.calls").tag("group", "ledger.transfers")
-                .summary());
-    }
 
     private String defaultAccount(String code) {
         return ApplyTenantEvent.defaultAccountId(TenantId.parse(tenant).orElseThrow(), code).toString();
