@@ -97,9 +97,13 @@ class StorageQuotaTest {
             for (int detailsBytes : fill(sizes, before - tighterBase)) {
                 client.asService().append(record(tighter, "ann", detailsBytes));
             }
-            assertThat(storedBytes(tighter)).isEqualTo(before);
+            // A fact may still land during or after the fill (the tenant service's record of a
+            // key read that the appends caused, about 160 bytes): it counts too, so the refusal
+            // names the use as it is then, at least what the fill stored.
+            long filled = storedBytes(tighter);
+            assertThat(filled).isGreaterThanOrEqualTo(before);
             assertRefused(catchThrowableOfType(StatusRuntimeException.class,
-                    () -> client.asService().append(record(tighter, "ann", smallest))), QUOTA, before);
+                    () -> client.asService().append(record(tighter, "ann", smallest))), QUOTA, filled);
 
             PrivacyRequests.completed(PrivacyRequestKind.PRIVACY_REQUEST_KIND_ERASE, tenant, "ann");
             assertThat(storedBytes(tenant)).as("the redacted ciphertexts are freed").isLessThan(QUOTA - 100);

@@ -11,21 +11,11 @@ import io.aicunet.platform.tenancy.AnswerBeforeCommit;
 import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.tenancy.TenantScope;
 import io.aicunet.platform.tenancy.TenantTransactions;
-import io.aicunet.platform.testing.FleetStack;
-import io.aicunet.platform.testing.TestDatabase;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.net.PemTrustOptions;
-import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.pgclient.PgBuilder;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.pgclient.SslMode;
-import io.vertx.sqlclient.PoolOptions;
 import java.io.UncheckedIOException;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -44,8 +34,7 @@ class AnswerBeforeCommitTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final TenantScope SCOPE = TenantScope.of(TenantId.random());
 
-    private static TestDatabase database;
-    private static Vertx vertx;
+    private static NotesTable notes;
     private static Pool pool;
 
     record Note(int id, String text) {
@@ -56,27 +45,13 @@ class AnswerBeforeCommitTest {
 
     @BeforeAll
     static void createTable() throws Exception {
-        FleetStack.ensureRunning();
-        database = TestDatabase.create("answer-test");
-        try (Connection connection = database.connectAsOwner(); Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE notes (id int PRIMARY KEY, text text NOT NULL)");
-            statement.execute("GRANT SELECT, INSERT ON notes TO " + database.appUser());
-        }
-        vertx = Vertx.vertx();
-        PgConnectOptions options = new PgConnectOptions().setHost(FleetStack.host()).setPort(FleetStack.postgresPort())
-                .setDatabase(database.name()).setUser(database.appUser()).setPassword(database.appPassword())
-                // As the services connect: TLS, the stack's CA, the host name checked (docs/tls.md).
-                .setSslMode(SslMode.VERIFY_FULL);
-        options.setHostnameVerificationAlgorithm("HTTPS");
-        options.setPemTrustOptions(new PemTrustOptions().addCertPath(FleetStack.caCertificate().toString()));
-        pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(options).using(vertx).build();
+        notes = NotesTable.create("answer-test", 2);
+        pool = notes.pool;
     }
 
     @AfterAll
     static void dropTable() {
-        pool.closeAndAwait();
-        vertx.closeAndAwait();
-        database.drop();
+        notes.close();
     }
 
     private static Uni<Result<Note>> insert(int id) {
@@ -90,8 +65,7 @@ class AnswerBeforeCommitTest {
     }
 
     private static boolean stored(int id) {
-        return pool.preparedQuery("SELECT 1 FROM notes WHERE id = $1").execute(Tuple.of(id))
-                .map(rows -> rows.size() == 1).await().atMost(WAIT);
+        return notes.stored(id);
     }
 
     @Test

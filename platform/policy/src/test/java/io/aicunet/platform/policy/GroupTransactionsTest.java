@@ -10,21 +10,11 @@ import io.aicunet.platform.tenancy.GroupCommit;
 import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.tenancy.TenantScope;
 import io.aicunet.platform.tenancy.TenantTransactions;
-import io.aicunet.platform.testing.FleetStack;
-import io.aicunet.platform.testing.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.net.PemTrustOptions;
-import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.pgclient.PgBuilder;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.pgclient.SslMode;
-import io.vertx.sqlclient.PoolOptions;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,8 +34,7 @@ class GroupTransactionsTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final TenantScope SCOPE = TenantScope.of(TenantId.random());
 
-    private static TestDatabase database;
-    private static Vertx vertx;
+    private static NotesTable notes;
     private static Pool pool;
 
     /** What a call asks: insert a note, then answer ok or (after the insert) refuse. */
@@ -54,26 +43,13 @@ class GroupTransactionsTest {
 
     @BeforeAll
     static void createTable() throws Exception {
-        FleetStack.ensureRunning();
-        database = TestDatabase.create("group-test");
-        try (Connection connection = database.connectAsOwner(); Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE notes (id int PRIMARY KEY, text text NOT NULL)");
-            statement.execute("GRANT SELECT, INSERT ON notes TO " + database.appUser());
-        }
-        vertx = Vertx.vertx();
-        PgConnectOptions options = new PgConnectOptions().setHost(FleetStack.host()).setPort(FleetStack.postgresPort())
-                .setDatabase(database.name()).setUser(database.appUser()).setPassword(database.appPassword())
-                .setSslMode(SslMode.VERIFY_FULL);
-        options.setHostnameVerificationAlgorithm("HTTPS");
-        options.setPemTrustOptions(new PemTrustOptions().addCertPath(FleetStack.caCertificate().toString()));
-        pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4)).connectingTo(options).using(vertx).build();
+        notes = NotesTable.create("group-test", 4);
+        pool = notes.pool;
     }
 
     @AfterAll
     static void dropTable() {
-        pool.closeAndAwait();
-        vertx.closeAndAwait();
-        database.drop();
+        notes.close();
     }
 
     /** Groups of every call submitted while a group runs; the group's work is one transaction. */
@@ -180,7 +156,6 @@ class GroupTransactionsTest {
     }
 
     private static boolean stored(int id) {
-        return pool.preparedQuery("SELECT 1 FROM notes WHERE id = $1").execute(Tuple.of(id))
-                .map(rows -> rows.size() == 1).await().atMost(WAIT);
+        return notes.stored(id);
     }
 }
