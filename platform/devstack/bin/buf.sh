@@ -24,7 +24,7 @@ buf_is_pinned() {
 buf_bin() {
   local bin
   for bin in "$(buf_install_dir)/buf" "$(command -v buf 2>/dev/null || true)" \
-    "$(command -v go >/dev/null 2>&1 && printf '%s/bin/buf' "$(go env GOPATH | cut -d: -f1)")"; do
+    "$(go="$(tools_go_find)" && printf '%s/bin/buf' "$("$go" env GOPATH | cut -d: -f1)")"; do
     [[ -n $bin ]] && buf_is_pinned "$bin" && { printf '%s\n' "$bin"; return 0; }
   done
   return 1
@@ -34,13 +34,13 @@ buf_bin() {
 # the module proxy; no binary is downloaded). Skipped when the pinned buf is present.
 buf_ensure() {
   buf_bin >/dev/null && return 0
-  command -v go >/dev/null 2>&1 ||
+  local go log="$FLEET_LOGS/buf-install.log" dir
+  go="$(tools_go)" ||
     die "buf: not found, and no Go toolchain to build it (install Go, then: go install github.com/bufbuild/buf/cmd/buf@$FLEET_BUF_VERSION)"
-  local log="$FLEET_LOGS/buf-install.log" dir
   dir="$(buf_install_dir)"
   info "buf: building $FLEET_BUF_VERSION with go install into $dir (about two minutes, once; log in $log)"
   mkdir -p "$dir"
-  if ! GOBIN="$dir" go install "github.com/bufbuild/buf/cmd/buf@$FLEET_BUF_VERSION" >"$log" 2>&1; then
+  if ! GOBIN="$dir" "$go" install "github.com/bufbuild/buf/cmd/buf@$FLEET_BUF_VERSION" >"$log" 2>&1; then
     show_log_tail "$log"
     die "buf: go install failed"
   fi

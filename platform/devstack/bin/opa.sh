@@ -17,13 +17,13 @@ opa_url() { printf 'https://127.0.0.1:%s\n' "$FLEET_OPA_PORT"; }
 
 # OPA from PATH, else where `go install` puts it (often not on PATH).
 opa_bin() {
-  local bin gopath
+  local bin go gopath
   if bin="$(command -v opa 2>/dev/null)"; then
     printf '%s\n' "$bin"
     return 0
   fi
-  if command -v go >/dev/null 2>&1; then
-    gopath="$(go env GOPATH)"
+  if go="$(tools_go_find)"; then
+    gopath="$("$go" env GOPATH)"
     bin="${gopath%%:*}/bin/opa"
     [[ -x $bin ]] && { printf '%s\n' "$bin"; return 0; }
   fi
@@ -34,15 +34,15 @@ opa_bin() {
 # proxy; there is no other way to download a binary here).
 opa_ensure() {
   opa_bin >/dev/null && return 0
-  command -v go >/dev/null 2>&1 ||
+  local go log="$FLEET_LOGS/opa-install.log"
+  go="$(tools_go)" ||
     die "opa: not found, and no Go toolchain to build it (install Go, then: go install github.com/open-policy-agent/opa@$FLEET_OPA_VERSION)"
-  local log="$FLEET_LOGS/opa-install.log"
   info "opa: building $FLEET_OPA_VERSION with go install (a few minutes, once; log in $log)"
-  if ! go install "github.com/open-policy-agent/opa@$FLEET_OPA_VERSION" >"$log" 2>&1; then
+  if ! "$go" install "github.com/open-policy-agent/opa@$FLEET_OPA_VERSION" >"$log" 2>&1; then
     show_log_tail "$log"
     die "opa: go install failed"
   fi
-  opa_bin >/dev/null || die "opa: go install succeeded but no opa binary found in \$(go env GOPATH)/bin"
+  opa_bin >/dev/null || die "opa: go install succeeded but no opa binary found in \$($go env GOPATH)/bin"
 }
 
 opa_start() {

@@ -7,11 +7,15 @@ pg_data() { printf '%s\n' "$FLEET_HOME/postgres"; }
 pg_log() { printf '%s\n' "$FLEET_LOGS/postgres.log"; }
 
 # The server binaries are not on PATH on Debian; FLEET_PG_BIN overrides the search.
+# One unpacked into FLEET_TOOLS (tools.sh) comes first: it is there because the
+# system's was missing, or lacked pgaudit, or FLEET_PACKAGES=user asked for it.
 pg_bindir() {
   if [[ -n ${FLEET_PG_BIN:-} ]]; then
     printf '%s\n' "$FLEET_PG_BIN"
     return 0
   fi
+  tools_pg_bindir && return 0
+  [[ $FLEET_PACKAGES == user ]] && return 1
   local dir
   while read -r dir; do
     [[ -x $dir/initdb ]] && { printf '%s\n' "$dir"; return 0; }
