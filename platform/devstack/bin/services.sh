@@ -75,19 +75,36 @@ service_start() {
   fi
   require_free_port "$service" "$port" "the port in $FLEET_SERVICES_CONF"
   info "$service: starting on 127.0.0.1:$port"
+  service_environment "$port"
   # From the service's directory, so Quarkus picks up its .env/config/ there if any.
-  # The dev profile: the local stack's settings, development keys among them, exist only
-  # there (and in test); in any other profile a service refuses development keys. With
-  # service-tls: HTTPS and gRPC over TLS only, on the same port (services_tls_ensure).
   # shellcheck disable=SC2086 # FLEET_SERVICE_JAVA_OPTS is a list of JVM options
   (cd "$(service_dir "$service")" &&
     spawn "$(service_pid_file "$service")" "$(service_log "$service")" \
-      env QUARKUS_PROFILE=dev,service-tls AICUNET_SERVICE_TLS_DIRECTORY="$(services_tls_dir)" \
-      QUARKUS_HTTP_PORT="$port" FLEET_PG_PORT="$FLEET_PG_PORT" \
-      FLEET_REDIS_PORT="$FLEET_REDIS_PORT" FLEET_KAFKA_PORT="$FLEET_KAFKA_PORT" \
-      FLEET_OPA_PORT="$FLEET_OPA_PORT" FLEET_OPA_TOKEN="$FLEET_OPA_TOKEN" \
-      FLEET_KEYCLOAK_PORT="$FLEET_KEYCLOAK_PORT" \
-      "$(java_bin)" $FLEET_SERVICE_JAVA_OPTS -jar "$(service_jar "$service")")
+      env "${SERVICE_ENVIRONMENT[@]}" "$(java_bin)" $FLEET_SERVICE_JAVA_OPTS -jar "$(service_jar "$service")")
+}
+
+# service_environment <port>: the settings every service gets from the stack, into
+# SERVICE_ENVIRONMENT (NAME=VALUE each); `./fleet env` prints them. The dev profile: the
+# local stack's settings, development keys among them, exist only there (and in test);
+# in any other profile a service refuses development keys. With service-tls: HTTPS and
+# gRPC over TLS only, on the same port (services_tls_ensure).
+service_environment() {
+  SERVICE_ENVIRONMENT=(
+    QUARKUS_PROFILE=dev,service-tls AICUNET_SERVICE_TLS_DIRECTORY="$(services_tls_dir)"
+    QUARKUS_HTTP_PORT="$1" FLEET_PG_PORT="$FLEET_PG_PORT"
+    FLEET_REDIS_PORT="$FLEET_REDIS_PORT" FLEET_KAFKA_PORT="$FLEET_KAFKA_PORT"
+    FLEET_OPA_PORT="$FLEET_OPA_PORT" FLEET_OPA_TOKEN="$FLEET_OPA_TOKEN"
+    FLEET_KEYCLOAK_PORT="$FLEET_KEYCLOAK_PORT"
+  )
+}
+
+# The HTTP port of a service of services.conf; fails for any other name.
+service_port() {
+  local service port
+  while read -r service port; do
+    [[ $service == "$1" ]] && { printf '%s\n' "$port"; return 0; }
+  done < <(services_list)
+  return 1
 }
 
 service_ready() {
@@ -101,13 +118,47 @@ service_wait() {
     die "$service: /q/health/ready not OK on 127.0.0.1:$port"
 }
 
+# services_start [SERVICE...]: every service of services.conf but the ones named (the
+# one `./fleet dev` runs in dev mode).
 services_start() {
-  local service port
+  local service port skip=" $* "
   services_build_if_needed
   services_tls_ensure
   # All JVMs boot at once; then each is awaited.
-  while read -r service port; do service_start "$service" "$port"; done < <(services_list)
-  while read -r service port; do service_wait "$service" "$port"; done < <(services_list)
+  while read -r service port; do
+    [[ $skip == *" $service "* ]] || service_start "$service" "$port"
+  done < <(services_list)
+  while read -r service port; do
+    [[ $skip == *" $service "* ]] || service_wait "$service" "$port"
+  done < <(services_list)
+}
+
+# ./fleet dev SERVICE [MAVEN ARGS]: SERVICE in Quarkus dev mode (live reload of its
+# sources and of the platform modules it uses) against the stack, with the settings a
+# packaged service gets, on its own port; the infrastructure and the other services
+# are started packaged when they are not running.
+services_dev() {
+  local service="${1:-}" port pid
+  port="$(service_port "$service")" ||
+    die "usage: ./fleet dev SERVICE [MAVEN ARGS] (SERVICE: $(services_list | cut -d' ' -f1 | paste -sd' '))"
+  shift
+  if pid="$(service_pid "$service")"; then
+    info "$service: stopping the packaged one (pid $pid); dev mode takes its port"
+    stop_pid "$service" "$pid" 30
+    rm -f -- "$(service_pid_file "$service")"
+  fi
+  require_free_port "$service" "$port" "the port in $FLEET_SERVICES_CONF"
+  FLEET_UP_SKIP_SERVICES="$service" cmd_up
+  # The platform modules it depends on, installed, so dev mode resolves them (and then
+  # watches their sources in the workspace).
+  info "$service: mvn install -pl services/$service -am (the platform modules it uses)"
+  (cd "$FLEET_ROOT" && mvn -B -ntp -q install -DskipTests -pl "services/$service" -am) ||
+    die "dev: the build of services/$service failed"
+  service_environment "$port"
+  info "$service: Quarkus dev mode on https://127.0.0.1:$port (Dev UI https://127.0.0.1:$port/q/dev-ui," \
+    "Swagger UI https://127.0.0.1:$port/q/swagger-ui; CA $(tls_ca_cert)); edits reload on the next request; q quits"
+  cd "$(service_dir "$service")"
+  exec env "${SERVICE_ENVIRONMENT[@]}" mvn -ntp quarkus:dev "$@"
 }
 
 # Stops every service this stack started, by its pid file: also one that was taken
