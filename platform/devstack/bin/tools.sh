@@ -150,6 +150,15 @@ tools_unpack() {
   tools_activate
 }
 
+# tools_file GLOB: the newest file under tools_root matching GLOB (relative to it).
+tools_file() {
+  local root
+  root="$(tools_root)"
+  # shellcheck disable=SC2086 # the glob is meant to expand
+  printf '%s\n' "$root"/$1 | sort -V | tail -n 1
+}
+tools_has_file() { [[ -e $(tools_file "$1") ]]; }
+
 # The packages go to the system when it may, else into FLEET_TOOLS.
 tools_install() {
   if tools_can_apt; then
