@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** docker-compose.yml parses, runs every service against the four infrastructure parts, and refers only to what exists. */
+/** docker-compose.yml parses, runs every service against the infrastructure of ./fleet up, and refers only to what exists (ComposeParityTest: setting for setting). */
 class ComposeFileTest {
 
     /** A pinned image: a tag other than latest (a registry host and a digest are optional). */
@@ -32,14 +32,16 @@ class ComposeFileTest {
     /** Proves: compose runs Postgres, Redis, Kafka, OPA and every service of the fleet, each image pinned to a tag. */
     @Test
     void everyServiceAndInfrastructureWithPinnedImages() {
-        assertThat(services).containsKeys("postgres", "redis", "kafka", "opa");
+        assertThat(services).containsKeys("object-store", "postgres", "redis", "kafka", "opa", "keycloak");
         assertThat(services).containsKeys(Fleet.SERVICES.toArray(String[]::new));
         assertThat(services.keySet()).containsAll(Fleet.servicesConf().keySet());
 
         services.forEach((name, definition) -> assertThat((String) Yaml.map(definition).get("image"))
                 .as("image of %s", name).matches(PINNED));
         assertThat((String) Yaml.at(services, "kafka.image")).startsWith("apache/kafka:");
-        assertThat(Yaml.at(services, "kafka.environment.KAFKA_PROCESS_ROLES")).isEqualTo("broker,controller");
+        // One KRaft node that is broker and controller: the local stack's server.properties, mounted.
+        assertThat(Yaml.list(Yaml.at(services, "kafka.volumes")))
+                .contains("./platform/devstack/src/main/resources/kafka/server.properties:/fleet/kafka/server.properties:ro");
     }
 
     /** Proves: every service is built from its own directory with its Dockerfile.jvm, both of which exist. */
@@ -77,19 +79,12 @@ class ComposeFileTest {
         assertThat(Files.isExecutable(Fleet.root().resolve("platform/devstack/src/main/resources/postgres/create-service-databases.sh"))).isTrue();
     }
 
-    /** The security protocol of compose's Kafka listener that the services reach (INTERNAL, kafka:9092). */
-    private String composeKafkaProtocol() {
-        String map = String.valueOf(Yaml.at(services, "kafka.environment.KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"));
-        for (String listener : map.split(",")) {
-            String[] nameAndProtocol = listener.trim().split(":");
-            if (nameAndProtocol[0].equals("INTERNAL")) {
-                return nameAndProtocol[1];
-            }
-        }
-        throw new AssertionError("compose's Kafka has no INTERNAL listener: " + map);
-    }
-
-    /** Proves: each service connects to its own database, Kafka, OPA and Redis inside compose, and publishes its fleet port. */
+    /**
+     * Proves: each service connects to its own database, Kafka, OPA and Redis inside compose over
+     * TLS (no plaintext override of the platform's SASL_SSL, https, rediss), and publishes its
+     * fleet port. A setting whose name looks like a credential holds a path to a mounted file or
+     * is one services.sh gives every service (OPA's token, from FLEET_OPA_TOKEN with its default).
+     */
     @Test
     void servicesPointAtComposeInfrastructure() {
         for (String service : Fleet.SERVICES) {
@@ -100,22 +95,19 @@ class ComposeFileTest {
                             + "?sslmode=verify-full&sslrootcert=/fleet/tls/ca.crt")
                     .containsEntry("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://postgres:5432/" + Fleet.rolePrefix(service))
                     .containsEntry("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092")
-                    .containsEntry("AICUNET_POLICY_OPA_URL", "http://opa:8181");
-            assertThat(environment.get("KAFKA_SECURITY_PROTOCOL"))
-                    .as("%s speaks the protocol of compose's Kafka listener kafka:9092 (the fleet's default is SASL_SSL)", service)
-                    .isEqualTo(composeKafkaProtocol());
-            assertThat(environment.get("_DEV_AICUNET_KAFKA_CA_CERTIFICATE"))
-                    .as("%s's Kafka trust store (TLS registry, loaded at start) is a file compose has", service)
-                    .isEqualTo(environment.get("_DEV_AICUNET_DATABASE_CA_CERTIFICATE"));
-            assertThat(environment).as("%s limits its callers' requests in Redis, as its own ACL user", service)
-                    .containsEntry("QUARKUS_REDIS_HOSTS", "redis://redis:6379?user=" + service);
-            assertThat(environment.get("_DEV_AICUNET_REDIS_CA_CERTIFICATE"))
-                    .as("%s's Redis trust store (TLS registry, loaded at start) is a file compose has", service)
-                    .isEqualTo(environment.get("_DEV_AICUNET_DATABASE_CA_CERTIFICATE"));
-            assertThat(environment.keySet()).noneMatch(ManifestSecurityTest::isCredentialName);
+                    .containsEntry("AICUNET_POLICY_OPA_URL", "https://opa:8181")
+                    .doesNotContainKeys("KAFKA_SECURITY_PROTOCOL", "KAFKA_SASL_MECHANISM");
+            assertThat(environment).as("%s limits its callers' requests in Redis, over TLS, as its own ACL user", service)
+                    .containsEntry("QUARKUS_REDIS_HOSTS", "rediss://redis:6379?user=" + service);
+            environment.forEach((name, value) -> {
+                if (ManifestSecurityTest.isCredentialName(name)) {
+                    assertThat(name.equals("FLEET_OPA_TOKEN") || String.valueOf(value).startsWith("/fleet/"))
+                            .as("%s of %s names a file or is services.sh's FLEET_OPA_TOKEN: %s", name, service, value).isTrue();
+                }
+            });
             int port = Fleet.HTTP_PORTS.get(service);
             assertThat(Yaml.list(definition.get("ports"))).containsExactly("127.0.0.1:" + port + ":" + port);
-            assertThat(Yaml.map(definition.get("depends_on"))).containsKeys("postgres", "kafka", "opa", "redis");
+            assertThat(Yaml.map(definition.get("depends_on"))).containsKeys("postgres", "kafka", "opa", "redis", "keycloak", "object-store");
         }
     }
 
@@ -144,7 +136,7 @@ class ComposeFileTest {
         }
     }
 
-    /** Proves: the tls service's script makes a CA and a Postgres certificate for "postgres" that verifies against it, and keeps a current one. */
+    /** Proves: the tls service's script makes a CA and a Postgres certificate for "postgres" that verifies against it, and keeps current ones. */
     @Test
     void composeCertificatesVerify(@org.junit.jupiter.api.io.TempDir Path out) throws Exception {
         Path script = Fleet.root().resolve("platform/devstack/src/main/resources/tls/compose-certificates.sh");
@@ -154,7 +146,7 @@ class ComposeFileTest {
         assertThat(run("openssl", "x509", "-in", out.resolve("postgres.crt").toString(), "-noout", "-ext", "subjectAltName"))
                 .contains("DNS:postgres");
         assertThat(out.resolve("ca.key")).as("the CA's key is not kept").doesNotExist();
-        assertThat(run("bash", script.toString(), out.toString())).contains("is current");
+        assertThat(run("bash", script.toString(), out.toString())).contains("are current");
     }
 
     private static List<String> readLines(Path file) {
