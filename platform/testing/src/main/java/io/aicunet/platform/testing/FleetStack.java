@@ -164,6 +164,11 @@ public final class FleetStack {
         return port("FLEET_KEYCLOAK_PORT", 18180);
     }
 
+    /** Keycloak's management interface (health, metrics), HTTPS like the rest of it. */
+    public static int keycloakManagementPort() {
+        return port("FLEET_KEYCLOAK_MANAGEMENT_PORT", 18190);
+    }
+
     /**
      * The local identity provider's realm URL: the issuer of every token the services accept
      * here (HTTPS only, a certificate from {@link #caCertificate()}).
@@ -241,16 +246,30 @@ public final class FleetStack {
         }
     }
 
+    /** Whether none, some or all of the infrastructure's ports answer now. */
+    static FleetInfrastructure.Ports portsAnswering() {
+        int[] ports = {postgresPort(), redisPort(), kafkaPort(), opaPort(), keycloakPort(), objectStorePort()};
+        int answering = 0;
+        for (int port : ports) {
+            if (listening(port)) {
+                answering++;
+            }
+        }
+        return answering == 0 ? FleetInfrastructure.Ports.NONE_ANSWER
+                : answering == ports.length ? FleetInfrastructure.Ports.ALL_ANSWER
+                : FleetInfrastructure.Ports.SOME_ANSWER;
+    }
+
     private static boolean allListening() {
         return listening(postgresPort()) && listening(redisPort()) && listening(kafkaPort()) && listening(opaPort())
                 && listening(keycloakPort()) && listening(objectStorePort());
     }
 
-    private static int port(String name, int fallback) {
+    static int port(String name, int fallback) {
         return Integer.parseInt(env(name, Integer.toString(fallback)));
     }
 
-    private static String env(String name, String fallback) {
+    static String env(String name, String fallback) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? fallback : value;
     }
