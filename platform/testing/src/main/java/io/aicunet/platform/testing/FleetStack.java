@@ -13,7 +13,9 @@ import java.util.concurrent.TimeUnit;
  * provider and the S3 object store on
  * 127.0.0.1, on the ports {@code ./fleet} uses (the same FLEET_* variables, the same
  * defaults). {@link #ensureRunning()} starts whatever is missing with
- * {@code ./fleet up --infra}.
+ * {@code ./fleet up --infra}, or, where {@link FleetInfrastructure} chooses containers, starts
+ * the same servers in containers ({@link FleetContainers}) on the same ports with the same
+ * FLEET_HOME.
  */
 public final class FleetStack {
 
@@ -190,8 +192,16 @@ public final class FleetStack {
                 "aicunet.policy.bearer-token", opaToken());
     }
 
-    /** Starts the local stack's infrastructure unless all of it already answers. */
+    /**
+     * Starts the infrastructure unless all of it already answers: the local stack's
+     * ({@code ./fleet up --infra}), or containers where {@link FleetInfrastructure#current()}
+     * chose them (once per JVM; {@link FleetContainers#ensureStarted()}).
+     */
     public static synchronized void ensureRunning() {
+        if (FleetInfrastructure.current().kind() == FleetInfrastructure.Kind.CONTAINERS) {
+            FleetContainers.ensureStarted();
+            return;
+        }
         if (allListening()) {
             return;
         }

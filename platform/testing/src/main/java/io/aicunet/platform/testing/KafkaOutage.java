@@ -19,6 +19,9 @@ import java.util.concurrent.TimeUnit;
  * }
  * }</pre>
  *
+ * <p>Only on the local stack: where {@link FleetInfrastructure} chose containers it refuses,
+ * saying so.
+ *
  * <p>Every test of the fleet shares this broker: a test that stops it must run alone
  * (in the build that holds the machine's Maven lock) and must not outlive its block.
  */
@@ -35,6 +38,11 @@ public final class KafkaOutage implements AutoCloseable {
 
     /** Stops Kafka and waits until its port is closed. */
     public static KafkaOutage begin() {
+        if (FleetInfrastructure.current().kind() == FleetInfrastructure.Kind.CONTAINERS) {
+            throw new IllegalStateException("KafkaOutage stops the local stack's Kafka process, and this JVM runs"
+                    + " against containers (" + FleetInfrastructure.current().reason() + "): run this test against"
+                    + " the local stack, -D" + FleetInfrastructure.PROPERTY + "=local");
+        }
         if (!FleetStack.listening(FleetStack.kafkaPort())) {
             throw new IllegalStateException("Kafka is not running on " + FleetStack.kafkaBootstrapServers());
         }
