@@ -31,9 +31,14 @@ tools_config() {
 # The tree Debian packages are unpacked into (its usr/bin, usr/lib/postgresql/NN/bin...).
 tools_root() { printf '%s\n' "$FLEET_TOOLS/debian/root"; }
 
+# Present while packages are being unpacked: a tree it marks was left half-written
+# (the run was killed), so it is not used, and the next unpack starts it anew.
+tools_unpacking_mark() { printf '%s\n' "$FLEET_TOOLS/debian/unpacking"; }
+
 # The newest PostgreSQL server unpacked into FLEET_TOOLS, if any.
 tools_pg_bindir() {
   local dir
+  [[ -e $(tools_unpacking_mark) ]] && return 1
   while read -r dir; do
     [[ -x $dir/initdb ]] && { printf '%s\n' "$dir"; return 0; }
   done < <(printf '%s\n' "$(tools_root)"/usr/lib/postgresql/*/bin | sort -rV)
@@ -46,7 +51,7 @@ tools_pg_bindir() {
 tools_activate() {
   local root dir prefix="" libs=""
   root="$(tools_root)"
-  [[ -d $root ]] || return 0
+  [[ -d $root && ! -e $(tools_unpacking_mark) ]] || return 0
   dir="$(tools_pg_bindir)" && prefix="$dir:"
   for dir in "$root/usr/bin" "$root/usr/sbin" "$FLEET_TOOLS/go/bin"; do
     [[ -d $dir ]] && prefix+="$dir:"
@@ -74,6 +79,7 @@ tools_can_apt() {
 tools_has() {
   local root
   if [[ $FLEET_PACKAGES == user ]]; then
+    [[ -e $(tools_unpacking_mark) ]] && return 1
     root="$(tools_root)"
     PATH="$(tools_pg_bindir || true):$root/usr/bin:$root/usr/sbin" command -v "$1" >/dev/null 2>&1
   else
@@ -138,6 +144,14 @@ tools_unpack() {
     show_log_tail "$log"
     die "tools: apt-get download ${names[*]} failed"
   fi
+  # A tree left half-unpacked by a killed run is dropped; what else it held is fetched
+  # again when next needed.
+  if [[ -e $(tools_unpacking_mark) ]]; then
+    warn "tools: $root was left half-unpacked; starting it anew"
+    rm -rf -- "$root"
+  fi
+  mkdir -p "$root"
+  : >"$(tools_unpacking_mark)"
   for deb in "$apt/debs"/*.deb; do
     dpkg-deb -x "$deb" "$root" || die "tools: cannot unpack $deb"
   done
@@ -147,6 +161,7 @@ tools_unpack() {
     target="$(readlink -- "$link")"
     [[ $target == /* && -e $root$target ]] && ln -sfn -- "$root$target" "$link"
   done < <(find "$root" -type l -print0)
+  rm -f -- "$(tools_unpacking_mark)"
   tools_activate
 }
 
