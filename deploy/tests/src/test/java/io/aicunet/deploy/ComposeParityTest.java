@@ -2,6 +2,7 @@ package io.aicunet.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aicunet.platform.testing.FleetContainers;
 import io.aicunet.platform.testing.KafkaAcls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -409,9 +410,30 @@ class ComposeParityTest {
     // --- Postgres -----------------------------------------------------------------------------
 
     /**
-     * Proves: compose's Postgres has the local stack's server settings (postgres.sh's fleet.conf)
-     * but for those that cannot or need not apply in a container, each named here with why; and
-     * it runs every service's own superuser steps (db/bootstrap) with ./fleet up's variables.
+     * Proves: compose's Postgres runs the image FleetContainers (platform/testing) runs, built
+     * from the same Dockerfile under the same name, one that adds pgaudit and pgBackRest to the
+     * official image; the tls one-shot keeps that Dockerfile's base image (bash and openssl).
+     */
+    @Test
+    void postgresIsBuiltFromTheDockerfileTestcontainersBuilds() {
+        for (String service : List.of("postgres", "postgres-backup")) {
+            assertThat(Yaml.at(services, service + ".image")).as(service).isEqualTo(FleetContainers.POSTGRES_BUILT_IMAGE);
+            Path dockerfile = Fleet.root().resolve((String) Yaml.at(services, service + ".build.context"))
+                    .resolve((String) Yaml.at(services, service + ".build.dockerfile")).normalize();
+            assertThat(dockerfile).as(service).isEqualTo(Fleet.root().resolve(FleetContainers.POSTGRES_DOCKERFILE)).isRegularFile();
+        }
+        String dockerfile = Devstack.read(Fleet.root().resolve(FleetContainers.POSTGRES_DOCKERFILE));
+        assertThat(dockerfile.lines().filter(line -> line.startsWith("FROM "))).containsExactly("FROM " + FleetContainers.POSTGRES_IMAGE);
+        assertThat(dockerfile).contains("\"postgresql-${PG_MAJOR}-pgaudit=${PG_MAJOR}.*\"", "\"pgbackrest=2.*\"");
+        assertThat(Yaml.at(services, "tls.image")).isEqualTo(FleetContainers.POSTGRES_IMAGE);
+    }
+
+    /**
+     * Proves: compose's Postgres has the local stack's server settings (postgres.sh's fleet.conf,
+     * pgaudit's included, and backup.sh's archive settings) but for those that cannot or need
+     * not apply in a container, each named here with why; it runs every service's own superuser
+     * steps (db/bootstrap) with ./fleet up's variables, then postgres.sh's pgaudit steps
+     * (pg_configure_audit): superusers audited in full, the extension in every database.
      */
     @Test
     void postgresHasTheLocalStacksSettingsAndBootstrap(@TempDir Path stubs) throws Exception {
@@ -421,14 +443,7 @@ class ComposeParityTest {
                 Map.entry("port", "the image's 5432, published on the local stack's port"),
                 Map.entry("unix_socket_directories", "the image's"),
                 Map.entry("ssl_cert_file", "compose's certificate: checked in ComposeFileTest"),
-                Map.entry("ssl_key_file", "compose's key: checked in ComposeFileTest"),
-                Map.entry("shared_preload_libraries", "pgaudit is not in the postgres image"),
-                Map.entry("pgaudit.log", "pgaudit is not in the postgres image"),
-                Map.entry("pgaudit.log_catalog", "pgaudit is not in the postgres image"),
-                Map.entry("pgaudit.log_parameter", "pgaudit is not in the postgres image"),
-                Map.entry("pgaudit.log_relation", "pgaudit is not in the postgres image"),
-                Map.entry("pgaudit.log_statement_once", "pgaudit is not in the postgres image"),
-                Map.entry("pgaudit.log_level", "pgaudit is not in the postgres image"));
+                Map.entry("ssl_key_file", "compose's key: checked in ComposeFileTest"));
         Map<String, String> composed = new LinkedHashMap<>();
         List<Object> command = Yaml.list(Yaml.at(services, "postgres.command"));
         for (int i = 0; i + 1 < command.size(); i++) {
@@ -437,6 +452,7 @@ class ComposeParityTest {
                 composed.put(setting[0], setting[1]);
             }
         }
+        assertThat(local).as("postgres.sh's fleet.conf loads pgaudit").containsKeys("shared_preload_libraries", "pgaudit.log");
         for (Map.Entry<String, String> setting : local.entrySet()) {
             if (setting.getKey().contains("$") || notInCompose.containsKey(setting.getKey())) {
                 continue;
@@ -444,8 +460,18 @@ class ComposeParityTest {
             assertThat(composed).as("postgres.sh's %s", setting.getKey())
                     .containsEntry(setting.getKey(), setting.getValue().replace("'", ""));
         }
-        assertThat(local.keySet()).as("postgres.sh's settings still named as in this test").containsAll(
-                notInCompose.keySet().stream().filter(name -> !name.startsWith("pgaudit.")).toList());
+        assertThat(local.keySet()).as("postgres.sh's settings still named as in this test").containsAll(notInCompose.keySet());
+
+        // backup.sh's backup_archive_settings: archiving on, through pgBackRest with compose's
+        // configuration file and backup.sh's stanza, the same archive_timeout.
+        Map<String, String> archive = Devstack.heredocSettings("backup.sh", "backup_archive_settings() {", "\nEOF");
+        assertThat(archive).containsKeys("archive_mode", "archive_command", "archive_timeout");
+        assertThat(composed).containsEntry("archive_mode", archive.get("archive_mode"))
+                .containsEntry("archive_timeout", Devstack.find(Devstack.read(Devstack.bin("backup.sh")),
+                        "FLEET_BACKUP_ARCHIVE_TIMEOUT=\"\\$\\{FLEET_BACKUP_ARCHIVE_TIMEOUT:-([0-9]+)}\"", "backup.sh"))
+                .containsEntry("archive_command", "pgbackrest --config=/fleet/pgbackrest/pgbackrest.conf --stanza="
+                        + Devstack.version("backup.sh", "FLEET_BACKUP_STANZA") + " archive-push %p");
+        assertThat(archive.get("archive_command")).matches("'\\$bin --config=\\$\\(backup_own_conf\\) --stanza=\\$FLEET_BACKUP_STANZA archive-push %p'");
 
         // The services' superuser steps: mounted per service, run by postgres-bootstrap.sh.
         List<Object> volumes = Yaml.list(Yaml.at(services, "postgres.volumes"));
@@ -468,11 +494,127 @@ class ComposeParityTest {
         Files.createDirectories(psql.getParent());
         Files.writeString(psql, "#!/bin/bash\nprintf '%s\\n' \"$*\" >>" + calls + "\n");
         psql.toFile().setExecutable(true);
-        run(Map.of("FLEET_BOOTSTRAP", bootstrap.toString(), "PATH", psql.getParent() + ":" + System.getenv("PATH")),
+        run(Map.of("FLEET_BOOTSTRAP", bootstrap.toString(), "PATH", psql.getParent() + ":" + System.getenv("PATH"),
+                        "FLEET_SERVICES", environment("postgres").get("FLEET_SERVICES"),
+                        "FLEET_AUDIT_SQL", Devstack.resource("postgres/audit-superusers.sql").toString()),
                 "bash", resource("compose/postgres-bootstrap.sh"));
-        String ran = Files.readString(calls);
+        List<String> ran = Files.readAllLines(calls);
         for (String service : Devstack.servicesWithBootstrap()) {
-            assertThat(ran).contains("reporting_password=" + Fleet.rolePrefix(service) + "_reporting_dev", "/" + service + "/");
+            assertThat(String.join("\n", ran)).contains("reporting_password=" + Fleet.rolePrefix(service) + "_reporting_dev", "/" + service + "/");
+        }
+        // postgres.sh's pg_configure_audit: after the bootstrap steps, the same SQL file, then
+        // the extension in the maintenance database and every service's database.
+        int audit = ran.indexOf(ran.stream().filter(line -> line.endsWith("-f " + Devstack.resource("postgres/audit-superusers.sql")))
+                .findFirst().orElseThrow(() -> new AssertionError("audit-superusers.sql was not run: " + ran)));
+        assertThat(ran.subList(0, audit)).allMatch(line -> line.contains("reporting_password="));
+        String postgresSh = Devstack.read(Devstack.bin("postgres.sh"));
+        assertThat(postgresSh).contains("\"$FLEET_RESOURCES/postgres/audit-superusers.sql\"", "CREATE EXTENSION IF NOT EXISTS pgaudit SCHEMA pg_catalog");
+        List<String> composeServices = List.of(environment("postgres").get("FLEET_SERVICES").split(" "));
+        assertThat(composeServices).containsExactlyInAnyOrderElementsOf(Fleet.servicesConf().keySet());
+        List<String> databases = new ArrayList<>(List.of("postgres"));
+        composeServices.forEach(service -> databases.add(Fleet.rolePrefix(service)));
+        assertThat(ran.subList(audit + 1, ran.size())).containsExactlyElementsOf(databases.stream()
+                .map(database -> "-X -q -v ON_ERROR_STOP=1 --username postgres --dbname " + database
+                        + " -c CREATE EXTENSION IF NOT EXISTS pgaudit SCHEMA pg_catalog").toList());
+    }
+
+    /**
+     * Proves: compose archives Postgres's WAL as ./fleet up does (backup.sh): the
+     * postgres-backup one-shot, run here with pgBackRest and pg_controldata stubbed, writes a
+     * pgbackrest.conf with every key backup_write_conf writes and its values (but the
+     * addresses: compose's object store by its name and port, compose's CA, the tls one-shot's
+     * access key), the repository in the bucket object-store.sh makes (the object store's
+     * script makes it in compose), encrypted with a passphrase made once, under the cluster's
+     * system identifier; then stanza-create and check. It runs after Postgres and the object
+     * store answer, shares the server's data directory, socket and configuration volume, and
+     * every service waits for it.
+     */
+    @Test
+    void postgresBackupWritesBackupShsConfiguration(@TempDir Path work) throws Exception {
+        Path bin = work.resolve("bin");
+        Files.createDirectories(bin);
+        Path calls = work.resolve("pgbackrest.calls");
+        Files.writeString(bin.resolve("pgbackrest"), "#!/bin/bash\nprintf '%s\\n' \"$*\" >>" + calls + "\n");
+        Files.writeString(bin.resolve("pg_controldata"), "#!/bin/bash\necho 'Database system identifier:           7312345678901234567'\n");
+        bin.resolve("pgbackrest").toFile().setExecutable(true);
+        bin.resolve("pg_controldata").toFile().setExecutable(true);
+        Map<String, String> environment = new HashMap<>(environment("postgres-backup"));
+        environment.putAll(Map.of("PATH", bin + ":" + System.getenv("PATH"), "FLEET_TLS", generated.resolve("tls").toString(),
+                "FLEET_PG_RUN_AS", "", "FLEET_PG_OWNER", ""));
+        Path home = work.resolve("pgbackrest");
+        List<Object> entrypoint = Yaml.list(Yaml.at(services, "postgres-backup.entrypoint"));
+        assertThat(entrypoint).containsExactly("bash", "/fleet/compose/postgres-backup.sh", "/fleet/pgbackrest");
+        run(environment, "bash", resource("compose/postgres-backup.sh"), home.toString());
+        String passphrase = Files.readString(home.resolve("repository-passphrase"));
+        assertThat(passphrase).matches("[A-Za-z0-9]{64}");
+
+        Map<String, String> local = Devstack.heredocSettings("backup.sh", "cat >\"$conf.tmp\" <<EOF", "\nEOF");
+        Map<String, String> composed = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(home.resolve("pgbackrest.conf"))) {
+            if (line.matches("^[a-z0-9-]+=.*")) {
+                composed.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+            }
+        }
+        assertThat(composed.keySet()).containsExactlyInAnyOrderElementsOf(local.keySet());
+        Map<String, String> expected = new LinkedHashMap<>();
+        local.forEach((key, value) -> {
+            if (!value.contains("$")) {
+                expected.put(key, value);
+            }
+        });
+        expected.put("repo1-s3-endpoint", "object-store");
+        expected.put("repo1-storage-port", "9443");
+        expected.put("repo1-s3-region", Devstack.version("object-store.sh", "FLEET_OBJECT_STORE_REGION"));
+        expected.put("repo1-s3-key", Files.readString(generated.resolve("tls/object-store/access-key")));
+        expected.put("repo1-s3-key-secret", Files.readString(generated.resolve("tls/object-store/secret-key")));
+        expected.put("repo1-storage-ca-file", generated.resolve("tls/ca.crt").toString());
+        expected.put("repo1-path", "/cluster-7312345678901234567");
+        expected.put("repo1-cipher-pass", passphrase);
+        expected.put("repo1-retention-full", Devstack.find(Devstack.read(Devstack.bin("backup.sh")),
+                "FLEET_BACKUP_RETENTION_FULL=\"\\$\\{FLEET_BACKUP_RETENTION_FULL:-([0-9]+)}\"", "backup.sh"));
+        expected.put("log-path", home.resolve("log").toString());
+        expected.put("lock-path", home.resolve("lock").toString());
+        expected.put("pg1-path", "/var/lib/postgresql/data");
+        expected.put("pg1-port", "5432");
+        expected.put("pg1-socket-path", "/var/run/postgresql");
+        assertThat(composed).containsExactlyInAnyOrderEntriesOf(expected);
+        assertThat(local).containsEntry("repo1-s3-bucket", "fleet-backups").containsEntry("repo1-cipher-type", "aes-256-cbc")
+                .containsEntry("repo1-path", "/cluster-$system_id");
+        String stanza = Devstack.version("backup.sh", "FLEET_BACKUP_STANZA");
+        assertThat(Files.readAllLines(home.resolve("pgbackrest.conf"))).contains("[" + stanza + "]");
+        assertThat(Files.getPosixFilePermissions(home.resolve("pgbackrest.conf"))).containsExactlyInAnyOrder(
+                java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        String conf = "--config=" + home.resolve("pgbackrest.conf");
+        assertThat(Files.readAllLines(calls)).containsExactly(
+                conf + " --stanza=" + stanza + " --log-level-console=info stanza-create",
+                conf + " --stanza=" + stanza + " --log-level-console=info --archive-timeout=30 check");
+        // Run again: the passphrase is kept (a new one would lose the repository).
+        run(environment, "bash", resource("compose/postgres-backup.sh"), home.toString());
+        assertThat(Files.readString(home.resolve("repository-passphrase"))).isEqualTo(passphrase);
+
+        // The bucket: made by compose's object store as object-store.sh makes it.
+        assertThat(Devstack.find(Devstack.read(Devstack.bin("object-store.sh")), "^FLEET_OBJECT_STORE_BUCKETS=\\(([^)]*)\\)", "object-store.sh"))
+                .isEqualTo(environment("object-store").get("OBJECT_STORE_BUCKETS")).isEqualTo(local.get("repo1-s3-bucket"));
+        Map<String, String> storeEnvironment = new HashMap<>(environment("object-store"));
+        storeEnvironment.put("FLEET_TLS", generated.resolve("tls").toString());
+        storeEnvironment.put("OBJECT_STORE_DATA", work.resolve("store").toString());
+        run(storeEnvironment, "bash", resource("compose/object-store-server.sh"), work.resolve("s3proxy.conf").toString());
+        assertThat(work.resolve("store/fleet-backups")).isDirectory();
+
+        // Wiring: after Postgres (healthy) and the object store; the server's data directory,
+        // socket and the configuration volume its archive_command reads; services wait for it.
+        assertThat(Yaml.at(services, "postgres-backup.depends_on.postgres.condition")).isEqualTo("service_healthy");
+        assertThat(Yaml.at(services, "postgres-backup.depends_on.object-store.condition")).isEqualTo("service_healthy");
+        assertThat(Yaml.list(Yaml.at(services, "postgres-backup.volumes"))).contains(
+                "postgres-data:" + expected.get("pg1-path") + ":ro", "postgres-socket:" + expected.get("pg1-socket-path"),
+                "pgbackrest:/fleet/pgbackrest", "fleet-tls:/fleet/tls:ro");
+        assertThat(Yaml.list(Yaml.at(services, "postgres.volumes"))).contains(
+                "postgres-data:" + expected.get("pg1-path"), "postgres-socket:" + expected.get("pg1-socket-path"),
+                "pgbackrest:/fleet/pgbackrest");
+        assertThat(listeningPorts("object-store")).contains(expected.get("repo1-storage-port"));
+        for (String service : Fleet.servicesConf().keySet()) {
+            assertThat(Yaml.at(services, service + ".depends_on.postgres-backup.condition")).as(service)
+                    .isEqualTo("service_completed_successfully");
         }
     }
 

@@ -23,8 +23,9 @@ import org.testcontainers.utility.MountableFile;
  *
  * @param name the component's name in the local stack and in docker-compose.yml ({@code kafka})
  * @param image the pinned image it runs, or the base image of {@code dockerfile}
- * @param dockerfile a Dockerfile built on {@code image} (its first line is {@code FROM image}),
- *     or null to run {@code image} as it is
+ * @param dockerfile a Dockerfile built on {@code image} (its FROM line names it; its directory
+ *     is the build context, as docker-compose.yml's build of the same file has it), or null to
+ *     run {@code image} as it is
  * @param builtImage the name the built image gets (null without a dockerfile)
  * @param ports the ports the server listens on inside the container; each is bound to the same
  *     port on the host's 127.0.0.1 ({@link #portBindings()})
@@ -36,7 +37,7 @@ import org.testcontainers.utility.MountableFile;
  * @param reuse whether Testcontainers may keep the container for the next run (only where the
  *     developer enabled reuse in ~/.testcontainers.properties)
  */
-public record ContainerDefinition(String name, String image, String dockerfile, String builtImage,
+public record ContainerDefinition(String name, String image, Path dockerfile, String builtImage,
                                   List<Integer> ports, Map<String, String> environment, List<String> command,
                                   List<FileCopy> files, Readiness readiness, Duration startupTimeout,
                                   boolean reuse) {
@@ -59,9 +60,6 @@ public record ContainerDefinition(String name, String image, String dockerfile, 
         if ((dockerfile == null) != (builtImage == null)) {
             throw new IllegalArgumentException(name + ": a dockerfile needs the name of the image it builds, and only then");
         }
-        if (dockerfile != null && !dockerfile.startsWith("FROM " + image + "\n")) {
-            throw new IllegalArgumentException(name + ": the dockerfile must build on " + image);
-        }
     }
 
     /**
@@ -76,8 +74,7 @@ public record ContainerDefinition(String name, String image, String dockerfile, 
     public GenericContainer<?> toContainer() {
         GenericContainer<?> container = dockerfile == null
                 ? new GenericContainer<>(DockerImageName.parse(image))
-                : new GenericContainer<>(new ImageFromDockerfile(builtImage, false)
-                        .withFileFromString("Dockerfile", dockerfile));
+                : new GenericContainer<>(new ImageFromDockerfile(builtImage, false).withDockerfile(dockerfile));
         container.withExposedPorts(ports.toArray(Integer[]::new));
         container.setPortBindings(portBindings());
         container.withEnv(environment);

@@ -70,12 +70,13 @@ import org.testcontainers.utility.TestcontainersConfiguration;
  * <ul>
  *   <li>Postgres: no WAL archive and no pgBackRest (backup.sh): backups, restores and their
  *       drills need the local stack ({@code -Dfleet.infra=local}). pgaudit is not in the
- *       official image: the container runs {@code postgres:17.5-bookworm} with the PGDG package
- *       {@code postgresql-17-pgaudit} installed on top ({@link #POSTGRES_DOCKERFILE}; built once
- *       per machine and cached by the engine; the build needs apt.postgresql.org). Its pg_hba is
- *       docker-compose's (pg_hba.compose.conf): TLS with a password from any address of the
- *       container's network, because connections arrive through the engine's port forwarding,
- *       not from 127.0.0.1; the host binding on 127.0.0.1 keeps the reach the same.</li>
+ *       official image: the container runs the image docker-compose.yml builds too, from the one
+ *       Dockerfile both name ({@link #POSTGRES_DOCKERFILE}: {@code postgres:17.5-bookworm} with
+ *       PGDG's {@code postgresql-17-pgaudit} and pgBackRest; built once per machine and cached by
+ *       the engine; the build needs apt.postgresql.org). Its pg_hba is docker-compose's
+ *       (pg_hba.compose.conf): TLS with a password from any address of the container's network,
+ *       because connections arrive through the engine's port forwarding, not from 127.0.0.1; the
+ *       host binding on 127.0.0.1 keeps the reach the same.</li>
  *   <li>Kafka: {@link KafkaOutage} stops the local stack's broker process; in containers it
  *       refuses with a message. The broker listens on every interface of its container
  *       (advertising 127.0.0.1 as the local stack does).</li>
@@ -102,16 +103,15 @@ public final class FleetContainers {
     public static final String OBJECT_STORE_IMAGE = "andrewgaul/s3proxy:4.1.0";
 
     /**
-     * pgaudit on the official image: the local stack loads it (shared_preload_libraries) and
-     * its tests read the AUDIT lines. The package comes from the PGDG repository the image was
-     * installed from, for the image's major version.
+     * The Dockerfile of the fleet's Postgres image (relative to the repository root): the
+     * official image with pgaudit, which the local stack loads (shared_preload_libraries) and
+     * whose AUDIT lines its tests read, and pgBackRest. docker-compose.yml builds its postgres
+     * from the same file under the same name ({@link #POSTGRES_BUILT_IMAGE}); its FROM line
+     * must be {@link #POSTGRES_IMAGE}.
      */
-    public static final String POSTGRES_DOCKERFILE = "FROM " + POSTGRES_IMAGE + "\n"
-            + "RUN apt-get update \\\n"
-            + " && apt-get install -y --no-install-recommends \"postgresql-${PG_MAJOR}-pgaudit\" \\\n"
-            + " && rm -rf /var/lib/apt/lists/*\n";
+    public static final String POSTGRES_DOCKERFILE = "platform/devstack/src/main/resources/postgres/Dockerfile";
     /** The name of the image {@link #POSTGRES_DOCKERFILE} builds (kept: later runs build from cache). */
-    public static final String POSTGRES_BUILT_IMAGE = "aicunet/fleet-postgres-pgaudit:17.5-bookworm";
+    public static final String POSTGRES_BUILT_IMAGE = "aicunet/fleet-postgres:17.5-bookworm";
 
     /** The TLS servers of the local stack, each with its certificate under FLEET_HOME/tls. */
     public static final List<String> TLS_SERVERS = List.of("postgres", "redis", "kafka", "opa", "keycloak", "object-store");
@@ -191,7 +191,7 @@ public final class FleetContainers {
      * postgres.sh's server: its fleet.conf settings as {@code -c} options (TLS only, pgaudit
      * preloaded with the same pgaudit.* settings), the service databases and roles of
      * services.conf made by the devstack's create-service-databases.sh, then the bootstrap SQL and
-     * the audit setup ({@code containers/postgres-fleet-setup.sh}).
+     * the audit setup, by the same script docker-compose.yml runs (compose/postgres-bootstrap.sh).
      */
     static ContainerDefinition postgres(Settings settings) {
         List<String> command = new ArrayList<>(List.of("bash", "-c",
@@ -219,19 +219,37 @@ public final class FleetContainers {
                 FileCopy.directory(settings.devstackResource("postgres"), "/fleet/postgres"),
                 FileCopy.fromHost(settings.devstackResource("postgres/create-service-databases.sh"),
                         "/docker-entrypoint-initdb.d/10-create-service-databases.sh", 0755),
-                FileCopy.content(resource("postgres-fleet-setup.sh"),
-                        "/docker-entrypoint-initdb.d/20-postgres-fleet-setup.sh", 0755)));
+                FileCopy.fromHost(settings.devstackResource("compose/postgres-bootstrap.sh"),
+                        "/docker-entrypoint-initdb.d/20-postgres-bootstrap.sh", 0755)));
         for (String service : services(settings.repositoryRoot())) {
             Path bootstrap = settings.repositoryRoot().resolve("services/" + service + "/src/main/resources/db/bootstrap");
             if (Files.isDirectory(bootstrap)) {
                 files.add(FileCopy.directory(bootstrap, "/fleet/bootstrap/" + service));
             }
         }
+        Path dockerfile = settings.repositoryRoot().resolve(POSTGRES_DOCKERFILE);
+        String base = baseImage(dockerfile);
+        if (!base.equals(POSTGRES_IMAGE)) {
+            throw new IllegalStateException(dockerfile + " builds on " + base + ", FleetContainers.POSTGRES_IMAGE is "
+                    + POSTGRES_IMAGE + ": change both together (and docker-compose.yml's image name)");
+        }
         // The image's init server logs it once, the real server once more.
-        return new ContainerDefinition("postgres", POSTGRES_IMAGE, POSTGRES_DOCKERFILE, POSTGRES_BUILT_IMAGE,
+        return new ContainerDefinition("postgres", POSTGRES_IMAGE, dockerfile, POSTGRES_BUILT_IMAGE,
                 List.of(settings.postgresPort()), environment, command, files,
                 new Readiness.LogLine(".*database system is ready to accept connections.*\\s", 2),
                 Duration.ofMinutes(3), settings.reuse());
+    }
+
+    /** The image a Dockerfile builds on: its one FROM line (a multi-stage file is refused). */
+    static String baseImage(Path dockerfile) {
+        List<String> from = readString(dockerfile).lines()
+                .filter(line -> line.regionMatches(true, 0, "FROM ", 0, 5))
+                .map(line -> line.substring(5).strip())
+                .toList();
+        if (from.size() != 1) {
+            throw new IllegalStateException(dockerfile + " must have exactly one FROM line, not " + from);
+        }
+        return from.get(0);
     }
 
     /**

@@ -90,26 +90,38 @@ class FleetContainersTest {
         assertThat(fromEnvironment.postgresSuperuserPassword()).isEqualTo(FleetStack.postgresSuperuserPassword());
     }
 
+    /**
+     * Each container runs the image compose's service of the same name runs (or any compose
+     * service of the same image repository): the same pinned tag; for a built image (Postgres),
+     * the same name, built from the same Dockerfile.
+     */
     @Test
-    void imagesArePinnedAndEqualDockerComposesForEveryServiceComposeHasAlready() throws IOException {
-        // Relative to this module, as Surefire runs it; compose may not have keycloak and the
-        // object store yet: those are compared once it has them (by name or by image repository).
-        Map<String, String> compose = composeImages(Path.of("../../docker-compose.yml"));
+    void imagesArePinnedAndEqualDockerComposes() throws IOException {
+        // Relative to this module, as Surefire runs it.
+        Path composeFile = Path.of("../../docker-compose.yml");
+        Map<String, String> compose = composeImages(composeFile);
+        Map<String, Path> builds = composeDockerfiles(composeFile);
         int compared = 0;
         for (ContainerDefinition definition : definitions(false).values()) {
             assertThat(definition.image()).as(definition.name()).matches("[a-z0-9./_-]+:[A-Za-z0-9._-]+")
                     .doesNotEndWith(":latest");
-            String repository = repository(definition.image());
+            String runs = definition.dockerfile() == null ? definition.image() : definition.builtImage();
+            String repository = repository(runs);
             for (Map.Entry<String, String> service : compose.entrySet()) {
                 if (service.getKey().equals(definition.name()) || repository(service.getValue()).equals(repository)) {
-                    assertThat(definition.image()).as("compose service %s against the %s container",
+                    assertThat(runs).as("compose service %s against the %s container",
                             service.getKey(), definition.name()).isEqualTo(service.getValue());
+                    if (definition.dockerfile() != null) {
+                        assertThat(builds.get(service.getKey())).as("the Dockerfile compose's %s is built from", service.getKey())
+                                .isEqualTo(definition.dockerfile().toRealPath());
+                    }
                     compared++;
                 }
             }
         }
-        assertThat(compose).containsKeys("postgres", "redis", "kafka", "opa");
-        assertThat(compared).isGreaterThanOrEqualTo(4);
+        assertThat(compose).containsKeys("postgres", "redis", "kafka", "opa", "keycloak", "object-store");
+        assertThat(builds).containsKey("postgres");
+        assertThat(compared).isGreaterThanOrEqualTo(6);
     }
 
     @Test
@@ -128,13 +140,16 @@ class FleetContainersTest {
     }
 
     @Test
-    void postgresRunsTheComposeImageWithPgauditAddedAndTheLocalStacksSettings() {
+    void postgresRunsTheComposeImageWithPgauditAddedAndTheLocalStacksSettings() throws IOException {
         ContainerDefinition postgres = definitions(false).get("postgres");
 
         assertThat(postgres.image()).isEqualTo("postgres:17.5-bookworm");
-        assertThat(postgres.dockerfile()).startsWith("FROM postgres:17.5-bookworm\n")
-                .contains("apt-get install").contains("postgresql-${PG_MAJOR}-pgaudit");
-        assertThat(postgres.builtImage()).isEqualTo(FleetContainers.POSTGRES_BUILT_IMAGE);
+        assertThat(postgres.dockerfile()).isEqualTo(REPOSITORY.resolve("platform/devstack/src/main/resources/postgres/Dockerfile"));
+        assertThat(Files.readString(postgres.dockerfile())).contains("\nFROM postgres:17.5-bookworm\n")
+                .contains("apt-get install").contains("\"postgresql-${PG_MAJOR}-pgaudit=${PG_MAJOR}.*\"");
+        assertThat(FleetContainers.baseImage(postgres.dockerfile())).isEqualTo(postgres.image());
+        assertThat(postgres.builtImage()).isEqualTo(FleetContainers.POSTGRES_BUILT_IMAGE)
+                .isEqualTo("aicunet/fleet-postgres:17.5-bookworm");
         assertThat(postgres.command()).containsSubsequence("-c", "ssl=on")
                 .containsSubsequence("-c", "shared_preload_libraries=pgaudit")
                 .containsSubsequence("-c", "pgaudit.log=ddl, role")
@@ -155,11 +170,25 @@ class FleetContainersTest {
                 .containsEntry("/fleet/tls-in/postgres.key", fleetHome.resolve("tls/postgres.key").toString())
                 .containsEntry("/fleet/bootstrap/ledger",
                         REPOSITORY.resolve("services/ledger/src/main/resources/db/bootstrap").toString());
-        assertThat(content(postgres, "/docker-entrypoint-initdb.d/20-postgres-fleet-setup.sh"))
-                .contains("audit-superusers.sql").contains("CREATE EXTENSION IF NOT EXISTS pgaudit SCHEMA pg_catalog")
-                .contains("reporting_password=");
+        // docker-compose.yml's own superuser steps (ComposeParityTest runs them against postgres.sh's).
+        assertThat(copies(postgres)).containsEntry("/docker-entrypoint-initdb.d/20-postgres-bootstrap.sh",
+                devstack("compose/postgres-bootstrap.sh"));
+        assertThat(Files.readString(Path.of(devstack("compose/postgres-bootstrap.sh"))))
+                .contains("/fleet/postgres/audit-superusers.sql").contains("CREATE EXTENSION IF NOT EXISTS pgaudit SCHEMA pg_catalog")
+                .contains("reporting_password=").contains("${FLEET_BOOTSTRAP:-/fleet/bootstrap}");
         assertThat(postgres.readiness()).isEqualTo(
                 new Readiness.LogLine(".*database system is ready to accept connections.*\\s", 2));
+    }
+
+    /** A Dockerfile's base image is its one FROM line; a multi-stage file is refused. */
+    @Test
+    void theBaseImageIsTheDockerfilesOneFromLine(@TempDir Path directory) throws IOException {
+        Path single = Files.writeString(directory.resolve("single"), "# a comment\nFROM postgres:17.5-bookworm\nRUN true\n");
+        Path multi = Files.writeString(directory.resolve("multi"), "FROM debian:bookworm AS build\nFROM postgres:17.5-bookworm\n");
+
+        assertThat(FleetContainers.baseImage(single)).isEqualTo("postgres:17.5-bookworm");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> FleetContainers.baseImage(multi))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("exactly one FROM line");
     }
 
     /**
@@ -416,6 +445,41 @@ class FleetContainersTest {
             }
         }
         return images;
+    }
+
+    /**
+     * The Dockerfile each compose service with a {@code build:} is built from (its context and
+     * dockerfile, six spaces in, resolved against the compose file's directory).
+     */
+    static Map<String, Path> composeDockerfiles(Path composeFile) throws IOException {
+        Map<String, Path> dockerfiles = new LinkedHashMap<>();
+        Map<String, String> contexts = new LinkedHashMap<>();
+        boolean inServices = false;
+        String service = null;
+        Pattern serviceLine = Pattern.compile("^  ([A-Za-z0-9._-]+):\\s*(#.*)?$");
+        Pattern buildLine = Pattern.compile("^      (context|dockerfile):\\s*[\"']?([^\"'\\s#]+)[\"']?\\s*(#.*)?$");
+        for (String line : Files.readAllLines(composeFile, StandardCharsets.UTF_8)) {
+            if (!line.isEmpty() && !Character.isWhitespace(line.charAt(0)) && !line.startsWith("#")) {
+                inServices = line.startsWith("services:");
+                service = null;
+                continue;
+            }
+            Matcher name = serviceLine.matcher(line);
+            if (inServices && name.matches()) {
+                service = name.group(1);
+                continue;
+            }
+            Matcher build = buildLine.matcher(line);
+            if (inServices && service != null && build.matches()) {
+                if (build.group(1).equals("context")) {
+                    contexts.put(service, build.group(2));
+                } else {
+                    dockerfiles.put(service, composeFile.toAbsolutePath().getParent()
+                            .resolve(contexts.getOrDefault(service, ".")).resolve(build.group(2)).toRealPath());
+                }
+            }
+        }
+        return dockerfiles;
     }
 
     private static String sha256(String text) throws Exception {
