@@ -69,10 +69,8 @@ class StorageQuotaTest {
             int smallest = SIZES_FROM;
 
             String tenant = aTenantWithStorageQuota(QUOTA);
-            long base = settled(client, tenant);
-            for (int detailsBytes : fill(sizes, QUOTA - base)) {
-                client.asService().append(record(tenant, "ann", detailsBytes));
-            }
+            settled(client, tenant);
+            fillTo(client, tenant, sizes, QUOTA);
             assertThat(storedBytes(tenant)).as("exactly the quota").isEqualTo(QUOTA);
             long appended = records(client, tenant);
 
@@ -92,14 +90,12 @@ class StorageQuotaTest {
             assertThat(storedBytes(tenant)).isEqualTo(QUOTA);
 
             String tighter = aTenantWithStorageQuota(QUOTA);
-            long tighterBase = settled(client, tighter);
+            settled(client, tighter);
             long before = QUOTA + 1 - sizes.get(smallest);
-            for (int detailsBytes : fill(sizes, before - tighterBase)) {
-                client.asService().append(record(tighter, "ann", detailsBytes));
-            }
-            // A fact may still land during or after the fill (the tenant service's record of a
-            // key read that the appends caused, about 160 bytes): it counts too, so the refusal
-            // names the use as it is then, at least what the fill stored.
+            fillTo(client, tighter, sizes, before);
+            // A fact may still land after the fill (the tenant service's record of a key read
+            // that the appends caused, about 160 bytes): it counts too, so the refusal names
+            // the use as it is then, at least what the fill stored.
             long filled = storedBytes(tighter);
             assertThat(filled).isGreaterThanOrEqualTo(before);
             assertRefused(catchThrowableOfType(StatusRuntimeException.class,
@@ -146,19 +142,59 @@ class StorageQuotaTest {
 
     /**
      * What a record with n detail bytes counts (reference and ciphertext), measured on a
-     * tenant of its own: sealing makes it larger than n, in steps the test does not assume.
+     * tenant of its own, from the appended row itself (a fact landing meanwhile does not
+     * disturb it): sealing makes it larger than n, in steps the test does not assume.
      */
     private Map<Integer, Long> recordSizes(AuditGrpcClient client) throws Exception {
         String probe = aTenantWithStorageQuota(1_000_000);
-        long before = settled(client, probe);
+        settled(client, probe);
         Map<Integer, Long> sizes = new TreeMap<>();
         for (int n = SIZES_FROM; n <= SIZES_TO; n += 3) {
-            client.asService().append(record(probe, "probe", n));
-            long after = storedBytes(probe);
-            sizes.put(n, after - before);
-            before = after;
+            client.asService().append(record(probe, "probe-" + n, n));
+            sizes.put(n, rowBytes(probe, "probe-" + n));
         }
         return sizes;
+    }
+
+    /** The detail bytes (reference and ciphertext) of the tenant's one record by that actor. */
+    private static long rowBytes(String tenant, String actor) throws Exception {
+        try (Connection db = FleetTestResource.database().connectAsSuperuser();
+                PreparedStatement select = db.prepareStatement("SELECT octet_length(details)"
+                        + " + coalesce(octet_length(sealed_details), 0) FROM audit.audit_records"
+                        + " WHERE tenant_id = ?::uuid AND actor = ?")) {
+            select.setString(1, tenant);
+            select.setString(2, actor);
+            try (ResultSet rows = select.executeQuery()) {
+                assertThat(rows.next()).as("the record of %s", actor).isTrue();
+                return rows.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * Appends records of the tenant until its use is exactly {@code target}, each planned
+     * from the use as stored just before it: a fact that lands meanwhile (the tenant
+     * service's record of a key read, which the appends themselves may cause) is counted
+     * rather than overrun, and an append it made too large is planned again.
+     */
+    private static void fillTo(AuditGrpcClient client, String tenant, Map<Integer, Long> sizes, long target)
+            throws Exception {
+        for (int append = 0; append < 200; append++) {
+            long use = storedBytes(tenant);
+            if (use == target) {
+                return;
+            }
+            assertThat(use).as("the use before the fill reaches %s", target).isLessThan(target);
+            int next = fill(sizes, target - use).get(0);
+            try {
+                client.asService().append(record(tenant, "ann", next));
+            } catch (StatusRuntimeException refused) {
+                if (refused.getStatus().getCode() != Status.Code.RESOURCE_EXHAUSTED || storedBytes(tenant) == use) {
+                    throw refused;
+                }
+            }
+        }
+        throw new AssertionError("the fill of " + tenant + " did not reach " + target + " in 200 appends");
     }
 
     /** Detail sizes whose records count exactly {@code bytes} together (fails if none do). */
