@@ -62,11 +62,12 @@ EOF
 # key and the passphrase: readable by the cluster owner only, who runs pgBackRest
 # (archive_command runs as the server's user).
 backup_write_conf() {
-  local home conf log_dir lock_dir system_id
+  local home conf log_dir lock_dir spool_dir system_id
   home="$(backup_home)"
   conf="$(backup_own_conf)"
   log_dir="$(backup_log_dir)"
   lock_dir="$FLEET_RUN/pgbackrest"
+  spool_dir="$home/spool"
   [[ $FLEET_BACKUP_RETENTION_FULL =~ ^[1-9][0-9]*$ ]] ||
     die "backup: FLEET_BACKUP_RETENTION_FULL must be a positive number of full backups, not '$FLEET_BACKUP_RETENTION_FULL'"
   [[ $FLEET_BACKUP_ARCHIVE_TIMEOUT =~ ^[1-9][0-9]*$ ]] ||
@@ -74,7 +75,7 @@ backup_write_conf() {
   system_id="$(backup_system_identifier "$(pg_data)")" || die "backup: cannot read the system identifier of $(pg_data)"
   tls_ca_ensure
   object_store_credentials_ensure
-  mkdir -p "$home" "$log_dir" "$lock_dir"
+  mkdir -p "$home" "$log_dir" "$lock_dir" "$spool_dir"
   chmod 700 "$home"
   random_token_file "$(backup_cipher_pass_file)" 64
   (umask 077 && cat >"$conf.tmp" <<EOF
@@ -106,6 +107,9 @@ process-max=2
 start-fast=y
 log-path=$log_dir
 lock-path=$lock_dir
+# Not the packaged default (/var/spool/pgbackrest, the system's postgres user's): the
+# stack runs as whoever runs it (tools.sh), and restore lists this path.
+spool-path=$spool_dir
 log-level-console=warn
 log-level-file=info
 
@@ -117,7 +121,7 @@ pg1-user=postgres
 EOF
   )
   mv -f -- "$conf.tmp" "$conf"
-  pg_chown -R "$home" "$log_dir" "$lock_dir"
+  pg_chown -R "$home" "$log_dir" "$lock_dir" "$spool_dir"
 }
 
 # pgBackRest as the cluster owner, with the stanza and configuration of the stack.

@@ -53,9 +53,9 @@ owned_by_postgres() {
 system_id="$(as_postgres pg_controldata -D "$data" | awk -F: '/^Database system identifier/ { gsub(/ /, "", $2); print $2 }')"
 [[ $system_id =~ ^[0-9]+$ ]] || { echo "postgres-backup: cannot read the system identifier of $data" >&2; exit 1; }
 
-mkdir -p "$home/log" "$home/lock"
+mkdir -p "$home/log" "$home/lock" "$home/spool"
 chmod 700 "$home"
-owned_by_postgres "$home" "$home/log" "$home/lock"
+owned_by_postgres "$home" "$home/log" "$home/lock" "$home/spool"
 passphrase="$home/repository-passphrase"
 if [[ ! -s $passphrase ]]; then
   token=""
@@ -93,6 +93,7 @@ process-max=2
 start-fast=y
 log-path=$home/log
 lock-path=$home/lock
+spool-path=$home/spool
 log-level-console=warn
 log-level-file=info
 

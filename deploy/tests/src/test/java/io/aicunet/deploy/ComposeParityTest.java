@@ -574,6 +574,7 @@ class ComposeParityTest {
                 "FLEET_BACKUP_RETENTION_FULL=\"\\$\\{FLEET_BACKUP_RETENTION_FULL:-([0-9]+)}\"", "backup.sh"));
         expected.put("log-path", home.resolve("log").toString());
         expected.put("lock-path", home.resolve("lock").toString());
+        expected.put("spool-path", home.resolve("spool").toString());
         expected.put("pg1-path", "/var/lib/postgresql/data");
         expected.put("pg1-port", "5432");
         expected.put("pg1-socket-path", "/var/run/postgresql");
