@@ -138,7 +138,7 @@ services_start() {
 # packaged service gets, on its own port; the infrastructure and the other services
 # are started packaged when they are not running.
 services_dev() {
-  local service="${1:-}" port pid
+  local service="${1:-}" port pid maven
   port="$(service_port "$service")" ||
     die "usage: ./fleet dev SERVICE [MAVEN ARGS] (SERVICE: $(services_list | cut -d' ' -f1 | paste -sd' '))"
   shift
@@ -155,10 +155,11 @@ services_dev() {
   (cd "$FLEET_ROOT" && mvn -B -ntp -q install -DskipTests -pl "services/$service" -am) ||
     die "dev: the build of services/$service failed"
   service_environment "$port"
+  maven="$(tools_dev_maven)"
   info "$service: Quarkus dev mode on https://127.0.0.1:$port (Dev UI https://127.0.0.1:$port/q/dev-ui," \
     "Swagger UI https://127.0.0.1:$port/q/swagger-ui; CA $(tls_ca_cert)); edits reload on the next request; q quits"
   cd "$(service_dir "$service")"
-  exec env "${SERVICE_ENVIRONMENT[@]}" mvn -ntp quarkus:dev "$@"
+  exec env "${SERVICE_ENVIRONMENT[@]}" "$maven" -ntp quarkus:dev "$@"
 }
 
 # Stops every service this stack started, by its pid file: also one that was taken

@@ -14,8 +14,10 @@
 # the ones in FLEET_TOOLS, even where the system has its own (how CI proves this path);
 # system = apt-get only, as before. Sourced by ./fleet; needs common.sh.
 
-# Pinned: the Go that builds OPA and buf where the machine has none.
+# Pinned: the Go that builds OPA and buf where the machine has none, and the Maven that
+# runs Quarkus dev mode where the machine's is older than 3.9 (which dev mode refuses).
 FLEET_GO_VERSION="1.26.8"
+FLEET_DEV_MAVEN_VERSION="3.9.11"
 
 tools_config() {
   FLEET_TOOLS="${FLEET_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/aicunet-fleet}"
@@ -226,4 +228,33 @@ go_proxy() {
   proxy="${proxy%%[,|]*}"
   [[ $proxy == direct || $proxy == off ]] && proxy="https://proxy.golang.org"
   printf '%s\n' "$proxy"
+}
+
+# Maven for Quarkus dev mode (3.9 or newer): the machine's when it is new enough, else
+# Apache Maven from Maven Central (fetched by the machine's Maven, checksums checked)
+# unpacked into FLEET_TOOLS. Prints the mvn to run.
+tools_dev_maven() {
+  local version dir="$FLEET_TOOLS/apache-maven-$FLEET_DEV_MAVEN_VERSION" download log="$FLEET_LOGS/tools-install.log"
+  version="$(mvn -v -B -Dstyle.color=never 2>/dev/null | awk '/^Apache Maven/ { print $3; exit }')"
+  if [[ $version =~ ^([0-9]+)\.([0-9]+) ]] &&
+    ((BASH_REMATCH[1] > 3 || (BASH_REMATCH[1] == 3 && BASH_REMATCH[2] >= 9))); then
+    printf 'mvn\n'
+    return 0
+  fi
+  if [[ ! -x $dir/bin/mvn ]]; then
+    info "tools: Quarkus dev mode needs Maven 3.9 or newer (this is ${version:-unknown}): fetching Apache Maven $FLEET_DEV_MAVEN_VERSION into $FLEET_TOOLS (once)" >&2
+    download="$FLEET_TOOLS/download"
+    rm -rf -- "$download"
+    mkdir -p "$download"
+    if ! mvn -q -B -Dstyle.color=never -f "$FLEET_DEVSTACK/pom.xml" dependency:copy \
+      -Dartifact="org.apache.maven:apache-maven:$FLEET_DEV_MAVEN_VERSION:tar.gz:bin" -DoutputDirectory="$download" >>"$log" 2>&1 ||
+      ! tar -xzf "$download/apache-maven-$FLEET_DEV_MAVEN_VERSION-bin.tar.gz" -C "$download" >>"$log" 2>&1; then
+      show_log_tail "$log"
+      die "tools: could not fetch Apache Maven $FLEET_DEV_MAVEN_VERSION"
+    fi
+    rm -rf -- "$dir"
+    mv -- "$download/apache-maven-$FLEET_DEV_MAVEN_VERSION" "$dir"
+    rm -rf -- "$download"
+  fi
+  printf '%s\n' "$dir/bin/mvn"
 }
