@@ -138,10 +138,20 @@ services_start() {
 # packaged service gets, on its own port; the infrastructure and the other services
 # are started packaged when they are not running.
 services_dev() {
-  local service="${1:-}" port pid maven
+  local service="${1:-}" port pid maven quarkus
   port="$(service_port "$service")" ||
     die "usage: ./fleet dev SERVICE [MAVEN ARGS] (SERVICE: $(services_list | cut -d' ' -f1 | paste -sd' '))"
   shift
+  maven="$(tools_dev_maven)"
+  # Dev mode adds Quarkus' Dev UI, which neither the packaged services nor the tests use:
+  # a repository that lacks it at the project's Quarkus version (the partial mirror of
+  # the project's own machines) fails dev mode deep in its resolver, so say it here.
+  quarkus="$(awk -F'[<>]' '/<quarkus.version>/ { print $3; exit }' "$FLEET_ROOT/pom.xml")"
+  if ! (cd "$FLEET_ROOT" && "$maven" -q -B -ntp -Dstyle.color=never dependency:get -Dtransitive=false \
+    -Dartifact="io.quarkus:quarkus-devui:$quarkus") >"$FLEET_LOGS/dev-$service.log" 2>&1; then
+    die "dev: Quarkus dev mode needs io.quarkus:quarkus-devui:$quarkus, which the Maven repository does not serve" \
+      "(log: $FLEET_LOGS/dev-$service.log); the packaged services and the tests do not need it"
+  fi
   if pid="$(service_pid "$service")"; then
     info "$service: stopping the packaged one (pid $pid); dev mode takes its port"
     stop_pid "$service" "$pid" 30
@@ -155,7 +165,6 @@ services_dev() {
   (cd "$FLEET_ROOT" && mvn -B -ntp -q install -DskipTests -pl "services/$service" -am) ||
     die "dev: the build of services/$service failed"
   service_environment "$port"
-  maven="$(tools_dev_maven)"
   info "$service: Quarkus dev mode on https://127.0.0.1:$port (Dev UI https://127.0.0.1:$port/q/dev-ui," \
     "Swagger UI https://127.0.0.1:$port/q/swagger-ui; CA $(tls_ca_cert)); edits reload on the next request; q quits"
   cd "$(service_dir "$service")"
