@@ -10,6 +10,7 @@ import io.aicunet.contracts.audit.v1.QueryRecordsRequest;
 import io.aicunet.contracts.audit.v1.VerifyLogResponse;
 import io.aicunet.contracts.audit.v1.VerifyLogRequest;
 import io.aicunet.platform.testing.AuditFixtures;
+import io.aicunet.platform.testing.FleetCommand;
 import io.aicunet.platform.testing.FleetStack;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;

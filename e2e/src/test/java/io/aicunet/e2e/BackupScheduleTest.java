@@ -3,6 +3,7 @@ package io.aicunet.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.aicunet.platform.testing.FleetCommand;
 import io.aicunet.platform.testing.FleetStack;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;

@@ -31,6 +31,7 @@ import io.aicunet.contracts.tenant.v1.TenantServiceGrpc;
 import io.aicunet.contracts.tenant.v1.TenantStatus;
 import io.aicunet.platform.testing.AuditFixtures;
 import io.aicunet.platform.testing.ConfigFixtures;
+import io.aicunet.platform.testing.FleetCommand;
 import io.aicunet.platform.testing.FleetStack;
 import io.aicunet.platform.testing.LedgerFixtures;
 import io.aicunet.platform.testing.PrivacyRequests;

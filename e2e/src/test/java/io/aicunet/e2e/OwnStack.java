@@ -2,6 +2,7 @@ package io.aicunet.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aicunet.platform.testing.FleetCommand;
 import io.aicunet.platform.testing.FleetStack;
 import io.aicunet.platform.testing.StackRedis;
 import java.io.IOException;

@@ -39,6 +39,7 @@ import io.aicunet.platform.auditlog.TreeHeadSignatures;
 import io.aicunet.platform.auditlog.VerificationReport;
 import io.aicunet.platform.testing.AuditFixtures;
 import io.aicunet.platform.testing.ConfigFixtures;
+import io.aicunet.platform.testing.FleetCommand;
 import io.aicunet.platform.testing.FleetStack;
 import io.aicunet.platform.testing.LedgerFixtures;
 import io.aicunet.platform.testing.TenantFixtures;

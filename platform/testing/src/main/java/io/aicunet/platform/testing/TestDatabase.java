@@ -24,10 +24,19 @@ public record TestDatabase(String rolePrefix, String name) {
     /** Creates {@code <prefix>_test_<random>} for the service. */
     public static TestDatabase create(String service) {
         FleetStack.ensureRunning();
+        return createOnPort(service, FleetStack.postgresPort());
+    }
+
+    /**
+     * Creates {@code <prefix>_test_<random>} for the service on the cluster at
+     * 127.0.0.1:{@code postgresPort} (another cluster of the stack, such as the primary of
+     * {@link HaStack}); its URLs are then {@link #jdbcUrlOnPort} and {@link #reactiveUrlOnPort}.
+     */
+    public static TestDatabase createOnPort(String service, int postgresPort) {
         String prefix = service.replace('-', '_').toLowerCase(Locale.ROOT);
         String name = prefix + "_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         TestDatabase database = new TestDatabase(prefix, name);
-        database.runCreateScript();
+        database.runCreateScript(postgresPort);
         return database;
     }
 
@@ -112,11 +121,11 @@ public record TestDatabase(String rolePrefix, String name) {
         }
     }
 
-    private void runCreateScript() {
+    private void runCreateScript(int postgresPort) {
         Path script = FleetStack.repositoryRoot()
                 .resolve("platform/devstack/src/main/resources/postgres/create-service-database.sql");
         List<String> command = List.of("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1",
-                "-h", FleetStack.host(), "-p", Integer.toString(FleetStack.postgresPort()), "-U", "postgres",
+                "-h", FleetStack.host(), "-p", Integer.toString(postgresPort), "-U", "postgres",
                 "-d", "postgres",
                 "-v", "role_prefix=" + rolePrefix, "-v", "database=" + name,
                 "-v", "owner_password=" + ownerPassword(), "-v", "app_password=" + appPassword(),

@@ -1,6 +1,5 @@
-package io.aicunet.e2e;
+package io.aicunet.platform.testing;
 
-import io.aicunet.platform.testing.FleetStack;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -15,17 +14,18 @@ import java.util.concurrent.TimeUnit;
 /**
  * The repository's {@code ./fleet} script run as a process, as an operator runs it from
  * the runbook (docs/backup-restore.md): same environment (the FLEET_* variables that
- * {@code ./fleet test} exported), plus whatever a test adds.
+ * {@code ./fleet test} exported), plus whatever a test adds. Shared by the modules
+ * whose tests drive ./fleet: e2e (backup and restore drills) and ha (failover drills).
  */
-final class FleetCommand {
+public final class FleetCommand {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(10);
 
     /** How it ended: exit code, what it printed on each stream, how long it took. */
-    record Result(List<String> command, int exitCode, String stdout, String stderr, Duration took) {
+    public record Result(List<String> command, int exitCode, String stdout, String stderr, Duration took) {
 
         /** Fails, with both streams, unless the command exited 0. */
-        Result succeeded() {
+        public Result succeeded() {
             if (exitCode != 0) {
                 throw new AssertionError(String.join(" ", command) + " exited " + exitCode + "\n--- stdout\n" + stdout
                         + "\n--- stderr\n" + stderr);
@@ -33,7 +33,7 @@ final class FleetCommand {
             return this;
         }
 
-        String output() {
+        public String output() {
             return stdout + stderr;
         }
     }
@@ -41,19 +41,19 @@ final class FleetCommand {
     private FleetCommand() {
     }
 
-    static Result run(String... arguments) {
+    public static Result run(String... arguments) {
         return run(Map.of(), arguments);
     }
 
     /** Takes a backup with `./fleet backup` unless `./fleet backups` lists one already (a fresh stack has none). */
-    static void ensureABackup() {
+    public static void ensureABackup() {
         if (run("backups").succeeded().stdout().contains("no backups yet")) {
             run("backup").succeeded();
         }
     }
 
     /** Runs {@code ./fleet arguments...} with {@code environment} added, and waits (at most 10 minutes). */
-    static Result run(Map<String, String> environment, String... arguments) {
+    public static Result run(Map<String, String> environment, String... arguments) {
         Path root = FleetStack.repositoryRoot();
         List<String> command = new ArrayList<>();
         command.add(root.resolve("fleet").toString());
