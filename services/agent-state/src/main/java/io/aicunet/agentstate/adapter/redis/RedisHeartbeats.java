@@ -6,6 +6,7 @@ import io.aicunet.platform.tenancy.TenantId;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.HashSet;
@@ -18,9 +19,11 @@ import java.util.Set;
 public class RedisHeartbeats implements Heartbeats {
 
     private final RedisCommands redis;
+    private final RedisNodes nodes;
 
-    public RedisHeartbeats(RedisCommands redis) {
+    public RedisHeartbeats(RedisCommands redis, RedisNodes nodes) {
         this.redis = redis;
+        this.nodes = nodes;
     }
 
     @Override
@@ -47,15 +50,30 @@ public class RedisHeartbeats implements Heartbeats {
                 .collect().in(HashSet::new, (alive, found) -> found.ifPresent(alive::add));
     }
 
+    /**
+     * How long Redis has been up: on a cluster, the shortest uptime of its masters (INFO
+     * answers for the node it is sent to, and a restarted master may have lost heartbeats).
+     */
     @Override
     public Uni<Duration> uptime() {
-        return redis.send(Command.INFO, "server").map(reply -> {
-            for (String line : reply.toString().split("\r?\n")) {
-                if (line.startsWith("uptime_in_seconds:")) {
-                    return Duration.ofSeconds(Long.parseLong(line.substring("uptime_in_seconds:".length()).trim()));
-                }
+        if (!nodes.clustered()) {
+            return redis.send(Command.INFO, "server").map(RedisHeartbeats::uptime);
+        }
+        return nodes.masters(redis)
+                .flatMap(masters -> Multi.createFrom().iterable(masters)
+                        .onItem().transformToUni(master -> redis.sendTo(master.client(), Command.INFO, "server")
+                                .map(RedisHeartbeats::uptime))
+                        .merge(4)
+                        .collect().asList())
+                .map(uptimes -> uptimes.stream().min(Duration::compareTo).orElseThrow());
+    }
+
+    private static Duration uptime(Response reply) {
+        for (String line : reply.toString().split("\r?\n")) {
+            if (line.startsWith("uptime_in_seconds:")) {
+                return Duration.ofSeconds(Long.parseLong(line.substring("uptime_in_seconds:".length()).trim()));
             }
-            throw new IllegalStateException("Redis INFO server has no uptime_in_seconds");
-        });
+        }
+        throw new IllegalStateException("Redis INFO server has no uptime_in_seconds");
     }
 }
