@@ -24,6 +24,9 @@ public interface AgentStateServiceConfig {
     @WithDefault("1000")
     long redisTimeoutMillis();
 
+    /** How the writes that must survive a Redis failover are confirmed (docs/redis-durability.md). */
+    RedisWrites redis();
+
     /** The Redis cache of each thread's latest checkpoint. */
     Cache cache();
 
@@ -44,6 +47,22 @@ public interface AgentStateServiceConfig {
 
     /** Privacy requests (export and erasure of a tenant or a data subject). */
     Privacy privacy();
+
+    interface RedisWrites {
+
+        /**
+         * How many replicas must have a lease acquisition or renewal, a task enqueue or a task
+         * acknowledgement (Redis WAIT, sent on the write's own connection) before it is
+         * acknowledged; fewer within {@link #waitTimeoutMillis} fails the call as unavailable.
+         * 0 (a single node, which has no replica): no WAIT. 1 on a cluster with a replica per master.
+         */
+        @WithDefault("0")
+        int waitReplicas();
+
+        /** How long WAIT waits for the replicas; below agent-state.redis-timeout-millis. */
+        @WithDefault("250")
+        long waitTimeoutMillis();
+    }
 
     interface Cache {
 

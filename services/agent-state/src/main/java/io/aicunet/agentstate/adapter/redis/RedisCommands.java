@@ -21,19 +21,66 @@ class RedisCommands {
 
     private final Redis redis;
     private final Duration timeout;
+    private final int waitReplicas;
+    private final long waitTimeoutMillis;
 
     RedisCommands(Redis redis, AgentStateServiceConfig config) {
         this.redis = redis;
         this.timeout = Duration.ofMillis(config.redisTimeoutMillis());
+        this.waitReplicas = config.redis().waitReplicas();
+        this.waitTimeoutMillis = config.redis().waitTimeoutMillis();
+        if (waitReplicas < 0 || waitReplicas > 0 && waitTimeoutMillis >= config.redisTimeoutMillis()) {
+            throw new IllegalArgumentException("agent-state.redis.wait-replicas must be 0 or more, and "
+                    + "agent-state.redis.wait-timeout-millis (" + waitTimeoutMillis + ") below "
+                    + "agent-state.redis-timeout-millis (" + config.redisTimeoutMillis() + ")");
+        }
     }
 
     /** Sends a command; its reply, null for a nil reply. Arguments: String, byte[], or numbers. */
     Uni<Response> send(Command command, Object... arguments) {
+        return sendTo(redis, command, arguments);
+    }
+
+    /** Sends a command to one node's client ({@link RedisNodes}), with the same deadline and failures. */
+    Uni<Response> sendTo(Redis client, Command command, Object... arguments) {
         Request request = Request.cmd(command);
         for (Object argument : arguments) {
             add(request, argument);
         }
-        return guarded(redis.send(request), command.toString());
+        return guarded(client.send(request), command.toString());
+    }
+
+    /**
+     * Runs a script whose write must be on {@code agent-state.redis.wait-replicas} replicas
+     * before the caller is answered: the script and {@code WAIT <replicas> <timeout>} go as
+     * one batch, which the cluster client sends on one connection to the master of the
+     * script's keys (WAIT has no key and is not allowed in scripts; sent on its own it would
+     * go to any master and wait for nothing). Fewer replicas within the timeout fail the call
+     * with {@link HotState.UnavailableException}: the write happened on the master but may be
+     * lost with it, so it is not acknowledged (a retry finds it, or does it again). With 0
+     * replicas (a single node) this is {@link #eval}.
+     */
+    Uni<Response> evalReplicated(RedisScript script, List<String> keys, Object... arguments) {
+        if (waitReplicas == 0) {
+            return eval(script, keys, arguments);
+        }
+        return guarded(batchWithWait(scriptRequest(Command.EVALSHA, script.sha1(), keys, arguments)), script.name())
+                .onFailure(RedisCommands::isNoScript)
+                .recoverWithUni(() -> guarded(batchWithWait(scriptRequest(Command.EVAL, script.source(), keys,
+                        arguments)), script.name()));
+    }
+
+    private Uni<Response> batchWithWait(Request write) {
+        return redis.batch(List.of(write, Request.cmd(Command.WAIT).arg(waitReplicas).arg(waitTimeoutMillis)))
+                .map(replies -> {
+                    long replicas = replies.get(1).toLong();
+                    if (replicas < waitReplicas) {
+                        throw new HotState.UnavailableException("a write reached " + replicas + " of "
+                                + waitReplicas + " Redis replicas within " + waitTimeoutMillis
+                                + " ms (agent-state.redis.wait-timeout-millis): not acknowledged", null);
+                    }
+                    return replies.get(0);
+                });
     }
 
     /** Runs a script by its SHA-1, loading it when Redis does not know it (yet, or since a restart). */

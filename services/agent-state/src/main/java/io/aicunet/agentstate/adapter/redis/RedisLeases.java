@@ -8,7 +8,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
 
-/** Leases as Redis strings "<token> <worker>" with the lease's TTL, changed only by compare-and-set scripts. */
+/**
+ * Leases as Redis strings "<token> <worker>" with the lease's TTL, changed only by
+ * compare-and-set scripts. Taking and renewing a lease wait for
+ * {@code agent-state.redis.wait-replicas} replicas before they are acknowledged: a lease
+ * lost with a failed master could be granted to a second worker while the first believes
+ * it holds it. Releasing does not wait: a release lost in a failover leaves the lease to
+ * expire with its TTL, and its fencing token still orders the writers
+ * (docs/redis-durability.md).
+ */
 @ApplicationScoped
 public class RedisLeases implements Leases {
 
@@ -50,7 +58,7 @@ public class RedisLeases implements Leases {
 
     @Override
     public Uni<Claim> acquire(TenantId tenant, AgentId agent, String worker, long token, Duration ttl) {
-        return redis.eval(ACQUIRE, List.of(RedisKeys.lease(tenant, agent)), worker, token, ttl.toMillis())
+        return redis.evalReplicated(ACQUIRE, List.of(RedisKeys.lease(tenant, agent)), worker, token, ttl.toMillis())
                 .map(reply -> reply.get(0).toLong() == 1
                         ? new Acquired()
                         : new HeldByOther(reply.get(1).toString(), Math.max(0, reply.get(2).toLong())));
@@ -58,7 +66,7 @@ public class RedisLeases implements Leases {
 
     @Override
     public Uni<Boolean> renew(TenantId tenant, AgentId agent, String worker, long token, Duration ttl) {
-        return redis.eval(RENEW, List.of(RedisKeys.lease(tenant, agent)), token + " " + worker, ttl.toMillis())
+        return redis.evalReplicated(RENEW, List.of(RedisKeys.lease(tenant, agent)), token + " " + worker, ttl.toMillis())
                 .map(reply -> reply.toLong() == 1);
     }
 

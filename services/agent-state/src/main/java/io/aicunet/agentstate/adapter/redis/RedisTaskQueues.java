@@ -26,6 +26,12 @@ import java.util.List;
  * across every replica; a queue that exists is never refused. A queue stops counting
  * when its last task is acknowledged (and it has no dead letters) or when its streams
  * expire.
+ *
+ * <p>Enqueue and acknowledgement wait for {@code agent-state.redis.wait-replicas} replicas
+ * before they are acknowledged, so a master's failover loses neither an acknowledged task
+ * nor an acknowledged completion. Claim and fail do not: a claim lost in a failover is
+ * handed out again after the claim timeout, a failure lost is retried the same way, and
+ * a task's consumer must be idempotent in any case (docs/redis-durability.md).
  */
 @ApplicationScoped
 public class RedisTaskQueues implements TaskQueues {
@@ -283,7 +289,7 @@ public class RedisTaskQueues implements TaskQueues {
 
     @Override
     public Uni<Enqueued> enqueue(TenantId tenant, String queue, String payload, long storageBytesMax) {
-        return redis.eval(ENQUEUE, keys(tenant, queue), GROUP, payload, config.queueLengthMax(),
+        return redis.evalReplicated(ENQUEUE, keys(tenant, queue), GROUP, payload, config.queueLengthMax(),
                         config.queueTtlMillis(), queue, config.queuesPerTenantMax(), storageBytesMax)
                 .map(reply -> switch (reply.get(0).toInteger()) {
                     case 1 -> new Enqueued.Added(reply.get(1).toString());
@@ -311,7 +317,7 @@ public class RedisTaskQueues implements TaskQueues {
 
     @Override
     public Uni<Outcome> ack(TenantId tenant, String queue, String taskId, String consumer) {
-        return redis.eval(ACK, keys(tenant, queue), GROUP, taskId, consumer, queue)
+        return redis.evalReplicated(ACK, keys(tenant, queue), GROUP, taskId, consumer, queue)
                 .map(RedisTaskQueues::outcome);
     }
 
