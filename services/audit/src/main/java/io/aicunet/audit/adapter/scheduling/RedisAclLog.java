@@ -3,14 +3,15 @@ package io.aicunet.audit.adapter.scheduling;
 import io.aicunet.audit.config.AuditServiceConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
-import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,6 +33,13 @@ import org.jboss.logging.Logger;
  * what each such group's total grew by. A group that fell out of the log while it grew loses
  * that growth: the counter can under-count a flood, never over-count. Each replica reads
  * the same log, so alerts take the {@code max} over replicas.
+ *
+ * <p>On a Redis Cluster every node keeps its own log of the refusals on its connections,
+ * masters and replicas alike, so each read asks every node the cluster lists
+ * ({@link RedisNodes}) and keeps what it saw per node id: a node's first read only takes
+ * note, and a node the cluster stops listing (failed, removed) is forgotten, so when it
+ * comes back its first read only takes note again (under-counting, never over-counting).
+ * The log is up while every listed node answered.
  */
 @ApplicationScoped
 public class RedisAclLog {
@@ -39,16 +47,19 @@ public class RedisAclLog {
     private static final Logger LOG = Logger.getLogger(RedisAclLog.class);
     static final String DENIALS = "aicunet.redis.acl.denials";
 
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
     private final boolean enabled;
-    private final Redis redis;
+    private final RedisNodes nodes;
     private final MeterRegistry meters;
-    private final Map<String, Long> seen = new HashMap<>();
+    /** Per node id ("" on a single node): each refusal group's total at the last read. */
+    private final Map<String, Map<String, Long>> seen = new HashMap<>();
     private final AtomicInteger up = new AtomicInteger();
     private volatile boolean primed;
 
-    public RedisAclLog(AuditServiceConfig config, Redis redis, MeterRegistry meters) {
+    public RedisAclLog(AuditServiceConfig config, RedisNodes nodes, MeterRegistry meters) {
         this.enabled = config.redisAclLog().enabled();
-        this.redis = redis;
+        this.nodes = nodes;
         this.meters = meters;
         if (enabled) {
             meters.gauge("aicunet.redis.acl.log.up", up);
@@ -61,9 +72,16 @@ public class RedisAclLog {
         if (!enabled) {
             return Uni.createFrom().voidItem();
         }
-        return redis.send(Request.cmd(Command.ACL).arg("LOG"))
-                .ifNoItem().after(Duration.ofSeconds(5)).fail()
-                .invoke(this::count)
+        return nodes.all(TIMEOUT)
+                .flatMap(all -> Multi.createFrom().iterable(all)
+                        .onItem().transformToUni(node -> node.client().send(Request.cmd(Command.ACL).arg("LOG"))
+                                .ifNoItem().after(TIMEOUT).fail()
+                                .invoke(log -> count(node.id(), log))
+                                .onFailure().transform(failure -> new IllegalStateException("node " + node.address()
+                                        + ": " + failure, failure)))
+                        .merge(4)
+                        .collect().asList()
+                        .invoke(() -> forgetAllBut(all.stream().map(RedisNodes.Node::id).toList())))
                 .invoke(() -> {
                     if (up.getAndSet(1) == 0 && primed) {
                         LOG.info("Redis's ACL LOG is readable again");
@@ -80,11 +98,21 @@ public class RedisAclLog {
                 .replaceWithVoid();
     }
 
+    private synchronized void forgetAllBut(List<String> listed) {
+        seen.keySet().retainAll(listed);
+    }
+
+    /** {@link #count(String, Response)} on a single node. */
+    void count(Response log) {
+        count("", log);
+    }
+
     /**
-     * Adds what each refusal group grew by since the last read. The first read only takes
-     * note: what Redis refused before this replica started is not counted again.
+     * Adds what each refusal group of node {@code node} grew by since the last read of that
+     * node. A node's first read only takes note: what Redis refused before this replica
+     * started (or before the node was first seen) is not counted again.
      */
-    synchronized void count(Response log) {
+    synchronized void count(String node, Response log) {
         Map<String, Long> totals = new HashMap<>();
         Map<String, String[]> labels = new HashMap<>();
         for (int i = 0; i < log.size(); i++) {
@@ -96,15 +124,15 @@ public class RedisAclLog {
             totals.merge(group, Long.parseLong(entry.getOrDefault("count", "1")), Long::sum);
             labels.put(group, new String[] {reason, username});
         }
+        Map<String, Long> before = seen.get(node);
         totals.forEach((group, total) -> {
-            long grew = total - seen.getOrDefault(group, 0L);
-            if (primed && grew > 0) {
+            long grew = total - (before == null ? total : before.getOrDefault(group, 0L));
+            if (grew > 0) {
                 String[] tags = labels.get(group);
                 meters.counter(DENIALS, "reason", tags[0], "username", tags[1]).increment(grew);
             }
         });
-        seen.clear();
-        seen.putAll(totals);
+        seen.put(node, totals);
         primed = true;
     }
 
