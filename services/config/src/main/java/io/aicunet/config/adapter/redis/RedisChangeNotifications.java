@@ -15,6 +15,14 @@ import org.jboss.logging.Logger;
  * committed on one channel; each subscription is a connection of its own. Pub/sub is
  * at most once, which is enough: a watcher reads what changed from the database, and
  * every replica also polls it, so a lost message only delays.
+ *
+ * <p>On a Redis Cluster a PUBLISH reaches the subscribers on every node (the cluster bus
+ * forwards it), so the one channel stays classic pub/sub, and the subscription lives on
+ * the one master the cluster client picked. When that connection ends (the node died, or
+ * any master's connection of the cluster client closed, or a single Redis restarted),
+ * Quarkus completes the subscription's stream; it is turned into a failure here, so the
+ * follower ({@code ChangeFeed#follow}) subscribes again, with back-off, on a node that is up.
+ * Without that a restart or failover silently left the replica on polling alone.
  */
 @ApplicationScoped
 public class RedisChangeNotifications implements ChangeNotifications {
@@ -45,6 +53,8 @@ public class RedisChangeNotifications implements ChangeNotifications {
     @Override
     public Multi<Long> subscribe() {
         return pubsub.subscribe(channel)
+                .onCompletion().failWith(() -> new IllegalStateException(
+                        "the Redis connection of the subscription to " + channel + " ended"))
                 .onItem().transformToIterable(message -> {
                     try {
                         return java.util.List.of(Long.parseLong(message));
