@@ -24,6 +24,15 @@ fleet_config() {
   export FLEET_OPA_PORT="${FLEET_OPA_PORT:-18181}"
   export FLEET_KEYCLOAK_PORT="${FLEET_KEYCLOAK_PORT:-18180}"
   export FLEET_KEYCLOAK_MANAGEMENT_PORT="${FLEET_KEYCLOAK_MANAGEMENT_PORT:-18190}"
+  # The HA stack (./fleet up --ha; docs/failover.md): the first of six Redis Cluster
+  # ports, the Postgres primary and standby, the three Kafka brokers and controllers.
+  export FLEET_REDIS_CLUSTER_PORT="${FLEET_REDIS_CLUSTER_PORT:-17001}"
+  export FLEET_REDIS_CLUSTER_NODE_TIMEOUT="${FLEET_REDIS_CLUSTER_NODE_TIMEOUT:-2000}"
+  export FLEET_PG_HA_PORT="${FLEET_PG_HA_PORT:-15532}"
+  export FLEET_PG_STANDBY_PORT="${FLEET_PG_STANDBY_PORT:-15533}"
+  export FLEET_PG_HA_SYNC="${FLEET_PG_HA_SYNC:-on}"
+  export FLEET_KAFKA_CLUSTER_PORT="${FLEET_KAFKA_CLUSTER_PORT:-19192,19292,19392}"
+  export FLEET_KAFKA_CLUSTER_CONTROLLER_PORT="${FLEET_KAFKA_CLUSTER_CONTROLLER_PORT:-19193,19293,19393}"
   # The S3-compatible object store (HTTPS), where pgBackRest keeps the backups.
   export FLEET_OBJECT_STORE_PORT="${FLEET_OBJECT_STORE_PORT:-19000}"
   # The bearer token OPA's API asks for (a development value: local stack only).

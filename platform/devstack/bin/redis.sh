@@ -16,8 +16,13 @@ redis_password() { printf 'fleet-dev-redis-%s' "$1"; }
 # redis_cli <args>: redis-cli as fleet-admin, over TLS with the local CA (redis-cli checks
 # the chain, not the name). The password goes through the environment (REDISCLI_AUTH),
 # never the command line, where ps would show it.
-redis_cli() {
-  REDISCLI_AUTH="$(redis_password fleet-admin)" redis-cli -h 127.0.0.1 -p "$FLEET_REDIS_PORT" \
+redis_cli() { redis_cli_at "$FLEET_REDIS_PORT" "$@"; }
+
+# redis_cli_at <port> <args>: the same against any Redis of the stack (a cluster node).
+redis_cli_at() {
+  local port="$1"
+  shift
+  REDISCLI_AUTH="$(redis_password fleet-admin)" redis-cli -h 127.0.0.1 -p "$port" \
     --tls --cacert "$(tls_ca_cert)" --user fleet-admin "$@"
 }
 
@@ -26,10 +31,10 @@ redis_acl_file() { printf '%s\n' "$FLEET_HOME/redis/users.acl"; }
 # Renders the ACL file from its template: comment and blank lines dropped (an ACL file
 # holds only `user` lines), each %SHA256(<user>)% replaced by the SHA-256 of the user's
 # password, so the file holds no password in clear. Written to a temporary file and
-# moved, so Redis never loads half a file.
+# moved, so Redis never loads half a file. [file]: where (the single Redis's by default;
+# the cluster's nodes share one of their own).
 redis_render_acl() {
-  local template="$FLEET_RESOURCES/redis/users.acl.template" file user hash content
-  file="$(redis_acl_file)"
+  local template="$FLEET_RESOURCES/redis/users.acl.template" file="${1:-$(redis_acl_file)}" user hash content
   mkdir -p "$(dirname -- "$file")"
   content="$(grep -v -e '^#' -e '^[[:space:]]*$' -- "$template")" || die "redis: cannot read $template"
   for user in "${REDIS_USERS[@]}"; do
@@ -77,16 +82,27 @@ redis_start() {
   # so no client's address changes. The TLS settings (versions, no client certificates)
   # are in redis.conf.
   # Errors before daemonizing go to stdout, hence into the same log.
+  redis_server_launch "$FLEET_RESOURCES/redis/redis.conf" "$FLEET_REDIS_PORT" "$FLEET_HOME/redis" \
+    "$(redis_pid_file)" "$(redis_log)" "$(redis_acl_file)" redis redis
+}
+
+# redis_server_launch <conf> <tls-port> <dir> <pid-file> <log> <acl-file> <what> <certificate>
+# [ARGS...]: redis-server with the stack's TLS (tls.sh's <certificate>), address and file
+# settings after <conf> on its command line (ARGS after those), daemonized; dies with the
+# log's tail when it fails.
+redis_server_launch() {
+  local conf="$1" port="$2" dir="$3" pid_file="$4" log="$5" acl="$6" what="$7" certificate="$8"
+  shift 8
   # shellcheck disable=SC2094
-  redis-server "$FLEET_RESOURCES/redis/redis.conf" \
-    --bind 127.0.0.1 --port 0 --tls-port "$FLEET_REDIS_PORT" --protected-mode yes \
-    --tls-cert-file "$(tls_server_cert redis)" --tls-key-file "$(tls_server_key redis)" \
+  redis-server "$conf" \
+    --bind 127.0.0.1 --port 0 --tls-port "$port" --protected-mode yes \
+    --tls-cert-file "$(tls_server_cert "$certificate")" --tls-key-file "$(tls_server_key "$certificate")" \
     --tls-ca-cert-file "$(tls_ca_cert)" \
-    --daemonize yes --pidfile "$(redis_pid_file)" --dir "$FLEET_HOME/redis" \
-    --logfile "$(redis_log)" --aclfile "$(redis_acl_file)" \
-    </dev/null >>"$(redis_log)" 2>&1 || {
-    show_log_tail "$(redis_log)"
-    die "redis: redis-server failed to start"
+    --daemonize yes --pidfile "$pid_file" --dir "$dir" \
+    --logfile "$log" --aclfile "$acl" "$@" \
+    </dev/null >>"$log" 2>&1 || {
+    show_log_tail "$log"
+    die "$what: redis-server failed to start"
   }
 }
 

@@ -9,13 +9,13 @@
 
 # --- A stack of some components -------------------------------------------------
 
-# Checks LIST (components of INFRA, comma-separated) and prints them space-separated.
+# Checks LIST (components of ALL_INFRA, comma-separated) and prints them space-separated.
 stack_components() {
   local list="$1" component all
-  all="$(IFS=,; printf '%s' "${INFRA[*]}")"
+  all="$(IFS=,; printf '%s' "${ALL_INFRA[*]}")"
   [[ -n $list ]] || die "--only needs a comma-separated list of components ($all)"
   for component in ${list//,/ }; do
-    [[ " ${INFRA[*]} " == *" $component "* ]] || die "--only takes components of $all, not '$component'"
+    [[ " ${ALL_INFRA[*]} " == *" $component "* ]] || die "--only takes components of $all, not '$component'"
   done
   printf '%s\n' "${list//,/ }"
 }
@@ -36,6 +36,9 @@ up_only() {
       object-store) require_free_port object-store "$FLEET_OBJECT_STORE_PORT" FLEET_OBJECT_STORE_PORT ;;
       postgres) require_free_port postgres "$FLEET_PG_PORT" FLEET_PG_PORT ;;
       redis) require_free_port redis "$FLEET_REDIS_PORT" FLEET_REDIS_PORT ;;
+      postgres-ha) pg_ha_check_ports ;;
+      redis-cluster) redis_cluster_check_ports ;;
+      kafka-cluster) kafka_cluster_check_ports ;;
       kafka)
         require_free_port kafka "$FLEET_KAFKA_PORT" FLEET_KAFKA_PORT
         require_free_port "kafka controller" "$FLEET_KAFKA_CONTROLLER_PORT" FLEET_KAFKA_CONTROLLER_PORT
@@ -48,10 +51,13 @@ up_only() {
     esac
   done
   [[ $want != *" kafka "* ]] || kafka_start
+  [[ $want != *" kafka-cluster "* ]] || kafka_cluster_start
   [[ $want != *" opa "* ]] || opa_start
   [[ $want != *" object-store "* ]] || object_store_start
   [[ $want != *" postgres "* ]] || pg_start
   [[ $want != *" redis "* ]] || redis_start
+  [[ $want != *" redis-cluster "* ]] || redis_cluster_start
+  [[ $want != *" postgres-ha "* ]] || pg_ha_start
   [[ $want != *" keycloak "* ]] || keycloak_start
   if [[ $want == *" postgres "* ]]; then
     pg_wait
@@ -59,9 +65,12 @@ up_only() {
   fi
   [[ $want != *" object-store "* ]] || object_store_wait
   [[ $want != *" postgres "* ]] || backup_stanza_ensure
+  [[ $want != *" postgres-ha "* ]] || pg_ha_wait
   [[ $want != *" redis "* ]] || redis_wait
+  [[ $want != *" redis-cluster "* ]] || redis_cluster_wait
   [[ $want != *" opa "* ]] || opa_wait
   [[ $want != *" kafka "* ]] || kafka_wait
+  [[ $want != *" kafka-cluster "* ]] || kafka_cluster_wait
   [[ $want != *" keycloak "* ]] || keycloak_wait
   info "fleet: up (only ${want:1:${#want}-2}; FLEET_HOME=$FLEET_HOME)"
 }

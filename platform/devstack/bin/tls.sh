@@ -90,10 +90,12 @@ tls_server_cert_current() {
 # by the CA, with the subject alternative names FLEET_TLS_SERVER_NAMES, and a PKCS#12
 # keystore of both with a generated password. Issued once, renewed when it nears
 # its end or the CA changed; TLS_SERVER_ISSUED says whether this call issued one (a
-# running server then needs a restart to present it).
+# running server then needs a restart to present it). [usage]: the extended key usage,
+# serverAuth by default; serverAuth,clientAuth for servers that also present it as
+# clients of each other (Redis Cluster's bus asks every node for a certificate).
 tls_server_ensure() {
   TLS_SERVER_ISSUED=no
-  local name="$1" dir cert key keystore password_file log csr ext
+  local name="$1" usage="${2:-serverAuth}" dir cert key keystore password_file log csr ext
   tls_ca_ensure
   dir="$(tls_dir)"
   cert="$(tls_server_cert "$name")"
@@ -108,7 +110,7 @@ tls_server_ensure() {
   ext="$dir/$name.ext.tmp"
   info "tls: issuing the certificate of $name ($FLEET_TLS_SERVER_NAMES) from the local CA"
   printf '%s\n' 'basicConstraints=critical,CA:FALSE' 'keyUsage=critical,digitalSignature,keyEncipherment' \
-    'extendedKeyUsage=serverAuth' "subjectAltName=$FLEET_TLS_SERVER_NAMES" >"$ext"
+    "extendedKeyUsage=$usage" "subjectAltName=$FLEET_TLS_SERVER_NAMES" >"$ext"
   random_token_file "$password_file" 32
   if ! (umask 077 &&
     openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \

@@ -1,0 +1,3 @@
+# shellcheck shell=bash
+kafka_cluster_pid() { return 1; }
+kafka_cluster_stop() { :; }
