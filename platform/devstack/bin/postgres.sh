@@ -71,14 +71,20 @@ pg_chown() {
 pg_pid() { live_pid "$(pg_data)/postmaster.pid" postgres; }
 
 # The superuser connects over TCP with its password, like every client of the stack.
-pg_psql() {
+pg_psql() { pg_psql_at "$FLEET_PG_PORT" "$@"; }
+
+# pg_psql_at <port> <args>: the same against another cluster of the stack (postgres-ha.sh).
+pg_psql_at() {
+  local port="$1"
+  shift
   PGPASSWORD="$FLEET_PG_SUPERUSER_PASSWORD" psql -X -q -v ON_ERROR_STOP=1 \
-    -h 127.0.0.1 -p "$FLEET_PG_PORT" -U postgres "$@"
+    -h 127.0.0.1 -p "$port" -U postgres "$@"
 }
 
+# pg_init [data dir] [initdb log]: the stack's cluster by default; the HA pair's
+# primary (postgres-ha.sh) in its own directory.
 pg_init() {
-  local data bin pwfile
-  data="$(pg_data)"
+  local data="${1:-$(pg_data)}" initdb_log="${2:-$FLEET_LOGS/postgres-initdb.log}" bin pwfile
   [[ -f $data/PG_VERSION ]] && return 0
   bin="$(pg_bindir)" || die "postgres: server binaries not found (apt-get install postgresql, or set FLEET_PG_BIN)"
   if ((EUID == 0)) && ! id postgres >/dev/null 2>&1; then
@@ -99,9 +105,9 @@ pg_init() {
   pg_chown "$pwfile"
   if ! as_pg_owner "$bin/initdb" -D "$data" -U postgres --pwfile="$pwfile" \
     --auth=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 \
-    >"$FLEET_LOGS/postgres-initdb.log" 2>&1; then
+    >"$initdb_log" 2>&1; then
     rm -f -- "$pwfile"
-    show_log_tail "$FLEET_LOGS/postgres-initdb.log"
+    show_log_tail "$initdb_log"
     die "postgres: initdb failed"
   fi
   rm -f -- "$pwfile"
@@ -141,11 +147,12 @@ EOF
   mv -f -- "$data/pg_hba.conf.tmp" "$data/pg_hba.conf"
 }
 
-# pg_write_conf <data dir> <port> <socket dir> <archive: on|off>: the stack's cluster
-# (pg_write_stack_conf), or a restored one (backup.sh) with its own port and without
-# archiving: it must not write into the original's repository.
+# pg_write_conf <data dir> <port> <socket dir> <archive: on|off> [more settings]: the
+# stack's cluster (pg_write_stack_conf), or a restored one (backup.sh) with its own port
+# and without archiving: it must not write into the original's repository; or a node
+# of the HA pair (postgres-ha.sh), whose replication settings come last.
 pg_write_conf() {
-  local data="$1" port="$2" socket_dir="$3" archive="$4"
+  local data="$1" port="$2" socket_dir="$3" archive="$4" more="${5:-}"
   local archive_settings="archive_mode = off"
   if [[ $archive == on ]]; then
     archive_settings="$(backup_archive_settings)"
@@ -193,6 +200,7 @@ pgaudit.log_statement_once = off
 pgaudit.log_level = 'log'
 
 $archive_settings
+${more}
 EOF
   pg_chown "$data/fleet.conf"
   pg_write_access "$data"
@@ -219,11 +227,19 @@ pg_start() {
   touch "$log"
   pg_chown "$log" "$FLEET_RUN"
   info "postgres: starting on 127.0.0.1:$FLEET_PG_PORT"
-  # pg_ctl detaches the server itself (own session, output to the log); -w waits
-  # until it accepts connections, at most -t seconds.
-  if ! as_pg_owner "$bin/pg_ctl" -D "$(pg_data)" -l "$log" -w -t 60 start >/dev/null; then
+  pg_server_start "$(pg_data)" "$log" postgres
+}
+
+# pg_server_start <data dir> <log> <what>: pg_ctl detaches the server itself (own
+# session, output to the log); -w waits until it accepts connections, at most -t seconds.
+pg_server_start() {
+  local data="$1" log="$2" what="$3" bin
+  bin="$(pg_bindir)" || die "$what: server binaries not found (set FLEET_PG_BIN)"
+  touch "$log"
+  pg_chown "$log"
+  if ! as_pg_owner "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 start >/dev/null; then
     show_log_tail "$log"
-    die "postgres: did not start"
+    die "$what: did not start"
   fi
 }
 
@@ -312,13 +328,19 @@ pg_create_service_databases() {
 }
 
 pg_stop() {
-  local pid bin
+  local pid
   pid="$(pg_pid)" || return 0
-  bin="$(pg_bindir)" || die "postgres: server binaries not found (set FLEET_PG_BIN)"
   info "postgres: stopping (pid $pid)"
-  # fast: roll back open transactions and disconnect clients instead of waiting for them.
-  as_pg_owner "$bin/pg_ctl" -D "$(pg_data)" -m fast -w -t 60 stop >/dev/null ||
-    die "postgres: pg_ctl stop failed (see $(pg_log))"
+  pg_server_stop "$(pg_data)" "$(pg_log)" postgres
+}
+
+# pg_server_stop <data dir> <log> <what>. fast: roll back open transactions and
+# disconnect clients instead of waiting for them.
+pg_server_stop() {
+  local data="$1" log="$2" what="$3" bin
+  bin="$(pg_bindir)" || die "$what: server binaries not found (set FLEET_PG_BIN)"
+  as_pg_owner "$bin/pg_ctl" -D "$data" -m fast -w -t 60 stop >/dev/null ||
+    die "$what: pg_ctl stop failed (see $log)"
 }
 
 pg_status() { status_line postgres "$(pg_pid || true)" "127.0.0.1:$FLEET_PG_PORT"; }
