@@ -75,7 +75,7 @@ service_start() {
   fi
   require_free_port "$service" "$port" "the port in $FLEET_SERVICES_CONF"
   info "$service: starting on 127.0.0.1:$port"
-  service_environment "$port"
+  service_environment "$port" "$service"
   # From the service's directory, so Quarkus picks up its .env/config/ there if any.
   # shellcheck disable=SC2086 # FLEET_SERVICE_JAVA_OPTS is a list of JVM options
   (cd "$(service_dir "$service")" &&
@@ -83,19 +83,33 @@ service_start() {
       env "${SERVICE_ENVIRONMENT[@]}" "$(java_bin)" $FLEET_SERVICE_JAVA_OPTS -jar "$(service_jar "$service")")
 }
 
-# service_environment <port>: the settings every service gets from the stack, into
-# SERVICE_ENVIRONMENT (NAME=VALUE each); `./fleet env` prints them. The dev profile: the
-# local stack's settings, development keys among them, exist only there (and in test);
-# in any other profile a service refuses development keys. With service-tls: HTTPS and
-# gRPC over TLS only, on the same port (services_tls_ensure).
+# service_environment <port> [service]: the settings every service gets from the stack,
+# into SERVICE_ENVIRONMENT (NAME=VALUE each); `./fleet env` prints them. The dev profile:
+# the local stack's settings, development keys among them, exist only there (and in
+# test); in any other profile a service refuses development keys. With service-tls:
+# HTTPS and gRPC over TLS only, on the same port (services_tls_ensure). On the HA stack
+# (FLEET_STACK_MODE=ha, ha.sh) the ports are the HA components' and the service's
+# connection settings name every node (ha_service_environment).
 service_environment() {
+  local pg_port="$FLEET_PG_PORT" redis_port="$FLEET_REDIS_PORT" kafka_port="$FLEET_KAFKA_PORT"
+  if [[ ${FLEET_STACK_MODE:-single} == ha ]]; then
+    pg_port="$(pg_ha_port "$(pg_ha_writer)")"
+    redis_port="$FLEET_REDIS_CLUSTER_PORT"
+    kafka_port="$(KAFKA_NODE=1 kafka_port)"
+  fi
   SERVICE_ENVIRONMENT=(
     QUARKUS_PROFILE=dev,service-tls AICUNET_SERVICE_TLS_DIRECTORY="$(services_tls_dir)"
-    QUARKUS_HTTP_PORT="$1" FLEET_PG_PORT="$FLEET_PG_PORT"
-    FLEET_REDIS_PORT="$FLEET_REDIS_PORT" FLEET_KAFKA_PORT="$FLEET_KAFKA_PORT"
+    QUARKUS_HTTP_PORT="$1" FLEET_PG_PORT="$pg_port"
+    FLEET_REDIS_PORT="$redis_port" FLEET_KAFKA_PORT="$kafka_port"
     FLEET_OPA_PORT="$FLEET_OPA_PORT" FLEET_OPA_TOKEN="$FLEET_OPA_TOKEN"
     FLEET_KEYCLOAK_PORT="$FLEET_KEYCLOAK_PORT"
   )
+  if [[ ${FLEET_STACK_MODE:-single} == ha && -n ${2:-} ]]; then
+    local line
+    while read -r line; do
+      SERVICE_ENVIRONMENT+=("$line")
+    done < <(ha_service_environment "$2")
+  fi
 }
 
 # The HTTP port of a service of services.conf; fails for any other name.
@@ -164,7 +178,7 @@ services_dev() {
   info "$service: mvn install -pl services/$service -am (the platform modules it uses)"
   (cd "$FLEET_ROOT" && mvn -B -ntp -q install -DskipTests -pl "services/$service" -am) ||
     die "dev: the build of services/$service failed"
-  service_environment "$port"
+  service_environment "$port" "$service"
   info "$service: Quarkus dev mode on https://127.0.0.1:$port (Dev UI https://127.0.0.1:$port/q/dev-ui," \
     "Swagger UI https://127.0.0.1:$port/q/swagger-ui; CA $(tls_ca_cert)); edits reload on the next request; q quits"
   cd "$(service_dir "$service")"
