@@ -59,6 +59,8 @@ public class FleetTestResource implements QuarkusTestResourceLifecycleManager {
         config.put("quarkus.datasource.password", database.appPassword());
         config.put("quarkus.liquibase.username", database.ownerUser());
         config.put("quarkus.liquibase.password", database.ownerPassword());
+        // The reporting datasource (ledger, audit): the run's database, as its reporting role.
+        config.putAll(ReportingRoles.settings(database));
         config.put("kafka.bootstrap.servers", FleetStack.kafkaBootstrapServers());
         config.put("aicunet.outbox.topic-prefix", topicPrefix);
         config.put("aicunet.policy.opa-url", FleetStack.opaUrl());

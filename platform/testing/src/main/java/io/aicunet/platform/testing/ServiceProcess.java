@@ -196,6 +196,8 @@ public final class ServiceProcess implements AutoCloseable {
                 // As the service's own ACL user (docs/redis.md, "ACL users").
                 Map.entry("quarkus.redis.hosts", StackRedis.hosts(database.service())),
                 Map.entry("quarkus.redis.password", StackRedis.password(database.service()))));
+        // The reporting datasource (ledger, audit): the run's database, as its reporting role.
+        settings.putAll(ReportingRoles.settings(database));
         return settings;
     }
 
@@ -223,6 +225,9 @@ public final class ServiceProcess implements AutoCloseable {
         Map<String, String> moved = new java.util.HashMap<>(settings);
         moved.put("quarkus.datasource.reactive.url", database.reactiveUrlOnPort(postgresPort));
         moved.put("quarkus.datasource.jdbc.url", database.jdbcUrlOnPort(postgresPort));
+        if (ReportingRoles.has(database.service())) {
+            moved.put("quarkus.datasource.reporting.reactive.url", database.reactiveUrlOnPort(postgresPort));
+        }
         return moved;
     }
 

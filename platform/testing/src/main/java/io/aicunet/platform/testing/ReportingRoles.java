@@ -1,0 +1,83 @@
+package io.aicunet.platform.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A service's reporting role and datasource under test: services that read reports as a
+ * role of their own ({@code <svc>_reporting}: the ledger, audit) ship the script that
+ * creates it, {@code services/<svc>/src/main/resources/db/bootstrap/create-reporting-role.sql},
+ * which ./fleet up and compose run as the superuser. Tests run the same script (idempotent:
+ * a stack started before the script existed gets the role too) and point the service's
+ * {@code reporting} datasource at the run's database; on a single node it is the primary,
+ * as in a deployment without a standby.
+ */
+public final class ReportingRoles {
+
+    private ReportingRoles() {
+    }
+
+    /** Whether {@code service} has a reporting role (and so a reporting datasource). */
+    public static boolean has(String service) {
+        return Files.isRegularFile(script(service));
+    }
+
+    public static String user(String service) {
+        return service.replace('-', '_') + "_reporting";
+    }
+
+    /** The development password ./fleet up gives the role. */
+    public static String password(String service) {
+        return user(service) + "_dev";
+    }
+
+    /**
+     * The reporting datasource's settings for the run's database, after making sure the role
+     * exists; none for a service without one.
+     */
+    public static Map<String, String> settings(TestDatabase database) {
+        String service = database.service();
+        if (!has(service)) {
+            return Map.of();
+        }
+        ensure(service);
+        return Map.of(
+                "quarkus.datasource.reporting.reactive.url", database.reactiveUrl(),
+                "quarkus.datasource.reporting.username", user(service),
+                "quarkus.datasource.reporting.password", password(service));
+    }
+
+    /** Runs the service's create-reporting-role.sql as the superuser on the stack's Postgres. */
+    public static synchronized void ensure(String service) {
+        FleetStack.ensureRunning();
+        List<String> command = List.of("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1",
+                "-h", FleetStack.host(), "-p", Integer.toString(FleetStack.postgresPort()), "-U", "postgres",
+                "-d", "postgres", "-v", "reporting_password=" + password(service), "-f", script(service).toString());
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().put("PGPASSWORD", FleetStack.postgresSuperuserPassword());
+            builder.environment().put("PGSSLMODE", "verify-full");
+            builder.environment().put("PGSSLROOTCERT", FleetStack.caCertificate().toString());
+            Process process = builder.start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IllegalStateException("creating the reporting role of " + service + " failed:\n" + output);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run psql", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating the reporting role of " + service, e);
+        }
+    }
+
+    private static Path script(String service) {
+        return FleetStack.repositoryRoot()
+                .resolve("services/" + service + "/src/main/resources/db/bootstrap/create-reporting-role.sql");
+    }
+}
