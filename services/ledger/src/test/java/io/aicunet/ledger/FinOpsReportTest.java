@@ -29,13 +29,14 @@ import org.junit.jupiter.api.Test;
 class FinOpsReportTest extends LedgerTestBase {
 
     /**
-     * Proves: the reporting role can read both views (under row-level security: with
-     * no tenant scope it sees nothing, with one it sees that tenant's posted cost) but
-     * can neither read nor write the tables behind them, and the app role cannot read
-     * the views.
+     * Proves: the reporting role can read both views and what statements read (accounts,
+     * transfers), all under row-level security exactly like the app role: with no tenant
+     * scope it sees nothing, with another tenant's scope nothing of this tenant, with this
+     * tenant's scope its posted cost and rows. It can write nothing (no INSERT, UPDATE,
+     * DELETE on any table), and the app role cannot read the views.
      */
     @Test
-    void reportingRoleReadsViewsOnly() throws Exception {
+    void reportingRoleReadsUnderRowLevelSecurityAndWritesNothing() throws Exception {
         Account budget = open(anAccount("EUR_CENT").setCode("budget"));
         Account llm = open(anAccount("EUR_CENT").setCode("usage.llm"));
         post(aTransfer(budget.getId(), llm.getId(), 250));
@@ -43,19 +44,33 @@ class FinOpsReportTest extends LedgerTestBase {
         try (Connection reporting = LedgerTestResource.connectAsReporting();
                 Statement statement = reporting.createStatement()) {
             assertThat(sumOf(statement, "SELECT coalesce(sum(amount), 0) FROM ledger.cost_per_tenant_day")).isZero();
+            assertThat(sumOf(statement, "SELECT count(*) FROM ledger.transfers")).isZero();
+            assertThat(sumOf(statement, "SELECT count(*) FROM ledger.accounts")).isZero();
+            statement.execute("SELECT set_config('aicunet.tenant_id', '" + java.util.UUID.randomUUID() + "', false)");
+            assertThat(sumOf(statement, "SELECT coalesce(sum(amount), 0) FROM ledger.cost_per_tenant_day")).isZero();
+            assertThat(sumOf(statement, "SELECT count(*) FROM ledger.transfers")).isZero();
+            assertThat(sumOf(statement, "SELECT count(*) FROM ledger.accounts")).isZero();
             statement.execute("SELECT set_config('aicunet.tenant_id', '" + tenant + "', false)");
             assertThat(sumOf(statement, "SELECT sum(amount) FROM ledger.cost_per_tenant_day")).isEqualTo(250);
             assertThat(sumOf(statement, "SELECT sum(credits) FROM ledger.cost_per_account_code_day"
                     + " WHERE account_code = 'usage.llm'")).isEqualTo(250);
-            assertThatThrownBy(() -> statement.executeQuery("SELECT * FROM ledger.transfers"))
-                    .hasMessageContaining("permission denied for table transfers");
-            assertThatThrownBy(() -> statement.executeQuery("SELECT * FROM ledger.accounts"))
-                    .hasMessageContaining("permission denied for table accounts");
+            assertThat(sumOf(statement, "SELECT count(*) FROM ledger.transfers")).isEqualTo(1);
+            assertThat(sumOf(statement, "SELECT count(*) FROM ledger.accounts")).isEqualTo(2);
             assertThatThrownBy(() -> statement.executeUpdate("DELETE FROM ledger.accounts"))
                     .hasMessageContaining("permission denied for table accounts");
+            assertThatThrownBy(() -> statement.executeUpdate("UPDATE ledger.transfers SET amount = 0"))
+                    .hasMessageContaining("permission denied for table transfers");
             assertThatThrownBy(() -> statement.executeUpdate("INSERT INTO ledger.tenants VALUES"
                     + " (gen_random_uuid(), 'active', NULL, now())"))
                     .hasMessageContaining("permission denied for table tenants");
+            assertThatThrownBy(() -> statement.executeQuery("SELECT * FROM ledger.pending_timeouts"))
+                    .hasMessageContaining("permission denied for table pending_timeouts");
+            try (ResultSet role = statement.executeQuery(
+                    "SELECT rolbypassrls, rolsuper FROM pg_roles WHERE rolname = current_user")) {
+                assertThat(role.next()).isTrue();
+                assertThat(role.getBoolean("rolbypassrls")).as("BYPASSRLS").isFalse();
+                assertThat(role.getBoolean("rolsuper")).as("SUPERUSER").isFalse();
+            }
         }
         try (Connection app = FleetTestResource.database().connectAsApp(); Statement statement = app.createStatement()) {
             assertThatThrownBy(() -> statement.executeQuery("SELECT * FROM cost_per_tenant_day"))
@@ -113,6 +128,18 @@ class FinOpsReportTest extends LedgerTestBase {
         given().headers(TestCallers.ofTenant(tenant, "tenant-admin")).queryParam("from", "yesterday")
                 .when().get("/v1/reports/cost-per-tenant-day")
                 .then().statusCode(400).body("errors[0].field", equalTo("from"));
+    }
+
+    /**
+     * Proves: the replica lag of the reporting datasource is published as
+     * aicunet_reporting_replica_lag_seconds, sampled on the reporting pool; here the
+     * reporting datasource is the primary itself (a single node), so it is 0.
+     */
+    @Test
+    void replicaLagIsPublished() {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(given().get(service + "q/metrics").then().statusCode(200).extract().asString())
+                        .containsPattern("(?m)^aicunet_reporting_replica_lag_seconds(\\{[^}]*\\})? 0\\.0$"));
     }
 
     private static long sumOf(Statement statement, String sql) throws Exception {

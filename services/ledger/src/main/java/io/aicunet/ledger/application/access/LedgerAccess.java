@@ -7,6 +7,8 @@ import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.tenancy.Caller;
 import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.tenancy.TenantScope;
+import io.aicunet.platform.tenancy.TenantTransactions;
+import io.quarkus.reactive.datasource.ReactiveDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -26,9 +28,15 @@ import java.util.function.Supplier;
 public class LedgerAccess {
 
     private final RequestPipeline pipeline;
+    private final Pool reporting;
 
-    public LedgerAccess(RequestPipeline pipeline) {
+    /**
+     * {@code reporting} logs in as the reporting role (SELECT only, under the same
+     * row-level security as the app role); in production it points at a standby.
+     */
+    public LedgerAccess(RequestPipeline pipeline, @ReactiveDataSource("reporting") Pool reporting) {
         this.pipeline = pipeline;
+        this.reporting = reporting;
     }
 
     /** The tenant named by {@code tenantId}, or else the caller's own; a platform caller must name one. */
@@ -54,6 +62,25 @@ public class LedgerAccess {
         }
         return pipeline.inTransaction(caller, action, Resource.owned(resourceType, resourceId, tenant.value()),
                 TenantScope.of(tenant.value()), connection -> work.apply(connection, tenant.value()));
+    }
+
+    /**
+     * Authorized reads of one tenant's ledger on the {@code reporting} datasource: a
+     * standby in production, so they may lag the primary by the replica lag and do not
+     * see a write the caller just made (no read-your-writes). Only for reports such as
+     * statements; a read that a write depends on (a balance check, an idempotent replay)
+     * uses {@link #inTenant}, on the primary.
+     */
+    public <T> Uni<Result<T>> inTenantOnReporting(Caller caller, String tenantId, String action,
+                                                  String resourceType, String resourceId,
+                                                  BiFunction<SqlConnection, TenantId, Uni<Result<T>>> work) {
+        Result<TenantId> tenant = tenantOf(caller, tenantId);
+        if (!tenant.isOk()) {
+            return unnamed(caller, tenantId, action, resourceType, tenant.problem());
+        }
+        return authorized(caller, action, Resource.owned(resourceType, resourceId, tenant.value()),
+                () -> TenantTransactions.inTenant(reporting, TenantScope.of(tenant.value()),
+                        connection -> work.apply(connection, tenant.value())));
     }
 
     /**

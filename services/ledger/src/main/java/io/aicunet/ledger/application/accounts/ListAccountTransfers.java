@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
 
 /**
  * An account's statement: its transfers in timestamp order, a page at a time, their
- * personal metadata decrypted. The
+ * personal metadata decrypted, read on the reporting datasource (it may lag the primary
+ * by the replica lag). The
  * page token is the timestamp of the last transfer of the previous page; timestamps
  * are unique per account, so pages neither skip nor repeat while transfers are added.
  */
@@ -84,7 +85,9 @@ public class ListAccountTransfers {
         if (!violations.isEmpty()) {
             return Uni.createFrom().item(Result.failed(new Problem.InvalidArgument(violations)));
         }
-        return access.inTenant(caller, query.tenantId(), ACTION, "account", id.get().toString(),
+        // A report: read on the reporting datasource (a standby in production), so a transfer
+        // posted a moment ago may not be on the page yet (docs/ledger.md, "Reporting").
+        return access.inTenantOnReporting(caller, query.tenantId(), ACTION, "account", id.get().toString(),
                 (connection, tenant) -> accounts.find(connection, tenant, id.get()).flatMap(account -> account.isEmpty()
                         ? Uni.createFrom().item(Result.<Page>failed(new Problem.NotFound("account", query.accountId())))
                         : transfers.statement(connection, tenant, id.get(), after, pageSize + 1).map(found -> {
