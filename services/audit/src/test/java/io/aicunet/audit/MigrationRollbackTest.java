@@ -22,11 +22,14 @@ class MigrationRollbackTest {
     private static final String CHANGELOG = "db/changelog/db.changelog-master.yaml";
     /** The platform outbox's two and its tenant sweeps' one, 0001 to 0004 of the audit service. */
     private static final int CHANGESETS_BEFORE_0005 = 7;
-    /** Then 0005, 0006 (tenant storage counting) and the platform's database-privileges. */
-    private static final int CHANGESETS = 10;
+    /**
+     * Then 0005, 0006 (tenant storage counting), 0007 (the reporting role's reads) and the
+     * platform's database-privileges.
+     */
+    private static final int CHANGESETS = 11;
 
     /**
-     * Proves: 0005 (with 0006 after it) and the platform's database-privileges changeset roll back to exactly
+     * Proves: 0005 (with 0006 and 0007 after it) and the platform's database-privileges changeset roll back to exactly
      * the function settings and Liquibase-table grants of before (search_path as 0003/0004
      * captured it, the app role's rights on databasechangelog), the whole changelog rolls
      * back to an empty schema, and it applies again afterwards.

@@ -10,6 +10,7 @@ import io.aicunet.platform.tenancy.Caller;
 import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.tenancy.TenantScope;
 import io.aicunet.platform.tenancy.TenantTransactions;
+import io.quarkus.reactive.datasource.ReactiveDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -35,10 +36,16 @@ public class AuditAccess {
 
     private final RequestPipeline pipeline;
     private final AuditLog log;
+    private final Pool reporting;
 
-    public AuditAccess(RequestPipeline pipeline, AuditLog log) {
+    /**
+     * {@code reporting} logs in as the reporting role (SELECT only, under the same
+     * row-level security as the app role); in production it points at a standby.
+     */
+    public AuditAccess(RequestPipeline pipeline, AuditLog log, @ReactiveDataSource("reporting") Pool reporting) {
         this.pipeline = pipeline;
         this.log = log;
+        this.reporting = reporting;
     }
 
     /**
@@ -47,6 +54,23 @@ public class AuditAccess {
      */
     public <T> Uni<Result<T>> onLog(Caller caller, String rawTenantId, String action, List<FieldViolation> violations,
                                     BiFunction<SqlConnection, UUID, Uni<Result<T>>> work) {
+        return onLog(caller, rawTenantId, action, violations, false, work);
+    }
+
+    /**
+     * Like {@link #onLog}, but reading on the {@code reporting} datasource: a standby in
+     * production, so what it reads may lag the primary by the replica lag, and a record
+     * appended a moment ago may not be there yet (no read-your-writes; docs/audit.md).
+     * Read-only: the work must not write.
+     */
+    public <T> Uni<Result<T>> onLogForReport(Caller caller, String rawTenantId, String action,
+                                             List<FieldViolation> violations,
+                                             BiFunction<SqlConnection, UUID, Uni<Result<T>>> work) {
+        return onLog(caller, rawTenantId, action, violations, true, work);
+    }
+
+    private <T> Uni<Result<T>> onLog(Caller caller, String rawTenantId, String action, List<FieldViolation> violations,
+                                     boolean forReport, BiFunction<SqlConnection, UUID, Uni<Result<T>>> work) {
         List<FieldViolation> all = new ArrayList<>();
         Optional<TenantId> tenant = TenantId.parse(rawTenantId);
         if (tenant.isEmpty()) {
@@ -58,6 +82,10 @@ public class AuditAccess {
         }
         TenantId id = tenant.get();
         Resource resource = Resource.owned(RESOURCE_TYPE, id.toString(), id);
+        if (forReport) {
+            return pipeline.admitted(caller, action, resource, () -> TenantTransactions.inTenant(reporting,
+                    caller.scope(), connection -> work.apply(connection, id.value())));
+        }
         return pipeline.inCallerScope(caller, action, resource, connection -> work.apply(connection, id.value()));
     }
 

@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -67,35 +68,60 @@ public class ExportRecords {
         if (lastSequence < 0) {
             violations.add(new FieldViolation("last_sequence", "must be 0 (the last record) or more"));
         }
-        return access.onLog(caller, tenantId, ACTION, violations, (connection, tenant) -> access.log()
-                .findHead(connection, tenant).flatMap(found -> {
-                    if (found.isEmpty() || found.get().treeSize() == 0) {
-                        return Uni.createFrom().item(Result.<List<ExportLine>>failed(
-                                new Problem.NotFound("audit-log", tenant.toString())));
-                    }
-                    LogHead head = found.get();
-                    long first = firstSequence == 0 ? head.firstRetainedSequence() : firstSequence;
-                    long last = lastSequence == 0 ? head.treeSize() : lastSequence;
-                    if (head.removed(first)) {
-                        return Uni.createFrom().item(Result.<List<ExportLine>>failed(Proofs.removed(tenant, first, head)));
-                    }
-                    List<FieldViolation> range = new ArrayList<>();
-                    if (last > head.treeSize()) {
-                        range.add(new FieldViolation("last_sequence", "must be at most " + head.treeSize()
-                                + ", the log's last record"));
-                    }
-                    if (first > last) {
-                        range.add(new FieldViolation("first_sequence", "must be at most last_sequence " + last));
-                    } else if (last - first + 1 > config.query().exportRecordsMax()) {
-                        range.add(new FieldViolation("last_sequence", "an export holds at most "
-                                + config.query().exportRecordsMax() + " records"));
-                    }
-                    if (!range.isEmpty()) {
-                        return Uni.createFrom().item(Result.<List<ExportLine>>failed(new Problem.InvalidArgument(range)));
-                    }
-                    return covering(connection, tenant, last).flatMap(checkpoint -> assemble(connection, tenant,
-                            checkpoint, first, last));
-                }));
+        // A report: read on the reporting datasource (a standby in production) when a signed
+        // checkpoint there covers the range; else on the primary, which signs one (a write).
+        return access.onLogForReport(caller, tenantId, ACTION, violations,
+                        (connection, tenant) -> export(connection, tenant, firstSequence, lastSequence, false))
+                .flatMap(onReport -> onReport.isOk() && onReport.value().isEmpty()
+                        ? access.onLog(caller, tenantId, ACTION, List.of(), (connection, tenant) ->
+                                export(connection, tenant, firstSequence, lastSequence, true))
+                                .map(onPrimary -> onPrimary.map(Optional::orElseThrow))
+                        : Uni.createFrom().item(onReport.map(Optional::orElseThrow)));
+    }
+
+    /**
+     * The export read on {@code connection}; empty when no checkpoint covers the range and
+     * {@code mayCheckpoint} is false (a read-only standby cannot sign one).
+     */
+    private Uni<Result<Optional<List<ExportLine>>>> export(SqlConnection connection, UUID tenant,
+                                                           long firstSequence, long lastSequence,
+                                                           boolean mayCheckpoint) {
+        return access.log().findHead(connection, tenant).flatMap(found -> {
+            if (!mayCheckpoint && (found.isEmpty() || lastSequence > found.get().treeSize())) {
+                // The standby may not have replayed the log or the range yet: the primary answers.
+                return Uni.createFrom().item(Result.ok(Optional.<List<ExportLine>>empty()));
+            }
+            if (found.isEmpty() || found.get().treeSize() == 0) {
+                return Uni.createFrom().item(Result.<Optional<List<ExportLine>>>failed(
+                        new Problem.NotFound("audit-log", tenant.toString())));
+            }
+            LogHead head = found.get();
+            long first = firstSequence == 0 ? head.firstRetainedSequence() : firstSequence;
+            long last = lastSequence == 0 ? head.treeSize() : lastSequence;
+            if (head.removed(first)) {
+                return Uni.createFrom().item(Result.<Optional<List<ExportLine>>>failed(
+                        Proofs.removed(tenant, first, head)));
+            }
+            List<FieldViolation> range = new ArrayList<>();
+            if (last > head.treeSize()) {
+                range.add(new FieldViolation("last_sequence", "must be at most " + head.treeSize()
+                        + ", the log's last record"));
+            }
+            if (first > last) {
+                range.add(new FieldViolation("first_sequence", "must be at most last_sequence " + last));
+            } else if (last - first + 1 > config.query().exportRecordsMax()) {
+                range.add(new FieldViolation("last_sequence", "an export holds at most "
+                        + config.query().exportRecordsMax() + " records"));
+            }
+            if (!range.isEmpty()) {
+                return Uni.createFrom().item(Result.<Optional<List<ExportLine>>>failed(
+                        new Problem.InvalidArgument(range)));
+            }
+            return covering(connection, tenant, last, mayCheckpoint).flatMap(checkpoint -> checkpoint.isEmpty()
+                    ? Uni.createFrom().item(Result.ok(Optional.<List<ExportLine>>empty()))
+                    : assemble(connection, tenant, checkpoint.get(), first, last)
+                            .map(lines -> lines.map(Optional::of)));
+        });
     }
 
     /**
@@ -122,13 +148,22 @@ public class ExportRecords {
         }).toList();
     }
 
-    /** The newest checkpoint if it covers {@code last}, else a new one (the log only grows). */
-    private Uni<SignedTreeHead> covering(SqlConnection connection, UUID tenant, long last) {
-        return access.log().newestCheckpoint(connection, tenant).flatMap(newest -> newest.isPresent()
-                && newest.get().treeSize() >= last
-                ? Uni.createFrom().item(newest.get())
-                : checkpointer.checkpoint(connection, tenant).map(c -> c.orElseThrow(
-                        () -> new IllegalStateException("a log with records yielded no checkpoint"))));
+    /**
+     * The newest checkpoint if it covers {@code last}, else a new one when {@code mayCheckpoint}
+     * (the log only grows), else none.
+     */
+    private Uni<Optional<SignedTreeHead>> covering(SqlConnection connection, UUID tenant, long last,
+                                                   boolean mayCheckpoint) {
+        return access.log().newestCheckpoint(connection, tenant).flatMap(newest -> {
+            if (newest.isPresent() && newest.get().treeSize() >= last) {
+                return Uni.createFrom().item(newest);
+            }
+            if (!mayCheckpoint) {
+                return Uni.createFrom().item(Optional.<SignedTreeHead>empty());
+            }
+            return checkpointer.checkpoint(connection, tenant).map(c -> Optional.of(c.orElseThrow(
+                    () -> new IllegalStateException("a log with records yielded no checkpoint"))));
+        });
     }
 
     private Uni<Result<List<ExportLine>>> assemble(SqlConnection connection, UUID tenant, SignedTreeHead head,
