@@ -463,8 +463,17 @@ app: the Job migrates.
 {{- define "aicunet-lib.configEnv" -}}
 {{- $database := .Values.database -}}
 QUARKUS_HTTP_PORT: {{ .Values.httpPort | quote }}
-QUARKUS_DATASOURCE_REACTIVE_URL: {{ printf "postgresql://%s:%d/%s?%s" $database.host (int $database.port) $database.name (include "aicunet-lib.databaseParameters" .) | quote }}
-QUARKUS_DATASOURCE_JDBC_URL: {{ printf "jdbc:postgresql://%s:%d/%s?%s" $database.host (int $database.port) $database.name (include "aicunet-lib.jdbcParameters" .) | quote }}
+{{- $parameters := include "aicunet-lib.databaseParameters" . }}
+{{- $reactive := list (printf "postgresql://%s:%d/%s?%s" $database.host (int $database.port) $database.name $parameters) }}
+{{- $hosts := list (printf "%s:%d" $database.host (int $database.port)) }}
+{{- range ($database.standbys | default list) }}
+{{- $reactive = append $reactive (printf "postgresql://%s:%d/%s?%s" .host (int .port) $database.name $parameters) }}
+{{- $hosts = append $hosts (printf "%s:%d" .host (int .port)) }}
+{{- end }}
+{{- /* With standbys: the pool follows the node that accepts writes (platform/tenancy's
+ReadWritePoolCreator), Liquibase too (pgjdbc's targetServerType=primary). */}}
+QUARKUS_DATASOURCE_REACTIVE_URL: {{ join "," $reactive | quote }}
+QUARKUS_DATASOURCE_JDBC_URL: {{ printf "jdbc:postgresql://%s/%s?%s%s" (join "," $hosts) $database.name (ternary "targetServerType=primary&" "" (gt (len $hosts) 1)) (include "aicunet-lib.jdbcParameters" .) | quote }}
 AICUNET_DATABASE_CA_CERTIFICATE: {{ include "aicunet-lib.databaseCaFile" . | quote }}
 {{ include "aicunet-lib.databaseTlsEnv" (dict "root" . "prefix" "QUARKUS_DATASOURCE") }}
 QUARKUS_LIQUIBASE_MIGRATE_AT_START: "false"

@@ -24,6 +24,15 @@ Everything else is denied.
   ports:
     - port: {{ .Values.database.port }}
       protocol: TCP
+    {{- $ports := list (int .Values.database.port) }}
+    {{- range (.Values.database.standbys | default list) }}
+    {{- if not (has (int .port) $ports) }}
+    {{- $ports = append $ports (int .port) }}
+    # A standby that may be promoted (database.standbys): database.egressTo names its peers too.
+    - port: {{ .port }}
+      protocol: TCP
+    {{- end }}
+    {{- end }}
 {{- end -}}
 
 {{- define "aicunet-lib.networkPolicy" -}}

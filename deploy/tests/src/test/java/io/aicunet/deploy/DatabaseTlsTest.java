@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
@@ -29,6 +30,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DatabaseTlsTest {
 
     private static final String CA_FILE = "/etc/aicunet/database-tls/ca.crt";
+    /**
+     * The JDBC URL's query: verify-full with the mounted CA, after targetServerType=primary
+     * when it names standbys too (Liquibase then migrates whichever node accepts writes).
+     */
+    private static final String JDBC_PARAMETERS = "^jdbc:postgresql://[^?]+\\?(targetServerType=primary&)?"
+            + "sslmode=verify-full&sslrootcert=" + java.util.regex.Pattern.quote(CA_FILE) + "$";
     private static final String CA_DIRECTORY = "/etc/aicunet/database-tls";
 
     static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> renders() {
@@ -59,7 +66,11 @@ class DatabaseTlsTest {
                     .containsEntry("QUARKUS_DATASOURCE_REACTIVE_POSTGRESQL_SSL_MODE", "verify-full")
                     .containsEntry("QUARKUS_DATASOURCE_REACTIVE_HOSTNAME_VERIFICATION_ALGORITHM", "HTTPS");
             assertThat(settings.get("QUARKUS_DATASOURCE_JDBC_URL")).as("%s", service)
-                    .endsWith("?sslmode=verify-full&sslrootcert=" + CA_FILE);
+                    .matches(JDBC_PARAMETERS);
+            // Every node of the reactive URL (a primary and its standbys) verified alike.
+            for (String url : settings.get("QUARKUS_DATASOURCE_REACTIVE_URL").split(",")) {
+                assertThat(url).as("%s", service).endsWith("?sslmode=verify-full");
+            }
             if (settings.containsKey("QUARKUS_DATASOURCE_REPORTING_REACTIVE_URL")) {
                 assertThat(settings)
                         .containsEntry("QUARKUS_DATASOURCE_REPORTING_REACTIVE_POSTGRESQL_SSL_MODE", "verify-full")
@@ -68,6 +79,39 @@ class DatabaseTlsTest {
                         .containsEntry("QUARKUS_DATASOURCE_REPORTING_REACTIVE_TRUST_CERTIFICATE_PEM_CERTS", CA_FILE);
             }
             assertCaMounted(deployment.getSpec().getTemplate().getSpec(), service + "-db-ca", service + " app");
+        }
+    }
+
+    /**
+     * Proves: with database.standbys (the production values of the ledger and audit), the app's
+     * reactive URL names the primary then each standby, every one verified, and the JDBC URL
+     * of the app and of the migration Job names them all with targetServerType=primary; without
+     * (the defaults), one host and no targetServerType.
+     */
+    @ParameterizedTest
+    @MethodSource("renders")
+    void standbysAreNamedInEveryDatabaseUrl(String chart, Variant variant) {
+        RenderedManifests manifests = Renders.of(chart, variant);
+        for (String service : Renders.servicesOf(chart)) {
+            Map<String, String> settings = Renders.settingsOf(manifests, manifests.deploymentOf(service));
+            Map<String, Object> values = Renders.valuesOf(chart, variant, service);
+            List<Object> standbys = Yaml.list(Yaml.at(values, "database.standbys"));
+            String database = (String) Yaml.at(values, "database.name");
+            List<String> hosts = new java.util.ArrayList<>();
+            hosts.add(Yaml.at(values, "database.host") + ":" + Yaml.at(values, "database.port"));
+            for (Object standby : standbys) {
+                Map<?, ?> node = (Map<?, ?>) standby;
+                hosts.add(node.get("host") + ":" + node.get("port"));
+            }
+            assertThat(settings.get("QUARKUS_DATASOURCE_REACTIVE_URL")).as("%s", service).isEqualTo(hosts.stream()
+                    .map(host -> "postgresql://" + host + "/" + database + "?sslmode=verify-full")
+                    .collect(Collectors.joining(",")));
+            String jdbc = "jdbc:postgresql://" + String.join(",", hosts) + "/" + database + "?"
+                    + (standbys.isEmpty() ? "" : "targetServerType=primary&") + "sslmode=verify-full";
+            assertThat(settings.get("QUARKUS_DATASOURCE_JDBC_URL")).as("%s", service).startsWith(jdbc);
+            if (variant == Variant.PRODUCTION && List.of("ledger", "audit").contains(service)) {
+                assertThat(standbys).as("%s's production values name a standby", service).isNotEmpty();
+            }
         }
     }
 
@@ -85,7 +129,7 @@ class DatabaseTlsTest {
                     .filter(variable -> variable.getValue() != null)
                     .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
             assertThat(env.get("QUARKUS_DATASOURCE_JDBC_URL")).as("%s migration", service)
-                    .endsWith("?sslmode=verify-full&sslrootcert=" + CA_FILE);
+                    .matches(JDBC_PARAMETERS);
             assertThat(env).containsEntry("AICUNET_DATABASE_CA_CERTIFICATE", CA_FILE);
             assertCaMounted(pod, service + "-db-ca", service + " migration");
         }

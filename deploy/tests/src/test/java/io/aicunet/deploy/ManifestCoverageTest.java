@@ -73,7 +73,7 @@ class ManifestCoverageTest {
         });
     }
 
-    /** Proves: a Deployment may reach only DNS and the ports of its own Postgres (and the ledger's reporting host), Kafka, Redis, the identity provider and (every service but tenant) the tenant pods, each rule with named peers; the migration only DNS and Postgres. */
+    /** Proves: a Deployment may reach only DNS and the ports of its own Postgres (its standbys and its reporting host too), Kafka, Redis, the identity provider and (every service but tenant) the tenant pods, each rule with named peers; the migration only DNS and Postgres. */
     @ParameterizedTest
     @MethodSource("renders")
     void egressOnlyToOwnDependencies(String chart, Variant variant) {
@@ -82,7 +82,11 @@ class ManifestCoverageTest {
         for (Deployment deployment : manifests.deployments()) {
             String service = Renders.serviceOf(deployment);
             Map<String, String> settings = Renders.settingsOf(manifests, deployment);
-            Set<Integer> expected = new HashSet<>(Set.of(53, port(settings.get("QUARKUS_DATASOURCE_JDBC_URL").substring("jdbc:".length()))));
+            Set<Integer> expected = new HashSet<>(Set.of(53));
+            // Every node of the service's Postgres: the primary and its standbys (database.standbys).
+            for (String url : settings.get("QUARKUS_DATASOURCE_REACTIVE_URL").split(",")) {
+                expected.add(port(url));
+            }
             for (String broker : settings.get("KAFKA_BOOTSTRAP_SERVERS").split(",")) {
                 expected.add(Integer.parseInt(broker.substring(broker.lastIndexOf(':') + 1)));
             }

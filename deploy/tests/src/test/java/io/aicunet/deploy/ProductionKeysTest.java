@@ -93,7 +93,7 @@ class ProductionKeysTest {
         }
     }
 
-    /** Proves: each key reaches only the service that holds it, from its Secret: audit's signing keys, config's secrets key and its id, the ledger's reporting role; no migration Job holds one. */
+    /** Proves: each key reaches only the service that holds it, from its Secret: audit's signing keys, config's secrets key and its id, the ledger's and audit's reporting roles; no migration Job holds one. */
     @ParameterizedTest
     @MethodSource("renders")
     void keysReachOnlyTheirService(String chart, Variant variant) {
@@ -121,7 +121,13 @@ class ProductionKeysTest {
                         assertThat(TrustedCallersTest.secretKeyOf(app, "AUDIT_SIGNING_KEYS_" + upper + "_PRIVATE_KEY"))
                                 .contains("audit-signing-keys/" + id + ".private-key");
                     }
-                    assertThat(keys).hasSize(1 + 2 * ids.size());
+                    assertThat(TrustedCallersTest.secretKeyOf(app, "QUARKUS_DATASOURCE_REPORTING_USERNAME")).contains("audit-db-reporting/username");
+                    assertThat(TrustedCallersTest.secretKeyOf(app, "QUARKUS_DATASOURCE_REPORTING_PASSWORD")).contains("audit-db-reporting/password");
+                    assertThat(keys).hasSize(1 + 2 * ids.size() + 2);
+                    String host = variant == Variant.PRODUCTION ? "audit-replica.postgres.internal.example.com" : "postgresql";
+                    assertThat(Renders.settingsOf(manifests, deployment).get("QUARKUS_DATASOURCE_REPORTING_REACTIVE_URL"))
+                            .as("record queries and exports read from the replica in production")
+                            .startsWith("postgresql://" + host + ":5432/audit?");
                 }
                 case "config" -> {
                     assertThat(TrustedCallersTest.secretKeyOf(app, "CONFIG_SECRETS_KEY")).contains("config-secrets-key/key");
