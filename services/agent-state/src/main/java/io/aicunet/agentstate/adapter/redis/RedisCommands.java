@@ -123,7 +123,16 @@ class RedisCommands {
     }
 
     private static boolean isNoScript(Throwable failure) {
-        return isErrorReply(failure) && String.valueOf(failure.getMessage()).startsWith("NOSCRIPT");
+        return isErrorReply(failure) && replyText(failure).startsWith("NOSCRIPT");
+    }
+
+    /**
+     * An error reply's text. The Vert.x cluster client reports an error inside a batch as
+     * {@code ERR [<index in the batch>] <reply>} (a single Redis as the reply itself), so
+     * that prefix is taken off.
+     */
+    private static String replyText(Throwable failure) {
+        return String.valueOf(failure.getMessage()).replaceFirst("^ERR \\[\\d+\\] ", "");
     }
 
     /**
@@ -133,7 +142,7 @@ class RedisCommands {
      * our well-formed commands is a bug, except NOSCRIPT, which {@link #eval} handles.
      */
     private static boolean isTransient(Throwable failure) {
-        String message = String.valueOf(failure.getMessage());
+        String message = replyText(failure);
         return message.startsWith("LOADING") || message.startsWith("BUSY") || message.startsWith("MASTERDOWN")
                 || message.startsWith("TRYAGAIN") || message.startsWith("CLUSTERDOWN")
                 || message.startsWith("CONNECTION_CLOSED");
