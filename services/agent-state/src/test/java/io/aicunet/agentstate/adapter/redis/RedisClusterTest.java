@@ -1,0 +1,237 @@
+package io.aicunet.agentstate.adapter.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aicunet.agentstate.application.port.Leases;
+import io.aicunet.agentstate.application.port.TaskQueues;
+import io.aicunet.agentstate.application.port.TenantKeys;
+import io.aicunet.agentstate.config.AgentStateServiceConfig;
+import io.aicunet.agentstate.domain.AgentId;
+import io.aicunet.agentstate.domain.Task;
+import io.aicunet.platform.testing.FleetStack;
+import io.aicunet.platform.testing.HaStack;
+import io.aicunet.platform.testing.StackRedis;
+import io.aicunet.platform.testing.StackRedisClient;
+import io.aicunet.platform.tenancy.TenantId;
+import io.quarkus.redis.runtime.client.config.RedisConfig;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * agent-state's Redis adapters on a Redis Cluster of three masters with a replica each (the
+ * HA stack's: TLS, ACL users), through a cluster client as agent-state's own user with the
+ * options of the service's client in cluster mode, and {@code agent-state.redis.wait-replicas=1}:
+ * erasure deletes a tenant's keys from every master; lease and task writes send WAIT to the
+ * master that took the write and are on its replica when acknowledged; Redis's uptime is the
+ * masters' shortest. The adapters are built as CDI builds them, with the service's defaults:
+ * no application boot. Runs only when asked ({@code -Daicunet.redis-cluster=true}), since it
+ * needs the clustered stack; it needs agent-state's user to have {@code wait}.
+ */
+@EnabledIfSystemProperty(named = "aicunet.redis-cluster", matches = "true")
+class RedisClusterTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private static Vertx vertx;
+    private static Redis cluster;
+    private static RedisNodes nodes;
+    private static RedisTenantKeys tenantKeys;
+    private static RedisLeases leases;
+    private static RedisTaskQueues queues;
+    private static RedisHeartbeats heartbeats;
+
+    @BeforeAll
+    static void connect() {
+        vertx = Vertx.vertx();
+        // As the service's client in cluster mode (docs/redis.md, "Redis Cluster"): every node,
+        // the password in each URL, TLS trusting the stack's CA and checking the host name.
+        RedisOptions options = new RedisOptions()
+                .setType(RedisClientType.CLUSTER)
+                .setEndpoints(new ArrayList<>(HaStack.redisPorts().stream()
+                        .map(port -> "rediss://agent-state:" + StackRedis.password("agent-state") + "@"
+                                + FleetStack.host() + ":" + port)
+                        .toList()))
+                .setNetClientOptions(StackRedisClient.tls(FleetStack.caCertificate()));
+        RedisClientOptions captured = new RedisClientOptions();
+        captured.customize(RedisConfig.DEFAULT_CLIENT_NAME, options);
+        cluster = Redis.createClient(vertx, options);
+        AgentStateServiceConfig config = ConfigDefaults.of(AgentStateServiceConfig.class,
+                Map.of("redis.waitReplicas", 1));
+        RedisCommands commands = new RedisCommands(cluster, config);
+        nodes = new RedisNodes(cluster, vertx, captured);
+        tenantKeys = new RedisTenantKeys(commands, nodes, config);
+        leases = new RedisLeases(commands);
+        queues = new RedisTaskQueues(commands, config);
+        heartbeats = new RedisHeartbeats(commands, nodes);
+    }
+
+    @AfterAll
+    static void close() {
+        nodes.close();
+        cluster.close();
+        vertx.closeAndAwait();
+    }
+
+    /**
+     * Proves: with three keys for each of 24 tenants, spread over all three masters, erasing
+     * 12 tenants step by step (the resumable cursor) deletes exactly their 36 keys, and a
+     * SCAN of each master afterwards finds none of theirs and all of the others'.
+     */
+    @Test
+    void erasureDeletesATenantsKeysFromEveryMaster() {
+        List<TenantId> tenants = new ArrayList<>();
+        Set<Integer> mastersUsed = new HashSet<>();
+        for (int t = 0; t < 24; t++) {
+            TenantId tenant = TenantId.random();
+            tenants.add(tenant);
+            for (int k = 0; k < 3; k++) {
+                String key = "t:{" + tenant + "}:agent-state:cluster-test:" + k;
+                int master = HaStack.redisMasterOf(key);
+                mastersUsed.add(master);
+                HaStack.redisCall(master, "SET", key, "x", "PX", "600000");
+            }
+        }
+        assertThat(mastersUsed).as("the tenants' keys are spread over every master").hasSize(masters().size());
+
+        List<TenantId> erased = tenants.subList(0, 12);
+        long deleted = 0;
+        for (TenantId tenant : erased) {
+            String cursor = "0";
+            int steps = 0;
+            do {
+                TenantKeys.Step step = tenantKeys.deleteStep(tenant, cursor).await().atMost(WAIT);
+                deleted += step.deleted();
+                cursor = step.next();
+                assertThat(++steps).as("steps of one tenant's erasure").isLessThan(10_000);
+            } while (!"0".equals(cursor));
+        }
+        assertThat(deleted).isEqualTo(36);
+
+        Map<TenantId, Integer> left = new HashMap<>();
+        for (int master : masters()) {
+            for (TenantId tenant : tenants) {
+                left.merge(tenant, scan(master, "t:{" + tenant + "}:agent-state:*").size(), Integer::sum);
+            }
+        }
+        for (TenantId tenant : tenants) {
+            assertThat(left.get(tenant)).as("keys of tenant %s left on the masters", tenant)
+                    .isEqualTo(erased.contains(tenant) ? 0 : 3);
+        }
+    }
+
+    /**
+     * Proves: a lease acquisition and renewal, a task enqueue and its acknowledgement each
+     * send WAIT on the master of the tenant's slot (its WAIT count grows, no other master's
+     * does), and the lease and the task are on that master's replica as soon as they are
+     * acknowledged.
+     */
+    @Test
+    void replicatedWritesWaitOnTheirOwnMaster() {
+        TenantId tenant = TenantId.random();
+        AgentId agent = new AgentId(UUID.randomUUID());
+        String leaseKey = "t:{" + tenant + "}:agent-state:agent:" + agent + ":lease";
+        int master = HaStack.redisMasterOf(leaseKey);
+        int replica = replicaOf(master);
+        Map<Integer, Long> waitsBefore = waits();
+
+        assertThat(leases.acquire(tenant, agent, "worker-1", 7, Duration.ofMinutes(1)).await().atMost(WAIT))
+                .isInstanceOf(Leases.Acquired.class);
+        assertThat(scan(replica, leaseKey)).as("the lease on the replica once acquired").containsExactly(leaseKey);
+        assertThat(leases.renew(tenant, agent, "worker-1", 7, Duration.ofMinutes(1)).await().atMost(WAIT)).isTrue();
+
+        TaskQueues.Enqueued enqueued = queues.enqueue(tenant, "cluster", "{\"n\":1}", 1_000_000).await().atMost(WAIT);
+        assertThat(enqueued).isInstanceOf(TaskQueues.Enqueued.Added.class);
+        String queueKey = "t:{" + tenant + "}:agent-state:queue:cluster";
+        assertThat(scan(replica, queueKey)).as("the queue on the replica once enqueued").containsExactly(queueKey);
+        List<Task> claimed = queues.claim(tenant, "cluster", "consumer-1", 1).await().atMost(WAIT);
+        assertThat(claimed).hasSize(1);
+        assertThat(queues.ack(tenant, "cluster", claimed.get(0).id(), "consumer-1").await().atMost(WAIT))
+                .isEqualTo(TaskQueues.Outcome.DONE);
+
+        Map<Integer, Long> waitsAfter = waits();
+        for (int node : masters()) {
+            long sent = waitsAfter.get(node) - waitsBefore.getOrDefault(node, 0L);
+            if (node == master) {
+                assertThat(sent).as("WAITs on the tenant's master %d", node).isGreaterThanOrEqualTo(4);
+            } else {
+                assertThat(sent).as("WAITs on master %d, which has none of the tenant's keys", node).isZero();
+            }
+        }
+    }
+
+    /** Proves: Redis's uptime is the shortest of the masters' (within the seconds the test takes). */
+    @Test
+    void uptimeIsTheShortestOfTheMasters() {
+        long shortest = masters().stream().mapToLong(RedisClusterTest::uptimeSeconds).min().orElseThrow();
+        long seen = heartbeats.uptime().await().atMost(WAIT).toSeconds();
+        assertThat(seen).isBetween(shortest, shortest + 10);
+    }
+
+    private static List<Integer> masters() {
+        List<Integer> masters = new ArrayList<>();
+        for (int port : HaStack.redisPorts()) {
+            List<?> role = (List<?>) HaStack.redisCall(port, "ROLE");
+            if ("master".equals(String.valueOf(role.get(0)))) {
+                masters.add(port);
+            }
+        }
+        return masters;
+    }
+
+    private static int replicaOf(int master) {
+        List<?> role = (List<?>) HaStack.redisCall(master, "ROLE");
+        List<?> replicas = (List<?>) role.get(2);
+        assertThat(replicas).as("replicas of master %d", master).isNotEmpty();
+        return Integer.parseInt(String.valueOf(((List<?>) replicas.get(0)).get(1)));
+    }
+
+    /** Every key of the node matching {@code pattern} (SCAN needs no READONLY on a replica). */
+    private static List<String> scan(int port, String pattern) {
+        List<String> keys = new ArrayList<>();
+        String cursor = "0";
+        do {
+            List<?> reply = (List<?>) HaStack.redisCall(port, "SCAN", cursor, "MATCH", pattern, "COUNT", "10000");
+            cursor = String.valueOf(reply.get(0));
+            ((List<?>) reply.get(1)).forEach(key -> keys.add(String.valueOf(key)));
+        } while (!"0".equals(cursor));
+        return keys;
+    }
+
+    /** Each master's count of WAIT commands run (INFO commandstats). */
+    private static Map<Integer, Long> waits() {
+        Map<Integer, Long> waits = new HashMap<>();
+        for (int port : masters()) {
+            long calls = 0;
+            for (String line : String.valueOf(HaStack.redisCall(port, "INFO", "commandstats")).split("\r?\n")) {
+                if (line.startsWith("cmdstat_wait:")) {
+                    calls = Long.parseLong(line.replaceAll("^cmdstat_wait:calls=(\\d+),.*", "$1"));
+                }
+            }
+            waits.put(port, calls);
+        }
+        return waits;
+    }
+
+    private static long uptimeSeconds(int port) {
+        for (String line : String.valueOf(HaStack.redisCall(port, "INFO", "server")).split("\r?\n")) {
+            if (line.startsWith("uptime_in_seconds:")) {
+                return Long.parseLong(line.substring("uptime_in_seconds:".length()).trim());
+            }
+        }
+        throw new IllegalStateException("no uptime in INFO server of node " + port);
+    }
+}
