@@ -8,9 +8,11 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.pgclient.spi.PgDriver;
 import io.vertx.sqlclient.Pool;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -43,17 +45,42 @@ public class ReadWritePoolCreator implements PgPoolCreator {
     static final String READ_ONLY_QUERY = "SHOW transaction_read_only";
 
     private final Duration checkTimeout;
+    private final boolean credentialsProvider;
 
     public ReadWritePoolCreator(
             @ConfigProperty(name = "aicunet.database.host-check-timeout", defaultValue = "PT5S") Duration checkTimeout) {
+        this(checkTimeout, false);
+    }
+
+    /**
+     * {@code credentialsProvider}: whether {@code quarkus.datasource.credentials-provider} is
+     * set. Quarkus' own pool asks such a provider for fresh credentials per connection; the
+     * {@link Input} carries only the options as built at start, so this creator refuses to
+     * start rather than connect with credentials that may have been rotated. No service uses
+     * one today.
+     */
+    @Inject
+    public ReadWritePoolCreator(
+            @ConfigProperty(name = "aicunet.database.host-check-timeout", defaultValue = "PT5S") Duration checkTimeout,
+            @ConfigProperty(name = "quarkus.datasource.credentials-provider") Optional<String> provider) {
+        this(checkTimeout, provider.isPresent());
+    }
+
+    private ReadWritePoolCreator(Duration checkTimeout, boolean credentialsProvider) {
         if (checkTimeout.isNegative() || checkTimeout.isZero()) {
             throw new IllegalArgumentException("aicunet.database.host-check-timeout must be positive");
         }
         this.checkTimeout = checkTimeout;
+        this.credentialsProvider = credentialsProvider;
     }
 
     @Override
     public Pool create(Input input) {
+        if (credentialsProvider) {
+            throw new IllegalStateException("quarkus.datasource.credentials-provider is not supported by"
+                    + " platform/tenancy's ReadWritePoolCreator: it builds the default pool from the options"
+                    + " read at start (set the credentials directly)");
+        }
         List<PgConnectOptions> hosts = input.pgConnectOptionsList();
         if (hosts.isEmpty()) {
             throw new IllegalStateException("the default datasource names no database URL");
