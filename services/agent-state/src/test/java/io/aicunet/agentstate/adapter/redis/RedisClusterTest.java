@@ -9,7 +9,6 @@ import io.aicunet.agentstate.config.AgentStateServiceConfig;
 import io.aicunet.agentstate.domain.AgentId;
 import io.aicunet.agentstate.domain.Task;
 import io.aicunet.platform.testing.FleetStack;
-import io.aicunet.platform.testing.HaStack;
 import io.aicunet.platform.testing.StackRedis;
 import io.aicunet.platform.testing.StackRedisClient;
 import io.aicunet.platform.tenancy.TenantId;
@@ -47,6 +46,7 @@ class RedisClusterTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private static Vertx vertx;
+    private static ClusterAdmin admin;
     private static Redis cluster;
     private static RedisNodes nodes;
     private static RedisTenantKeys tenantKeys;
@@ -57,11 +57,12 @@ class RedisClusterTest {
     @BeforeAll
     static void connect() {
         vertx = Vertx.vertx();
+        admin = new ClusterAdmin(vertx);
         // As the service's client in cluster mode (docs/redis.md, "Redis Cluster"): every node,
         // the password in each URL, TLS trusting the stack's CA and checking the host name.
         RedisOptions options = new RedisOptions()
                 .setType(RedisClientType.CLUSTER)
-                .setEndpoints(new ArrayList<>(HaStack.redisPorts().stream()
+                .setEndpoints(new ArrayList<>(ClusterAdmin.ports().stream()
                         .map(port -> "rediss://agent-state:" + StackRedis.password("agent-state") + "@"
                                 + FleetStack.host() + ":" + port)
                         .toList()))
@@ -83,6 +84,7 @@ class RedisClusterTest {
     static void close() {
         nodes.close();
         cluster.close();
+        admin.close();
         vertx.closeAndAwait();
     }
 
@@ -100,12 +102,12 @@ class RedisClusterTest {
             tenants.add(tenant);
             for (int k = 0; k < 3; k++) {
                 String key = "t:{" + tenant + "}:agent-state:cluster-test:" + k;
-                int master = HaStack.redisMasterOf(key);
+                int master = admin.masterOf(key);
                 mastersUsed.add(master);
-                HaStack.redisCall(master, "SET", key, "x", "PX", "600000");
+                admin.call(master, "SET", key, "x", "PX", "600000");
             }
         }
-        assertThat(mastersUsed).as("the tenants' keys are spread over every master").hasSize(masters().size());
+        assertThat(mastersUsed).as("the tenants' keys are spread over every master").hasSize(admin.masters().size());
 
         List<TenantId> erased = tenants.subList(0, 12);
         long deleted = 0;
@@ -122,9 +124,9 @@ class RedisClusterTest {
         assertThat(deleted).isEqualTo(36);
 
         Map<TenantId, Integer> left = new HashMap<>();
-        for (int master : masters()) {
+        for (int master : admin.masters()) {
             for (TenantId tenant : tenants) {
-                left.merge(tenant, scan(master, "t:{" + tenant + "}:agent-state:*").size(), Integer::sum);
+                left.merge(tenant, admin.scan(master, "t:{" + tenant + "}:agent-state:*").size(), Integer::sum);
             }
         }
         for (TenantId tenant : tenants) {
@@ -144,26 +146,26 @@ class RedisClusterTest {
         TenantId tenant = TenantId.random();
         AgentId agent = new AgentId(UUID.randomUUID());
         String leaseKey = "t:{" + tenant + "}:agent-state:agent:" + agent + ":lease";
-        int master = HaStack.redisMasterOf(leaseKey);
-        int replica = replicaOf(master);
+        int master = admin.masterOf(leaseKey);
+        int replica = admin.replicaOf(master);
         Map<Integer, Long> waitsBefore = waits();
 
         assertThat(leases.acquire(tenant, agent, "worker-1", 7, Duration.ofMinutes(1)).await().atMost(WAIT))
                 .isInstanceOf(Leases.Acquired.class);
-        assertThat(scan(replica, leaseKey)).as("the lease on the replica once acquired").containsExactly(leaseKey);
+        assertThat(admin.scan(replica, leaseKey)).as("the lease on the replica once acquired").containsExactly(leaseKey);
         assertThat(leases.renew(tenant, agent, "worker-1", 7, Duration.ofMinutes(1)).await().atMost(WAIT)).isTrue();
 
         TaskQueues.Enqueued enqueued = queues.enqueue(tenant, "cluster", "{\"n\":1}", 1_000_000).await().atMost(WAIT);
         assertThat(enqueued).isInstanceOf(TaskQueues.Enqueued.Added.class);
         String queueKey = "t:{" + tenant + "}:agent-state:queue:cluster";
-        assertThat(scan(replica, queueKey)).as("the queue on the replica once enqueued").containsExactly(queueKey);
+        assertThat(admin.scan(replica, queueKey)).as("the queue on the replica once enqueued").containsExactly(queueKey);
         List<Task> claimed = queues.claim(tenant, "cluster", "consumer-1", 1).await().atMost(WAIT);
         assertThat(claimed).hasSize(1);
         assertThat(queues.ack(tenant, "cluster", claimed.get(0).id(), "consumer-1").await().atMost(WAIT))
                 .isEqualTo(TaskQueues.Outcome.DONE);
 
         Map<Integer, Long> waitsAfter = waits();
-        for (int node : masters()) {
+        for (int node : admin.masters()) {
             long sent = waitsAfter.get(node) - waitsBefore.getOrDefault(node, 0L);
             if (node == master) {
                 assertThat(sent).as("WAITs on the tenant's master %d", node).isGreaterThanOrEqualTo(4);
@@ -176,62 +178,20 @@ class RedisClusterTest {
     /** Proves: Redis's uptime is the shortest of the masters' (within the seconds the test takes). */
     @Test
     void uptimeIsTheShortestOfTheMasters() {
-        long shortest = masters().stream().mapToLong(RedisClusterTest::uptimeSeconds).min().orElseThrow();
+        long shortest = admin.masters().stream()
+                .mapToLong(port -> Long.parseLong(admin.info(port, "server", "uptime_in_seconds")))
+                .min().orElseThrow();
         long seen = heartbeats.uptime().await().atMost(WAIT).toSeconds();
         assertThat(seen).isBetween(shortest, shortest + 10);
-    }
-
-    private static List<Integer> masters() {
-        List<Integer> masters = new ArrayList<>();
-        for (int port : HaStack.redisPorts()) {
-            List<?> role = (List<?>) HaStack.redisCall(port, "ROLE");
-            if ("master".equals(String.valueOf(role.get(0)))) {
-                masters.add(port);
-            }
-        }
-        return masters;
-    }
-
-    private static int replicaOf(int master) {
-        List<?> role = (List<?>) HaStack.redisCall(master, "ROLE");
-        List<?> replicas = (List<?>) role.get(2);
-        assertThat(replicas).as("replicas of master %d", master).isNotEmpty();
-        return Integer.parseInt(String.valueOf(((List<?>) replicas.get(0)).get(1)));
-    }
-
-    /** Every key of the node matching {@code pattern} (SCAN needs no READONLY on a replica). */
-    private static List<String> scan(int port, String pattern) {
-        List<String> keys = new ArrayList<>();
-        String cursor = "0";
-        do {
-            List<?> reply = (List<?>) HaStack.redisCall(port, "SCAN", cursor, "MATCH", pattern, "COUNT", "10000");
-            cursor = String.valueOf(reply.get(0));
-            ((List<?>) reply.get(1)).forEach(key -> keys.add(String.valueOf(key)));
-        } while (!"0".equals(cursor));
-        return keys;
     }
 
     /** Each master's count of WAIT commands run (INFO commandstats). */
     private static Map<Integer, Long> waits() {
         Map<Integer, Long> waits = new HashMap<>();
-        for (int port : masters()) {
-            long calls = 0;
-            for (String line : String.valueOf(HaStack.redisCall(port, "INFO", "commandstats")).split("\r?\n")) {
-                if (line.startsWith("cmdstat_wait:")) {
-                    calls = Long.parseLong(line.replaceAll("^cmdstat_wait:calls=(\\d+),.*", "$1"));
-                }
-            }
-            waits.put(port, calls);
+        for (int port : admin.masters()) {
+            String stats = admin.info(port, "commandstats", "cmdstat_wait");
+            waits.put(port, stats.isEmpty() ? 0 : Long.parseLong(stats.replaceAll("^calls=(\\d+),.*", "$1")));
         }
         return waits;
-    }
-
-    private static long uptimeSeconds(int port) {
-        for (String line : String.valueOf(HaStack.redisCall(port, "INFO", "server")).split("\r?\n")) {
-            if (line.startsWith("uptime_in_seconds:")) {
-                return Long.parseLong(line.substring("uptime_in_seconds:".length()).trim());
-            }
-        }
-        throw new IllegalStateException("no uptime in INFO server of node " + port);
     }
 }

@@ -5,14 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import io.aicunet.config.config.ConfigServiceConfig;
 import io.aicunet.platform.testing.FleetStack;
-import io.aicunet.platform.testing.HaStack;
 import io.aicunet.platform.testing.StackRedis;
 import io.aicunet.platform.testing.StackRedisClient;
 import io.quarkus.redis.runtime.datasource.ReactiveRedisDataSourceImpl;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.RedisAPI;
+import io.vertx.mutiny.redis.client.Request;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
 import java.lang.reflect.Proxy;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,8 +80,16 @@ class RedisChangeNotificationsClusterTest {
             awaitAnnouncement(received, revision);
 
             long killed = 0;
-            for (int port : HaStack.redisPorts()) {
-                killed += (Long) HaStack.redisCall(port, "CLIENT", "KILL", "USER", "config", "TYPE", "pubsub");
+            for (int port : ports()) {
+                Redis admin = Redis.createClient(vertx, StackRedisClient.options("rediss://" + StackRedis.ADMIN + ":"
+                        + StackRedis.password(StackRedis.ADMIN) + "@" + FleetStack.host() + ":" + port,
+                        FleetStack.caCertificate()));
+                try {
+                    killed += admin.send(Request.cmd(Command.CLIENT).arg("KILL").arg("USER").arg("config")
+                            .arg("TYPE").arg("pubsub")).await().atMost(WAIT).toLong();
+                } finally {
+                    admin.close();
+                }
             }
             assertThat(killed).as("config's pub/sub connections closed").isPositive();
 
@@ -97,11 +107,17 @@ class RedisChangeNotificationsClusterTest {
         });
     }
 
+    /** The cluster's nodes, on 127.0.0.1 from FLEET_REDIS_CLUSTER_PORT (17001) on, as ./fleet starts them. */
+    private static List<Integer> ports() {
+        int first = Integer.parseInt(System.getenv().getOrDefault("FLEET_REDIS_CLUSTER_PORT", "17001"));
+        return IntStream.range(0, 6).mapToObj(i -> first + i).toList();
+    }
+
     /** As config's client in cluster mode: every node, the password in each URL, TLS with the stack's CA. */
     private static RedisOptions clusterOptions() {
         return new RedisOptions()
                 .setType(RedisClientType.CLUSTER)
-                .setEndpoints(new ArrayList<>(HaStack.redisPorts().stream()
+                .setEndpoints(new ArrayList<>(ports().stream()
                         .map(port -> "rediss://config:" + StackRedis.password("config") + "@" + FleetStack.host() + ":"
                                 + port)
                         .toList()))
