@@ -137,13 +137,19 @@ pg_ha_start_node() {
 
 pg_ha_ready_at() { pg_psql_at "$1" -d postgres -c 'SELECT 1' >/dev/null; }
 
+pg_ha_write_passfile() {
+  (umask 077 && printf '127.0.0.1:*:replication:fleet_replication:%s\n' "$FLEET_PG_REPLICATION_PASSWORD" >"$(pg_ha_passfile)")
+  pg_chown "$(pg_ha_passfile)"
+}
+
 # The replication role (its password in the passfile) and <node>'s slot on the writer.
+# Committed locally (synchronous_commit=local): a synchronous writer whose standby is
+# not there yet would wait for it for ever.
 pg_ha_ensure_replication() {
   local node="$1" writer_port
   writer_port="$(pg_ha_port "$(pg_ha_writer)")"
-  (umask 077 && printf '127.0.0.1:*:replication:fleet_replication:%s\n' "$FLEET_PG_REPLICATION_PASSWORD" >"$(pg_ha_passfile)")
-  pg_chown "$(pg_ha_passfile)"
-  pg_psql_at "$writer_port" -d postgres -v password="$FLEET_PG_REPLICATION_PASSWORD" -v slot="$(pg_ha_name "$node")" \
+  pg_ha_write_passfile
+  PGOPTIONS="-c synchronous_commit=local" pg_psql_at "$writer_port" -d postgres -v password="$FLEET_PG_REPLICATION_PASSWORD" -v slot="$(pg_ha_name "$node")" \
     >>"$FLEET_LOGS/postgres-ha-setup.log" 2>&1 <<'SQL' || die "postgres-ha: creating the replication role or slot failed (see $FLEET_LOGS/postgres-ha-setup.log)"
 SELECT 'CREATE ROLE fleet_replication LOGIN REPLICATION'
  WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'fleet_replication') \gexec
@@ -209,11 +215,9 @@ pg_ha_start() {
   wait_for 60 "$(pg_ha_node_pid "$writer" || true)" "$(pg_ha_log "$writer")" "postgres-ha $writer" \
     pg_ha_ready_at "$(pg_ha_port "$writer")" || die "postgres-ha: $writer not accepting connections"
   [[ $old_primary == no ]] || return 0
-  if [[ ! -f $(pg_ha_dir "$other")/PG_VERSION ]]; then
-    pg_ha_make_standby "$other"
-  else
-    pg_ha_ensure_replication "$other"
-  fi
+  # No write on the writer before its standby runs: a synchronous writer would wait.
+  pg_ha_write_passfile
+  [[ -f $(pg_ha_dir "$other")/PG_VERSION ]] || pg_ha_make_standby "$other"
   pg_ha_start_node "$other"
   # Synchronous only now that the standby exists.
   pg_ha_reload "$writer"
@@ -240,7 +244,7 @@ pg_ha_wait() {
   else
     warn "postgres-ha: no standby runs: $writer runs alone"
   fi
-  FLEET_PG_PORT="$(pg_ha_port "$writer")" pg_create_service_databases
+  PGOPTIONS="-c synchronous_commit=local" FLEET_PG_PORT="$(pg_ha_port "$writer")" pg_create_service_databases
   info "postgres-ha: $writer on 127.0.0.1:$(pg_ha_port "$writer") writes, $other on 127.0.0.1:$(pg_ha_port "$other") streams" \
     "($( [[ $FLEET_PG_HA_SYNC == on ]] && printf synchronous || printf asynchronous))"
 }
