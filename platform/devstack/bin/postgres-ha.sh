@@ -238,15 +238,20 @@ pg_ha_wait() {
   other="$(pg_ha_other "$writer")"
   wait_for 60 "$(pg_ha_node_pid "$writer" || true)" "$(pg_ha_log "$writer")" "postgres-ha $writer" \
     pg_ha_ready_at "$(pg_ha_port "$writer")" || die "postgres-ha: $writer not accepting connections"
+  local alone=no
   if pg_ha_node_pid "$other" >/dev/null; then
     wait_for 60 "$(pg_ha_node_pid "$other" || true)" "$(pg_ha_log "$other")" "postgres-ha $other" pg_ha_streaming "$other" ||
       die "postgres-ha: $other is not streaming from $writer (see $(pg_ha_log "$other"))"
   else
-    warn "postgres-ha: no standby runs: $writer runs alone"
+    alone=yes
   fi
   PGOPTIONS="-c synchronous_commit=local" FLEET_PG_PORT="$(pg_ha_port "$writer")" pg_create_service_databases
-  info "postgres-ha: $writer on 127.0.0.1:$(pg_ha_port "$writer") writes, $other on 127.0.0.1:$(pg_ha_port "$other") streams" \
-    "($( [[ $FLEET_PG_HA_SYNC == on ]] && printf synchronous || printf asynchronous))"
+  if [[ $alone == yes ]]; then
+    warn "postgres-ha: node $writer on 127.0.0.1:$(pg_ha_port "$writer") writes ALONE: no standby runs (./fleet failover rebuild-standby)"
+  else
+    info "postgres-ha: node $writer on 127.0.0.1:$(pg_ha_port "$writer") writes, node $other on 127.0.0.1:$(pg_ha_port "$other") streams" \
+      "($( [[ $FLEET_PG_HA_SYNC == on ]] && printf synchronous || printf asynchronous))"
+  fi
 }
 
 pg_ha_stop() {
