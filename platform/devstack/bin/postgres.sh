@@ -220,7 +220,7 @@ pg_start() {
   bin="$(pg_bindir)" || die "postgres: server binaries not found (apt-get install postgresql, or set FLEET_PG_BIN)"
   pg_audit_library >/dev/null ||
     die "postgres: pgaudit is not installed for this server (apt-get install postgresql-$(pg_major || echo NN)-pgaudit)"
-  pg_init
+  pg_init "$(pg_data)"
   backup_write_conf
   pg_write_stack_conf
   log="$(pg_log)"

@@ -55,7 +55,7 @@ redis_start() {
   if pid="$(redis_pid)"; then
     if [[ $TLS_SERVER_ISSUED == no ]] && redis_tls_enabled && redis_acl_enabled; then
       # Running with TLS and the ACL file: load it again, so a changed template takes effect.
-      redis_render_acl
+      redis_render_acl "$(redis_acl_file)"
       [[ "$(redis_cli acl load 2>&1)" == OK ]] || die "redis: ACL LOAD of $(redis_acl_file) failed (redis-cli --user fleet-admin acl load)"
       info "redis: already running (pid $pid), ACL users loaded again"
       return 0
@@ -71,7 +71,7 @@ redis_start() {
   require_free_port redis "$FLEET_REDIS_PORT" FLEET_REDIS_PORT
   mkdir -p "$FLEET_HOME/redis"
   rm -f -- "$(redis_pid_file)"
-  redis_render_acl
+  redis_render_acl "$(redis_acl_file)"
   info "redis: starting on 127.0.0.1:$FLEET_REDIS_PORT (TLS only)"
   # Redis daemonizes itself and writes its pid file. Persistence as in production
   # (docs/redis-durability.md): agent-state's task streams, leases and heartbeats live
