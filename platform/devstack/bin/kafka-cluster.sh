@@ -47,9 +47,13 @@ kafka_cluster_wait() {
   KAFKA_NODE=1 kafka_secure
 }
 
+# All nodes at once: stopped one after another, the last one found no controller quorum
+# left for its controlled shutdown and waited until it was killed (60 s).
 kafka_cluster_stop() {
-  local node
-  # Brokers that stop one after another move their partitions' leadership to the others.
+  local node pid
+  for node in "${KAFKA_CLUSTER_NODES[@]}"; do
+    pid="$(KAFKA_NODE=$node kafka_pid)" && kill -TERM "$pid" 2>/dev/null
+  done
   for node in "${KAFKA_CLUSTER_NODES[@]}"; do
     KAFKA_NODE=$node kafka_stop
   done
