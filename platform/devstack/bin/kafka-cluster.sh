@@ -32,6 +32,7 @@ kafka_cluster_check_ports() {
 # Starts the nodes without waiting (kafka_cluster_wait does): the three JVMs boot together.
 kafka_cluster_start() {
   local node
+  KAFKA_CLUSTER_STARTED_AT_MS="$(now_ms)"
   for node in "${KAFKA_CLUSTER_NODES[@]}"; do
     KAFKA_NODE=$node kafka_start
   done
@@ -40,10 +41,15 @@ kafka_cluster_start() {
 # Waits for every node (each logs "Kafka Server started" once the quorum has a leader
 # and it caught up), then creates the principals and ACLs through the cluster.
 kafka_cluster_wait() {
-  local node
+  local node elapsed
   for node in "${KAFKA_CLUSTER_NODES[@]}"; do
-    KAFKA_NODE=$node kafka_wait
+    # No time per node (kafka_wait would count from the last node's start).
+    KAFKA_STARTED_AT_MS="" KAFKA_NODE=$node kafka_wait
   done
+  if [[ -n ${KAFKA_CLUSTER_STARTED_AT_MS:-} ]]; then
+    elapsed=$(($(now_ms) - KAFKA_CLUSTER_STARTED_AT_MS))
+    info "kafka-cluster: all three nodes ready after $((elapsed / 1000)).$(printf '%03d' $((elapsed % 1000))) s"
+  fi
   KAFKA_NODE=1 kafka_secure
 }
 
