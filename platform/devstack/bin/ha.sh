@@ -27,14 +27,16 @@ ha_status() {
 # Postgres with both nodes, the reactive pool and JDBC (Liquibase) on whichever is the
 # primary (targetServerType=primary; the JDBC URL's other parameters as in the
 # services' application.properties), and a reporting pool, where the service has one,
-# on the standby (the primary while no standby is there).
+# on the standby (the primary while the other node is a demoted primary).
 ha_service_environment() {
   local service="$1" database writer reader hosts
   service_port "$service" >/dev/null || die "env: no service '$service' in $FLEET_SERVICES_CONF"
   database="${service//-/_}"
   writer="$(pg_ha_writer)"
   reader="$(pg_ha_other "$writer")"
-  pg_ha_is_standby "$reader" || reader="$writer"
+  # The writer only while the other node is a demoted primary (no standby yet); before
+  # the first start (no data yet) the other node is the standby to be.
+  if [[ -f $(pg_ha_dir "$reader")/PG_VERSION ]] && ! pg_ha_is_standby "$reader"; then reader="$writer"; fi
   hosts="127.0.0.1:$FLEET_PG_HA_PORT,127.0.0.1:$FLEET_PG_STANDBY_PORT"
   printf 'KAFKA_BOOTSTRAP_SERVERS=%s\n' "$(KAFKA_NODE=1 kafka_bootstrap)"
   printf 'QUARKUS_REDIS_CLIENT_TYPE=cluster\n'
