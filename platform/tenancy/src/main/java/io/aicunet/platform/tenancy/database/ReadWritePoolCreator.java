@@ -2,10 +2,8 @@ package io.aicunet.platform.tenancy.database;
 
 import io.quarkus.reactive.pg.client.PgPoolCreator;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.pgclient.PgConnection;
 import io.vertx.pgclient.spi.PgDriver;
 import io.vertx.sqlclient.Pool;
 import jakarta.inject.Inject;
@@ -15,7 +13,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
 
 /**
  * Builds every service's default reactive pool. With one URL in
@@ -23,7 +20,7 @@ import org.jboss.logging.Logger;
  * several (a primary and its standbys, comma-separated) Quarkus would round-robin new
  * connections over them, and half would land on a read-only standby; here each new
  * connection goes to the first host that answers and accepts writes, the way libpq's
- * {@code target_session_attrs=read-write} does ({@link ReadWriteHosts}): the service
+ * {@code target_session_attrs=read-write} does ({@link ReadWriteTarget}): the service
  * follows a promoted standby without a restart.
  *
  * <p>Every option Quarkus derived from the configuration (TLS verify-full with the CA,
@@ -40,9 +37,6 @@ import org.jboss.logging.Logger;
 @Singleton
 public class ReadWritePoolCreator implements PgPoolCreator {
 
-    private static final Logger LOG = Logger.getLogger(ReadWritePoolCreator.class);
-    /** Whether the server accepts writes: {@code off} on a primary, {@code on} on a standby. */
-    static final String READ_ONLY_QUERY = "SHOW transaction_read_only";
 
     private final Duration checkTimeout;
     private final boolean credentialsProvider;
@@ -96,59 +90,6 @@ public class ReadWritePoolCreator implements PgPoolCreator {
 
     /** For each new pooled connection: the options of the host that is read-write now. */
     Supplier<Future<PgConnectOptions>> readWriteSupplier(Vertx vertx, List<PgConnectOptions> configured) {
-        int timeoutMillis = Math.toIntExact(Math.min(Integer.MAX_VALUE, checkTimeout.toMillis()));
-        List<PgConnectOptions> hosts = configured.stream()
-                .map(options -> bounded(options, timeoutMillis))
-                .toList();
-        ReadWriteHosts choice = new ReadWriteHosts(hosts.stream()
-                .map(ReadWritePoolCreator::name)
-                .toList());
-        LOG.infof("default datasource: connecting to the read-write host among %s",
-                hosts.stream().map(ReadWritePoolCreator::name).toList());
-        return () -> {
-            int before = choice.lastChosen();
-            return choice.choose(index -> isReadWrite(vertx, hosts.get(index), timeoutMillis))
-                    .map(index -> {
-                        if (index != before) {
-                            LOG.warnf("default datasource: now connecting to %s (read-write), not %s",
-                                    name(hosts.get(index)), name(hosts.get(before)));
-                        }
-                        return hosts.get(index);
-                    });
-        };
-    }
-
-    private static String name(PgConnectOptions options) {
-        return options.getHost() + ":" + options.getPort() + "/" + options.getDatabase();
-    }
-
-    private static PgConnectOptions bounded(PgConnectOptions options, int timeoutMillis) {
-        PgConnectOptions copy = new PgConnectOptions(options);
-        copy.setConnectTimeout(Math.min(copy.getConnectTimeout(), timeoutMillis));
-        return copy;
-    }
-
-    /**
-     * Connects to one host with the pool's own options (TLS, credentials) and asks whether
-     * it accepts writes; the whole check fails after the timeout, and its connection is
-     * always closed.
-     */
-    private static Future<Boolean> isReadWrite(Vertx vertx, PgConnectOptions host, int timeoutMillis) {
-        Promise<Boolean> answer = Promise.promise();
-        long timer = vertx.setTimer(timeoutMillis, id -> answer.tryFail(
-                "no answer within " + timeoutMillis + " ms"));
-        PgConnection.connect(vertx, host)
-                .onFailure(failure -> answer.tryFail(failure))
-                .onSuccess(connection -> connection.query(READ_ONLY_QUERY).execute()
-                        .map(rows -> "off".equalsIgnoreCase(rows.iterator().next().getString(0)))
-                        .onComplete(result -> {
-                            connection.close();
-                            if (result.succeeded()) {
-                                answer.tryComplete(result.result());
-                            } else {
-                                answer.tryFail(result.cause());
-                            }
-                        }));
-        return answer.future().onComplete(done -> vertx.cancelTimer(timer));
+        return ReadWriteTarget.of(vertx, configured, checkTimeout, "default datasource");
     }
 }

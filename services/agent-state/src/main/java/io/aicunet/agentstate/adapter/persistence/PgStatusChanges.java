@@ -5,6 +5,7 @@ import io.aicunet.agentstate.domain.AgentId;
 import io.aicunet.agentstate.domain.AgentStatus;
 import io.aicunet.agentstate.domain.StatusChange;
 import io.aicunet.platform.tenancy.TenantId;
+import io.aicunet.platform.tenancy.database.ReadWriteTarget;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.config.SmallRyeConfig;
@@ -21,6 +22,8 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -43,20 +46,35 @@ public class PgStatusChanges implements StatusChanges {
 
     private static final Logger LOG = Logger.getLogger(PgStatusChanges.class);
     private static final long RECONNECT_DELAY_MILLIS = 500;
+    /** Reconnects to the same host before choosing the read-write host again. */
+    private static final int RECONNECT_ATTEMPTS = 3;
 
-    private final Vertx vertx;
-    private final PgConnectOptions options;
+    private final io.vertx.core.Vertx vertx;
+    private final ReadWriteTarget target;
     private final Map<AgentId, Set<Watcher>> watchers = new ConcurrentHashMap<>();
     private volatile PgSubscriber subscriber;
+    private volatile boolean stopped;
 
     /**
      * Listens with the datasource's own URL, credentials and TLS settings: the server must
      * prove its name with a certificate of the datasource's CA, as for the pool (docs/tls.md).
+     * Where the URL names several hosts (a primary and its standbys), on the one that accepts
+     * writes, as the pool does (platform/tenancy's ReadWriteTarget): a standby cannot LISTEN,
+     * and the notifications are sent on the primary.
      */
-    public PgStatusChanges(Vertx vertx, SmallRyeConfig config) {
+    public PgStatusChanges(io.vertx.core.Vertx vertx, SmallRyeConfig config) {
         this.vertx = vertx;
-        PgConnectOptions listening = PgConnectOptions.fromUri(
-                        config.getValue("quarkus.datasource.reactive.url", String.class))
+        List<PgConnectOptions> hosts = new ArrayList<>();
+        for (String url : config.getValues("quarkus.datasource.reactive.url", String.class)) {
+            hosts.add(listeningOptions(url, config));
+        }
+        this.target = ReadWriteTarget.of(vertx, hosts,
+                config.getOptionalValue("aicunet.database.host-check-timeout", Duration.class)
+                        .orElse(Duration.ofSeconds(5)), "status change listener");
+    }
+
+    private static PgConnectOptions listeningOptions(String url, SmallRyeConfig config) {
+        PgConnectOptions listening = PgConnectOptions.fromUri(url)
                 .setUser(config.getValue("quarkus.datasource.username", String.class))
                 .setPassword(config.getValue("quarkus.datasource.password", String.class));
         listening.setSslMode(SslMode.of(
@@ -72,24 +90,59 @@ public class PgStatusChanges implements StatusChanges {
                     .forEach(trust::addCertPath);
             listening.setPemTrustOptions(trust);
         }
-        this.options = listening;
+        return listening;
     }
 
     void onStart(@Observes StartupEvent event) {
-        PgSubscriber listening = PgSubscriber.subscriber(vertx, options)
-                .reconnectPolicy(attempts -> RECONNECT_DELAY_MILLIS);
-        listening.channel(CHANNEL)
-                .handler(this::deliver)
-                .subscribeHandler(this::tellEveryoneOfGap);
-        subscriber = listening;
-        listening.connect()
-                .onFailure().invoke(failure -> LOG.warnf("cannot listen for status changes yet, retrying: %s",
-                        failure.toString()))
-                .onFailure().retry().withBackOff(Duration.ofMillis(RECONNECT_DELAY_MILLIS)).indefinitely()
-                .subscribe().with(ignored -> LOG.debug("listening for agent status changes"));
+        listen();
+    }
+
+    /**
+     * Connects a subscriber to the host that accepts writes now. It reconnects to that host a
+     * few times; when it gives up (the host is gone: a failover), every watcher is told it may
+     * have missed changes and the host is chosen again. Retried until the service stops.
+     */
+    private void listen() {
+        if (stopped) {
+            return;
+        }
+        target.get().onComplete(chosen -> {
+            if (chosen.failed()) {
+                LOG.warnf("cannot listen for status changes yet, retrying: %s", chosen.cause().toString());
+                listenAgainLater();
+                return;
+            }
+            PgSubscriber listening = PgSubscriber.subscriber(Vertx.newInstance(vertx), chosen.result())
+                    .reconnectPolicy(attempts -> attempts < RECONNECT_ATTEMPTS ? RECONNECT_DELAY_MILLIS : -1L);
+            listening.channel(CHANNEL)
+                    .handler(this::deliver)
+                    .subscribeHandler(this::tellEveryoneOfGap);
+            listening.closeHandler(() -> {
+                if (!stopped) {
+                    LOG.warn("the status change listener lost its connection; choosing the read-write host again");
+                    tellEveryoneOfGap();
+                    listenAgainLater();
+                }
+            });
+            subscriber = listening;
+            listening.connect().subscribe().with(
+                    ignored -> LOG.debug("listening for agent status changes"),
+                    failure -> {
+                        LOG.warnf("cannot listen for status changes yet, retrying: %s", failure.toString());
+                        listening.closeAndForget();
+                        listenAgainLater();
+                    });
+        });
+    }
+
+    private void listenAgainLater() {
+        if (!stopped) {
+            vertx.setTimer(RECONNECT_DELAY_MILLIS, id -> listen());
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        stopped = true;
         PgSubscriber listening = subscriber;
         if (listening != null) {
             listening.closeAndForget();

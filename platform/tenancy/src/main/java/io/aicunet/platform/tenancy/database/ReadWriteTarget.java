@@ -1,0 +1,108 @@
+package io.aicunet.platform.tenancy.database;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Where a new connection to one of several configured hosts (a primary and its standbys)
+ * goes: the host that answers and accepts writes now ({@link ReadWriteHosts}), each check
+ * bounded by a timeout. The default pool asks it for every new connection
+ * ({@link ReadWritePoolCreator}); a service's own long-lived connections (agent-state's
+ * LISTEN for status changes) ask it on every reconnect, so they follow a promoted standby
+ * too. With one host it answers that host's options without a check.
+ */
+public final class ReadWriteTarget implements Supplier<Future<PgConnectOptions>> {
+
+    private static final Logger LOG = Logger.getLogger(ReadWriteTarget.class);
+    /** Whether the server accepts writes: {@code off} on a primary, {@code on} on a standby. */
+    static final String READ_ONLY_QUERY = "SHOW transaction_read_only";
+
+    private final Vertx vertx;
+    private final List<PgConnectOptions> hosts;
+    private final ReadWriteHosts choice;
+    private final int timeoutMillis;
+    private final String purpose;
+
+    private ReadWriteTarget(Vertx vertx, List<PgConnectOptions> hosts, int timeoutMillis, String purpose) {
+        this.vertx = vertx;
+        this.hosts = hosts;
+        this.timeoutMillis = timeoutMillis;
+        this.purpose = purpose;
+        this.choice = new ReadWriteHosts(hosts.stream().map(ReadWriteTarget::name).toList());
+    }
+
+    /**
+     * The read-write host among {@code configured} (in order; the connect timeout of each
+     * bounded by {@code checkTimeout}); {@code purpose} names the connections in log lines.
+     */
+    public static ReadWriteTarget of(Vertx vertx, List<PgConnectOptions> configured, Duration checkTimeout,
+                                     String purpose) {
+        if (checkTimeout.isNegative() || checkTimeout.isZero()) {
+            throw new IllegalArgumentException("the host check timeout must be positive");
+        }
+        int timeoutMillis = Math.toIntExact(Math.min(Integer.MAX_VALUE, checkTimeout.toMillis()));
+        List<PgConnectOptions> hosts = configured.stream().map(options -> bounded(options, timeoutMillis)).toList();
+        if (hosts.size() > 1) {
+            LOG.infof("%s: connecting to the read-write host among %s", purpose,
+                    hosts.stream().map(ReadWriteTarget::name).toList());
+        }
+        return new ReadWriteTarget(vertx, hosts, timeoutMillis, purpose);
+    }
+
+    @Override
+    public Future<PgConnectOptions> get() {
+        if (hosts.size() == 1) {
+            return Future.succeededFuture(hosts.get(0));
+        }
+        int before = choice.lastChosen();
+        return choice.choose(index -> isReadWrite(hosts.get(index)))
+                .map(index -> {
+                    if (index != before) {
+                        LOG.warnf("%s: now connecting to %s (read-write), not %s", purpose,
+                                name(hosts.get(index)), name(hosts.get(before)));
+                    }
+                    return hosts.get(index);
+                });
+    }
+
+    static String name(PgConnectOptions options) {
+        return options.getHost() + ":" + options.getPort() + "/" + options.getDatabase();
+    }
+
+    private static PgConnectOptions bounded(PgConnectOptions options, int timeoutMillis) {
+        PgConnectOptions copy = new PgConnectOptions(options);
+        copy.setConnectTimeout(Math.min(copy.getConnectTimeout(), timeoutMillis));
+        return copy;
+    }
+
+    /**
+     * Connects to one host with the pool's own options (TLS, credentials) and asks whether
+     * it accepts writes; the whole check fails after the timeout, and its connection is
+     * always closed.
+     */
+    private Future<Boolean> isReadWrite(PgConnectOptions host) {
+        Promise<Boolean> answer = Promise.promise();
+        long timer = vertx.setTimer(timeoutMillis, id -> answer.tryFail(
+                "no answer within " + timeoutMillis + " ms"));
+        PgConnection.connect(vertx, host)
+                .onFailure(failure -> answer.tryFail(failure))
+                .onSuccess(connection -> connection.query(READ_ONLY_QUERY).execute()
+                        .map(rows -> "off".equalsIgnoreCase(rows.iterator().next().getString(0)))
+                        .onComplete(result -> {
+                            connection.close();
+                            if (result.succeeded()) {
+                                answer.tryComplete(result.result());
+                            } else {
+                                answer.tryFail(result.cause());
+                            }
+                        }));
+        return answer.future().onComplete(done -> vertx.cancelTimer(timer));
+    }
+}
