@@ -45,6 +45,8 @@ ha_service_environment() {
     "$FLEET_PG_HA_PORT" "$database" "$FLEET_PG_STANDBY_PORT" "$database"
   printf 'QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://%s/%s?targetServerType=primary&sslmode=verify-full&sslrootcert=%s\n' \
     "$hosts" "$database" "$(tls_ca_cert)"
+  # Lease and task writes acknowledged only once a replica has them (docs/redis-durability.md).
+  [[ $service != agent-state ]] || printf 'AGENT_STATE_REDIS_WAIT_REPLICAS=1\n'
   if grep -q '^quarkus\.datasource\.reporting\.' "$(service_dir "$service")/src/main/resources/application.properties" 2>/dev/null; then
     printf 'QUARKUS_DATASOURCE_REPORTING_REACTIVE_URL=postgresql://127.0.0.1:%s/%s\n' "$(pg_ha_port "$reader")" "$database"
   fi

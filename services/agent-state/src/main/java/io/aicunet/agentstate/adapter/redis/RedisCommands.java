@@ -2,6 +2,8 @@ package io.aicunet.agentstate.adapter.redis;
 
 import io.aicunet.agentstate.application.port.HotState;
 import io.aicunet.agentstate.config.AgentStateServiceConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
@@ -10,6 +12,8 @@ import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
 
 /**
  * Sends commands and scripts to Redis with a deadline. A command that does not answer
@@ -19,13 +23,22 @@ import java.util.List;
 @ApplicationScoped
 class RedisCommands {
 
+    private static final Logger LOG = Logger.getLogger(RedisCommands.class);
+    private static final long UNREPLICATED_WARNING_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
+
     private final Redis redis;
+    private final Counter unreplicated;
+    private final AtomicLong lastUnreplicatedWarning = new AtomicLong(System.nanoTime() - UNREPLICATED_WARNING_EVERY_NANOS);
     private final Duration timeout;
     private final int waitReplicas;
     private final long waitTimeoutMillis;
 
-    RedisCommands(Redis redis, AgentStateServiceConfig config) {
+    RedisCommands(Redis redis, AgentStateServiceConfig config, MeterRegistry meters) {
         this.redis = redis;
+        this.unreplicated = Counter.builder("aicunet.agent-state.unreplicated.writes")
+                .description("Lease and task writes acknowledged without a replica: the master had none (after a"
+                        + " failover, until its old master returns)")
+                .register(meters);
         this.timeout = Duration.ofMillis(config.redisTimeoutMillis());
         this.waitReplicas = config.redis().waitReplicas();
         this.waitTimeoutMillis = config.redis().waitTimeoutMillis();
@@ -57,29 +70,61 @@ class RedisCommands {
      * script's keys (WAIT has no key and is not allowed in scripts; sent on its own it would
      * go to any master and wait for nothing). Fewer replicas within the timeout fail the call
      * with {@link HotState.UnavailableException}: the write happened on the master but may be
-     * lost with it, so it is not acknowledged (a retry finds it, or does it again). With 0
-     * replicas (a single node) this is {@link #eval}.
+     * lost with it, so it is not acknowledged (a retry finds it, or does it again).
+     *
+     * <p>Except where the master has no replica at all to wait for: after a failover the
+     * promoted replica serves alone until its old master returns as its replica. Refusing
+     * every lease and task of its tenants until then would turn one lost node into an outage,
+     * so such a write is acknowledged once the master has it (as Redis itself does with
+     * {@code min-replicas-to-write 0}), counted in {@code aicunet_agent_state_unreplicated_writes_total}
+     * and logged; the shard is one failure away from losing it, which docs/redis-durability.md
+     * names. The master's replicas are asked ({@code ROLE}, on the same node: a batch with one
+     * of the script's keys) only when WAIT fell short. With 0 replicas asked (a single node)
+     * this is {@link #eval}.
      */
     Uni<Response> evalReplicated(RedisScript script, List<String> keys, Object... arguments) {
         if (waitReplicas == 0) {
             return eval(script, keys, arguments);
         }
-        return guarded(batchWithWait(scriptRequest(Command.EVALSHA, script.sha1(), keys, arguments)), script.name())
+        return guarded(batchWithWait(scriptRequest(Command.EVALSHA, script.sha1(), keys, arguments), keys.get(0)),
+                script.name())
                 .onFailure(RedisCommands::isNoScript)
                 .recoverWithUni(() -> guarded(batchWithWait(scriptRequest(Command.EVAL, script.source(), keys,
-                        arguments)), script.name()));
+                        arguments), keys.get(0)), script.name()));
     }
 
-    private Uni<Response> batchWithWait(Request write) {
+    private Uni<Response> batchWithWait(Request write, String key) {
         return redis.batch(List.of(write, Request.cmd(Command.WAIT).arg(waitReplicas).arg(waitTimeoutMillis)))
-                .map(replies -> {
+                .flatMap(replies -> {
                     long replicas = replies.get(1).toLong();
-                    if (replicas < waitReplicas) {
-                        throw new HotState.UnavailableException("a write reached " + replicas + " of "
-                                + waitReplicas + " Redis replicas within " + waitTimeoutMillis
-                                + " ms (agent-state.redis.wait-timeout-millis): not acknowledged", null);
+                    if (replicas >= waitReplicas) {
+                        return Uni.createFrom().item(replies.get(0));
                     }
-                    return replies.get(0);
+                    return connectedReplicas(key).map(connected -> {
+                        if (connected > 0) {
+                            throw new HotState.UnavailableException("a write reached " + replicas + " of "
+                                    + waitReplicas + " Redis replicas within " + waitTimeoutMillis
+                                    + " ms (agent-state.redis.wait-timeout-millis): not acknowledged", null);
+                        }
+                        unreplicated.increment();
+                        long now = System.nanoTime();
+                        long last = lastUnreplicatedWarning.get();
+                        if (now - last > UNREPLICATED_WARNING_EVERY_NANOS
+                                && lastUnreplicatedWarning.compareAndSet(last, now)) {
+                            LOG.warnf("the Redis master of %s has no replica (a failover promoted it, its old master"
+                                    + " has not returned): writes are acknowledged unreplicated until one attaches", key);
+                        }
+                        return replies.get(0);
+                    });
+                });
+    }
+
+    /** How many replicas the master of {@code key} has connected now ({@code ROLE} on that node). */
+    private Uni<Integer> connectedReplicas(String key) {
+        return redis.batch(List.of(Request.cmd(Command.EXISTS).arg(key), Request.cmd(Command.ROLE)))
+                .map(replies -> {
+                    Response role = replies.get(1);
+                    return "master".equals(role.get(0).toString()) ? role.get(2).size() : 0;
                 });
     }
 
