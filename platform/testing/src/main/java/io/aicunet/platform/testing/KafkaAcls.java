@@ -57,11 +57,11 @@ public final class KafkaAcls {
     /** The placeholder of a test run's topic prefix in a binding's name. */
     static final String PREFIX = "{p}";
     /**
-     * What a test run's prefix looks like ({@code test-}, {@code e2e-} or {@code bench-} and
+     * What a test run's prefix looks like ({@code test-}, {@code e2e-}, {@code ha-} or {@code bench-} and
      * eight hex digits, then a dot, as the tests and benchmarks make them): the stack's sync
      * leaves resources so named to their run.
      */
-    static final Pattern RUN_PREFIX = Pattern.compile("(test|e2e|bench)-[0-9a-f]{8}\\.");
+    static final Pattern RUN_PREFIX = Pattern.compile("(test|e2e|ha|bench)-[0-9a-f]{8}\\.");
 
     private static final long TIMEOUT_SECONDS = 30;
     private static final Set<String> GRANTED_RUNS = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -191,7 +191,7 @@ public final class KafkaAcls {
      */
     public static void grantRun(Path spec, String prefix, Map<String, Object> adminSettings) {
         if (prefix == null || !RUN_PREFIX.matcher(prefix).matches()) {
-            throw new IllegalArgumentException("a test run's prefix must look like test-|e2e-|bench-<8 hex digits>. (the stack's"
+            throw new IllegalArgumentException("a test run's prefix must look like test-|e2e-|ha-|bench-<8 hex digits>. (the stack's"
                     + " sync keeps such bindings for their run): " + prefix);
         }
         if (!GRANTED_RUNS.add(prefix)) {

@@ -2,8 +2,10 @@ package io.aicunet.platform.testing;
 
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.PemTrustOptions;
+import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
 import java.nio.file.Path;
+import java.util.ArrayList;
 
 /**
  * Options of the Vert.x Redis clients (plain or Mutiny: {@code Redis.createClient(vertx,
@@ -25,6 +27,22 @@ public final class StackRedisClient {
     /** Options of a client of the stack's Redis as {@code user} with its development password. */
     public static RedisOptions options(String user) {
         return options(StackRedis.connectionString(user), FleetStack.caCertificate());
+    }
+
+    /**
+     * Options of a cluster-mode client of the clustered stack's Redis ({@link HaStack}) as
+     * {@code user}, as a service's client has them: every node, the user and password in
+     * each URL (what platform/limits' RedisClusterCredentials makes of the service's
+     * {@code ?user=} URLs and password setting), TLS trusting the stack's CA.
+     */
+    public static RedisOptions clusterOptions(String user) {
+        return new RedisOptions()
+                .setType(RedisClientType.CLUSTER)
+                .setEndpoints(new ArrayList<>(HaStack.redisPorts().stream()
+                        .map(port -> "rediss://" + user + ":" + StackRedis.password(user) + "@" + FleetStack.host()
+                                + ":" + port)
+                        .toList()))
+                .setNetClientOptions(tls(FleetStack.caCertificate()));
     }
 
     /**

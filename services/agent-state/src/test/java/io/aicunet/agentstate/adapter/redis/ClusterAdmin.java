@@ -1,6 +1,7 @@
 package io.aicunet.agentstate.adapter.redis;
 
 import io.aicunet.platform.testing.FleetStack;
+import io.aicunet.platform.testing.HaStack;
 import io.aicunet.platform.testing.StackRedis;
 import io.aicunet.platform.testing.StackRedisClient;
 import io.vertx.mutiny.core.Vertx;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 /**
  * The HA stack's Redis Cluster node by node, as its administrator (fleet-admin): what the
@@ -31,11 +31,6 @@ final class ClusterAdmin implements AutoCloseable {
         this.vertx = vertx;
     }
 
-    static List<Integer> ports() {
-        String first = System.getenv().getOrDefault("FLEET_REDIS_CLUSTER_PORT", "17001");
-        return IntStream.range(0, NODES).mapToObj(i -> Integer.parseInt(first) + i).toList();
-    }
-
     /** A command to the node on {@code port} alone. */
     Response call(int port, String command, String... arguments) {
         Request request = Request.cmd(io.vertx.mutiny.redis.client.Command.create(command));
@@ -46,7 +41,7 @@ final class ClusterAdmin implements AutoCloseable {
     }
 
     List<Integer> masters() {
-        return ports().stream().filter(port -> "master".equals(call(port, "ROLE").get(0).toString())).toList();
+        return HaStack.redisPorts().stream().filter(port -> "master".equals(call(port, "ROLE").get(0).toString())).toList();
     }
 
     /** The master that serves {@code key}: the one that answers for it rather than with MOVED. */

@@ -8,14 +8,13 @@ import io.aicunet.agentstate.application.port.TenantKeys;
 import io.aicunet.agentstate.config.AgentStateServiceConfig;
 import io.aicunet.agentstate.domain.AgentId;
 import io.aicunet.agentstate.domain.Task;
-import io.aicunet.platform.testing.FleetStack;
-import io.aicunet.platform.testing.StackRedis;
-import io.aicunet.platform.testing.StackRedisClient;
 import io.aicunet.platform.tenancy.TenantId;
+import io.aicunet.platform.testing.HaStack;
+import io.aicunet.platform.testing.StackRedisClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.redis.runtime.client.config.RedisConfig;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
-import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +27,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * agent-state's Redis adapters on a Redis Cluster of three masters with a replica each (the
@@ -40,7 +38,6 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * no application boot. Runs only when asked ({@code -Daicunet.redis-cluster=true}), since it
  * needs the clustered stack; it needs agent-state's user to have {@code wait}.
  */
-@EnabledIfSystemProperty(named = "aicunet.redis-cluster", matches = "true")
 class RedisClusterTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -56,23 +53,17 @@ class RedisClusterTest {
 
     @BeforeAll
     static void connect() {
+        HaStack.ensureUp();
         vertx = Vertx.vertx();
         admin = new ClusterAdmin(vertx);
-        // As the service's client in cluster mode (docs/redis.md, "Redis Cluster"): every node,
-        // the password in each URL, TLS trusting the stack's CA and checking the host name.
-        RedisOptions options = new RedisOptions()
-                .setType(RedisClientType.CLUSTER)
-                .setEndpoints(new ArrayList<>(ClusterAdmin.ports().stream()
-                        .map(port -> "rediss://agent-state:" + StackRedis.password("agent-state") + "@"
-                                + FleetStack.host() + ":" + port)
-                        .toList()))
-                .setNetClientOptions(StackRedisClient.tls(FleetStack.caCertificate()));
+        // As the service's client in cluster mode (docs/redis.md, "Redis Cluster").
+        RedisOptions options = StackRedisClient.clusterOptions("agent-state");
         RedisClientOptions captured = new RedisClientOptions();
         captured.customize(RedisConfig.DEFAULT_CLIENT_NAME, options);
         cluster = Redis.createClient(vertx, options);
         AgentStateServiceConfig config = ConfigDefaults.of(AgentStateServiceConfig.class,
                 Map.of("redis.waitReplicas", 1));
-        RedisCommands commands = new RedisCommands(cluster, config);
+        RedisCommands commands = new RedisCommands(cluster, config, new SimpleMeterRegistry());
         nodes = new RedisNodes(cluster, vertx, captured);
         tenantKeys = new RedisTenantKeys(commands, nodes, config);
         leases = new RedisLeases(commands);

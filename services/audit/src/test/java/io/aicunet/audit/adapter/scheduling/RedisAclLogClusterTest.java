@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aicunet.audit.config.AuditServiceConfig;
 import io.aicunet.platform.testing.FleetStack;
-import io.aicunet.platform.testing.StackRedis;
+import io.aicunet.platform.testing.HaStack;
 import io.aicunet.platform.testing.StackRedisClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -15,17 +15,12 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
-import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * The ACL LOG metric on a Redis Cluster (the HA stack's: three masters, three replicas, TLS,
@@ -34,12 +29,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * on each. No application boot: the reader is built as CDI builds it. Runs only when asked
  * ({@code -Daicunet.redis-cluster=true}), since it needs the clustered stack.
  */
-@EnabledIfSystemProperty(named = "aicunet.redis-cluster", matches = "true")
 class RedisAclLogClusterTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-    /** The cluster's nodes, on 127.0.0.1 from FLEET_REDIS_CLUSTER_PORT (17001) on, as ./fleet starts them. */
-    private static final int NODES = 6;
 
     private static Vertx vertx;
     private static Redis cluster;
@@ -47,15 +39,10 @@ class RedisAclLogClusterTest {
 
     @BeforeAll
     static void connect() {
+        HaStack.ensureUp();
         vertx = Vertx.vertx();
-        // As the service's client in cluster mode: every node, the password in each URL (the
-        // Vert.x cluster client dials the nodes it learns with the URL's user-info).
-        RedisOptions options = new RedisOptions()
-                .setType(RedisClientType.CLUSTER)
-                .setEndpoints(new ArrayList<>(ports().stream()
-                        .map(port -> "rediss://audit:" + StackRedis.password("audit") + "@" + FleetStack.host() + ":" + port)
-                        .toList()))
-                .setNetClientOptions(StackRedisClient.tls(FleetStack.caCertificate()));
+        // As the service's client in cluster mode (docs/redis.md, "Redis Cluster").
+        RedisOptions options = StackRedisClient.clusterOptions("audit");
         RedisClientOptions captured = new RedisClientOptions();
         captured.customize(RedisConfig.DEFAULT_CLIENT_NAME, options);
         cluster = Redis.createClient(vertx, options);
@@ -78,7 +65,7 @@ class RedisAclLogClusterTest {
     void everyNodesRefusalsAreCounted() {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         RedisAclLog log = new RedisAclLog(enabled(), nodes, meters);
-        assertThat(nodes.all(WAIT).await().atMost(WAIT)).as("every node of the cluster").hasSize(NODES);
+        assertThat(nodes.all(WAIT).await().atMost(WAIT)).as("every node of the cluster").hasSize(HaStack.REDIS_NODES);
         log.read().await().atMost(WAIT);
         assertThat(up(meters)).isEqualTo(1.0);
         double before = denials(meters);
@@ -86,7 +73,7 @@ class RedisAclLogClusterTest {
         // The client's handshake tries HELLO with AUTH, then AUTH alone: a refused connection
         // may log more than one refusal. The first node says how many; each other node must add as many.
         double perNode = -1;
-        for (int port : ports()) {
+        for (int port : HaStack.redisPorts()) {
             Redis wrong = Redis.createClient(vertx, StackRedisClient.options(
                     "rediss://ledger:not-its-password@" + FleetStack.host() + ":" + port, FleetStack.caCertificate()));
             try {
@@ -108,11 +95,6 @@ class RedisAclLogClusterTest {
         log.read().await().atMost(WAIT);
         assertThat(denials(meters)).as("nothing new: nothing more").isEqualTo(before);
         assertThat(up(meters)).isEqualTo(1.0);
-    }
-
-    private static List<Integer> ports() {
-        int first = Integer.parseInt(System.getenv().getOrDefault("FLEET_REDIS_CLUSTER_PORT", "17001"));
-        return IntStream.range(0, NODES).mapToObj(i -> first + i).toList();
     }
 
     private static double denials(SimpleMeterRegistry meters) {

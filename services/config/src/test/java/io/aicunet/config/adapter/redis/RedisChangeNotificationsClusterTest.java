@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.aicunet.config.config.ConfigServiceConfig;
 import io.aicunet.platform.testing.FleetStack;
+import io.aicunet.platform.testing.HaStack;
 import io.aicunet.platform.testing.StackRedis;
 import io.aicunet.platform.testing.StackRedisClient;
 import io.quarkus.redis.runtime.datasource.ReactiveRedisDataSourceImpl;
@@ -14,19 +15,14 @@ import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.RedisAPI;
 import io.vertx.mutiny.redis.client.Request;
-import io.vertx.redis.client.RedisClientType;
-import io.vertx.redis.client.RedisOptions;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Revision announcements on a Redis Cluster (the HA stack's: three masters, three replicas,
@@ -36,7 +32,6 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * does: re-subscribe on failure, with back-off). No application boot. Runs only when asked
  * ({@code -Daicunet.redis-cluster=true}), since it needs the clustered stack.
  */
-@EnabledIfSystemProperty(named = "aicunet.redis-cluster", matches = "true")
 class RedisChangeNotificationsClusterTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -49,9 +44,10 @@ class RedisChangeNotificationsClusterTest {
 
     @BeforeAll
     static void connect() {
+        HaStack.ensureUp();
         vertx = Vertx.vertx();
-        subscriberClient = Redis.createClient(vertx, clusterOptions());
-        publisherClient = Redis.createClient(vertx, clusterOptions());
+        subscriberClient = Redis.createClient(vertx, StackRedisClient.clusterOptions("config"));
+        publisherClient = Redis.createClient(vertx, StackRedisClient.clusterOptions("config"));
         subscriber = new RedisChangeNotifications(
                 new ReactiveRedisDataSourceImpl(vertx, subscriberClient, RedisAPI.api(subscriberClient)), settings());
         publisher = new RedisChangeNotifications(
@@ -80,7 +76,7 @@ class RedisChangeNotificationsClusterTest {
             awaitAnnouncement(received, revision);
 
             long killed = 0;
-            for (int port : ports()) {
+            for (int port : HaStack.redisPorts()) {
                 Redis admin = Redis.createClient(vertx, StackRedisClient.options("rediss://" + StackRedis.ADMIN + ":"
                         + StackRedis.password(StackRedis.ADMIN) + "@" + FleetStack.host() + ":" + port,
                         FleetStack.caCertificate()));
@@ -105,23 +101,6 @@ class RedisChangeNotificationsClusterTest {
             publisher.publish(next).await().atMost(Duration.ofSeconds(5));
             return received.contains(next);
         });
-    }
-
-    /** The cluster's nodes, on 127.0.0.1 from FLEET_REDIS_CLUSTER_PORT (17001) on, as ./fleet starts them. */
-    private static List<Integer> ports() {
-        int first = Integer.parseInt(System.getenv().getOrDefault("FLEET_REDIS_CLUSTER_PORT", "17001"));
-        return IntStream.range(0, 6).mapToObj(i -> first + i).toList();
-    }
-
-    /** As config's client in cluster mode: every node, the password in each URL, TLS with the stack's CA. */
-    private static RedisOptions clusterOptions() {
-        return new RedisOptions()
-                .setType(RedisClientType.CLUSTER)
-                .setEndpoints(new ArrayList<>(ports().stream()
-                        .map(port -> "rediss://config:" + StackRedis.password("config") + "@" + FleetStack.host() + ":"
-                                + port)
-                        .toList()))
-                .setNetClientOptions(StackRedisClient.tls(FleetStack.caCertificate()));
     }
 
     /** config's settings as far as RedisChangeNotifications reads them: the watch channel and publish deadline. */
