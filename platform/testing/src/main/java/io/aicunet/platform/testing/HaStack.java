@@ -53,7 +53,39 @@ public final class HaStack {
     public static synchronized void ensureUp() {
         FleetStack.ensureRunning();
         FleetCommand.run("up", "--only", COMPONENTS).succeeded();
+        awaitRedisReplicasInSync();
         up = true;
+    }
+
+    /**
+     * Waits until every Redis replica has finished its sync with its master ({@code
+     * master_link_status:up}): `up` returns once the cluster's slots are served, while a
+     * replica just created (or rejoining after a drill) may still be loading its master's
+     * data, and CLUSTER SHARDS lists it as loading, not online.
+     */
+    private static void awaitRedisReplicasInSync() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (true) {
+            List<Integer> syncing = new ArrayList<>();
+            for (int port : redisPorts()) {
+                String replication = String.valueOf(redisCall(port, "INFO", "replication"));
+                if (replication.contains("role:slave") && !replication.contains("master_link_status:up")) {
+                    syncing.add(port);
+                }
+            }
+            if (syncing.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Redis replicas on " + syncing + " still not in sync with their masters");
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the Redis replicas", e);
+            }
+        }
     }
 
     /** Whether {@link #ensureUp()} ran in this JVM. */
