@@ -641,7 +641,7 @@ class ComposeParityTest {
         assertThat(command.subList(0, 5)).containsExactly("bash", "/fleet/compose/redis-server.sh", "/fleet/redis/users.acl.template", "/tmp/users.acl", "--");
         assertThat(command.subList(5, 7)).containsExactly("redis-server", "/fleet/redis/redis.conf");
         Map<String, String> composed = composeOptions(command.subList(7, command.size()).stream().map(Object.class::cast).toList());
-        Map<String, String> local = Devstack.options("redis.sh", "redis-server \"$FLEET_RESOURCES/redis/redis.conf\"");
+        Map<String, String> local = Devstack.options("redis.sh", "redis-server \"$conf\"");
         for (String option : local.keySet()) {
             if (!Set.of("--daemonize", "--pidfile", "--logfile").contains(option)) {
                 assertThat(composed).as("redis-server option %s of redis.sh", option).containsKey(option);
