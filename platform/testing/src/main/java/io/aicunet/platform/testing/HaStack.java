@@ -59,9 +59,10 @@ public final class HaStack {
 
     /**
      * Waits until every Redis replica has finished its sync with its master ({@code
-     * master_link_status:up}): `up` returns once the cluster's slots are served, while a
-     * replica just created (or rejoining after a drill) may still be loading its master's
-     * data, and CLUSTER SHARDS lists it as loading, not online.
+     * master_link_status:up}) and every node's CLUSTER SHARDS calls each node online: `up`
+     * returns once the cluster's slots are served, while a replica just created (or
+     * rejoining after a drill) may still be loading its master's data, and the other nodes
+     * call it "loading" until the cluster bus gossips its replication offset.
      */
     private static void awaitRedisReplicasInSync() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
@@ -69,7 +70,8 @@ public final class HaStack {
             List<Integer> syncing = new ArrayList<>();
             for (int port : redisPorts()) {
                 String replication = String.valueOf(redisCall(port, "INFO", "replication"));
-                if (replication.contains("role:slave") && !replication.contains("master_link_status:up")) {
+                if (replication.contains("role:slave") && !replication.contains("master_link_status:up")
+                        || String.valueOf(redisCall(port, "CLUSTER", "SHARDS")).contains("loading")) {
                     syncing.add(port);
                 }
             }
