@@ -81,6 +81,7 @@ public final class KafkaOutage implements AutoCloseable {
         String script = """
                 set -euo pipefail
                 source "$FLEET_ROOT/platform/devstack/bin/common.sh"
+                source "$FLEET_ROOT/platform/devstack/bin/tls.sh"
                 source "$FLEET_ROOT/platform/devstack/bin/kafka.sh"
                 fleet_config
                 fleet_dirs
