@@ -60,7 +60,7 @@ class VerifiedTokenCacheTest {
     /**
      * Proves: a token is verified once and then answered from memory, each call still
      * taking its scope from its own tenant header (the policy then judges a principal of
-     * one tenant asking in another's scope); the same token with one character of its signature changed is
+     * one tenant asking in another's scope); the same token with one character in the middle of its signature changed is
      * verified in full and refused.
      */
     @Test
@@ -79,8 +79,11 @@ class VerifiedTokenCacheTest {
         assertThat(otherScope.scope().asText()).isEqualTo(another);
         assertThat(otherScope.homeTenant()).isEqualTo(first.homeTenant());
 
-        char last = token.charAt(token.length() - 1);
-        String tampered = token.substring(0, token.length() - 1) + (last == 'A' ? 'B' : 'A');
+        // One character in the middle of the signature: the last one of a base64url RS256
+        // signature carries padding bits, and changing only those leaves the signature intact.
+        int position = token.lastIndexOf('.') + (token.length() - token.lastIndexOf('.')) / 2;
+        char changed = token.charAt(position) == 'A' ? 'B' : 'A';
+        String tampered = token.substring(0, position) + changed + token.substring(position + 1);
         Result<Caller> forged = authentication.authenticate("Bearer " + tampered, tenant);
         assertThat(forged.isOk()).isFalse();
         assertThat(forged.problem()).isInstanceOf(Problem.Unauthenticated.class);
