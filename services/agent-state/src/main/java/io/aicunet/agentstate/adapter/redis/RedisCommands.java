@@ -2,6 +2,7 @@ package io.aicunet.agentstate.adapter.redis;
 
 import io.aicunet.agentstate.application.port.HotState;
 import io.aicunet.agentstate.config.AgentStateServiceConfig;
+import io.aicunet.platform.limits.RedisNodes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -157,7 +158,8 @@ class RedisCommands {
         }
     }
 
-    private Uni<Response> guarded(Uni<Response> reply, String what) {
+    /** A reply with this class's deadline and failures (also for {@link RedisNodes}' CLUSTER SHARDS). */
+    Uni<Response> guarded(Uni<Response> reply, String what) {
         return reply
                 .ifNoItem().after(timeout).failWith(() -> new HotState.UnavailableException(
                         "Redis did not answer " + what + " within " + timeout.toMillis() + " ms", null))

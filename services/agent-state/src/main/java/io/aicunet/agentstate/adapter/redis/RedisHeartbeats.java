@@ -2,6 +2,7 @@ package io.aicunet.agentstate.adapter.redis;
 
 import io.aicunet.agentstate.application.port.Heartbeats;
 import io.aicunet.agentstate.domain.AgentId;
+import io.aicunet.platform.limits.RedisNodes;
 import io.aicunet.platform.tenancy.TenantId;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -59,7 +60,7 @@ public class RedisHeartbeats implements Heartbeats {
         if (!nodes.clustered()) {
             return redis.send(Command.INFO, "server").map(RedisHeartbeats::uptime);
         }
-        return nodes.masters(redis)
+        return nodes.masters(shards -> redis.guarded(shards, "CLUSTER SHARDS"))
                 .flatMap(masters -> Multi.createFrom().iterable(masters)
                         .onItem().transformToUni(master -> redis.sendTo(master.client(), Command.INFO, "server")
                                 .map(RedisHeartbeats::uptime))

@@ -2,6 +2,7 @@ package io.aicunet.agentstate.adapter.redis;
 
 import io.aicunet.agentstate.application.port.TenantKeys;
 import io.aicunet.agentstate.config.AgentStateServiceConfig;
+import io.aicunet.platform.limits.RedisNodes;
 import io.aicunet.platform.tenancy.TenantId;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
@@ -43,7 +44,7 @@ public class RedisTenantKeys implements TenantKeys {
         if (!nodes.clustered()) {
             return scanAndUnlink(null, tenant, cursor).map(scanned -> new Step(scanned.next(), scanned.deleted()));
         }
-        return nodes.masters(redis).flatMap(masters -> {
+        return nodes.masters(shards -> redis.guarded(shards, "CLUSTER SHARDS")).flatMap(masters -> {
             List<String> ids = masters.stream().map(RedisNodes.Node::id).toList();
             ClusterCursor at = ClusterCursor.resume(cursor, ids);
             RedisNodes.Node master = masters.get(at.node());

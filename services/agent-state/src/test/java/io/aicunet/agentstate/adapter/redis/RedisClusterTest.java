@@ -8,6 +8,8 @@ import io.aicunet.agentstate.application.port.TenantKeys;
 import io.aicunet.agentstate.config.AgentStateServiceConfig;
 import io.aicunet.agentstate.domain.AgentId;
 import io.aicunet.agentstate.domain.Task;
+import io.aicunet.platform.limits.RedisClientOptions;
+import io.aicunet.platform.limits.RedisNodes;
 import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.testing.HaStack;
 import io.aicunet.platform.testing.StackRedisClient;

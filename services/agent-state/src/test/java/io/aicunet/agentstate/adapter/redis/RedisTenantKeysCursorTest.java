@@ -37,14 +37,4 @@ class RedisTenantKeysCursorTest {
         // A single node's cursor (no node id) met on a cluster: also from the start.
         assertThat(ClusterCursor.resume("1234", MASTERS)).isEqualTo(new ClusterCursor(0, "0"));
     }
-
-    /** Proves: a node's endpoint is the configured one with only host and port changed (user in the query kept). */
-    @Test
-    void nodeEndpointKeepsSchemeUserAndQuery() {
-        assertThat(RedisNodes.endpoint("rediss://127.0.0.1:17001?user=agent-state", "127.0.0.1:17005"))
-                .isEqualTo("rediss://127.0.0.1:17005?user=agent-state");
-        assertThat(RedisNodes.endpoint("rediss://agent-state:secret@redis-0.redis:6379/0", "10.1.2.3:6380"))
-                .isEqualTo("rediss://agent-state:secret@10.1.2.3:6380/0");
-        assertThat(RedisNodes.endpoint("rediss://h:1", "[::1]:7000")).isEqualTo("rediss://[::1]:7000");
-    }
 }

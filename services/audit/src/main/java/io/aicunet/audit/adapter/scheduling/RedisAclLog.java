@@ -1,6 +1,7 @@
 package io.aicunet.audit.adapter.scheduling;
 
 import io.aicunet.audit.config.AuditServiceConfig;
+import io.aicunet.platform.limits.RedisNodes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
@@ -72,7 +73,7 @@ public class RedisAclLog {
         if (!enabled) {
             return Uni.createFrom().voidItem();
         }
-        return nodes.all(TIMEOUT)
+        return nodes.all(shards -> shards.ifNoItem().after(TIMEOUT).fail())
                 .flatMap(all -> Multi.createFrom().iterable(all)
                         .onItem().transformToUni(node -> node.client().send(Request.cmd(Command.ACL).arg("LOG"))
                                 .ifNoItem().after(TIMEOUT).fail()

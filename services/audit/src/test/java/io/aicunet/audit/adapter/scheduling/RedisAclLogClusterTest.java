@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.aicunet.audit.config.AuditServiceConfig;
+import io.aicunet.platform.limits.RedisClientOptions;
+import io.aicunet.platform.limits.RedisNodes;
 import io.aicunet.platform.testing.FleetStack;
 import io.aicunet.platform.testing.HaStack;
 import io.aicunet.platform.testing.StackRedisClient;
@@ -67,7 +69,7 @@ class RedisAclLogClusterTest {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         RedisAclLog log = new RedisAclLog(enabled(), nodes, meters);
         // A node the cluster bus has not yet heard is in sync is listed as loading, not online.
-        await().atMost(WAIT).untilAsserted(() -> assertThat(nodes.all(WAIT).await().atMost(WAIT))
+        await().atMost(WAIT).untilAsserted(() -> assertThat(nodes.all(shards -> shards.ifNoItem().after(WAIT).fail()).await().atMost(WAIT))
                 .as("every node of the cluster").hasSize(HaStack.REDIS_NODES));
         log.read().await().atMost(WAIT);
         assertThat(up(meters)).isEqualTo(1.0);

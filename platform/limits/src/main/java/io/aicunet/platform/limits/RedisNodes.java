@@ -1,9 +1,10 @@
-package io.aicunet.agentstate.adapter.redis;
+package io.aicunet.platform.limits;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
@@ -16,10 +17,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 
 /**
  * The Redis nodes behind the service's client, for the few commands that a cluster answers
- * per node rather than per key: SCAN (erasure) and INFO (uptime). On a single node this is
+ * per node rather than per key: SCAN and INFO (agent-state's erasure and uptime), ACL LOG
+ * (audit's refusals metric). On a single node this is
  * the service's client itself. On a cluster ({@code quarkus.redis.client-type=cluster}) the
  * nodes come from {@code CLUSTER SHARDS}, asked each time (a failover changes them), and each
  * node is reached by a client of its own with the service client's options (TLS, ACL user,
@@ -41,7 +44,7 @@ public class RedisNodes {
     private final RedisOptions options;
     private final Map<String, Redis> clients = new ConcurrentHashMap<>();
 
-    RedisNodes(Redis redis, Vertx vertx, RedisClientOptions options) {
+    public RedisNodes(Redis redis, Vertx vertx, RedisClientOptions options) {
         this.redis = redis;
         this.vertx = vertx;
         // The client above is created before this bean, so its options were recorded.
@@ -58,21 +61,24 @@ public class RedisNodes {
         return options.getType() == RedisClientType.CLUSTER;
     }
 
-    /** The masters in the order of their ids (a stable order for cursors across calls). */
-    Uni<List<Node>> masters(RedisCommands commands) {
-        return nodes(commands, true);
+    /**
+     * The masters in the order of their ids (a stable order for cursors across calls).
+     * {@code guard} puts the caller's deadline and failure mapping on the CLUSTER SHARDS reply.
+     */
+    public Uni<List<Node>> masters(UnaryOperator<Uni<Response>> guard) {
+        return nodes(guard, true);
     }
 
-    /** Every node, masters and replicas, that the cluster does not mark as failed. */
-    Uni<List<Node>> all(RedisCommands commands) {
-        return nodes(commands, false);
+    /** Every node, masters and replicas, that the cluster does not mark as failed, in the order of their ids. */
+    public Uni<List<Node>> all(UnaryOperator<Uni<Response>> guard) {
+        return nodes(guard, false);
     }
 
-    private Uni<List<Node>> nodes(RedisCommands commands, boolean mastersOnly) {
+    private Uni<List<Node>> nodes(UnaryOperator<Uni<Response>> guard, boolean mastersOnly) {
         if (!clustered()) {
             return Uni.createFrom().item(List.of(new Node("", "", true, redis)));
         }
-        return commands.send(Command.CLUSTER, "SHARDS").map(reply -> {
+        return guard.apply(redis.send(Request.cmd(Command.CLUSTER).arg("SHARDS"))).map(reply -> {
             List<Node> nodes = new ArrayList<>();
             for (Listed listed : parse(reply, tls())) {
                 if (listed.usable() && (listed.master() || !mastersOnly)) {
@@ -164,7 +170,7 @@ public class RedisNodes {
     }
 
     @PreDestroy
-    void close() {
+    public void close() {
         clients.values().forEach(Redis::close);
         clients.clear();
     }

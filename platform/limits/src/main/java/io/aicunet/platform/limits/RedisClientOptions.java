@@ -1,4 +1,4 @@
-package io.aicunet.audit.adapter.scheduling;
+package io.aicunet.platform.limits;
 
 import io.quarkus.redis.client.RedisOptionsCustomizer;
 import io.quarkus.redis.runtime.client.config.RedisConfig;
