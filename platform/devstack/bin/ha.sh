@@ -27,16 +27,12 @@ ha_status() {
 # Postgres with both nodes, the reactive pool and JDBC (Liquibase) on whichever is the
 # primary (targetServerType=primary; the JDBC URL's other parameters as in the
 # services' application.properties), and a reporting pool, where the service has one,
-# on the standby (the primary while the other node is a demoted primary).
+# with both nodes too: platform/tenancy's ReportingPoolCreator connects to whichever is
+# a standby, and to the primary while none is (a failover, a rebuild).
 ha_service_environment() {
-  local service="$1" database writer reader hosts
+  local service="$1" database hosts
   service_port "$service" >/dev/null || die "env: no service '$service' in $FLEET_SERVICES_CONF"
   database="${service//-/_}"
-  writer="$(pg_ha_writer)"
-  reader="$(pg_ha_other "$writer")"
-  # The writer only while the other node is a demoted primary (no standby yet); before
-  # the first start (no data yet) the other node is the standby to be.
-  if [[ -f $(pg_ha_dir "$reader")/PG_VERSION ]] && ! pg_ha_is_standby "$reader"; then reader="$writer"; fi
   hosts="127.0.0.1:$FLEET_PG_HA_PORT,127.0.0.1:$FLEET_PG_STANDBY_PORT"
   printf 'KAFKA_BOOTSTRAP_SERVERS=%s\n' "$(KAFKA_NODE=1 kafka_bootstrap)"
   printf 'QUARKUS_REDIS_CLIENT_TYPE=cluster\n'
@@ -48,7 +44,8 @@ ha_service_environment() {
   # Lease and task writes acknowledged only once a replica has them (docs/redis-durability.md).
   [[ $service != agent-state ]] || printf 'AGENT_STATE_REDIS_WAIT_REPLICAS=1\n'
   if grep -q '^quarkus\.datasource\.reporting\.' "$(service_dir "$service")/src/main/resources/application.properties" 2>/dev/null; then
-    printf 'QUARKUS_DATASOURCE_REPORTING_REACTIVE_URL=postgresql://127.0.0.1:%s/%s\n' "$(pg_ha_port "$reader")" "$database"
+    printf 'QUARKUS_DATASOURCE_REPORTING_REACTIVE_URL=postgresql://127.0.0.1:%s/%s,postgresql://127.0.0.1:%s/%s\n' \
+      "$FLEET_PG_STANDBY_PORT" "$database" "$FLEET_PG_HA_PORT" "$database"
   fi
 }
 

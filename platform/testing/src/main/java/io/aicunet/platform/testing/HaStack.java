@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -252,6 +253,32 @@ public final class HaStack {
                 + FleetStack.postgresTlsParameters(), "postgres", FleetStack.postgresSuperuserPassword());
     }
 
+    /**
+     * The primary's view of its standby ({@code pg_stat_replication}): whether the standby is
+     * synchronous, how many bytes of WAL the primary has that the standby has not flushed,
+     * and the last write lag (the time from the primary's flush of a commit until the standby
+     * reported having written it; 0 when nothing was waiting). Without synchronous
+     * replication those bytes and that time are what a killed primary takes with it.
+     */
+    public record PostgresReplication(String syncState, long bytesNotFlushed, double writeLagMillis) {
+    }
+
+    /** The primary's standby as it sees it now; empty when no standby streams from it. */
+    public static Optional<PostgresReplication> postgresReplication() {
+        try (Connection connection = postgresSuperuser(postgresPrimaryPort());
+                Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery("SELECT sync_state,"
+                        + " pg_wal_lsn_diff(pg_current_wal_flush_lsn(), flush_lsn)::bigint,"
+                        + " coalesce(extract(epoch FROM write_lag) * 1000, 0)::float8 FROM pg_stat_replication"
+                        + " WHERE state = 'streaming'")) {
+            return row.next()
+                    ? Optional.of(new PostgresReplication(row.getString(1), row.getLong(2), row.getDouble(3)))
+                    : Optional.empty();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read pg_stat_replication on the primary", e);
+        }
+    }
+
     /** The process id of the postmaster serving 127.0.0.1:{@code port}: the parent of a backend it forked. */
     public static long postgresPid(int port) {
         try (Connection connection = postgresSuperuser(port);
@@ -327,7 +354,9 @@ public final class HaStack {
         moved.put("quarkus.datasource.reactive.url", String.join(",", reactive));
         moved.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://" + String.join(",", hosts) + "/"
                 + database.name() + "?targetServerType=primary&" + FleetStack.postgresTlsParameters());
-        moved.put("quarkus.datasource.reporting.reactive.url", database.reactiveUrlOnPort(postgresStandbyPort()));
+        // Both nodes, the standby first: the reporting pool reads a standby, else the primary.
+        moved.put("quarkus.datasource.reporting.reactive.url", database.reactiveUrlOnPort(postgresStandbyPort()) + ","
+                + database.reactiveUrlOnPort(postgresPrimaryPort()));
         moved.put("quarkus.redis.client-type", "cluster");
         moved.put("quarkus.redis.hosts", redisHosts(database.service()));
         moved.put("kafka.bootstrap.servers", kafkaBootstrapServers());

@@ -142,9 +142,19 @@ class ReadWritePoolCreatorTest {
     }
 
     private static Pool create(List<PgConnectOptions> hosts) {
+        return create(vertx, hosts);
+    }
+
+    /** The pool a service's default datasource gets, from platform/tenancy's creator, over {@code hosts}. */
+    static Pool create(Vertx vertx, List<PgConnectOptions> hosts) {
+        return create(new ReadWritePoolCreator(Duration.ofSeconds(3)), vertx, hosts);
+    }
+
+    /** The pool {@code creator} builds over {@code hosts}, as Quarkus asks it to. */
+    static Pool create(PgPoolCreator creator, Vertx vertx, List<PgConnectOptions> hosts) {
         PoolOptions poolOptions = new PoolOptions().setMaxSize(4).setIdleTimeout(600)
                 .setIdleTimeoutUnit(TimeUnit.SECONDS);
-        return new ReadWritePoolCreator(Duration.ofSeconds(3)).create(new PgPoolCreator.Input() {
+        return creator.create(new PgPoolCreator.Input() {
             @Override
             public Vertx vertx() {
                 return vertx;
@@ -163,7 +173,7 @@ class ReadWritePoolCreatorTest {
     }
 
     /** As Quarkus builds them from the services' settings: verify-full with the stack's CA. */
-    private static PgConnectOptions options(int port, TestDatabase database) {
+    static PgConnectOptions options(int port, TestDatabase database) {
         PgConnectOptions options = new PgConnectOptions().setHost(FleetStack.host()).setPort(port)
                 .setDatabase(database.name()).setUser(database.appUser()).setPassword(database.appPassword())
                 .setSslMode(SslMode.VERIFY_FULL).setHostnameVerificationAlgorithm("HTTPS")

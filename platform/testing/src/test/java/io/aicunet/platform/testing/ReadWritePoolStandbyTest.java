@@ -1,18 +1,13 @@
 package io.aicunet.platform.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.aicunet.platform.tenancy.database.ReadWritePoolCreator;
-import io.quarkus.reactive.pg.client.PgPoolCreator;
+import io.aicunet.platform.tenancy.database.ReportingPoolCreator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.PemTrustOptions;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.pgclient.SslMode;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Tuple;
+import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -21,6 +16,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -32,9 +28,9 @@ import org.junit.jupiter.api.Test;
  * {@code ./fleet up --only postgres-ha}), that a service's default pool given both nodes
  * (platform/tenancy's ReadWritePoolCreator) sends every connection, and so every write, to
  * the node that accepts writes, whichever order the URLs name them in: the standby answers
- * but is read-only (in recovery) and is passed over. Skipped when the pair is not running;
- * ReadWritePoolCreatorTest proves the same routing on the single-node stack. Killing the
- * primary and promoting the standby is the failover drill's (docs/failover.md).
+ * but is read-only (in recovery) and is passed over. ReadWritePoolCreatorTest proves the
+ * same routing on the single-node stack. Killing the primary and promoting the standby is
+ * the failover drill's (docs/failover.md).
  */
 class ReadWritePoolStandbyTest {
 
@@ -45,14 +41,10 @@ class ReadWritePoolStandbyTest {
 
     @BeforeAll
     static void pair() throws SQLException {
-        int first = port("FLEET_PG_HA_PORT", 15532);
-        int second = port("FLEET_PG_STANDBY_PORT", 15533);
-        assumeTrue(FleetStack.listening(first) && FleetStack.listening(second),
-                "the HA stack's Postgres pair is not running on " + first + " and " + second);
-        boolean firstInRecovery = inRecovery(first);
-        assumeTrue(firstInRecovery != inRecovery(second), "one node of the pair must be a standby");
-        writerPort = firstInRecovery ? second : first;
-        readerPort = firstInRecovery ? first : second;
+        HaStack.ensureUp();
+        writerPort = HaStack.postgresPrimaryPort();
+        readerPort = HaStack.postgresStandbyPort();
+        assertThat(inRecovery(readerPort)).as("the other node of the pair is a standby").isTrue();
         database = TestDatabase.createOnPort("ledger", writerPort);
         try (Connection owner = DriverManager.getConnection(database.jdbcUrlOnPort(writerPort),
                         database.ownerUser(), database.ownerPassword());
@@ -78,11 +70,7 @@ class ReadWritePoolStandbyTest {
             vertx.close().toCompletionStage().toCompletableFuture().join();
         }
         if (database != null) {
-            try (Connection superuser = DriverManager.getConnection(jdbcUrl("postgres", writerPort),
-                            "postgres", FleetStack.postgresSuperuserPassword());
-                    Statement statement = superuser.createStatement()) {
-                statement.execute("DROP DATABASE IF EXISTS \"" + database.name() + "\" WITH (FORCE)");
-            }
+            database.dropOnPort(writerPort);
         }
     }
 
@@ -96,6 +84,39 @@ class ReadWritePoolStandbyTest {
     @Test
     void primaryFirstWritesOnThePrimary() {
         writesLandOnTheWriter(List.of(writerPort, readerPort), 1_000);
+    }
+
+    /**
+     * Proves: the reporting pool (platform/tenancy's ReportingPoolCreator) reads on the
+     * standby whichever order names it, and when no standby answers (here a port nobody
+     * listens on, as after the standby died) on the primary instead of failing.
+     */
+    @Test
+    void theReportingPoolReadsOnTheStandbyElseOnWhatAnswers() throws Exception {
+        int nobody;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            nobody = socket.getLocalPort();
+        }
+        assertThat(reportingReadsOn(List.of(writerPort, readerPort))).containsOnly(readerPort + "/on");
+        assertThat(reportingReadsOn(List.of(readerPort, writerPort))).containsOnly(readerPort + "/on");
+        assertThat(reportingReadsOn(List.of(nobody, writerPort))).containsOnly(writerPort + "/off");
+    }
+
+    /** The port and read-only setting of the node each of 8 concurrent reads of the reporting pool ran on. */
+    private static List<Object> reportingReadsOn(List<Integer> ports) {
+        Pool pool = ReadWritePoolCreatorTest.create(new ReportingPoolCreator(Duration.ofSeconds(3), Optional.empty()),
+                vertx, ports.stream().map(port -> ReadWritePoolCreatorTest.options(port, database)).toList());
+        try {
+            List<Future<?>> reads = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                reads.add(pool.query("SELECT inet_server_port(), current_setting('transaction_read_only')").execute()
+                        .map(rows -> rows.iterator().next().getInteger(0) + "/" + rows.iterator().next().getString(1)));
+            }
+            return Future.all(reads).toCompletionStage().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join()
+                    .list();
+        } finally {
+            pool.close();
+        }
     }
 
     private static void writesLandOnTheWriter(List<Integer> ports, long firstId) {
@@ -118,53 +139,17 @@ class ReadWritePoolStandbyTest {
     }
 
     private static Pool create(List<Integer> ports) {
-        List<PgConnectOptions> hosts = ports.stream().map(ReadWritePoolStandbyTest::options).toList();
-        PoolOptions poolOptions = new PoolOptions().setMaxSize(4);
-        return new ReadWritePoolCreator(Duration.ofSeconds(3)).create(new PgPoolCreator.Input() {
-            @Override
-            public Vertx vertx() {
-                return vertx;
-            }
-
-            @Override
-            public PoolOptions poolOptions() {
-                return poolOptions;
-            }
-
-            @Override
-            public List<PgConnectOptions> pgConnectOptionsList() {
-                return hosts;
-            }
-        });
-    }
-
-    /** As Quarkus builds them from the services' settings: verify-full with the stack's CA. */
-    private static PgConnectOptions options(int port) {
-        PgConnectOptions options = new PgConnectOptions().setHost(FleetStack.host()).setPort(port)
-                .setDatabase(database.name()).setUser(database.appUser()).setPassword(database.appPassword())
-                .setSslMode(SslMode.VERIFY_FULL).setHostnameVerificationAlgorithm("HTTPS")
-                .setPipeliningLimit(256).setCachePreparedStatements(true);
-        options.setTrustOptions(new PemTrustOptions().addCertPath(FleetStack.caCertificate().toString()));
-        return options;
+        return ReadWritePoolCreatorTest.create(vertx,
+                ports.stream().map(port -> ReadWritePoolCreatorTest.options(port, database)).toList());
     }
 
     private static boolean inRecovery(int port) throws SQLException {
-        try (Connection superuser = DriverManager.getConnection(jdbcUrl("postgres", port),
+        try (Connection superuser = DriverManager.getConnection(TestDatabase.jdbcUrl("postgres", port),
                         "postgres", FleetStack.postgresSuperuserPassword());
                 Statement statement = superuser.createStatement();
                 ResultSet row = statement.executeQuery("SELECT pg_is_in_recovery()")) {
             row.next();
             return row.getBoolean(1);
         }
-    }
-
-    private static String jdbcUrl(String databaseName, int port) {
-        return "jdbc:postgresql://" + FleetStack.host() + ":" + port + "/" + databaseName + "?"
-                + FleetStack.postgresTlsParameters();
-    }
-
-    private static int port(String variable, int fallback) {
-        String value = System.getenv(variable);
-        return value == null || value.isBlank() ? fallback : Integer.parseInt(value.trim());
     }
 }

@@ -20,14 +20,24 @@ import java.util.function.IntFunction;
 public final class ReadWriteHosts {
 
     private final List<String> names;
+    private final String wanted;
     private final AtomicInteger lastChosen = new AtomicInteger();
 
     /** {@code names} name the hosts in configured order (for messages only); at least one. */
     public ReadWriteHosts(List<String> names) {
+        this(names, "read-write");
+    }
+
+    /**
+     * The same choice for another kind of host than a read-write one: {@code wanted} says
+     * which in messages (e.g. "standby" for hosts whose check asks whether they are in recovery).
+     */
+    public ReadWriteHosts(List<String> names, String wanted) {
         if (names.isEmpty()) {
             throw new IllegalArgumentException("at least one host is needed");
         }
         this.names = List.copyOf(names);
+        this.wanted = Objects.requireNonNull(wanted, "wanted");
     }
 
     public int size() {
@@ -53,7 +63,7 @@ public final class ReadWriteHosts {
     private Future<Integer> attempt(IntFunction<Future<Boolean>> isReadWrite, int start, int tried,
                                     List<String> refusals) {
         if (tried == names.size()) {
-            return Future.failedFuture(new NoReadWriteHost(refusals));
+            return Future.failedFuture(new NoReadWriteHost(wanted, refusals));
         }
         int index = (start + tried) % names.size();
         Future<Boolean> check;
@@ -68,19 +78,19 @@ public final class ReadWriteHosts {
                 return Future.succeededFuture(index);
             }
             refusals.add(names.get(index) + ": " + (answer.succeeded()
-                    ? "read-only (in recovery or default_transaction_read_only)"
+                    ? "answers, but is not " + wanted
                     : String.valueOf(answer.cause().getMessage())));
             return attempt(isReadWrite, start, tried + 1, refusals);
         });
     }
 
-    /** No configured host answered as read-write: infrastructure is down or mid-failover. */
+    /** No configured host answered as wanted (read-write): infrastructure is down or mid-failover. */
     public static final class NoReadWriteHost extends RuntimeException {
 
         private static final long serialVersionUID = 1L;
 
-        NoReadWriteHost(List<String> refusals) {
-            super("no read-write database host among the configured ones: " + String.join("; ", refusals));
+        NoReadWriteHost(String wanted, List<String> refusals) {
+            super("no " + wanted + " database host among the configured ones: " + String.join("; ", refusals));
         }
     }
 }

@@ -31,8 +31,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * dropped from the pool by Vert.x; the pool's next connection checks the hosts again.
  *
  * <p>Only the default datasource: Quarkus asks for a creator with the datasource's
- * qualifier, so named ones (the reporting pools, which go to a standby on purpose) are
- * built by Quarkus as before.
+ * qualifier. The reporting pools, which go to a standby on purpose, have their own
+ * ({@link ReportingPoolCreator}).
  */
 @Singleton
 public class ReadWritePoolCreator implements PgPoolCreator {
@@ -60,7 +60,7 @@ public class ReadWritePoolCreator implements PgPoolCreator {
         this(checkTimeout, provider.isPresent());
     }
 
-    private ReadWritePoolCreator(Duration checkTimeout, boolean credentialsProvider) {
+    ReadWritePoolCreator(Duration checkTimeout, boolean credentialsProvider) {
         if (checkTimeout.isNegative() || checkTimeout.isZero()) {
             throw new IllegalArgumentException("aicunet.database.host-check-timeout must be positive");
         }
@@ -71,25 +71,30 @@ public class ReadWritePoolCreator implements PgPoolCreator {
     @Override
     public Pool create(Input input) {
         if (credentialsProvider) {
-            throw new IllegalStateException("quarkus.datasource.credentials-provider is not supported by"
-                    + " platform/tenancy's ReadWritePoolCreator: it builds the default pool from the options"
-                    + " read at start (set the credentials directly)");
+            throw new IllegalStateException("a credentials provider is not supported by platform/tenancy's"
+                    + " pool creators: they build the " + purpose() + " pool from the options read at start"
+                    + " (set the credentials directly)");
         }
         List<PgConnectOptions> hosts = input.pgConnectOptionsList();
         if (hosts.isEmpty()) {
-            throw new IllegalStateException("the default datasource names no database URL");
+            throw new IllegalStateException("the " + purpose() + " names no database URL");
         }
         if (hosts.size() == 1) {
             PgConnectOptions only = hosts.get(0);
             return PgDriver.INSTANCE.createPool(input.vertx(), () -> Future.succeededFuture(only),
                     input.poolOptions());
         }
-        return PgDriver.INSTANCE.createPool(input.vertx(), readWriteSupplier(input.vertx(), hosts),
+        return PgDriver.INSTANCE.createPool(input.vertx(), target(input.vertx(), hosts, checkTimeout),
                 input.poolOptions());
     }
 
+    /** What the pool is, in messages. */
+    String purpose() {
+        return "default datasource";
+    }
+
     /** For each new pooled connection: the options of the host that is read-write now. */
-    Supplier<Future<PgConnectOptions>> readWriteSupplier(Vertx vertx, List<PgConnectOptions> configured) {
-        return ReadWriteTarget.of(vertx, configured, checkTimeout, "default datasource");
+    Supplier<Future<PgConnectOptions>> target(Vertx vertx, List<PgConnectOptions> configured, Duration checkTimeout) {
+        return ReadWriteTarget.of(vertx, configured, checkTimeout, purpose());
     }
 }

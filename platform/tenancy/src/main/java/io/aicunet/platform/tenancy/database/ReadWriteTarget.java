@@ -7,6 +7,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -17,6 +18,11 @@ import org.jboss.logging.Logger;
  * ({@link ReadWritePoolCreator}); a service's own long-lived connections (agent-state's
  * LISTEN for status changes) ask it on every reconnect, so they follow a promoted standby
  * too. With one host it answers that host's options without a check.
+ *
+ * <p>{@link #preferStandby} chooses the other way round, for read-only work that should
+ * spare the primary (the reporting pools): a host that answers read-only (a standby), and
+ * when none does, any host that answers (libpq's {@code target_session_attrs=prefer-standby}).
+ * After the standby was promoted or died, reports read the remaining node instead of failing.
  */
 public final class ReadWriteTarget implements Supplier<Future<PgConnectOptions>> {
 
@@ -26,16 +32,24 @@ public final class ReadWriteTarget implements Supplier<Future<PgConnectOptions>>
 
     private final Vertx vertx;
     private final List<PgConnectOptions> hosts;
+    private final boolean preferStandby;
     private final ReadWriteHosts choice;
+    private final ReadWriteHosts fallback;
+    /** The host the last connection went to (the first configured one before any). */
+    private final AtomicInteger current = new AtomicInteger();
     private final int timeoutMillis;
     private final String purpose;
 
-    private ReadWriteTarget(Vertx vertx, List<PgConnectOptions> hosts, int timeoutMillis, String purpose) {
+    private ReadWriteTarget(Vertx vertx, List<PgConnectOptions> hosts, boolean preferStandby, int timeoutMillis,
+                            String purpose) {
         this.vertx = vertx;
         this.hosts = hosts;
+        this.preferStandby = preferStandby;
         this.timeoutMillis = timeoutMillis;
         this.purpose = purpose;
-        this.choice = new ReadWriteHosts(hosts.stream().map(ReadWriteTarget::name).toList());
+        List<String> names = hosts.stream().map(ReadWriteTarget::name).toList();
+        this.choice = preferStandby ? new ReadWriteHosts(names, "standby") : new ReadWriteHosts(names);
+        this.fallback = new ReadWriteHosts(names, "reachable");
     }
 
     /**
@@ -44,16 +58,31 @@ public final class ReadWriteTarget implements Supplier<Future<PgConnectOptions>>
      */
     public static ReadWriteTarget of(Vertx vertx, List<PgConnectOptions> configured, Duration checkTimeout,
                                      String purpose) {
+        return create(vertx, configured, checkTimeout, purpose, false);
+    }
+
+    /**
+     * A standby among {@code configured} when one answers, else any host that answers (the
+     * primary); otherwise as {@link #of}.
+     */
+    public static ReadWriteTarget preferStandby(Vertx vertx, List<PgConnectOptions> configured, Duration checkTimeout,
+                                                String purpose) {
+        return create(vertx, configured, checkTimeout, purpose, true);
+    }
+
+    private static ReadWriteTarget create(Vertx vertx, List<PgConnectOptions> configured, Duration checkTimeout,
+                                          String purpose, boolean preferStandby) {
         if (checkTimeout.isNegative() || checkTimeout.isZero()) {
             throw new IllegalArgumentException("the host check timeout must be positive");
         }
         int timeoutMillis = Math.toIntExact(Math.min(Integer.MAX_VALUE, checkTimeout.toMillis()));
         List<PgConnectOptions> hosts = configured.stream().map(options -> bounded(options, timeoutMillis)).toList();
         if (hosts.size() > 1) {
-            LOG.infof("%s: connecting to the read-write host among %s", purpose,
+            LOG.infof("%s: connecting to the %s host among %s", purpose,
+                    preferStandby ? "standby (else any answering)" : "read-write",
                     hosts.stream().map(ReadWriteTarget::name).toList());
         }
-        return new ReadWriteTarget(vertx, hosts, timeoutMillis, purpose);
+        return new ReadWriteTarget(vertx, hosts, preferStandby, timeoutMillis, purpose);
     }
 
     @Override
@@ -61,15 +90,18 @@ public final class ReadWriteTarget implements Supplier<Future<PgConnectOptions>>
         if (hosts.size() == 1) {
             return Future.succeededFuture(hosts.get(0));
         }
-        int before = choice.lastChosen();
-        return choice.choose(index -> isReadWrite(hosts.get(index)))
-                .map(index -> {
-                    if (index != before) {
-                        LOG.warnf("%s: now connecting to %s (read-write), not %s", purpose,
-                                name(hosts.get(index)), name(hosts.get(before)));
-                    }
-                    return hosts.get(index);
-                });
+        Future<Integer> chosen = preferStandby
+                ? choice.choose(index -> readOnly(hosts.get(index)))
+                        .recover(noStandby -> fallback.choose(index -> readOnly(hosts.get(index)).map(true)))
+                : choice.choose(index -> readOnly(hosts.get(index)).map(readOnly -> !readOnly));
+        return chosen.map(index -> {
+            int before = current.getAndSet(index);
+            if (index != before) {
+                LOG.warnf("%s: now connecting to %s (%s), not %s", purpose, name(hosts.get(index)),
+                        preferStandby ? "standby, or the only host answering" : "read-write", name(hosts.get(before)));
+            }
+            return hosts.get(index);
+        });
     }
 
     static String name(PgConnectOptions options) {
@@ -84,17 +116,17 @@ public final class ReadWriteTarget implements Supplier<Future<PgConnectOptions>>
 
     /**
      * Connects to one host with the pool's own options (TLS, credentials) and asks whether
-     * it accepts writes; the whole check fails after the timeout, and its connection is
-     * always closed.
+     * it is read-only (a standby in recovery); the whole check fails after the timeout, and
+     * its connection is always closed.
      */
-    private Future<Boolean> isReadWrite(PgConnectOptions host) {
+    private Future<Boolean> readOnly(PgConnectOptions host) {
         Promise<Boolean> answer = Promise.promise();
         long timer = vertx.setTimer(timeoutMillis, id -> answer.tryFail(
                 "no answer within " + timeoutMillis + " ms"));
         PgConnection.connect(vertx, host)
                 .onFailure(failure -> answer.tryFail(failure))
                 .onSuccess(connection -> connection.query(READ_ONLY_QUERY).execute()
-                        .map(rows -> "off".equalsIgnoreCase(rows.iterator().next().getString(0)))
+                        .map(rows -> "on".equalsIgnoreCase(rows.iterator().next().getString(0)))
                         .onComplete(result -> {
                             connection.close();
                             if (result.succeeded()) {

@@ -75,7 +75,7 @@ class ReadWriteHostsTest {
 
         assertThat(chosen.failed()).isTrue();
         assertThat(chosen.cause()).isInstanceOf(ReadWriteHosts.NoReadWriteHost.class)
-                .hasMessageContaining("a:5432: read-only")
+                .hasMessageContaining("a:5432: answers, but is not read-write")
                 .hasMessageContaining("b:5432: Connection refused")
                 .hasMessageContaining("c:5432: broken check");
         assertThat(hosts.lastChosen()).isZero();
