@@ -8,12 +8,10 @@ import io.aicunet.contracts.audit.v1.QueryRecordsRequest;
 import io.aicunet.platform.testing.AuditFixtures;
 import io.aicunet.platform.testing.FleetTestResource;
 import io.aicunet.platform.testing.ReportingRoles;
-import io.aicunet.platform.testing.TestDatabase;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URL;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -44,7 +42,7 @@ class ReportingRoleTest {
         try (AuditGrpcClient client = new AuditGrpcClient(service.getPort())) {
             client.asService().append(AuditFixtures.anAppend(tenant, 3).build());
         }
-        try (Connection reporting = connectAsReporting(); Statement statement = reporting.createStatement()) {
+        try (Connection reporting = ReportingRoles.connect(FleetTestResource.database()); Statement statement = reporting.createStatement()) {
             assertThat(count(statement, "SELECT count(*) FROM audit.audit_records")).isZero();
             statement.execute("SELECT set_config('aicunet.tenant_id', '" + UUID.randomUUID() + "', false)");
             assertThat(count(statement, "SELECT count(*) FROM audit.audit_records")).isZero();
@@ -94,12 +92,6 @@ class ReportingRoleTest {
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(given().get(service + "q/metrics").then().statusCode(200).extract().asString())
                         .containsPattern("(?m)^aicunet_reporting_replica_lag_seconds(\\{[^}]*\\})? 0\\.0$"));
-    }
-
-    private static Connection connectAsReporting() throws SQLException {
-        TestDatabase database = FleetTestResource.database();
-        return DriverManager.getConnection(database.jdbcUrl(), ReportingRoles.user("audit"),
-                ReportingRoles.password("audit"));
     }
 
     private static long count(Statement statement, String sql) throws SQLException {

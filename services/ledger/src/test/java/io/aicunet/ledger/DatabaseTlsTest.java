@@ -2,6 +2,7 @@ package io.aicunet.ledger;
 
 import io.aicunet.platform.testing.DatabaseTlsCheck;
 import io.aicunet.platform.testing.FleetTestResource;
+import io.aicunet.platform.testing.ReportingRoles;
 import io.quarkus.reactive.datasource.ReactiveDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -40,7 +41,7 @@ class DatabaseTlsTest extends LedgerTestBase {
     @Test
     void reportingPoolIsEncrypted() {
         assertEncrypted(reporting);
-        DatabaseTlsCheck.assertSessionsEncrypted(FleetTestResource.database(), LedgerTestResource.REPORTING_USER);
+        DatabaseTlsCheck.assertSessionsEncrypted(FleetTestResource.database(), ReportingRoles.user("ledger"));
     }
 
     private static void assertEncrypted(Pool client) {

@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.hasSize;
 
 import io.aicunet.contracts.ledger.v1.Account;
 import io.aicunet.platform.testing.FleetTestResource;
+import io.aicunet.platform.testing.ReportingRoles;
 import io.aicunet.platform.testing.TestCallers;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -41,7 +42,7 @@ class FinOpsReportTest extends LedgerTestBase {
         Account llm = open(anAccount("EUR_CENT").setCode("usage.llm"));
         post(aTransfer(budget.getId(), llm.getId(), 250));
 
-        try (Connection reporting = LedgerTestResource.connectAsReporting();
+        try (Connection reporting = ReportingRoles.connect(FleetTestResource.database());
                 Statement statement = reporting.createStatement()) {
             assertThat(sumOf(statement, "SELECT coalesce(sum(amount), 0) FROM ledger.cost_per_tenant_day")).isZero();
             assertThat(sumOf(statement, "SELECT count(*) FROM ledger.transfers")).isZero();

@@ -1,12 +1,11 @@
 package io.aicunet.platform.testing;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A service's reporting role and datasource under test: services that read reports as a
@@ -55,25 +54,13 @@ public final class ReportingRoles {
     /** Runs the service's create-reporting-role.sql as the superuser on the stack's Postgres. */
     public static synchronized void ensure(String service) {
         FleetStack.ensureRunning();
-        List<String> command = List.of("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1",
-                "-h", FleetStack.host(), "-p", Integer.toString(FleetStack.postgresPort()), "-U", "postgres",
-                "-d", "postgres", "-v", "reporting_password=" + password(service), "-f", script(service).toString());
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-            builder.environment().put("PGPASSWORD", FleetStack.postgresSuperuserPassword());
-            builder.environment().put("PGSSLMODE", "verify-full");
-            builder.environment().put("PGSSLROOTCERT", FleetStack.caCertificate().toString());
-            Process process = builder.start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IllegalStateException("creating the reporting role of " + service + " failed:\n" + output);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run psql", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating the reporting role of " + service, e);
-        }
+        PostgresTools.runScript(FleetStack.postgresPort(), script(service),
+                Map.of("reporting_password", password(service)), "creating the reporting role of " + service);
+    }
+
+    /** A JDBC connection to the run's database as the service's reporting role. */
+    public static Connection connect(TestDatabase database) throws SQLException {
+        return DriverManager.getConnection(database.jdbcUrl(), user(database.service()), password(database.service()));
     }
 
     private static Path script(String service) {

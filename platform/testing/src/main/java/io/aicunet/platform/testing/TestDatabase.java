@@ -1,16 +1,12 @@
 package io.aicunet.platform.testing;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A service database of its own for one test run, created by the same script the
@@ -66,7 +62,12 @@ public record TestDatabase(String rolePrefix, String name) {
     }
 
     public static String jdbcUrl(String database) {
-        return "jdbc:postgresql://" + FleetStack.host() + ":" + FleetStack.postgresPort() + "/" + database + "?"
+        return jdbcUrl(database, FleetStack.postgresPort());
+    }
+
+    /** A database of the cluster at 127.0.0.1:{@code postgresPort}, over TLS with the stack's CA verified. */
+    public static String jdbcUrl(String database, int postgresPort) {
+        return "jdbc:postgresql://" + FleetStack.host() + ":" + postgresPort + "/" + database + "?"
                 + FleetStack.postgresTlsParameters();
     }
 
@@ -80,8 +81,7 @@ public record TestDatabase(String rolePrefix, String name) {
      * the stack's cluster that a point-in-time restore brought up (same roles, same passwords).
      */
     public String jdbcUrlOnPort(int postgresPort) {
-        return "jdbc:postgresql://" + FleetStack.host() + ":" + postgresPort + "/" + name + "?"
-                + FleetStack.postgresTlsParameters();
+        return jdbcUrl(name, postgresPort);
     }
 
     /** {@link #jdbcUrlOnPort} for the reactive client. */
@@ -112,8 +112,13 @@ public record TestDatabase(String rolePrefix, String name) {
 
     /** Drops the database, closing whatever sessions remain. */
     public void drop() {
-        try (Connection connection = DriverManager.getConnection(
-                        jdbcUrl("postgres"), "postgres", FleetStack.postgresSuperuserPassword());
+        dropOnPort(FleetStack.postgresPort());
+    }
+
+    /** Drops the database on the cluster at {@code postgresPort}, closing whatever sessions remain. */
+    public void dropOnPort(int postgresPort) {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl("postgres", postgresPort), "postgres",
+                        FleetStack.postgresSuperuserPassword());
                 Statement statement = connection.createStatement()) {
             statement.execute("DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)");
         } catch (SQLException e) {
@@ -122,29 +127,10 @@ public record TestDatabase(String rolePrefix, String name) {
     }
 
     private void runCreateScript(int postgresPort) {
-        Path script = FleetStack.repositoryRoot()
-                .resolve("platform/devstack/src/main/resources/postgres/create-service-database.sql");
-        List<String> command = List.of("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1",
-                "-h", FleetStack.host(), "-p", Integer.toString(postgresPort), "-U", "postgres",
-                "-d", "postgres",
-                "-v", "role_prefix=" + rolePrefix, "-v", "database=" + name,
-                "-v", "owner_password=" + ownerPassword(), "-v", "app_password=" + appPassword(),
-                "-f", script.toString());
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-            builder.environment().put("PGPASSWORD", FleetStack.postgresSuperuserPassword());
-            builder.environment().put("PGSSLMODE", "verify-full");
-            builder.environment().put("PGSSLROOTCERT", FleetStack.caCertificate().toString());
-            Process process = builder.start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IllegalStateException("creating test database " + name + " failed:\n" + output);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run psql", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating " + name, e);
-        }
+        PostgresTools.runScript(postgresPort, FleetStack.repositoryRoot()
+                        .resolve("platform/devstack/src/main/resources/postgres/create-service-database.sql"),
+                Map.of("role_prefix", rolePrefix, "database", name, "owner_password", ownerPassword(),
+                        "app_password", appPassword()),
+                "creating test database " + name);
     }
 }

@@ -18,6 +18,7 @@ import io.aicunet.contracts.tenant.v1.Quotas;
 import io.aicunet.platform.testing.ServiceTls;
 import io.aicunet.platform.testing.StackTenants;
 import io.aicunet.platform.testing.FleetStack;
+import io.aicunet.platform.testing.PostgresTools;
 import io.aicunet.platform.testing.Medians;
 import io.aicunet.platform.testing.PipelineCost;
 import io.aicunet.platform.testing.ProcessUsage;
@@ -25,8 +26,6 @@ import io.aicunet.platform.testing.TestCallers;
 import io.aicunet.platform.testing.TestDatabase;
 import io.grpc.ManagedChannel;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -338,11 +337,11 @@ public final class LedgerBenchmark {
                 Statement statement = admin.createStatement()) {
             statement.execute("CREATE DATABASE " + database);
             try {
-                run(List.of("pgbench", "-h", "127.0.0.1", "-p", Integer.toString(FleetStack.postgresPort()),
-                        "-U", "postgres", "-i", "-s", "8", "-q", database), 300);
-                String output = run(List.of("pgbench", "-h", "127.0.0.1", "-p",
+                PostgresTools.run(List.of("pgbench", "-h", "127.0.0.1", "-p", Integer.toString(FleetStack.postgresPort()),
+                        "-U", "postgres", "-i", "-s", "8", "-q", database), 300, "pgbench -i");
+                String output = PostgresTools.run(List.of("pgbench", "-h", "127.0.0.1", "-p",
                         Integer.toString(FleetStack.postgresPort()), "-U", "postgres", "-c", "8", "-j", "2",
-                        "-T", Integer.toString(seconds), database), seconds + 120L);
+                        "-T", Integer.toString(seconds), database), seconds + 120L, "pgbench");
                 Matcher tps = Pattern.compile("tps = ([0-9.]+)").matcher(output);
                 if (!tps.find()) {
                     throw new IllegalStateException("pgbench printed no tps:\n" + output);
@@ -355,20 +354,6 @@ public final class LedgerBenchmark {
                 statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
             }
         }
-    }
-
-    private static String run(List<String> command, long timeoutSeconds) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("PGPASSWORD", FleetStack.postgresSuperuserPassword());
-        builder.environment().put("PGSSLMODE", "verify-full");
-        builder.environment().put("PGSSLROOTCERT", FleetStack.caCertificate().toString());
-        Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            process.destroyForcibly();
-            throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
-        }
-        return output;
     }
 
     private static int intArg(String[] args, String name, int fallback) {
