@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.aicunet.contracts.ledger.v1.CreateTransfersRequest;
+import io.aicunet.contracts.ledger.v1.GetAccountRequest;
 import io.aicunet.contracts.ledger.v1.LedgerServiceGrpc;
 import io.aicunet.contracts.ledger.v1.LedgerServiceGrpc.LedgerServiceBlockingStub;
 import io.aicunet.contracts.ledger.v1.NewTransfer;
@@ -22,6 +23,7 @@ import io.aicunet.platform.testing.ServiceProcess;
 import io.aicunet.platform.testing.TestCallers;
 import io.aicunet.platform.testing.TestDatabase;
 import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -68,6 +70,27 @@ class TokenBudgetIT {
         second = ServiceProcess.start("ledger", config);
         toFirst = first.channel();
         toSecond = second.channel();
+        warmUp(toFirst);
+        warmUp(toSecond);
+    }
+
+    /**
+     * A fresh replica's first calls pay for its cold start (JIT, the first connections to
+     * OPA and Redis) and may outlast the limits policy's deadline (UNAVAILABLE, nothing
+     * changed); the race below is about the budget, not that. Reads of an account that does
+     * not exist, as another tenant, so neither this test's tenant nor its rate is touched.
+     */
+    private static void warmUp(ManagedChannel channel) {
+        String other = UUID.randomUUID().toString();
+        LedgerServiceBlockingStub reader = writer(channel, other);
+        for (int i = 0; i < 10; i++) {
+            try {
+                reader.getAccount(GetAccountRequest.newBuilder().setTenantId(other)
+                        .setAccountId(UUID.randomUUID().toString()).build());
+            } catch (StatusRuntimeException notFoundOrColdStart) {
+                // NOT_FOUND is the answer; UNAVAILABLE is the cold start this waits out.
+            }
+        }
     }
 
     @AfterAll
