@@ -16,7 +16,7 @@ import java.util.Optional;
  */
 public final class Medians {
 
-    /** One run's figure: a rate, its p99 latency, and the line the run printed. */
+    /** One run's figure: a rate, its p99 latency (NaN for a rate of a whole phase), and the line the run printed. */
     public record Figure(String name, double perSecond, double p99Millis, String line) {
     }
 
@@ -61,8 +61,9 @@ public final class Medians {
         figures.forEach((name, runs) -> {
             runs.forEach(run -> out.println("  " + run.line()));
             Figure middle = median(name).orElseThrow();
-            out.printf(Locale.ROOT, "%s: median of %d runs %.0f/s, p99 %.2f ms%n", name, runs.size(),
-                    middle.perSecond(), middle.p99Millis());
+            out.printf(Locale.ROOT, "%s: median of %d runs %.0f/s%s%n", name, runs.size(), middle.perSecond(),
+                    Double.isNaN(middle.p99Millis()) ? "" : String.format(Locale.ROOT, ", p99 %.2f ms",
+                            middle.p99Millis()));
         });
     }
 }

@@ -22,6 +22,7 @@ import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.testing.ServiceTls;
 import io.aicunet.platform.testing.AuditFixtures;
 import io.aicunet.platform.testing.FleetStack;
+import io.aicunet.platform.testing.Medians;
 import io.aicunet.platform.testing.ProcessUsage;
 import io.aicunet.platform.testing.TestCallers;
 import io.aicunet.platform.testing.TestDatabase;
@@ -50,13 +51,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The audit service's benchmark, run with {@code ./fleet bench audit} against the
- * service started by {@code ./fleet up} (127.0.0.1:18084). Prints, from one run:
- * appends/s through Kafka ingest and through batched gRPC Append, the time the
- * offline verifier takes for one million records, inclusion proof latency (p50, p99),
- * and immudb's verified writes/s where immudb is installed.
+ * service started by {@code ./fleet up} (127.0.0.1:18084). Prints appends/s through
+ * batched gRPC Append and through Kafka ingest, each run {@code runs} times with every
+ * run's figure and the median, then from one run the inclusion proof latency (p50, p99),
+ * the time the offline verifier takes for one million records, and immudb's verified
+ * writes/s where immudb is installed.
  *
  * <p>Arguments (all optional): {@code grpcRecords=200000 kafkaRecords=200000
- * verifyRecords=1000000 proofs=1000 tenants=8 port=18084}.
+ * verifyRecords=1000000 proofs=1000 tenants=8 port=18084 runs=3}.
  */
 public final class AuditBenchmark {
 
@@ -65,7 +67,7 @@ public final class AuditBenchmark {
 
     public static void main(String[] args) throws Exception {
         Map<String, Long> options = new java.util.HashMap<>(Map.of("grpcRecords", 200_000L, "kafkaRecords", 200_000L,
-                "verifyRecords", 1_000_000L, "proofs", 1_000L, "tenants", 8L, "port", 18_084L));
+                "verifyRecords", 1_000_000L, "proofs", 1_000L, "tenants", 8L, "port", 18_084L, "runs", 3L));
         for (String arg : args) {
             String[] pair = arg.split("=", 2);
             if (pair.length != 2 || !options.containsKey(pair[0])) {
@@ -77,14 +79,25 @@ public final class AuditBenchmark {
         int tenants = options.get("tenants").intValue();
         System.out.printf("audit benchmark, %s, %d cores%n", Instant.now(), Runtime.getRuntime().availableProcessors());
 
+        int runs = options.get("runs").intValue();
+        if (runs < 1) {
+            throw new IllegalArgumentException("runs must be at least 1, not " + runs);
+        }
+        Medians figures = new Medians();
         ManagedChannel channel = ServiceTls.stackChannel("127.0.0.1", port);
         try {
-            List<String> grpcTenants = grpcAppends(channel, options.get("grpcRecords").intValue(), tenants);
+            List<String> grpcTenants = List.of();
+            for (int run = 1; run <= runs; run++) {
+                System.out.printf("-- run %d of %d --%n", run, runs);
+                grpcTenants = grpcAppends(channel, options.get("grpcRecords").intValue(), tenants, figures);
+                kafkaIngest(options.get("kafkaRecords").intValue(), tenants * 2, figures);
+            }
+            System.out.println("-- medians --");
+            figures.print(System.out);
             proofLatency(channel, grpcTenants.get(0), options.get("proofs").intValue());
         } finally {
             channel.shutdownNow();
         }
-        kafkaIngest(options.get("kafkaRecords").intValue(), tenants * 2);
         offlineVerification(options.get("verifyRecords").intValue());
         immudb();
         // exec:java would otherwise wait for the client libraries' lingering non-daemon threads.
@@ -93,7 +106,8 @@ public final class AuditBenchmark {
     }
 
     /** Batched Append of 1000 records, one thread per tenant (appends of one tenant are serialised by design). */
-    static List<String> grpcAppends(ManagedChannel channel, int records, int tenants) throws Exception {
+    static List<String> grpcAppends(ManagedChannel channel, int records, int tenants, Medians figures)
+            throws Exception {
         int batch = 1000;
         int batchesPerTenant = Math.max(1, records / batch / tenants);
         List<String> ids = new ArrayList<>();
@@ -125,9 +139,11 @@ public final class AuditBenchmark {
         double seconds = (System.nanoTime() - started) / 1e9;
         pool.shutdownNow();
         long total = (long) batchesPerTenant * batch * tenants;
-        System.out.printf("gRPC Append, batches of %d, %d tenants in parallel: %d records in %.2f s = %,.0f appends/s"
-                + " (per call of %d records: %s)%n", batch, tenants, total, seconds, total / seconds, batch,
+        String line = String.format("gRPC Append, batches of %d, %d tenants in parallel: %d records in %.2f s ="
+                + " %,.0f appends/s (per call of %d records: %s)", batch, tenants, total, seconds, total / seconds, batch,
                 usage.line(total / batch, seconds));
+        System.out.println(line);
+        figures.add("gRPC Append, batches of " + batch, total / seconds, Double.NaN, line);
         return ids;
     }
 
@@ -164,7 +180,7 @@ public final class AuditBenchmark {
     }
 
     /** Events published to ledger.transfers.v1, timed until the running service has appended all of them. */
-    static void kafkaIngest(int events, int tenants) throws Exception {
+    static void kafkaIngest(int events, int tenants, Medians figures) throws Exception {
         List<TenantId> ids = new ArrayList<>();
         for (int i = 0; i < tenants; i++) {
             ids.add(TenantId.random());
@@ -216,11 +232,12 @@ public final class AuditBenchmark {
                 rows.next();
                 appending = rows.getDouble(1);
             }
-            System.out.printf("Kafka ingest, %d tenants: %d events published in %.2f s, all appended after %.2f s"
-                    + " = %,.0f appends/s end to end (%,.0f appends/s between the first and the last append;"
-                    + " per event: %s)%n",
-                    tenants, events, published, seconds, events / seconds, events / appending,
-                    usage.line(events, seconds));
+            String line = String.format("Kafka ingest, %d tenants: %d events published in %.2f s, all appended"
+                    + " after %.2f s = %,.0f appends/s end to end (%,.0f appends/s between the first and the last"
+                    + " append; per event: %s)", tenants, events, published, seconds, events / seconds,
+                    events / appending, usage.line(events, seconds));
+            System.out.println(line);
+            figures.add("Kafka ingest, end to end", events / seconds, Double.NaN, line);
             ProcessUsage.stackService("audit").ifPresent(audit -> System.out.println("audit process: "
                     + audit.snapshot().memory()));
         }
