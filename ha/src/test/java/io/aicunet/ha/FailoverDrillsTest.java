@@ -143,8 +143,7 @@ class FailoverDrillsTest {
     @Order(2)
     void aKilledKafkaBrokerLosesNoEventAndTheInboxAbsorbsDuplicates() throws Exception {
         String tenant = fleet.createTenant();
-        LedgerServiceBlockingStub ledger = LedgerServiceGrpc.newBlockingStub(
-                fleet.as("ledger", TestCallers.ofTenant(tenant, "ledger-writer")));
+        LedgerServiceBlockingStub ledger = ledgerWriter(tenant);
         Load.Call transfer = transfers(ledger, tenant, account(ledger, tenant), account(ledger, tenant));
         Set<String> acknowledged;
         long killedAt;
@@ -182,8 +181,7 @@ class FailoverDrillsTest {
     @Order(3)
     void aKilledPostgresPrimaryIsReplacedByThePromotedStandbyAndNoAcknowledgedWriteIsLost() throws Exception {
         String tenant = fleet.createTenant();
-        LedgerServiceBlockingStub ledger = LedgerServiceGrpc.newBlockingStub(
-                fleet.as("ledger", TestCallers.ofTenant(tenant, "ledger-writer")));
+        LedgerServiceBlockingStub ledger = ledgerWriter(tenant);
         AuditServiceBlockingStub audit = AuditServiceGrpc.newBlockingStub(
                 fleet.as("audit", AuditFixtures.platformService()));
         try (Load transfers = Load.start("transfers", 4, n -> UUID.randomUUID().toString(),
@@ -235,8 +233,7 @@ class FailoverDrillsTest {
                 .until(() -> HaStack.postgresReplication().map(standby -> standby.syncState().equals("async"))
                         .orElse(false));
         String tenant = fleet.createTenant();
-        LedgerServiceBlockingStub ledger = LedgerServiceGrpc.newBlockingStub(
-                fleet.as("ledger", TestCallers.ofTenant(tenant, "ledger-writer")));
+        LedgerServiceBlockingStub ledger = ledgerWriter(tenant);
         String debit = account(ledger, tenant);
         String credit = account(ledger, tenant);
         Load.Call transfer = transfers(ledger, tenant, debit, credit);
@@ -246,8 +243,8 @@ class FailoverDrillsTest {
             transfers.awaitAcknowledged(200, Duration.ofSeconds(60));
             long sampleUntil = System.nanoTime() + Duration.ofSeconds(2).toNanos();
             while (System.nanoTime() < sampleUntil) {
+                // Back to back: each sample opens a connection of its own (some 100 ms).
                 HaStack.postgresReplication().ifPresent(lag::add);
-                Thread.sleep(10);
             }
             long killedAt = kill("postgres primary (asynchronous standby)",
                     HaStack.postgresPid(HaStack.postgresPrimaryPort()));
@@ -289,6 +286,10 @@ class FailoverDrillsTest {
         assertThat(debitsPosted(ledger, tenant, debit)).isEqualTo(creditsPosted(ledger, tenant, credit))
                 .isGreaterThanOrEqualTo(acknowledged.size());
         assertThat(fleet.alive("ledger") && fleet.alive("audit")).as("no service was restarted").isTrue();
+    }
+
+    private static LedgerServiceBlockingStub ledgerWriter(String tenant) {
+        return LedgerServiceGrpc.newBlockingStub(fleet.as("ledger", TestCallers.ofTenant(tenant, "ledger-writer")));
     }
 
     private static String account(LedgerServiceBlockingStub ledger, String tenant) {
