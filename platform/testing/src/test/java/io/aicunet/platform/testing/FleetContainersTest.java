@@ -352,8 +352,9 @@ class FleetContainersTest {
             GenericContainer<?> container = definition.toContainer();
 
             assertThat(container.getExposedPorts()).as(definition.name()).isEqualTo(definition.ports());
-            assertThat(container.getPortBindings()).as(definition.name())
-                    .isEqualTo(definition.portBindings().stream().map(binding -> binding + "/tcp").toList());
+            // Testcontainers keeps the bindings in no particular order.
+            assertThat(container.getPortBindings()).as(definition.name()).containsExactlyInAnyOrderElementsOf(
+                    definition.portBindings().stream().map(binding -> binding + "/tcp").toList());
             assertThat(container.getEnvMap()).as(definition.name()).isEqualTo(definition.environment());
             assertThat(container.getCommandParts()).as(definition.name())
                     .containsExactlyElementsOf(definition.command());
