@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -171,9 +172,16 @@ public final class HaStack {
 
     // --- Kafka -----------------------------------------------------------------------
 
+    /** The brokers' ports: FLEET_KAFKA_CLUSTER_PORT as ./fleet reads it, one port per broker, comma-separated. */
     public static List<Integer> kafkaPorts() {
-        int first = port("FLEET_KAFKA_CLUSTER_PORT", 19192);
-        return IntStream.range(0, KAFKA_BROKERS).mapToObj(i -> first + 100 * i).toList();
+        String value = System.getenv("FLEET_KAFKA_CLUSTER_PORT");
+        String listed = value == null || value.isBlank() ? "19192,19292,19392" : value;
+        List<Integer> ports = Arrays.stream(listed.split(",")).map(String::trim).map(Integer::parseInt).toList();
+        if (ports.size() != KAFKA_BROKERS) {
+            throw new IllegalStateException("FLEET_KAFKA_CLUSTER_PORT must name " + KAFKA_BROKERS
+                    + " broker ports, comma-separated, not '" + listed + "'");
+        }
+        return ports;
     }
 
     public static String kafkaBootstrapServers() {
