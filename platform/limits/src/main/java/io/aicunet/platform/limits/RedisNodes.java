@@ -22,10 +22,10 @@ import java.util.function.UnaryOperator;
 /**
  * The Redis nodes behind the service's client, for the few commands that a cluster answers
  * per node rather than per key: SCAN and INFO (agent-state's erasure and uptime), ACL LOG
- * (audit's refusals metric). On a single node this is
- * the service's client itself. On a cluster ({@code quarkus.redis.client-type=cluster}) the
- * nodes come from {@code CLUSTER SHARDS}, asked each time (a failover changes them), and each
- * node is reached by a client of its own with the service client's options (TLS, ACL user,
+ * (audit's refusals metric). On a single node this is the service's client itself. On a
+ * cluster ({@code quarkus.redis.client-type=cluster}) the nodes come from
+ * {@code CLUSTER SHARDS}, asked each time (a failover changes them), and each node is
+ * reached by a client of its own with the service client's options (TLS, ACL user,
  * password): the cluster client sends a keyless command to one node it picks.
  */
 @ApplicationScoped

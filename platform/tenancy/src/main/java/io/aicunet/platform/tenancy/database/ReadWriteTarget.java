@@ -49,7 +49,8 @@ public final class ReadWriteTarget implements Supplier<Future<PgConnectOptions>>
         this.purpose = purpose;
         List<String> names = hosts.stream().map(ReadWriteTarget::name).toList();
         this.choice = preferStandby ? new ReadWriteHosts(names, "standby") : new ReadWriteHosts(names);
-        this.fallback = new ReadWriteHosts(names, "reachable");
+        // Only a standby-preferring target falls back to any host that answers.
+        this.fallback = preferStandby ? new ReadWriteHosts(names, "reachable") : null;
     }
 
     /**
