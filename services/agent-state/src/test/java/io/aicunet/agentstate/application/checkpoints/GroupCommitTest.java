@@ -495,9 +495,10 @@ class GroupCommitTest extends GrpcTestBase {
     private record Heard(SaveCheckpointResponse saved, StatusRuntimeException refused) {
     }
 
+    /** The save as a well-behaved client makes it: an UNAVAILABLE answer is retried (GrpcCalls). */
     private static Heard attempt(Supplier<SaveCheckpointResponse> save) {
         try {
-            return new Heard(save.get(), null);
+            return new Heard(GrpcCalls.retryingUnavailable(save), null);
         } catch (StatusRuntimeException refused) {
             return new Heard(null, refused);
         }
@@ -558,7 +559,8 @@ class GroupCommitTest extends GrpcTestBase {
     }
 
     private static void assertNotFound(StatusRuntimeException refused, String type, String id) {
-        assertThat(codeOf(refused)).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(refused).as("the refusal of %s %s", type, id).isNotNull();
+        assertThat(codeOf(refused)).as("%s", refused.getStatus()).isEqualTo(Status.Code.NOT_FOUND);
         assertThat(GrpcCalls.detail(refused, com.google.rpc.ResourceInfo.class).getResourceType()).isEqualTo(type);
         assertThat(GrpcCalls.detail(refused, com.google.rpc.ResourceInfo.class).getResourceName()).isEqualTo(id);
     }
