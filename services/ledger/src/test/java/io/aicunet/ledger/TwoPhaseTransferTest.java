@@ -19,14 +19,17 @@ import io.aicunet.contracts.ledger.v1.TransferOutcome;
 import io.aicunet.contracts.ledger.v1.TransferResult;
 import io.aicunet.ledger.application.contract.LedgerEvents;
 import io.aicunet.ledger.application.transfers.ExpirePendingTransfers;
+import io.aicunet.platform.outbox.Outbox;
 import io.aicunet.platform.outbox.ReceivedEvent;
 import io.aicunet.platform.testing.FleetTestResource;
+import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.testing.TopicReader;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -80,6 +83,11 @@ class TwoPhaseTransferTest extends LedgerTestBase {
             ReceivedEvent pendingEvent = ReceivedEvent.from(mine.get(1));
             assertThat(pendingEvent.type()).isEqualTo("aicunet.ledger.v1.TransferCreated");
             assertThat(pendingEvent.subject()).isEqualTo(reserved.getId());
+            // Its id is the transfer's own (tenant, transfer id), not a random one: the same
+            // transfer created again after a failover lost it is announced under the same id.
+            assertThat(pendingEvent.eventId()).isEqualTo(Outbox.derivedEventId("/aicunet/ledger",
+                    FleetTestResource.topicPrefix() + LedgerEvents.TOPIC, "aicunet.ledger.v1.TransferCreated",
+                    new TenantId(UUID.fromString(tenant)), reserved.getId()));
             assertThat(TransferCreated.parseFrom(pendingEvent.payload()).getTransfer()).isEqualTo(reserved.getTransfer());
             ReceivedEvent postEvent = ReceivedEvent.from(mine.get(2));
             assertThat(postEvent.type()).isEqualTo("aicunet.ledger.v1.PendingPosted");

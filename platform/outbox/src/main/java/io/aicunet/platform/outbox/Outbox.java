@@ -7,6 +7,10 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import io.vertx.mutiny.core.buffer.Buffer;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -26,6 +30,9 @@ public class Outbox {
     /** How many parameters {@link #insertFromArrays} takes, from its first one on. */
     public static final int ARRAY_PARAMETERS = 10;
 
+    /** The namespace of {@link #derivedEventId}'s names: fixed, so that every replica derives the same ids. */
+    static final UUID EVENT_ID_NAMESPACE = UUID.fromString("6f1c3a52-9f0e-4d5b-8a47-2f7c9e3b1d60");
+
     private final OutboxConfig config;
 
     public Outbox(OutboxConfig config) {
@@ -37,8 +44,26 @@ public class Outbox {
      * {@code <prefix><topic>}, whose type is the payload's protobuf full name.
      */
     public OutboxEvent event(String topic, TenantId tenant, String aggregateId, Message payload) {
+        return event(UUID.randomUUID(), topic, tenant, aggregateId, payload);
+    }
+
+    /**
+     * The one event of its type {@code aggregateId} of {@code tenant} ever has (a transfer's
+     * creation): its id is derived from the source, topic, type, tenant and aggregate
+     * ({@link #derivedEventId}) instead of drawn at random. A change that a failover or a
+     * restore lost after its event went out, and that the client's retry makes again,
+     * announces itself under the id consumers already saw, so they (the audit log, inboxes)
+     * take it once.
+     */
+    public OutboxEvent soleEvent(String topic, TenantId tenant, String aggregateId, Message payload) {
+        String type = payload.getDescriptorForType().getFullName();
+        return event(derivedEventId(config.source(), config.topicPrefix().orElse("") + topic, type, tenant,
+                aggregateId), topic, tenant, aggregateId, payload);
+    }
+
+    private OutboxEvent event(UUID id, String topic, TenantId tenant, String aggregateId, Message payload) {
         return new OutboxEvent(
-                UUID.randomUUID(),
+                id,
                 config.topicPrefix().orElse("") + topic,
                 payload.getDescriptorForType().getFullName(),
                 config.source(),
@@ -46,6 +71,36 @@ public class Outbox {
                 aggregateId,
                 Instant.now(),
                 payload.toByteArray());
+    }
+
+    /**
+     * A name-based UUID (version 5, SHA-1, RFC 9562) of the event's source, topic, type,
+     * tenant and aggregate, each length-prefixed so that no two different tuples share a name.
+     * The id {@link #soleEvent} gives; {@code topic} with its prefix, as the event carries it.
+     */
+    public static UUID derivedEventId(String source, String topic, String type, TenantId tenant, String aggregateId) {
+        MessageDigest sha1;
+        try {
+            sha1 = MessageDigest.getInstance("SHA-1");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-1", e);
+        }
+        sha1.update(uuidBytes(EVENT_ID_NAMESPACE));
+        for (String part : List.of(source, topic, type, tenant.toString(), aggregateId)) {
+            byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+            sha1.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
+            sha1.update(bytes);
+        }
+        byte[] hash = sha1.digest();
+        hash[6] = (byte) ((hash[6] & 0x0f) | 0x50);
+        hash[8] = (byte) ((hash[8] & 0x3f) | 0x80);
+        ByteBuffer bits = ByteBuffer.wrap(hash, 0, 16);
+        return new UUID(bits.getLong(), bits.getLong());
+    }
+
+    private static byte[] uuidBytes(UUID uuid) {
+        return ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits())
+                .array();
     }
 
     /** Appends the event in the connection's current transaction. */

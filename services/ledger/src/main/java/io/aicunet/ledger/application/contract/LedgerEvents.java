@@ -20,11 +20,16 @@ public final class LedgerEvents {
     private LedgerEvents() {
     }
 
-    /** One event per new transfer, in the order they were recorded. */
+    /**
+     * One event per new transfer, in the order they were recorded; a transfer has one event
+     * ever, whose id derives from the tenant and the transfer id ({@link Outbox#soleEvent}),
+     * so a transfer lost in a failover or a restore and created again by the client's retry
+     * is announced under the same id and reaches the audit log once.
+     */
     public static List<OutboxEvent> of(Outbox outbox, List<Transfer> created) {
         List<OutboxEvent> events = new ArrayList<>(created.size());
         for (Transfer transfer : created) {
-            events.add(outbox.event(TOPIC, transfer.tenant(), transfer.id().toString(), payload(transfer)));
+            events.add(outbox.soleEvent(TOPIC, transfer.tenant(), transfer.id().toString(), payload(transfer)));
         }
         return events;
     }
