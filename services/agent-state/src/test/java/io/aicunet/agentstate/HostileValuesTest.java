@@ -101,8 +101,10 @@ class HostileValuesTest extends GrpcTestBase {
         runtime().enqueueTask(EnqueueTaskRequest.newBuilder().setQueue(queue).setPayloadJson("{\"job\": 2}").build());
         taskId = runtime().claimTasks(ClaimTasksRequest.newBuilder().setQueue(queue).setConsumer("worker-1")
                 .setCount(1).build()).getTasks(0).getId();
+        // The longest lease there is (agent-state.lease.ttl-millis-max): a test that outlived a
+        // shorter one on a loaded machine saw the lease expire, not a hostile value change it.
         token = runtime().claimLease(ClaimLeaseRequest.newBuilder().setAgentId(agent.getId()).setWorkerId("worker-1")
-                .setTtlMillis(60_000).build()).getFencingToken();
+                .setTtlMillis(600_000).build()).getFencingToken();
         agent = runtime().getAgent(GetAgentRequest.newBuilder().setAgentId(agent.getId()).build()).getAgent();
     }
 
