@@ -49,6 +49,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -81,10 +82,20 @@ class HostileValuesTest extends GrpcTestBase {
     private String queue;
     private String taskId;
     private long token;
+    /** The superuser's session the snapshots read through: one per test, not one per snapshot. */
+    private Connection db;
+
+    @AfterEach
+    void closeSnapshotSession() throws Exception {
+        if (db != null) {
+            db.close();
+        }
+    }
 
     /** One of everything a write could change: an agent with a lease, a thread, a queue with a claimed task. */
     @BeforeEach
-    void oneOfEverything() {
+    void oneOfEverything() throws Exception {
+        db = FleetTestResource.database().connectAsSuperuser();
         // Every hostile value and a snapshot before and after it: several hundred calls a minute
         // for one tenant, beyond the STANDARD tier's 600 requests a minute (docs/rate-limits.md).
         tenant = TenantServiceGrpc.newBlockingStub(TestCallers.as(TenantServiceProcess.channel(),
@@ -322,8 +333,7 @@ class HostileValuesTest extends GrpcTestBase {
      */
     private List<Object> snapshot() {
         List<Object> state = new ArrayList<>();
-        try (Connection db = FleetTestResource.database().connectAsSuperuser();
-                PreparedStatement select = db.prepareStatement("""
+        try (PreparedStatement select = db.prepareStatement("""
                         SELECT (SELECT count(*) FROM agent_state.agents WHERE tenant_id = ?::uuid),
                                (SELECT coalesce(sum(version), 0) FROM agent_state.agents WHERE tenant_id = ?::uuid),
                                (SELECT count(*) FROM agent_state.threads WHERE tenant_id = ?::uuid),

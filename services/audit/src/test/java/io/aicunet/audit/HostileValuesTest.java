@@ -65,10 +65,13 @@ class HostileValuesTest {
 
     private AuditGrpcClient client;
     private String tenant;
+    /** The superuser's session the snapshots read through: one per test, not one per snapshot. */
+    private Connection db;
 
     /** A tenant whose log holds one record and a legal hold: what a write could change. */
     @BeforeEach
-    void oneRecordAndAHold() {
+    void oneRecordAndAHold() throws Exception {
+        db = FleetTestResource.database().connectAsSuperuser();
         client = new AuditGrpcClient(service.getPort());
         tenant = UUID.randomUUID().toString();
         client.asService().append(AuditFixtures.anAppend(tenant, 1).build());
@@ -77,8 +80,9 @@ class HostileValuesTest {
     }
 
     @AfterEach
-    void disconnect() {
+    void disconnect() throws Exception {
         client.close();
+        db.close();
     }
 
     @Test
@@ -232,8 +236,7 @@ class HostileValuesTest {
     /** The tenant's log as stored: records, head, legal hold and its reason, checkpoints, removals. */
     private List<Object> snapshot() {
         List<Object> state = new ArrayList<>();
-        try (Connection db = FleetTestResource.database().connectAsSuperuser();
-                PreparedStatement select = db.prepareStatement("""
+        try (PreparedStatement select = db.prepareStatement("""
                         SELECT (SELECT count(*) FROM audit.audit_records WHERE tenant_id = ?::uuid),
                                (SELECT coalesce(max(sequence), 0) FROM audit.audit_records WHERE tenant_id = ?::uuid),
                                (SELECT tree_size || ' ' || encode(last_record_hash, 'hex') FROM audit.audit_heads
