@@ -17,6 +17,8 @@ import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -26,19 +28,27 @@ import javax.net.ssl.SSLContext;
  * with the trust store of the TLS registry's {@code aicunet.policy.tls-configuration-name}
  * and its name checked (the JDK client's endpoint identification). The client blocks, so
  * queries run on the worker pool, never on an event loop. Used by authorization
- * ({@link Authorizer}) and the request rate limit's policy (platform/limits).
+ * ({@link Authorizer}) and the request rate limit's policy (platform/limits). At most
+ * {@code aicunet.policy.connections-max} queries are in flight at once, so a burst of calls
+ * reuses that many kept-alive connections instead of opening one per call.
  */
 public final class OpaDocuments {
 
     private final OpaQueryApi opa;
     private final Duration timeout;
+    private final Semaphore connections;
 
     public OpaDocuments(PolicyConfig config) {
+        if (config.connectionsMax() < 1) {
+            throw new IllegalArgumentException("aicunet.policy.connections-max must be at least 1, was "
+                    + config.connectionsMax());
+        }
         HttpClient.Builder http = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofMillis(config.connectTimeoutMillis()));
         config.tlsConfigurationName().map(OpaDocuments::sslContext).ifPresent(http::sslContext);
         this.opa = new OpaQueryClient(new AuthenticatedOpaClient(config, http.build()));
         this.timeout = Duration.ofMillis(config.timeoutMillis());
+        this.connections = new Semaphore(config.connectionsMax(), true);
     }
 
     /**
@@ -48,10 +58,31 @@ public final class OpaDocuments {
      * when the policy defines none. Fails when OPA does not answer within the timeout.
      */
     public Uni<Map<?, ?>> query(String path, Map<String, Object> input) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         return Uni.createFrom()
-                .<Map<?, ?>>item(() -> opa.queryForDocument(new QueryForDocumentRequest(input, path), Map.class))
+                .<Map<?, ?>>item(() -> queryOnAConnection(path, input, deadline))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .ifNoItem().after(timeout).fail();
+    }
+
+    /**
+     * The query, once one of the {@code connections-max} connections is free; fails when
+     * none is free before the deadline (the caller's answer has failed by then anyway).
+     */
+    private Map<?, ?> queryOnAConnection(String path, Map<String, Object> input, long deadline) {
+        try {
+            if (!connections.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                throw new IllegalStateException("no connection to OPA was free within " + timeout.toMillis() + " ms");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a connection to OPA", e);
+        }
+        try {
+            return opa.queryForDocument(new QueryForDocumentRequest(input, path), Map.class);
+        } finally {
+            connections.release();
+        }
     }
 
     /** The SSL context of the TLS registry's configuration {@code name}; fails when there is none. */

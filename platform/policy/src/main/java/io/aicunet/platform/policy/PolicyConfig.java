@@ -41,6 +41,16 @@ public interface PolicyConfig {
     @WithDefault("250")
     long connectTimeoutMillis();
 
+    /**
+     * The most queries one client (authorization's, the rate limit policy's) has in flight
+     * to OPA at once, and so the most connections it opens: OPA answers HTTP/1.1 over TLS,
+     * one query per connection at a time. A burst of calls waits for a free connection
+     * (within timeoutMillis) instead of opening one per call: connections opened in a
+     * burst on a busy machine missed the connect timeout, and their calls were refused.
+     */
+    @WithDefault("16")
+    int connectionsMax();
+
     /** The pipeline's memory of allows (refusals are never remembered). */
     AllowCache allowCache();
 

@@ -160,6 +160,60 @@ class AuthorizerTest {
                 .count()).isEqualTo(allowDecisions + 1);
     }
 
+    /**
+     * Proves: a burst of 48 different questions (none shared, nothing remembered) is answered
+     * in full through at most {@code connections-max} (3) new connections to OPA; without the
+     * bound the client opened a connection per question in flight, and on a busy machine
+     * those connections missed the connect timeout and their calls were refused.
+     */
+    @Test
+    void aBurstOfQuestionsOpensAtMostConnectionsMaxConnections() throws Exception {
+        Authorizer authorizer = new Authorizer(config(FleetStack.opaUrl(), Optional.of(FleetStack.opaToken()), 3),
+                new SimpleMeterRegistry());
+        int before = connectionsToOpa();
+        List<Uni<Optional<Problem>>> asks = new ArrayList<>();
+        for (int i = 0; i < 48; i++) {
+            asks.add(authorizer.check(tenantCaller(TENANT_A, "tenant-admin"), "tenant.tenants.update",
+                    Resource.owned("tenant", TENANT_A + "-" + i, TENANT_A)));
+        }
+
+        List<Optional<Problem>> answers = Uni.join().all(asks).andFailFast().await().atMost(WAIT);
+
+        assertThat(answers).as("OPA decided every question").noneMatch(answer -> answer
+                .filter(problem -> problem instanceof Problem.Unavailable).isPresent());
+        assertThat(connectionsToOpa() - before).as("new connections to OPA").isBetween(1, 3);
+    }
+
+    /** This process's established TCP connections to OPA's port (Linux: its socket fds in /proc/net/tcp*). */
+    private static int connectionsToOpa() throws IOException {
+        Set<String> inodes = new java.util.HashSet<>();
+        try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            for (java.nio.file.Path fd : fds.toList()) {
+                try {
+                    String target = java.nio.file.Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("socket:[")) {
+                        inodes.add(target.substring(8, target.length() - 1));
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // the fd was closed while listing
+                }
+            }
+        }
+        String port = String.format(":%04X", FleetStack.opaPort());
+        int count = 0;
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(table))) {
+                String[] fields = line.trim().split("\\s+");
+                // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
+                if (fields.length > 9 && fields[2].endsWith(port) && fields[3].equals("01")
+                        && inodes.contains(fields[9])) {
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
+
     private static Caller tenantCaller(TenantId tenant, String role) {
         return new Caller("user-" + role, Set.of(role), TenantScope.of(tenant), Optional.of(tenant), Optional.empty());
     }
@@ -178,6 +232,11 @@ class AuthorizerTest {
 
     /** The policy settings with allows remembered for 0 ms: every question reaches OPA. */
     private static PolicyConfig config(String opaUrl, Optional<String> token) {
+        return config(opaUrl, token, 16);
+    }
+
+    /** The same, with at most {@code connectionsMax} queries in flight to OPA. */
+    private static PolicyConfig config(String opaUrl, Optional<String> token, int connectionsMax) {
         return new PolicyConfig() {
             @Override
             public Optional<String> bearerToken() {
@@ -222,6 +281,11 @@ class AuthorizerTest {
             @Override
             public long connectTimeoutMillis() {
                 return 250;
+            }
+
+            @Override
+            public int connectionsMax() {
+                return connectionsMax;
             }
         };
     }
