@@ -56,21 +56,26 @@ public class Outbox {
      * take it once.
      */
     public OutboxEvent soleEvent(String topic, TenantId tenant, String aggregateId, Message payload) {
-        String type = payload.getDescriptorForType().getFullName();
-        return event(derivedEventId(config.source(), config.topicPrefix().orElse("") + topic, type, tenant,
-                aggregateId), topic, tenant, aggregateId, payload);
+        UUID id = derivedEventId(config.source(), prefixed(topic), payload.getDescriptorForType().getFullName(),
+                tenant, aggregateId);
+        return event(id, topic, tenant, aggregateId, payload);
     }
 
     private OutboxEvent event(UUID id, String topic, TenantId tenant, String aggregateId, Message payload) {
         return new OutboxEvent(
                 id,
-                config.topicPrefix().orElse("") + topic,
+                prefixed(topic),
                 payload.getDescriptorForType().getFullName(),
                 config.source(),
                 tenant,
                 aggregateId,
                 Instant.now(),
                 payload.toByteArray());
+    }
+
+    /** The topic as this service's events carry it: with {@code aicunet.outbox.topic-prefix}. */
+    private String prefixed(String topic) {
+        return config.topicPrefix().orElse("") + topic;
     }
 
     /**

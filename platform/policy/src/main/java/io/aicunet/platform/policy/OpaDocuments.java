@@ -58,9 +58,8 @@ public final class OpaDocuments {
      * when the policy defines none. Fails when OPA does not answer within the timeout.
      */
     public Uni<Map<?, ?>> query(String path, Map<String, Object> input) {
-        long deadline = System.nanoTime() + timeout.toNanos();
         return Uni.createFrom()
-                .<Map<?, ?>>item(() -> queryOnAConnection(path, input, deadline))
+                .<Map<?, ?>>item(() -> queryOnAConnection(path, input, System.nanoTime() + timeout.toNanos()))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .ifNoItem().after(timeout).fail();
     }

@@ -13,11 +13,15 @@ import io.smallrye.mutiny.Uni;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -186,11 +190,11 @@ class AuthorizerTest {
 
     /** This process's established TCP connections to OPA's port (Linux: its socket fds in /proc/net/tcp*). */
     private static int connectionsToOpa() throws IOException {
-        Set<String> inodes = new java.util.HashSet<>();
-        try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
-            for (java.nio.file.Path fd : fds.toList()) {
+        Set<String> inodes = new HashSet<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
                 try {
-                    String target = java.nio.file.Files.readSymbolicLink(fd).toString();
+                    String target = Files.readSymbolicLink(fd).toString();
                     if (target.startsWith("socket:[")) {
                         inodes.add(target.substring(8, target.length() - 1));
                     }
@@ -202,7 +206,7 @@ class AuthorizerTest {
         String port = String.format(":%04X", FleetStack.opaPort());
         int count = 0;
         for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(table))) {
+            for (String line : Files.readAllLines(Path.of(table))) {
                 String[] fields = line.trim().split("\\s+");
                 // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
                 if (fields.length > 9 && fields[2].endsWith(port) && fields[3].equals("01")

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,12 +41,7 @@ public final class GroupedCalls implements AutoCloseable {
         return new GroupedCalls(meters, group);
     }
 
-    /**
-     * Runs {@value #CALLERS} calls released at the same moment; their answers in caller
-     * order. Each caller is a well-behaved client: a call that throws UNAVAILABLE is retried
-     * ({@link GrpcCalls#retryingUnavailable}); a call that catches its own failures should
-     * make its call through that method too.
-     */
+    /** Runs {@value #CALLERS} calls released at the same moment; their answers in caller order. */
     public <T> List<T> concurrently(IntFunction<Callable<T>> call) throws Exception {
         CountDownLatch start = new CountDownLatch(1);
         List<Future<T>> running = new ArrayList<>();
@@ -57,15 +51,7 @@ public final class GroupedCalls implements AutoCloseable {
                 if (!start.await(60, TimeUnit.SECONDS)) {
                     throw new IllegalStateException("the callers were never released");
                 }
-                return GrpcCalls.retryingUnavailable(() -> {
-                    try {
-                        return work.call();
-                    } catch (RuntimeException failure) {
-                        throw failure;
-                    } catch (Exception failure) {
-                        throw new CompletionException(failure);
-                    }
-                });
+                return work.call();
             }));
         }
         start.countDown();

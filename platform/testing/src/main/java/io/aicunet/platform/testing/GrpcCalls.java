@@ -5,13 +5,11 @@ import com.google.protobuf.Message;
 import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
 import com.google.rpc.PreconditionFailure;
-import com.google.rpc.RetryInfo;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * Reads a failed gRPC call the way the fleet's services answer it: a status code and a
@@ -22,57 +20,7 @@ import java.util.function.Supplier;
  */
 public final class GrpcCalls {
 
-    /** How often {@link #retryingUnavailable} retries a call answered UNAVAILABLE. */
-    public static final int UNAVAILABLE_RETRIES = 3;
-
-    private static final long RETRY_DELAY_MAX_MILLIS = 5_000;
-
     private GrpcCalls() {
-    }
-
-    /**
-     * The call as a well-behaved client of the fleet makes it: an UNAVAILABLE answer (an
-     * outage of something the service needs, after which nothing was changed) is retried
-     * after the delay its RetryInfo advises, at most {@value #UNAVAILABLE_RETRIES} times, each
-     * retry printed with the status that caused it. For tests that release many calls at
-     * once on a loaded machine, where one of them may meet a dependency's timeout; a
-     * dependency that stays down still fails the call.
-     */
-    public static <T> T retryingUnavailable(Supplier<T> call) {
-        for (int retry = 1; ; retry++) {
-            try {
-                return call.get();
-            } catch (StatusRuntimeException failure) {
-                if (failure.getStatus().getCode() != Status.Code.UNAVAILABLE || retry > UNAVAILABLE_RETRIES) {
-                    throw failure;
-                }
-                long delay = Math.min(retryDelayMillis(failure), RETRY_DELAY_MAX_MILLIS);
-                System.out.printf("retry %d of %d in %d ms after %s%n", retry, UNAVAILABLE_RETRIES, delay,
-                        failure.getStatus());
-                try {
-                    Thread.sleep(delay);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw failure;
-                }
-            }
-        }
-    }
-
-    /** The delay a failed call's RetryInfo advises; one second without one. */
-    private static long retryDelayMillis(Throwable failure) {
-        com.google.rpc.Status status = StatusProto.fromThrowable(failure);
-        if (status == null) {
-            return 1_000;
-        }
-        return status.getDetailsList().stream().filter(any -> any.is(RetryInfo.class)).findFirst().map(any -> {
-            try {
-                com.google.protobuf.Duration delay = any.unpack(RetryInfo.class).getRetryDelay();
-                return delay.getSeconds() * 1_000 + delay.getNanos() / 1_000_000;
-            } catch (InvalidProtocolBufferException e) {
-                throw new AssertionError("cannot read the RetryInfo detail", e);
-            }
-        }).orElse(1_000L);
     }
 
     /** The call's status code; fails if the throwable is no gRPC failure. */

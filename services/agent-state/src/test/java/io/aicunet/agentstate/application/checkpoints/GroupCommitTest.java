@@ -495,10 +495,9 @@ class GroupCommitTest extends GrpcTestBase {
     private record Heard(SaveCheckpointResponse saved, StatusRuntimeException refused) {
     }
 
-    /** The save as a well-behaved client makes it: an UNAVAILABLE answer is retried (GrpcCalls). */
     private static Heard attempt(Supplier<SaveCheckpointResponse> save) {
         try {
-            return new Heard(GrpcCalls.retryingUnavailable(save), null);
+            return new Heard(save.get(), null);
         } catch (StatusRuntimeException refused) {
             return new Heard(null, refused);
         }

@@ -305,10 +305,9 @@ class GroupCommitTest extends ConfigTestBase {
     }
 
     /** A write's response, or its refusal as "CODE/reason" (the ErrorInfo reason). */
-    /** What a caller heard, as a well-behaved client calls: an UNAVAILABLE answer is retried (GrpcCalls). */
     private static Object outcome(Supplier<PutEntryResponse> call) {
         try {
-            return GrpcCalls.retryingUnavailable(call);
+            return call.get();
         } catch (StatusRuntimeException refused) {
             return refusal(refused.getStatus().getCode(), GrpcCalls.detail(refused, ErrorInfo.class).getReason());
         }
