@@ -30,7 +30,9 @@ import javax.net.ssl.SSLContext;
  * queries run on the worker pool, never on an event loop. Used by authorization
  * ({@link Authorizer}) and the request rate limit's policy (platform/limits). At most
  * {@code aicunet.policy.connections-max} queries are in flight at once, so a burst of calls
- * reuses that many kept-alive connections instead of opening one per call.
+ * reuses about that many kept-alive connections instead of opening one per call (the JDK
+ * client returns a connection to its pool just after the answer is read, so a query let in
+ * at that instant may open one more).
  */
 public final class OpaDocuments {
 
