@@ -17,7 +17,8 @@ import java.time.Duration;
 /**
  * A scratch database of the local stack with one table {@code notes (id int PRIMARY KEY,
  * text text)} the application user may read and insert into, and a reactive pool
- * connecting as the services do (TLS, the stack's CA, the host name checked).
+ * connecting as the services do (TLS, the stack's CA, the host name checked, prepared
+ * statements cached).
  */
 final class NotesTable implements AutoCloseable {
 
@@ -39,14 +40,22 @@ final class NotesTable implements AutoCloseable {
             statement.execute("GRANT SELECT, INSERT ON notes TO " + database.appUser());
         }
         Vertx vertx = Vertx.vertx();
-        PgConnectOptions options = new PgConnectOptions().setHost(FleetStack.host()).setPort(FleetStack.postgresPort())
+        return new NotesTable(database, vertx, pool(database, vertx, FleetStack.postgresPort(), connections));
+    }
+
+    /** Another pool of the same database and user, connecting to {@code port} (a proxy); the caller closes it. */
+    Pool poolThrough(int port, int connections) {
+        return pool(database, vertx, port, connections);
+    }
+
+    private static Pool pool(TestDatabase database, Vertx vertx, int port, int connections) {
+        PgConnectOptions options = new PgConnectOptions().setHost(FleetStack.host()).setPort(port)
                 .setDatabase(database.name()).setUser(database.appUser()).setPassword(database.appPassword())
-                .setSslMode(SslMode.VERIFY_FULL);
+                .setSslMode(SslMode.VERIFY_FULL).setCachePreparedStatements(true);
         options.setHostnameVerificationAlgorithm("HTTPS");
         options.setPemTrustOptions(new PemTrustOptions().addCertPath(FleetStack.caCertificate().toString()));
-        Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(connections)).connectingTo(options)
+        return PgBuilder.pool().with(new PoolOptions().setMaxSize(connections)).connectingTo(options)
                 .using(vertx).build();
-        return new NotesTable(database, vertx, pool);
     }
 
     /** Whether a note with this id was committed. */

@@ -4,6 +4,7 @@ import io.aicunet.platform.problem.Result;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,9 @@ public final class TenantTransactions {
 
     public static final String TENANT_SETTING = "aicunet.tenant_id";
     public static final String PLATFORM_SETTING = "aicunet.platform";
+
+    /** The savepoint of each call in a group ({@link #eachInSavepoint}). */
+    private static final String SAVEPOINT = "SAVEPOINT group_member";
 
     private TenantTransactions() {
     }
@@ -86,34 +90,63 @@ public final class TenantTransactions {
         List<Result<O>> results = new ArrayList<>(members.size());
         Uni<Void> done = Uni.createFrom().voidItem();
         for (GroupCommit.Member<I> member : members) {
-            done = done.chain(() -> connection.query("SAVEPOINT group_member").execute()
-                    .chain(() -> work.apply(connection, member.input()))
-                    .call(result -> connection.query(result.isOk()
-                            ? "RELEASE SAVEPOINT group_member"
-                            : "ROLLBACK TO SAVEPOINT group_member; RELEASE SAVEPOINT group_member").execute())
+            // A call's savepoint goes out with its first statement, and with the previous
+            // call's release (one round trip where there were three); PostgreSQL runs them in
+            // order, and a savepoint that failed leaves the transaction aborted, so the
+            // call's statements fail too and the group runs its calls alone.
+            done = done.chain(() -> Uni.combine().all()
+                    .unis(connection.query(results.isEmpty() ? SAVEPOINT
+                                    : ending(results.get(results.size() - 1)) + "; " + SAVEPOINT).execute(),
+                            Uni.createFrom().deferred(() -> work.apply(connection, member.input())))
+                    .with((opened, result) -> result)
                     .invoke(results::add)
                     .replaceWithVoid());
         }
-        return done.map(ignored -> Result.ok(results));
+        return done.chain(() -> connection.query(ending(results.get(results.size() - 1))).execute())
+                .map(ignored -> Result.ok(results));
     }
 
+    /** What ends a call's savepoint: its release, after a rollback to it when the call was refused. */
+    private static String ending(Result<?> result) {
+        return result.isOk()
+                ? "RELEASE SAVEPOINT group_member"
+                : "ROLLBACK TO SAVEPOINT group_member; RELEASE SAVEPOINT group_member";
+    }
+
+    /**
+     * BEGIN, the scope and the work's first statements go out together: the connection
+     * pipelines them (one round trip where there were three) and PostgreSQL runs them in
+     * order, so the work's statements run inside the transaction and under the scope. Should
+     * BEGIN or the scope fail, the work fails with them (its statements meet an aborted
+     * transaction or a lost connection) and nothing commits: the transaction rolls back, and
+     * a connection given back to the pool with a transaction still open (a cancelled call)
+     * is rolled back by the client before anyone else gets it.
+     */
     private static <T> Uni<Result<T>> transaction(Pool pool, TenantScope scope,
                                                   Function<SqlConnection, Uni<Result<T>>> work,
                                                   boolean commitOutcomeMarked, Consumer<T> beforeCommit) {
-        return pool.withConnection(connection -> connection.begin()
-                .flatMap(transaction -> setScope(connection, scope)
-                        .flatMap(ignored -> work.apply(connection))
-                        .invoke(result -> {
-                            if (result.isOk()) {
-                                beforeCommit.accept(result.value());
-                            }
-                        })
-                        .call(result -> !result.isOk() ? transaction.rollback()
-                                : commitOutcomeMarked ? transaction.commit().onFailure()
-                                        .transform(GroupCommit.CommitOutcomeUnknown::new)
-                                : transaction.commit())
-                        .onFailure().call(failure -> transaction.rollback()
-                                .onFailure().recoverWithNull())));
+        return pool.withConnection(connection -> Uni.combine().all()
+                .unis(connection.begin(), setScope(connection, scope),
+                        Uni.createFrom().deferred(() -> work.apply(connection)))
+                .with((transaction, scoped, result) -> result)
+                .invoke(result -> {
+                    if (result.isOk()) {
+                        beforeCommit.accept(result.value());
+                    }
+                })
+                .call(result -> !result.isOk() ? connection.transaction().rollback()
+                        : commitOutcomeMarked ? connection.transaction().commit().onFailure()
+                                .transform(GroupCommit.CommitOutcomeUnknown::new)
+                        : connection.transaction().commit())
+                .onFailure().call(failure -> rollbackIfOpen(connection)));
+    }
+
+    /** Rolls back the connection's transaction if one is still open; never fails. */
+    private static Uni<Void> rollbackIfOpen(SqlConnection connection) {
+        Transaction transaction = connection.transaction();
+        return transaction == null
+                ? Uni.createFrom().voidItem()
+                : transaction.rollback().onFailure().recoverWithNull();
     }
 
     /** Sets the tenant scope on a connection that is already in a transaction. */
