@@ -93,7 +93,7 @@ import java.util.Set;
  *   <li>A refused save (a stale fencing token, an unknown thread, an idempotency key in
  *       use, the storage quota after its insert) is rolled back to its savepoint with all
  *       it wrote, its cache repair included: its neighbours commit. Its Redis fence, set
- *       before its insert, stays raised for a version that never committed. A fence never
+ *       while its insert ran, stays raised for a version that never committed. A fence never
  *       makes anything servable: it drops the cached version below it and keeps any version
  *       below it from being served or put. So the thread's entry only misses (reads go to
  *       PostgreSQL) until that version is really saved by a later save and cached, or the
@@ -307,32 +307,44 @@ public class SaveCheckpoint {
         Uni<Result<Advance>> advanced = save.expectedVersion() == 0
                 ? startThread(connection, save, id)
                 : advanceThread(connection, save, id);
-        return advanced.flatMap(advance -> {
-            if (!advance.isOk()) {
-                return Uni.createFrom().item(Result.<Outcome>failed(advance.problem()));
-            }
-            if (advance.value().conflict()) {
-                return conflict(connection, save);
-            }
-            Optional<CheckpointId> parent = advance.value().parent();
-            long version = save.expectedVersion() + 1;
-            return claimKey(connection, save, id).flatMap(claimed -> {
-                if (!claimed.isOk()) {
-                    return Uni.createFrom().item(Result.<Outcome>failed(claimed.problem()));
-                }
-                return checkpoints.normalise(connection, save.stateJson())
-                        .map(state -> TenantCipher.seal(save.dataKey(), new Checkpoint(id, save.tenant(),
-                                save.agentId(), save.threadId(), parent, version, state, save.stateBytes(),
-                                save.metadata(), save.now())))
-                        .call(() -> caching.fence(connection, save.tenant(), save.threadId(), version))
-                        .call(stored -> checkpoints.insert(connection, stored, save.subject()))
-                        .flatMap(stored -> storage.checkWrite(connection, save.tenant()).flatMap(use -> use.isOk()
-                                ? access.announce(connection, save.tenant(), save.agentId(),
-                                                AgentStateEvents.checkpointSaved(stored.summary()))
-                                        .map(ignored -> Result.<Outcome>ok(new Written(stored)))
-                                : AgentStateAccess.<Outcome>refuse(use.problem())));
-            });
-        });
+        // The state is normalised (as jsonb renders it) in the same round trip as the
+        // thread's first statement: a conflict merely wastes the rendering.
+        return Uni.combine().all().unis(advanced, checkpoints.normalise(connection, save.stateJson())).asTuple()
+                .flatMap(advancedAndState -> {
+                    Result<Advance> advance = advancedAndState.getItem1();
+                    if (!advance.isOk()) {
+                        return Uni.createFrom().item(Result.<Outcome>failed(advance.problem()));
+                    }
+                    if (advance.value().conflict()) {
+                        return conflict(connection, save);
+                    }
+                    StoredCheckpoint stored = TenantCipher.seal(save.dataKey(), new Checkpoint(id, save.tenant(),
+                            save.agentId(), save.threadId(), advance.value().parent(), save.expectedVersion() + 1,
+                            advancedAndState.getItem2(), save.stateBytes(), save.metadata(), save.now()));
+                    return claimKey(connection, save, id).flatMap(claimed -> claimed.isOk()
+                            ? written(connection, save, stored)
+                            : Uni.createFrom().item(Result.<Outcome>failed(claimed.problem())));
+                });
+    }
+
+    /**
+     * Writes the checkpoint, checks the storage quota and announces it, the three
+     * statements in one round trip (PostgreSQL runs them in order, so the quota sees the
+     * insert), while the new version is fenced in Redis; all four end before the commit. A
+     * save refused for its quota rolls back with its announcement; a statement that fails
+     * leaves the transaction aborted, so the statements after it fail too and nothing
+     * commits.
+     */
+    private Uni<Result<Outcome>> written(SqlConnection connection, Save save, StoredCheckpoint stored) {
+        return Uni.combine().all()
+                .unis(caching.fence(connection, save.tenant(), save.threadId(), stored.summary().version()),
+                        checkpoints.insert(connection, stored, save.subject()),
+                        storage.checkWrite(connection, save.tenant()),
+                        access.announce(connection, save.tenant(), save.agentId(),
+                                AgentStateEvents.checkpointSaved(stored.summary())))
+                .with((fenced, inserted, use, announced) -> use.isOk()
+                        ? Result.<Outcome>ok(new Written(stored))
+                        : Result.<Outcome>failed(use.problem()));
     }
 
     /**
