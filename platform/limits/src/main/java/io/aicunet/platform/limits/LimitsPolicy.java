@@ -130,12 +130,16 @@ public final class LimitsPolicy {
     }
 
     /**
-     * The engine of a running service: OPA at {@code aicunet.policy.opa-url} with its bearer
-     * token, queried for {@code decisionPath} on the worker pool (the OPA client blocks),
-     * bounded by {@code aicunet.policy.timeout-millis}.
+     * An engine with a client of its own (tests, benchmarks): OPA at
+     * {@code aicunet.policy.opa-url} with its bearer token, queried for {@code decisionPath}
+     * on the worker pool (the OPA client blocks), bounded by {@code aicunet.policy.timeout-millis}.
      */
     public static Engine opa(PolicyConfig config, String decisionPath) {
-        OpaDocuments opa = new OpaDocuments(config);
+        return opa(new OpaDocuments(config), decisionPath);
+    }
+
+    /** The engine of a running service: the service's one OPA client ({@code OpaClient}), queried for {@code decisionPath}. */
+    public static Engine opa(OpaDocuments opa, String decisionPath) {
         return input -> opa.query(decisionPath, input).map(Decision::from);
     }
 }

@@ -1,6 +1,6 @@
 package io.aicunet.platform.limits;
 
-import io.aicunet.platform.policy.PolicyConfig;
+import io.aicunet.platform.policy.OpaDocuments;
 import io.aicunet.platform.policy.RequestStep;
 import io.aicunet.platform.policy.Resource;
 import io.aicunet.platform.problem.Problem;
@@ -55,9 +55,9 @@ public class RateLimitStep implements RequestStep {
     private final Counter policyUnavailable;
 
     @Inject
-    public RateLimitStep(LimitsConfig config, PolicyConfig policyConfig, TenantQuotas quotas,
+    public RateLimitStep(LimitsConfig config, OpaDocuments opa, TenantQuotas quotas,
                          ReactiveRedisDataSource redis, MeterRegistry meters) {
-        this(config, LimitsPolicy.opa(policyConfig, config.decisionPath()), quotas,
+        this(config, LimitsPolicy.opa(opa, config.decisionPath()), quotas,
                 (command, arguments) -> redis.execute(command, arguments.toArray(String[]::new)), meters);
     }
 

@@ -5,6 +5,7 @@ import io.aicunet.platform.tenancy.Caller;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,14 +23,35 @@ public class Authorizer {
 
     private static final Logger LOG = Logger.getLogger(Authorizer.class);
 
+    /** The question of {@link #probe}: shaped like a caller's, denied by the policy. */
+    private static final Map<String, Object> PROBE = Map.of("subject", "readiness-probe", "roles", List.of(),
+            "principal_tenant", "", "service", "", "tenant", "", "action", "policy.readiness.probe",
+            "resource", Map.of("type", "", "id", "", "tenant", ""));
+
     private final OpaDocuments opa;
     private final PolicyConfig config;
     private final MeterRegistry meters;
 
+    /** An authorizer with a client of its own (tests, benchmarks). */
     public Authorizer(PolicyConfig config, MeterRegistry meters) {
+        this(config, meters, new OpaDocuments(config));
+    }
+
+    /** The service's authorizer, asking through the service's one OPA client ({@link OpaClient}). */
+    @Inject
+    public Authorizer(PolicyConfig config, MeterRegistry meters, OpaDocuments opa) {
         this.config = config;
         this.meters = meters;
-        this.opa = new OpaDocuments(config);
+        this.opa = opa;
+    }
+
+    /**
+     * Asks OPA a question no caller asks (an anonymous subject without roles), to learn
+     * that it answers: succeeds on any answer, fails when it does not answer in time. Not
+     * counted as a decision.
+     */
+    public Uni<Void> probe() {
+        return opa.query(config.decisionPath(), PROBE).replaceWithVoid();
     }
 
     /** Empty when the policy allows it; otherwise PERMISSION_DENIED or UNAVAILABLE. */

@@ -27,8 +27,9 @@ import javax.net.ssl.SSLContext;
  * every request bounded by {@code aicunet.policy.timeout-millis}. An https OPA is verified
  * with the trust store of the TLS registry's {@code aicunet.policy.tls-configuration-name}
  * and its name checked (the JDK client's endpoint identification). The client blocks, so
- * queries run on the worker pool, never on an event loop. Used by authorization
- * ({@link Authorizer}) and the request rate limit's policy (platform/limits). At most
+ * queries run on the worker pool, never on an event loop. A service has one
+ * ({@link OpaClient}), shared by authorization ({@link Authorizer}) and the request rate limit's
+ * policy (platform/limits), so their queries reuse one set of connections. At most
  * {@code aicunet.policy.connections-max} queries are in flight at once, so a burst of calls
  * reuses about that many kept-alive connections instead of opening one per call (the JDK
  * client returns a connection to its pool just after the answer is read, so a query let in

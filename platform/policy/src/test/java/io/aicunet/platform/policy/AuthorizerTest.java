@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -120,6 +121,29 @@ class AuthorizerTest {
                         Resource.owned("tenant", TENANT_A.toString(), TENANT_A))
                 .await().atMost(WAIT);
         assertThat(refusal).get().isInstanceOf(Problem.Unavailable.class);
+    }
+
+    /**
+     * Proves: a service is not ready while OPA has not answered it (nothing listening, or
+     * its token refused: a replica deployed with the wrong token takes no traffic), and is
+     * ready once OPA has answered its probe, a question the policy denies.
+     */
+    @Test
+    void readyOnlyOnceOpaHasAnswered() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        assertThat(readiness(authorizer("http://127.0.0.1:" + closedPort))).isEqualTo(HealthCheckResponse.Status.DOWN);
+        assertThat(readiness(authorizer(FleetStack.opaUrl(), Optional.of("not-the-token"))))
+                .isEqualTo(HealthCheckResponse.Status.DOWN);
+        PolicyEngineReadiness answered = new PolicyEngineReadiness(authorizer(FleetStack.opaUrl()));
+        assertThat(answered.call().await().atMost(WAIT).getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
+        assertThat(answered.call().await().atMost(WAIT).getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
+    }
+
+    private static HealthCheckResponse.Status readiness(Authorizer authorizer) {
+        return new PolicyEngineReadiness(authorizer).call().await().atMost(WAIT).getStatus();
     }
 
     /** Proves: asked in plaintext, the HTTPS-only OPA gives no decision, and the answer fails closed. */
