@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.aicunet.config.client.ConfigChange;
 import io.aicunet.config.client.ConfigClient;
 import io.aicunet.contracts.config.v1.DeleteEntryRequest;
+import io.aicunet.platform.testing.LoopbackProxy;
 import io.aicunet.platform.testing.TestCallers;
 import io.aicunet.platform.testing.TestTokens;
 import io.grpc.ManagedChannel;
@@ -66,7 +67,7 @@ class ConfigClientTest extends ConfigTestBase {
         String namespace = newNamespace();
         String tenant = aTenant();
         put(namespace, "model", globalScope(), "\"small\"");
-        try (CuttableProxy proxy = new CuttableProxy(service.getPort())) {
+        try (LoopbackProxy proxy = new LoopbackProxy(service.getPort())) {
             ManagedChannel channel = TestCallers.channel(proxy.port());
             List<ConfigChange> seen = new CopyOnWriteArrayList<>();
             try (ConfigClient config = client(channel, tenant, namespace)) {

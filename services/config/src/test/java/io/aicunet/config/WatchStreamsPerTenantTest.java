@@ -10,6 +10,7 @@ import io.aicunet.config.application.port.WatchStreamLeases;
 import io.aicunet.contracts.config.v1.WatchRequest;
 import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.testing.GrpcCalls;
+import io.aicunet.platform.testing.LoopbackProxy;
 import io.aicunet.platform.testing.TestCallers;
 import io.grpc.Status;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
@@ -99,7 +100,7 @@ class WatchStreamsPerTenantTest extends ConfigTestBase {
     @Test
     void clientsThatVanishGiveTheirSlotsBack() throws Exception {
         String tenant = aTenant();
-        try (CuttableProxy proxy = new CuttableProxy(service.getPort());
+        try (LoopbackProxy proxy = new LoopbackProxy(service.getPort());
              ConfigGrpcClient throughProxy = new ConfigGrpcClient(proxy.port())) {
             for (int i = 0; i < streamsMax; i++) {
                 watch(throughProxy, tenant).awaitLive();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aicunet.platform.problem.Result;
 import io.aicunet.platform.testing.FleetStack;
+import io.aicunet.platform.testing.LoopbackProxy;
 import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.tenancy.TenantScope;
 import io.aicunet.platform.tenancy.TenantTransactions;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link TenantTransactions} against a real PostgreSQL, reached through a proxy that can
- * hold the server's replies: what reaches the server while its replies are held was sent
+ * hold the server's replies ({@link LoopbackProxy}): what reaches the server while its replies are held was sent
  * without waiting for them.
  */
 class TransactionPipeliningTest {
@@ -48,14 +49,14 @@ class TransactionPipeliningTest {
      */
     @Test
     void beginTheScopeAndTheFirstStatementGoOutTogether() throws Exception {
-        try (RepliesHeldProxy proxy = RepliesHeldProxy.to(FleetStack.host(), FleetStack.postgresPort())) {
+        try (LoopbackProxy proxy = new LoopbackProxy(FleetStack.host(), FleetStack.postgresPort())) {
             Pool through = notes.poolThrough(proxy.port(), 1);
             try {
                 // Prepares and caches the statements on the proxied connection (the services cache
                 // them too): preparing a statement pauses the pipeline until PostgreSQL answers.
                 assertThat(insert(through, 1).get(WAIT.toSeconds(), TimeUnit.SECONDS).isOk()).isTrue();
 
-                proxy.hold();
+                proxy.holdReplies();
                 CompletableFuture<Result<Integer>> held = insert(through, 2);
 
                 long deadline = System.nanoTime() + WAIT.toNanos();
@@ -66,7 +67,7 @@ class TransactionPipeliningTest {
                         .isTrue();
                 assertThat(held).isNotDone();
 
-                proxy.release();
+                proxy.releaseReplies();
                 assertThat(held.get(WAIT.toSeconds(), TimeUnit.SECONDS).isOk()).isTrue();
                 assertThat(notes.stored(2)).isTrue();
             } finally {
