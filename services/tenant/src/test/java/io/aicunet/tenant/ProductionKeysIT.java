@@ -90,7 +90,10 @@ class ProductionKeysIT {
         config.put("tenant.master-keys.k1", Base64.getEncoder().encodeToString(key));
         config.putAll(deploymentTrust());
 
-        try (ServiceProcess started = ServiceProcess.start("tenant", config)) {
+        // Started, not ready: OPA refuses this deployment's own token (the stack's OPA knows only the
+        // development one, which prod refuses), and a replica OPA has not answered takes no traffic
+        // (platform/policy PolicyEngineReadiness). So this waits for the port, which Quarkus opens last.
+        try (ServiceProcess started = ServiceProcess.startListening("tenant", config)) {
             assertThat(started.alive()).isTrue();
         }
     }

@@ -13,6 +13,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,12 +60,8 @@ class TransactionPipeliningTest {
                 proxy.holdReplies();
                 CompletableFuture<Result<Integer>> held = insert(through, 2);
 
-                long deadline = System.nanoTime() + WAIT.toNanos();
-                while (!insertRanAndWaits() && System.nanoTime() < deadline) {
-                    Thread.sleep(50);
-                }
-                assertThat(insertRanAndWaits()).as("the insert ran before BEGIN's answer reached the client")
-                        .isTrue();
+                Awaitility.await("the insert ran before BEGIN's answer reached the client").atMost(WAIT)
+                        .until(TransactionPipeliningTest::insertRanAndWaits);
                 assertThat(held).isNotDone();
 
                 proxy.releaseReplies();
