@@ -39,9 +39,7 @@ public class PolicyEngineReadiness implements AsyncHealthCheck {
                     answered.set(true);
                     return HealthCheckResponse.up(NAME);
                 })
-                .onFailure().recoverWithItem(failure -> {
-                    return HealthCheckResponse.named(NAME).down().withData("lastFailure", failure.toString())
-                            .build();
-                });
+                .onFailure().recoverWithItem(failure -> HealthCheckResponse.named(NAME).down()
+                        .withData("lastFailure", failure.toString()).build());
     }
 }

@@ -32,7 +32,9 @@ public final class TenantTransactions {
     public static final String PLATFORM_SETTING = "aicunet.platform";
 
     /** The savepoint of each call in a group ({@link #eachInSavepoint}). */
-    private static final String SAVEPOINT = "SAVEPOINT group_member";
+    private static final String SAVEPOINT_NAME = "group_member";
+    private static final String SAVEPOINT = "SAVEPOINT " + SAVEPOINT_NAME;
+    private static final String RELEASE = "RELEASE SAVEPOINT " + SAVEPOINT_NAME;
 
     private TenantTransactions() {
     }
@@ -108,9 +110,7 @@ public final class TenantTransactions {
 
     /** What ends a call's savepoint: its release, after a rollback to it when the call was refused. */
     private static String ending(Result<?> result) {
-        return result.isOk()
-                ? "RELEASE SAVEPOINT group_member"
-                : "ROLLBACK TO SAVEPOINT group_member; RELEASE SAVEPOINT group_member";
+        return result.isOk() ? RELEASE : "ROLLBACK TO " + SAVEPOINT + "; " + RELEASE;
     }
 
     /**
