@@ -28,6 +28,7 @@ public class PgAgents implements Agents {
 
     private static final String COLUMNS = """
             agent_id, tenant_id, kind, labels, status, owner, lease_token, version, created_at, status_changed_at""";
+    private static final String QUALIFIED_COLUMNS = "agents." + COLUMNS.replace(", ", ", agents.");
 
     @Override
     public Uni<Optional<Agent>> find(SqlConnection connection, AgentId id, LockMode lock) {
@@ -37,16 +38,25 @@ public class PgAgents implements Agents {
     }
 
     @Override
-    public Uni<Void> lockShared(SqlConnection connection, List<AgentId> ids) {
+    public Uni<Map<AgentId, Agent>> findAll(SqlConnection connection, List<AgentId> ids, LockMode lock) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
         UUID[] values = ids.stream().map(AgentId::value).toArray(UUID[]::new);
-        // ORDER BY under FOR SHARE locks the rows in agent_id order. Joined with the wanted
+        // ORDER BY under a lock locks the rows in agent_id order. Joined with the wanted
         // ids, so each is an index lookup however many agents the tenant has.
-        return connection.preparedQuery("""
-                        SELECT agents.agent_id FROM unnest($1::uuid[]) AS wanted (id)
-                          JOIN agents ON agents.agent_id = wanted.id
-                         ORDER BY agents.agent_id LIMIT $2 FOR SHARE OF agents""")
+        String locked = lock == LockMode.NONE ? "" : lock.clause() + " OF agents";
+        return connection.preparedQuery("SELECT " + QUALIFIED_COLUMNS + " FROM unnest($1::uuid[]) AS wanted (id)"
+                        + " JOIN agents ON agents.agent_id = wanted.id ORDER BY agents.agent_id LIMIT $2" + locked)
                 .execute(Tuple.of(values, values.length))
-                .replaceWithVoid();
+                .map(rows -> {
+                    Map<AgentId, Agent> found = new HashMap<>();
+                    rows.forEach(row -> {
+                        Agent agent = toAgent(row);
+                        found.put(agent.id(), agent);
+                    });
+                    return found;
+                });
     }
 
     @Override

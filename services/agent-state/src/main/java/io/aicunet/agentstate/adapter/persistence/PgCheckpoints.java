@@ -44,25 +44,41 @@ public class PgCheckpoints implements Checkpoints {
                         SELECT thread_id, tenant_id, agent_id, latest_version, latest_checkpoint_id
                           FROM threads WHERE thread_id = $1""" + lock.clause())
                 .execute(Tuple.of(id.value()))
-                .map(rows -> first(rows, row -> new ThreadHead(
-                        new ThreadId(row.getUUID("thread_id")),
-                        new TenantId(row.getUUID("tenant_id")),
-                        new AgentId(row.getUUID("agent_id")),
-                        row.getLong("latest_version"),
-                        new CheckpointId(row.getUUID("latest_checkpoint_id")))));
+                .map(rows -> first(rows, PgCheckpoints::toHead));
     }
 
     @Override
-    public Uni<Void> lockThreads(SqlConnection connection, List<ThreadId> ids) {
+    public Uni<Map<ThreadId, ThreadHead>> lockThreads(SqlConnection connection, List<ThreadId> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
         UUID[] values = ids.stream().map(ThreadId::value).toArray(UUID[]::new);
         // ORDER BY under FOR UPDATE locks the rows in thread_id order. Joined with the
         // wanted ids, so each is an index lookup however many threads the tenant has.
         return connection.preparedQuery("""
-                        SELECT threads.thread_id FROM unnest($1::uuid[]) AS wanted (id)
+                        SELECT threads.thread_id, threads.tenant_id, threads.agent_id, threads.latest_version,
+                               threads.latest_checkpoint_id
+                          FROM unnest($1::uuid[]) AS wanted (id)
                           JOIN threads ON threads.thread_id = wanted.id
                          ORDER BY threads.thread_id LIMIT $2 FOR UPDATE OF threads""")
                 .execute(Tuple.of(values, values.length))
-                .replaceWithVoid();
+                .map(rows -> {
+                    Map<ThreadId, ThreadHead> heads = new HashMap<>();
+                    rows.forEach(row -> {
+                        ThreadHead head = toHead(row);
+                        heads.put(head.threadId(), head);
+                    });
+                    return heads;
+                });
+    }
+
+    private static ThreadHead toHead(Row row) {
+        return new ThreadHead(
+                new ThreadId(row.getUUID("thread_id")),
+                new TenantId(row.getUUID("tenant_id")),
+                new AgentId(row.getUUID("agent_id")),
+                row.getLong("latest_version"),
+                new CheckpointId(row.getUUID("latest_checkpoint_id")));
     }
 
     @Override
@@ -108,12 +124,15 @@ public class PgCheckpoints implements Checkpoints {
     }
 
     @Override
-    public Uni<Void> insert(SqlConnection connection, StoredCheckpoint stored, String createdBy) {
+    public Uni<Boolean> insert(SqlConnection connection, StoredCheckpoint stored, String createdBy) {
         CheckpointSummary checkpoint = stored.summary();
+        // Selected from its thread's row, so it is stored only as the thread's head.
         return connection.preparedQuery("""
                         INSERT INTO checkpoints (checkpoint_id, tenant_id, agent_id, thread_id, parent_id, version,
                                                  state_bytes, metadata, created_at, state, created_by)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)""")
+                        SELECT $1::uuid, $2::uuid, $3::uuid, $4::uuid, $5::uuid, $6::bigint, $7::integer, $8::jsonb,
+                               $9::timestamptz, $10::text, $11::text
+                          FROM threads WHERE thread_id = $4::uuid AND latest_checkpoint_id = $1::uuid""")
                 .execute(Tuple.tuple()
                         .addUUID(checkpoint.id().value())
                         .addUUID(checkpoint.tenant().value())
@@ -126,7 +145,7 @@ public class PgCheckpoints implements Checkpoints {
                         .addOffsetDateTime(SqlTimes.of(checkpoint.createdAt()))
                         .addString(stored.sealedState())
                         .addString(createdBy))
-                .replaceWithVoid();
+                .map(rows -> rows.rowCount() == 1);
     }
 
     @Override

@@ -32,6 +32,7 @@ import io.aicunet.platform.tenancy.GroupCommitConfig;
 import io.aicunet.platform.tenancy.TenantId;
 import io.aicunet.platform.tenancy.TenantScope;
 import io.aicunet.platform.tenancy.TenantTransactions;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -43,6 +44,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -77,19 +80,27 @@ import java.util.Set;
  * it had run alone: a save on an idle tenant runs at once, alone, in a transaction of its
  * own as before; saves arriving while it runs form the next group. In a group:
  * <ul>
- *   <li>The saves run one after another, each in its own savepoint
- *       ({@link TenantTransactions#eachInSavepoint}), ordered by thread id; saves of one
- *       thread keep their arrival order. Any serial order is a valid one for concurrent
- *       calls, and each save sees what the saves before it wrote: the second save of a
- *       thread at the same expected version hears VERSION_CONFLICT with the first's version,
- *       a retry with the first's idempotency key hears the first's checkpoint as replayed.</li>
- *   <li>Before the first save writes anything, the group locks every agent it fences (FOR
- *       SHARE) and every existing thread it advances (FOR UPDATE), each kind in id order.
- *       A save's first insert locks the tenant's storage count until commit, so without
- *       this a group holding that count could wait for a thread another replica's
- *       transaction holds while that transaction waits for the count: a deadlock. The
- *       one order (agents, threads, then the count) is the order a lone save already
- *       takes.</li>
+ *   <li>The saves are ordered by thread id; saves of one thread keep their arrival order.
+ *       Any serial order is a valid one for concurrent calls, and each save sees what the
+ *       saves before it wrote: the second save of a thread at the same expected version
+ *       hears VERSION_CONFLICT with the first's version, a retry with the first's
+ *       idempotency key hears the first's checkpoint as replayed.</li>
+ *   <li>Before any save writes, one round trip reads what all of them need and locks
+ *       every agent fenced (FOR SHARE) and every existing thread advanced (FOR UPDATE),
+ *       each kind in id order. A save's first insert locks the tenant's storage count until
+ *       commit, so without this a group holding that count could wait for a thread another
+ *       replica's transaction holds while that transaction waits for the count: a deadlock.
+ *       The one order (agents, threads, then the count) is the order a lone save takes
+ *       too.</li>
+ *   <li>When every save is on its happy path (agent found, fencing token current, thread
+ *       new or at the expected version, idempotency key unused), which the group decides
+ *       from what it read and what the saves before each one write, all are written in one
+ *       more round trip, in a savepoint. Otherwise, or when a write finds otherwise (a new
+ *       thread's id taken, a key claimed meanwhile, the storage quota exceeded), the
+ *       savepoint is rolled back and the saves run one after another, each in its own
+ *       savepoint ({@link TenantTransactions#eachInSavepoint}), as a lone save runs: so each
+ *       hears what it would have heard alone. A lone save takes the same path: three round
+ *       trips (read, write, commit) on its happy path.</li>
  *   <li>A refused save (a stale fencing token, an unknown thread, an idempotency key in
  *       use, the storage quota after its insert) is rolled back to its savepoint with all
  *       it wrote, its cache repair included: its neighbours commit. Its Redis fence, set
@@ -118,6 +129,9 @@ public class SaveCheckpoint {
 
     /** How often a save that lost a deadlock runs again, its transaction having been rolled back whole. */
     static final int DEADLOCK_RETRIES_MAX = 2;
+
+    /** The savepoint before a group's saves are all written at once ({@link #writeAll}). */
+    private static final String WRITE_ALL = "write_all";
 
     /** PostgreSQL's SQL state deadlock_detected. */
     private static final String DEADLOCK_DETECTED = "40P01";
@@ -149,6 +163,7 @@ public class SaveCheckpoint {
     private final StorageQuota storage;
     private final int stateBytesMax;
     private final GroupCommit<TenantId, Save, Outcome> saves;
+    private final Counter slowSaves;
 
     public SaveCheckpoint(AgentStateAccess access, Checkpoints checkpoints, IdempotencyKeys keys,
                           CheckpointCaching caching, TenantCipher cipher, StorageQuota storage,
@@ -161,6 +176,10 @@ public class SaveCheckpoint {
         this.storage = storage;
         this.stateBytesMax = config.stateBytesMax();
         this.saves = new GroupCommit<>(GROUP, groupCommit.settings(), meters, this::saveGroup);
+        this.slowSaves = Counter.builder("aicunet.checkpoint.saves.one.by.one")
+                .description("Checkpoint saves whose group was not all on its happy path, so each ran in its own"
+                        + " savepoint")
+                .register(meters);
     }
 
     public Uni<Result<Outcome>> execute(Caller caller, SaveCheckpointCommand command) {
@@ -209,16 +228,30 @@ public class SaveCheckpoint {
 
     /**
      * The saves of one group in one transaction of their tenant, in lock order (thread id,
-     * then arrival), each in its own savepoint; the answers in the members' order. Each
-     * answer is rendered before the commit in its caller's context, as a lone save's is.
+     * then arrival); the answers in the members' order. Each answer is rendered before the
+     * commit in its caller's context, as a lone save's is.
+     *
+     * <p>First one round trip reads, and locks in the one order, what every save needs
+     * ({@link #read}). When every save is then found on its happy path ({@link #plan}), all of
+     * them are written in one more round trip ({@link #writeAll}); otherwise, or when a write
+     * says otherwise, they run one after another, each in its savepoint ({@link #saveOne}).
      */
     private Uni<Result<List<Result<Outcome>>>> saveGroup(TenantId tenant, List<GroupCommit.Member<Save>> members) {
         List<Integer> order = lockOrder(members);
         List<GroupCommit.Member<Save>> ordered = new ArrayList<>(members.size());
         order.forEach(index -> ordered.add(members.get(index)));
+        List<Save> saves = ordered.stream().map(GroupCommit.Member::input).toList();
         return TenantTransactions.inTenantGroup(access.pool(), TenantScope.of(tenant), ordered,
-                        connection -> lockRows(connection, ordered).chain(() -> TenantTransactions.eachInSavepoint(
-                                connection, ordered, this::saveOne)))
+                        connection -> read(connection, saves)
+                                .chain(read -> plan(saves, read)
+                                        .map(plan -> writeAll(connection, tenant, plan))
+                                        .orElseGet(() -> {
+                                            slowSaves.increment(saves.size());
+                                            return Uni.createFrom().item(Optional.empty());
+                                        }))
+                                .chain(written -> written.isPresent()
+                                        ? Uni.createFrom().item(Result.ok(written.get()))
+                                        : TenantTransactions.eachInSavepoint(connection, ordered, this::saveOne)))
                 .map(results -> results.map(answers -> inCallOrder(order, answers)));
     }
 
@@ -249,32 +282,123 @@ public class SaveCheckpoint {
     }
 
     /**
-     * For a group of several saves, before any of them writes: locks the agents fenced
-     * (FOR SHARE) and then the existing threads advanced (FOR UPDATE), each in id order, so
-     * that the group takes its row locks in the order a lone save does (agent, thread, then
-     * the tenant's storage count at the first insert) and never waits for a row while it
-     * holds the storage count. A lone save takes the same locks as it goes, as it always did.
+     * What the saves need, read in one round trip before any of them writes: the agents
+     * fenced, share-locked (FOR SHARE), and the other agents; the existing threads advanced,
+     * locked for update; the first use of each idempotency key; each state as jsonb renders
+     * it. The locks are taken in the order a lone save takes them (agents, then threads, each
+     * kind in id order; the tenant's storage count only at the first insert), so a group
+     * never waits for a row while it holds the storage count, and two groups never wait for
+     * each other in a cycle.
      */
-    private Uni<Void> lockRows(SqlConnection connection, List<GroupCommit.Member<Save>> members) {
-        if (members.size() == 1) {
-            return Uni.createFrom().voidItem();
-        }
+    private Uni<Read> read(SqlConnection connection, List<Save> saves) {
         Set<AgentId> fenced = new LinkedHashSet<>();
+        Set<AgentId> unfenced = new LinkedHashSet<>();
         Set<ThreadId> advanced = new LinkedHashSet<>();
-        for (GroupCommit.Member<Save> member : members) {
-            if (member.input().fencingToken() != 0) {
-                fenced.add(member.input().agentId());
-            }
-            if (member.input().expectedVersion() > 0) {
-                advanced.add(member.input().threadId());
+        for (Save save : saves) {
+            (save.fencingToken() == 0 ? unfenced : fenced).add(save.agentId());
+            if (save.expectedVersion() > 0) {
+                advanced.add(save.threadId());
             }
         }
-        Uni<Void> agentsLocked = fenced.isEmpty()
-                ? Uni.createFrom().voidItem()
-                : access.agents().lockShared(connection, List.copyOf(fenced));
-        return agentsLocked.chain(() -> advanced.isEmpty()
-                ? Uni.createFrom().voidItem()
-                : checkpoints.lockThreads(connection, List.copyOf(advanced)));
+        unfenced.removeAll(fenced);
+        List<Uni<Optional<IdempotencyKeys.Used>>> keysUsed = saves.stream()
+                .map(save -> save.key().isEmpty()
+                        ? Uni.createFrom().item(Optional.<IdempotencyKeys.Used>empty())
+                        : keys.find(connection, save.tenant(), save.subject(), save.key().get()))
+                .toList();
+        List<Uni<String>> states = saves.stream()
+                .map(save -> checkpoints.normalise(connection, save.stateJson()))
+                .toList();
+        return Uni.combine().all()
+                .unis(access.agents().findAll(connection, List.copyOf(fenced), LockMode.SHARE),
+                        access.agents().findAll(connection, List.copyOf(unfenced), LockMode.NONE),
+                        checkpoints.lockThreads(connection, List.copyOf(advanced)),
+                        Uni.join().all(keysUsed).andFailFast(),
+                        Uni.join().all(states).andFailFast())
+                .with((fencedAgents, otherAgents, heads, used, normalised) -> {
+                    Map<AgentId, Agent> agents = new HashMap<>(otherAgents);
+                    agents.putAll(fencedAgents);
+                    return new Read(agents, heads, used, normalised);
+                });
+    }
+
+    /**
+     * The writes of every save when each is on its happy path, in lock order: its agent
+     * found and its fencing token current, its thread new or at the expected version and
+     * of its agent (as the saves before it in the group leave it), its idempotency key unused
+     * and not used twice in the group. Empty when any save is not: what it hears then
+     * (a refusal, a conflict, a replay) is found the way a lone save finds it.
+     */
+    private Optional<List<Write>> plan(List<Save> saves, Read read) {
+        Map<ThreadId, ThreadHead> heads = new HashMap<>(read.heads());
+        Set<String> keysClaimed = new HashSet<>();
+        List<Write> writes = new ArrayList<>(saves.size());
+        for (int index = 0; index < saves.size(); index++) {
+            Save save = saves.get(index);
+            Agent agent = read.agents().get(save.agentId());
+            if (agent == null || agent.checkFencingToken(save.fencingToken()).isPresent()
+                    || read.keysUsed().get(index).isPresent()
+                    || save.key().isPresent() && !keysClaimed.add(save.subject() + "\n" + save.key().get())) {
+                return Optional.empty();
+            }
+            ThreadHead head = heads.get(save.threadId());
+            boolean starts = save.expectedVersion() == 0;
+            if (starts ? head != null : head == null || !head.agentId().equals(save.agentId())
+                    || head.latestVersion() != save.expectedVersion()) {
+                return Optional.empty();
+            }
+            CheckpointId id = CheckpointId.random();
+            Optional<CheckpointId> parent = starts ? Optional.empty() : Optional.of(head.latestCheckpointId());
+            heads.put(save.threadId(), new ThreadHead(save.threadId(), save.tenant(), save.agentId(),
+                    save.expectedVersion() + 1, id));
+            writes.add(new Write(save, TenantCipher.seal(save.dataKey(), new Checkpoint(id, save.tenant(),
+                    save.agentId(), save.threadId(), parent, save.expectedVersion() + 1, read.states().get(index),
+                    save.stateBytes(), save.metadata(), save.now()))));
+        }
+        return Optional.of(writes);
+    }
+
+    /**
+     * Every planned save written in one round trip, in a savepoint: each thread started or
+     * advanced, each idempotency key claimed, each checkpoint inserted and announced, then the
+     * storage quota checked once for them all (use only grows in between, so the last check
+     * is the strictest), while each new version is fenced in Redis. When a thread turns out
+     * to be taken, a key to be claimed meanwhile, or the quota to be exceeded, everything is
+     * rolled back to the savepoint and empty is answered: the saves then run one by one and
+     * hear what they would have heard alone. A statement that fails fails the group.
+     */
+    private Uni<Optional<List<Result<Outcome>>>> writeAll(SqlConnection connection, TenantId tenant,
+                                                         List<Write> writes) {
+        List<Uni<Boolean>> done = new ArrayList<>();
+        done.add(connection.query("SAVEPOINT " + WRITE_ALL).execute().replaceWith(true));
+        for (Write write : writes) {
+            Save save = write.save();
+            CheckpointSummary summary = write.checkpoint().summary();
+            done.add(caching.fence(connection, tenant, save.threadId(), summary.version()).replaceWith(true));
+            done.add(save.expectedVersion() == 0
+                    ? checkpoints.insertThread(connection, new ThreadHead(save.threadId(), tenant, save.agentId(),
+                            summary.version(), summary.id()), Optional.empty(), save.now())
+                    : checkpoints.advanceThread(connection, save.threadId(), summary.version(), summary.id(),
+                            save.now()).replaceWith(true));
+            if (save.key().isPresent()) {
+                done.add(keys.claim(connection, tenant, save.subject(), save.key().get(), save.digest(),
+                        summary.id().value()));
+            }
+            done.add(checkpoints.insert(connection, write.checkpoint(), save.subject()));
+            done.add(access.announce(connection, tenant, save.agentId(), AgentStateEvents.checkpointSaved(summary))
+                    .replaceWith(true));
+        }
+        done.add(storage.checkWrite(connection, tenant).map(Result::isOk));
+        return Uni.join().all(done).andFailFast().flatMap(oks -> {
+            if (oks.stream().allMatch(Boolean::booleanValue)) {
+                List<Result<Outcome>> results = new ArrayList<>(writes.size());
+                writes.forEach(write -> results.add(Result.ok(new Written(write.checkpoint()))));
+                return Uni.createFrom().item(Optional.of(results));
+            }
+            slowSaves.increment(writes.size());
+            return connection.query("ROLLBACK TO SAVEPOINT " + WRITE_ALL).execute()
+                    .replaceWith(Optional.<List<Result<Outcome>>>empty());
+        });
     }
 
     /** One save in the current transaction: a replay of its idempotency key, or the save on its agent. */
@@ -342,9 +466,13 @@ public class SaveCheckpoint {
                         storage.checkWrite(connection, save.tenant()),
                         access.announce(connection, save.tenant(), save.agentId(),
                                 AgentStateEvents.checkpointSaved(stored.summary())))
-                .with((fenced, inserted, use, announced) -> use.isOk()
-                        ? Result.<Outcome>ok(new Written(stored))
-                        : Result.<Outcome>failed(use.problem()));
+                .with((fenced, inserted, use, announced) -> {
+                    if (!inserted) {
+                        throw new IllegalStateException("checkpoint " + stored.summary().id()
+                                + " was not stored although its thread was just moved to it");
+                    }
+                    return use.isOk() ? Result.<Outcome>ok(new Written(stored)) : Result.<Outcome>failed(use.problem());
+                });
     }
 
     /**
@@ -431,6 +559,15 @@ public class SaveCheckpoint {
         static Advance to(Optional<CheckpointId> parent) {
             return new Advance(false, parent);
         }
+    }
+
+    /** What a group's saves found before writing, in lock order where a list. */
+    private record Read(Map<AgentId, Agent> agents, Map<ThreadId, ThreadHead> heads,
+                        List<Optional<IdempotencyKeys.Used>> keysUsed, List<String> states) {
+    }
+
+    /** A save on its happy path and the checkpoint it writes. */
+    private record Write(Save save, StoredCheckpoint checkpoint) {
     }
 
     /** A checkpoint this call wrote, its state sealed, until it is cached after commit. */

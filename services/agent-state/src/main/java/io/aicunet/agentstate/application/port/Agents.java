@@ -8,6 +8,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -39,11 +40,12 @@ public interface Agents {
     Uni<Optional<Agent>> find(SqlConnection connection, AgentId id, LockMode lock);
 
     /**
-     * Share-locks these agents' rows (FOR SHARE) in id order, the one order in which every
-     * group of checkpoint saves locks agents, so that two groups never wait for each other
-     * in a cycle. Agents absent or not visible to the transaction's tenant lock nothing.
+     * These agents, by id, locked as asked in id order: the one order in which every group
+     * of checkpoint saves locks agents, so that two groups never wait for each other in a
+     * cycle. Agents absent or not visible to the transaction's tenant are missing and lock
+     * nothing.
      */
-    Uni<Void> lockShared(SqlConnection connection, List<AgentId> ids);
+    Uni<Map<AgentId, Agent>> findAll(SqlConnection connection, List<AgentId> ids, LockMode lock);
 
     /** Stores a new agent, recording the subject that registered it (for privacy requests). */
     Uni<Void> insert(SqlConnection connection, Agent agent, String createdBy);

@@ -11,6 +11,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -37,11 +38,12 @@ public interface Checkpoints {
     Uni<Optional<ThreadHead>> findThread(SqlConnection connection, ThreadId id, LockMode lock);
 
     /**
-     * Locks these threads' rows for update in id order, the one order in which every group
-     * of checkpoint saves locks threads, so that two groups never wait for each other in a
-     * cycle. Threads absent or not visible to the transaction's tenant lock nothing.
+     * These threads' heads, by id, their rows locked for update in id order: the one order in
+     * which every group of checkpoint saves locks threads, so that two groups never wait for
+     * each other in a cycle. Threads absent or not visible to the transaction's tenant are
+     * missing and lock nothing.
      */
-    Uni<Void> lockThreads(SqlConnection connection, List<ThreadId> ids);
+    Uni<Map<ThreadId, ThreadHead>> lockThreads(SqlConnection connection, List<ThreadId> ids);
 
     /** Starts a thread whose latest checkpoint is {@code head}'s; false when the thread id is taken. */
     Uni<Boolean> insertThread(SqlConnection connection, ThreadHead head, Optional<CheckpointId> forkedFrom,
@@ -57,8 +59,12 @@ public interface Checkpoints {
      */
     Uni<String> normalise(SqlConnection connection, String stateJson);
 
-    /** Stores a checkpoint, its state sealed, recording the subject that saved it. */
-    Uni<Void> insert(SqlConnection connection, StoredCheckpoint checkpoint, String createdBy);
+    /**
+     * Stores a checkpoint, its state sealed, recording the subject that saved it, as its
+     * thread's head: only when the thread's latest checkpoint is already this one (the thread
+     * was started or advanced to it in this transaction). False when it is not: nothing stored.
+     */
+    Uni<Boolean> insert(SqlConnection connection, StoredCheckpoint checkpoint, String createdBy);
 
     /**
      * Stores the first checkpoint of a forked thread, copying the sealed state and the

@@ -130,7 +130,8 @@ class GroupCommitTest extends GrpcTestBase {
      * Proves: 64 concurrent callers each starting a thread of their own, then each advancing
      * it, all succeed, and each hears its own checkpoint: its thread, version 1 then 2 with
      * its version 1 as parent, the size of its own state, 128 distinct ids; each thread's
-     * latest checkpoint holds its own caller's state.
+     * latest checkpoint holds its own caller's state. Their groups, all on their happy path,
+     * were each written at once: no save ran one by one.
      */
     @Test
     void sixtyFourSavesOfTheirOwnThreadsAllSucceedEachWithItsOwnCheckpoint() throws Exception {
@@ -140,6 +141,7 @@ class GroupCommitTest extends GrpcTestBase {
         for (int i = 0; i < CALLERS; i++) {
             firsts.add(AgentStateFixtures.aFirstCheckpoint(agent.getId()).setStateJson(stateOf(i, 1)).build());
         }
+        double oneByOneBefore = savesOneByOne();
 
         List<SaveCheckpointResponse> started = calls.concurrently(i -> () -> client.as(runtime)
                 .saveCheckpoint(firsts.get(i)));
@@ -167,6 +169,53 @@ class GroupCommitTest extends GrpcTestBase {
         }
         assertThat(ids).hasSize(2 * CALLERS);
         assertThat(checkpointRows(tenant)).isEqualTo(2 * CALLERS);
+        calls.assertGrouped();
+        assertThat(savesOneByOne()).as("saves that ran one by one although all were on their happy path")
+                .isEqualTo(oneByOneBefore);
+    }
+
+    /**
+     * Proves: a group written at once that finds one of its new threads' ids taken by another
+     * agent (which it cannot know before writing) rolls back to its savepoint and runs its
+     * saves one by one: the callers who chose a taken id hear THREAD_ID_TAKEN, exactly as
+     * alone; every other caller's thread is saved once at version 1; the taken threads keep
+     * their other agent's checkpoint.
+     */
+    @Test
+    void aGroupThatFindsAThreadIdTakenWhileWritingRunsItsSavesOneByOne() throws Exception {
+        Agent agent = AgentStateFixtures.registeredAgent(runtime(), AgentStatus.AGENT_STATUS_RUNNING);
+        Agent other = AgentStateFixtures.registeredAgent(runtime(), AgentStatus.AGENT_STATUS_RUNNING);
+        Map<String, String> runtime = AgentStateFixtures.runtimeOf(tenant);
+        List<SaveCheckpointRequest> requests = new ArrayList<>();
+        Set<String> taken = new HashSet<>();
+        for (int i = 0; i < CALLERS; i++) {
+            SaveCheckpointRequest request = AgentStateFixtures.aFirstCheckpoint(agent.getId())
+                    .setStateJson(stateOf(i, 1)).build();
+            if (i % 8 == 3) {
+                runtime().saveCheckpoint(request.toBuilder().setAgentId(other.getId()).build());
+                taken.add(request.getThreadId());
+            }
+            requests.add(request);
+        }
+        double oneByOneBefore = savesOneByOne();
+
+        List<Heard> heard = calls.concurrently(i -> () -> attempt(() -> client.as(runtime)
+                .saveCheckpoint(requests.get(i))));
+
+        for (int i = 0; i < CALLERS; i++) {
+            SaveCheckpointRequest request = requests.get(i);
+            if (taken.contains(request.getThreadId())) {
+                assertThat(codeOf(heard.get(i).refused())).as("caller %d", i).isEqualTo(Status.Code.ALREADY_EXISTS);
+                assertThat(GrpcCalls.errorInfo(heard.get(i).refused()).getReason()).isEqualTo("THREAD_ID_TAKEN");
+                assertThat(latest(other.getId(), request.getThreadId()).getVersion()).isEqualTo(1);
+            } else {
+                assertThat(heard.get(i).refused()).as("caller %d", i).isNull();
+                assertThat(heard.get(i).saved().getCheckpoint().getVersion()).isEqualTo(1);
+                assertThat(latest(agent.getId(), request.getThreadId()).getStateJson()).isEqualTo(stateOf(i, 1));
+            }
+        }
+        assertThat(checkpointRows(tenant)).isEqualTo(CALLERS);
+        assertThat(savesOneByOne() - oneByOneBefore).isGreaterThanOrEqualTo(taken.size());
         calls.assertGrouped();
     }
 
@@ -456,13 +505,14 @@ class GroupCommitTest extends GrpcTestBase {
             lockThread(replica, threadB);
             // A lone save that waits for the blocker, so that the next two saves queue behind it and form one group.
             first = calls.submit(() -> attempt(() -> client.as(runtime).saveCheckpoint(lone)));
-            await().atMost(WAIT).until(() -> waiting("%latest_checkpoint_id%FROM threads WHERE thread_id%") == 1);
+            await().atMost(WAIT).until(() -> waiting("%unnest%FOR UPDATE OF threads%") == 1);
             double admittedBefore = admitted();
             for (SaveCheckpointRequest save : grouped) {
                 group.add(calls.submit(() -> attempt(() -> client.as(runtime).saveCheckpoint(save))));
             }
             await().atMost(WAIT).until(() -> admitted() >= admittedBefore + grouped.size());
             blocker.commit();
+            assertThat(first.get(120, TimeUnit.SECONDS).saved().getCheckpoint().getVersion()).isEqualTo(2);
             await("the group waits for thread B's row in its first statement").atMost(WAIT)
                     .until(() -> waiting("%unnest%FOR UPDATE OF threads%") == 1);
             try (PreparedStatement count = replica.prepareStatement(
@@ -473,7 +523,6 @@ class GroupCommitTest extends GrpcTestBase {
             replica.commit();
         }
 
-        assertThat(first.get(120, TimeUnit.SECONDS).saved().getCheckpoint().getVersion()).isEqualTo(2);
         for (int i = 0; i < grouped.size(); i++) {
             Heard heard = group.get(i).get(120, TimeUnit.SECONDS);
             assertThat(heard.refused()).as("save of thread %s", grouped.get(i).getThreadId()).isNull();
@@ -562,6 +611,11 @@ class GroupCommitTest extends GrpcTestBase {
         assertThat(codeOf(refused)).as("%s", refused.getStatus()).isEqualTo(Status.Code.NOT_FOUND);
         assertThat(GrpcCalls.detail(refused, com.google.rpc.ResourceInfo.class).getResourceType()).isEqualTo(type);
         assertThat(GrpcCalls.detail(refused, com.google.rpc.ResourceInfo.class).getResourceName()).isEqualTo(id);
+    }
+
+    /** How many saves ran one by one because their group was not all on its happy path. */
+    private double savesOneByOne() {
+        return meters.counter("aicunet.checkpoint.saves.one.by.one").count();
     }
 
     private Checkpoint latest(String agentId, String threadId) {
