@@ -138,9 +138,11 @@ public final class AgentStateBenchmark {
         HeartbeatRequest beat = HeartbeatRequest.newBuilder().setAgentId(agent.getId()).build();
 
         // Both JVMs compile hot code for a while: every shape of call first, not reported.
-        measure("warm-up reads", Duration.ofSeconds(5), i -> stub(i).getLatestCheckpoint(read));
-        measure("warm-up writes", Duration.ofSeconds(5), write);
-        measure("warm-up heartbeats", Duration.ofSeconds(3), i -> stub(i).heartbeat(beat));
+        // Long enough for C2 to compile a save's path (some 10,000 saves at a cold service's
+        // 300-600/s): with 5 s of saves, run 1 still climbed to half of run 3.
+        measure("warm-up reads", Duration.ofSeconds(10), i -> stub(i).getLatestCheckpoint(read));
+        measure("warm-up writes", Duration.ofSeconds(30), write);
+        measure("warm-up heartbeats", Duration.ofSeconds(5), i -> stub(i).heartbeat(beat));
         Medians figures = new Medians();
         for (int run = 1; run <= runs; run++) {
             System.out.printf(Locale.ROOT, "-- run %d of %d --%n", run, runs);
