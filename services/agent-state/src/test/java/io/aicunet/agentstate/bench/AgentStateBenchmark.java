@@ -56,8 +56,8 @@ import org.HdrHistogram.Histogram;
  * redis-benchmark GET/SET on the same Redis.
  *
  * <p>Arguments (all optional): seconds per phase [10], calls in flight [32], service
- * port [18083]. Each phase is bounded in time; the whole run takes about four phases
- * plus redis-benchmark (a few seconds).
+ * port [18083]. Each phase is bounded in time; the whole run takes 45 s of warm-up, then
+ * three phases and redis-benchmark (a few seconds) per run, three runs.
  *
  * <p>It starts with what the request pipeline adds to a latest-checkpoint read
  * ({@link PipelineCost}: token verification and the policy step, in process);
