@@ -349,11 +349,8 @@ public class SaveCheckpoint {
             }
             CheckpointId id = CheckpointId.random();
             Optional<CheckpointId> parent = starts ? Optional.empty() : Optional.of(head.latestCheckpointId());
-            heads.put(save.threadId(), new ThreadHead(save.threadId(), save.tenant(), save.agentId(),
-                    save.expectedVersion() + 1, id));
-            writes.add(new Write(save, TenantCipher.seal(save.dataKey(), new Checkpoint(id, save.tenant(),
-                    save.agentId(), save.threadId(), parent, save.expectedVersion() + 1, read.states().get(index),
-                    save.stateBytes(), save.metadata(), save.now()))));
+            heads.put(save.threadId(), save.newHead(id));
+            writes.add(new Write(save, save.sealed(id, parent, read.states().get(index))));
         }
         return Optional.of(writes);
     }
@@ -374,19 +371,15 @@ public class SaveCheckpoint {
         for (Write write : writes) {
             Save save = write.save();
             CheckpointSummary summary = write.checkpoint().summary();
-            done.add(caching.fence(connection, tenant, save.threadId(), summary.version()).replaceWith(true));
             done.add(save.expectedVersion() == 0
-                    ? checkpoints.insertThread(connection, new ThreadHead(save.threadId(), tenant, save.agentId(),
-                            summary.version(), summary.id()), Optional.empty(), save.now())
+                    ? checkpoints.insertThread(connection, save.newHead(summary.id()), Optional.empty(), save.now())
                     : checkpoints.advanceThread(connection, save.threadId(), summary.version(), summary.id(),
                             save.now()).replaceWith(true));
             if (save.key().isPresent()) {
                 done.add(keys.claim(connection, tenant, save.subject(), save.key().get(), save.digest(),
                         summary.id().value()));
             }
-            done.add(checkpoints.insert(connection, write.checkpoint(), save.subject()));
-            done.add(access.announce(connection, tenant, save.agentId(), AgentStateEvents.checkpointSaved(summary))
-                    .replaceWith(true));
+            done.addAll(recorded(connection, save, write.checkpoint()));
         }
         done.add(storage.checkWrite(connection, tenant).map(Result::isOk));
         return Uni.join().all(done).andFailFast().flatMap(oks -> {
@@ -442,9 +435,7 @@ public class SaveCheckpoint {
                     if (advance.value().conflict()) {
                         return conflict(connection, save);
                     }
-                    StoredCheckpoint stored = TenantCipher.seal(save.dataKey(), new Checkpoint(id, save.tenant(),
-                            save.agentId(), save.threadId(), advance.value().parent(), save.expectedVersion() + 1,
-                            advancedAndState.getItem2(), save.stateBytes(), save.metadata(), save.now()));
+                    StoredCheckpoint stored = save.sealed(id, advance.value().parent(), advancedAndState.getItem2());
                     return claimKey(connection, save, id).flatMap(claimed -> claimed.isOk()
                             ? written(connection, save, stored)
                             : Uni.createFrom().item(Result.<Outcome>failed(claimed.problem())));
@@ -452,22 +443,18 @@ public class SaveCheckpoint {
     }
 
     /**
-     * Writes the checkpoint, checks the storage quota and announces it, the three
+     * Records the checkpoint ({@link #recorded}) and then checks the storage quota, the
      * statements in one round trip (PostgreSQL runs them in order, so the quota sees the
-     * insert), while the new version is fenced in Redis; all four end before the commit. A
-     * save refused for its quota rolls back with its announcement; a statement that fails
-     * leaves the transaction aborted, so the statements after it fail too and nothing
-     * commits.
+     * insert); all end before the commit. A save refused for its quota rolls back with its
+     * announcement; a statement that fails leaves the transaction aborted, so the statements
+     * after it fail too and nothing commits.
      */
     private Uni<Result<Outcome>> written(SqlConnection connection, Save save, StoredCheckpoint stored) {
         return Uni.combine().all()
-                .unis(caching.fence(connection, save.tenant(), save.threadId(), stored.summary().version()),
-                        checkpoints.insert(connection, stored, save.subject()),
-                        storage.checkWrite(connection, save.tenant()),
-                        access.announce(connection, save.tenant(), save.agentId(),
-                                AgentStateEvents.checkpointSaved(stored.summary())))
-                .with((fenced, inserted, use, announced) -> {
-                    if (!inserted) {
+                .unis(Uni.join().all(recorded(connection, save, stored)).andFailFast(),
+                        storage.checkWrite(connection, save.tenant()))
+                .with((recorded, use) -> {
+                    if (recorded.contains(false)) {
                         throw new IllegalStateException("checkpoint " + stored.summary().id()
                                 + " was not stored although its thread was just moved to it");
                     }
@@ -476,12 +463,25 @@ public class SaveCheckpoint {
     }
 
     /**
+     * What records a checkpoint once its thread points at it, whether saves run one by one or
+     * all at once: its new version fenced in Redis, the checkpoint inserted (false when its
+     * thread does not point at it), its announcement in the outbox. True but for the insert.
+     */
+    private List<Uni<Boolean>> recorded(SqlConnection connection, Save save, StoredCheckpoint stored) {
+        CheckpointSummary summary = stored.summary();
+        return List.of(
+                caching.fence(connection, save.tenant(), save.threadId(), summary.version()).replaceWith(true),
+                checkpoints.insert(connection, stored, save.subject()),
+                access.announce(connection, save.tenant(), save.agentId(), AgentStateEvents.checkpointSaved(summary))
+                        .replaceWith(true));
+    }
+
+    /**
      * Starts the thread, or finds it exists (a version conflict); fails when the id
      * belongs to another agent or tenant.
      */
     private Uni<Result<Advance>> startThread(SqlConnection connection, Save save, CheckpointId id) {
-        ThreadHead head = new ThreadHead(save.threadId(), save.tenant(), save.agentId(), 1, id);
-        return checkpoints.insertThread(connection, head, Optional.empty(), save.now()).flatMap(inserted -> inserted
+        return checkpoints.insertThread(connection, save.newHead(id), Optional.empty(), save.now()).flatMap(inserted -> inserted
                 ? Uni.createFrom().item(Result.ok(Advance.to(Optional.empty())))
                 : checkpoints.findThread(connection, save.threadId(), LockMode.NONE).map(found -> found.isPresent()
                         && found.get().agentId().equals(save.agentId())
@@ -577,5 +577,16 @@ public class SaveCheckpoint {
     private record Save(TenantId tenant, String subject, AgentId agentId, ThreadId threadId, long expectedVersion,
                         String stateJson, int stateBytes, Map<String, String> metadata, long fencingToken,
                         Optional<String> key, byte[] digest, Instant now, DataKey dataKey) {
+
+        /** The thread's head once this save is its latest checkpoint. */
+        ThreadHead newHead(CheckpointId id) {
+            return new ThreadHead(threadId, tenant, agentId, expectedVersion + 1, id);
+        }
+
+        /** This save's checkpoint, its state (as jsonb renders it) sealed with the tenant's data key. */
+        StoredCheckpoint sealed(CheckpointId id, Optional<CheckpointId> parent, String normalisedState) {
+            return TenantCipher.seal(dataKey, new Checkpoint(id, tenant, agentId, threadId, parent,
+                    expectedVersion + 1, normalisedState, stateBytes, metadata, now));
+        }
     }
 }
