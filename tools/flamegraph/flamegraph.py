@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""A flame graph (SVG) of a Java Flight Recording's CPU samples.
+"""A flame graph (SVG) of CPU samples: async-profiler's collapsed stacks or a Java Flight
+Recording's.
 
 Usage:
-  jfr print --events jdk.ExecutionSample --stack-depth 128 recording.jfr > samples.txt
-  python3 tools/flamegraph/jfr-flamegraph.py samples.txt out.svg "title" [thread-regex]
+  python3 tools/flamegraph/flamegraph.py samples out.svg "title" [thread-regex]
 
-Reads the text `jfr print` writes (one jdk.ExecutionSample per sample, its stack top
-first), folds identical stacks and draws the usual flame graph: the root at the bottom,
+where samples is either what async-profiler writes with `collapsed` (one line per distinct
+stack, root first, frames separated by ";", then its count; record-during-bench.sh makes
+one), or the text of `jfr print --events jdk.ExecutionSample --stack-depth 128 x.jfr`
+(one sample per event, its stack top first). The thread filter applies to JFR's sampled
+thread, or to async-profiler's first frame when it recorded with `threads`. It folds
+identical stacks and draws the usual flame graph: the root at the bottom,
 each frame as wide as the share of samples it is on the stack of. Frames of the fleet's
 own code (io.aicunet) are drawn in blue, the JDK's TLS and crypto in red, the rest in
 warm colours. Hovering a frame shows its name and share (SVG <title>). No dependencies.
@@ -24,6 +28,21 @@ FONT = 11
 
 def stacks(path, thread_filter):
     text = open(path, encoding="utf-8").read()
+    if "jdk.ExecutionSample" in text:
+        return jfr_stacks(text, thread_filter)
+    folded = Counter()
+    for line in text.splitlines():
+        frames, _, count = line.rpartition(" ")
+        if not frames or not count.isdigit():
+            continue
+        stack = tuple(frame.replace("/", ".") for frame in frames.split(";"))
+        if thread_filter and not re.search(thread_filter, stack[0]):
+            continue
+        folded[stack] += int(count)
+    return folded
+
+
+def jfr_stacks(text, thread_filter):
     folded = Counter()
     for event in text.split("jdk.ExecutionSample")[1:]:
         thread = re.search(r'sampledThread = "([^"]*)"', event)
