@@ -146,10 +146,12 @@ public final class AgentStateBenchmark {
         Medians figures = new Medians();
         for (int run = 1; run <= runs; run++) {
             System.out.printf(Locale.ROOT, "-- run %d of %d --%n", run, runs);
-            for (Result result : List.of(
-                    measure("latest-checkpoint reads, warm cache", phase, i -> stub(i).getLatestCheckpoint(read)),
-                    measure("compare-and-set checkpoint writes", phase, write),
-                    measure("heartbeats", phase, i -> stub(i).heartbeat(beat)))) {
+            // Each phase's line as soon as it ends (tools/flamegraph/cpu-by-component.py tells phases by them).
+            for (Phase each : List.of(
+                    new Phase("latest-checkpoint reads, warm cache", i -> stub(i).getLatestCheckpoint(read)),
+                    new Phase("compare-and-set checkpoint writes", write),
+                    new Phase("heartbeats", i -> stub(i).heartbeat(beat)))) {
+                Result result = measure(each.name(), phase, each.call());
                 System.out.println(result.line());
                 figures.add(result.name(), result.perSecond(), result.p99Millis(), result.line());
             }
@@ -283,6 +285,10 @@ public final class AgentStateBenchmark {
 
     private void close() {
         channels.forEach(ManagedChannel::shutdownNow);
+    }
+
+    /** A benchmark phase: its name and the call it repeats (the argument numbers the call). */
+    private record Phase(String name, Function<Integer, ListenableFuture<?>> call) {
     }
 
     private record RedisFigures(double getPerSecond, double setPerSecond) {
