@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aicunet.config.ConfigTestBase;
 import io.aicunet.config.JsonText;
 import io.aicunet.config.StackAdmin;
+import io.aicunet.contracts.config.v1.Entry;
 import io.aicunet.contracts.config.v1.GetEffectiveConfigRequest;
 import io.aicunet.platform.tenancy.TenantId;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -56,6 +57,44 @@ class EffectiveCacheTest extends ConfigTestBase {
         assertThat(redis.key().exists(key)).as("the change dropped the tenant's cache").isFalse();
         assertThat(model(tenant, namespace)).isEqualTo("\"xl\"");
         assertThat(redis.key().exists(key)).isTrue();
+    }
+
+    /**
+     * Proves: a layer read from the cache keeps its update time to the nanosecond (the
+     * time is cached as numbers, not parsed from text on every read): the layers of a read
+     * answered from the cache (a planted value shows it was) carry the times PostgreSQL
+     * gave. And layers an older replica cached, with the time as ISO-8601 text, are a
+     * miss: the read answers from PostgreSQL, not the planted value, and caches the
+     * layers again in the current form.
+     */
+    @Test
+    void cachedLayersKeepTheirUpdateTimesAndAnOlderFormIsAMiss() {
+        String namespace = newNamespace();
+        String tenant = aTenant();
+        put(namespace, "model", tenantScope(tenant), "\"large\"");
+        String key = RedisEffectiveCache.hashKey(Optional.of(new TenantId(java.util.UUID.fromString(tenant))));
+        GetEffectiveConfigRequest withLayers = GetEffectiveConfigRequest.newBuilder().setTenantId(tenant)
+                .addNamespaces(namespace).setIncludeLayers(true).build();
+        Entry fromDatabase = admin().getEffectiveConfig(withLayers).getLayers(0);
+        Map<String, String> cached = redis.hash(String.class).hgetall(key);
+        String field = cached.keySet().iterator().next();
+
+        ObjectNode planted = (ObjectNode) JsonText.parse(cached.get(field));
+        ((ObjectNode) planted.withArray("e").get(0)).put("j", "\"from-redis\"");
+        redis.hash(String.class).hset(key, field, planted.toString());
+        Entry fromCache = admin().getEffectiveConfig(withLayers).getLayers(0);
+        assertThat(fromCache.getValue().getJson()).as("answered from the cache").isEqualTo("\"from-redis\"");
+        assertThat(fromCache.getUpdatedAt()).isEqualTo(fromDatabase.getUpdatedAt());
+        assertThat(fromCache.getRevision()).isEqualTo(fromDatabase.getRevision());
+
+        ObjectNode older = (ObjectNode) planted.withArray("e").get(0);
+        older.remove(java.util.List.of("as", "an"));
+        older.put("at", java.time.Instant.ofEpochSecond(fromDatabase.getUpdatedAt().getSeconds(),
+                fromDatabase.getUpdatedAt().getNanos()).toString());
+        redis.hash(String.class).hset(key, field, planted.toString());
+        assertThat(model(tenant, namespace)).as("read from PostgreSQL").isEqualTo("\"large\"");
+        assertThat(JsonText.parse(redis.hash(String.class).hget(key, field)).get("e").get(0).has("as"))
+                .as("cached again in the current form").isTrue();
     }
 
     /**
