@@ -38,7 +38,7 @@ class EffectiveCacheTest extends ConfigTestBase {
         String namespace = newNamespace();
         String tenant = aTenant();
         put(namespace, "model", tenantScope(tenant), "\"large\"");
-        String key = RedisEffectiveCache.hashKey(Optional.of(new TenantId(java.util.UUID.fromString(tenant))));
+        String key = cacheKey(tenant);
         assertThat(key).isEqualTo("t:{" + tenant + "}:config:effective");
 
         assertThat(model(tenant, namespace)).isEqualTo("\"large\"");
@@ -48,9 +48,7 @@ class EffectiveCacheTest extends ConfigTestBase {
         assertThat(JsonText.parse(cached.get(field)).get("e").get(0).get("j").asText()).isEqualTo("\"large\"");
 
         // Plant a different value under the same revision: a read from the cache returns it.
-        ObjectNode planted = (ObjectNode) JsonText.parse(cached.get(field));
-        ((ObjectNode) planted.withArray("e").get(0)).put("j", "\"from-redis\"");
-        redis.hash(String.class).hset(key, field, planted.toString());
+        plant(key, field, "\"from-redis\"");
         assertThat(model(tenant, namespace)).isEqualTo("\"from-redis\"");
 
         put(namespace, "model", tenantScope(tenant), "\"xl\"");
@@ -72,16 +70,13 @@ class EffectiveCacheTest extends ConfigTestBase {
         String namespace = newNamespace();
         String tenant = aTenant();
         put(namespace, "model", tenantScope(tenant), "\"large\"");
-        String key = RedisEffectiveCache.hashKey(Optional.of(new TenantId(java.util.UUID.fromString(tenant))));
+        String key = cacheKey(tenant);
         GetEffectiveConfigRequest withLayers = GetEffectiveConfigRequest.newBuilder().setTenantId(tenant)
                 .addNamespaces(namespace).setIncludeLayers(true).build();
         Entry fromDatabase = admin().getEffectiveConfig(withLayers).getLayers(0);
-        Map<String, String> cached = redis.hash(String.class).hgetall(key);
-        String field = cached.keySet().iterator().next();
+        String field = redis.hash(String.class).hgetall(key).keySet().iterator().next();
 
-        ObjectNode planted = (ObjectNode) JsonText.parse(cached.get(field));
-        ((ObjectNode) planted.withArray("e").get(0)).put("j", "\"from-redis\"");
-        redis.hash(String.class).hset(key, field, planted.toString());
+        ObjectNode planted = plant(key, field, "\"from-redis\"");
         Entry fromCache = admin().getEffectiveConfig(withLayers).getLayers(0);
         assertThat(fromCache.getValue().getJson()).as("answered from the cache").isEqualTo("\"from-redis\"");
         assertThat(fromCache.getUpdatedAt()).isEqualTo(fromDatabase.getUpdatedAt());
@@ -108,12 +103,24 @@ class EffectiveCacheTest extends ConfigTestBase {
         String tenant = aTenant();
         put(namespace, "model", globalScope(), "\"small\"");
         assertThat(model(tenant, namespace)).isEqualTo("\"small\"");
-        String key = RedisEffectiveCache.hashKey(Optional.of(new TenantId(java.util.UUID.fromString(tenant))));
+        String key = cacheKey(tenant);
         assertThat(redis.key().exists(key)).isTrue();
 
         put(namespace, "model", globalScope(), "\"medium\"");
         assertThat(redis.key().exists(key)).as("the tenant's hash is still there").isTrue();
         assertThat(model(tenant, namespace)).isEqualTo("\"medium\"");
+    }
+
+    private static String cacheKey(String tenant) {
+        return RedisEffectiveCache.hashKey(Optional.of(new TenantId(java.util.UUID.fromString(tenant))));
+    }
+
+    /** Replaces the first cached entry's value in the cached layers at (key, field); the layers as planted. */
+    private ObjectNode plant(String key, String field, String json) {
+        ObjectNode layers = (ObjectNode) JsonText.parse(redis.hash(String.class).hget(key, field));
+        ((ObjectNode) layers.withArray("e").get(0)).put("j", json);
+        redis.hash(String.class).hset(key, field, layers.toString());
+        return layers;
     }
 
     private String model(String tenant, String namespace) {
